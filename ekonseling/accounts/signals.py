@@ -1,0 +1,32 @@
+"""Sign-in events go to the audit log beside confidential reads: one place to answer "who"."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from ekonseling.core import audit
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    audit.record(request, audit.Action.LOGIN, user=user, school=user.school)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(request, audit.Action.LOGOUT, user=user, school=user.school)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    from .models import User
+
+    username = (credentials or {}).get("username", "")[:150]
+    user = User.objects.filter(username=username).select_related("school").first()
+    audit.record(
+        request,
+        audit.Action.LOGIN_FAILED,
+        user=None,
+        school=user.school if user else None,
+        detail=f"username={username}",
+    )

@@ -1,0 +1,86 @@
+"""The Django admin, for the school operator (and the platform superuser), behind the policy.
+
+Access comes from core.policy, not from Django's is_staff/permission tables: an operator manages
+their own school's rows and nothing else; the superuser manages schools and their accounts.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+
+
+class EKonselingAdminSite(admin.AdminSite):
+    site_header = _("E-Konseling administration")
+    site_title = _("E-Konseling")
+    index_title = _("School administration")
+
+    def has_permission(self, request):
+        return policy.can(request.user, "admin.access")
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.get_full_path())
+
+
+admin_site = EKonselingAdminSite(name="admin")
+
+
+class SchoolScopedAdmin(admin.ModelAdmin):
+    """Rows of the user's school only; each permission is one policy action."""
+
+    policy_action = None  # e.g. "admin.rombel"
+
+    def _can(self, request, obj=None):
+        return policy.can(request.user, self.policy_action, obj)
+
+    def has_module_permission(self, request):
+        return self._can(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._can(request, obj)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return self._can(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._can(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(school_id=request.user.school_id)
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser:
+            excluded.append("school")
+        return excluded
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.school_id = request.user.school_id
+        super().save_model(request, obj, form, change)
+
+    def _limit_to_school(self, request, queryset):
+        model = queryset.model
+        if request.user.is_superuser:
+            return queryset
+        if any(f.name == "school" for f in model._meta.fields):
+            return queryset.filter(school_id=request.user.school_id)
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._limit_to_school(request, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._limit_to_school(request, field.queryset)
+        return field

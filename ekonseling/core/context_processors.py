@@ -1,0 +1,21 @@
+from django.conf import settings
+
+# (url name, label msgid, action): the menu shows an entry only when the policy allows it.
+from django.utils.translation import gettext_lazy as _
+
+from . import policy
+
+MENU = [
+    ("core:home", _("Home"), "home.view"),
+    ("students:list", _("Students"), "student.list"),
+    ("core:summary", _("School summary"), "school.aggregates"),
+    ("core:audit_log", _("Audit log"), "audit.view"),
+    ("admin:index", _("Administration"), "admin.access"),
+    ("accounts:account", _("My account"), "account.manage_own"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    menu = [(name, label) for name, label, action in MENU if policy.can(user, action)] if user else []
+    return {"menu": menu, "LANGUAGES": settings.LANGUAGES}

@@ -1,0 +1,210 @@
+"""The access policy: the one place that answers "may this user do this (to that object)".
+
+Views, APIs, WebSocket consumers, exports and the admin all ask here; nothing else decides access.
+
+- `can(user, action, obj=None)`: a yes/no. An action no rule names is denied (default deny), and
+  an object from another school is denied before any rule runs.
+- `visible(user, action, queryset)`: the rows of a list the user may see, for actions that have a
+  scope; every other action sees nothing.
+- `get_object_or_404(user, action, queryset, **lookup)`: one object, or 404 both when it does not
+  exist and when the user may not have it, so another school's or student's ids reveal nothing.
+
+Rules are plain functions of (user, obj); add new actions here, next to the ones they resemble.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role
+
+_RULES = {}
+_SCOPES = {}
+
+
+def rule(*actions):
+    def register(check):
+        for action in actions:
+            if action in _RULES:
+                raise ValueError(f"Access rule for {action!r} is defined twice.")
+            _RULES[action] = check
+        return check
+
+    return register
+
+
+def scope(*actions):
+    def register(filter_queryset):
+        for action in actions:
+            _SCOPES[action] = filter_queryset
+        return filter_queryset
+
+    return register
+
+
+def actions():
+    return sorted(_RULES)
+
+
+def _active(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _same_school(user, obj):
+    if obj is None:
+        return True
+    school_id = getattr(obj, "school_id", None)
+    if school_id is None and obj.__class__.__name__ == "School":
+        school_id = obj.pk
+    return school_id is not None and school_id == user.school_id
+
+
+def can(user, action, obj=None):
+    if not _active(user):
+        return False
+    check = _RULES.get(action)
+    if check is None:
+        return False
+    if not user.is_superuser and not _same_school(user, obj):
+        return False
+    return bool(check(user, obj))
+
+
+def visible(user, action, queryset):
+    if not _active(user) or action not in _SCOPES or not can(user, action):
+        return queryset.none()
+    if not user.is_superuser:
+        queryset = queryset.filter(school_id=user.school_id)
+    return _SCOPES[action](user, queryset)
+
+
+def get_object_or_404(user, action, queryset, **lookup):
+    if action in _SCOPES:
+        queryset = visible(user, action, queryset)
+    elif not user.is_superuser:
+        queryset = queryset.filter(school_id=user.school_id)
+    try:
+        obj = queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can(user, action, obj):
+        raise Http404
+    return obj
+
+
+def require(action):
+    """View decorator for a role-level action: sign-in first, then 403 for the wrong role."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _active(request.user):
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.policy_action = action
+        return wrapped
+
+    return decorate
+
+
+# --- who is who ---------------------------------------------------------------------------------------
+
+
+def _role(*roles):
+    return lambda user, obj=None: user.role in roles
+
+
+def _school_member(user, obj=None):
+    return user.school_id is not None
+
+
+# --- general ----------------------------------------------------------------------------------------------
+
+rule("home.view", "account.manage_own")(lambda user, obj=None: user.is_superuser or _school_member(user))
+
+rule("school.aggregates")(_role(Role.KEPALA_SEKOLAH, Role.KOORDINATOR_BK, Role.OPERATOR))
+
+rule("audit.view", "audit.export")(_role(Role.KOORDINATOR_BK))
+
+
+@scope("audit.view", "audit.export")
+def _audit_scope(user, queryset):
+    return queryset
+
+
+# --- administration (the Django admin) -------------------------------------------------------------------
+
+
+@rule("admin.access")
+def _admin_access(user, obj=None):
+    return user.is_superuser or user.role == Role.OPERATOR
+
+
+@rule("admin.school")
+def _admin_school(user, obj=None):
+    # The platform superuser creates schools; a school's operator edits only their own.
+    return user.is_superuser or user.role == Role.OPERATOR
+
+
+@rule("admin.school.create", "admin.school.delete")
+def _admin_school_create(user, obj=None):
+    return user.is_superuser
+
+
+@rule("admin.users")
+def _admin_users(user, obj=None):
+    return user.is_superuser or user.role == Role.OPERATOR
+
+
+rule("admin.students", "admin.rombel", "admin.academic_year")(_role(Role.OPERATOR))
+
+
+# --- students ----------------------------------------------------------------------------------------------
+
+STUDENT_LISTERS = (Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS)
+
+
+@rule("student.view")
+def _student_view(user, student=None):
+    if student is None:
+        return user.role in STUDENT_LISTERS or user.role == Role.SISWA
+    if user.role in (Role.OPERATOR, Role.KOORDINATOR_BK):
+        return True
+    if user.role == Role.GURU_BK:
+        return student.rombel_id is not None and student.rombel.counselors.filter(pk=user.pk).exists()
+    if user.role == Role.WALI_KELAS:
+        return student.rombel_id is not None and student.rombel.wali_kelas_id == user.pk
+    if user.role == Role.SISWA:
+        return student.user_id == user.pk
+    return False
+
+
+@rule("student.list")
+def _student_list(user, obj=None):
+    return user.role in STUDENT_LISTERS
+
+
+@rule("student.view_health")
+def _student_view_health(user, student=None):
+    # Health notes are specific personal data: counselors of the student and the student.
+    if user.role not in (*COUNSELOR_ROLES, Role.SISWA):
+        return False
+    return student is None or _student_view(user, student)
+
+
+@scope("student.view", "student.list", "student.view_health")
+def _student_scope(user, queryset):
+    if user.role in (Role.OPERATOR, Role.KOORDINATOR_BK):
+        return queryset
+    if user.role == Role.GURU_BK:
+        return queryset.filter(rombel__counselors=user)
+    if user.role == Role.WALI_KELAS:
+        return queryset.filter(rombel__wali_kelas=user)
+    if user.role == Role.SISWA:
+        return queryset.filter(user=user)
+    return queryset.none()

@@ -1,0 +1,126 @@
+import csv
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from ekonseling.accounts.models import Role
+
+from . import audit, policy, services
+from .models import AuditEvent
+
+ROLE_HOME_TEMPLATES = {
+    Role.OPERATOR: "core/home_operator.html",
+    Role.KOORDINATOR_BK: "core/home_counselor.html",
+    Role.GURU_BK: "core/home_counselor.html",
+    Role.WALI_KELAS: "core/home_wali_kelas.html",
+    Role.KEPALA_SEKOLAH: "core/home_principal.html",
+    Role.SISWA: "core/home_student.html",
+}
+
+
+def index(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    return redirect("accounts:login")
+
+
+@policy.require("home.view")
+def home(request):
+    user = request.user
+    if user.is_superuser and not user.school_id:
+        return redirect("admin:index")
+    context = services.home_context(user)
+    return render(request, ROLE_HOME_TEMPLATES.get(user.role, "core/home_other.html"), context)
+
+
+@policy.require("school.aggregates")
+def summary(request):
+    return render(request, "core/summary.html", services.school_summary(request.user.school))
+
+
+AUDIT_FILTERS = ("action", "actor")
+
+
+def _audit_events(request, action):
+    events = policy.visible(request.user, action, AuditEvent.objects.select_related("actor"))
+    if request.GET.get("action") in AuditEvent.Action.values:
+        events = events.filter(action=request.GET["action"])
+    if request.GET.get("q"):
+        q = request.GET["q"]
+        events = events.filter(Q(actor_name__icontains=q) | Q(object_repr__icontains=q))
+    return events
+
+
+@policy.require("audit.view")
+def audit_log(request):
+    page = Paginator(_audit_events(request, "audit.view"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "actions": AuditEvent.Action.choices, "query": request.GET},
+    )
+
+
+@policy.require("audit.export")
+def audit_export(request):
+    events = _audit_events(request, "audit.export")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
+    writer = csv.writer(response)
+    writer.writerow(["time", "user", "action", "object type", "object id", "object", "detail", "ip", "user agent"])
+    for e in events.iterator():
+        writer.writerow(
+            [
+                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                e.actor_name,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.detail,
+                e.ip_address or "",
+                e.user_agent,
+            ]
+        )
+    audit.record(request, audit.Action.EXPORT, detail=f"audit log, {events.count()} events")
+    return response
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: JSON, 200 when the database and channel layer answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"status": "ok", "vendor": connection.vendor}
+    except Exception as exc:  # report, don't crash: this is the page that says what is down
+        checks["database"] = {"status": "error", "error": exc.__class__.__name__}
+    try:
+        layer = get_channel_layer()
+        async_to_sync(_ping_layer)(layer)
+        checks["channel_layer"] = {"status": "ok", "backend": layer.__class__.__name__}
+    except Exception as exc:
+        checks["channel_layer"] = {"status": "error", "error": exc.__class__.__name__}
+    healthy = all(c["status"] == "ok" for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+async def _ping_layer(layer):
+    import asyncio
+
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned the wrong message")

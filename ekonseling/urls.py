@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ekonseling.core.admin_site import admin_site
+
+urlpatterns = [
+    path("", include("ekonseling.core.urls")),
+    path("", include("ekonseling.accounts.urls")),
+    path("siswa/", include("ekonseling.students.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin_site.urls),
+]
