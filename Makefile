@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: $(VENV)/.installed
+	mkdir -p var/staticfiles
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo --print-logins
 	@echo ""

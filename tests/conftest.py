@@ -1,0 +1,45 @@
+import pytest
+from cryptography.fernet import Fernet
+
+from . import factories
+
+TEST_DATA_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.DATA_KEYS = [TEST_DATA_KEY]
+    settings.MEDIA_ROOT = tmp_path / "private"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"] + settings.PASSWORD_HASHERS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    return factories.SchoolWorld("SMA Negeri Uji")
+
+
+@pytest.fixture
+def other_world(db):
+    return factories.SchoolWorld("SMA Lain")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real sign-in form (axes, signals and all)."""
+
+    def sign_in(user, password=factories.PASSWORD):
+        response = client.post("/masuk/", {"username": user.username, "password": password})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return sign_in
