@@ -4,8 +4,11 @@ Access comes from core.policy, not from Django's is_staff/permission tables: an 
 their own school's rows and nothing else; the superuser manages schools and their accounts.
 """
 
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
@@ -19,8 +22,25 @@ class EKonselingAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return policy.can(request.user, "admin.access")
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
     def login(self, request, extra_context=None):
-        return redirect_to_login(request.get_full_path())
+        # One sign-in page for the whole site. A signed-in user who lands here lacks access:
+        # refuse instead of bouncing between the admin and the sign-in page.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or request.get_full_path())
 
 
 admin_site = EKonselingAdminSite(name="admin")

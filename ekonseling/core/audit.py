@@ -23,10 +23,11 @@ def record(request, action, obj=None, *, user=None, detail="", school=None):
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
-    if school is None:
-        school = getattr(obj, "school", None) or getattr(user, "school", None)
+    school_id = getattr(obj, "school_id", None) or getattr(user, "school_id", None)
+    if school is not None:
+        school_id = school.pk
     return AuditEvent.objects.create(
-        school=school,
+        school_id=school_id,
         actor=user,
         actor_name=user.get_username() if user else "",
         action=action,

@@ -1,0 +1,68 @@
+import csv
+import io
+
+from ekonseling.core.models import AuditEvent
+
+
+def test_a_counselor_reading_health_notes_is_audited_with_address(client, world):
+    client.force_login(world.gurubk)
+
+    response = client.get(f"/siswa/{world.student.pk}/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Tes/1.0")
+
+    assert response.status_code == 200
+    assert "Asma ringan." in response.content.decode()
+    event = AuditEvent.objects.get(action="read")
+    assert event.actor == world.gurubk
+    assert event.school == world.school
+    assert event.object_type == "students.Student"
+    assert event.object_id == str(world.student.pk)
+    assert event.detail == "health_notes, special_needs"
+    assert event.ip_address == "10.1.2.3"
+    assert event.user_agent == "Tes/1.0"
+
+
+def test_a_wali_kelas_sees_basic_data_but_no_health_notes_and_no_read_is_logged(client, world):
+    client.force_login(world.walikelas)
+
+    response = client.get(f"/siswa/{world.student.pk}/")
+
+    assert response.status_code == 200
+    assert world.student.nisn in response.content.decode()
+    assert "Asma" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="read").exists()
+
+
+def test_the_coordinator_sees_the_log_of_their_school_only(client, world, other_world):
+    client.force_login(other_world.gurubk)
+    client.get(f"/siswa/{other_world.student.pk}/")
+    client.force_login(world.gurubk)
+    client.get(f"/siswa/{world.student.pk}/")
+
+    client.force_login(world.koordinator)
+    response = client.get("/audit/?action=read")
+
+    page = response.context["page"]
+    assert [e.actor for e in page] == [world.gurubk]
+
+
+def test_the_coordinator_exports_the_log_as_csv_and_the_export_is_logged(client, world):
+    client.force_login(world.gurubk)
+    client.get(f"/siswa/{world.student.pk}/")
+    client.force_login(world.koordinator)
+
+    response = client.get("/audit/ekspor/?action=read")
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["time", "user", "action"]
+    assert len(rows) == 2
+    assert rows[1][1] == world.gurubk.username
+    assert AuditEvent.objects.filter(action="export", actor=world.koordinator).exists()
+
+
+def test_sign_ins_and_failures_are_logged(client, world, login):
+    client.post("/masuk/", {"username": world.gurubk.username, "password": "salah"})
+    login(world.gurubk)
+
+    actions = list(AuditEvent.objects.filter(school=world.school).values_list("action", flat=True))
+    assert sorted(actions) == ["login", "login_failed"]

@@ -1,0 +1,45 @@
+import pytest
+
+from tests import factories
+
+
+def test_the_list_filters_by_name_nisn_rombel_and_sex(client, world):
+    client.force_login(world.koordinator)
+
+    by_name = client.get("/siswa/", {"q": world.student.name}).context["page"].object_list
+    by_nisn = client.get("/siswa/", {"q": world.other_student.nisn[:8]}).context["page"].object_list
+    by_rombel = client.get("/siswa/", {"rombel": world.rombel_b.pk}).context["page"].object_list
+
+    assert list(by_name) == [world.student]
+    assert world.other_student in by_nisn
+    assert list(by_rombel) == [world.other_student]
+    by_sex = client.get("/siswa/", {"sex": world.student.sex}).context["page"].object_list
+    assert all(s.sex == world.student.sex for s in by_sex)
+
+
+def test_an_htmx_request_gets_only_the_table(client, world):
+    client.force_login(world.koordinator)
+
+    response = client.get("/siswa/", {"q": "Siswa"}, HTTP_HX_REQUEST="true")
+
+    assert "<html" not in response.content.decode()
+    assert "<table" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_list_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries, extra):
+    for _ in range(extra):
+        factories.student(world.school, rombel=world.rombel_a)
+    client.force_login(world.koordinator)
+
+    # session, user+school, OTP device, count, rombel filter options, page, session save (3)
+    with django_assert_num_queries(9):
+        client.get("/siswa/")
+
+
+def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    client.force_login(world.koordinator)
+
+    # session, user+school, OTP device, student+rombel+wali, audit insert, session save (3)
+    with django_assert_num_queries(8):
+        client.get(f"/siswa/{world.student.pk}/")

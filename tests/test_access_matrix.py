@@ -1,0 +1,121 @@
+"""Every routed URL × every role and anonymous: each cell is asserted allowed or denied.
+
+A URL that is routed but missing from MATRIX fails `test_every_url_is_in_the_matrix`, so a new
+view cannot ship without deciding who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ekonseling.accounts.models import Role
+from ekonseling.core.admin_site import admin_site
+
+ROLES = [Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS, Role.KEPALA_SEKOLAH, Role.SISWA]
+ALL = frozenset(ROLES)
+PUBLIC = "public"  # anonymous may open it too
+ANON = "anonymous"
+
+
+def _own_student(world):
+    return {"pk": world.student.pk}
+
+
+def _other_caseload_student(world):
+    return {"pk": world.other_student.pk}
+
+
+# url name -> (allowed roles or PUBLIC, method, kwargs builder)
+MATRIX = {
+    "core:index": (PUBLIC, "get", None),
+    "core:home": (ALL, "get", None),
+    "core:summary": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.KEPALA_SEKOLAH}, "get", None),
+    "core:audit_log": ({Role.KOORDINATOR_BK}, "get", None),
+    "core:audit_export": ({Role.KOORDINATOR_BK}, "get", None),
+    "core:healthz": (PUBLIC, "get", None),
+    "accounts:login": (PUBLIC, "get", None),
+    "accounts:logout": (ALL, "post", None),
+    "accounts:account": (ALL, "get", None),
+    "accounts:password_change": (ALL, "get", None),
+    "accounts:logout_everywhere": (ALL, "post", None),
+    "accounts:otp_setup": (ALL, "get", None),
+    "accounts:otp_verify": (ALL, "get", None),
+    "accounts:otp_disable": (ALL, "get", None),
+    "students:list": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS}, "get", None),
+    # world.student is in rombel_a: gurubk's caseload, walikelas's homeroom, and siswa's own record.
+    "students:detail": (
+        {Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS, Role.SISWA},
+        "get",
+        _own_student,
+    ),
+    "set_language": (PUBLIC, "post", None),
+}
+
+# Extra cells for the same URL with another object: who may open a student outside their reach.
+OBJECT_CELLS = [
+    ("students:detail", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+]
+
+ADMIN_ROLES = {Role.OPERATOR}
+
+
+def routed_names():
+    names = set()
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = namespace
+                if p.namespace:
+                    ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def admin_changelists():
+    return [f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist" for model in admin_site._registry]
+
+
+def test_every_url_is_in_the_matrix():
+    routed = {name for name in routed_names() if not name.startswith("admin:")}
+    assert routed - set(MATRIX) == set(), "routed URLs missing from the access matrix"
+    assert set(MATRIX) - routed == set(), "matrix names URLs that are not routed"
+
+
+def _cells():
+    for name, (allowed, method, kwargs) in MATRIX.items():
+        for role in [*ROLES, ANON]:
+            expected = allowed == PUBLIC or (role != ANON and role in allowed)
+            yield pytest.param(name, method, kwargs, role, expected, id=f"{name}-{role}")
+    for name, kwargs, allowed in OBJECT_CELLS:
+        for role in ROLES:
+            yield pytest.param(name, "get", kwargs, role, role in allowed, id=f"{name}-other-{role}")
+    for name in ["admin:index", *admin_changelists()]:
+        for role in [*ROLES, ANON]:
+            yield pytest.param(name, "get", None, role, role in ADMIN_ROLES, id=f"{name}-{role}")
+
+
+def _assert_denied(response, role):
+    if role == ANON:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize(("name", "method", "kwargs", "role", "expected"), list(_cells()))
+def test_access_cell(client, world, name, method, kwargs, role, expected):
+    if role != ANON:
+        client.force_login(world.by_role()[role])
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    response = getattr(client, method)(url)
+    if expected:
+        assert response.status_code in (200, 302), response.status_code
+        signs_out = name in ("accounts:logout", "accounts:logout_everywhere")
+        if response.status_code == 302 and role != ANON and not signs_out:
+            assert not response["Location"].startswith(reverse("accounts:login")), response["Location"]
+    else:
+        _assert_denied(response, role)
