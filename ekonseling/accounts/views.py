@@ -25,10 +25,11 @@ class LoginView(auth_views.LoginView):
 def lockout(request, credentials, *args, **kwargs):
     """django-axes calls this when a sign-in is locked out."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    form = LoginForm(request)
+    form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
+    # Lockouts are per username and address, so say "from this device", not "this account".
     form.lockout_message = _(
-        "Too many failed sign-in attempts. This account is locked for %(minutes)d minutes; "
-        "try again later or ask the school operator."
+        "Too many failed sign-in attempts. Signing in to this account from this device is locked for "
+        "%(minutes)d minutes; try again later or ask the school operator."
     ) % {"minutes": minutes}
     return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
 

@@ -12,13 +12,10 @@ def home_context(user):
     if user.role == Role.SISWA:
         context["student"] = Student.objects.filter(user=user).select_related("rombel").first()
     elif user.role in (Role.GURU_BK, Role.KOORDINATOR_BK):
-        rombels = (
-            Rombel.objects.filter(school=user.school)
-            .filter(**({} if user.role == Role.KOORDINATOR_BK else {"counselors": user}))
-            .annotate(student_count=Count("students"))
-            .select_related("wali_kelas")
-        )
-        context["rombels"] = rombels
+        rombels = Rombel.objects.filter(school=user.school, academic_year__is_current=True)
+        if user.role == Role.GURU_BK:
+            rombels = rombels.filter(counselors=user)
+        context["rombels"] = rombels.annotate(student_count=Count("students")).select_related("wali_kelas")
         context["student_count"] = policy.visible(user, "student.view", Student.objects.all()).count()
     elif user.role == Role.WALI_KELAS:
         context["rombels"] = Rombel.objects.filter(wali_kelas=user).annotate(student_count=Count("students"))

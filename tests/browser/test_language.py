@@ -1,0 +1,42 @@
+"""The EN / ID switch in the footer."""
+
+from ekonseling.core import demo
+
+from .helpers import HOME_URL, LOGIN_URL, data_page, path_of, sign_in
+
+
+def switch_language(page, code):
+    with page.expect_navigation():
+        page.locator("footer form.lang button", has_text=code).click()
+
+
+def test_the_footer_switches_between_indonesian_and_english(page, transactional_db):
+    page.goto(LOGIN_URL)
+    heading = page.locator("main h1")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert heading.inner_text() == "Masuk"
+
+    switch_language(page, "EN")
+
+    assert path_of(page) == LOGIN_URL, "the switch returns to the page it was pressed on"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert heading.inner_text() == "Sign in"
+    assert page.locator("footer form.lang button[aria-current]").inner_text() == "EN"
+
+    switch_language(page, "ID")
+
+    assert path_of(page) == LOGIN_URL
+    assert data_page(page) == "login"
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert heading.inner_text() == "Masuk"
+    assert page.locator("footer form.lang button[aria-current]").inner_text() == "ID"
+
+
+def test_the_chosen_language_outlasts_signing_in(page, demo_school):
+    page.goto(LOGIN_URL)
+    switch_language(page, "EN")
+    sign_in(page, "kepsek", demo.DEMO_PASSWORD)
+
+    assert path_of(page) == HOME_URL
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("main h1").inner_text() == "Principal's dashboard"
