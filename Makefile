@@ -49,7 +49,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 lock:
