@@ -122,7 +122,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),  # Django advises 0 under ASGI
         conn_health_checks=True,
     )
 }
@@ -191,7 +191,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ekonseling.accounts.views.lockout"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Reverse proxies in front of Daphne that append to X-Forwarded-For (0 when Daphne runs with
+# --proxy-headers or faces clients directly). Lockouts and the audit log read the address the same way.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "ekonseling.core.audit.client_ip"
 
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "E-Konseling")
 

@@ -1,6 +1,7 @@
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,21 @@ class User(AbstractUser):
     @property
     def requires_two_factor(self):
         return bool(self.school_id and self.is_staff_role and self.school.require_staff_2fa)
+
+    def clean(self):
+        super().clean()
+        if not self.is_superuser:
+            errors = {}
+            if not self.school_id:
+                errors["school"] = _("Every account except the platform administrator belongs to a school.")
+            if not self.role:
+                errors["role"] = _("Choose a role.")
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def may_use_two_factor(self):
+        return self.is_superuser or self.is_staff_role
 
     def _get_session_auth_hash(self, secret=None):
         key_salt = "ekonseling.accounts.User.get_session_auth_hash"

@@ -23,10 +23,11 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
     username = (credentials or {}).get("username", "")[:150]
     user = User.objects.filter(username=username).select_related("school").first()
+    # An unknown "username" is often a password typed in the wrong box: never store it.
     audit.record(
         request,
         audit.Action.LOGIN_FAILED,
         user=None,
         school=user.school if user else None,
-        detail=f"username={username}",
+        detail=f"username={username}" if user else "unknown username",
     )

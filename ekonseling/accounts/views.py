@@ -79,7 +79,7 @@ def logout_everywhere(request):
 
 @policy.require("account.manage_own")
 def otp_setup(request):
-    if not request.user.is_staff_role:
+    if not request.user.may_use_two_factor:
         # Two-factor sign-in is offered to staff; students sign in with a password.
         return redirect("accounts:account")
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():

@@ -80,6 +80,20 @@ class SchoolScopedAdmin(admin.ModelAdmin):
             excluded.append("school")
         return excluded
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser or not any(f.name == "school" for f in self.model._meta.fields):
+            return form_class
+        school_id = request.user.school_id
+
+        class OwnSchoolForm(form_class):
+            # Set before validation, so model checks see the school the row will belong to.
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.school_id = school_id
+
+        return OwnSchoolForm
+
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
             obj.school_id = request.user.school_id

@@ -6,11 +6,14 @@ Action = AuditEvent.Action
 
 
 def client_ip(request):
-    # Behind a proxy the real address arrives in X-Forwarded-For; trust it only as far as
-    # settings say, the same way axes does for lockouts.
+    """The client's address; django-axes uses this too (AXES_CLIENT_IP_CALLABLE).
+
+    Behind TRUSTED_PROXY_COUNT proxies the real address is that many hops from the end of
+    X-Forwarded-For; anything further left was written by the client and is not trusted.
+    """
     from django.conf import settings
 
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]

@@ -161,6 +161,25 @@ def _admin_users(user, obj=None):
     return user.is_superuser or user.role == Role.OPERATOR
 
 
+@rule("admin.users.set_password")
+def _admin_set_password(user, target=None):
+    if user.is_superuser:
+        return True
+    if user.role != Role.OPERATOR:
+        return False
+    if target is None:
+        return True
+    # Whoever sets a counselor's password can sign in as them and read counseling content: once a
+    # counselor has signed in, only the platform administrator may set their password.
+    return not (target.role in COUNSELOR_ROLES and target.last_login is not None)
+
+
+@rule("admin.users.change_role")
+def _admin_change_role(user, target=None):
+    # An operator who could make themselves a counselor would gain counseling content.
+    return user.is_superuser or (user.role == Role.OPERATOR and (target is None or target.pk != user.pk))
+
+
 rule("admin.students", "admin.rombel", "admin.academic_year")(_role(Role.OPERATOR))
 
 

@@ -80,19 +80,30 @@ def audit_export(request):
     for e in events.iterator():
         writer.writerow(
             [
-                timezone.localtime(e.created_at).isoformat(timespec="seconds"),
-                e.actor_name,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.object_repr,
-                e.detail,
-                e.ip_address or "",
-                e.user_agent,
+                spreadsheet_safe(value)
+                for value in [
+                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    e.actor_name,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                    e.detail,
+                    e.ip_address or "",
+                    e.user_agent,
+                ]
             ]
         )
     audit.record(request, audit.Action.EXPORT, detail=f"audit log, {events.count()} events")
     return response
+
+
+def spreadsheet_safe(value):
+    """Neutralise text a spreadsheet would run as a formula (user agents and names are user input)."""
+    value = str(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @never_cache

@@ -66,3 +66,48 @@ def test_sign_ins_and_failures_are_logged(client, world, login):
 
     actions = list(AuditEvent.objects.filter(school=world.school).values_list("action", flat=True))
     assert sorted(actions) == ["login", "login_failed"]
+
+
+def test_the_csv_export_neutralises_spreadsheet_formulas(client, world):
+    client.post(
+        "/masuk/",
+        {"username": world.gurubk.username, "password": "salah"},
+        HTTP_USER_AGENT='=HYPERLINK("http://evil.example","klik")',
+    )
+    client.force_login(world.koordinator)
+
+    response = client.get("/audit/ekspor/?action=login_failed")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][8] == '\'=HYPERLINK("http://evil.example","klik")'
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_logged_and_locked_out(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/masuk/",
+            {"username": world.gurubk.username, "password": "salah"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="6.6.6.6, 10.9.8.7",
+        )
+
+    from django.test import Client
+
+    from_other_address = Client().post(
+        "/masuk/",
+        {"username": world.gurubk.username, "password": "test-Sandi-2026"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.1.1.1",
+    )
+    from_locked_address = Client().post(
+        "/masuk/",
+        {"username": world.koordinator.username, "password": "salah"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="10.9.8.7",
+    )
+
+    gurubk_failures = AuditEvent.objects.filter(action="login_failed", detail=f"username={world.gurubk.username}")
+    assert set(gurubk_failures.values_list("ip_address", flat=True)) == {"10.9.8.7"}
+    assert from_other_address.status_code == 302
+    assert from_locked_address.status_code == 200  # another username from that address is not locked
