@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,7 @@ app_name = "students"
 urlpatterns = [
     path("", views.student_list, name="list"),
     path("<int:pk>/", views.student_detail, name="detail"),
+    path("", include("ekonseling.students.urls_import")),
+    path("", include("ekonseling.students.urls_accounts")),
+    path("", include("ekonseling.students.urls_records")),
 ]
