@@ -24,6 +24,70 @@ def _other_caseload_student(world):
     return {"pk": world.other_student.pk}
 
 
+def _photo_of(attr):
+    def build(world):
+        import io
+
+        from django.core.files.base import ContentFile
+        from PIL import Image
+
+        student = getattr(world, attr)
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(out, "JPEG")
+        student.photo.save("p.jpg", ContentFile(out.getvalue()))
+        return {"pk": student.pk}
+
+    return build
+
+
+def _pending_deletion_request(world):
+    from ekonseling.students import records
+
+    return {"pk": records.request_deletion(world.student, world.koordinator, "Permintaan orang tua").pk}
+
+
+STAFF_EDITORS = {Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK}
+COUNSELORS = {Role.KOORDINATOR_BK, Role.GURU_BK}
+
+
+def _import_batch(world):
+    from ekonseling.students import imports
+
+    csv = b"Nama,NISN,JK,Rombel\nAni,0012345678,P,X-A\n"
+    return {"pk": imports.preview(world.school, csv, "a.csv", world.operator).pk}
+
+
+IMPORT_MATRIX = {
+    "students:import": ({Role.OPERATOR}, "get", None),
+    "students:import_preview": ({Role.OPERATOR}, "get", _import_batch),
+}
+ACCOUNT_MATRIX = {
+    "students:account_rombels": (STAFF_EDITORS, "get", None),
+    "students:rombel_accounts": (STAFF_EDITORS, "get", lambda world: {"pk": world.rombel_a.pk}),
+    # Nothing pending to print: allowed users are sent back with an explanation (302).
+    "students:rombel_login_cards": (STAFF_EDITORS, "get", lambda world: {"pk": world.rombel_a.pk}),
+    "students:student_reset_password": (COUNSELORS, "get", _own_student),
+    "students:student_login_card": (COUNSELORS, "get", _own_student),
+    "students:student_changes": (COUNSELORS, "get", _own_student),
+    "students:my_profile": ({Role.SISWA}, "get", None),
+}
+RECORD_MATRIX = {
+    "students:edit": (STAFF_EDITORS, "get", _own_student),
+    "students:photo": (
+        {Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS, Role.SISWA},
+        "get",
+        _photo_of("student"),
+    ),
+    "students:personal_data": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.SISWA}, "get", _own_student),
+    "students:request_deletion": ({Role.OPERATOR, Role.KOORDINATOR_BK}, "get", _own_student),
+    "students:deletion_requests": ({Role.OPERATOR}, "get", None),
+    # Without a password the operator is sent back to the list (302); nothing is erased.
+    "students:deletion_decide": ({Role.OPERATOR}, "post", _pending_deletion_request),
+    "students:rombel_export": (STAFF_EDITORS, "get", lambda world: {"pk": world.rombel_a.pk}),
+    "students:year_end": ({Role.OPERATOR}, "get", None),
+    "students:caseload": ({Role.OPERATOR, Role.KOORDINATOR_BK}, "get", None),
+}
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -48,11 +112,23 @@ MATRIX = {
         _own_student,
     ),
     "set_language": (PUBLIC, "post", None),
+    **RECORD_MATRIX,
+    **ACCOUNT_MATRIX,
+    **IMPORT_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
 OBJECT_CELLS = [
     ("students:detail", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:edit", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:rombel_accounts", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:rombel_login_cards", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:student_reset_password", _other_caseload_student, {Role.KOORDINATOR_BK}),
+    ("students:student_login_card", _other_caseload_student, {Role.KOORDINATOR_BK}),
+    ("students:student_changes", _other_caseload_student, {Role.KOORDINATOR_BK}),
+    ("students:photo", _photo_of("other_student"), {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:personal_data", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:rombel_export", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

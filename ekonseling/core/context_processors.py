@@ -8,6 +8,10 @@ from . import policy
 MENU = [
     ("core:home", _("Home"), "home.view"),
     ("students:list", _("Students"), "student.list"),
+    ("students:account_rombels", _("Student accounts"), "rombel.manage_accounts"),
+    ("students:caseload", _("Caseloads"), "caseload.manage"),
+    ("students:year_end", _("Year-end promotion"), "rombel.promote"),
+    ("students:deletion_requests", _("Deletion requests"), "student.carry_out_deletion"),
     ("core:summary", _("School summary"), "school.aggregates"),
     ("core:audit_log", _("Audit log"), "audit.view"),
     ("admin:index", _("Administration"), "admin.access"),

@@ -190,9 +190,10 @@ STUDENT_LISTERS = (Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_K
 
 def _in_caseload(user, student):
     """A guru BK serves a student through the student's rombel or an individual assignment."""
-    if student.rombel_id is not None and student.rombel.counselors.filter(pk=user.pk).exists():
+    # .all() uses a prefetch when the caller made one (detail pages ask several questions).
+    if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):
         return True
-    return student.counselors.filter(pk=user.pk).exists()
+    return any(c.pk == user.pk for c in student.counselors.all())
 
 
 def _caseload_q(user):

@@ -28,7 +28,7 @@ def school_summary(school):
     """Counts only: the principal's view of the school never names a student."""
     from ekonseling.students.models import Rombel, Student
 
-    students = Student.objects.filter(school=school)
+    students = Student.objects.filter(school=school, status=Student.Status.ACTIVE)
     totals = students.aggregate(
         total=Count("id"),
         male=Count("id", filter=Q(sex="L")),

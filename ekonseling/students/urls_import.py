@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_import
+
+urlpatterns = [
+    path("impor/", views_import.import_upload, name="import"),
+    path("impor/<int:pk>/", views_import.import_preview, name="import_preview"),
+]

@@ -32,14 +32,17 @@ def test_the_list_runs_a_fixed_number_of_queries(client, world, django_assert_nu
         factories.student(world.school, rombel=world.rombel_a)
     client.force_login(world.koordinator)
 
-    # session, user+school, OTP device, count, rombel filter options, page, session save (3)
-    with django_assert_num_queries(9):
+    # session, user+school, OTP device, counselors (caseload filter options), count, rombel filter
+    # options, page, session save (3)
+    with django_assert_num_queries(10):
         client.get("/siswa/")
 
 
 def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     client.force_login(world.koordinator)
 
-    # session, user+school, OTP device, student+rombel+wali, audit insert, session save (3)
-    with django_assert_num_queries(8):
+    # session, user+school, OTP device, student+rombel+wali+year, rombel counselors, individual
+    # counselors (prefetched for the policy), guardians, enrollments, attendance, unseen profile
+    # changes, audit insert, session save (3)
+    with django_assert_num_queries(14):
         client.get(f"/siswa/{world.student.pk}/")

@@ -1,0 +1,881 @@
+"""Reading and checking a student spreadsheet: Dapodik's "Daftar Peserta Didik" or a school's own list.
+
+Pure: bytes in, plain records and row errors out, no database. What to create or update, and the
+transaction, live in `imports.py`; keeping the rules here means the web UI and the management
+command can never disagree about what a row means, and the rules are testable with generated files.
+
+Why the rules are as they are:
+
+- Columns are found by header name, never by position: Dapodik releases add and move columns, and a
+  school's own file can have any order. The header row is looked for in the first rows, because a
+  Dapodik export starts with title rows (list title, school, district, download date, downloader).
+- Dapodik's header is two rows: most columns are merged over both, while "Data Ayah", "Data Ibu" and
+  "Data Wali" span six sub-columns named on the second row. The header is read from the cell values
+  alone (a merged cell's other cells are empty), so the same code reads the .xlsx and a CSV saved
+  from it, where the merges are gone.
+- Only the columns BK uses are read, a whitelist. The personal data BK does not need (bank accounts,
+  national ID numbers, social-aid card numbers, coordinates, see `DROPPED_COLUMNS`) never leaves
+  this module; its presence is reported so the operator is told it was ignored.
+- A record holds only the non-empty cells of its row. An empty cell means "the file does not say",
+  never "erase": `imports.py` relies on this so that a sparse file cannot blank out a record.
+- NISN is text and keeps its leading zeros. Excel turns a typed 0012345678 into the number 12345678:
+  a numeric NISN cell with at most 10 digits is therefore left-padded with zeros. A text NISN is never
+  padded: a short NISN typed as text is a typo, not a lost zero, and padding it would invent a number.
+- Messages are Indonesian literals, short and specific: the row report is an artefact of an
+  Indonesian school's data, read by its operator next to the spreadsheet.
+"""
+
+import csv
+import datetime
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+MAX_DATA_ROWS = 5000
+HEADER_SCAN_ROWS = 15
+MAX_COLUMNS = 300
+# A 5 MB .xlsx is compressed XML; refuse one that would unpack into something absurd (a zip bomb).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Excel files often carry formatting down to row 1,048,576; this many empty rows in a row ends the data.
+MAX_EMPTY_RUN = 1000
+OLDEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole is unusable (not a spreadsheet, empty, no header, too big): nothing is read."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int  # the spreadsheet's own 1-based row number, so the operator can find it
+    field: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row_number, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ParseResult:
+    records: list  # valid rows: dicts with "row" and only the non-empty values
+    errors: list  # RowError, by row
+    data_rows: int  # non-empty rows under the header
+    header_row: int
+    dropped_columns: list  # header labels, as written in the file, whose data was not read
+    unknown_columns: list  # header labels not recognised (ignored)
+    sheet: str = ""
+
+    @property
+    def error_rows(self):
+        return len({e.row_number for e in self.errors})
+
+
+def header_key(text):
+    """Headers compare without case, spaces or punctuation: "Jml. Saudara Kandung" = "jml saudara kandung"."""
+    return re.sub(r"[^0-9a-z]", "", str(text).casefold())
+
+
+def _tokens(text):
+    return set(re.findall(r"[0-9a-z]+", str(text).casefold()))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a Student attribute, or "ayah.name" for a guardian's
+    label: str  # how Dapodik names it; used in messages
+    aliases: tuple
+    kind: str
+    max_length: int | None = None
+
+
+COLUMNS = [
+    Column("name", "Nama", ("nama", "namapesertadidik", "namasiswa", "namalengkap"), "name", 200),
+    Column("nipd", "NIPD", ("nipd", "nis", "nomorinduk", "noinduk", "nomorindukpesertadidik"), "code", 30),
+    Column("sex", "JK", ("jk", "jeniskelamin", "lp", "kelamin"), "sex"),
+    Column("nisn", "NISN", ("nisn",), "nisn"),
+    Column("birth_place", "Tempat Lahir", ("tempatlahir", "tmplahir", "tempatlhr"), "place", 100),
+    Column("birth_date", "Tanggal Lahir", ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr"), "date"),
+    Column("religion", "Agama", ("agama",), "religion"),
+    Column("address", "Alamat", ("alamat", "alamatjalan", "alamatrumah"), "text", 300),
+    Column("rt", "RT", ("rt",), "code", 5),
+    Column("rw", "RW", ("rw",), "code", 5),
+    Column("dusun", "Dusun", ("dusun",), "text", 100),
+    Column("kelurahan", "Kelurahan", ("kelurahan", "desa", "kelurahandesa", "desakelurahan"), "text", 100),
+    Column("kecamatan", "Kecamatan", ("kecamatan",), "text", 100),
+    Column("postal_code", "Kode Pos", ("kodepos",), "code", 10),
+    Column("living_with", "Jenis Tinggal", ("jenistinggal", "tempattinggal"), "text", 60),
+    Column("transport", "Alat Transportasi", ("alattransportasi", "transportasi", "modatransportasi"), "text", 60),
+    Column("phone", "Telepon", ("telepon", "telp", "notelepon", "nomortelepon", "notelp"), "phone", 30),
+    Column("mobile", "HP", ("hp", "nohp", "nomorhp", "handphone", "nowa", "nomorwa"), "phone", 30),
+    Column("email", "E-Mail", ("email", "surel"), "email", 254),
+    Column("rombel", "Rombel", ("rombelsaatini", "rombel", "kelas", "rombonganbelajar"), "rombel", 50),
+    Column("special_needs", "Kebutuhan Khusus", ("kebutuhankhusus",), "needs", 200),
+    Column("previous_school", "Sekolah Asal", ("sekolahasal", "asalsekolah"), "text", 200),
+    Column("birth_order", "Anak ke-berapa", ("anakkeberapa", "anakke"), "order"),
+    Column("siblings", "Jml. Saudara Kandung", ("jmlsaudarakandung", "jumlahsaudarakandung"), "count"),
+    Column(
+        "distance_km",
+        "Jarak Rumah ke Sekolah (KM)",
+        ("jarakrumahkesekolahkm", "jarakrumahkesekolah", "jarakkesekolah", "jarakkesekolahkm"),
+        "distance",
+    ),
+]
+
+GUARDIAN_RELATIONS = ("ayah", "ibu", "wali")
+GUARDIAN_FIELDS = ("name", "birth_year", "education", "occupation", "income", "phone")
+
+
+def _guardian_columns(rel):
+    group = f"data{rel}"
+    return [
+        Column(f"{rel}.name", f"Nama {rel}", (f"{group}nama", f"nama{rel}", f"nama{rel}kandung"), "name", 200),
+        Column(f"{rel}.birth_year", f"Tahun lahir {rel}", (f"{group}tahunlahir", f"tahunlahir{rel}"), "year"),
+        Column(
+            f"{rel}.education",
+            f"Pendidikan {rel}",
+            (f"{group}jenjangpendidikan", f"{group}pendidikan", f"pendidikan{rel}", f"jenjangpendidikan{rel}"),
+            "text",
+            60,
+        ),
+        Column(f"{rel}.occupation", f"Pekerjaan {rel}", (f"{group}pekerjaan", f"pekerjaan{rel}"), "text", 100),
+        Column(f"{rel}.income", f"Penghasilan {rel}", (f"{group}penghasilan", f"penghasilan{rel}"), "text", 60),
+        Column(
+            f"{rel}.phone",
+            f"HP {rel}",
+            (f"hp{rel}", f"nohp{rel}", f"nomorhp{rel}", f"telepon{rel}", f"notelepon{rel}"),
+            "phone",
+            30,
+        ),
+    ]
+
+
+for _rel in GUARDIAN_RELATIONS:
+    COLUMNS.extend(_guardian_columns(_rel))
+
+COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+REQUIRED_KEYS = ("name", "nisn", "sex", "rombel")
+STUDENT_KEYS = tuple(c.key for c in COLUMNS if "." not in c.key)
+
+# Personal data BK does not need. Never read; reported as ignored when the file has it.
+DROPPED_COLUMNS = (
+    "NIK",
+    "NIK Ayah",
+    "NIK Ibu",
+    "NIK Wali",
+    "No KK",
+    "Bank",
+    "Nomor Rekening Bank",
+    "Rekening Atas Nama",
+    "No. KPS",
+    "Penerima KPS",
+    "Nomor KIP",
+    "Penerima KIP",
+    "Nama di KIP",
+    "Nomor KKS",
+    "No Registrasi Akta Lahir",
+    "Lintang",
+    "Bujur",
+    "Layak PIP (usulan dari sekolah)",
+    "Alasan Layak PIP",
+    "SKHUN",
+    "No Peserta Ujian Nasional",
+    "No Seri Ijazah",
+    "Berat Badan",
+    "Tinggi Badan",
+    "Lingkar Kepala",
+)
+_DROPPED_KEYS = {header_key(label) for label in DROPPED_COLUMNS} | {f"data{rel}nik" for rel in GUARDIAN_RELATIONS}
+# A differently worded header of the same data ("No. Rekening", "NIK Ayah Kandung") is caught by its words.
+_DROPPED_WORDS = {"nik", "kk", "bank", "rekening", "kps", "kip", "kks", "pip", "lintang", "bujur", "skhun", "ijazah"}
+_IGNORED_KEYS = {"", "no", "nomor", "nourut"}
+_GROUP_KEYS = {f"data{rel}" for rel in GUARDIAN_RELATIONS}
+_SUBHEADER_KEYS = {"nama", "tahunlahir", "jenjangpendidikan", "pekerjaan", "penghasilan", "nik"}
+
+
+def is_dropped(label):
+    return header_key(label) in _DROPPED_KEYS or bool(_tokens(label) & _DROPPED_WORDS)
+
+
+# --- reading the file ---------------------------------------------------------------------------------
+
+
+def read_table(file_bytes, filename):
+    """The rows of the spreadsheet as lists of cell values; row i of the list is spreadsheet row i + 1.
+
+    The file's content decides how it is read, the name only breaks ties: an .xlsx renamed to .csv
+    still reads, and a PDF renamed to .xlsx gets a clear message instead of a parser's traceback.
+    """
+    if not file_bytes or not file_bytes.strip():
+        raise ImportFileError("Berkas kosong: tidak ada isinya.")
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if file_bytes[:4] == b"PK\x03\x04":
+        return _read_xlsx(file_bytes)
+    if file_bytes[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(
+            "Berkas ini berformat Excel lama (.xls) atau dikunci kata sandi. Buka di Excel, lalu simpan "
+            "sebagai .xlsx (tanpa kata sandi) atau CSV."
+        )
+    if file_bytes[:5] == b"%PDF-":
+        raise ImportFileError("Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.")
+    if ext in ("xlsx", "xlsm"):
+        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.")
+    if ext in ("csv", "txt", ""):
+        return _read_csv(file_bytes)
+    raise ImportFileError("Jenis berkas tidak didukung. Unggah berkas .xlsx (misalnya unduhan Dapodik) atau .csv.")
+
+
+def _read_xlsx(file_bytes):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ImportFileError("Isi berkas Excel terlalu besar setelah dibuka.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
+            workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.") from exc
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise ImportFileError("Berkas Excel ini tidak punya lembar kerja.")
+        # A school may keep notes on a first sheet: take the first sheet whose top rows hold a header.
+        for sheet in sheets:
+            top = _sheet_rows(sheet, limit=HEADER_SCAN_ROWS)
+            if find_header(top) is not None:
+                return _sheet_rows(sheet)
+        return _sheet_rows(sheets[0])
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError("Berkas Excel ini rusak atau tidak bisa dibaca.") from exc
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet, limit=None):
+    """Rows of a read-only sheet, stopping at the row limit, or after a long run of empty rows."""
+    sheet.reset_dimensions()  # trust the cells, not the file's own claim about its size
+    rows = []
+    empty_run = 0
+    filled = 0
+    for values in sheet.iter_rows(values_only=True):
+        row = list(values[:MAX_COLUMNS])
+        if _is_empty(row):
+            empty_run += 1
+            if empty_run > MAX_EMPTY_RUN:
+                break
+        else:
+            empty_run = 0
+            filled += 1
+            if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2:
+                raise _too_many_rows()
+        rows.append(row)
+        if limit is not None and len(rows) >= limit:
+            break
+    return _trim(rows)
+
+
+def _read_csv(file_bytes):
+    text = _decode(file_bytes)
+    delimiter = _sniff_delimiter(text)
+    rows = []
+    filled = 0
+    try:
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            row = values[:MAX_COLUMNS]
+            if not _is_empty(row):
+                filled += 1
+                if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2:
+                    raise _too_many_rows()
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
+    return _trim(rows)
+
+
+def _decode(file_bytes):
+    """UTF-8 (with or without BOM) first; Excel's "Unicode text" is UTF-16; older Excel writes cp1252."""
+    if file_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return file_bytes.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("Berkas teks UTF-16 ini rusak.") from exc
+    if b"\x00" in file_bytes[:4096]:
+        raise ImportFileError("Berkas ini bukan lembar kerja: isinya bukan teks CSV. Unggah berkas .xlsx atau .csv.")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return file_bytes.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _sniff_delimiter(text):
+    """The delimiter that makes a header row appear; Indonesian Excel writes ';', others ','."""
+    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
+    candidates = [";", ",", "\t"]
+    for delimiter in candidates:
+        try:
+            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        if find_header(rows) is not None:
+            return delimiter
+    return max(candidates, key=head.count)
+
+
+def _is_empty(row):
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _trim(rows):
+    while rows and _is_empty(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _too_many_rows():
+    limit = f"{MAX_DATA_ROWS:,}".replace(",", ".")  # Indonesian thousands separator
+    return ImportFileError(
+        f"Berkas berisi lebih dari {limit} baris data; batasnya {limit} per impor. "
+        "Bagi berkasnya menjadi beberapa bagian, misalnya per tingkat."
+    )
+
+
+# --- the header -----------------------------------------------------------------------------------------
+
+
+def find_header(rows):
+    """Index of the first of the top rows that names at least Nama and NISN, or None."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = set()
+        for value in row:
+            if isinstance(value, str):
+                column = COLUMN_BY_ALIAS.get(header_key(value))
+                if column is not None:
+                    keys.add(column.key)
+        if {"name", "nisn"} <= keys:
+            return index
+    return None
+
+
+def _cell_label(value):
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def combine_header(rows, index):
+    """The label of every column, and the index of the first data row.
+
+    A second header row exists when the header names a parent group ("Data Ayah") or the next row
+    holds sub-column names; a plain file's first data row is never mistaken for one.
+    """
+    top = [_cell_label(v) for v in rows[index]]
+    below = [_cell_label(v) for v in rows[index + 1]] if index + 1 < len(rows) else []
+    top_keys = [header_key(v) for v in top]
+    below_keys = {header_key(v) for v in below}
+    two_rows = bool(set(top_keys) & _GROUP_KEYS) or len(below_keys & (_SUBHEADER_KEYS - {"nama"})) >= 2
+    if not two_rows:
+        return top, index + 1
+    width = max(len(top), len(below))
+    top += [""] * (width - len(top))
+    below += [""] * (width - len(below))
+    labels = []
+    group = ""
+    for upper, lower in zip(top, below, strict=True):
+        if upper:
+            # A merged group label sits in its first cell only; it carries to the right while sub-columns follow.
+            group = upper if header_key(upper) in _GROUP_KEYS else ""
+        if lower and header_key(lower) != header_key(upper):
+            owner = upper if upper and not group else group
+            labels.append(f"{owner} {lower}".strip())
+        else:
+            labels.append(upper or lower or group)
+    return labels, index + 2
+
+
+def map_columns(labels):
+    """Column index → Column for the columns read, plus the dropped and the unrecognised labels.
+
+    When two headers name the same data, the more specific one wins, in the order of the aliases:
+    a file with both "Kelas" (the grade) and "Rombel" takes the rombel from "Rombel".
+    """
+    best = {}  # column key -> (alias rank, index)
+    dropped, unknown = [], []
+    for index, label in enumerate(labels):
+        key = header_key(label)
+        if key in _IGNORED_KEYS:
+            continue
+        if is_dropped(label):
+            dropped.append(label)
+            continue
+        column = COLUMN_BY_ALIAS.get(key)
+        if column is None:
+            unknown.append(label)
+            continue
+        candidate = (column.aliases.index(key), index)
+        if column.key in best:
+            unknown.append(labels[max(best[column.key], candidate)[1]])
+            candidate = min(best[column.key], candidate)
+        best[column.key] = candidate
+    mapping = {index: COLUMN_BY_KEY[key] for key, (_, index) in best.items()}
+    return mapping, list(dict.fromkeys(dropped)), list(dict.fromkeys(unknown))
+
+
+def _is_numbering_row(row):
+    """Some exports put a row of column numbers (1, 2, 3, ...) under the header."""
+    values = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
+    if len(values) < 3:
+        return False
+    try:
+        numbers = [int(str(v).strip()) if not isinstance(v, float) else int(v) for v in values]
+    except ValueError:
+        return False
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+# --- the rows -------------------------------------------------------------------------------------------
+
+
+def parse(file_bytes, filename, *, today=None):
+    """Read, map and check every row. Raises ImportFileError when the file as a whole is unusable."""
+    today = today or datetime.date.today()
+    rows = read_table(file_bytes, filename)
+    if not rows:
+        raise ImportFileError("Berkas kosong: tidak ada baris berisi.")
+    header_index = find_header(rows)
+    if header_index is None:
+        raise ImportFileError(
+            f"Baris judul kolom tidak ditemukan: di {HEADER_SCAN_ROWS} baris pertama tidak ada baris yang "
+            "memuat kolom Nama dan NISN. Pastikan berkas punya satu baris judul dengan kolom Nama, NISN, JK "
+            "dan Rombel (atau unggah berkas Dapodik apa adanya)."
+        )
+    labels, start = combine_header(rows, header_index)
+    mapping, dropped, unknown = map_columns(labels)
+    present = {column.key for column in mapping.values()}
+    missing = [COLUMN_BY_KEY[key].label for key in REQUIRED_KEYS if key not in present]
+    if missing:
+        raise ImportFileError(
+            f"Kolom wajib tidak ada: {', '.join(missing)}. Baris judul kolom (baris {header_index + 1}) "
+            "harus memuat Nama, NISN, JK dan Rombel."
+        )
+    if start < len(rows) and _is_numbering_row(rows[start]):
+        start += 1
+
+    records, errors = [], []
+    first_row_of_nisn = {}
+    data_rows = 0
+    for index in range(start, len(rows)):
+        row = rows[index]
+        cells = {column: row[i] for i, column in mapping.items() if i < len(row)}
+        if all(_blank(v) for v in cells.values()):
+            continue
+        data_rows += 1
+        if data_rows > MAX_DATA_ROWS:
+            raise _too_many_rows()
+        number = index + 1
+        record, row_errors = _check_row(number, cells, today)
+        nisn = record.get("nisn")
+        if nisn:
+            first = first_row_of_nisn.setdefault(nisn, number)
+            if first != number:
+                row_errors.append(RowError(number, "NISN", f"NISN {nisn} ganda: sudah dipakai di baris {first}"))
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            records.append(record)
+    if data_rows == 0:
+        raise ImportFileError(f"Tidak ada baris data di bawah baris judul kolom (baris {header_index + 1}).")
+    return ParseResult(
+        records=records,
+        errors=errors,
+        data_rows=data_rows,
+        header_row=header_index + 1,
+        dropped_columns=dropped,
+        unknown_columns=unknown,
+    )
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and _text(value) == "")
+
+
+def _check_row(number, cells, today):
+    record = {"row": number}
+    errors = []
+    for column, raw in cells.items():
+        try:
+            value = _CHECKS[column.kind](raw, column, today)
+        except _Invalid as exc:
+            errors.append(RowError(number, column.label, str(exc)))
+            continue
+        if value is None or value == "":
+            continue
+        if column.max_length and isinstance(value, str) and len(value) > column.max_length:
+            message = f"{column.label} terlalu panjang (maks. {column.max_length} karakter)"
+            errors.append(RowError(number, column.label, message))
+            continue
+        if "." in column.key:
+            rel, name = column.key.split(".")
+            record.setdefault("guardians", {}).setdefault(rel, {})[name] = value
+        else:
+            record[column.key] = value
+    for key, label, message in _REQUIRED_IN_ROW:
+        if key not in record and not any(e.field == label for e in errors):
+            errors.append(RowError(number, label, message))
+    # A guardian is a name first: sub-columns without a name (an empty "Data Wali") make no guardian.
+    guardians = {rel: data for rel, data in record.get("guardians", {}).items() if data.get("name")}
+    if guardians:
+        record["guardians"] = guardians
+    else:
+        record.pop("guardians", None)
+    errors.sort(key=lambda e: _FIELD_ORDER.get(e.field, 99))
+    return record, errors
+
+
+_REQUIRED_IN_ROW = (("name", "Nama", "Nama kosong"), ("nisn", "NISN", "NISN kosong"), ("sex", "JK", "JK kosong"))
+_FIELD_ORDER = {column.label: i for i, column in enumerate(COLUMNS)}
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _shown(raw):
+    text = raw.isoformat() if isinstance(raw, datetime.date) else _text(raw) or str(raw)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _text(value):
+    """Cell text with whitespace collapsed; Dapodik writes "-" for "nothing"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = " ".join(str(value).split())
+    return "" if text in ("-", "--", "'") else text
+
+
+_PARTICLES = {"bin", "binti"}
+
+
+def tidy_name(value):
+    """Names come in any capitalisation: "  AHMAD  fauzi " → "Ahmad Fauzi", "siti BINTI ahmad" → "Siti binti Ahmad".
+
+    Every name is recased the same way, so a file and its re-import agree. str.title() would write
+    "Ma'Ruf": a letter after an apostrophe stays lower case ("Ma'ruf"), a letter after - . ( / does not.
+    """
+    words = _text(value).split(" ")
+    tidy = []
+    for position, word in enumerate(words):
+        lower = word.lower()
+        if position > 0 and lower in _PARTICLES:
+            tidy.append(lower)
+        else:
+            tidy.append(re.sub(r"(^|[-.(/])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), lower))
+    return " ".join(tidy)
+
+
+def _check_text(raw, column, today):
+    return _text(raw)
+
+
+def _check_name(raw, column, today):
+    return tidy_name(raw)
+
+
+def _check_code(raw, column, today):
+    """NIPD, RT, RW, postal code: a number cell becomes its digits ("3", not "3.0")."""
+    if isinstance(raw, bool):
+        raise _Invalid(f"{column.label} tidak valid (tertulis: {_shown(raw)})")
+    return _text(raw)
+
+
+def _check_phone(raw, column, today):
+    """A numeric cell lost the leading 0 of an Indonesian mobile number (08…): it is put back."""
+    text = _text(raw)
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and text.startswith("8") and 9 <= len(text) <= 13:
+        return "0" + text
+    return text
+
+
+def _check_nisn(raw, column, today):
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+        digits = str(int(raw))
+        if int(raw) >= 0 and len(digits) <= 10:
+            return digits.zfill(10)
+        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+    text = re.sub(r"\s+", "", str(raw)).lstrip("'")
+    if text in ("", "-"):
+        return ""
+    if not re.fullmatch(r"\d{10}", text):
+        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+    return text
+
+
+_SEXES = {
+    "l": "L",
+    "lk": "L",
+    "laki": "L",
+    "lakilaki": "L",
+    "pria": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+}
+
+
+def _check_sex(raw, column, today):
+    text = _text(raw)
+    if not text:
+        return ""
+    sex = _SEXES.get(header_key(text))
+    if sex is None:
+        raise _Invalid(f"JK harus L atau P (tertulis: {_shown(raw)})")
+    return sex
+
+
+_RELIGIONS = {
+    "islam": "islam",
+    "kristen": "kristen",
+    "protestan": "kristen",
+    "kristenprotestan": "kristen",
+    "katolik": "katolik",
+    "katholik": "katolik",
+    "kristenkatolik": "katolik",
+    "hindu": "hindu",
+    "buddha": "buddha",
+    "budha": "buddha",
+    "budda": "buddha",
+    "khonghucu": "khonghucu",
+    "konghucu": "khonghucu",
+    "khonghuchu": "khonghucu",
+    "konghuchu": "khonghucu",
+    "lainnya": "",
+    "tidakdiisi": "",
+}
+
+
+def _check_religion(raw, column, today):
+    """Dapodik's spellings (Katholik, Budha, "Kepercayaan kpd Tuhan YME") map to `models.Religion`."""
+    text = _text(raw)
+    if not text:
+        return ""
+    key = header_key(text)
+    if key.startswith("kepercayaan"):
+        return "kepercayaan"
+    if key in _RELIGIONS:
+        return _RELIGIONS[key]
+    raise _Invalid(f"Agama tidak dikenali (tertulis: {_shown(raw)})")
+
+
+_MONTHS = {
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "feb": 2,
+    "peb": 2,
+    "maret": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "agus": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "nopember": 11,
+    "nop": 11,
+    "desember": 12,
+    "des": 12,
+}
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_D_MONTH_Y = re.compile(r"(\d{1,2})[ -]([a-z]+)[ -](\d{4})")
+
+
+def parse_date(raw):
+    """A real Excel date, an Excel serial number, or text as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or
+    "5 Maret 2009". Raises _Invalid for an impossible date ("2010-02-30") or an unknown format."""
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # A date cell that lost its date format shows as Excel's serial day number.
+        if 367 <= raw < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(raw).date()
+        raise _Invalid(f"Format tanggal lahir tidak dikenali (tertulis: {_shown(raw)})")
+    text = _text(raw).lower()
+    if not text:
+        return None
+    if match := _YMD.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _DMY.fullmatch(text):
+        day, month, year = match.groups()
+    elif (match := _D_MONTH_Y.fullmatch(text)) and match.group(2) in _MONTHS:
+        day, month, year = match.group(1), _MONTHS[match.group(2)], match.group(3)
+    else:
+        raise _Invalid(
+            f"Format tanggal lahir tidak dikenali (tertulis: {_shown(raw)}); pakai misalnya 2010-05-31 atau 31/05/2010"
+        )
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise _Invalid(f"Tanggal lahir tidak ada di kalender (tertulis: {_shown(raw)})") from None
+
+
+def _check_date(raw, column, today):
+    date = parse_date(raw)
+    if date is None:
+        return None
+    if date > today:
+        raise _Invalid(f"Tanggal lahir di masa depan (tertulis: {_shown(raw)})")
+    if date < OLDEST_BIRTH_DATE:
+        raise _Invalid(f"Tanggal lahir sebelum tahun 1900 (tertulis: {_shown(raw)})")
+    return date
+
+
+def _number(raw, column):
+    if isinstance(raw, bool):
+        raise _Invalid(f"{column.label} harus angka (tertulis: {_shown(raw)})")
+    if isinstance(raw, int | float):
+        raw = _text(raw)
+    text = _text(raw).replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise _Invalid(f"{column.label} harus angka (tertulis: {_shown(raw)})")
+    return number
+
+
+def _check_count(raw, column, today):
+    number = _number(raw, column)
+    if number is None:
+        return None
+    if number != number.to_integral_value() or not 0 <= number <= 99:
+        raise _Invalid(f"{column.label} harus bilangan bulat 0–99 (tertulis: {_shown(raw)})")
+    return int(number)
+
+
+def _check_order(raw, column, today):
+    """Anak ke-berapa: Dapodik writes 0 when nobody filled it in."""
+    value = _check_count(raw, column, today)
+    return value or None
+
+
+def _check_year(raw, column, today):
+    """A parent's year of birth: Dapodik writes 0 when it is unknown."""
+    if isinstance(raw, datetime.date):
+        return raw.year
+    number = _number(raw, column)
+    if number is None or number == 0:
+        return None
+    if number != number.to_integral_value() or not 1900 <= number <= today.year:
+        raise _Invalid(f"{column.label} tidak masuk akal (tertulis: {_shown(raw)})")
+    return int(number)
+
+
+def _check_distance(raw, column, today):
+    number = _number(raw, column)
+    if number is None:
+        return None
+    if not 0 <= number < 10000:
+        raise _Invalid(f"Jarak ke sekolah harus 0–9999 km (tertulis: {_shown(raw)})")
+    return number.quantize(Decimal("0.01"))
+
+
+def _check_email(raw, column, today):
+    text = _text(raw)
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise _Invalid(f"E-mail tidak valid (tertulis: {_shown(raw)})") from None
+    return text
+
+
+def _check_needs(raw, column, today):
+    text = _text(raw)
+    return "" if header_key(text) in ("tidakada", "tidak", "tidakberkebutuhankhusus", "normal") else text
+
+
+_CHECKS = {
+    "text": _check_text,
+    "name": _check_name,
+    "place": _check_name,
+    "code": _check_code,
+    "phone": _check_phone,
+    "nisn": _check_nisn,
+    "sex": _check_sex,
+    "religion": _check_religion,
+    "date": _check_date,
+    "count": _check_count,
+    "order": _check_order,
+    "year": _check_year,
+    "distance": _check_distance,
+    "email": _check_email,
+    "needs": _check_needs,
+    "rombel": _check_text,
+}
+
+_ROMAN_GRADE = re.compile(r"(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)(?![A-Z])")
+_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN = {numeral: grade for grade, numeral in enumerate(_NUMERALS, start=1)}
+
+
+def rombel_grade(name):
+    """The grade a rombel name starts with: "XI MIPA 2" → 11, "7A" → 7, "Kelas X-1" → 10; None if it does not."""
+    text = re.sub(r"^KELAS\s*", "", _text(name).upper())
+    if match := re.match(r"(\d{1,2})(?!\d)", text):
+        grade = int(match.group(1))
+        return grade if 1 <= grade <= 12 else None
+    if match := _ROMAN_GRADE.match(text):
+        return _ROMAN[match.group(1)]
+    return None
+
+
+def rombel_key(name):
+    """Rombel names match without regard to case or spacing: "x  mipa 1" is the rombel "X MIPA 1"."""
+    return " ".join(str(name).split()).casefold()

@@ -1,0 +1,651 @@
+"""The student record's life cycle: the year-end step, the UU PDP export and erasure, rombel exports.
+
+No HTTP here: views check the policy and call these; each function that changes data runs in one
+transaction and writes its own audit entry, so a half-done year-end or erasure cannot happen and
+cannot go unlogged.
+"""
+
+import base64
+import datetime
+import io
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekonseling.accounts.models import Role, User
+from ekonseling.core import audit, policy
+from ekonseling.core.models import AuditEvent, School
+
+from .models import AcademicYear, DeletionRequest, Enrollment, Guardian, Rombel, Student
+
+ERASED = "[dihapus]"
+
+# The last grade of each level: its students graduate at the year-end instead of moving up.
+FINAL_GRADE = {School.Level.SD: 6, School.Level.SMP: 9, School.Level.SMA: 12, School.Level.SMK: 12}
+
+ROMAN = dict(enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII"], start=1))
+
+
+class PromotionError(Exception):
+    """The year-end step was refused; the message says why, for the operator."""
+
+
+class DeletionError(Exception):
+    """A deletion request cannot be decided (already decided, or the student is gone)."""
+
+
+# --- the year-end step (kenaikan kelas, kelulusan) ----------------------------------------------------
+
+
+def final_grade(school):
+    return FINAL_GRADE.get(school.level, 12)
+
+
+def next_rombel_name(name, grade):
+    """The usual name of a rombel one grade up: "X-1" → "XI-1", "VII A" → "VIII A", "10 IPA" → "11 IPA".
+
+    Schools name rombel by the grade in Roman or Arabic numerals; the first whole numeral equal to
+    the grade is raised. A name that carries no recognisable grade gives "", so the operator types
+    the target instead of getting a wrong guess.
+    """
+    roman = ROMAN.get(grade)
+    if roman and grade + 1 in ROMAN:
+        pattern = rf"(?<![A-Za-z0-9]){roman}(?![A-Za-z])"
+        if re.search(pattern, name):
+            return re.sub(pattern, ROMAN[grade + 1], name, count=1)
+    pattern = rf"(?<![A-Za-z0-9]){grade}(?![0-9])"
+    if re.search(pattern, name):
+        return re.sub(pattern, str(grade + 1), name, count=1)
+    return ""
+
+
+def suggest_mapping(from_year):
+    """{rombel: suggested target name} for the year-end form; None marks a final-grade rombel (lulus)."""
+    last = final_grade(from_year.school)
+    rombels = Rombel.objects.filter(academic_year=from_year).order_by("grade", "name")
+    return {r: (None if r.grade >= last else next_rombel_name(r.name, r.grade)) for r in rombels}
+
+
+def next_year_name(name):
+    """ "2026/2027" → "2027/2028"; anything else → "" (the operator types it)."""
+    match = re.fullmatch(r"(\d{4})/(\d{4})", name.strip())
+    if not match:
+        return ""
+    first, second = (int(n) for n in match.groups())
+    return f"{first + 1}/{second + 1}"
+
+
+def shift_year(day):
+    """The same calendar day a year later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class PromotionResult:
+    year: AcademicYear
+    promoted: int
+    retained: int
+    graduated: int
+    rombels_created: int
+
+
+def promote_year(
+    school, from_year, to_year_name, starts_on, ends_on, mapping, actor, request=None, retained=(), graduated_on=None
+):
+    """Close `from_year` and open the next one, in one transaction.
+
+    `mapping` is {old rombel (or its id): new rombel name}; final-grade rombel need no entry, their
+    students graduate (status, left_on = `graduated_on` or the end of the old year, no rombel).
+    `retained` are the ids of students who are not promoted ("tidak naik"): they go to the rombel of
+    the new year with their old rombel's name and grade, made when no mapping already makes it.
+    Every student of the old year gets an Enrollment row with the outcome; nothing is deleted, so
+    the old rombel and the history stay. Raises PromotionError, changing nothing, when refused.
+    """
+    to_year_name = (to_year_name or "").strip()
+    with transaction.atomic():
+        _check_years(school, from_year, to_year_name, starts_on, ends_on)
+        rombels = {r.pk: r for r in Rombel.objects.filter(academic_year=from_year).prefetch_related("counselors")}
+        targets = _clean_mapping(mapping, rombels)
+        students = list(
+            Student.objects.select_for_update().filter(
+                rombel__in=list(rombels), status=Student.Status.ACTIVE, school=school
+            )
+        )
+        retained = {int(pk) for pk in retained}
+        unknown = retained - {s.pk for s in students}
+        if unknown:
+            raise PromotionError(_("Only active students of this year's rombel can be marked as not promoted."))
+        last = final_grade(school)
+
+        plan = _plan_new_rombels(rombels, targets, students, retained, last)
+        AcademicYear.objects.filter(school=school, is_current=True).update(is_current=False)
+        new_year = AcademicYear.objects.create(
+            school=school, name=to_year_name, starts_on=starts_on, ends_on=ends_on, is_current=True
+        )
+        created = _create_rombels(school, new_year, plan)
+        counts = _move_students(
+            students, rombels, targets, retained, created, from_year, new_year, last, graduated_on or from_year.ends_on
+        )
+        result = PromotionResult(new_year, *counts, rombels_created=len(created))
+        audit.record(
+            request,
+            audit.Action.CHANGE,
+            new_year,
+            user=actor,
+            school=school,
+            detail=(
+                f"year-end from {from_year.name}: {result.promoted} promoted, {result.retained} retained, "
+                f"{result.graduated} graduated, {result.rombels_created} rombel created"
+            ),
+        )
+    return result
+
+
+def _check_years(school, from_year, to_year_name, starts_on, ends_on):
+    if from_year.school_id != school.pk or not from_year.is_current:
+        raise PromotionError(_("Only the current academic year can be closed."))
+    if not to_year_name:
+        raise PromotionError(_("Give the new academic year a name."))
+    if len(to_year_name) > AcademicYear._meta.get_field("name").max_length:
+        raise PromotionError(_("The name of the new academic year is too long."))
+    if AcademicYear.objects.filter(school=school, name=to_year_name).exists():
+        raise PromotionError(
+            _("The academic year %(name)s already exists; the year-end step has been done.") % {"name": to_year_name}
+        )
+    if not (starts_on and ends_on) or ends_on <= starts_on:
+        raise PromotionError(_("The new academic year must end after it starts."))
+    if starts_on <= from_year.starts_on:
+        raise PromotionError(_("The new academic year must start after the current one."))
+
+
+def _clean_mapping(mapping, rombels):
+    targets = {}
+    for key, name in (mapping or {}).items():
+        pk = key.pk if isinstance(key, Rombel) else int(key)
+        if pk not in rombels:
+            raise PromotionError(_("A rombel in the mapping is not a rombel of the current year."))
+        name = (name or "").strip()
+        if len(name) > Rombel._meta.get_field("name").max_length:
+            raise PromotionError(_("The rombel name %(name)s is too long.") % {"name": name})
+        if name:
+            targets[pk] = name
+    return targets
+
+
+def _plan_new_rombels(rombels, targets, students, retained, last):
+    """{new name: (grade, counselor ids)} for every rombel the new year needs.
+
+    Promotion targets get grade + 1 and the counselors of their source rombel (several rombel may
+    merge into one name). Retained students need their old name at the old grade.
+    """
+    plan = {}
+
+    def want(name, grade, counselors):
+        if name in plan and plan[name][0] != grade:
+            raise PromotionError(
+                _("The new rombel %(name)s would hold grade %(a)d and grade %(b)d; choose another name.")
+                % {"name": name, "a": plan[name][0], "b": grade}
+            )
+        plan.setdefault(name, (grade, set()))[1].update(counselors)
+
+    with_students = {s.rombel_id for s in students if s.pk not in retained}
+    for pk, rombel in rombels.items():
+        if rombel.grade >= last:
+            continue
+        if pk not in targets:
+            if pk in with_students:
+                raise PromotionError(_("Choose the new rombel for the students of %(name)s.") % {"name": rombel.name})
+            continue
+        want(targets[pk], rombel.grade + 1, {u.pk for u in rombel.counselors.all()})
+    for student in students:
+        if student.pk in retained:
+            rombel = rombels[student.rombel_id]
+            want(rombel.name, rombel.grade, {u.pk for u in rombel.counselors.all()})
+    return plan
+
+
+def _create_rombels(school, new_year, plan):
+    # The wali kelas of the new year is assigned afresh; the counselors carry over.
+    rombels = Rombel.objects.bulk_create(
+        [Rombel(school=school, academic_year=new_year, name=name, grade=grade) for name, (grade, _ids) in plan.items()]
+    )
+    created = {r.name: r for r in rombels}
+    through = Rombel.counselors.through
+    through.objects.bulk_create(
+        [through(rombel_id=created[name].pk, user_id=uid) for name, (_grade, ids) in plan.items() for uid in ids]
+    )
+    return created
+
+
+def _move_students(students, rombels, targets, retained, created, from_year, new_year, last, graduated_on):
+    now = timezone.now()
+    promoted = kept = graduated = 0
+    outcomes = {}
+    new_enrollments = []
+    for student in students:
+        old = rombels[student.rombel_id]
+        if student.pk in retained:
+            outcome, new_rombel = "retained", created[old.name]
+            kept += 1
+        elif old.grade >= last:
+            outcome, new_rombel = "graduated", None
+            student.status, student.left_on = Student.Status.GRADUATED, graduated_on
+            graduated += 1
+        else:
+            outcome, new_rombel = "promoted", created[targets[old.pk]]
+            promoted += 1
+        outcomes[student.pk] = (old, outcome)
+        student.rombel = new_rombel
+        student.updated_at = now
+        if new_rombel is not None:
+            new_enrollments.append(
+                Enrollment(student=student, academic_year=new_year, rombel=new_rombel, rombel_name=new_rombel.name)
+            )
+    _record_old_year(outcomes, from_year)
+    Student.objects.bulk_update(students, ["rombel", "status", "left_on", "updated_at"], batch_size=500)
+    Enrollment.objects.bulk_create(new_enrollments, batch_size=500)
+    return promoted, kept, graduated
+
+
+def _record_old_year(outcomes, from_year):
+    """One Enrollment per student for the closing year, with its outcome (an import may have made it)."""
+    existing = {e.student_id: e for e in Enrollment.objects.filter(academic_year=from_year, student_id__in=outcomes)}
+    to_create = []
+    for student_id, (rombel, outcome) in outcomes.items():
+        row = existing.get(student_id)
+        if row is None:
+            to_create.append(
+                Enrollment(
+                    student_id=student_id,
+                    academic_year=from_year,
+                    rombel=rombel,
+                    rombel_name=rombel.name,
+                    outcome=outcome,
+                )
+            )
+        else:
+            row.rombel, row.rombel_name, row.outcome = rombel, rombel.name, outcome
+    Enrollment.objects.bulk_update(list(existing.values()), ["rombel", "rombel_name", "outcome"], batch_size=500)
+    Enrollment.objects.bulk_create(to_create, batch_size=500)
+
+
+# --- UU PDP: the right of access ---------------------------------------------------------------------
+
+RECORD_EXCLUDED = {"id", "school", "user", "rombel", "photo", "counselors"}
+
+
+def _value(value):
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
+HEALTH_FIELDS = ("health_notes", "special_needs")
+
+
+def personal_data_export(student, include_health=True):
+    """Everything the school holds about the student, as plain data (the UU PDP right of access).
+
+    It includes health notes, the audit trail about the student (who read or changed what, and
+    when) and the account's username; never the password hash. Counseling content joins this as
+    later parts of the platform add it. `include_health=False` is for a requester who may not read
+    health data (the operator): the file then says what it leaves out, so it is never mistaken
+    for the complete answer.
+    """
+    record = {}
+    for field in Student._meta.concrete_fields:
+        if field.name in RECORD_EXCLUDED or field.attname in RECORD_EXCLUDED:
+            continue
+        if field.name in HEALTH_FIELDS and not include_health:
+            continue
+        record[field.name] = _value(getattr(student, field.attname))
+    user = student.user
+    data = {
+        "format": "E-Konseling personal data export, version 1",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "complete": include_health,
+        "omitted": [] if include_health else list(HEALTH_FIELDS),
+        "school": {"name": student.school.name, "npsn": student.school.npsn},
+        "student": record,
+        "rombel": (
+            {"name": student.rombel.name, "academic_year": student.rombel.academic_year.name}
+            if student.rombel_id
+            else None
+        ),
+        "individual_counselors": [u.display_name for u in student.counselors.all()],
+        "rombel_counselors": ([u.display_name for u in student.rombel.counselors.all()] if student.rombel_id else []),
+        "photo": _photo(student),
+        "guardians": [
+            {
+                "relation": g.relation,
+                "name": g.name,
+                "birth_year": g.birth_year,
+                "education": g.education,
+                "occupation": g.occupation,
+                "income": g.income,
+                "phone": g.phone,
+            }
+            for g in student.guardians.all()
+        ],
+        "enrollments": [
+            {"academic_year": e.academic_year.name, "rombel": e.rombel_name, "outcome": e.outcome}
+            for e in student.enrollments.select_related("academic_year")
+        ],
+        "attendance": [
+            {"semester": str(a.semester), "sick": a.sick, "permitted": a.permitted, "absent": a.absent}
+            for a in student.attendance.select_related("semester__academic_year").order_by(
+                "semester__academic_year__starts_on", "semester__number"
+            )
+        ],
+        "profile_changes": [
+            {"time": c.created_at, "field": c.field, "old": c.old_value, "new": c.new_value}
+            for c in student.profile_changes.all()
+        ],
+        "deletion_requests": [
+            {"time": r.created_at, "status": r.status, "reason": r.reason}
+            for r in student.deletion_requests.all().order_by("created_at")
+        ],
+        "account": (
+            {
+                "username": user.username,
+                "active": user.is_active,
+                "created": user.date_joined,
+                "last_sign_in": user.last_login,
+            }
+            if user
+            else None
+        ),
+        "audit_events": _audit_trail(student),
+    }
+    return data
+
+
+def _photo(student):
+    if not student.photo:
+        return None
+    with student.photo.open("rb") as fh:
+        content = fh.read()
+    return {"content_type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
+
+
+def _events_about(student):
+    about = Q(object_type=Student._meta.label, object_id=str(student.pk))
+    if student.user_id:
+        about |= Q(object_type=User._meta.label, object_id=str(student.user_id)) | Q(actor_id=student.user_id)
+    return AuditEvent.objects.filter(about, school_id=student.school_id)
+
+
+def _audit_trail(student):
+    trail = []
+    for event in _events_about(student).order_by("created_at", "id"):
+        row = {
+            "time": event.created_at,
+            "by": event.actor_name,
+            "action": event.action,
+            "object": event.object_type,
+            "detail": event.detail,
+        }
+        if student.user_id and event.actor_id == student.user_id:
+            # The student's own sign-ins: their address and browser are their data too.
+            row["ip_address"] = event.ip_address
+            row["user_agent"] = event.user_agent
+        trail.append(row)
+    return trail
+
+
+def personal_data_json(student, include_health=True):
+    """The UU PDP export file: UTF-8 JSON, indented so that it can be read without tools."""
+    data = personal_data_export(student, include_health=include_health)
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# --- UU PDP: erasure ---------------------------------------------------------------------------------
+
+
+def masked_label(student):
+    """What stays of the student after erasure: the last four NISN digits, enough to answer "was
+    my request carried out?" without keeping the number."""
+    return f"NISN ****{student.nisn[-4:]}"
+
+
+def request_deletion(student, actor, reason, request=None):
+    """Open a deletion request for the operator; one pending request per student is enough."""
+    with transaction.atomic():
+        if DeletionRequest.objects.filter(student=student, status=DeletionRequest.Status.PENDING).exists():
+            raise DeletionError(_("A deletion request for this student is already waiting for the operator."))
+        deletion = DeletionRequest.objects.create(
+            school_id=student.school_id,
+            student=student,
+            student_label=masked_label(student),
+            requested_by=actor,
+            reason=reason.strip(),
+        )
+        audit.record(request, audit.Action.CREATE, student, user=actor, detail=f"deletion request #{deletion.pk}")
+    return deletion
+
+
+def _lock_pending(deletion):
+    locked = DeletionRequest.objects.select_for_update().filter(pk=deletion.pk).first()
+    if locked is None or locked.status != DeletionRequest.Status.PENDING:
+        raise DeletionError(_("This deletion request has already been decided."))
+    return locked
+
+
+def carry_out_deletion(request_obj, actor, request=None, note=""):
+    """Erase the student: their record and everything hanging from it, and their account.
+
+    Earlier audit events about the student keep their time, actor and action but lose the name
+    (and the student's own addresses), so the log still shows what happened without identifying
+    whom. The request stays, labelled with the masked NISN, as proof that it was carried out.
+    """
+    with transaction.atomic():
+        deletion = _lock_pending(request_obj)
+        student = Student.objects.select_for_update().filter(pk=deletion.student_id).first()
+        if student is None:
+            raise DeletionError(_("The student of this request no longer exists."))
+        label = masked_label(student)
+        user = student.user
+        _scrub_audit_trail(student)
+        _scrub_requests(student)
+        photo_name = student.photo.name if student.photo else ""
+        storage = student.photo.storage
+        student.delete()
+        if user is not None and user.role == Role.SISWA:
+            # Only the student's own login goes; a staff account wrongly linked stays, unlinked.
+            user.delete()
+        if photo_name:
+            transaction.on_commit(lambda: storage.delete(photo_name))
+        DeletionRequest.objects.filter(pk=deletion.pk).update(
+            status=DeletionRequest.Status.DONE,
+            student_label=label,
+            decided_by=actor,
+            decided_at=timezone.now(),
+            decision_note=_without_identity(note.strip(), student),
+        )
+        audit.record(
+            request,
+            audit.Action.DELETE,
+            user=actor,
+            school=deletion.school,
+            detail=f"student erased ({label}), deletion request #{deletion.pk}",
+        )
+    deletion.refresh_from_db()
+    return deletion
+
+
+def _without_identity(text, student):
+    for word in (student.name, student.nisn):
+        if word:
+            text = re.sub(re.escape(word), ERASED, text, flags=re.IGNORECASE)
+    return text
+
+
+def _scrub_audit_trail(student):
+    events = AuditEvent.objects.filter(school_id=student.school_id)
+    events.filter(object_type=Student._meta.label, object_id=str(student.pk)).update(object_repr=ERASED)
+    if student.user_id:
+        events.filter(object_type=User._meta.label, object_id=str(student.user_id)).update(object_repr=ERASED)
+        events.filter(actor_id=student.user_id).update(actor_name=ERASED, ip_address=None, user_agent="")
+    # Free-text details written elsewhere (an import, a note) may name the student too.
+    named = events.filter(Q(detail__icontains=student.name) | Q(detail__contains=student.nisn))
+    for event in named.only("pk", "detail"):
+        AuditEvent.objects.filter(pk=event.pk).update(detail=_without_identity(event.detail, student))
+
+
+def _scrub_requests(student):
+    """The requests outlive the student: their reasons and notes must not name them."""
+    for row in DeletionRequest.objects.filter(student=student):
+        row.reason = _without_identity(row.reason, student)
+        row.decision_note = _without_identity(row.decision_note, student)
+        row.student_label = masked_label(student)
+        row.save(update_fields=["reason", "decision_note", "student_label"])
+
+
+def reject_deletion(request_obj, actor, request=None, note=""):
+    with transaction.atomic():
+        deletion = _lock_pending(request_obj)
+        deletion.status = DeletionRequest.Status.REJECTED
+        deletion.decided_by = actor
+        deletion.decided_at = timezone.now()
+        deletion.decision_note = note.strip()
+        deletion.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit.record(
+            request,
+            audit.Action.CHANGE,
+            deletion.student,
+            user=actor,
+            school=deletion.school,
+            detail=f"deletion request #{deletion.pk} rejected",
+        )
+    return deletion
+
+
+# --- rombel export -----------------------------------------------------------------------------------
+
+
+def _guardian(relation, attr):
+    def get(student):
+        for g in student.guardians.all():
+            if g.relation == relation:
+                return getattr(g, attr)
+        return ""
+
+    return get
+
+
+def _basic_columns():
+    return [
+        (_("No."), 5, None),
+        ("NISN", 13, lambda s: s.nisn),
+        ("NIPD", 12, lambda s: s.nipd),
+        (_("Name"), 32, lambda s: s.name),
+        (_("L/P"), 5, lambda s: s.sex),
+        (_("Place of birth"), 16, lambda s: s.birth_place),
+        (_("Date of birth"), 13, lambda s: s.birth_date),
+        (_("Religion"), 12, lambda s: s.get_religion_display() if s.religion else ""),
+    ]
+
+
+def _record_columns():
+    father, mother, guardian = (Guardian.Relation.FATHER, Guardian.Relation.MOTHER, Guardian.Relation.GUARDIAN)
+    return [
+        (_("Home address"), 32, lambda s: s.address),
+        ("RT", 5, lambda s: s.rt),
+        ("RW", 5, lambda s: s.rw),
+        (_("Hamlet"), 14, lambda s: s.dusun),
+        (_("Village"), 16, lambda s: s.kelurahan),
+        (_("District"), 16, lambda s: s.kecamatan),
+        (_("Postal code"), 10, lambda s: s.postal_code),
+        (_("Phone"), 15, lambda s: s.phone),
+        (_("Mobile phone"), 15, lambda s: s.mobile),
+        (_("Lives with"), 18, lambda s: s.living_with),
+        (_("Transport"), 16, lambda s: s.transport),
+        (_("Distance (km)"), 10, lambda s: s.distance_km),
+        (_("Siblings"), 9, lambda s: s.siblings),
+        (_("Birth order"), 9, lambda s: s.birth_order),
+        (_("Father"), 24, _guardian(father, "name")),
+        (_("Father's occupation"), 18, _guardian(father, "occupation")),
+        (_("Father's phone"), 15, _guardian(father, "phone")),
+        (_("Mother"), 24, _guardian(mother, "name")),
+        (_("Mother's occupation"), 18, _guardian(mother, "occupation")),
+        (_("Mother's phone"), 15, _guardian(mother, "phone")),
+        (_("Guardian"), 24, _guardian(guardian, "name")),
+        (_("Guardian's phone"), 15, _guardian(guardian, "phone")),
+    ]
+
+
+def rombel_students(rombel):
+    """The rombel's active students, or, for a rombel of an earlier year, those enrolled in it."""
+    return (
+        Student.objects.filter(Q(rombel=rombel, status=Student.Status.ACTIVE) | Q(enrollments__rombel=rombel))
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def rombel_xlsx(rombel, user):
+    """The rombel as a spreadsheet with the columns `user` may see.
+
+    Basic columns always; address, family and living situation only for whoever may read the whole
+    buku pribadi; health notes never (a spreadsheet travels by e-mail and flash drive).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    with_record = policy.can(user, "student.view_record")
+    columns = _basic_columns() + (_record_columns() if with_record else [])
+    students = rombel_students(rombel)
+    if with_record:
+        students = students.prefetch_related("guardians")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", "-", rombel.name)[:31] or "Rombel"
+    title = f"{rombel.school.name} — {_('Rombel')} {rombel.name} — {rombel.academic_year.name}"
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    header_fill = PatternFill("solid", fgColor="DDEBE5")
+    for col, (header, width, _get) in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    row = 2
+    for row, student in enumerate(students, start=3):
+        for col, (_header, _width, get) in enumerate(columns, start=1):
+            value = row - 2 if get is None else get(student)
+            cell = ws.cell(row=row, column=col)
+            if isinstance(value, datetime.date):
+                cell.value, cell.number_format = value, "DD-MM-YYYY"
+            elif isinstance(value, str):
+                _set_text(cell, value)
+            else:
+                cell.value = float(value) if isinstance(value, Decimal) else value
+        # NISN and NIPD are identifiers, not numbers: text keeps their leading zeros.
+        ws.cell(row=row, column=2).number_format = "@"
+        ws.cell(row=row, column=3).number_format = "@"
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(row, 2)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _set_text(cell, value):
+    """Store text as text: openpyxl would turn "=…" into a formula that runs when the file opens."""
+    cell.value = value
+    if cell.data_type == "f":
+        cell.data_type = "s"
