@@ -1,11 +1,29 @@
+from django.contrib import admin
+
+from ekonseling.core import policy
 from ekonseling.core.admin_site import SchoolScopedAdmin, admin_site
 
-from .models import AcademicYear, Rombel, Student
+from .models import AcademicYear, Rombel, Semester, Student
+
+
+class SemesterInline(admin.TabularInline):
+    model = Semester
+    extra = 0
+    max_num = 2
+
+    def _can(self, request, obj=None):
+        return policy.can(request.user, "admin.academic_year", obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._can(request, obj)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
 
 
 class AcademicYearAdmin(SchoolScopedAdmin):
     policy_action = "admin.academic_year"
     list_display = ["name", "starts_on", "ends_on", "is_current"]
+    inlines = [SemesterInline]
 
 
 class RombelAdmin(SchoolScopedAdmin):

@@ -254,6 +254,9 @@ def _move_students(students, rombels, targets, retained, created, from_year, new
     _record_old_year(outcomes, from_year)
     Student.objects.bulk_update(students, ["rombel", "status", "left_on", "updated_at"], batch_size=500)
     Enrollment.objects.bulk_create(new_enrollments, batch_size=500)
+    # A graduate's record stays in the archive; their sign-in does not.
+    graduates = [pk for pk, (_old, outcome) in outcomes.items() if outcome == "graduated"]
+    User.objects.filter(student__pk__in=graduates, role=Role.SISWA).update(is_active=False)
     return promoted, kept, graduated
 
 

@@ -90,3 +90,13 @@ def test_a_user_created_by_the_operator_belongs_to_the_operators_school(client, 
     assert created.school == world.school
     assert created.check_password("Sandi-Kuat-2026")
     assert created.password.startswith("argon2$") or created.password.startswith("md5$")
+
+
+def test_the_operator_edits_semesters_inside_the_academic_year(client, world):
+    year = world.rombel_a.academic_year
+    client.force_login(world.operator)
+
+    response = client.get(f"/admin/students/academicyear/{year.pk}/change/")
+
+    assert response.status_code == 200
+    assert "semesters-TOTAL_FORMS" in response.content.decode()

@@ -275,3 +275,17 @@ def test_the_personal_data_export_holds_everything_but_the_password(world):
     assert "password" not in raw
     assert world.siswa.password not in raw
     assert json.loads(raw)["student"]["nisn"] == student.nisn
+
+
+def test_a_graduates_account_is_closed_but_a_promoted_students_is_not(sma):
+    graduate, promoted = sma.students[12][0], sma.students[10][0]
+    for student in (graduate, promoted):
+        student.user = factories.user(sma.school, Role.SISWA)
+        student.save()
+
+    sma.promote()
+
+    graduate.user.refresh_from_db()
+    promoted.user.refresh_from_db()
+    assert graduate.user.is_active is False
+    assert promoted.user.is_active is True
