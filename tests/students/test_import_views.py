@@ -46,7 +46,7 @@ def test_operator_uploads_previews_and_confirms(client, world, login):
     done = client.post(preview_url(batch), {"action": "confirm"}, follow=True)
 
     assert done.redirect_chain[-1][0] == reverse("students:list")
-    assert "5 new" in done.content.decode()
+    assert "5 siswa baru" in done.content.decode()
     assert Student.objects.filter(school=world.school, nisn__startswith="0051").count() == 5
     assert Guardian.objects.filter(student__nisn=dapodik.nisn(1)).count() == 2
     batch.refresh_from_db()

@@ -69,7 +69,7 @@ def test_saving_without_changes_records_nothing(client, world):
 
     response = client.post(MY_PROFILE, form_data(world.student), follow=True)
 
-    assert "Nothing was changed." in [str(m) for m in response.context["messages"]]
+    assert "Tidak ada yang diubah." in [str(m) for m in response.context["messages"]]
     assert not ProfileChange.objects.exists()
     assert not AuditEvent.objects.filter(action="change").exists()
 

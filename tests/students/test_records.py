@@ -186,7 +186,7 @@ def test_two_year_ends_keep_the_whole_history(sma):
 def test_an_existing_year_name_is_refused(sma):
     factories.academic_year(sma.school, name="2027/2028", is_current=False, starts_on=datetime.date(2027, 7, 1))
 
-    with pytest.raises(records.PromotionError, match="already exists"):
+    with pytest.raises(records.PromotionError, match="sudah ada"):
         sma.promote()
 
     assert sma.students[10][0].rombel == sma.rombels[10]
@@ -212,7 +212,7 @@ def test_only_the_current_year_can_be_closed(sma):
     sma.year.is_current = False
     sma.year.save()
 
-    with pytest.raises(records.PromotionError, match="current"):
+    with pytest.raises(records.PromotionError, match="tahun ajaran berjalan"):
         sma.promote()
 
 

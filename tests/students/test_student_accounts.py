@@ -142,7 +142,7 @@ def test_the_operator_creates_accounts_and_downloads_the_cards_once(client, worl
 
     page = client.get(rombel_url(world.rombel_a))
     assert page.status_code == 200
-    assert "Create 1 account" in page.content.decode()
+    assert "Buat 1 akun" in page.content.decode()
 
     response = client.post(rombel_url(world.rombel_a))
     assert response.status_code == 302
@@ -166,7 +166,7 @@ def test_the_operator_creates_accounts_and_downloads_the_cards_once(client, worl
 
     again = client.get(cards_url(world.rombel_a), follow=True)
     assert again.redirect_chain[-1][0] == rombel_url(world.rombel_a)
-    assert "shown only once" in again.content.decode()
+    assert "Sandi hanya ditampilkan sekali" in again.content.decode()
 
     created = AuditEvent.objects.get(action="create")
     assert created.actor == world.operator
@@ -393,7 +393,7 @@ def test_only_the_students_counselors_may_reset(client, world, other_world):
 def test_a_student_without_an_account_cannot_be_reset(client, world):
     client.force_login(world.gurubk)
 
-    assert "has no account yet" in client.get(reset_url(world.classmate)).content.decode()
+    assert "belum memiliki akun" in client.get(reset_url(world.classmate)).content.decode()
     response = client.post(reset_url(world.classmate))
 
     assert response.status_code == 302
