@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ekonseling.core",
     "ekonseling.accounts",
     "ekonseling.students",
+    "ekonseling.counseling",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# The public address of this site, for links in e-mails (which are sent outside a request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "E-Konseling <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
