@@ -39,9 +39,14 @@ class StudentAdmin(SchoolScopedAdmin):
     list_display = ["name", "nisn", "sex", "rombel"]
     list_filter = ["rombel", "sex"]
     search_fields = ["name", "nisn"]
-    # Health notes are for counselors: the operator's admin never shows or edits them.
-    exclude = ["health_notes", "special_needs", "user"]
+    # Health notes and the attention flag are the counselors'; photos go through the record page,
+    # which strips their metadata.
+    exclude = ["health_notes", "special_needs", "user", "needs_attention", "photo", "counselors"]
     list_select_related = ["rombel"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Erasure goes through a deletion request, which also scrubs the audit log and imports.
+        return False
 
 
 admin_site.register(AcademicYear, AcademicYearAdmin)

@@ -622,7 +622,9 @@ def _check_nisn(raw, column, today):
         if isinstance(raw, float) and not raw.is_integer():
             raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
         digits = str(int(raw))
-        if int(raw) >= 0 and len(digits) <= 10:
+        # Excel drops at most the two leading zeros a real NISN has (the birth years 2000-2019);
+        # a shorter number is not a NISN that lost zeros, and padding it would invent one.
+        if int(raw) >= 0 and 8 <= len(digits) <= 10:
             return digits.zfill(10)
         raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
     text = re.sub(r"\s+", "", str(raw)).lstrip("'")

@@ -196,7 +196,8 @@ def _refuse_unless_preview(batch):
     if batch.status == ImportBatch.Status.APPLIED:
         when = f" pada {timezone.localtime(batch.applied_at):%d-%m-%Y %H:%M}" if batch.applied_at else ""
         raise ImportRefused(f"Impor ini sudah diterapkan{when}; impor yang sama tidak diterapkan dua kali.")
-    if batch.status == ImportBatch.Status.CANCELLED:
+    stale = batch.created_at and batch.created_at < timezone.now() - datetime.timedelta(days=PREVIEW_KEEP_DAYS)
+    if batch.status == ImportBatch.Status.CANCELLED or stale:
         raise ImportRefused(
             f"Impor ini sudah dibatalkan (atau kedaluwarsa setelah {PREVIEW_KEEP_DAYS} hari). "
             "Unggah berkasnya lagi bila ingin mengimpor."
@@ -380,6 +381,27 @@ def _cleared(payload_text):
         key: payload[key] for key in ("errors", "new_rombels", "dropped_columns", "unknown_columns") if key in payload
     }
     return _dumps({"version": PAYLOAD_VERSION, "cleared": True, **kept})
+
+
+def scrub_student(student):
+    """Erasure (UU PDP): a waiting preview that holds the student is cancelled and cleared; applied
+    batches lose the row errors that quote them. Called inside the erasure's transaction."""
+    for batch in ImportBatch.objects.select_for_update().filter(school_id=student.school_id):
+        text = batch.payload or ""
+        if student.nisn not in text and student.name.lower() not in text.lower():
+            continue
+        if batch.status == ImportBatch.Status.PREVIEW:
+            batch.status, batch.payload = ImportBatch.Status.CANCELLED, _cleared("")
+        else:
+            payload = json.loads(text) if text else {}
+            payload["errors"] = [
+                e
+                for e in payload.get("errors", [])
+                if student.nisn not in json.dumps(e, ensure_ascii=False)
+                and student.name.lower() not in json.dumps(e, ensure_ascii=False).lower()
+            ]
+            batch.payload = _dumps(payload)
+        batch.save(update_fields=["status", "payload"])
 
 
 def _expire_stale_previews(school_id):

@@ -458,6 +458,7 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
         user = student.user
         _scrub_audit_trail(student)
         _scrub_requests(student)
+        _scrub_imports(student)
         photo_name = student.photo.name if student.photo else ""
         storage = student.photo.storage
         student.delete()
@@ -485,10 +486,18 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
 
 
 def _without_identity(text, student):
+    # Whole words only: erasing "Adi" must not touch "Adinda", another student.
     for word in (student.name, student.nisn):
         if word:
-            text = re.sub(re.escape(word), ERASED, text, flags=re.IGNORECASE)
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", ERASED, text, flags=re.IGNORECASE)
     return text
+
+
+def _scrub_imports(student):
+    """An import batch may still hold the student's row (a preview) or quote it (a row error)."""
+    from .imports import scrub_student
+
+    scrub_student(student)
 
 
 def _scrub_audit_trail(student):

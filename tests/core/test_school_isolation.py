@@ -100,3 +100,13 @@ def test_the_operator_edits_semesters_inside_the_academic_year(client, world):
 
     assert response.status_code == 200
     assert "semesters-TOTAL_FORMS" in response.content.decode()
+
+
+def test_the_admin_cannot_delete_students_or_set_counselor_fields(client, world):
+    client.force_login(world.operator)
+
+    form = client.get(f"/admin/students/student/{world.student.pk}/change/").context["adminform"].form
+    response = client.post(f"/admin/students/student/{world.student.pk}/delete/")
+
+    assert {"needs_attention", "photo", "health_notes", "counselors"}.isdisjoint(form.fields)
+    assert response.status_code == 403

@@ -509,3 +509,13 @@ def test_when_two_headers_name_the_same_data_the_more_specific_one_wins():
 
     assert (result.records[0]["rombel"], result.records[0]["nipd"]) == ("X-2", "88")
     assert result.unknown_columns == ["Kelas", "NIS"]
+
+
+def test_a_short_number_is_not_padded_into_an_invented_nisn():
+    data = xlsx_from_cells([["Nama", "NISN", "JK", "Rombel"], ["Ani", 5, "P", "X-1"], ["Budi", 1234567, "L", "X-1"]])
+
+    result = parse(data, "angka.xlsx", today=TODAY)
+
+    assert result.records == []
+    assert [e.row_number for e in result.errors] == [2, 3]
+    assert all("NISN harus 10 digit" in e.message for e in result.errors)

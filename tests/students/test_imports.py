@@ -429,3 +429,13 @@ def test_the_work_is_done_in_bulk_not_a_query_per_row(world, step):
 
     assert queries(4, 100) == queries(20, 200)
     assert queries(120, 300) < 40
+
+
+def test_a_preview_older_than_the_keep_period_cannot_be_confirmed(world):
+    batch = upload(world, [dapodik.student(1)])
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    batch.refresh_from_db()
+
+    with pytest.raises(imports.ImportRefused, match="kedaluwarsa"):
+        imports.apply(batch, world.operator)
+    assert not Student.objects.filter(nisn=dapodik.nisn(1)).exists()

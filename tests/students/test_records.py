@@ -289,3 +289,26 @@ def test_a_graduates_account_is_closed_but_a_promoted_students_is_not(sma):
     promoted.user.refresh_from_db()
     assert graduate.user.is_active is False
     assert promoted.user.is_active is True
+
+
+def test_erasure_clears_the_student_from_import_batches_and_spares_similar_names(db):
+    from ekonseling.students import imports
+    from ekonseling.students.models import ImportBatch
+
+    world = factories.SchoolWorld()
+    adi = factories.student(world.school, rombel=world.rombel_a, name="Adi Saputra", nisn="0051000001")
+    similar = factories.student(world.school, rombel=world.rombel_a, name="Adi Saputranto", nisn="0051000002")
+    audit_event = AuditEvent.objects.create(school=world.school, action="read", detail="Adi Saputra; Adi Saputranto")
+    csv = b"Nama,NISN,JK,Rombel\nAdi Saputra,0051000001,L,X-A\nAdi Saputranto,0051000002,P,X-A\n"
+    waiting = imports.preview(world.school, csv, "kelas.csv", world.operator)
+
+    request = records.request_deletion(adi, world.koordinator, "Permintaan orang tua")
+    records.carry_out_deletion(request, world.operator)
+
+    waiting.refresh_from_db()
+    audit_event.refresh_from_db()
+    assert waiting.status == ImportBatch.Status.CANCELLED
+    assert "0051000001" not in waiting.payload
+    assert "Adi Saputranto" in audit_event.detail
+    assert "Adi Saputra;" not in audit_event.detail
+    assert Student.objects.filter(pk=similar.pk).exists()
