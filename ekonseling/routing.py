@@ -1,3 +1,9 @@
 """WebSocket routes. Each consumer asks core.policy before it joins a group (see docs/websocket.md)."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from ekonseling.counseling.consumers import CounselingConsumer
+
+websocket_urlpatterns = [
+    path("ws/konseling/", CounselingConsumer.as_asgi()),
+]

@@ -43,3 +43,10 @@ def login(client):
         return client
 
     return sign_in
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
+    the rest of the session, and the asyncio tests (WebSocket consumers) need it free."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))

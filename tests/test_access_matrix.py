@@ -57,6 +57,91 @@ def _import_batch(world):
     return {"pk": imports.preview(world.school, csv, "a.csv", world.operator).pk}
 
 
+def _chat_of(attr="student"):
+    def build(world):
+        from ekonseling.counseling import services
+
+        return {"pk": services.start_conversation(getattr(world, attr)).pk}
+
+    return build
+
+
+def _question(world):
+    import uuid
+
+    from ekonseling.counseling import letters
+
+    started = letters.start_question(world.student, world.siswa, body="Boleh tanya?", client_key=uuid.uuid4())
+    return {"pk": started.conversation.pk}
+
+
+def _letter(world, claimed_by=None):
+    import uuid
+
+    from ekonseling.counseling import letters, services
+
+    conversation = letters.start_letter(
+        world.student, world.siswa, subject="Tentang kelas", body="Bu, saya mau cerita.", client_key=uuid.uuid4()
+    ).conversation
+    if claimed_by is not None:
+        services.claim(conversation, getattr(world, claimed_by))
+    return conversation
+
+
+def _attachment(world):
+    import io
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from ekonseling.counseling import attachments, letters
+
+    conversation = _letter(world)
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(image, "PNG")
+    upload = SimpleUploadedFile("foto.png", image.getvalue(), content_type="image/png")
+    letters.reply(
+        conversation, world.siswa, body="Ini fotonya.", client_key=uuid.uuid4(), prepared=attachments.prepare(upload)
+    )
+    return {"pk": conversation.messages.get(seq=2).attachment.pk}
+
+
+def _alert(world):
+    from ekonseling.counseling import services
+    from ekonseling.counseling.models import Conversation, RiskAlert
+
+    conversation = services.start_conversation(world.student)
+    import uuid
+
+    posted = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "Halo")])[0]
+    Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
+    alert = RiskAlert.objects.create(conversation=conversation, message=posted.message, severity="high")
+    return {"pk": alert.pk}
+
+
+CHAT_USERS = {Role.SISWA, Role.KOORDINATOR_BK, Role.GURU_BK}
+COUNSELING_MATRIX = {
+    "counseling:home": (CHAT_USERS, "get", None),
+    "counseling:chat_new": ({Role.SISWA}, "get", None),
+    "counseling:inbox": (COUNSELORS, "get", None),
+    "counseling:office_hours": (COUNSELORS, "get", None),
+    # An unclaimed chat of world.student: the student, the guru BK who serves them, the coordinator.
+    "counseling:conversation": (CHAT_USERS, "get", _chat_of()),
+    "counseling:messages": (CHAT_USERS, "get", _chat_of()),
+    "counseling:mark_read": (CHAT_USERS, "post", _chat_of()),
+    "counseling:claim": (COUNSELORS, "post", _chat_of()),
+    # Handling an unclaimed conversation is the coordinator's until a guru BK claims it.
+    "counseling:transfer": ({Role.KOORDINATOR_BK}, "post", _chat_of()),
+    "counseling:set_status": ({Role.KOORDINATOR_BK}, "post", _chat_of()),
+    "counseling:alert_decide": ({Role.KOORDINATOR_BK}, "post", _alert),
+    "counseling:letter_new": ({Role.SISWA}, "get", None),
+    "counseling:question_new": ({Role.SISWA}, "get", None),
+    "counseling:reveal": ({Role.SISWA}, "post", _question),
+    "counseling:reply": (CHAT_USERS, "post", lambda world: {"pk": _letter(world).pk}),
+    "counseling:attachment": (CHAT_USERS, "get", _attachment),
+    "counseling:export_pdf": ({Role.GURU_BK}, "get", lambda world: {"pk": _letter(world, "gurubk").pk}),
+}
 IMPORT_MATRIX = {
     "students:import": ({Role.OPERATOR}, "get", None),
     "students:import_preview": ({Role.OPERATOR}, "get", _import_batch),
@@ -115,12 +200,16 @@ MATRIX = {
     **RECORD_MATRIX,
     **ACCOUNT_MATRIX,
     **IMPORT_MATRIX,
+    **COUNSELING_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
 OBJECT_CELLS = [
     ("students:detail", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:edit", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    # world.other_student is gurubk_other's: gurubk may not open or claim it; the coordinator may.
+    ("counseling:conversation", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
+    ("counseling:messages", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
     ("students:rombel_accounts", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:rombel_login_cards", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:student_reset_password", _other_caseload_student, {Role.KOORDINATOR_BK}),

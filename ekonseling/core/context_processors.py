@@ -7,6 +7,8 @@ from . import policy
 
 MENU = [
     ("core:home", _("Home"), "home.view"),
+    ("counseling:home", _("Counseling"), "counseling.start"),
+    ("counseling:inbox", _("Counseling inbox"), "counseling.inbox"),
     ("students:list", _("Students"), "student.list"),
     ("students:account_rombels", _("Student accounts"), "rombel.manage_accounts"),
     ("students:caseload", _("Caseloads"), "caseload.manage"),

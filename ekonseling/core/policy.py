@@ -235,7 +235,7 @@ def _student_view_record(user, student=None):
     return student is None or _student_view(user, student)
 
 
-@rule("student.view_health")
+@rule("student.view_health", "student.view_counseling")
 def _student_view_health(user, student=None):
     # Health notes are specific personal data: counselors of the student and the student.
     if user.role not in (*COUNSELOR_ROLES, Role.SISWA):

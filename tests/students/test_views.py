@@ -43,6 +43,6 @@ def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_
 
     # session, user+school, OTP device, student+rombel+wali+year, rombel counselors, individual
     # counselors (prefetched for the policy), guardians, enrollments, attendance, unseen profile
-    # changes, audit insert, session save (3)
-    with django_assert_num_queries(14):
+    # changes, the counseling section's conversations, audit insert, session save (3)
+    with django_assert_num_queries(15):
         client.get(f"/siswa/{world.student.pk}/")

@@ -1,0 +1,232 @@
+"""Attachments to counseling messages: images (JPEG, PNG, WebP) and PDF documents.
+
+An upload is judged by its content, never by its name or the content type the browser claims: a
+program renamed `foto.jpg` or a text file renamed `surat.pdf` is refused. Images are decoded and
+re-encoded, which drops EXIF (a phone photo carries the place it was taken, often a child's home)
+and anything hidden after the image data. The bytes are encrypted (Fernet, the data keys of
+`core.crypto`) before they reach the disk, under a random name that says nothing about the file;
+the original name is kept only in the encrypted database column. Files are read back only through
+`open_decrypted`, which the policy-checked attachment view calls.
+"""
+
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from ekonseling.core import crypto
+
+from .models import Attachment
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Decoding more pixels than this is a memory attack, not a photo of a handwritten letter.
+MAX_PIXELS = 40_000_000
+PDF = "application/pdf"
+# Pillow format -> (content type, file extension, save options)
+IMAGE_FORMATS = {
+    "JPEG": ("image/jpeg", "jpg", {"quality": 88, "optimize": True}),
+    "PNG": ("image/png", "png", {"optimize": True}),
+    "WEBP": ("image/webp", "webp", {"quality": 88}),
+}
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
+
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
+_OBJECT_HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"<>:|?*]')
+
+
+class AttachmentError(ValueError):
+    """An upload that is refused; the text says why and is shown to the person who sent it."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked upload, ready to be encrypted and stored."""
+
+    data: bytes
+    content_type: str
+    original_name: str
+
+    @property
+    def size(self):
+        return len(self.data)
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+def max_bytes():
+    return int(getattr(settings, "COUNSELING_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def is_image(attachment):
+    return attachment.content_type.startswith("image/")
+
+
+def _too_large():
+    return AttachmentError(
+        _("The file is too large: at most %(limit)s. Send a smaller photo or split the document.")
+        % {"limit": filesizeformat(max_bytes())}
+    )
+
+
+def _not_supported():
+    return AttachmentError(
+        _(
+            "This file is not a JPEG, PNG or WebP image or a PDF document. Its content was checked, "
+            "not its name, so renaming it does not help."
+        )
+    )
+
+
+def prepare(upload):
+    """Check an uploaded file and return what may be stored, or raise `AttachmentError`.
+
+    The size is checked before anything is read, so a huge upload costs no decoding.
+    """
+    limit = max_bytes()
+    if upload.size is None or upload.size > limit:
+        raise _too_large()
+    if upload.size == 0:
+        raise AttachmentError(_("The file is empty."))
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large()
+    name = upload.name or ""
+    if data.startswith(b"%PDF-"):
+        check_pdf(data)
+        return Prepared(data=data, content_type=PDF, original_name=_display_name(name, "pdf"))
+    image_data, image_format = reencode_image(data)
+    if len(image_data) > limit:
+        raise _too_large()
+    content_type, extension, _options = IMAGE_FORMATS[image_format]
+    return Prepared(data=image_data, content_type=content_type, original_name=_display_name(name, extension))
+
+
+def _display_name(name, extension):
+    """The name shown for a download: the sender's own name, with the extension of what it really is."""
+    stem = _UNSAFE_IN_NAME.sub("", PurePath(name.replace("\\", "/")).stem).strip(" .")[:100]
+    return f"{stem or _('attachment')}.{extension}"
+
+
+def reencode_image(data):
+    """Decode an image and encode it again in its own format, with no metadata; returns
+    (bytes, Pillow format). Raises `AttachmentError` for anything that is not a whole JPEG, PNG
+    or WebP image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            if image_format not in IMAGE_FORMATS:
+                raise _not_supported()
+            if width * height > MAX_PIXELS:
+                raise AttachmentError(_("The image has too many pixels; make it smaller."))
+            probe.verify()  # checksums and structure, without decoding every pixel
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+            image = _saveable(image, image_format)
+            out = io.BytesIO()
+            _content_type, _extension, options = IMAGE_FORMATS[image_format]
+            # No exif=, icc_profile= or pnginfo= argument: the new file carries pixels only.
+            image.save(out, image_format, **options)
+    except AttachmentError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise _not_supported() from None
+    return out.getvalue(), image_format
+
+
+def _saveable(image, image_format):
+    from PIL import Image
+
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        if "A" in image.getbands() or image.mode == "P":
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            return background
+        return image.convert("RGB")
+    if image_format == "WEBP" and image.mode not in ("RGB", "RGBA"):
+        return image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    if image_format == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+        return image.convert("RGBA")
+    return image
+
+
+def check_pdf(data):
+    """A PDF has its header, and its last cross-reference section can be found and read: the
+    `startxref` offset points at an `xref` table followed by a trailer naming the document's
+    /Root, or at a cross-reference stream object that does. That refuses a text or program file
+    that merely starts with "%PDF-" and truncated uploads, without parsing the whole document."""
+    if not _PDF_HEADER.match(data):
+        raise _not_pdf()
+    tail = data[-4096:]
+    found = list(_STARTXREF.finditer(tail))
+    if not found:
+        raise _not_pdf()
+    offset = int(found[-1].group(1))
+    if offset <= 0 or offset >= len(data):
+        raise _not_pdf()
+    section = data[offset : offset + 64 * 1024]
+    stripped = section.lstrip()
+    if stripped.startswith(b"xref"):
+        trailer_at = section.find(b"trailer")
+        if trailer_at < 0:
+            raise _not_pdf()
+        trailer = section[trailer_at : trailer_at + 4096]
+        if b"<<" not in trailer or b">>" not in trailer or b"/Root" not in trailer:
+            raise _not_pdf()
+    elif _OBJECT_HEADER.match(stripped):
+        header = stripped[:4096]
+        if not re.search(rb"/Type\s*/XRef", header) or b"/Root" not in header:
+            raise _not_pdf()
+    else:
+        raise _not_pdf()
+
+
+def _not_pdf():
+    return AttachmentError(
+        _("This file calls itself a PDF but is not a complete PDF document. Save or export it as PDF again.")
+    )
+
+
+def store(message, prepared):
+    """Encrypt the checked bytes and write them under a random name; returns the Attachment.
+
+    The name on disk is random so that neither the student's name nor the file's own name ever
+    reaches the file system, a backup or a log of it.
+    """
+    attachment = Attachment(
+        message=message,
+        content_type=prepared.content_type,
+        size=prepared.size,
+        original_name=prepared.original_name,
+    )
+    token = crypto.fernet().encrypt(prepared.data)
+    attachment.file.save(f"{secrets.token_hex(16)}.bin", ContentFile(token), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def open_decrypted(attachment):
+    """The original bytes of a stored attachment. Raises FileNotFoundError when the file is gone
+    and `crypto.InvalidToken` when it cannot be decrypted with any of the data keys."""
+    with attachment.file.storage.open(attachment.file.name, "rb") as fh:
+        token = fh.read()
+    return crypto.fernet().decrypt(token)

@@ -1,0 +1,281 @@
+"""The counseling WebSocket (docs/websocket.md): one socket per tab, many conversations.
+
+Every frame that touches a conversation asks the access policy first; messages go through the
+process's batch writer and are acknowledged only once stored.
+"""
+
+import time
+from types import SimpleNamespace
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role
+from ekonseling.core import audit, policy
+
+from . import services
+from .models import Conversation
+from .writer import writer
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+RATE_CAPACITY = 20  # messages
+RATE_REFILL_PER_SECOND = 2.0
+
+
+class CounselingConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        verdict = await database_sync_to_async(_admission)(user, self.scope.get("session"))
+        if verdict is not None:
+            await self.close(code=verdict)
+            return
+        self.user = user
+        self.role = "student" if user.role == Role.SISWA else "counselor"
+        self.subscribed = set()
+        self.audited = set()
+        self.tokens, self.refilled_at = float(RATE_CAPACITY), time.monotonic()
+        self.user_group = services.user_group(user.pk)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "role": self.role, "max_body": services.MAX_BODY})
+
+    async def disconnect(self, code):
+        if not hasattr(self, "user"):
+            return
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        for conversation_id in list(self.subscribed):
+            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+
+    # --- frames from the client -----------------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type") if isinstance(content, dict) else None
+        handler = {
+            "subscribe": self.on_subscribe,
+            "unsubscribe": self.on_unsubscribe,
+            "send": self.on_send,
+            "sync": self.on_sync,
+            "typing": self.on_typing,
+            "delivered": self.on_receipt,
+            "read": self.on_receipt,
+            "ping": self.on_ping,
+        }.get(kind)
+        if handler is None:
+            await self.error("bad_frame", _("Unknown frame."))
+            return
+        await handler(content)
+
+    async def on_ping(self, content):
+        await self.send_json({"type": "pong"})
+
+    async def on_subscribe(self, content):
+        conversation = await self.conversation_for(content)
+        if conversation is None:
+            return
+        group = services.conversation_group(conversation.pk)
+        if conversation.pk not in self.subscribed:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.subscribed.add(conversation.pk)
+        if self.role == "counselor" and conversation.pk not in self.audited:
+            self.audited.add(conversation.pk)
+            await database_sync_to_async(audit.record)(
+                _scope_request(self.scope, self.user), audit.Action.READ, conversation, detail="conversation (live)"
+            )
+        await self.send_messages(conversation, content.get("after", 0))
+        receipt = await database_sync_to_async(_other_side_receipt)(conversation, self.user)
+        if receipt is not None:
+            await self.send_json(receipt)
+
+    async def on_unsubscribe(self, content):
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id in self.subscribed:
+            self.subscribed.discard(conversation_id)
+            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+
+    async def on_sync(self, content):
+        conversation = await self.conversation_for(content)
+        if conversation is not None:
+            await self.send_messages(conversation, content.get("after", 0))
+
+    async def on_send(self, content):
+        conversation_id = _int(content.get("conversation"))
+        client_key = content.get("client_key")
+        if conversation_id is None:
+            await self.error("bad_frame", _("The frame names no conversation."), client_key=client_key)
+            return
+        if not self.take_token():
+            await self.error(
+                "rate_limited",
+                _("You are sending messages too fast. Wait a moment."),
+                conversation=conversation_id,
+                client_key=client_key,
+            )
+            return
+        try:
+            key = services.parse_client_key(client_key)
+        except services.PostError as exc:
+            await self.error(exc.code, str(exc), conversation=conversation_id, client_key=client_key)
+            return
+        draft = services.Draft(conversation_id, self.user, key, content.get("body"))
+        result = await writer().submit(draft)
+        await self.send_json(result.ack())
+        if result.error is not None or result.duplicate:
+            return
+        await self.channel_layer.group_send(
+            services.conversation_group(conversation_id),
+            {"type": "conversation.message", "message": services.payload(result.message)},
+        )
+        for user_id, event in result.inbox_events():
+            await self.channel_layer.group_send(services.user_group(user_id), event)
+
+    async def on_typing(self, content):
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id in self.subscribed:
+            await self.channel_layer.group_send(
+                services.conversation_group(conversation_id),
+                {
+                    "type": "conversation.typing",
+                    "conversation": conversation_id,
+                    "role": self.role,
+                    "sender": self.channel_name,
+                },
+            )
+
+    async def on_receipt(self, content):
+        conversation = await self.conversation_for(content, subscribed_only=True)
+        if conversation is None:
+            return
+        field = "read" if content["type"] == "read" else "delivered"
+        seq = _int(content.get("seq"))
+        if seq is None:
+            await self.error("bad_frame", _("The receipt names no message."), conversation=conversation.pk)
+            return
+        receipt = await database_sync_to_async(services.mark_seen)(conversation, self.user, **{field: seq})
+        await self.channel_layer.group_send(
+            services.conversation_group(conversation.pk), {"type": "conversation.receipt", "receipt": receipt}
+        )
+
+    # --- events from the channel layer -----------------------------------------------------------------------
+
+    async def conversation_message(self, event):
+        if event["message"]["conversation"] in self.subscribed:
+            await self.send_json(event["message"])
+
+    async def conversation_receipt(self, event):
+        if event["receipt"]["conversation"] in self.subscribed:
+            await self.send_json(event["receipt"])
+
+    async def conversation_typing(self, event):
+        if event["conversation"] in self.subscribed and event["sender"] != self.channel_name:
+            await self.send_json({"type": "typing", "conversation": event["conversation"], "role": event["role"]})
+
+    async def inbox_event(self, event):
+        if self.role == "counselor":
+            await self.send_json({"type": "inbox", "event": event["event"]})
+
+    # --- helpers ------------------------------------------------------------------------------------------------
+
+    async def conversation_for(self, content, subscribed_only=False):
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id is None:
+            await self.error("bad_frame", _("The frame names no conversation."))
+            return None
+        if subscribed_only and conversation_id not in self.subscribed:
+            await self.error("forbidden", _("Open the conversation first."), conversation=conversation_id)
+            return None
+        conversation = await database_sync_to_async(_visible_conversation)(self.user, conversation_id)
+        if conversation is None:
+            # Another student's conversation and one that does not exist look the same.
+            await self.error("not_found", _("There is no such conversation."), conversation=conversation_id)
+        return conversation
+
+    async def send_messages(self, conversation, after):
+        after = _int(after) or 0
+        messages, complete = await database_sync_to_async(services.messages_after)(conversation, after)
+        last_seq = messages[-1]["seq"] if messages else after
+        await self.send_json(
+            {
+                "type": "messages",
+                "conversation": conversation.pk,
+                "messages": messages,
+                "complete": complete,
+                "last_seq": last_seq,
+            }
+        )
+
+    async def error(self, code, message, **fields):
+        await self.send_json({"type": "error", "code": code, "message": str(message), **fields})
+
+    def take_token(self):
+        now = time.monotonic()
+        self.tokens = min(RATE_CAPACITY, self.tokens + (now - self.refilled_at) * RATE_REFILL_PER_SECOND)
+        self.refilled_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _admission(user, session):
+    """None when the user may use the socket, else the close code (the HTTP middleware's rules)."""
+    if user.role not in (Role.SISWA, *COUNSELOR_ROLES) or not policy.can(user, "conversation.view"):
+        return CLOSE_FORBIDDEN
+    if user_has_device(user, confirmed=True) and not (session and session.get(DEVICE_ID_SESSION_KEY)):
+        return CLOSE_UNAUTHENTICATED
+    if user.requires_two_factor and not user_has_device(user, confirmed=True):
+        return CLOSE_FORBIDDEN
+    if user.must_change_password:
+        return CLOSE_FORBIDDEN
+    return None
+
+
+def _visible_conversation(user, conversation_id):
+    return (
+        policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))
+        .filter(pk=conversation_id)
+        .first()
+    )
+
+
+def _other_side_receipt(conversation, user):
+    from .models import Participant
+
+    other = Participant.objects.filter(conversation=conversation).exclude(user=user)
+    other = other.exclude(user__role=Role.SISWA) if user.role == Role.SISWA else other.filter(user__role=Role.SISWA)
+    participant = other.order_by("-read_seq").first()
+    if participant is None:
+        return None
+    return {
+        "type": "receipt",
+        "conversation": conversation.pk,
+        "role": "counselor" if user.role == Role.SISWA else "student",
+        "delivered_seq": participant.delivered_seq,
+        "read_seq": participant.read_seq,
+    }
+
+
+def _scope_request(scope, user):
+    """Enough of a request for the audit log: who, from which address, with which browser."""
+    headers = dict(scope.get("headers") or [])
+    client = scope.get("client") or (None, None)
+    return SimpleNamespace(
+        user=user,
+        META={
+            "REMOTE_ADDR": client[0],
+            "HTTP_USER_AGENT": headers.get(b"user-agent", b"").decode("latin-1"),
+            "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin-1"),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,806 @@
+"""Risk screening of students' messages and letters: suicide, self-harm, abuse, bullying, violence.
+
+A message that signals risk must reach a counselor quickly, and an alarm that fires on "mati lampu"
+teaches counselors to ignore it. So the screen is a lexicon, not a model: every flag comes with the
+phrases that caused it (a counselor can see why), a school can add a local phrase or silence a noisy
+one without retraining anything, and the result is deterministic and cheap enough to run on every
+incoming message. The module is pure: no database, no Django; `screen()` is thread-safe.
+
+Pipeline
+--------
+1. `normalise()` turns chat Indonesian into tokens: lower case, diacritics/emoji/punctuation dropped,
+   "2" reduplication ("pegang2" → "pegang-pegang"), digits inside words read as letters ("m4ti" →
+   "mati"), 3+ repeated letters collapsed ("matiiii" → "mati"; a double letter is collapsed only when
+   that turns an unknown word into a known one, so "maaf" survives), laughter ("wkwkwk", "hahaha")
+   read as "wkwk", slang and abbreviations expanded by the lexicon's `normalisation` map ("gak" →
+   "tidak", "bundir" → "bunuh diri"), then Sastrawi stemming. Colloquial affixes Sastrawi does not
+   know ("mukulin", "nyakitin", "ngilang", "dibully") are undone by trying the formal forms and keeping
+   one that is a root word.
+   Each token keeps two forms: the stem (what `normalise()` returns) and the surface form before
+   stemming, because stemming erases distinctions that matter here ("dikatain" → "kata",
+   "selamanya" → "lama", "kematian" → "mati").
+2. Phrases of every category are matched on the tokens (in order, with a small gap, or in any order).
+3. A negative phrase of the same category cancels a match it overlaps ("setengah mati", "mati lampu"),
+   or, for matches that are not `strong`, a match within its `window` ("berita", "game").
+4. Hyperbole: a `hyperbole` phrase ("ingin mati", "tidak kuat lagi") near a hyperbole context word
+   ("nilai", "ulangan", "bosan", "wkwk") has its weight multiplied by `hyperbole.factor`, unless the
+   category also has a surviving strong match. So "nilai matematika bikin mau mati aja" stays quiet,
+   while "nilai aku jelek, aku gak berguna, pengen mati aja" still adds up to an alert.
+5. Per category the surviving matches that do not overlap (heaviest first) are summed; the category is
+   flagged when the sum reaches `threshold` and at least one match is not a `support` phrase. A
+   `crisis` phrase flags its category whatever else the message says.
+
+Lexicon schema (``data/risk_lexicon.json``; a school's extension has the same shape, every key optional)
+-------------------------------------------------------------------------------------------------------
+::
+
+    {
+      "version": 1,
+      "threshold": 1.0,                 # number > 0: summed weight that flags a category
+      "default_gap": 1,                 # int 0..5: words allowed between two words of a phrase
+      "normalisation": {"gak": "tidak", "bundir": "bunuh diri"},   # one word → one or more words
+      "roots": ["bully"],               # extra root words for the stemmer (loan words, slang roots)
+      "hyperbole": {"window": 8, "factor": 0.5, "context": ["nilai", "ulangan", "guru killer"]},
+      "categories": {
+        "suicide": {
+          "severity": "high",           # "high" | "medium" | "low"; required for a new category
+          "phrases": [
+            "dipukul om",               # a plain string is {"phrase": ..., "weight": 1.0}
+            {"phrase": "ingin =mati|=meninggal", "weight": 1.0,
+             "strong": false,           # immune to hyperbole and to windowed negatives
+             "hyperbole": true,         # downgraded near a hyperbole context word
+             "support": false,          # counts only next to a non-support match
+             "gap": 2,                  # overrides default_gap
+             "any_order": false}        # the words may come in any order (at most 4 words)
+          ],
+          "negatives": ["setengah =mati", {"phrase": "berita|film", "window": 6, "gap": 1}],
+          "remove": ["sh"]              # extension only: drop shipped phrases with exactly this text
+        }
+      },
+      "crisis": [{"phrase": "aku sudah minum racun", "category": "suicide", "gap": 1}]
+    }
+
+Phrases are written as a student would write them; they go through the same normalisation as the
+message, so "dipukulin bapak" and "dipukul ayah" compile to the same tokens. In a phrase, ``a|b``
+means either word, ``=word`` matches the word before stemming (the surface form), ``#num`` matches
+any number. Negatives use `default_gap` too: give an idiom ("=mati rasa") ``"gap": 0`` or it also
+cancels "mati aja rasanya". Keys starting with ``_`` are comments and are ignored. Errors name the
+place: ``categories.suicide.phrases[3]: weight must be a number``.
+
+`evaluate()` measures a lexicon on labelled messages (``data/risk_labelled.jsonl`` by default), so a
+school that extends the lexicon can see what its change does to precision and recall.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import itertools
+import json
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "risk_lexicon.json"
+LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_labelled.jsonl"
+SEVERITIES = ("high", "medium", "low")
+MAX_GAP = 5
+MAX_WINDOW = 20
+MAX_ANY_ORDER = 4
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_REPEAT3_RE = re.compile(r"(.)\1{2,}")
+_DOUBLE_RE = re.compile(r"(.)\1")
+_REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i)?$")
+_LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
+_LEET = str.maketrans("431057698", "aeiostggb")
+_VOWELS = frozenset("aeiou")
+_NUM = "#num"
+_REDUP_SUFFIXES = ("", "an", "in", "kan", "i", "nya")
+
+
+class LexiconError(ValueError):
+    """A lexicon that cannot be used, with the place of the problem so that a school can fix its file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One phrase that counted towards a flag; tokens are indexes into `normalise(text)`, end exclusive."""
+
+    category: str
+    phrase: str
+    start_token: int
+    end_token: int
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """The verdict on one message; `matches` are the evidence a counselor is shown next to the flag."""
+
+    flagged: bool
+    categories: tuple[str, ...]
+    severity: str | None
+    matches: tuple[Match, ...]
+
+
+NOT_FLAGGED = Screening(False, (), None, ())
+
+
+# --- stemming -------------------------------------------------------------------------------------
+
+
+class _SetDictionary:
+    """Sastrawi's ArrayDictionary looks words up in a list of 30 000; a set makes stemming ~1000x faster."""
+
+    def __init__(self, words):
+        self.words = words
+
+    def contains(self, word):
+        return word in self.words
+
+
+_stemmer_lock = threading.Lock()
+_stemmer = None
+
+
+def _sastrawi():
+    """Build the stemmer once per process, on first use: importing this module must stay cheap."""
+    global _stemmer
+    if _stemmer is None:
+        with _stemmer_lock:
+            if _stemmer is None:
+                from Sastrawi.Stemmer.Stemmer import Stemmer
+                from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+                roots = frozenset(w.strip() for w in StemmerFactory().get_words() if w.strip())
+                _stemmer = (Stemmer(_SetDictionary(roots)), roots)
+    return _stemmer
+
+
+@functools.lru_cache(maxsize=65536)
+def _sastrawi_stem(word: str) -> str:
+    """Sastrawi gives back a dictionary root, or the word itself when it finds none."""
+    return _sastrawi()[0].stem_word(word)
+
+
+def _colloquial_forms(word: str):
+    """Formal forms a chat word may stand for, most likely first: "mukulin" → "mukul" → "pukul"."""
+    bases = [word]
+    if len(word) > 4 and word.endswith("in"):
+        bare = word[:-2]
+        bases += [bare, bare + "i", bare + "kan"]
+    for base in bases:
+        yield base
+        if base.startswith("nge") and len(base) > 5:
+            yield base[3:]
+        if len(base) > 3 and base[2] in _VOWELS:
+            if base.startswith("ny"):
+                yield "s" + base[2:]
+                yield "c" + base[2:]
+            elif base.startswith("ng"):
+                yield base[2:]
+                yield "h" + base[2:]
+                yield "k" + base[2:]
+        if len(base) > 3 and base[1] in _VOWELS:
+            if base[0] == "m":
+                yield "p" + base[1:]
+            elif base[0] == "n":
+                yield "t" + base[1:]
+        if base[0] in _VOWELS:
+            yield "h" + base
+        for prefix in ("ke", "di", "mem", "meng", "men", "me", "ter", "ber"):
+            if base.startswith(prefix) and len(base) - len(prefix) >= 3:
+                yield base[len(prefix) :]
+
+
+# --- lexicon documents: validation and merging ----------------------------------------------------
+
+_TOP_KEYS = {"version", "threshold", "default_gap", "normalisation", "roots", "hyperbole", "categories", "crisis"}
+_PHRASE_KEYS = {"phrase", "weight", "strong", "hyperbole", "support", "gap", "any_order"}
+_NEGATIVE_KEYS = {"phrase", "window", "gap"}
+_CATEGORY_KEYS = {"severity", "phrases", "negatives", "remove"}
+
+
+def _fail(place, problem, source):
+    suffix = f" (in {source})" if source else ""
+    raise LexiconError(f"{place}: {problem}{suffix}")
+
+
+def _visible(mapping):
+    return {k: v for k, v in mapping.items() if not (isinstance(k, str) and k.startswith("_"))}
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_int(value, place, low, high, source):
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        _fail(place, f"must be a whole number from {low} to {high}", source)
+
+
+def _check_bool(item, key, place, source):
+    if key in item and not isinstance(item[key], bool):
+        _fail(f"{place}.{key}" if place else key, "must be true or false", source)
+
+
+def _check_phrase_text(text, place, source):
+    if not isinstance(text, str) or not text.strip():
+        _fail(place, "phrase must be a non-empty string", source)
+
+
+def _check_item(item, place, keys, source):
+    """Validate a phrase or negative entry; a plain string is allowed and means all defaults."""
+    if isinstance(item, str):
+        _check_phrase_text(item, place, source)
+        return
+    if not isinstance(item, dict):
+        _fail(place, "must be a string or an object with a phrase", source)
+    item = _visible(item)
+    unknown = sorted(set(item) - keys)
+    if unknown:
+        _fail(place, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(keys))})", source)
+    if "phrase" not in item:
+        _fail(place, "phrase is missing", source)
+    _check_phrase_text(item["phrase"], place, source)
+    if "weight" in item:
+        if not _is_number(item["weight"]):
+            _fail(place, "weight must be a number", source)
+        if item["weight"] <= 0:
+            _fail(place, "weight must be greater than 0", source)
+    if "gap" in item:
+        _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
+    if "window" in item:
+        _check_int(item["window"], f"{place}.window", 0, MAX_WINDOW, source)
+    for key in ("strong", "hyperbole", "support", "any_order"):
+        _check_bool(item, key, place, source)
+
+
+def _check_list(value, place, source):
+    if not isinstance(value, list):
+        _fail(place, "must be a list", source)
+
+
+def validate(doc, source="", known_categories=()):
+    """Check one lexicon document (the shipped file or a school's extension) before anything is merged."""
+    if not isinstance(doc, dict):
+        _fail("lexicon", "must be a JSON object", source)
+    doc = _visible(doc)
+    unknown = sorted(set(doc) - _TOP_KEYS)
+    if unknown:
+        _fail(unknown[0], f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})", source)
+    if "version" in doc:
+        _check_int(doc["version"], "version", 1, 1, source)
+    if "threshold" in doc and (not _is_number(doc["threshold"]) or doc["threshold"] <= 0):
+        _fail("threshold", "must be a number greater than 0", source)
+    if "default_gap" in doc:
+        _check_int(doc["default_gap"], "default_gap", 0, MAX_GAP, source)
+    normalisation = doc.get("normalisation", {})
+    if not isinstance(normalisation, dict):
+        _fail("normalisation", "must be an object of word → replacement", source)
+    for key, value in _visible(normalisation).items():
+        if not _TOKEN_RE.fullmatch(key) or "-" in key:
+            _fail(f"normalisation.{key}", "the key must be one lower-case word of letters and digits", source)
+        if not isinstance(value, str) or not _TOKEN_RE.search(value.lower()):
+            _fail(f"normalisation.{key}", "the replacement must be a non-empty string of words", source)
+    roots = doc.get("roots", [])
+    _check_list(roots, "roots", source)
+    for i, root in enumerate(roots):
+        if not isinstance(root, str) or not re.fullmatch(r"[a-z]+", root):
+            _fail(f"roots[{i}]", "must be one lower-case word", source)
+    if "hyperbole" in doc:
+        hyperbole = doc["hyperbole"]
+        if not isinstance(hyperbole, dict):
+            _fail("hyperbole", "must be an object with window, factor and context", source)
+        hyperbole = _visible(hyperbole)
+        unknown = sorted(set(hyperbole) - {"window", "factor", "context"})
+        if unknown:
+            _fail(f"hyperbole.{unknown[0]}", "unknown key (allowed: context, factor, window)", source)
+        if "window" in hyperbole:
+            _check_int(hyperbole["window"], "hyperbole.window", 0, MAX_WINDOW, source)
+        if "factor" in hyperbole and (not _is_number(hyperbole["factor"]) or not 0 <= hyperbole["factor"] <= 1):
+            _fail("hyperbole.factor", "must be a number from 0 to 1", source)
+        context = hyperbole.get("context", [])
+        _check_list(context, "hyperbole.context", source)
+        for i, word in enumerate(context):
+            _check_phrase_text(word, f"hyperbole.context[{i}]", source)
+    categories = doc.get("categories", {})
+    if not isinstance(categories, dict):
+        _fail("categories", "must be an object of category name → category", source)
+    for name, category in _visible(categories).items():
+        place = f"categories.{name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            _fail(place, "a category name is lower-case letters, digits and _", source)
+        if not isinstance(category, dict):
+            _fail(place, "must be an object with severity, phrases and negatives", source)
+        category = _visible(category)
+        unknown = sorted(set(category) - _CATEGORY_KEYS)
+        if unknown:
+            _fail(f"{place}.{unknown[0]}", f"unknown key (allowed: {', '.join(sorted(_CATEGORY_KEYS))})", source)
+        if "severity" in category:
+            if category["severity"] not in SEVERITIES:
+                _fail(f"{place}.severity", f"must be one of {', '.join(SEVERITIES)}", source)
+        elif name not in known_categories:
+            _fail(f"{place}.severity", "is required for a new category", source)
+        for key, keys in (("phrases", _PHRASE_KEYS), ("negatives", _NEGATIVE_KEYS)):
+            items = category.get(key, [])
+            _check_list(items, f"{place}.{key}", source)
+            for i, item in enumerate(items):
+                _check_item(item, f"{place}.{key}[{i}]", keys, source)
+        remove = category.get("remove", [])
+        _check_list(remove, f"{place}.remove", source)
+        for i, text in enumerate(remove):
+            _check_phrase_text(text, f"{place}.remove[{i}]", source)
+    crisis = doc.get("crisis", [])
+    _check_list(crisis, "crisis", source)
+    names = set(known_categories) | set(_visible(categories))
+    for i, item in enumerate(crisis):
+        place = f"crisis[{i}]"
+        if not isinstance(item, dict):
+            _fail(place, "must be an object with phrase and category", source)
+        item = _visible(item)
+        unknown = sorted(set(item) - {"phrase", "category", "gap"})
+        if unknown:
+            _fail(f"{place}.{unknown[0]}", "unknown key (allowed: category, gap, phrase)", source)
+        _check_phrase_text(item.get("phrase"), place, source)
+        if item.get("category") not in names:
+            _fail(f"{place}.category", f"must name a category ({', '.join(sorted(names))})", source)
+        if "gap" in item:
+            _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
+
+
+def _merge(base, extra):
+    """The shipped lexicon plus a school's extension: lists grow, maps and settings are overridden."""
+    merged = copy.deepcopy(_visible(base))
+    extra = _visible(extra)
+    for key in ("version", "threshold", "default_gap"):
+        if key in extra:
+            merged[key] = extra[key]
+    merged["normalisation"] = {**merged.get("normalisation", {}), **_visible(extra.get("normalisation", {}))}
+    merged["roots"] = [*merged.get("roots", []), *extra.get("roots", [])]
+    hyperbole = dict(merged.get("hyperbole", {}))
+    extra_hyperbole = _visible(extra.get("hyperbole", {}))
+    for key in ("window", "factor"):
+        if key in extra_hyperbole:
+            hyperbole[key] = extra_hyperbole[key]
+    hyperbole["context"] = [*hyperbole.get("context", []), *extra_hyperbole.get("context", [])]
+    merged["hyperbole"] = hyperbole
+    categories = {name: dict(_visible(c)) for name, c in merged.get("categories", {}).items()}
+    for name, category in _visible(extra.get("categories", {})).items():
+        category = _visible(category)
+        target = categories.setdefault(name, {"phrases": [], "negatives": []})
+        if "severity" in category:
+            target["severity"] = category["severity"]
+        removed = set(category.get("remove", []))
+        target["phrases"] = [
+            p for p in target.get("phrases", []) if (p if isinstance(p, str) else p["phrase"]) not in removed
+        ] + list(category.get("phrases", []))
+        target["negatives"] = list(target.get("negatives", [])) + list(category.get("negatives", []))
+    merged["categories"] = categories
+    merged["crisis"] = [*merged.get("crisis", []), *extra.get("crisis", [])]
+    return merged
+
+
+# --- the compiled lexicon -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    kind: str  # "phrase", "negative", "context" or "crisis"
+    category: str | None
+    text: str
+    orders: tuple[tuple[frozenset, ...], ...]  # each: one key set per word; several when any_order
+    gap: int
+    weight: float = 1.0
+    strong: bool = False
+    hyperbole: bool = False
+    support: bool = False
+    window: int = 0
+
+
+class Lexicon:
+    """A validated, compiled lexicon. Immutable after construction, so one instance serves every thread."""
+
+    def __init__(self, doc):
+        doc = _visible(doc)
+        self.threshold = float(doc.get("threshold", 1.0))
+        self.default_gap = doc.get("default_gap", 1)
+        self.normalisation = {
+            key: tuple(_TOKEN_RE.findall(_fold(value))) for key, value in _visible(doc.get("normalisation", {})).items()
+        }
+        self.roots = _sastrawi()[1] | frozenset(doc.get("roots", []))
+        self.vocabulary = frozenset()
+        self._word = functools.lru_cache(maxsize=32768)(self._word_uncached)
+        self._stem = functools.lru_cache(maxsize=32768)(self._stem_uncached)
+        categories = _visible(doc.get("categories", {}))
+        self.categories = tuple(categories)
+        self.severity = {name: c["severity"] for name, c in categories.items()}
+        self._rank = {name: (SEVERITIES.index(self.severity[name]), i) for i, name in enumerate(self.categories)}
+        hyperbole = _visible(doc.get("hyperbole", {}))
+        self.hyperbole_window = hyperbole.get("window", 8)
+        self.hyperbole_factor = float(hyperbole.get("factor", 0.5))
+        patterns = []
+        for i, text in enumerate(hyperbole.get("context", [])):
+            patterns.append(self._pattern("context", None, {"phrase": text, "gap": 0}, f"hyperbole.context[{i}]"))
+        for name, category in categories.items():
+            for key, kind in (("phrases", "phrase"), ("negatives", "negative")):
+                for i, item in enumerate(category.get(key, [])):
+                    item = {"phrase": item} if isinstance(item, str) else _visible(item)
+                    patterns.append(self._pattern(kind, name, item, f"categories.{name}.{key}[{i}]"))
+        for i, item in enumerate(doc.get("crisis", [])):
+            item = _visible(item)
+            patterns.append(self._pattern("crisis", item["category"], item, f"crisis[{i}]"))
+        # Chat spellings that could be read two ways ("nyakar": sakar or cakar) prefer the root the
+        # lexicon talks about; phrases were compiled before this, from their mostly formal spelling.
+        self.vocabulary = frozenset(
+            key for p in patterns for order in p.orders for keys in order for key in keys if key[0] not in "=#"
+        )
+        self._word.cache_clear()
+        self._stem.cache_clear()
+        self.patterns = tuple(patterns)
+        index = {}
+        for pattern in patterns:
+            for order in pattern.orders:
+                for key in order[0]:
+                    index.setdefault(key, []).append((pattern, order))
+        self._index = {key: tuple(value) for key, value in index.items()}
+
+    # normalisation
+
+    def _stem_uncached(self, word):
+        if word in self.roots:
+            return word
+        stemmed = _sastrawi_stem(word)
+        if stemmed != word and stemmed in self.roots:
+            return stemmed
+        fallback = None
+        for form in _colloquial_forms(word):
+            root = form if form in self.roots else _sastrawi_stem(form)
+            if root in self.roots:
+                if root in self.vocabulary:
+                    return root
+                fallback = fallback or root
+        return fallback or stemmed
+
+    def _plain(self, word):
+        if _LAUGH_RE.match(word):
+            word = "wkwk"
+        if word in self.normalisation:
+            return tuple((part, self._stem(part)) for part in self.normalisation[word])
+        if word not in self.roots and word not in self.vocabulary:
+            single = _DOUBLE_RE.sub(r"\1", word)
+            if single != word and (single in self.normalisation or single in self.roots):
+                return self._plain(single)
+        return ((word, self._stem(word)),)
+
+    def _word_uncached(self, raw):
+        """(surface, stem) pairs for one raw token; a token may become several ("gaada" → tidak ada)."""
+        if raw.isdigit():
+            return ((raw, raw),)
+        redup = _REDUP_DIGIT_RE.match(raw)
+        if redup:
+            base, suffix = redup.groups()
+            raw = f"{base}-{base}{suffix or ''}"
+        if any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw):
+            raw = raw.translate(_LEET)
+        raw = _REPEAT3_RE.sub(r"\1", raw)
+        if "-" not in raw:
+            return self._plain(raw)
+        parts = [part for part in raw.split("-") if part]
+        if raw in self.roots:
+            return ((raw, raw),)
+        base = _reduplicated(raw)
+        if base == raw:
+            # "mati-matian", "tembak-tembakan": stemming them to "mati", "tembak" would be wrong.
+            return ((raw, raw),)
+        if base is not None:
+            # Reduplication ("pegang-pegang", "dikata-katain") keeps its surface, which means more than
+            # the base does, and stems like the base.
+            pairs = self._plain(base)
+            return ((raw, pairs[0][1]),) if len(pairs) == 1 else pairs
+        return tuple(pair for part in parts for pair in self._word(part))
+
+    def tokens(self, text):
+        """(surface, stem) pairs of a text, in order."""
+        return [pair for raw in _TOKEN_RE.findall(_fold(text)) for pair in self._word(raw)]
+
+    # compiling
+
+    def _alternative_keys(self, text, place):
+        literal = text.startswith("=")
+        if text == _NUM:
+            return [frozenset([_NUM])]
+        pairs = self.tokens(text[1:] if literal else text)
+        if not pairs:
+            _fail(place, f"{text!r} has no words after normalisation", "")
+        return [frozenset(["=" + surface if literal else stem]) for surface, stem in pairs]
+
+    def _pattern(self, kind, category, item, place):
+        text = item["phrase"]
+        specs = []
+        for part in text.split():
+            if "|" not in part:
+                specs.extend(self._alternative_keys(part, place))
+                continue
+            keys = set()
+            for alternative in part.split("|"):
+                if not alternative:
+                    _fail(place, f"empty alternative in {part!r}", "")
+                expanded = self._alternative_keys(alternative, place)
+                if len(expanded) != 1:
+                    _fail(place, f"alternative {alternative!r} normalises to several words; give it its own phrase", "")
+                keys |= expanded[0]
+            specs.append(frozenset(keys))
+        if not specs:
+            _fail(place, "phrase has no words", "")
+        any_order = item.get("any_order", False)
+        if any_order and len(specs) > MAX_ANY_ORDER:
+            _fail(place, f"any_order phrases may have at most {MAX_ANY_ORDER} words", "")
+        orders = tuple(dict.fromkeys(itertools.permutations(specs))) if any_order else (tuple(specs),)
+        return _Pattern(
+            kind=kind,
+            category=category,
+            text=text,
+            orders=orders,
+            gap=item.get("gap", self.default_gap),
+            weight=float(item.get("weight", 1.0)),
+            strong=item.get("strong", False),
+            hyperbole=item.get("hyperbole", False),
+            support=item.get("support", False),
+            window=item.get("window", 0),
+        )
+
+    # screening
+
+    def _occurrences(self, tokens):
+        keys = []
+        for surface, stem in tokens:
+            token_keys = {stem, "=" + surface}
+            if "-" in surface and "-" not in stem:
+                # "ditoyor2" is "ditoyor" said twice: a phrase that wants "=ditoyor" must see it.
+                token_keys.add("=" + (_reduplicated(surface) or surface))
+            if surface.isdigit():
+                token_keys.add(_NUM)
+            keys.append(token_keys)
+        found = {}
+        for start, token_keys in enumerate(keys):
+            for key in token_keys:
+                for pattern, order in self._index.get(key, ()):
+                    end = _extend(keys, order, pattern.gap, 1, start)
+                    if end is not None:
+                        span = (start, end + 1)
+                        found.setdefault((id(pattern), span), (pattern, *span))
+        return found.values()
+
+    def screen(self, text):
+        tokens = self.tokens(text)
+        if not tokens:
+            return NOT_FLAGGED
+        candidates, negatives, contexts, crisis = {}, {}, [], {}
+        for pattern, start, end in self._occurrences(tokens):
+            if pattern.kind == "phrase":
+                candidates.setdefault(pattern.category, []).append((pattern, start, end))
+            elif pattern.kind == "negative":
+                negatives.setdefault(pattern.category, []).append((start, end, pattern.window))
+            elif pattern.kind == "context":
+                contexts.append((start, end))
+            else:
+                crisis.setdefault(pattern.category, []).append((math.inf, pattern, start, end))
+        flagged = {}
+        for category, found in candidates.items():
+            chosen = self._score(found, negatives.get(category, ()), contexts)
+            if chosen:
+                flagged[category] = chosen
+        for category, found in crisis.items():
+            flagged[category] = _non_overlapping(found + flagged.get(category, []))
+        if not flagged:
+            return NOT_FLAGGED
+        categories = tuple(sorted(flagged, key=self._rank.__getitem__))
+        matches = tuple(
+            Match(category, pattern.text, start, end)
+            for category in categories
+            for _, pattern, start, end in sorted(flagged[category], key=lambda m: m[2])
+        )
+        return Screening(True, categories, self.severity[categories[0]], matches)
+
+    def _score(self, found, negatives, contexts):
+        alive = [
+            (pattern, start, end)
+            for pattern, start, end in found
+            if not any(
+                _near(start, end, n_start, n_end, 0 if pattern.strong else window)
+                for n_start, n_end, window in negatives
+            )
+        ]
+        has_strong = any(pattern.strong for pattern, _, _ in alive)
+        weighted = []
+        for pattern, start, end in alive:
+            weight = pattern.weight
+            if (
+                pattern.hyperbole
+                and not has_strong
+                and any(
+                    _near(start, end, c_start, c_end, self.hyperbole_window)
+                    and not _near(start, end, c_start, c_end, 0)
+                    for c_start, c_end in contexts
+                )
+            ):
+                weight *= self.hyperbole_factor
+            weighted.append((weight, pattern, start, end))
+        chosen = _non_overlapping(weighted)
+        if all(pattern.support for _, pattern, _, _ in chosen):
+            return None
+        return chosen if sum(weight for weight, *_ in chosen) >= self.threshold - 1e-9 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _reduplicated(word):
+    """The base of a reduplicated word ("dipukul-pukul" → "dipukul", "dikata-katain" → "dikatain"),
+    the word itself when the repetition makes a new word ("mati-matian"), None when it is no repetition."""
+    parts = word.split("-")
+    if len(parts) != 2:
+        return None
+    first, second = parts
+    for suffix in _REDUP_SUFFIXES:
+        repeated = second[: len(second) - len(suffix)]
+        if second.endswith(suffix) and len(repeated) >= 2 and first.endswith(repeated):
+            return word if suffix and first == repeated else first + suffix
+    return None
+
+
+def _fold(text):
+    """Lower case without diacritics: "Mátí" and "mati" must be the same word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _near(start, end, other_start, other_end, window):
+    """Whether two token spans overlap once the first is widened by `window` tokens on both sides."""
+    return other_start < end + window and other_end > start - window
+
+
+def _non_overlapping(weighted):
+    """Heaviest first: two phrases over the same words ("ingin mati", "mati saja") count once."""
+    chosen = []
+    for item in sorted(weighted, key=lambda m: (-m[0], m[2], m[3])):
+        if not any(_near(item[2], item[3], other[2], other[3], 0) for other in chosen):
+            chosen.append(item)
+    return chosen
+
+
+def _extend(keys, order, gap, k, position):
+    """End token of a match of order[k:] after `position`, allowing `gap` words between, or None."""
+    if k == len(order):
+        return position
+    for j in range(position + 1, min(len(keys), position + gap + 2)):
+        if not order[k].isdisjoint(keys[j]):
+            end = _extend(keys, order, gap, k + 1, j)
+            if end is not None:
+                return end
+    return None
+
+
+# --- public API -----------------------------------------------------------------------------------
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except json.JSONDecodeError as error:
+        raise LexiconError(f"{path}: not valid JSON ({error})") from error
+
+
+def load_lexicon(path=None, extra=None) -> Lexicon:
+    """The shipped lexicon (or the one at `path`), extended by a school's `extra` document or file path."""
+    base = _read(path or LEXICON_PATH)
+    validate(base, source="" if path is None else str(path))
+    if extra is not None:
+        if isinstance(extra, str | Path):
+            source, extra = str(extra), _read(extra)
+        else:
+            source = "school extension"
+        validate(extra, source=source, known_categories=tuple(_visible(base.get("categories", {}))))
+        base = _merge(base, extra)
+    return Lexicon(base)
+
+
+_default_lock = threading.Lock()
+_default = None
+
+
+def default_lexicon() -> Lexicon:
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = load_lexicon()
+    return _default
+
+
+def normalise(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """Stemmed tokens of a text, as the lexicon's phrases see them."""
+    return [stem for _, stem in (lexicon or default_lexicon()).tokens(text)]
+
+
+def screen(text: str, lexicon: Lexicon | None = None) -> Screening:
+    """Whether a message signals risk, in which categories, and the phrases that say so."""
+    return (lexicon or default_lexicon()).screen(text)
+
+
+# --- measuring a lexicon --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How a lexicon does on labelled messages; a school that extends the lexicon re-runs this."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    per_category: dict  # category → (tp, fp, fn), counted on categories, not on messages
+    false_positives: tuple  # (text, predicted categories)
+    false_negatives: tuple  # (text, labelled categories)
+
+    @property
+    def precision(self):
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def recall(self):
+        return _ratio(self.tp, self.tp + self.fn)
+
+    @property
+    def f1(self):
+        return _f1(self.tp, self.fp, self.fn)
+
+
+def _ratio(part, whole):
+    return part / whole if whole else 0.0
+
+
+def _f1(tp, fp, fn):
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def load_labelled(path=None):
+    """The labelled messages: one JSON object a line with text, label ("risk"/"none") and categories."""
+    with open(path or LABELLED_PATH, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluate(examples, lexicon=None) -> Evaluation:
+    lexicon = lexicon or default_lexicon()
+    tp = fp = fn = tn = 0
+    per_category = {name: [0, 0, 0] for name in lexicon.categories}
+    false_positives, false_negatives = [], []
+    for example in examples:
+        result = lexicon.screen(example["text"])
+        labelled = example["label"] == "risk"
+        if result.flagged and labelled:
+            tp += 1
+        elif result.flagged:
+            fp += 1
+            false_positives.append((example["text"], result.categories))
+        elif labelled:
+            fn += 1
+            false_negatives.append((example["text"], tuple(example["categories"])))
+        else:
+            tn += 1
+        gold, predicted = set(example["categories"]), set(result.categories)
+        for name in gold | predicted:
+            counts = per_category.setdefault(name, [0, 0, 0])
+            counts[0 if name in gold and name in predicted else 1 if name in predicted else 2] += 1
+    return Evaluation(
+        tp,
+        fp,
+        fn,
+        tn,
+        {name: tuple(counts) for name, counts in per_category.items()},
+        tuple(false_positives),
+        tuple(false_negatives),
+    )

@@ -1,0 +1,469 @@
+"""The counseling message store: every medium (WebSocket, HTTP polling, letters, questions) posts
+through `post_messages`, so numbering, idempotency, encryption and risk screening happen once.
+
+A message is stored before anyone is told of it; the channel layer only carries the news. A client
+that missed a broadcast asks `messages_after(its last seq)`, so nothing is lost, and a resend with
+the same client key returns the stored message, so nothing is duplicated.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
+from ekonseling.core import audit, policy
+
+from . import risk
+from .models import Conversation, ConversationEvent, Message, Participant, RiskAlert
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 4000  # characters; a long story belongs in a counseling letter
+MAX_LETTER_BODY = 20000
+SYNC_PAGE = 200
+DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
+
+
+class PostError(Exception):
+    """A message that cannot be posted; the text is shown to the sender."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Draft:
+    conversation_id: int
+    sender: User
+    client_key: uuid.UUID
+    body: str
+
+
+@dataclass
+class Posted:
+    draft: Draft
+    message: Message | None = None
+    duplicate: bool = False
+    alert: RiskAlert | None = None
+    error: PostError | None = None
+    crisis_contacts: list = field(default_factory=list)
+    # Whose inbox should refresh: the handling counselor, or everyone who may claim it.
+    inbox_user_ids: list = field(default_factory=list)
+    # Who must hear of a risk alert at once (the caller tells their open pages).
+    alert_user_ids: list = field(default_factory=list)
+
+    def inbox_events(self):
+        """(user id, channel-layer event) pairs the caller sends once the message is stored."""
+        conversation = self.draft.conversation_id
+        events = [
+            (user_id, {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation}})
+            for user_id in self.inbox_user_ids
+        ]
+        if self.alert is not None:
+            alert = {"type": "alert", "conversation": conversation, "severity": self.alert.severity}
+            events += [(user_id, {"type": "inbox.event", "event": alert}) for user_id in self.alert_user_ids]
+        return events
+
+    def ack(self):
+        """What the sender is told: the stored sequence number, or why it was refused."""
+        if self.error is not None:
+            return {
+                "type": "error",
+                "conversation": self.draft.conversation_id,
+                "client_key": str(self.draft.client_key),
+                "code": self.error.code,
+                "message": str(self.error),
+            }
+        ack = {
+            "type": "ack",
+            "conversation": self.draft.conversation_id,
+            "client_key": str(self.draft.client_key),
+            "seq": self.message.seq,
+            "created_at": self.message.created_at.isoformat(),
+            "duplicate": self.duplicate,
+        }
+        if self.crisis_contacts:
+            ack["crisis_contacts"] = self.crisis_contacts
+        return ack
+
+
+def validate_body(body, limit=MAX_BODY):
+    if not isinstance(body, str) or not body.strip():
+        raise PostError(_("The message is empty."), "empty")
+    if len(body) > limit:
+        raise PostError(
+            _("The message is too long (%(length)d characters; at most %(limit)d). Split it, or write a letter.")
+            % {"length": len(body), "limit": limit},
+            "too_long",
+        )
+    return body.strip()
+
+
+def parse_client_key(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        raise PostError(_("The message has no valid client key."), "bad_key") from None
+
+
+def payload(message):
+    """A message as every member of the conversation may see it: no names, no risk flag."""
+    return {
+        "type": "message",
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "sender_role": message.sender_role,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+        "client_key": str(message.client_key),
+    }
+
+
+def crisis_contacts(school):
+    configured = [line.strip() for line in (school.crisis_contacts or "").splitlines() if line.strip()]
+    return configured or list(DEFAULT_CRISIS_CONTACTS)
+
+
+def post_messages(drafts, *, limit=MAX_BODY):
+    """Store a batch of messages in one transaction; one result per draft, in order.
+
+    Batching is what lets one process keep up with hundreds of messages a second: one
+    transaction, one sequence update per conversation and one insert for the whole batch.
+    """
+    results = [Posted(draft=d) for d in drafts]
+    for result in results:
+        try:
+            validate_body(result.draft.body, limit)
+        except PostError as exc:
+            result.error = exc
+    pending = [r for r in results if r.error is None]
+    if not pending:
+        return results
+    try:
+        with transaction.atomic():
+            _store(pending)
+    except IntegrityError:
+        # Two processes raced on the same client key: store one by one, so only the losers redo.
+        for result in pending:
+            result.message, result.duplicate, result.alert = None, False, None
+            try:
+                with transaction.atomic():
+                    _store([result])
+            except IntegrityError:
+                _store_duplicate_or_fail(result)
+    for result in pending:
+        if result.alert is not None:
+            # robust: a failing e-mail is logged, never turned into a lost acknowledgement.
+            transaction.on_commit(lambda alert=result.alert: notify_alert(alert), robust=True)
+    return results
+
+
+def _store_duplicate_or_fail(result):
+    existing = Message.objects.filter(
+        conversation_id=result.draft.conversation_id,
+        sender=result.draft.sender,
+        client_key=result.draft.client_key,
+    ).first()
+    if existing is None:
+        raise
+    result.message, result.duplicate = existing, True
+
+
+def _store(results):
+    now = timezone.now()
+    conversation_ids = {r.draft.conversation_id for r in results}
+    conversations = {
+        c.pk: c
+        for c in Conversation.objects.filter(pk__in=conversation_ids)
+        .select_related("student__rombel", "school")
+        .prefetch_related("student__rombel__counselors", "student__counselors")
+    }
+    existing = {
+        (m.conversation_id, m.sender_id, m.client_key): m
+        for m in Message.objects.filter(
+            conversation_id__in=conversation_ids, client_key__in={r.draft.client_key for r in results}
+        )
+    }
+    fresh_by_conversation = {}
+    for result in results:
+        draft = result.draft
+        conversation = conversations.get(draft.conversation_id)
+        if conversation is None or not policy.can(draft.sender, "conversation.post", conversation):
+            result.error = PostError(_("You cannot write in this conversation."), "forbidden")
+            continue
+        key = (draft.conversation_id, draft.sender.pk, draft.client_key)
+        if key in existing:
+            result.message, result.duplicate = existing[key], True
+            continue
+        existing[key] = True  # a repeat inside the same batch is a duplicate too
+        fresh_by_conversation.setdefault(draft.conversation_id, []).append(result)
+    for result in results:
+        if result.duplicate and result.message is True:
+            result.message = None
+    messages = []
+    for conversation_id, fresh in fresh_by_conversation.items():
+        conversation = conversations[conversation_id]
+        from_student = [r for r in fresh if r.draft.sender.role == Role.SISWA]
+        last_is_student = fresh[-1].draft.sender.role == Role.SISWA
+        updates = {"last_seq": F("last_seq") + len(fresh), "last_message_at": now, "awaiting_reply": last_is_student}
+        if conversation.status == Conversation.Status.CLOSED and from_student:
+            updates["status"] = Conversation.Status.OPEN
+        claimer = next((r.draft.sender for r in fresh if r.draft.sender.role in COUNSELOR_ROLES), None)
+        if conversation.counselor_id is None and claimer is not None:
+            updates["counselor"] = claimer
+            ConversationEvent.objects.create(
+                conversation=conversation, kind=ConversationEvent.Kind.CLAIMED, actor=claimer
+            )
+        Conversation.objects.filter(pk=conversation_id).update(**updates)
+        last_seq = Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).get()
+        first_seq = last_seq - len(fresh) + 1
+        for offset, result in enumerate(fresh):
+            draft = result.draft
+            is_student = draft.sender.role == Role.SISWA
+            screening = risk.screen(draft.body) if is_student else None
+            message = Message(
+                conversation_id=conversation_id,
+                seq=first_seq + offset,
+                sender=draft.sender,
+                sender_role=Message.SenderRole.STUDENT if is_student else Message.SenderRole.COUNSELOR,
+                client_key=draft.client_key,
+                body=draft.body.strip(),
+                flagged=bool(screening and screening.flagged),
+                created_at=now,
+            )
+            result.message = message
+            messages.append((message, screening, result, conversation))
+    Message.objects.bulk_create([m for m, *_ in messages])
+    coordinators = None
+    for message, screening, result, conversation in messages:
+        if screening is not None and screening.flagged:
+            result.alert = _raise_alert(conversation, message, screening)
+            result.crisis_contacts = crisis_contacts(conversation.school)
+            result.alert_user_ids = [u.pk for u in alert_recipients(conversation)]
+        if message.sender_role != Message.SenderRole.STUDENT:
+            continue
+        if conversation.counselor_id:
+            result.inbox_user_ids = [conversation.counselor_id]
+            continue
+        if coordinators is None:
+            coordinators = list(
+                User.objects.filter(
+                    school_id__in={c.school_id for *_, c in messages}, role=Role.KOORDINATOR_BK, is_active=True
+                ).values_list("pk", "school_id")
+            )
+        student = conversation.student
+        serving = {u.pk for u in student.counselors.all()}
+        if student.rombel_id:
+            serving |= {u.pk for u in student.rombel.counselors.all()}
+        serving |= {pk for pk, school_id in coordinators if school_id == conversation.school_id}
+        result.inbox_user_ids = sorted(serving)
+
+
+def _raise_alert(conversation, message, screening):
+    Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
+    conversation.urgent = True
+    alert = RiskAlert.objects.create(
+        conversation=conversation,
+        message=message,
+        categories=list(screening.categories),
+        severity=screening.severity or "medium",
+    )
+    ConversationEvent.objects.create(conversation=conversation, kind=ConversationEvent.Kind.ALERT)
+    return alert
+
+
+def alert_recipients(conversation):
+    """The handling counselor, or the counselors who serve the student; always the coordinators."""
+    school_users = User.objects.filter(school_id=conversation.school_id, is_active=True)
+    coordinators = list(school_users.filter(role=Role.KOORDINATOR_BK))
+    if conversation.counselor_id:
+        counselors = [conversation.counselor]
+    else:
+        student = conversation.student
+        counselors = list(
+            school_users.filter(role=Role.GURU_BK).filter(
+                pk__in=[
+                    *student.counselors.values_list("pk", flat=True),
+                    *(student.rombel.counselors.values_list("pk", flat=True) if student.rombel_id else []),
+                ]
+            )
+        )
+    seen, recipients = set(), []
+    for user in [*counselors, *coordinators]:
+        if user.pk not in seen:
+            seen.add(user.pk)
+            recipients.append(user)
+    return recipients
+
+
+def notify_alert(alert):
+    """E-mail the counselors at once, with a link only: counseling content never leaves the app.
+
+    Their open pages are told by whoever stored the message (`Posted.inbox_events`)."""
+    conversation = Conversation.objects.select_related("student__rombel", "counselor").get(pk=alert.conversation_id)
+    recipients = alert_recipients(conversation)
+    link = settings.SITE_URL.rstrip("/") + reverse("counseling:conversation", args=[conversation.pk])
+    emails = [u.email for u in recipients if u.email]
+    if emails:
+        send_mail(
+            subject="[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani",
+            message=(
+                "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
+                f"{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
+            ),
+            from_email=None,
+            recipient_list=emails,
+            fail_silently=True,
+        )
+
+
+def user_group(user_id):
+    return f"user.{user_id}"
+
+
+def conversation_group(conversation_id):
+    return f"conversation.{conversation_id}"
+
+
+def messages_after(conversation, after_seq, limit=SYNC_PAGE):
+    """The messages a client has not seen, in order; `complete` says whether more remain."""
+    after_seq = max(0, int(after_seq))
+    messages = list(Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[: limit + 1])
+    return [payload(m) for m in messages[:limit]], len(messages) <= limit
+
+
+def mark_seen(conversation, user, *, delivered=None, read=None):
+    """Advance a participant's delivered/read marks (never backwards); returns the receipt."""
+    participant, _created = Participant.objects.get_or_create(conversation=conversation, user=user)
+    changed = []
+    if delivered is not None and int(delivered) > participant.delivered_seq:
+        participant.delivered_seq = min(int(delivered), conversation.last_seq)
+        changed.append("delivered_seq")
+    if read is not None and int(read) > participant.read_seq:
+        participant.read_seq = min(int(read), conversation.last_seq)
+        changed.append("read_seq")
+        if participant.read_seq > participant.delivered_seq:
+            participant.delivered_seq = participant.read_seq
+            changed.append("delivered_seq")
+    if changed:
+        participant.save(update_fields=sorted(set(changed)))
+    return {
+        "type": "receipt",
+        "conversation": conversation.pk,
+        "role": "student" if user.role == Role.SISWA else "counselor",
+        "delivered_seq": participant.delivered_seq,
+        "read_seq": participant.read_seq,
+    }
+
+
+def unread_counts(user, conversations):
+    """{conversation id: messages from the other side after the user's read mark}."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+
+    read = Participant.objects.filter(conversation=OuterRef("pk"), user=user).values("read_seq")[:1]
+    own_role = Message.SenderRole.STUDENT if user.role == Role.SISWA else Message.SenderRole.COUNSELOR
+    rows = (
+        Conversation.objects.filter(pk__in=[c.pk for c in conversations])
+        .annotate(read_seq=Subquery(read))
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__seq__gt=F("read_seq")) & ~Q(messages__sender_role=own_role)
+                | Q(read_seq__isnull=True) & ~Q(messages__sender_role=own_role),
+            )
+        )
+        .values_list("pk", "unread")
+    )
+    return dict(rows)
+
+
+# --- handling ------------------------------------------------------------------------------------------------
+
+
+def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False):
+    return Conversation.objects.create(
+        school_id=student.school_id,
+        student=student,
+        kind=kind,
+        subject=subject,
+        anonymous=anonymous and kind == Conversation.Kind.QUESTION,
+        notify_student=notify_student,
+    )
+
+
+def claim(conversation, counselor, request=None):
+    with transaction.atomic():
+        updated = Conversation.objects.filter(pk=conversation.pk, counselor__isnull=True).update(counselor=counselor)
+        if not updated:
+            raise PostError(_("Another counselor has already claimed this conversation."), "claimed")
+        ConversationEvent.objects.create(
+            conversation=conversation, kind=ConversationEvent.Kind.CLAIMED, actor=counselor
+        )
+    conversation.refresh_from_db()
+    audit.record(request, audit.Action.CHANGE, conversation, user=counselor, detail="claimed")
+    return conversation
+
+
+def transfer(conversation, actor, to_counselor, note="", request=None):
+    if to_counselor.school_id != conversation.school_id or to_counselor.role not in COUNSELOR_ROLES:
+        raise PostError(_("A conversation can only be transferred to a counselor of the school."), "bad_target")
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(counselor=to_counselor)
+        ConversationEvent.objects.create(
+            conversation=conversation,
+            kind=ConversationEvent.Kind.TRANSFERRED,
+            actor=actor,
+            to_user=to_counselor,
+            note=note,
+        )
+    conversation.refresh_from_db()
+    audit.record(request, audit.Action.CHANGE, conversation, user=actor, detail=f"transferred to {to_counselor}")
+    return conversation
+
+
+def set_status(conversation, actor, status, request=None):
+    kind = ConversationEvent.Kind.CLOSED if status == Conversation.Status.CLOSED else ConversationEvent.Kind.REOPENED
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(status=status)
+        ConversationEvent.objects.create(conversation=conversation, kind=kind, actor=actor)
+    conversation.refresh_from_db()
+    audit.record(request, audit.Action.CHANGE, conversation, user=actor, detail=str(kind))
+    return conversation
+
+
+def reveal_identity(conversation, student_user, request=None):
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk, revealed_at__isnull=True).update(revealed_at=timezone.now())
+        ConversationEvent.objects.create(
+            conversation=conversation, kind=ConversationEvent.Kind.REVEALED, actor=student_user
+        )
+    conversation.refresh_from_db()
+    return conversation
+
+
+def decide_alert(alert, actor, *, false_alarm, note="", request=None):
+    """A counselor marks an alert handled or false; a false alarm is recorded, never deleted."""
+    with transaction.atomic():
+        alert.status = RiskAlert.Status.FALSE if false_alarm else RiskAlert.Status.HANDLED
+        alert.decided_by, alert.decided_at, alert.note = actor, timezone.now(), note
+        alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        still_open = RiskAlert.objects.filter(conversation=alert.conversation_id, status=RiskAlert.Status.OPEN)
+        if not still_open.exists():
+            Conversation.objects.filter(pk=alert.conversation_id).update(urgent=False)
+    audit.record(request, audit.Action.CHANGE, alert.conversation, user=actor, detail=f"alert {alert.status}")
+    return alert
+
+
+def read_conversation(request, conversation):
+    """A staff member opens a conversation: the read is audited (students reading their own are not)."""
+    if request.user.role != Role.SISWA:
+        audit.record(request, audit.Action.READ, conversation, detail="conversation")

@@ -1,0 +1,567 @@
+"""Online counseling by chat: the student's list, the counselor's inbox, the conversation page,
+the handling controls, office hours, and the HTTP half of the live protocol (docs/websocket.md).
+
+Polling, posting and read marks here work on the same store as the WebSocket, so a school network
+that blocks WebSockets loses speed but no message. Each view asks the policy (a conversation is
+always fetched through `policy.get_object_or_404`, so someone else's id is a 404), hands the work
+to `services` or `office_hours`, and renders.
+"""
+
+import json
+import logging
+from copy import copy
+from datetime import datetime
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ekonseling.accounts.models import Role
+from ekonseling.core import policy, ratelimit
+from ekonseling.students.models import Student
+
+from . import office_hours as hours
+from . import services
+from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
+from .models import Conversation, OfficeHours, Participant, RiskAlert
+
+log = logging.getLogger(__name__)
+
+HISTORY = 100  # messages rendered with the page; the client asks for anything newer itself
+INBOX_PAGE = 50
+WS_PATH = "/ws/konseling/"
+# The marks of one's own message; static/js/chat.js draws the same ones.
+STATUS_SYMBOLS = {"pending": "🕓", "stored": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "!"}
+
+# The socket allows a burst of 20 then 2 a second; polling clients get the same order of limit.
+HTTP_POST_LIMIT = 30
+HTTP_POST_WINDOW = 15  # seconds
+
+
+def _conversations():
+    # The prefetches answer the policy's caseload questions without a query per check.
+    return Conversation.objects.select_related("student__rombel", "counselor", "school").prefetch_related(
+        "student__rombel__counselors", "student__counselors"
+    )
+
+
+def _back(conversation):
+    return redirect("counseling:conversation", pk=conversation.pk)
+
+
+def _back_or_inbox(user, conversation):
+    """After a transfer or a lost claim the user may no longer see the conversation."""
+    conversation.refresh_from_db()
+    if policy.can(user, "conversation.view", conversation):
+        return _back(conversation)
+    return redirect("counseling:inbox")
+
+
+# --- telling open pages (the same frames the WebSocket consumer sends) ------------------------------------------
+
+
+def _group_send(group, event):
+    # The store is the guarantee: a lost broadcast is caught up by the client's sync, so a failing
+    # channel layer must not turn a stored message into an error the client would retry.
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        log.exception("could not send %s to %s", event.get("type"), group)
+
+
+def _announce(posted):
+    if posted.error is not None or posted.duplicate:
+        return
+    message = {"type": "conversation.message", "message": services.payload(posted.message)}
+    _group_send(services.conversation_group(posted.message.conversation_id), message)
+    for user_id, event in posted.inbox_events():
+        _group_send(services.user_group(user_id), event)
+
+
+def _other_receipt(conversation, user):
+    """How far the other side has received and read (the highest mark among its participants)."""
+    students = Q(user__role=Role.SISWA)
+    others = Participant.objects.filter(conversation=conversation).filter(
+        ~students if user.role == Role.SISWA else students
+    )
+    marks = others.aggregate(delivered=Max("delivered_seq"), read=Max("read_seq"))
+    return {
+        "type": "receipt",
+        "conversation": conversation.pk,
+        "role": "counselor" if user.role == Role.SISWA else "student",
+        "delivered_seq": marks["delivered"] or 0,
+        "read_seq": marks["read"] or 0,
+    }
+
+
+def _request_data(request):
+    """Form fields or a JSON object: the polling client may send either."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+    return request.POST
+
+
+def _bad_frame(message, conversation=None):
+    error = {"type": "error", "code": "bad_frame", "message": message}
+    if conversation is not None:
+        error["conversation"] = conversation
+    return JsonResponse(error, status=400)
+
+
+def _seq(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+# --- the student's list and starting a chat ------------------------------------------------------------------
+
+
+@policy.require("conversation.view")
+def home(request):
+    """A student's conversations; a counselor's work starts in the inbox."""
+    user = request.user
+    if policy.can(user, "counseling.inbox"):
+        return redirect("counseling:inbox")
+    conversations = list(
+        policy.visible(user, "conversation.view", Conversation.objects.all()).order_by(
+            Coalesce("last_message_at", "created_at").desc(), "-pk"
+        )[:100]
+    )
+    unread = services.unread_counts(user, conversations)
+    for conversation in conversations:
+        conversation.unread = unread.get(conversation.pk, 0)
+    open_chat = next(
+        (c for c in conversations if c.kind == Conversation.Kind.CHAT and c.status == Conversation.Status.OPEN), None
+    )
+    context = {
+        "conversations": conversations,
+        "open_chat": open_chat,
+        "may_start": policy.can(user, "counseling.start"),
+    }
+    return render(request, "counseling/chat/home.html", context)
+
+
+def _student_of(user):
+    student = Student.objects.filter(user=user, school_id=user.school_id).first()
+    if student is None:  # an account without a record has no counseling record to write into
+        raise Http404
+    return student
+
+
+def _open_chat(student):
+    return (
+        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+
+
+@policy.require("counseling.start")
+@require_http_methods(["GET", "POST"])
+def chat_new(request):
+    """Start a chat with the student's counselors, or continue the open one: one student, one open
+    chat, so counselors never answer the same student in two places."""
+    student = _student_of(request.user)
+    form = ChatStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the student's row so two quick taps cannot both find no chat and create two.
+            Student.objects.select_for_update().filter(pk=student.pk).first()
+            conversation = _open_chat(student) or services.start_conversation(student)
+        body = form.cleaned_data["body"]
+        if body.strip():
+            draft = services.Draft(conversation.pk, request.user, form.cleaned_data["client_key"], body)
+            (posted,) = services.post_messages([draft])
+            if posted.error is not None:
+                messages.error(request, str(posted.error))
+            else:
+                _announce(posted)
+        return _back(conversation)
+    context = {"form": form, "open_chat": _open_chat(student), "max_body": services.MAX_BODY}
+    return render(request, "counseling/chat/new.html", context)
+
+
+# --- the counselors' inbox --------------------------------------------------------------------------------------
+
+TABS = ["urgent", "new", "awaiting", "mine", "closed"]
+
+
+def _tab_filter(tab, user):
+    open_ = Q(status=Conversation.Status.OPEN)
+    return {
+        "urgent": Q(urgent=True),
+        "new": open_ & Q(counselor__isnull=True),
+        "awaiting": open_ & Q(awaiting_reply=True),
+        "mine": open_ & Q(counselor=user),
+        "closed": Q(status=Conversation.Status.CLOSED),
+    }.get(tab, open_ | Q(urgent=True))
+
+
+@policy.require("counseling.inbox")
+def inbox(request):
+    """Urgent first (the latest first, so a conversation that was just flagged jumps to the top),
+    then unclaimed, then those awaiting a reply. A fixed number of queries whatever the number of
+    conversations: one page, one unread count for the whole page."""
+    user = request.user
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else ""
+    conversations = (
+        policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))
+        .filter(_tab_filter(tab, user), last_seq__gt=0)  # an empty chat is nothing to answer yet
+        .annotate(
+            rank=Case(
+                When(urgent=True, then=Value(0)),
+                When(counselor__isnull=True, then=Value(1)),
+                When(awaiting_reply=True, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+    page = Paginator(conversations, INBOX_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    unread = services.unread_counts(user, rows) if rows else {}
+    for conversation in rows:
+        conversation.unread = unread.get(conversation.pk, 0)
+        conversation.show_identity = policy.can(user, "conversation.see_identity", conversation)
+    context = {
+        "page": page,
+        "rows": rows,
+        "tab": tab,
+        "tabs": [
+            ("", _("All open")),
+            ("urgent", _("Urgent")),
+            ("new", _("New")),
+            ("awaiting", _("Awaiting reply")),
+            ("mine", _("Mine")),
+            ("closed", _("Closed")),
+        ],
+        "query": {"tab": tab} if tab else {},
+        "ws_path": WS_PATH,
+    }
+    template = "counseling/chat/_inbox_list.html" if request.htmx else "counseling/chat/inbox.html"
+    return render(request, template, context)
+
+
+# --- the conversation page --------------------------------------------------------------------------------------
+
+
+@policy.require("conversation.view")
+def conversation(request, pk):
+    conversation = policy.get_object_or_404(request.user, "conversation.view", _conversations(), pk=pk)
+    if conversation.kind != Conversation.Kind.CHAT:
+        try:
+            from .views_letters import thread
+        except ImportError:  # letters not built yet: the chat page shows any conversation
+            thread = None
+        if thread is not None:
+            # `thread` audits the read itself and leaves a block for the handling controls.
+            return thread(
+                request,
+                conversation,
+                template="counseling/chat/letter_thread.html",
+                extra_context=_controls_context(request.user, conversation),
+            )
+    services.read_conversation(request, conversation)
+    return render(request, "counseling/chat/conversation.html", _chat_context(request, conversation))
+
+
+def _chat_context(request, conversation):
+    user = request.user
+    is_student = user.role == Role.SISWA
+    show_identity = policy.can(user, "conversation.see_identity", conversation)
+    history, _complete = services.messages_after(conversation, max(0, conversation.last_seq - HISTORY), HISTORY)
+    own_role = "student" if is_student else "counselor"
+    for message in history:
+        message["mine"] = message["sender_role"] == own_role
+        message["created"] = datetime.fromisoformat(message["created_at"])
+    receipt = _other_receipt(conversation, user)
+    other_label = _("Guru BK") if is_student else (conversation.student.name if show_identity else _("Anonymous"))
+    i18n = {
+        "you": _("You"),
+        "other": other_label,
+        "pending": _("Sending…"),
+        "stored": _("Sent"),
+        "delivered": _("Delivered"),
+        "read": _("Read"),
+        "failed": _("Not sent"),
+        "typing": _("%(name)s is typing…") % {"name": other_label},
+        "empty": _("Write a message first."),
+        "too_long": _("The message is too long ({length} characters; at most {limit}). Split it, or write a letter."),
+        "counter": _("{length}/{limit} characters"),
+        "connecting": _("Connecting…"),
+        "polling": _("The live connection is blocked on this network; new messages are checked every few seconds."),
+        "offline": _("No connection. Your messages are kept and sent when the connection is back."),
+        "session": _("Your session has ended. Sign in again to continue."),
+        "gone": _("You can no longer open this conversation. Reload the page."),
+        "retry": _("Could not reach the server; trying again."),
+        "alert": _("A new risk alert was raised on this conversation. Reload the page to see it."),
+    }
+    for message in history:
+        if message["mine"]:
+            seq = message["seq"]
+            status = (
+                "read" if seq <= receipt["read_seq"] else "delivered" if seq <= receipt["delivered_seq"] else "stored"
+            )
+            message.update(status=status, status_label=i18n[status], status_symbol=STATUS_SYMBOLS[status])
+    context = {
+        "conversation": conversation,
+        "is_student": is_student,
+        "other_label": other_label,
+        "time_zone": timezone.get_current_timezone_name(),
+        "show_identity": show_identity,
+        "student_label": conversation.student.name if show_identity else _("Anonymous"),
+        "history": history,
+        "has_earlier": bool(history) and history[0]["seq"] > 1,
+        "receipt_json": json.dumps(receipt),
+        "i18n_json": json.dumps(i18n),
+        "own_role": own_role,
+        "max_body": services.MAX_BODY,
+        "ws_path": WS_PATH,
+        "may_post": policy.can(user, "conversation.post", conversation),
+    }
+    if not is_student:
+        # Counselors see which messages raised an alert (students never learn a message was screened).
+        alerted = set(RiskAlert.objects.filter(conversation=conversation).values_list("message__seq", flat=True))
+        for message in history:
+            message["alerted"] = message["seq"] in alerted
+    if is_student:
+        # The crisis contacts stay visible while a risk alert is open, without saying why.
+        context["crisis_contacts"] = services.crisis_contacts(conversation.school) if conversation.urgent else []
+        context["office"] = hours.notice(hours.hours_for(conversation))
+    else:
+        context.update(_controls_context(user, conversation))
+    return context
+
+
+def _controls_context(user, conversation):
+    """What a counselor may do to a conversation, for the chat page and the letter thread."""
+    if user.role == Role.SISWA:
+        return {}
+    may_manage = policy.can(user, "conversation.manage", conversation)
+    context = {
+        "may_claim": policy.can(user, "conversation.claim", conversation),
+        "may_manage": may_manage,
+        "may_see_student": conversation.student_id is not None
+        and policy.can(user, "conversation.see_identity", conversation)
+        and policy.can(user, "student.view", conversation.student),
+        "events": list(conversation.events.select_related("actor", "to_user")),
+    }
+    if may_manage:
+        context["transfer_form"] = TransferForm(conversation=conversation)
+        context["alerts"] = list(conversation.alerts.select_related("message", "decided_by"))
+    return context
+
+
+# --- the HTTP half of the live protocol -------------------------------------------------------------------------
+
+
+@policy.require("conversation.view")
+@require_http_methods(["GET", "POST"])
+def messages_view(request, pk):
+    """GET ?after=N: what the client has not seen, and the other side's receipt. POST client_key +
+    body: store one message and answer exactly as the socket would (ack, or error with 400)."""
+    user = request.user
+    action = "conversation.post" if request.method == "POST" else "conversation.view"
+    conversation = policy.get_object_or_404(user, action, _conversations(), pk=pk)
+    if request.method == "GET":
+        request.keeps_session_idle = True  # polling is not activity: an open tab still idles out
+        after = _seq(request.GET.get("after", 0))
+        if after is None:
+            return JsonResponse(
+                {"type": "error", "code": "bad_frame", "message": _("Bad sequence number.")}, status=400
+            )
+        batch, complete = services.messages_after(conversation, after)
+        return JsonResponse({"messages": batch, "complete": complete, "receipt": _other_receipt(conversation, user)})
+    if not ratelimit.allow(f"counseling-post:{user.pk}", HTTP_POST_LIMIT, HTTP_POST_WINDOW):
+        error = {
+            "type": "error",
+            "conversation": pk,
+            "code": "rate_limited",
+            "message": _("You are sending messages too fast. Wait a moment."),
+        }
+        return JsonResponse(error, status=429)
+    data = _request_data(request)
+    if data is None:
+        return _bad_frame(_("Unreadable request."), conversation.pk)
+    try:
+        client_key = services.parse_client_key(data.get("client_key"))
+    except services.PostError as exc:
+        error = {"type": "error", "conversation": pk, "code": exc.code, "message": str(exc)}
+        return JsonResponse(error, status=400)
+    (posted,) = services.post_messages([services.Draft(conversation.pk, user, client_key, data.get("body"))])
+    _announce(posted)
+    return JsonResponse(posted.ack(), status=400 if posted.error is not None else 200)
+
+
+@policy.require("conversation.view")
+@require_POST
+def mark_read(request, pk):
+    """POST seq (read up to it) and/or delivered: the polling client's receipts. Marks never move
+    back, so a POST with neither just answers the user's current receipt."""
+    conversation = policy.get_object_or_404(request.user, "conversation.view", _conversations(), pk=pk)
+    data = _request_data(request)
+    if data is None:
+        return _bad_frame(_("Unreadable request."), conversation.pk)
+    marks = _marks(data)
+    if marks is None:
+        return _bad_frame(_("Bad sequence number."), conversation.pk)
+    read, delivered = marks
+    receipt = services.mark_seen(conversation, request.user, delivered=delivered, read=read)
+    if marks != [None, None]:
+        event = {"type": "conversation.receipt", "receipt": receipt}
+        _group_send(services.conversation_group(conversation.pk), event)
+    return JsonResponse(receipt)
+
+
+def _marks(data):
+    """[read, delivered] from the request (None for one not given), or None when one is not a
+    sequence number."""
+    marks = []
+    for name in ("seq", "delivered"):
+        raw = data.get(name)
+        number = None if raw in (None, "") else _seq(raw)
+        if raw not in (None, "") and number is None:
+            return None
+        marks.append(number)
+    return marks
+
+
+# --- handling --------------------------------------------------------------------------------------------------
+
+
+def _could_claim(user, conversation):
+    """Whether the user would have been allowed to claim it had nobody been first: they then get a
+    clear "already claimed" instead of a 404 for a conversation they saw a moment ago."""
+    unclaimed = copy(conversation)
+    unclaimed.counselor_id = None
+    return policy.can(user, "conversation.claim", unclaimed)
+
+
+@policy.require("conversation.claim")
+@require_POST
+def claim(request, pk):
+    user = request.user
+    conversation = _conversations().filter(pk=pk, school_id=user.school_id).first()
+    if conversation is None:
+        raise Http404
+    if policy.can(user, "conversation.claim", conversation):
+        try:
+            services.claim(conversation, user, request=request)
+        except services.PostError as exc:  # another counselor won between the check and the update
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("You now handle this conversation."))
+        return _back_or_inbox(user, conversation)
+    if conversation.counselor_id is not None and _could_claim(user, conversation):
+        if conversation.counselor_id == user.pk:
+            messages.info(request, _("You already handle this conversation."))
+        else:
+            messages.error(request, _("Another counselor has already claimed this conversation."))
+        return _back_or_inbox(user, conversation)
+    raise Http404
+
+
+def _managed(request, pk):
+    return policy.get_object_or_404(request.user, "conversation.manage", _conversations(), pk=pk)
+
+
+@policy.require("conversation.manage")
+@require_POST
+def transfer(request, pk):
+    conversation = _managed(request, pk)
+    form = TransferForm(request.POST, conversation=conversation)
+    if not form.is_valid():
+        messages.error(request, _("Choose a counselor of your school to transfer to."))
+        return _back(conversation)
+    target = form.cleaned_data["to"]
+    try:
+        services.transfer(conversation, request.user, target, form.cleaned_data["note"], request=request)
+    except services.PostError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The conversation was transferred to %(name)s.") % {"name": target.display_name})
+    return _back_or_inbox(request.user, conversation)
+
+
+@policy.require("conversation.manage")
+@require_POST
+def set_status(request, pk):
+    conversation = _managed(request, pk)
+    status = request.POST.get("status")
+    if status not in Conversation.Status.values:
+        messages.error(request, _("Unknown status."))
+    elif status == conversation.status:
+        messages.info(request, _("Nothing changed."))
+    else:
+        services.set_status(conversation, request.user, status, request=request)
+        if status == Conversation.Status.CLOSED:
+            messages.success(request, _("The conversation was closed. A new message from the student reopens it."))
+        else:
+            messages.success(request, _("The conversation was reopened."))
+    return _back_or_inbox(request.user, conversation)
+
+
+@policy.require("conversation.manage")
+@require_POST
+def alert_decide(request, pk):
+    """Handled or a false alarm: either way recorded with who decided and why, never deleted."""
+    conversation_id = RiskAlert.objects.filter(pk=pk).values_list("conversation_id", flat=True).first()
+    if conversation_id is None:
+        raise Http404
+    conversation = _managed(request, conversation_id)
+    alert = RiskAlert.objects.get(pk=pk)
+    form = AlertDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose handled or false alarm."))
+    elif alert.status != RiskAlert.Status.OPEN:
+        messages.info(request, _("This alert has already been decided."))
+    else:
+        false_alarm = form.cleaned_data["decision"] == "false"
+        services.decide_alert(
+            alert, request.user, false_alarm=false_alarm, note=form.cleaned_data["note"], request=request
+        )
+        messages.success(request, _("Recorded as a false alarm.") if false_alarm else _("Recorded as handled."))
+    return _back_or_inbox(request.user, conversation)
+
+
+# --- office hours ----------------------------------------------------------------------------------------------
+
+
+@policy.require("counseling.inbox")
+@require_http_methods(["GET", "POST"])
+def office_hours(request):
+    """A counselor's own office hours; the formset's queryset is theirs, so another counselor's
+    row id in the POST is refused by the formset itself."""
+    user = request.user
+    formset = OfficeHoursFormSet(request.POST or None, queryset=OfficeHours.objects.filter(counselor=user))
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            rows = formset.save(commit=False)
+            for row in formset.deleted_objects:
+                row.delete()
+            for row in rows:
+                row.counselor = user
+                row.save()
+        messages.success(request, _("Your office hours were saved."))
+        return redirect("counseling:office_hours")
+    own = list(OfficeHours.objects.filter(counselor=user))
+    context = {"formset": formset, "summary": hours.describe(own), "inbox_url": reverse("counseling:inbox")}
+    return render(request, "counseling/chat/office_hours.html", context)

@@ -1,0 +1,294 @@
+"""The counseling WebSocket over the real ASGI stack (origin check, session auth, policy)."""
+
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ekonseling.asgi import application
+from ekonseling.core.models import AuditEvent
+from ekonseling.counseling import services
+from ekonseling.counseling.models import Conversation, Message
+
+pytestmark = pytest.mark.asyncio
+
+
+async def connect(cookie=None):
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, "/ws/konseling/", headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def signed_in(session_cookie, user):
+    cookie = await database_sync_to_async(session_cookie)(user)
+    communicator, connected, code = await connect(cookie)
+    assert connected, code
+    hello = await communicator.receive_json_from()
+    assert hello["type"] == "hello"
+    return communicator
+
+
+async def frame_of(communicator, kind, timeout=3):
+    """The next frame of this type (typing, receipts and inbox events may come in between)."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] == kind:
+            return frame
+
+
+def chat(world, student=None):
+    return services.start_conversation(student or world.student)
+
+
+async def send(communicator, conversation_id, body, key=None):
+    key = key or str(uuid.uuid4())
+    await communicator.send_json_to({"type": "send", "conversation": conversation_id, "client_key": key, "body": body})
+    return key
+
+
+async def test_anonymous_sockets_are_closed_with_4401(live_world):
+    communicator, connected, code = await connect()
+    assert not connected
+    assert code == 4401
+
+
+@pytest.mark.parametrize("role", ["walikelas", "kepsek", "operator"])
+async def test_roles_without_counseling_are_closed_with_4403(live_world, session_cookie, role):
+    cookie = await database_sync_to_async(session_cookie)(getattr(live_world, role))
+    communicator, connected, code = await connect(cookie)
+    assert not connected
+    assert code == 4403
+
+
+async def test_a_counselor_owing_the_second_factor_is_closed_with_4401(live_world, session_cookie):
+    await database_sync_to_async(TOTPDevice.objects.create)(user=live_world.gurubk, name="HP", confirmed=True)
+    cookie = await database_sync_to_async(session_cookie)(live_world.gurubk)
+    communicator, connected, code = await connect(cookie)
+    assert (connected, code) == (False, 4401)
+
+
+async def test_a_student_and_counselor_chat_live(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    for socket in (student, counselor):
+        await socket.send_json_to({"type": "subscribe", "conversation": conversation.pk, "after": 0})
+        assert (await frame_of(socket, "messages"))["messages"] == []
+
+    key = await send(student, conversation.pk, "Bu, saya mau cerita.")
+    ack = await frame_of(student, "ack")
+    arrived = await frame_of(counselor, "message")
+
+    assert (ack["seq"], ack["client_key"], ack["duplicate"]) == (1, key, False)
+    assert (arrived["seq"], arrived["body"], arrived["sender_role"]) == (1, "Bu, saya mau cerita.", "student")
+    assert (await frame_of(student, "message"))["seq"] == 1  # the sender sees its own message too
+    await send(counselor, conversation.pk, "Silakan, Ibu dengarkan.")
+    reply = await frame_of(student, "message")
+    assert (reply["seq"], reply["sender_role"]) == (2, "counselor")
+    stored = await database_sync_to_async(lambda: Conversation.objects.get(pk=conversation.pk))()
+    assert stored.counselor_id == live_world.gurubk.pk  # replying claims an unclaimed conversation
+    for socket in (student, counselor):
+        await socket.disconnect()
+
+
+async def test_a_resend_with_the_same_key_is_stored_once(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+
+    key = await send(student, conversation.pk, "Halo")
+    first = await frame_of(student, "ack")
+    await send(student, conversation.pk, "Halo", key=key)
+    second = await frame_of(student, "ack")
+
+    assert (first["seq"], first["duplicate"]) == (1, False)
+    assert (second["seq"], second["duplicate"]) == (1, True)
+    assert await database_sync_to_async(Message.objects.filter(conversation=conversation).count)() == 1
+    await student.disconnect()
+
+
+async def test_nothing_is_lost_across_a_dropped_connection(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+    for n in range(3):
+        await send(student, conversation.pk, f"pesan {n + 1}")
+        await frame_of(student, "ack")
+    await student.disconnect()
+
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    assert [m["seq"] for m in (await frame_of(counselor, "messages"))["messages"]] == [1, 2, 3]
+    for body in ("balasan 1", "balasan 2"):
+        await send(counselor, conversation.pk, body)
+        await frame_of(counselor, "ack")
+
+    again = await signed_in(session_cookie, live_world.siswa)
+    await again.send_json_to({"type": "subscribe", "conversation": conversation.pk, "after": 3})
+    resumed = await frame_of(again, "messages")
+
+    assert [(m["seq"], m["body"]) for m in resumed["messages"]] == [(4, "balasan 1"), (5, "balasan 2")]
+    assert resumed["complete"] is True
+    await counselor.disconnect()
+    await again.disconnect()
+
+
+async def test_another_students_conversation_cannot_be_joined_or_written(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world, live_world.other_student)
+    student = await signed_in(session_cookie, live_world.siswa)
+
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    refused = await frame_of(student, "error")
+    await send(student, conversation.pk, "masuk?")
+    refused_send = await frame_of(student, "error")
+
+    assert refused["code"] == "not_found"
+    assert refused_send["code"] == "forbidden"
+    assert await database_sync_to_async(Message.objects.count)() == 0
+    await student.disconnect()
+
+
+async def test_a_counselor_outside_the_caseload_cannot_join(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    other = await signed_in(session_cookie, live_world.gurubk_other)
+
+    await other.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+
+    assert (await frame_of(other, "error"))["code"] == "not_found"
+    await other.disconnect()
+
+
+async def test_markup_travels_as_plain_text_and_long_messages_are_refused(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+
+    await send(student, conversation.pk, "<script>alert(1)</script>")
+    echoed = await frame_of(student, "message")
+    await send(student, conversation.pk, "x" * (services.MAX_BODY + 1))
+    too_long = await frame_of(student, "error")
+
+    assert echoed["body"] == "<script>alert(1)</script>"
+    assert too_long["code"] == "too_long"
+    await student.disconnect()
+
+
+async def test_typing_reaches_the_other_side_only_and_receipts_are_shared(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    for socket in (student, counselor):
+        await socket.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+        await frame_of(socket, "messages")
+    await send(student, conversation.pk, "Halo Bu")
+    await frame_of(counselor, "message")
+    await frame_of(student, "ack")
+    await frame_of(student, "message")
+
+    await student.send_json_to({"type": "typing", "conversation": conversation.pk})
+    typing = await frame_of(counselor, "typing")
+    not_echoed = await student.receive_nothing(timeout=0.3)
+    await counselor.send_json_to({"type": "read", "conversation": conversation.pk, "seq": 1})
+    receipt = await frame_of(student, "receipt")
+
+    assert typing["role"] == "student"
+    assert not_echoed
+    assert (receipt["role"], receipt["read_seq"], receipt["delivered_seq"]) == ("counselor", 1, 1)
+    for socket in (student, counselor):
+        await socket.disconnect()
+
+
+async def test_a_counselors_live_read_is_audited_once_per_connection(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    for _ in range(2):
+        await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+        await frame_of(counselor, "messages")
+
+    reads = await database_sync_to_async(
+        lambda: list(AuditEvent.objects.filter(action="read", object_id=str(conversation.pk)))
+    )()
+    assert [e.actor_id for e in reads] == [live_world.gurubk.pk]
+    await counselor.disconnect()
+
+
+async def test_a_new_student_message_refreshes_the_inboxes_of_those_who_may_claim_it(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    student = await signed_in(session_cookie, live_world.siswa)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+
+    await send(student, conversation.pk, "Bu, ada waktu?")
+    event = await frame_of(counselor, "inbox")
+
+    assert event["event"] == {"type": "updated", "conversation": conversation.pk}
+    for socket in (student, counselor):
+        await socket.disconnect()
+
+
+async def test_a_session_with_a_verified_second_factor_is_admitted(live_world, session_cookie):
+    device = await database_sync_to_async(TOTPDevice.objects.create)(user=live_world.gurubk, name="HP", confirmed=True)
+
+    def verified_cookie():
+        from django.test import Client
+
+        client = Client()
+        client.force_login(live_world.gurubk)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return session.session_key
+
+    cookie = await database_sync_to_async(verified_cookie)()
+    communicator, connected, code = await connect(cookie)
+    assert connected, code
+    await communicator.disconnect()
+
+
+async def test_a_risky_message_alerts_the_counselors_and_shows_the_student_crisis_contacts(
+    live_world, session_cookie, mailoutbox
+):
+    def with_emails():
+        for user in (live_world.gurubk, live_world.koordinator):
+            user.email = f"{user.username}@sekolah.sch.id"
+            user.save(update_fields=["email"])
+        return chat(live_world)
+
+    conversation = await database_sync_to_async(with_emails)()
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    koordinator = await signed_in(session_cookie, live_world.koordinator)
+    student = await signed_in(session_cookie, live_world.siswa)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+
+    await send(student, conversation.pk, "aku udah gak kuat, pengen bunuh diri aja")
+    ack = await frame_of(student, "ack")
+    alerts = [await frame_of(socket, "inbox") for socket in (counselor, koordinator)]
+    while any(a["event"]["type"] != "alert" for a in alerts):
+        alerts = [
+            a if a["event"]["type"] == "alert" else await frame_of(s, "inbox")
+            for a, s in zip(alerts, (counselor, koordinator), strict=True)
+        ]
+
+    stored = await database_sync_to_async(lambda: Conversation.objects.get(pk=conversation.pk))()
+    assert ack["crisis_contacts"]
+    assert {a["event"]["conversation"] for a in alerts} == {conversation.pk}
+    assert stored.urgent is True
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == sorted(
+        f"{u.username}@sekolah.sch.id" for u in (live_world.gurubk, live_world.koordinator)
+    )
+    assert "bunuh" not in mailoutbox[0].body
+    assert f"/konseling/{conversation.pk}/" in mailoutbox[0].body
+    for socket in (student, counselor, koordinator):
+        await socket.disconnect()
