@@ -6,6 +6,11 @@ django-axes' failed-attempt records never leak from one test into the next.
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -64,13 +69,19 @@ def viewport():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def server_url(live_server):
+    """Where the pages load from; a test module may override it (for example with `daphne_server`)."""
+    return live_server.url
+
+
+@pytest.fixture
+def new_page(browser, server_url):
     """Make a page in a fresh browser context (a fresh cookie jar): a second user in the same test."""
     contexts = []
 
     def make(viewport=DESKTOP):
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=server_url,
             viewport=viewport,
             locale="id-ID",  # the site's default language; never ask for English
             timezone_id="Asia/Jakarta",
@@ -96,3 +107,60 @@ def demo_school(transactional_db):
     from ekonseling.core import demo
 
     return demo.load()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url():
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup, django_db_blocker):
+    """The app under Daphne (HTTP and WebSocket) on the test database: what `make run` serves.
+
+    pytest-django's live server speaks no WebSocket; this one does. It reads the same test
+    database (a file on SQLite), so tests using it need committed data (`transactional_db`)."""
+    from tests.conftest import TEST_DATA_KEY
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "EKONSELING_TESTING": "1",
+        "DATABASE_URL": _database_url(),
+        "EKONSELING_DATA_KEYS": TEST_DATA_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "ekonseling.asgi:application"],
+        cwd=HERE.parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("Daphne did not start for the browser tests") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

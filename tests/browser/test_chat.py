@@ -2,13 +2,15 @@
 and a message that signals risk puts its conversation on top of the inbox and shows the student
 the crisis contacts.
 
-pytest-django's live server speaks no WebSocket, so both pages run on the HTTP polling fallback of
-static/js/chat.js here: the socket fails three times, the page polls. The same test passes over a
-live socket once a Daphne-based server fixture exists.
+Each test runs twice: against Daphne, where the pages talk over the WebSocket, and against
+pytest-django's live server, which speaks no WebSocket, so static/js/chat.js falls back to polling
+over HTTP (the socket fails three times, the page polls) — the network that blocks WebSockets.
 """
 
 import re
 import uuid
+
+import pytest
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import demo
@@ -22,6 +24,16 @@ from .helpers import data_page, horizontal_overflow, sign_in, widest_elements
 XSS = '<img src=x onerror="window.__xss = 1"><script>window.__xss = 1</script>'
 RISKY = "aku pengen bunuh diri aja"
 LIVE_MS = 15_000  # socket attempts (~3 s) + one fallback poll of the inbox (5 s) or the chat (3 s), with slack
+
+
+@pytest.fixture(params=["socket", "polling"])
+def transport(request):
+    return request.param
+
+
+@pytest.fixture
+def server_url(transport, live_server, request):
+    return request.getfixturevalue("daphne_server") if transport == "socket" else live_server.url
 
 
 def older_conversation(school):
@@ -60,7 +72,7 @@ def send(page, text):
     page.click("[data-chat] [data-send]")
 
 
-def test_a_student_and_a_counselor_chat_live(new_page, demo_school):
+def test_a_student_and_a_counselor_chat_live(new_page, demo_school, transport):
     older = older_conversation(demo_school)
     close_the_demo_chat_of_siswa()
     dialogs = []
@@ -83,6 +95,8 @@ def test_a_student_and_a_counselor_chat_live(new_page, demo_school):
     student.click("main form[data-chat-new] button[type=submit]")
     student.wait_for_selector("[data-chat]")
     chat_id = int(student.locator("[data-chat]").get_attribute("data-conversation"))
+    expected_mode = "live" if transport == "socket" else "polling"
+    student.wait_for_selector(f"[data-chat][data-mode={expected_mode}]", timeout=LIVE_MS)
     assert student.locator("li.msg.mine .msg-body").inner_text() == "Halo Bu, saya mau cerita."
 
     # The counselor's open inbox shows it without a reload.
@@ -150,7 +164,8 @@ def test_a_student_and_a_counselor_chat_live(new_page, demo_school):
     assert re.fullmatch(r"\d+/4000.*", student.locator("[data-counter]").inner_text())
 
 
-def test_an_unsent_message_survives_a_reload_and_is_stored_once(page, demo_school):
+@pytest.mark.parametrize("transport", ["polling"])  # it cuts the HTTP store off to make a message wait
+def test_an_unsent_message_survives_a_reload_and_is_stored_once(page, demo_school, transport):
     """The outbox: a message the server has not acknowledged stays in localStorage, comes back
     after a reload, and is sent (once) when the server can be reached again."""
     close_the_demo_chat_of_siswa()

@@ -51,6 +51,19 @@ def inbox_order(response):
     return [int(pk) for pk in re.findall(r'<tr data-conversation="(\d+)"', response.content.decode())]
 
 
+@pytest.fixture
+def memory_layer(settings):
+    """These tests check what the views broadcast, not Redis: listen on the in-process layer (the
+    Redis pub/sub layer ties a channel to the event loop that made it, and each async_to_sync
+    call here runs its own loop)."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 def layer_listener(group):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
@@ -248,7 +261,7 @@ def test_an_xss_payload_is_stored_verbatim_and_escaped_in_the_page(client, world
     assert XSS not in page
 
 
-def test_a_stored_message_is_broadcast_to_the_conversation_and_the_inboxes(client, world):
+def test_a_stored_message_is_broadcast_to_the_conversation_and_the_inboxes(client, world, memory_layer):
     conversation = chat(world)
     layer, room = layer_listener(services.conversation_group(conversation.pk))
     _layer, inbox = layer_listener(services.user_group(world.gurubk.pk))
@@ -266,7 +279,7 @@ def test_a_stored_message_is_broadcast_to_the_conversation_and_the_inboxes(clien
     assert inbox_frames == [{"type": "inbox.event", "event": {"type": "updated", "conversation": conversation.pk}}]
 
 
-def test_mark_read_returns_and_broadcasts_the_receipt(client, world):
+def test_mark_read_returns_and_broadcasts_the_receipt(client, world, memory_layer):
     conversation = chat(world)
     post(conversation, world.siswa, "satu")
     post(conversation, world.siswa, "dua")
@@ -579,7 +592,7 @@ def test_claim_and_a_second_claim_gets_a_clear_message(client, world):
     client.force_login(world.koordinator)
     response = client.post(url("claim", conversation.pk), follow=True)
     notes = [str(m) for m in response.context["messages"]]
-    assert any("already claimed" in n for n in notes), notes
+    assert any("sudah mengambil percakapan ini" in n for n in notes), notes
     assert response.redirect_chain[-1][0] == url("inbox")
     conversation.refresh_from_db()
     assert conversation.counselor == world.gurubk
@@ -599,7 +612,7 @@ def test_a_claim_lost_in_a_race_is_told_clearly(client, world, monkeypatch):
 
     response = client.post(url("claim", conversation.pk), follow=True)
 
-    assert any("already claimed" in str(m) for m in response.context["messages"])
+    assert any("sudah mengambil percakapan ini" in str(m) for m in response.context["messages"])
     conversation.refresh_from_db()
     assert conversation.counselor == world.koordinator
 

@@ -1,0 +1,845 @@
+"""Instrument definitions: the schema, its validation, import and export.
+
+An instrument (AUM Umum, AUM PTSDL, DCM, ITP, AKPD/IKMS, ...) is *data*, not code: its areas,
+items, answer keys, interpretation bands and targets come from a definition file that a school
+imports (typically typed from the licensed manual it bought). Nothing in the scoring modules may
+assume an item count, a range or a key; everything they need is carried by :class:`Definition`.
+
+The file format is JSON. YAML is accepted as well, but only when PyYAML happens to be installed:
+the project does not depend on it, and the sample definitions we ship are JSON.
+
+This module is pure Python on purpose: it must import without Django configured, so it can be
+used by management commands, tests and (later) the models alike.
+
+Validation collects *all* problems at once instead of stopping at the first, because a guru BK who
+typed two hundred items wants one list of everything to fix, each error naming its place in the
+file (``items[12].area``) and explained in Indonesian.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+#: School levels a definition may be meant for.
+SCHOOL_LEVELS = ("SD", "SMP", "SMA", "SMK", "PT")
+
+#: The four fields (bidang) of BK, in the order reports show them.
+BIDANG = ("pribadi", "sosial", "belajar", "karier")
+
+#: Scoring kind → the only answer format that makes sense for it. Keeping the answer format in the
+#: file (instead of deriving it) lets validation catch a definition whose author misunderstood the
+#: instrument, e.g. a frequency scale declared as a plain checklist.
+ANSWER_FORMAT_FOR_KIND = {
+    "checklist_heavy": "checklist_heavy",
+    "keyed_frequency": "frequency_scale",
+    "checklist_topic": "checklist",
+    "developmental": "choice",
+    "needs": "yes_no",
+}
+SCORING_KINDS = tuple(ANSWER_FORMAT_FOR_KIND)
+
+#: Keys of a keyed frequency item: the item is worded positively or negatively.
+ITEM_KEYS = ("+", "-")
+
+OPEN_QUESTION_TYPES = ("yes_no", "text", "choice")
+
+#: Answers to yes/no questions and needs items.
+YES, NO = "ya", "tidak"
+
+
+# --------------------------------------------------------------------------------------------------
+# The schema as frozen dataclasses
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area (AUM), component (PTSDL), topic (DCM) or aspect (ITP)."""
+
+    code: str
+    name: str
+    bidang: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One statement of a developmental (ITP) item, keyed to a level."""
+
+    code: str
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    area: str
+    text: str
+    key: str | None = None
+    options: tuple[Option, ...] = ()
+
+    @cached_property
+    def options_by_code(self) -> dict[str, Option]:
+        return {option.code: option for option in self.options}
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    code: str
+    text: str
+    type: str
+    choices: tuple[Choice, ...] = ()
+    multiple: bool = False
+
+    @cached_property
+    def choice_codes(self) -> tuple[str, ...]:
+        return tuple(choice.code for choice in self.choices)
+
+
+@dataclass(frozen=True)
+class ScaleOption:
+    """One point of a keyed frequency scale and what it is worth for a positive/negative item.
+
+    The published PTSDL method (positive: L→2, U→1, SR neutral, J/K a problem; negative mirrored)
+    is written in the definition rather than in code, so a school whose manual differs can say so.
+    """
+
+    code: str
+    label: str
+    score_positive: int
+    score_negative: int
+    problem_positive: bool
+    problem_negative: bool
+
+    def score(self, key: str) -> int:
+        return self.score_positive if key == "+" else self.score_negative
+
+    def is_problem(self, key: str) -> bool:
+        return self.problem_positive if key == "+" else self.problem_negative
+
+
+@dataclass(frozen=True)
+class Level:
+    value: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Target:
+    area: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Band:
+    """An interpretation band. ``lower``/``upper`` are percentages as the manual prints them.
+
+    A value belongs to the first band whose ``upper`` it does not exceed, so bands printed in the
+    manuals' integer notation (0–20, 21–40, ...) leave no hole for 20.5 %: it is above 20, hence in
+    21–40. See :func:`Definition.band_for`.
+    """
+
+    lower: int
+    upper: int
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    version: str
+    title: str
+    school_levels: tuple[str, ...]
+    scoring: str
+    answer_format: str
+    areas: tuple[Area, ...]
+    items: tuple[Item, ...]
+    notes: str = ""
+    open_questions: tuple[OpenQuestion, ...] = ()
+    scale: tuple[ScaleOption, ...] = ()
+    levels: tuple[Level, ...] = ()
+    target_level: int | None = None
+    targets: tuple[Target, ...] = ()
+    bands: tuple[Band, ...] = ()
+    critical_items: tuple[int, ...] = ()
+    schema: int = SCHEMA_VERSION
+
+    # Lookups. cached_property writes straight into __dict__, which a frozen dataclass allows.
+
+    @cached_property
+    def areas_by_code(self) -> dict[str, Area]:
+        return {area.code: area for area in self.areas}
+
+    @cached_property
+    def items_by_number(self) -> dict[int, Item]:
+        return {item.number: item for item in self.items}
+
+    @cached_property
+    def items_by_area(self) -> dict[str, tuple[Item, ...]]:
+        return {area.code: tuple(item for item in self.items if item.area == area.code) for area in self.areas}
+
+    @cached_property
+    def scale_by_code(self) -> dict[str, ScaleOption]:
+        return {option.code: option for option in self.scale}
+
+    @cached_property
+    def open_questions_by_code(self) -> dict[str, OpenQuestion]:
+        return {question.code: question for question in self.open_questions}
+
+    @cached_property
+    def level_names(self) -> dict[int, str]:
+        return {level.value: level.name for level in self.levels}
+
+    @cached_property
+    def max_item_score(self) -> int:
+        """The most an item can score on the frequency scale (2 in the published PTSDL method)."""
+        return max((option.score_positive for option in self.scale), default=0)
+
+    def target_for(self, area_code: str) -> int | None:
+        for target in self.targets:
+            if target.area == area_code:
+                return target.level
+        return self.target_level
+
+    def bidang_codes(self) -> tuple[str, ...]:
+        """The bidang used by this definition's areas, in the canonical BK order."""
+        used = {area.bidang for area in self.areas if area.bidang}
+        return tuple(bidang for bidang in BIDANG if bidang in used)
+
+    def band_for(self, percent) -> Band | None:
+        """The band of an exact percentage (Fraction/int); None when the definition has no bands."""
+        for band in self.bands:
+            if percent <= band.upper:
+                return band
+        return None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical JSON: changes whenever anything that affects scoring changes."""
+        return hashlib.sha256(canonical_json(self).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DefinitionError:
+    """One problem in a definition file: where (``items[12].area``) and what, in Indonesian."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class DefinitionInvalid(ValueError):
+    """Raised by :func:`load_definition`; carries every error found, not just the first."""
+
+    def __init__(self, errors: list[DefinitionError]):
+        self.errors = list(errors)
+        super().__init__("Definisi instrumen tidak valid:\n" + "\n".join(f"- {error}" for error in self.errors))
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------------
+
+_TOP_FIELDS = {
+    "schema",
+    "code",
+    "version",
+    "title",
+    "notes",
+    "school_levels",
+    "scoring",
+    "answer_format",
+    "areas",
+    "items",
+    "open_questions",
+    "scale",
+    "levels",
+    "target_level",
+    "targets",
+    "bands",
+    "critical_items",
+}
+_REQUIRED_TOP = ("code", "version", "title", "school_levels", "scoring", "answer_format", "areas", "items")
+_AREA_FIELDS = {"code", "name", "bidang"}
+_ITEM_FIELDS = {"number", "area", "text", "key", "options"}
+_OPTION_FIELDS = {"code", "text", "level"}
+_QUESTION_FIELDS = {"code", "text", "type", "choices", "multiple"}
+_CHOICE_FIELDS = {"code", "label"}
+_SCALE_FIELDS = {"code", "label", "score_positive", "score_negative", "problem_positive", "problem_negative"}
+_LEVEL_FIELDS = {"value", "name"}
+_TARGET_FIELDS = {"area", "level"}
+_BAND_FIELDS = {"lower", "upper", "label", "description"}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+class _Checker:
+    """Collects errors while walking the raw data; small helpers keep the rules readable."""
+
+    def __init__(self) -> None:
+        self.errors: list[DefinitionError] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(DefinitionError(path, message))
+
+    def obj(self, value: Any, path: str, allowed: set[str], required: tuple[str, ...]) -> bool:
+        if not isinstance(value, Mapping):
+            self.error(path, "harus berupa objek ({ ... }).")
+            return False
+        for name in value:
+            if name not in allowed:
+                self.error(_join(path, name), f"kolom '{name}' tidak dikenal (periksa ejaannya).")
+        for name in required:
+            if name not in value or value[name] is None:
+                self.error(_join(path, name), "wajib diisi.")
+        return True
+
+    def text(self, data: Mapping, name: str, path: str, *, required: bool = True) -> str | None:
+        if name not in data or data[name] is None:
+            return None  # "wajib diisi" is reported by obj()
+        value = data[name]
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.error(_join(path, name), "harus berupa teks yang tidak kosong.")
+            return None
+        return value
+
+    def integer(self, data: Mapping, name: str, path: str, *, minimum: int | None = None) -> int | None:
+        if name not in data or data[name] is None:
+            return None
+        value = data[name]
+        if not _is_int(value):
+            self.error(_join(path, name), "harus berupa bilangan bulat.")
+            return None
+        if minimum is not None and value < minimum:
+            self.error(_join(path, name), f"harus paling kecil {minimum}.")
+            return None
+        return value
+
+    def array(self, data: Mapping, name: str, path: str, *, required: bool = False) -> list:
+        if name not in data or data[name] is None:
+            return []
+        value = data[name]
+        if not isinstance(value, list):
+            self.error(_join(path, name), "harus berupa daftar ([ ... ]).")
+            return []
+        if required and not value:
+            self.error(_join(path, name), "tidak boleh kosong.")
+        return value
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def validate(data: Any) -> list[DefinitionError]:
+    """Every problem in a parsed definition, as ``DefinitionError(path, message)``; [] if valid."""
+    check = _Checker()
+    if not check.obj(data, "", _TOP_FIELDS, _REQUIRED_TOP):
+        return check.errors
+
+    schema = data.get("schema", SCHEMA_VERSION)
+    if schema != SCHEMA_VERSION:
+        check.error("schema", f"versi skema {schema!r} tidak didukung (yang didukung: {SCHEMA_VERSION}).")
+    check.text(data, "code", "")
+    check.text(data, "version", "")
+    check.text(data, "title", "")
+    if "notes" in data and not isinstance(data["notes"], str):
+        check.error("notes", "harus berupa teks.")
+
+    for index, level in enumerate(check.array(data, "school_levels", "", required=True)):
+        if level not in SCHOOL_LEVELS:
+            check.error(
+                f"school_levels[{index}]", f"jenjang {level!r} tidak dikenal; pilih dari {', '.join(SCHOOL_LEVELS)}."
+            )
+
+    kind = data.get("scoring")
+    if kind is not None and kind not in SCORING_KINDS:
+        check.error("scoring", f"jenis penskoran {kind!r} tidak dikenal; pilih dari {', '.join(SCORING_KINDS)}.")
+        kind = None
+    answer_format = data.get("answer_format")
+    if kind and answer_format is not None and answer_format != ANSWER_FORMAT_FOR_KIND[kind]:
+        check.error(
+            "answer_format",
+            f"format jawaban {answer_format!r} tidak cocok dengan penskoran {kind!r}; "
+            f"yang sesuai: {ANSWER_FORMAT_FOR_KIND[kind]!r}.",
+        )
+
+    area_codes = _validate_areas(check, data, kind)
+    levels = _validate_levels(check, data, kind)
+    _validate_scale(check, data, kind)
+    item_numbers = _validate_items(check, data, kind, area_codes, levels)
+    _validate_open_questions(check, data)
+    _validate_targets(check, data, kind, area_codes, levels)
+    _validate_bands(check, data)
+    _validate_critical(check, data, item_numbers)
+    return check.errors
+
+
+def _validate_areas(check: _Checker, data: Mapping, kind: str | None) -> set[str]:
+    codes: set[str] = set()
+    needs_bidang = kind in ("checklist_topic", "needs")
+    for index, area in enumerate(check.array(data, "areas", "", required=True)):
+        path = f"areas[{index}]"
+        if not check.obj(area, path, _AREA_FIELDS, ("code", "name")):
+            continue
+        code = check.text(area, "code", path)
+        check.text(area, "name", path)
+        if code is not None:
+            if code in codes:
+                check.error(f"{path}.code", f"kode bidang/area {code!r} sudah dipakai area lain.")
+            codes.add(code)
+        bidang = area.get("bidang")
+        if bidang is not None and bidang not in BIDANG:
+            check.error(f"{path}.bidang", f"bidang {bidang!r} tidak dikenal; pilih dari {', '.join(BIDANG)}.")
+        elif bidang is None and needs_bidang:
+            check.error(f"{path}.bidang", "wajib diisi untuk jenis penskoran ini (hasil dirangkum per bidang).")
+    return codes
+
+
+def _validate_levels(check: _Checker, data: Mapping, kind: str | None) -> set[int]:
+    raw = check.array(data, "levels", "", required=kind == "developmental")
+    if kind == "developmental" and "levels" not in data:
+        check.error("levels", "wajib diisi untuk penskoran perkembangan (misalnya 7 tingkat ITP).")
+    elif kind != "developmental" and raw:
+        check.error("levels", "hanya dipakai oleh penskoran perkembangan (developmental).")
+    values: list[int] = []
+    for index, level in enumerate(raw):
+        path = f"levels[{index}]"
+        if not check.obj(level, path, _LEVEL_FIELDS, ("value", "name")):
+            continue
+        check.text(level, "name", path)
+        value = check.integer(level, "value", path, minimum=1)
+        if value is not None:
+            if value != index + 1:
+                check.error(f"{path}.value", f"tingkat harus berurutan mulai dari 1; di sini diharapkan {index + 1}.")
+            values.append(value)
+    return set(values)
+
+
+def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
+    raw = check.array(data, "scale", "", required=kind == "keyed_frequency")
+    if kind == "keyed_frequency" and "scale" not in data:
+        check.error("scale", "wajib diisi untuk skala frekuensi berkunci (misalnya J/K/SR/U/L).")
+        return
+    if kind != "keyed_frequency" and raw:
+        check.error("scale", "hanya dipakai oleh penskoran skala frekuensi berkunci (keyed_frequency).")
+        return
+    codes: set[str] = set()
+    max_positive = max_negative = 0
+    for index, option in enumerate(raw):
+        path = f"scale[{index}]"
+        if not check.obj(option, path, _SCALE_FIELDS, tuple(sorted(_SCALE_FIELDS))):
+            continue
+        code = check.text(option, "code", path)
+        check.text(option, "label", path)
+        if code is not None:
+            if code in codes:
+                check.error(f"{path}.code", f"kode skala {code!r} sudah dipakai.")
+            codes.add(code)
+        positive = check.integer(option, "score_positive", path, minimum=0)
+        negative = check.integer(option, "score_negative", path, minimum=0)
+        max_positive = max(max_positive, positive or 0)
+        max_negative = max(max_negative, negative or 0)
+        for name in ("problem_positive", "problem_negative"):
+            if name in option and not isinstance(option[name], bool):
+                check.error(f"{path}.{name}", "harus true atau false.")
+    if raw and max_positive != max_negative:
+        check.error("scale", "skor tertinggi untuk butir positif dan negatif harus sama (misalnya 2 dan 2).")
+    elif raw and max_positive == 0:
+        check.error("scale", "paling sedikit satu pilihan skala harus bernilai lebih dari 0.")
+
+
+def _validate_items(
+    check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]
+) -> set[int]:
+    numbers: set[int] = set()
+    per_area: dict[str, int] = {}
+    top_level = max(levels, default=0)
+    for index, item in enumerate(check.array(data, "items", "", required=True)):
+        path = f"items[{index}]"
+        if not check.obj(item, path, _ITEM_FIELDS, ("number", "area", "text")):
+            continue
+        number = check.integer(item, "number", path, minimum=1)
+        label = f"butir nomor {number}" if number is not None else f"butir ke-{index + 1}"
+        if number is not None:
+            if number in numbers:
+                check.error(f"{path}.number", f"nomor butir {number} dipakai lebih dari sekali.")
+            numbers.add(number)
+        check.text(item, "text", path)
+        area = item.get("area")
+        if area is not None:
+            if area not in area_codes:
+                check.error(f"{path}.area", f"{label}: area {area!r} tidak ada di daftar areas.")
+            else:
+                per_area[area] = per_area.get(area, 0) + 1
+
+        key = item.get("key")
+        if kind == "keyed_frequency":
+            if key is None:
+                check.error(f"{path}.key", f"{label}: kunci wajib diisi ('+' atau '-'), dari manual berlisensi.")
+            elif key not in ITEM_KEYS:
+                check.error(f"{path}.key", f"{label}: kunci {key!r} tidak dikenal; gunakan '+' atau '-'.")
+        elif key is not None:
+            check.error(f"{path}.key", f"{label}: kunci hanya dipakai oleh skala frekuensi berkunci.")
+
+        options = check.array(item, "options", path)
+        if kind == "developmental":
+            if not options:
+                check.error(f"{path}.options", f"{label}: pilihan pernyataan (dengan tingkatnya) wajib diisi.")
+            codes: set[str] = set()
+            for o_index, option in enumerate(options):
+                o_path = f"{path}.options[{o_index}]"
+                if not check.obj(option, o_path, _OPTION_FIELDS, ("code", "text", "level")):
+                    continue
+                code = check.text(option, "code", o_path)
+                check.text(option, "text", o_path)
+                if code is not None:
+                    if code in codes:
+                        check.error(f"{o_path}.code", f"{label}: kode pilihan {code!r} dipakai lebih dari sekali.")
+                    codes.add(code)
+                level = check.integer(option, "level", o_path)
+                if level is not None and levels and not 1 <= level <= top_level:
+                    check.error(f"{o_path}.level", f"{label}: tingkat {level} di luar rentang 1–{top_level}.")
+        elif options:
+            check.error(f"{path}.options", f"{label}: pilihan pernyataan hanya dipakai oleh penskoran perkembangan.")
+
+    # An area without items would make every percentage of it a division by zero.
+    for index, area in enumerate(data.get("areas") or []):
+        if isinstance(area, Mapping) and isinstance(area.get("code"), str) and area["code"] not in per_area:
+            check.error(f"areas[{index}]", f"area {area['code']!r} tidak memiliki butir satu pun.")
+    return numbers
+
+
+def _validate_open_questions(check: _Checker, data: Mapping) -> None:
+    codes: set[str] = set()
+    for index, question in enumerate(check.array(data, "open_questions", "")):
+        path = f"open_questions[{index}]"
+        if not check.obj(question, path, _QUESTION_FIELDS, ("code", "text", "type")):
+            continue
+        code = check.text(question, "code", path)
+        check.text(question, "text", path)
+        if code is not None:
+            if code in codes:
+                check.error(f"{path}.code", f"kode pertanyaan {code!r} dipakai lebih dari sekali.")
+            codes.add(code)
+        kind = question.get("type")
+        if kind is not None and kind not in OPEN_QUESTION_TYPES:
+            check.error(f"{path}.type", f"jenis {kind!r} tidak dikenal; pilih dari {', '.join(OPEN_QUESTION_TYPES)}.")
+        if "multiple" in question and not isinstance(question["multiple"], bool):
+            check.error(f"{path}.multiple", "harus true atau false.")
+        choices = check.array(question, "choices", path)
+        if kind == "choice" and not choices:
+            check.error(f"{path}.choices", "pertanyaan pilihan harus memiliki daftar pilihan.")
+        elif kind != "choice" and choices:
+            check.error(f"{path}.choices", "daftar pilihan hanya untuk pertanyaan berjenis 'choice'.")
+        choice_codes: set[str] = set()
+        for c_index, choice in enumerate(choices):
+            c_path = f"{path}.choices[{c_index}]"
+            if not check.obj(choice, c_path, _CHOICE_FIELDS, ("code", "label")):
+                continue
+            c_code = check.text(choice, "code", c_path)
+            check.text(choice, "label", c_path)
+            if c_code is not None:
+                if c_code in choice_codes:
+                    check.error(f"{c_path}.code", f"kode pilihan {c_code!r} dipakai lebih dari sekali.")
+                choice_codes.add(c_code)
+
+
+def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]) -> None:
+    top_level = max(levels, default=0)
+    if kind != "developmental":
+        for name in ("target_level", "targets"):
+            if data.get(name) not in (None, []):
+                check.error(name, "target tingkat hanya dipakai oleh penskoran perkembangan.")
+        return
+    default = check.integer(data, "target_level", "", minimum=1)
+    if default is not None and levels and default > top_level:
+        check.error("target_level", f"tingkat {default} di luar rentang 1–{top_level}.")
+    seen: set[str] = set()
+    for index, target in enumerate(check.array(data, "targets", "")):
+        path = f"targets[{index}]"
+        if not check.obj(target, path, _TARGET_FIELDS, ("area", "level")):
+            continue
+        area = target.get("area")
+        if area is not None:
+            if area not in area_codes:
+                check.error(f"{path}.area", f"aspek {area!r} tidak ada di daftar areas.")
+            elif area in seen:
+                check.error(f"{path}.area", f"aspek {area!r} sudah memiliki target.")
+            seen.add(area)
+        level = check.integer(target, "level", path, minimum=1)
+        if level is not None and levels and level > top_level:
+            check.error(f"{path}.level", f"tingkat {level} di luar rentang 1–{top_level}.")
+    if default is None:
+        for index, area in enumerate(data.get("areas") or []):
+            if isinstance(area, Mapping) and area.get("code") in area_codes and area["code"] not in seen:
+                check.error(
+                    f"areas[{index}]",
+                    f"aspek {area['code']!r} tidak memiliki target tingkat (isi target_level atau targets).",
+                )
+
+
+def _validate_bands(check: _Checker, data: Mapping) -> None:
+    """Bands must tile 0–100: no gap (a score without a category) and no overlap (two categories).
+
+    Two notations are accepted for consecutive bands: continuous (``0–20``, ``20–40``) and the
+    integer notation of the manuals (``0–20``, ``21–40``). Either way a value belongs to the first
+    band whose upper bound it does not exceed.
+    """
+    bands = check.array(data, "bands", "")
+    previous_upper: int | None = None
+    for index, band in enumerate(bands):
+        path = f"bands[{index}]"
+        if not check.obj(band, path, _BAND_FIELDS, ("lower", "upper", "label")):
+            previous_upper = None
+            continue
+        check.text(band, "label", path)
+        if "description" in band and not isinstance(band["description"], str):
+            check.error(f"{path}.description", "harus berupa teks.")
+        lower = check.integer(band, "lower", path, minimum=0)
+        upper = check.integer(band, "upper", path, minimum=0)
+        if lower is None or upper is None:
+            previous_upper = None
+            continue
+        if upper > 100:
+            check.error(f"{path}.upper", "batas atas tidak boleh lebih dari 100.")
+        if lower > upper:
+            check.error(f"{path}.lower", f"batas bawah {lower} lebih besar daripada batas atas {upper}.")
+        if index == 0 and lower != 0:
+            check.error(f"{path}.lower", "rentang kategori pertama harus mulai dari 0.")
+        if index > 0 and previous_upper is not None:
+            if lower > previous_upper + 1:
+                check.error(
+                    f"{path}.lower",
+                    f"ada celah antara {previous_upper} dan {lower}: nilai di antaranya tidak punya kategori.",
+                )
+            elif lower < previous_upper:
+                check.error(
+                    f"{path}.lower", f"tumpang tindih dengan kategori sebelumnya (berakhir di {previous_upper})."
+                )
+        previous_upper = upper
+    if bands and previous_upper is not None and previous_upper != 100:
+        check.error(f"bands[{len(bands) - 1}].upper", "rentang kategori terakhir harus berakhir di 100.")
+
+
+def _validate_critical(check: _Checker, data: Mapping, item_numbers: set[int]) -> None:
+    seen: set[int] = set()
+    for index, number in enumerate(check.array(data, "critical_items", "")):
+        path = f"critical_items[{index}]"
+        if not _is_int(number):
+            check.error(path, "harus berupa nomor butir (bilangan bulat).")
+        elif number not in item_numbers:
+            check.error(path, f"butir nomor {number} tidak ada dalam instrumen.")
+        elif number in seen:
+            check.error(path, f"butir nomor {number} tercantum dua kali.")
+        else:
+            seen.add(number)
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading and export
+# --------------------------------------------------------------------------------------------------
+
+
+def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
+    if isinstance(text_or_bytes, bytes):
+        try:
+            text = text_or_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DefinitionInvalid([DefinitionError("", f"berkas bukan teks UTF-8 (bita ke-{exc.start}).")]) from exc
+    else:
+        text = text_or_bytes
+    lowered = filename.lower()
+    if lowered.endswith((".yaml", ".yml")):
+        try:
+            import yaml  # optional: only when a YAML file is imported and PyYAML is present
+        except ImportError as exc:
+            raise DefinitionInvalid(
+                [DefinitionError("", "berkas YAML tidak didukung di server ini; unggah berkas JSON.")]
+            ) from exc
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+            raise DefinitionInvalid([DefinitionError(where, "YAML tidak dapat dibaca.")]) from exc
+    if not lowered.endswith(".json"):
+        raise DefinitionInvalid([DefinitionError("", "nama berkas harus berakhiran .json (atau .yaml bila didukung).")])
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionInvalid(
+            [DefinitionError(f"baris {exc.lineno}, kolom {exc.colno}", f"JSON tidak dapat dibaca ({exc.msg}).")]
+        ) from exc
+
+
+def load_definition(text_or_bytes: str | bytes, filename: str) -> Definition:
+    """Parse, validate and build a definition; raise :class:`DefinitionInvalid` with every error."""
+    data = _parse(text_or_bytes, filename)
+    errors = validate(data)
+    if errors:
+        raise DefinitionInvalid(errors)
+    return build(data)
+
+
+def build(data: Mapping) -> Definition:
+    """Turn *validated* data into a :class:`Definition`. Call :func:`validate` first."""
+    return Definition(
+        schema=data.get("schema", SCHEMA_VERSION),
+        code=data["code"],
+        version=data["version"],
+        title=data["title"],
+        notes=data.get("notes", ""),
+        school_levels=tuple(data["school_levels"]),
+        scoring=data["scoring"],
+        answer_format=data["answer_format"],
+        areas=tuple(Area(a["code"], a["name"], a.get("bidang")) for a in data["areas"]),
+        items=tuple(
+            Item(
+                number=i["number"],
+                area=i["area"],
+                text=i["text"],
+                key=i.get("key"),
+                options=tuple(Option(o["code"], o["text"], o["level"]) for o in i.get("options") or ()),
+            )
+            for i in data["items"]
+        ),
+        open_questions=tuple(
+            OpenQuestion(
+                code=q["code"],
+                text=q["text"],
+                type=q["type"],
+                choices=tuple(Choice(c["code"], c["label"]) for c in q.get("choices") or ()),
+                multiple=q.get("multiple", False),
+            )
+            for q in data.get("open_questions") or ()
+        ),
+        scale=tuple(
+            ScaleOption(
+                s["code"],
+                s["label"],
+                s["score_positive"],
+                s["score_negative"],
+                s["problem_positive"],
+                s["problem_negative"],
+            )
+            for s in data.get("scale") or ()
+        ),
+        levels=tuple(Level(v["value"], v["name"]) for v in data.get("levels") or ()),
+        target_level=data.get("target_level"),
+        targets=tuple(Target(t["area"], t["level"]) for t in data.get("targets") or ()),
+        bands=tuple(
+            Band(b["lower"], b["upper"], b["label"], b.get("description", "")) for b in data.get("bands") or ()
+        ),
+        critical_items=tuple(data.get("critical_items") or ()),
+    )
+
+
+def to_data(definition: Definition) -> dict[str, Any]:
+    """The definition as plain JSON-ready data, in the documented field order; empty parts left out."""
+    data: dict[str, Any] = {
+        "schema": definition.schema,
+        "code": definition.code,
+        "version": definition.version,
+        "title": definition.title,
+    }
+    if definition.notes:
+        data["notes"] = definition.notes
+    data["school_levels"] = list(definition.school_levels)
+    data["scoring"] = definition.scoring
+    data["answer_format"] = definition.answer_format
+    data["areas"] = [_area_data(area) for area in definition.areas]
+    if definition.scale:
+        data["scale"] = [
+            {
+                "code": s.code,
+                "label": s.label,
+                "score_positive": s.score_positive,
+                "score_negative": s.score_negative,
+                "problem_positive": s.problem_positive,
+                "problem_negative": s.problem_negative,
+            }
+            for s in definition.scale
+        ]
+    if definition.levels:
+        data["levels"] = [{"value": v.value, "name": v.name} for v in definition.levels]
+    if definition.target_level is not None:
+        data["target_level"] = definition.target_level
+    if definition.targets:
+        data["targets"] = [{"area": t.area, "level": t.level} for t in definition.targets]
+    data["items"] = [_item_data(item) for item in definition.items]
+    if definition.open_questions:
+        data["open_questions"] = [_question_data(q) for q in definition.open_questions]
+    if definition.bands:
+        data["bands"] = [_band_data(b) for b in definition.bands]
+    if definition.critical_items:
+        data["critical_items"] = list(definition.critical_items)
+    return data
+
+
+def _area_data(area: Area) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": area.code, "name": area.name}
+    if area.bidang:
+        data["bidang"] = area.bidang
+    return data
+
+
+def _item_data(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"number": item.number, "area": item.area, "text": item.text}
+    if item.key is not None:
+        data["key"] = item.key
+    if item.options:
+        data["options"] = [{"code": o.code, "text": o.text, "level": o.level} for o in item.options]
+    return data
+
+
+def _question_data(question: OpenQuestion) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": question.code, "text": question.text, "type": question.type}
+    if question.choices:
+        data["choices"] = [{"code": c.code, "label": c.label} for c in question.choices]
+    if question.multiple:
+        data["multiple"] = True
+    return data
+
+
+def _band_data(band: Band) -> dict[str, Any]:
+    data: dict[str, Any] = {"lower": band.lower, "upper": band.upper, "label": band.label}
+    if band.description:
+        data["description"] = band.description
+    return data
+
+
+def to_json(definition: Definition) -> str:
+    """Export for people: indented, UTF-8 text kept readable; :func:`load_definition` reads it back."""
+    return json.dumps(to_data(definition), ensure_ascii=False, indent=2) + "\n"
+
+
+def canonical_json(definition: Definition) -> str:
+    """The one byte-exact form used for the fingerprint: sorted keys, no whitespace.
+
+    Indentation or key order in the imported file must not count as a change; a changed item text,
+    key, band or target must.
+    """
+    return json.dumps(to_data(definition), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
