@@ -92,5 +92,8 @@ class User(AbstractUser):
         return salted_hmac(key_salt, self.password + self.session_salt, secret=secret, algorithm="sha256").hexdigest()
 
     def end_all_sessions(self):
+        from .signals import all_sessions_ended
+
         self.session_salt = _new_session_salt()
         self.save(update_fields=["session_salt"])
+        all_sessions_ended.send(sender=type(self), user=self)

@@ -1,7 +1,7 @@
 """Sign-in events go to the audit log beside confidential reads: one place to answer "who"."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from ekonseling.core import audit
 
@@ -31,3 +31,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         school=user.school if user else None,
         detail=f"username={username}" if user else "unknown username",
     )
+
+
+# Sent when every session of a user ends (sign out everywhere); open sockets must close too.
+all_sessions_ended = Signal()

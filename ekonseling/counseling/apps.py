@@ -14,3 +14,24 @@ class CounselingConfig(AppConfig):
         section = ("counseling/letters/_student_section.html", "student.view_counseling")
         if section not in STUDENT_PAGE_SECTIONS:
             STUDENT_PAGE_SECTIONS.append(section)
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from ekonseling.accounts.signals import all_sessions_ended
+
+        user_logged_out.connect(_close_sockets_on_sign_out, dispatch_uid="counseling.close_sockets")
+        all_sessions_ended.connect(_close_every_socket, dispatch_uid="counseling.close_every_socket")
+
+
+def _close_sockets_on_sign_out(sender, request, user, **kwargs):
+    from . import services
+
+    if user is not None:
+        session = getattr(request, "session", None)
+        services.end_sockets(user.pk, getattr(session, "session_key", None))
+
+
+def _close_every_socket(sender, user, **kwargs):
+    from . import services
+
+    services.end_sockets(user.pk)

@@ -28,11 +28,13 @@ RATE_REFILL_PER_SECOND = 2.0
 class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        verdict = await database_sync_to_async(_admission)(user, self.scope.get("session"))
+        verdict = CLOSE_UNAUTHENTICATED
+        if user is not None and user.is_authenticated and user.is_active:
+            verdict = await database_sync_to_async(_admission)(user, self.scope.get("session"))
         if verdict is not None:
+            # Accept, then close with the reason: a refused handshake reaches the browser as a bare
+            # 1006, and the page could not tell "sign in again" from "the network is down".
+            await self.accept()
             await self.close(code=verdict)
             return
         self.user = user
@@ -178,6 +180,25 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def inbox_event(self, event):
         if self.role == "counselor":
             await self.send_json({"type": "inbox", "event": event["event"]})
+
+    async def session_ended(self, event):
+        """The user signed out (here or everywhere): an open socket must not outlive the session."""
+        session = self.scope.get("session")
+        if event.get("session_key") in (None, getattr(session, "session_key", None)):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def conversation_access(self, event):
+        """A conversation changed hands (transfer, claim, a decided alert): whoever may no longer
+        read it stops receiving it."""
+        conversation_id = event["conversation"]
+        if conversation_id not in self.subscribed:
+            return
+        if await database_sync_to_async(_visible_conversation)(self.user, conversation_id) is None:
+            self.subscribed.discard(conversation_id)
+            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+            await self.error(
+                "forbidden", _("You no longer have access to this conversation."), conversation=conversation_id
+            )
 
     # --- helpers ------------------------------------------------------------------------------------------------
 

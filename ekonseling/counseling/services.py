@@ -8,6 +8,7 @@ the same client key returns the stored message, so nothing is duplicated.
 
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -194,6 +195,8 @@ def _store(results):
         )
     }
     fresh_by_conversation = {}
+    repeats = []  # (result, the first result with its key in this batch)
+    first_in_batch = {}
     for result in results:
         draft = result.draft
         conversation = conversations.get(draft.conversation_id)
@@ -204,11 +207,12 @@ def _store(results):
         if key in existing:
             result.message, result.duplicate = existing[key], True
             continue
-        existing[key] = True  # a repeat inside the same batch is a duplicate too
+        if key in first_in_batch:  # a resend that arrived in the same batch as the original
+            result.duplicate = True
+            repeats.append((result, first_in_batch[key]))
+            continue
+        first_in_batch[key] = result
         fresh_by_conversation.setdefault(draft.conversation_id, []).append(result)
-    for result in results:
-        if result.duplicate and result.message is True:
-            result.message = None
     messages = []
     for conversation_id, fresh in fresh_by_conversation.items():
         conversation = conversations[conversation_id]
@@ -243,6 +247,8 @@ def _store(results):
             result.message = message
             messages.append((message, screening, result, conversation))
     Message.objects.bulk_create([m for m, *_ in messages])
+    for result, first in repeats:
+        result.message = first.message
     coordinators = None
     for message, screening, result, conversation in messages:
         if screening is not None and screening.flagged:
@@ -314,16 +320,59 @@ def notify_alert(alert):
     link = settings.SITE_URL.rstrip("/") + reverse("counseling:conversation", args=[conversation.pk])
     emails = [u.email for u in recipients if u.email]
     if emails:
-        send_mail(
-            subject="[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani",
-            message=(
-                "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
-                f"{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
-            ),
-            from_email=None,
-            recipient_list=emails,
-            fail_silently=True,
+        # Off the message store's thread: a slow mail server must not hold up every chat.
+        _mailer.submit(_send_alert_mails, emails, link)
+
+
+_mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counseling-mail")
+
+
+def _send_alert_mails(emails, link):
+    # One e-mail per person: colleagues' addresses are not shared, and one bad address does not
+    # stop the others.
+    for email in emails:
+        try:
+            send_mail(
+                subject="[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani",
+                message=(
+                    "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
+                    f"{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
+                ),
+                from_email=None,
+                recipient_list=[email],
+            )
+        except Exception:
+            log.exception("the risk alert e-mail to %s failed", email)
+
+
+def wait_for_mail():
+    """Tests: let queued alert e-mails go out."""
+    _mailer.submit(lambda: None).result(timeout=10)
+
+
+def _broadcast(group, event):
+    """Tell open sockets after a change made over HTTP. A failure here must not undo the change:
+    the pages catch up on their next reload or resubscribe."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        log.exception("could not broadcast %s to %s", event.get("type"), group)
+
+
+def announce_access_change(conversation_id):
+    transaction.on_commit(
+        lambda: _broadcast(
+            conversation_group(conversation_id), {"type": "conversation.access", "conversation": conversation_id}
         )
+    )
+
+
+def end_sockets(user_id, session_key=None):
+    """Close the user's open sockets: those of one session (sign-out), or all (sign out everywhere)."""
+    _broadcast(user_group(user_id), {"type": "session.ended", "session_key": session_key})
 
 
 def user_group(user_id):
@@ -409,6 +458,7 @@ def claim(conversation, counselor, request=None):
             conversation=conversation, kind=ConversationEvent.Kind.CLAIMED, actor=counselor
         )
     conversation.refresh_from_db()
+    announce_access_change(conversation.pk)
     audit.record(request, audit.Action.CHANGE, conversation, user=counselor, detail="claimed")
     return conversation
 
@@ -426,6 +476,7 @@ def transfer(conversation, actor, to_counselor, note="", request=None):
             note=note,
         )
     conversation.refresh_from_db()
+    announce_access_change(conversation.pk)
     audit.record(request, audit.Action.CHANGE, conversation, user=actor, detail=f"transferred to {to_counselor}")
     return conversation
 
@@ -459,6 +510,7 @@ def decide_alert(alert, actor, *, false_alarm, note="", request=None):
         still_open = RiskAlert.objects.filter(conversation=alert.conversation_id, status=RiskAlert.Status.OPEN)
         if not still_open.exists():
             Conversation.objects.filter(pk=alert.conversation_id).update(urgent=False)
+    announce_access_change(alert.conversation_id)
     audit.record(request, audit.Action.CHANGE, alert.conversation, user=actor, detail=f"alert {alert.status}")
     return alert
 

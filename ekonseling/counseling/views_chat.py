@@ -220,6 +220,8 @@ def inbox(request):
     then unclaimed, then those awaiting a reply. A fixed number of queries whatever the number of
     conversations: one page, one unread count for the whole page."""
     user = request.user
+    if request.htmx:
+        request.keeps_session_idle = True  # the list refreshing itself is not the counselor at work
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else ""
     conversations = (
         policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))

@@ -823,3 +823,29 @@ def test_posting_over_http_is_rate_limited(client, world, monkeypatch):
 
     assert statuses[:-1] == [200] * views_chat.HTTP_POST_LIMIT
     assert statuses[-1] == 429
+
+
+def test_a_resend_in_the_same_batch_as_the_original_is_acknowledged_as_a_duplicate(world):
+    from ekonseling.counseling import services
+
+    conversation = services.start_conversation(world.student)
+    key = uuid.uuid4()
+    draft = services.Draft(conversation.pk, world.siswa, key, "sekali saja")
+
+    first, again = services.post_messages([draft, draft])
+
+    assert (first.ack()["seq"], first.duplicate) == (1, False)
+    assert (again.ack()["seq"], again.duplicate) == (1, True)
+    assert conversation.messages.count() == 1
+
+
+def test_the_inbox_refreshing_itself_does_not_keep_the_session_alive(client, world):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(world.gurubk)
+    session_key = client.session.session_key
+    before = Session.objects.get(session_key=session_key).expire_date
+
+    client.get("/konseling/inbox/", HTTP_HX_REQUEST="true")
+
+    assert Session.objects.get(session_key=session_key).expire_date == before

@@ -25,6 +25,15 @@ async def connect(cookie=None):
     return communicator, connected, code
 
 
+async def close_code(cookie=None):
+    """The server accepts, then closes with its reason, so that a browser sees the code."""
+    communicator, connected, _code = await connect(cookie)
+    assert connected
+    closed = await communicator.receive_output(timeout=3)
+    assert closed["type"] == "websocket.close"
+    return closed["code"]
+
+
 async def signed_in(session_cookie, user):
     cookie = await database_sync_to_async(session_cookie)(user)
     communicator, connected, code = await connect(cookie)
@@ -53,24 +62,19 @@ async def send(communicator, conversation_id, body, key=None):
 
 
 async def test_anonymous_sockets_are_closed_with_4401(live_world):
-    communicator, connected, code = await connect()
-    assert not connected
-    assert code == 4401
+    assert await close_code() == 4401
 
 
 @pytest.mark.parametrize("role", ["walikelas", "kepsek", "operator"])
 async def test_roles_without_counseling_are_closed_with_4403(live_world, session_cookie, role):
     cookie = await database_sync_to_async(session_cookie)(getattr(live_world, role))
-    communicator, connected, code = await connect(cookie)
-    assert not connected
-    assert code == 4403
+    assert await close_code(cookie) == 4403
 
 
 async def test_a_counselor_owing_the_second_factor_is_closed_with_4401(live_world, session_cookie):
     await database_sync_to_async(TOTPDevice.objects.create)(user=live_world.gurubk, name="HP", confirmed=True)
     cookie = await database_sync_to_async(session_cookie)(live_world.gurubk)
-    communicator, connected, code = await connect(cookie)
-    assert (connected, code) == (False, 4401)
+    assert await close_code(cookie) == 4401
 
 
 async def test_a_student_and_counselor_chat_live(live_world, session_cookie):
@@ -281,14 +285,48 @@ async def test_a_risky_message_alerts_the_counselors_and_shows_the_student_crisi
         ]
 
     stored = await database_sync_to_async(lambda: Conversation.objects.get(pk=conversation.pk))()
+    await database_sync_to_async(services.wait_for_mail)()
     assert ack["crisis_contacts"]
     assert {a["event"]["conversation"] for a in alerts} == {conversation.pk}
     assert stored.urgent is True
-    assert len(mailoutbox) == 1
-    assert sorted(mailoutbox[0].to) == sorted(
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
         f"{u.username}@sekolah.sch.id" for u in (live_world.gurubk, live_world.koordinator)
     )
+    assert all(len(m.to) == 1 for m in mailoutbox)  # colleagues' addresses are not shared
     assert "bunuh" not in mailoutbox[0].body
     assert f"/konseling/{conversation.pk}/" in mailoutbox[0].body
     for socket in (student, counselor, koordinator):
         await socket.disconnect()
+
+
+async def test_signing_out_closes_that_sessions_socket(live_world, session_cookie):
+    from ekonseling.counseling import services as counseling
+
+    socket = await signed_in(session_cookie, live_world.siswa)
+
+    await database_sync_to_async(counseling.end_sockets)(live_world.siswa.pk)
+
+    closed = await socket.receive_output(timeout=3)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+
+
+async def test_a_transfer_stops_the_old_counselors_subscription(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    await database_sync_to_async(services.claim)(conversation, live_world.gurubk)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(counselor, "messages")
+
+    await database_sync_to_async(services.transfer)(conversation, live_world.gurubk, live_world.koordinator)
+    refused = await frame_of(counselor, "error")
+    from channels.layers import get_channel_layer
+
+    # A message sent afterwards (by any process) no longer reaches the old counselor.
+    await get_channel_layer().group_send(
+        services.conversation_group(conversation.pk),
+        {"type": "conversation.message", "message": {"type": "message", "conversation": conversation.pk, "seq": 9}},
+    )
+
+    assert (refused["code"], refused["conversation"]) == ("forbidden", conversation.pk)
+    assert await counselor.receive_nothing(timeout=0.3)
+    await counselor.disconnect()
