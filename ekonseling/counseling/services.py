@@ -117,8 +117,13 @@ def parse_client_key(value):
 
 
 def payload(message):
-    """A message as every member of the conversation may see it: no names, no risk flag."""
-    return {
+    """A message as every member of the conversation may see it: no names, no risk flag.
+
+    An attachment is included only when it is already loaded with the message (`messages_after`
+    selects it; `attachments.store` caches it on the message it stores), so building a payload
+    never costs a query. Its original name is left out: it may identify someone.
+    """
+    data = {
         "type": "message",
         "conversation": message.conversation_id,
         "seq": message.seq,
@@ -127,6 +132,15 @@ def payload(message):
         "created_at": message.created_at.isoformat(),
         "client_key": str(message.client_key),
     }
+    # Not `message.attachment`: a missing reverse one-to-one raises, and an unloaded one queries.
+    attachment = Message.attachment.related.get_cached_value(message, default=None)
+    if attachment is not None:
+        data["attachment"] = {
+            "url": reverse("counseling:attachment", args=[attachment.pk]),
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+    return data
 
 
 def crisis_contacts(school):
@@ -386,7 +400,11 @@ def conversation_group(conversation_id):
 def messages_after(conversation, after_seq, limit=SYNC_PAGE):
     """The messages a client has not seen, in order; `complete` says whether more remain."""
     after_seq = max(0, int(after_seq))
-    messages = list(Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[: limit + 1])
+    messages = list(
+        Message.objects.filter(conversation=conversation, seq__gt=after_seq)
+        .select_related("attachment")
+        .order_by("seq")[: limit + 1]
+    )
     return [payload(m) for m in messages[:limit]], len(messages) <= limit
 
 

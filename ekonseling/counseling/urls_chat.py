@@ -11,6 +11,7 @@ urlpatterns = [
     path("jam-layanan/", views_chat.office_hours, name="office_hours"),
     path("<int:pk>/", views_chat.conversation, name="conversation"),
     path("<int:pk>/pesan/", views_chat.messages_view, name="messages"),
+    path("<int:pk>/lampiran/", views_chat.chat_attachment, name="chat_attachment"),
     path("<int:pk>/dibaca/", views_chat.mark_read, name="mark_read"),
     path("<int:pk>/ambil/", views_chat.claim, name="claim"),
     path("<int:pk>/alihkan/", views_chat.transfer, name="transfer"),

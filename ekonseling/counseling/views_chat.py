@@ -30,8 +30,8 @@ from ekonseling.accounts.models import Role
 from ekonseling.core import policy, ratelimit
 from ekonseling.students.models import Student
 
+from . import attachments, letters, services
 from . import office_hours as hours
-from . import services
 from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
 from .models import Conversation, OfficeHours, Participant, RiskAlert
 
@@ -315,6 +315,10 @@ def _chat_context(request, conversation):
         "gone": _("You can no longer open this conversation. Reload the page."),
         "retry": _("Could not reach the server; trying again."),
         "alert": _("A new risk alert was raised on this conversation. Reload the page to see it."),
+        "attach": _("Attach a photo or PDF"),
+        "too_big": _("The file is too large: at most {limit}. Send a smaller photo or split the document."),
+        "photo": _("Photo"),
+        "pdf": _("PDF ({size})"),
     }
     for message in history:
         if message["mine"]:
@@ -336,6 +340,8 @@ def _chat_context(request, conversation):
         "i18n_json": json.dumps(i18n),
         "own_role": own_role,
         "max_body": services.MAX_BODY,
+        "attachment_max": attachments.max_bytes(),
+        "attachment_accept": "image/jpeg,image/png,image/webp,application/pdf",
         "ws_path": WS_PATH,
         "may_post": policy.can(user, "conversation.post", conversation),
     }
@@ -392,25 +398,81 @@ def messages_view(request, pk):
             )
         batch, complete = services.messages_after(conversation, after)
         return JsonResponse({"messages": batch, "complete": complete, "receipt": _other_receipt(conversation, user)})
-    if not ratelimit.allow(f"counseling-post:{user.pk}", HTTP_POST_LIMIT, HTTP_POST_WINDOW):
-        error = {
-            "type": "error",
-            "conversation": pk,
-            "code": "rate_limited",
-            "message": _("You are sending messages too fast. Wait a moment."),
-        }
-        return JsonResponse(error, status=429)
+    limited = _rate_limited(user, pk)
+    if limited is not None:
+        return limited
     data = _request_data(request)
     if data is None:
         return _bad_frame(_("Unreadable request."), conversation.pk)
     try:
         client_key = services.parse_client_key(data.get("client_key"))
     except services.PostError as exc:
-        error = {"type": "error", "conversation": pk, "code": exc.code, "message": str(exc)}
-        return JsonResponse(error, status=400)
+        return _post_error(exc, pk)
     (posted,) = services.post_messages([services.Draft(conversation.pk, user, client_key, data.get("body"))])
     _announce(posted)
     return JsonResponse(posted.ack(), status=400 if posted.error is not None else 200)
+
+
+def _rate_limited(user, pk):
+    if ratelimit.allow(f"counseling-post:{user.pk}", HTTP_POST_LIMIT, HTTP_POST_WINDOW):
+        return None
+    error = {
+        "type": "error",
+        "conversation": pk,
+        "code": "rate_limited",
+        "message": _("You are sending messages too fast. Wait a moment."),
+    }
+    return JsonResponse(error, status=429)
+
+
+def _post_error(exc, pk, client_key=None):
+    error = {"type": "error", "conversation": pk, "code": exc.code, "message": str(exc)}
+    if client_key is not None:
+        error["client_key"] = str(client_key)
+    return JsonResponse(error, status=400)
+
+
+def _bad_attachment(message, pk, client_key):
+    error = {"type": "error", "conversation": pk, "code": "bad_attachment", "message": message}
+    if client_key is not None:
+        error["client_key"] = str(client_key)
+    return JsonResponse(error, status=400)
+
+
+@policy.require("conversation.view")
+@require_POST
+def chat_attachment(request, pk):
+    """POST multipart `file`, optional `body` (a caption) and `client_key`: an image or PDF in a
+    chat. Checked by content and size (`attachments.prepare`), stored encrypted with its message
+    through the letters' path, answered with the same ack/error as `messages_view`."""
+    user = request.user
+    chats = _conversations().filter(kind=Conversation.Kind.CHAT)
+    conversation = policy.get_object_or_404(user, "conversation.post", chats, pk=pk)
+    limited = _rate_limited(user, pk)
+    if limited is not None:
+        return limited
+    try:
+        client_key = services.parse_client_key(request.POST.get("client_key"))
+    except services.PostError as exc:
+        return _post_error(exc, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _bad_attachment(_("Choose a photo or a PDF to send."), pk, client_key)
+    try:
+        prepared = attachments.prepare(upload)
+    except attachments.AttachmentError as exc:
+        return _bad_attachment(str(exc), pk, client_key)
+    caption = request.POST.get("body", "")
+    # A message always has text: an attachment without a caption says what it is.
+    # Stored text, so not translated per sender (like the letters' e-mails, kept in Indonesian).
+    body = caption if caption.strip() else ("📎 Foto" if prepared.is_image else "📎 PDF")
+    try:
+        # `letters.reply` stores message and file in one transaction and, once committed, tells
+        # the conversation and the inboxes with the very frames `_announce` sends (not twice).
+        posted = letters.reply(conversation, user, body=body, client_key=client_key, prepared=prepared)
+    except services.PostError as exc:
+        return _post_error(exc, pk, client_key)
+    return JsonResponse(posted.ack())
 
 
 @policy.require("conversation.view")

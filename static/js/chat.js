@@ -27,7 +27,8 @@
   const TYPING_SHOW_MS = 5000;
   const RECEIPT_DEBOUNCE_MS = 400;
   const SYMBOLS = { pending: "🕓", stored: "✓", delivered: "✓✓", read: "✓✓", failed: "!" };
-  const NON_RETRYABLE = new Set(["empty", "too_long", "bad_key", "forbidden", "not_found", "bad_frame"]);
+  const NON_RETRYABLE = new Set(["empty", "too_long", "bad_key", "forbidden", "not_found", "bad_frame", "bad_attachment"]);
+  const DEFAULT_ATTACHMENT_MAX = 5 * 1024 * 1024;
 
   function uuid4() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -47,6 +48,13 @@
 
   function characters(text) {
     return Array.from(text).length; // code points, as the server counts them (emoji are one)
+  }
+
+  function fileSize(bytes) {
+    const size = Number(bytes) || 0;
+    if (size >= 1024 * 1024) return (size / (1024 * 1024)).toFixed(1).replace(/\.0$/, "") + " MB";
+    if (size >= 1024) return Math.round(size / 1024) + " KB";
+    return size + " B";
   }
 
   function readJSON(value, fallback) {
@@ -217,6 +225,8 @@
       this.readUrl = data.readUrl;
       this.csrf = data.csrf;
       this.maxBody = Number(data.maxBody) || 4000;
+      this.attachmentUrl = data.attachmentUrl || "";
+      this.attachmentMax = Number(data.attachmentMax) || DEFAULT_ATTACHMENT_MAX;
       this.timeZone = data.timeZone || undefined;
       this.t = readJSON(data.i18n, {});
       this.receipt = readJSON(data.receipt, { delivered_seq: 0, read_seq: 0 });
@@ -228,6 +238,7 @@
       this.body = root.querySelector("[data-body]");
       this.counter = root.querySelector("[data-counter]");
       this.composerError = root.querySelector("[data-composer-error]");
+      this.attachInput = root.querySelector("[data-attach]");
       this.typingEl = root.querySelector("[data-typing]");
       this.connectionEl = root.querySelector("[data-connection]");
       this.crisis = root.querySelector("[data-crisis]");
@@ -325,7 +336,7 @@
       if (fields) {
         options.method = "POST";
         options.headers["X-CSRFToken"] = this.csrf;
-        options.body = new URLSearchParams(fields);
+        options.body = fields instanceof FormData ? fields : new URLSearchParams(fields);
       }
       const response = await fetch(url, options);
       const type = response.headers.get("Content-Type") || "";
@@ -487,6 +498,7 @@
       const time = document.createElement("time");
       meta.appendChild(time);
       li.append(who, body, meta);
+      if (message.attachment) this.showAttachment(li, message.attachment);
       this.setTime(li, message.created_at);
       if (mine) {
         meta.appendChild(document.createTextNode(" "));
@@ -495,6 +507,29 @@
         meta.appendChild(status);
       }
       return li;
+    }
+
+    showAttachment(li, attachment) {
+      // The URL comes from the server (counseling:attachment); it is set through DOM properties only.
+      if (!attachment || !attachment.url || li.querySelector(".msg-attachment")) return;
+      const box = document.createElement("div");
+      box.className = "msg-attachment";
+      const link = document.createElement("a");
+      link.href = attachment.url;
+      if (String(attachment.content_type || "").startsWith("image/")) {
+        link.target = "_blank";
+        link.rel = "noopener";
+        const img = document.createElement("img");
+        img.loading = "lazy";
+        img.alt = this.t.photo || "";
+        img.style.maxWidth = "100%";
+        img.src = attachment.url;
+        link.appendChild(img);
+      } else {
+        link.textContent = format(this.t.pdf || "PDF ({size})", { size: fileSize(attachment.size) });
+      }
+      box.appendChild(link);
+      li.querySelector(".msg-body").after(box);
     }
 
     setTime(li, iso) {
@@ -564,6 +599,8 @@
         else this.onTheirs(seq);
         if (nearEnd || mine) this.scrollToEnd(false);
       }
+      // Also for a bubble already shown without it (the pending bubble of an upload).
+      if (message.attachment) this.showAttachment(li, message.attachment);
       this.hold(seq);
     }
 
@@ -735,7 +772,70 @@
           this.submit();
         }
       });
+      if (this.attachInput) {
+        this.attachInput.addEventListener("change", () => {
+          const file = this.attachInput.files && this.attachInput.files[0];
+          this.attachInput.value = ""; // choosing the same file again fires change again
+          if (file) this.upload(file);
+        });
+      }
       this.updateCounter();
+    }
+
+    async upload(file) {
+      // Checked here only to spare a useless upload; the server checks size and content itself.
+      if (file.size > this.attachmentMax) {
+        this.showComposerError(format(this.t.too_big, { limit: fileSize(this.attachmentMax) }));
+        return;
+      }
+      const caption = this.body.value;
+      const length = characters(caption);
+      if (length > this.maxBody) {
+        this.showComposerError(format(this.t.too_long, { length: length, limit: this.maxBody }));
+        return;
+      }
+      if (!this.attachmentUrl) return;
+      // Not in the outbox: a file cannot wait in localStorage. A failed upload is marked failed.
+      const item = { client_key: uuid4(), body: caption.trim() ? caption : "📎 " + file.name, created: new Date().toISOString() };
+      const fields = new FormData();
+      fields.append("file", file);
+      fields.append("body", caption);
+      fields.append("client_key", item.client_key);
+      this.body.value = "";
+      this.updateCounter();
+      this.appendPending(item);
+      this.scrollToEnd(false);
+      let answer;
+      try {
+        answer = await this.request(this.attachmentUrl, fields);
+      } catch (e) {
+        answer = { type: "error", client_key: item.client_key, code: "bad_frame", message: this.t.retry };
+      }
+      if (answer && answer.type === "ack") {
+        this.onAck(answer);
+        this.fetchMessage(Number(answer.seq));
+        return;
+      }
+      const error = Object.assign({}, answer || {}, { client_key: item.client_key });
+      if (!NON_RETRYABLE.has(error.code)) error.code = "bad_frame"; // shown as failed, not retried
+      this.onError(error);
+    }
+
+    async fetchMessage(seq) {
+      // The ack carries no attachment: ask for the stored message once (the socket's broadcast
+      // may bring it too; addMessage takes whichever arrives first).
+      if (!seq) return;
+      try {
+        const data = await this.request(this.messagesUrl + "?after=" + encodeURIComponent(seq - 1));
+        const message = (data.messages || []).find((m) => Number(m.seq) === seq);
+        if (message) {
+          const li = this.log.querySelector('li.msg[data-seq="' + seq + '"]');
+          if (li) li.querySelector(".msg-body").textContent = message.body;
+          this.addMessage(message);
+        }
+      } catch (e) {
+        /* shown on the next page load */
+      }
     }
 
     updateCounter() {
