@@ -173,8 +173,8 @@ def post_messages(drafts, *, limit=MAX_BODY):
             try:
                 with transaction.atomic():
                     _store([result])
-            except IntegrityError:
-                _store_duplicate_or_fail(result)
+            except IntegrityError as exc:
+                _store_duplicate_or_fail(result, exc)
     for result in pending:
         if result.alert is not None:
             # robust: a failing e-mail is logged, never turned into a lost acknowledgement.
@@ -182,14 +182,14 @@ def post_messages(drafts, *, limit=MAX_BODY):
     return results
 
 
-def _store_duplicate_or_fail(result):
+def _store_duplicate_or_fail(result, error):
     existing = Message.objects.filter(
         conversation_id=result.draft.conversation_id,
         sender=result.draft.sender,
         client_key=result.draft.client_key,
     ).first()
     if existing is None:
-        raise
+        raise error
     result.message, result.duplicate = existing, True
 
 
@@ -201,6 +201,10 @@ def _store(results):
         for c in Conversation.objects.filter(pk__in=conversation_ids)
         .select_related("student__rombel", "school")
         .prefetch_related("student__rombel__counselors", "student__counselors")
+        # Encrypted columns the write path never reads: decrypting them per batch costs CPU and
+        # puts health data in memory for nothing.
+        .defer("subject", "student__health_notes", "student__special_needs")
+        .order_by()
     }
     existing = {
         (m.conversation_id, m.sender_id, m.client_key): m
@@ -228,7 +232,9 @@ def _store(results):
         first_in_batch[key] = result
         fresh_by_conversation.setdefault(draft.conversation_id, []).append(result)
     messages = []
-    for conversation_id, fresh in fresh_by_conversation.items():
+    # Sequence updates lock conversation rows: take them in id order, so two server processes
+    # writing to the same conversations cannot deadlock.
+    for conversation_id, fresh in sorted(fresh_by_conversation.items()):
         conversation = conversations[conversation_id]
         from_student = [r for r in fresh if r.draft.sender.role == Role.SISWA]
         last_is_student = fresh[-1].draft.sender.role == Role.SISWA
