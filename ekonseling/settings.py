@@ -130,6 +130,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Daphne process started by the tests can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # A fresh checkout has no var/: SQLite creates the file, not its folder.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     # Several Daphne threads write at once; WAL plus a busy timeout keeps them from failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
