@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -234,12 +234,14 @@ def _store(results):
     messages = []
     # Sequence updates lock conversation rows: take them in id order, so two server processes
     # writing to the same conversations cannot deadlock.
-    for conversation_id, fresh in sorted(fresh_by_conversation.items()):
+    ordered = sorted(fresh_by_conversation.items())
+    _lock_conversations([conversation_id for conversation_id, _fresh in ordered])
+    for conversation_id, fresh in ordered:
+        # Rare changes first (a student reopening a closed conversation, a counselor's first reply
+        # claiming it); the sequence numbers for the whole batch come after, in one statement.
         conversation = conversations[conversation_id]
-        from_student = [r for r in fresh if r.draft.sender.role == Role.SISWA]
-        last_is_student = fresh[-1].draft.sender.role == Role.SISWA
-        updates = {"last_seq": F("last_seq") + len(fresh), "last_message_at": now, "awaiting_reply": last_is_student}
-        if conversation.status == Conversation.Status.CLOSED and from_student:
+        updates = {}
+        if conversation.status == Conversation.Status.CLOSED and any(r.draft.sender.role == Role.SISWA for r in fresh):
             updates["status"] = Conversation.Status.OPEN
         claimer = next((r.draft.sender for r in fresh if r.draft.sender.role in COUNSELOR_ROLES), None)
         if conversation.counselor_id is None and claimer is not None:
@@ -247,9 +249,13 @@ def _store(results):
             ConversationEvent.objects.create(
                 conversation=conversation, kind=ConversationEvent.Kind.CLAIMED, actor=claimer
             )
-        Conversation.objects.filter(pk=conversation_id).update(**updates)
-        last_seq = Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).get()
-        first_seq = last_seq - len(fresh) + 1
+        if updates:
+            Conversation.objects.filter(pk=conversation_id).update(**updates)
+    last_seqs = _allocate_seqs(
+        [(cid, len(fresh), fresh[-1].draft.sender.role == Role.SISWA) for cid, fresh in ordered], now
+    )
+    for conversation_id, fresh in ordered:
+        first_seq = last_seqs[conversation_id] - len(fresh) + 1
         for offset, result in enumerate(fresh):
             draft = result.draft
             is_student = draft.sender.role == Role.SISWA
@@ -292,6 +298,42 @@ def _store(results):
             serving |= {u.pk for u in student.rombel.counselors.all()}
         serving |= {pk for pk, school_id in coordinators if school_id == conversation.school_id}
         result.inbox_user_ids = sorted(serving)
+
+
+def _lock_conversations(conversation_ids):
+    """Take the rows' locks in id order, so two server processes writing to the same
+    conversations wait for each other instead of deadlocking."""
+    if connection.vendor == "postgresql" and conversation_ids:
+        list(Conversation.objects.filter(pk__in=conversation_ids).order_by("pk").select_for_update().values_list("pk"))
+
+
+def _allocate_seqs(rows, now):
+    """{conversation id: its new last_seq} for rows of (id, messages in this batch, last is the
+    student's). On PostgreSQL one UPDATE … RETURNING serves the whole batch; a statement per
+    conversation was what made the store fall behind at a few hundred messages a second."""
+    if not rows:
+        return {}
+    if connection.vendor == "postgresql":
+        table = Conversation._meta.db_table
+        values = ", ".join(["(%s::bigint, %s::integer, %s::boolean)"] * len(rows))
+        params = [value for row in rows for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET last_seq = c.last_seq + v.n, last_message_at = %s, "  # noqa: S608
+                f"awaiting_reply = v.student FROM (VALUES {values}) AS v(id, n, student) "
+                "WHERE c.id = v.id RETURNING c.id, c.last_seq",
+                [now, *params],
+            )
+            return dict(cursor.fetchall())
+    last_seqs = {}
+    for conversation_id, count, last_is_student in rows:
+        Conversation.objects.filter(pk=conversation_id).update(
+            last_seq=F("last_seq") + count, last_message_at=now, awaiting_reply=last_is_student
+        )
+        last_seqs[conversation_id] = (
+            Conversation.objects.filter(pk=conversation_id).values_list("last_seq", flat=True).get()
+        )
+    return last_seqs
 
 
 def _raise_alert(conversation, message, screening):
