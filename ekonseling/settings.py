@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ekonseling.accounts",
     "ekonseling.students",
     "ekonseling.counseling",
+    "ekonseling.instruments",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ekonseling.accounts.urls")),
     path("siswa/", include("ekonseling.students.urls")),
     path("konseling/", include("ekonseling.counseling.urls")),
+    path("instrumen/", include("ekonseling.instruments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -391,3 +391,97 @@ def _conversation_scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset.filter(Q(counselor=user) | Q(counselor__isnull=True) | Q(urgent=True))
     return queryset.none()
+
+
+# --- instruments ---------------------------------------------------------------------------------------------
+# Answers to BK instruments are counseling content: the student who gave them and the counselors who
+# serve that student read them. An administration belongs to the counselor who opened it and the
+# coordinator; a guru BK who serves one of its rombel sees it too (the class profile is theirs to
+# use). Wali kelas, principal and operator see none of it.
+
+rule("instrument.library", "administration.create")(_role(*COUNSELOR_ROLES))
+
+
+def _administration_counselor(user, administration):
+    if user.role == Role.KOORDINATOR_BK:
+        return True
+    if user.role != Role.GURU_BK:
+        return False
+    if administration.created_by_id == user.pk:
+        return True
+    return administration.rombels.filter(counselors=user).exists()
+
+
+@rule("administration.manage")
+def _administration_manage(user, administration=None):
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return administration is None or _administration_counselor(user, administration)
+
+
+@scope("administration.manage")
+def _administration_scope(user, queryset):
+    from django.db.models import Exists, OuterRef, Q
+
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset
+    if user.role == Role.GURU_BK:
+        Through = queryset.model.rombels.through
+        from ekonseling.students.models import Rombel
+
+        serves = Through.objects.filter(
+            administration_id=OuterRef("pk"),
+            rombel_id__in=Rombel.counselors.through.objects.filter(user_id=user.pk).values("rombel_id"),
+        )
+        return queryset.filter(Q(created_by=user) | Q(Exists(serves)))
+    return queryset.none()
+
+
+@rule("assignment.view", "alert.decide")
+def _assignment_view(user, obj=None):
+    """One student's answers (or an alert on them): the counselors who serve the student."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    if obj is None:
+        return True
+    assignment = getattr(obj, "assignment", obj)
+    return _serves(user, assignment.student)
+
+
+@rule("assignment.fill")
+def _assignment_fill(user, assignment=None):
+    return user.role == Role.SISWA and (assignment is None or assignment.student.user_id == user.pk)
+
+
+@rule("assignment.view_own_result")
+def _assignment_own_result(user, assignment=None):
+    """A student sees their results only after the counselor releases them."""
+    if user.role != Role.SISWA:
+        return False
+    if assignment is None:
+        return True
+    return (
+        assignment.student.user_id == user.pk
+        and assignment.status == "submitted"
+        and assignment.administration.released_at is not None
+    )
+
+
+@scope("assignment.view", "alert.decide")
+def _assignment_scope(user, queryset):
+    from ekonseling.students.models import Student
+
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset
+    if user.role == Role.GURU_BK:
+        caseload = Student.objects.filter(_caseload_q(user)).values("pk")
+        student_field = "student" if hasattr(queryset.model, "student") else "assignment__student"
+        return queryset.filter(**{f"{student_field}__in": caseload})
+    return queryset.none()
+
+
+@scope("assignment.fill", "assignment.view_own_result")
+def _own_assignment_scope(user, queryset):
+    if user.role == Role.SISWA:
+        return queryset.filter(student__user=user)
+    return queryset.none()

@@ -1,0 +1,330 @@
+"""Instrument work that views, commands and the demo share: the library, administrations, answers.
+
+Every write of an answer sheet goes through here, so the rules hold wherever answers come from
+(a phone, a typed paper sheet, a spreadsheet): the sheet is checked against its definition, the
+window is enforced for students, a submitted sheet is locked, and critical items raise an alert.
+"""
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ekonseling.accounts.models import Role, User
+from ekonseling.students.models import Student
+
+from . import answers as sheets
+from . import definition as definitions
+from .models import Administration, Assignment, CriticalAlert, Instrument
+
+log = logging.getLogger(__name__)
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+
+
+class InstrumentError(Exception):
+    """A refusal with a message for the user (Indonesian, like the definition errors)."""
+
+
+class WindowClosed(InstrumentError):
+    pass
+
+
+class SheetLocked(InstrumentError):
+    pass
+
+
+# --- the library ------------------------------------------------------------------------------------------
+
+
+def import_definition(school, content, filename, *, user=None, sample=False):
+    """Store a definition file in the school's library; returns (instrument, outcome).
+
+    outcome is "created", "unchanged" (the same content again) or "replaced" (same code and version,
+    new content, no answers yet). Raises DefinitionInvalid with located errors, or InstrumentError
+    when the version already has answers: then the file must carry a new version.
+    """
+    definition = definitions.load_definition(content, filename)
+    source = definitions.canonical_json(definition)
+    with transaction.atomic():
+        existing = (
+            Instrument.objects.select_for_update()
+            .filter(school=school, code=definition.code, version=definition.version)
+            .first()
+        )
+        if existing is not None:
+            if existing.fingerprint == definition.fingerprint:
+                return existing, "unchanged"
+            if existing.frozen:
+                raise InstrumentError(
+                    f"{definition.code} versi {definition.version} sudah dipakai dan sudah ada jawaban, "
+                    "jadi isinya tidak boleh diubah. Naikkan 'version' di berkas, lalu impor lagi."
+                )
+            outcome = "replaced"
+            instrument = existing
+        else:
+            outcome = "created"
+            instrument = Instrument(school=school, code=definition.code, version=definition.version)
+        instrument.title = definition.title[:300]
+        instrument.scoring = definition.scoring
+        instrument.school_levels = list(definition.school_levels)
+        instrument.fingerprint = definition.fingerprint
+        instrument.source = source
+        instrument.sample = sample
+        instrument.imported_by = user
+        instrument.save()
+        instrument.__dict__.pop("definition", None)
+    return instrument, outcome
+
+
+def install_samples(school, user=None):
+    """Put our sample instruments (our own item texts) into a school's library."""
+    installed = []
+    for path in sorted(SAMPLES_DIR.glob("*.json")):
+        instrument, _ = import_definition(school, path.read_bytes(), path.name, user=user, sample=True)
+        installed.append(instrument)
+    return installed
+
+
+def export_definition(instrument):
+    return definitions.to_json(instrument.definition)
+
+
+# --- administrations --------------------------------------------------------------------------------------
+
+
+def open_administration(
+    *,
+    instrument,
+    title,
+    opens_at,
+    closes_at,
+    created_by,
+    rombels=(),
+    students=(),
+    attention_percent=50,
+    attention_min_areas=1,
+):
+    """Give an instrument to the active students of some rombel and/or chosen students."""
+    if closes_at <= opens_at:
+        raise InstrumentError("Waktu tutup harus sesudah waktu buka.")
+    if instrument.archived:
+        raise InstrumentError("Instrumen ini sudah diarsipkan.")
+    chosen = {s.pk: s for s in students}
+    rombels = list(rombels)
+    if rombels:
+        for student in Student.objects.filter(rombel__in=rombels, status=Student.Status.ACTIVE):
+            chosen.setdefault(student.pk, student)
+    if not chosen:
+        raise InstrumentError("Pilih setidaknya satu rombel atau siswa.")
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            school=instrument.school,
+            instrument=instrument,
+            title=title,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=created_by,
+            attention_percent=attention_percent,
+            attention_min_areas=attention_min_areas,
+        )
+        administration.rombels.set(rombels)
+        Assignment.objects.bulk_create(
+            Assignment(school=instrument.school, administration=administration, student=student)
+            for student in chosen.values()
+        )
+    return administration
+
+
+def extend(assignment, until, *, by):
+    """Give one student more time (or reopen the window for them after it closed)."""
+    if until <= timezone.now():
+        raise InstrumentError("Batas waktu baru harus di masa depan.")
+    assignment.closes_at = until
+    assignment.save(update_fields=["closes_at"])
+    return assignment
+
+
+def reopen(assignment, *, by, until=None):
+    """Unlock a submitted sheet so the student can change it; only counselors do this."""
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.status != Assignment.Status.SUBMITTED:
+            raise InstrumentError("Lembar jawaban ini belum dikirim, jadi tidak perlu dibuka kembali.")
+        assignment.status = Assignment.Status.IN_PROGRESS
+        assignment.submitted_at = None
+        assignment.reopened_by = by
+        assignment.reopened_at = timezone.now()
+        fields = ["status", "submitted_at", "reopened_by", "reopened_at"]
+        if until is not None or not assignment.window_open():
+            assignment.closes_at = until or timezone.now() + timezone.timedelta(days=3)
+            fields.append("closes_at")
+        assignment.save(update_fields=fields)
+    return assignment
+
+
+def release_results(administration, *, by, released=True):
+    administration.released_at = timezone.now() if released else None
+    administration.save(update_fields=["released_at"])
+
+
+# --- answers ----------------------------------------------------------------------------------------------
+
+
+def _locked_sheet(assignment):
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("administration__instrument", "student")
+        .get(pk=assignment.pk)
+    )
+
+
+def _check_student_may_write(assignment, now):
+    if assignment.status == Assignment.Status.SUBMITTED:
+        raise SheetLocked("Jawaban sudah dikirim dan terkunci. Minta guru BK membukanya kembali bila perlu diubah.")
+    if not assignment.window_open(now):
+        if now < assignment.administration.opens_at:
+            raise WindowClosed("Pengisian belum dibuka.")
+        raise WindowClosed("Waktu pengisian sudah ditutup. Hubungi guru BK bila kamu perlu waktu tambahan.")
+
+
+def save_answers(assignment, changes, *, by, now=None):
+    """Autosave part of a sheet (one page, or one answer). Returns the saved assignment.
+
+    Raises AnswersInvalid for a value the item does not accept, WindowClosed or SheetLocked for a
+    student writing outside the window or after submitting. The sheet row is locked while the
+    change is merged, so two saves in flight from one phone never undo each other.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(assignment)
+        _check_student_may_write(sheet, now)
+        definition = sheet.administration.instrument.definition
+        merged = sheets.merge(definition, sheet.answer_data(), changes)
+        sheet.answers = json.dumps(merged, separators=(",", ":"))
+        sheet.revision += 1
+        sheet.saved_at = now
+        sheet.started_at = sheet.started_at or now
+        if sheet.status == Assignment.Status.PENDING:
+            sheet.status = Assignment.Status.IN_PROGRESS
+        sheet.save(update_fields=["answers", "revision", "saved_at", "started_at", "status"])
+    return sheet
+
+
+def submit(assignment, *, by, now=None):
+    """Lock a complete sheet; critical items ticked on it alert the counselors at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(assignment)
+        _check_student_may_write(sheet, now)
+        definition = sheet.administration.instrument.definition
+        doc = sheet.answer_data()
+        sheets.check_complete(definition, doc)
+        sheet.status = Assignment.Status.SUBMITTED
+        sheet.submitted_at = now
+        sheet.started_at = sheet.started_at or now
+        sheet.saved_at = sheet.saved_at or now
+        sheet.save(update_fields=["status", "submitted_at", "started_at", "saved_at"])
+        alert = _raise_critical(sheet, definition, doc)
+    if alert is not None:
+        transaction.on_commit(lambda: notify_alert(alert))
+    return sheet
+
+
+def record_sheet(assignment, doc, *, by, source, now=None):
+    """Store a whole sheet that a counselor typed from paper or imported, as submitted.
+
+    The window does not apply (the student answered on paper in time); the sheet must be complete.
+    Replaces whatever was there: the paper or the spreadsheet is the record.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        sheet = _locked_sheet(assignment)
+        definition = sheet.administration.instrument.definition
+        sheets.check_complete(definition, doc)
+        changes = {"items": doc.get("items") or {}, "open": doc.get("open") or {}}
+        changes["heavy"] = dict.fromkeys(doc.get("heavy") or [], True)
+        normal = sheets.merge(definition, {}, changes)
+        sheet.answers = json.dumps(normal, separators=(",", ":"))
+        sheet.revision += 1
+        sheet.status = Assignment.Status.SUBMITTED
+        sheet.source = source
+        sheet.entered_by = by
+        sheet.started_at = sheet.started_at or now
+        sheet.saved_at = now
+        sheet.submitted_at = now
+        sheet.save()
+        alert = _raise_critical(sheet, definition, normal)
+    if alert is not None:
+        transaction.on_commit(lambda: notify_alert(alert))
+    return sheet
+
+
+def _raise_critical(sheet, definition, doc):
+    hits = sheets.critical_hits(definition, doc)
+    if not hits:
+        return None
+    return CriticalAlert.objects.create(school_id=sheet.school_id, assignment=sheet, items=hits)
+
+
+def decide_alert(alert, *, by, status, note=""):
+    if status not in (CriticalAlert.Status.HANDLED, CriticalAlert.Status.FALSE):
+        raise InstrumentError("Keputusan tidak dikenal.")
+    alert.status = status
+    alert.decided_by = by
+    alert.decided_at = timezone.now()
+    alert.note = note
+    alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return alert
+
+
+def alert_recipients(assignment):
+    """The guru BK who serve the student, and every coordinator, as for chat risk alerts."""
+    student = assignment.student
+    school_users = User.objects.filter(school_id=assignment.school_id, is_active=True)
+    serving = {*student.counselors.values_list("pk", flat=True)}
+    if student.rombel_id:
+        serving |= {*student.rombel.counselors.values_list("pk", flat=True)}
+    counselors = list(school_users.filter(role=Role.GURU_BK, pk__in=serving))
+    coordinators = list(school_users.filter(role=Role.KOORDINATOR_BK))
+    return [*counselors, *coordinators]
+
+
+def notify_alert(alert):
+    """E-mail a link, never the item or the student's name: the app shows those to whoever may see."""
+    recipients = alert_recipients(alert.assignment)
+    link = settings.SITE_URL.rstrip("/") + reverse("instruments:alert", args=[alert.pk])
+    emails = [user.email for user in recipients if user.email]
+    if emails:
+        _mailer.submit(_send_alert_mails, emails, link)
+
+
+_mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="instrument-mail")
+
+
+def _send_alert_mails(emails, link):
+    for email in emails:
+        try:
+            send_mail(
+                subject="[E-Konseling] Butir kritis pada instrumen: siswa perlu segera ditemui",
+                message=(
+                    "Seorang siswa menandai butir kritis (wajib konsultasi) saat mengisi instrumen BK. "
+                    f"Buka peringatan ini segera:\n{link}\n\n"
+                    "Nama siswa dan isi jawaban tidak disertakan dalam e-mail ini demi kerahasiaan."
+                ),
+                from_email=None,
+                recipient_list=[email],
+            )
+        except Exception:
+            log.exception("the critical item e-mail to %s failed", email)
+
+
+def wait_for_mail():
+    """Tests: let queued alert e-mails go out."""
+    _mailer.submit(lambda: None).result(timeout=10)
