@@ -255,6 +255,7 @@ def _store(results):
         [(cid, len(fresh), fresh[-1].draft.sender.role == Role.SISWA) for cid, fresh in ordered], now
     )
     for conversation_id, fresh in ordered:
+        conversation = conversations[conversation_id]
         first_seq = last_seqs[conversation_id] - len(fresh) + 1
         for offset, result in enumerate(fresh):
             draft = result.draft

@@ -849,3 +849,31 @@ def test_the_inbox_refreshing_itself_does_not_keep_the_session_alive(client, wor
     client.get("/konseling/inbox/", HTTP_HX_REQUEST="true")
 
     assert Session.objects.get(session_key=session_key).expire_date == before
+
+
+def test_a_batch_over_several_conversations_keeps_each_message_with_its_own(world):
+    """Inbox events, risk alerts and crisis contacts follow each message's own conversation, even
+    when one batch stores messages of several students (a regression: they all went to the last)."""
+    other_siswa = factories.user(world.school, Role.SISWA)
+    world.other_student.user = other_siswa
+    world.other_student.save()
+    mine = services.start_conversation(world.student)
+    theirs = services.start_conversation(world.other_student)
+    Conversation.objects.filter(pk=mine.pk).update(counselor=world.gurubk)
+    Conversation.objects.filter(pk=theirs.pk).update(counselor=world.gurubk_other)
+
+    risky, plain = services.post_messages(
+        [
+            services.Draft(mine.pk, world.siswa, uuid.uuid4(), "aku pengen mati aja, gak kuat lagi"),
+            services.Draft(theirs.pk, other_siswa, uuid.uuid4(), "Bu, jadwal konseling kapan?"),
+        ]
+    )
+
+    assert [user_id for user_id, _event in risky.inbox_events() if _event["event"]["type"] == "updated"] == [
+        world.gurubk.pk
+    ]
+    assert [user_id for user_id, _event in plain.inbox_events()] == [world.gurubk_other.pk]
+    alert = RiskAlert.objects.get()
+    assert (alert.conversation_id, alert.message.conversation_id) == (mine.pk, mine.pk)
+    assert world.gurubk_other.pk not in risky.alert_user_ids
+    assert set(Conversation.objects.filter(urgent=True).values_list("pk", flat=True)) == {mine.pk}
