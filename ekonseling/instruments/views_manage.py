@@ -304,3 +304,18 @@ def alert(request, pk):
         "may_view_student": policy.can(request.user, "student.view", sheet.student),
     }
     return render(request, "instruments/manage/alert.html", context)
+
+
+def home_card(user):
+    """The counselor's home card: administrations open now with filled/total counts, and open alerts."""
+    now = timezone.now()
+    if not policy.can(user, "administration.manage"):
+        return {"administrations": [], "alerts": [], "may_manage": False}
+    administrations = services.with_status_counts(
+        _administrations(user).filter(opens_at__lte=now, closes_at__gt=now)
+    ).order_by("closes_at")
+    return {
+        "administrations": list(administrations[:10]),
+        "alerts": list(open_alerts(user)[:10]),
+        "may_manage": True,
+    }
