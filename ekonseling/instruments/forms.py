@@ -64,6 +64,7 @@ class AdministrationForm(forms.Form):
     def __init__(self, *args, instruments, rombels, students, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instrument"].queryset = instruments
+        self.fields["instrument"].label_from_instance = lambda i: f"{i.code} v{i.version} — {i.title}"[:90]
         self.fields["rombels"].queryset = rombels
         self.fields["rombels"].label_from_instance = lambda r: f"{r.name} ({r.student_count})"
         self.fields["students"].queryset = students

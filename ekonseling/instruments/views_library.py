@@ -128,7 +128,6 @@ def detail(request, pk):
         "critical": [definition.items_by_number[n] for n in definition.critical_items],
         "frozen": instrument.frozen,
         "administration_count": instrument.administrations.count(),
-        "archive_form": ArchiveForm(initial={"archived": not instrument.archived}),
     }
     return render(request, "instruments/library/detail.html", context)
 

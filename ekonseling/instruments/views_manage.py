@@ -5,6 +5,8 @@ The status page shows each sheet's status, save count and times, never the answe
 not decrypt and is not audited; an alert shows the critical items a student marked, so it is.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
@@ -87,7 +89,13 @@ def _choices(user):
 @require_http_methods(["GET", "POST"])
 def administration_new(request):
     instruments, rombels, students = _choices(request.user)
-    initial = {"attention_percent": 50, "attention_min_areas": 1}
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    initial = {
+        "attention_percent": 50,
+        "attention_min_areas": 1,
+        "opens_at": start,
+        "closes_at": start + timedelta(days=7),
+    }
     chosen = instruments.filter(pk=request.GET.get("instrument")).first() if request.GET.get("instrument") else None
     if chosen:
         initial.update(instrument=chosen, title=chosen.title.split(" — ")[0])
@@ -128,14 +136,17 @@ def administration_new(request):
 def _status_context(request, administration):
     """Everything the live status fragment shows; reads status columns only, never the answers."""
     now = timezone.now()
-    sheets = policy.visible(
+    status_filter = request.GET.get("status", "")
+    if status_filter not in Assignment.Status.values:
+        status_filter = ""
+    visible = policy.visible(
         request.user,
         "assignment.view",
         administration.assignments.select_related("student__rombel").defer("answers"),
     ).order_by("student__rombel__name", "student__name")
-    sheets = list(sheets)
+    visible = list(visible)
     counts = dict.fromkeys(Assignment.Status.values, 0)
-    for sheet in sheets:
+    for sheet in visible:
         counts[sheet.status] += 1
         sheet.extended = sheet.closes_at is not None
         sheet.open_for_student = sheet.status != Assignment.Status.SUBMITTED and sheet.window_open(now)
@@ -143,17 +154,19 @@ def _status_context(request, administration):
     state = services.window_state(administration, now)
     return {
         "administration": administration,
-        "sheets": sheets,
+        "sheets": [s for s in visible if not status_filter or s.status == status_filter],
+        "status_filter": status_filter,
         "counts": counts,
-        "shown": len(sheets),
-        "hidden": total - len(sheets),
-        "percent_submitted": round(100 * counts["submitted"] / len(sheets)) if sheets else 0,
+        "shown": len(visible),
+        "hidden": total - len(visible),
+        "percent_submitted": round(100 * counts["submitted"] / len(visible)) if visible else 0,
         "state": state,
         "now": now,
         # Poll while anyone may still be writing: the window or an extended deadline is open.
-        "live": state != "closed" or any(s.closes_at and s.closes_at > now for s in sheets),
+        "live": state != "closed" or any(s.closes_at and s.closes_at > now for s in visible),
         "poll_seconds": POLL_SECONDS,
         "item_total": len(administration.instrument.definition.items),
+        "default_deadline": timezone.localtime(now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
     }
 
 
@@ -165,8 +178,6 @@ def administration_detail(request, pk):
     context.update(
         rombels=administration.rombels.order_by("name"),
         alerts=open_alerts(request.user, assignment__administration=administration),
-        release_form=ReleaseForm(),
-        default_deadline=timezone.localtime(timezone.now() + timezone.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
     )
     return render(request, "instruments/manage/detail.html", context)
 
@@ -176,11 +187,7 @@ def administration_detail(request, pk):
 def administration_status(request, pk):
     """The live part of the detail page, polled by HTMX."""
     administration = _administration(request, pk)
-    context = _status_context(request, administration)
-    context["default_deadline"] = timezone.localtime(timezone.now() + timezone.timedelta(days=2)).strftime(
-        "%Y-%m-%dT%H:%M"
-    )
-    return render(request, "instruments/manage/_status.html", context)
+    return render(request, "instruments/manage/_status.html", _status_context(request, administration))
 
 
 @policy.require("administration.manage")

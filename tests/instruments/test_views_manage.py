@@ -326,3 +326,17 @@ def test_local_times_are_shown(counselor, world):
     local = timezone.localtime(administration.opens_at, JAKARTA)
     assert local.strftime("%H:%M") in page
     assert isinstance(local, datetime)
+
+
+def test_the_status_list_filters_by_status_and_keeps_the_filter_when_polling(counselor, world):
+    administration = _administration(world)
+    _complete(world, administration.assignments.get(student=world.student))
+    url = reverse("instruments:administration_status", args=[administration.pk])
+
+    response = counselor.get(url, {"status": "pending"})
+
+    assert [sheet.student for sheet in response.context["sheets"]] == [world.classmate]
+    assert response.context["counts"]["submitted"] == 1
+    assert f'hx-get="{url}?status=pending"' in response.content.decode()
+    everyone = counselor.get(url, {"status": "bogus"}).context["sheets"]
+    assert len(everyone) == 2
