@@ -65,7 +65,6 @@ def library(request):
     context = {
         "instruments": instruments,
         "has_samples": any(i.sample for i in instruments),
-        "upload_form": DefinitionUploadForm(),
     }
     return render(request, "instruments/library/list.html", context)
 
