@@ -175,6 +175,74 @@ RECORD_MATRIX = {
     "students:caseload": ({Role.OPERATOR, Role.KOORDINATOR_BK}, "get", None),
 }
 
+
+def _instrument(world):
+    from ekonseling.instruments import services
+
+    raw = (services.SAMPLES_DIR / "dcm-contoh.json").read_bytes()
+    return services.import_definition(world.school, raw, "dcm-contoh.json")[0]
+
+
+def _instrument_administration(rombel="rombel_a", opened_by="gurubk"):
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.instruments import services
+
+        now = timezone.now()
+        return services.open_administration(
+            instrument=_instrument(world),
+            title="DCM",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=1),
+            created_by=getattr(world, opened_by),
+            rombels=[getattr(world, rombel)],
+        )
+
+    return build
+
+
+def _administration_pk(rombel="rombel_a", opened_by="gurubk"):
+    return lambda world: {"pk": _instrument_administration(rombel, opened_by)(world).pk}
+
+
+def _own_sheet(world):
+    return {"pk": _instrument_administration()(world).assignments.get(student=world.student).pk}
+
+
+def _critical_alert(attr="student", rombel="rombel_a", opened_by="gurubk"):
+    def build(world):
+        from ekonseling.instruments.models import CriticalAlert
+
+        sheet = _instrument_administration(rombel, opened_by)(world).assignments.get(student=getattr(world, attr))
+        return {"pk": CriticalAlert.objects.create(school=world.school, assignment=sheet, items=[4]).pk}
+
+    return build
+
+
+# Instruments, the counselor's side: wali kelas, principal, operator and students see none of it.
+INSTRUMENT_MANAGE_MATRIX = {
+    "instruments:library": (COUNSELORS, "get", None),
+    "instruments:install_samples": (COUNSELORS, "post", None),
+    "instruments:import_definition": (COUNSELORS, "get", None),
+    "instruments:instrument": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:export_definition": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:archive": (COUNSELORS, "post", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:administrations": (COUNSELORS, "get", None),
+    "instruments:administration_new": (COUNSELORS, "get", None),
+    # gurubk opened it for rombel_a, which gurubk serves.
+    "instruments:administration": (COUNSELORS, "get", _administration_pk()),
+    "instruments:administration_status": (COUNSELORS, "get", _administration_pk()),
+    "instruments:administration_release": (COUNSELORS, "post", _administration_pk()),
+    # An empty POST is refused with a message and a redirect (302); nothing changes.
+    "instruments:assignment_extend": (COUNSELORS, "post", _own_sheet),
+    "instruments:assignment_reopen": (COUNSELORS, "post", _own_sheet),
+    "instruments:alert": (COUNSELORS, "get", _critical_alert()),
+}
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -203,6 +271,7 @@ MATRIX = {
     **ACCOUNT_MATRIX,
     **IMPORT_MATRIX,
     **COUNSELING_MATRIX,
+    **INSTRUMENT_MANAGE_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -220,6 +289,10 @@ OBJECT_CELLS = [
     ("students:photo", _photo_of("other_student"), {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:personal_data", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:rombel_export", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    # An administration of rombel_b opened by gurubk_other, and an alert on other_student: not gurubk's.
+    ("instruments:administration", _administration_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:administration_status", _administration_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:alert", _critical_alert("other_student", "rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

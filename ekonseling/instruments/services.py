@@ -328,3 +328,37 @@ def _send_alert_mails(emails, link):
 def wait_for_mail():
     """Tests: let queued alert e-mails go out."""
     _mailer.submit(lambda: None).result(timeout=10)
+
+
+# --- counts for the counselor's pages ---------------------------------------------------------------------
+
+
+def with_status_counts(queryset):
+    """Administrations annotated with their sheets' counts: one query for a whole list, nothing decrypted."""
+    from django.db.models import Count, Q
+
+    status = Assignment.Status
+    return queryset.annotate(
+        sheet_total=Count("assignments", distinct=True),
+        sheet_submitted=Count("assignments", filter=Q(assignments__status=status.SUBMITTED), distinct=True),
+        sheet_in_progress=Count("assignments", filter=Q(assignments__status=status.IN_PROGRESS), distinct=True),
+    )
+
+
+def status_counts(assignments):
+    """{"pending", "in_progress", "submitted", "total"} for a queryset of sheets, from their status only."""
+    from django.db.models import Count
+
+    counts = dict.fromkeys(Assignment.Status.values, 0)
+    for row in assignments.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def window_state(administration, now=None):
+    """ "upcoming", "open" or "closed" for the administration's own window (not per-student extensions)."""
+    now = now or timezone.now()
+    if now < administration.opens_at:
+        return "upcoming"
+    return "open" if now < administration.closes_at else "closed"

@@ -1,1 +1,14 @@
-urlpatterns = []
+"""The instrument library (under /instrumen/): list, samples, import, detail, export, archive."""
+
+from django.urls import path
+
+from . import views_library
+
+urlpatterns = [
+    path("pustaka/", views_library.library, name="library"),
+    path("pustaka/contoh/", views_library.install_samples, name="install_samples"),
+    path("pustaka/impor/", views_library.import_definition, name="import_definition"),
+    path("pustaka/<int:pk>/", views_library.detail, name="instrument"),
+    path("pustaka/<int:pk>/ekspor.json", views_library.export, name="export_definition"),
+    path("pustaka/<int:pk>/arsip/", views_library.archive, name="archive"),
+]

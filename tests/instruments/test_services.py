@@ -209,3 +209,32 @@ def test_a_student_sees_results_only_when_released_and_submitted(world):
     assert policy.can(world.siswa, "assignment.view_own_result", sheet)
     other = factories.user(world.school, "siswa")
     assert not policy.can(other, "assignment.view_own_result", sheet)
+
+
+def test_status_counts_come_from_the_status_columns(world):
+    from ekonseling.instruments.models import Administration
+
+    administration = _administration(world)
+    services.save_answers(_sheet(world, administration), {"items": {"1": True}}, by=world.siswa)
+    counts = services.status_counts(administration.assignments.all())
+    assert counts == {"pending": 1, "in_progress": 1, "submitted": 0, "total": 2}
+    services.submit(_sheet(world, administration), by=world.siswa)
+    counted = services.with_status_counts(Administration.objects.filter(pk=administration.pk)).get()
+    assert (counted.sheet_total, counted.sheet_submitted, counted.sheet_in_progress) == (2, 1, 0)
+
+
+def test_with_status_counts_is_not_multiplied_by_rombel(world):
+    from ekonseling.instruments.models import Administration
+
+    administration = _administration(world)
+    administration.rombels.add(world.rombel_b)
+    counted = services.with_status_counts(Administration.objects.filter(pk=administration.pk)).get()
+    assert counted.sheet_total == 2
+
+
+def test_window_state(world):
+    now = timezone.now()
+    administration = _administration(world, opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2))
+    assert services.window_state(administration, now) == "upcoming"
+    assert services.window_state(administration, now + timedelta(hours=1)) == "open"
+    assert services.window_state(administration, now + timedelta(hours=2)) == "closed"

@@ -1,0 +1,160 @@
+"""The school's instrument library: the stored definition versions, samples, import and export.
+
+Definitions hold item texts and keys, not counseling content, so reading them is not audited;
+importing and exporting are (they change or carry out a licensed text a school typed).
+"""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ekonseling.core import audit, policy
+
+from . import definition as definitions
+from . import services
+from .forms import ArchiveForm, DefinitionUploadForm
+from .models import Instrument
+
+SCORING_LABELS = {
+    "checklist_heavy": gettext_lazy("Checklist with heavy items (AUM Umum)"),
+    "keyed_frequency": gettext_lazy("Keyed frequency scale (AUM PTSDL)"),
+    "checklist_topic": gettext_lazy("Checklist by topic (DCM)"),
+    "developmental": gettext_lazy("Developmental levels (ITP)"),
+    "needs": gettext_lazy("Yes/no needs (AKPD)"),
+}
+BIDANG_LABELS = {
+    "pribadi": gettext_lazy("personal"),
+    "sosial": gettext_lazy("social"),
+    "belajar": gettext_lazy("learning"),
+    "karier": gettext_lazy("career"),
+}
+OUTCOME_MESSAGES = {
+    "created": gettext_lazy("%(name)s was added to the library."),
+    "unchanged": gettext_lazy("%(name)s is already in the library with exactly this content; nothing changed."),
+    "replaced": gettext_lazy("%(name)s was replaced with the new content (it had no answers yet)."),
+}
+
+
+def _instruments(user):
+    return Instrument.objects.filter(school_id=user.school_id)
+
+
+def _school_instrument(request, pk):
+    return policy.get_object_or_404(request.user, "instrument.library", Instrument.objects.all(), pk=pk)
+
+
+@policy.require("instrument.library")
+@require_GET
+def library(request):
+    instruments = list(_instruments(request.user).annotate(administration_count=Count("administrations")))
+    frozen = set(
+        Instrument.objects.filter(
+            pk__in=[i.pk for i in instruments], administrations__assignments__saved_at__isnull=False
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for instrument in instruments:
+        instrument.is_frozen = instrument.pk in frozen
+        instrument.kind_label = SCORING_LABELS.get(instrument.scoring, instrument.scoring)
+    context = {
+        "instruments": instruments,
+        "has_samples": any(i.sample for i in instruments),
+    }
+    return render(request, "instruments/library/list.html", context)
+
+
+@policy.require("instrument.library")
+@require_POST
+def install_samples(request):
+    installed = services.install_samples(request.user.school, user=request.user)
+    audit.record(request, audit.Action.CREATE, detail=f"sample instruments: {len(installed)}")
+    messages.success(
+        request,
+        _("The sample instruments are in the library. They are for trying the system, not licensed instruments."),
+    )
+    return redirect("instruments:library")
+
+
+@policy.require("instrument.library")
+@require_http_methods(["GET", "POST"])
+def import_definition(request):
+    form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            instrument, outcome = services.import_definition(
+                request.user.school, upload.read(), upload.name, user=request.user
+            )
+        except definitions.DefinitionInvalid as exc:
+            errors = exc.errors
+        except services.InstrumentError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if outcome != "unchanged":
+                audit.record(request, audit.Action.CREATE, instrument, detail=f"import {upload.name}: {outcome}")
+            messages.success(
+                request, OUTCOME_MESSAGES[outcome] % {"name": str(instrument)}, extra_tags=f"outcome-{outcome}"
+            )
+            return redirect("instruments:instrument", pk=instrument.pk)
+    return render(request, "instruments/library/import.html", {"form": form, "errors": errors})
+
+
+@policy.require("instrument.library")
+@require_GET
+def detail(request, pk):
+    instrument = _school_instrument(request, pk)
+    definition = instrument.definition
+    areas = [
+        {
+            "area": area,
+            "bidang": BIDANG_LABELS.get(area.bidang, area.bidang or ""),
+            "items": definition.items_by_area[area.code],
+        }
+        for area in definition.areas
+    ]
+    context = {
+        "instrument": instrument,
+        "definition": definition,
+        "kind_label": SCORING_LABELS.get(instrument.scoring, instrument.scoring),
+        "areas": areas,
+        "critical": [definition.items_by_number[n] for n in definition.critical_items],
+        "frozen": instrument.frozen,
+        "administration_count": instrument.administrations.count(),
+    }
+    return render(request, "instruments/library/detail.html", context)
+
+
+@policy.require("instrument.library")
+@require_GET
+def export(request, pk):
+    instrument = _school_instrument(request, pk)
+    response = HttpResponse(services.export_definition(instrument), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{instrument.code}-v{instrument.version}.json")
+    audit.record(request, audit.Action.EXPORT, instrument, detail="definition file")
+    return response
+
+
+@policy.require("instrument.library")
+@require_POST
+def archive(request, pk):
+    instrument = _school_instrument(request, pk)
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        instrument.archived = form.cleaned_data["archived"]
+        instrument.save(update_fields=["archived"])
+        audit.record(request, audit.Action.CHANGE, instrument, detail="archived" if instrument.archived else "restored")
+        if instrument.archived:
+            messages.success(
+                request,
+                _("%(name)s is archived: it is no longer offered for new administrations.") % {"name": str(instrument)},
+            )
+        else:
+            messages.success(request, _("%(name)s is back in use.") % {"name": str(instrument)})
+    return redirect("instruments:instrument", pk=instrument.pk)

@@ -1,0 +1,63 @@
+"""The counselor's instrument pages on a phone: nothing scrolls sideways, and the status page
+follows the students' progress without a reload."""
+
+import pytest
+from django.urls import reverse
+
+from ekonseling.core import demo
+from ekonseling.instruments import services
+from ekonseling.instruments.models import Administration, CriticalAlert, Instrument
+
+from .conftest import MOBILE
+from .helpers import horizontal_overflow, sign_in, widest_elements
+
+
+@pytest.fixture
+def viewport():
+    return MOBILE
+
+
+def _fits(page, url):
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    scroll_width, inner_width = horizontal_overflow(page)
+    assert scroll_width <= inner_width, f"{url} scrolls sideways: {widest_elements(page)}"
+
+
+def test_the_counselor_pages_fit_a_phone(page, demo_school):
+    sign_in(page, "gurubk", demo.DEMO_PASSWORD)
+    dcm = Administration.objects.get(instrument__code="DCM-CONTOH")
+    alert = CriticalAlert.objects.get(assignment__administration=dcm)
+    urls = [
+        reverse("core:home"),
+        reverse("instruments:library"),
+        reverse("instruments:import_definition"),
+        reverse("instruments:instrument", args=[Instrument.objects.get(code="AUM-UMUM-CONTOH").pk]),
+        reverse("instruments:instrument", args=[Instrument.objects.get(code="ITP-SMA-CONTOH").pk]),
+        reverse("instruments:administrations"),
+        reverse("instruments:administration_new"),
+        reverse("instruments:administration", args=[dcm.pk]),
+        reverse("instruments:alert", args=[alert.pk]),
+    ]
+    for url in urls:
+        _fits(page, url)
+    # With the per-student forms unfolded too.
+    page.goto(reverse("instruments:administration", args=[dcm.pk]))
+    page.locator(".sheet-actions summary").first.click()
+    assert horizontal_overflow(page)[0] <= MOBILE["width"]
+
+
+def test_the_status_updates_without_a_reload(page, demo_school):
+    sign_in(page, "gurubk", demo.DEMO_PASSWORD)
+    aum = Administration.objects.get(instrument__code="AUM-UMUM-CONTOH")
+    sheet = aum.assignments.get(student__user__username="siswa")
+    page.goto(reverse("instruments:administration", args=[aum.pk]))
+    before = int(page.get_by_test_id("count-submitted").inner_text())
+    page.evaluate("window.__marker = 1")
+
+    services.submit(sheet, by=sheet.student.user)
+
+    submitted = page.locator(f'[data-testid="sheet-{sheet.pk}"][data-status="submitted"]')
+    submitted.wait_for(timeout=20_000)
+    assert int(page.get_by_test_id("count-submitted").inner_text()) == before + 1
+    assert page.evaluate("window.__marker") == 1  # the same page: no reload

@@ -1,0 +1,55 @@
+"""The demo school shows instruments alive, and loading it again duplicates nothing."""
+
+import time
+
+from django.apps import apps
+from django.core import serializers
+from django.utils import timezone
+
+from ekonseling.core import demo
+from ekonseling.instruments import services
+from ekonseling.instruments.models import Administration, Assignment, CriticalAlert, Instrument
+
+
+def _instrument_snapshot():
+    models = [m for m in apps.get_models() if m._meta.app_label == "instruments"]
+    return {m._meta.label: serializers.serialize("json", m.objects.order_by("pk")) for m in models}
+
+
+def test_the_demo_loads_instruments_once(db):
+    started = time.monotonic()
+    demo.load()
+    assert time.monotonic() - started < 30
+    first = _instrument_snapshot()
+
+    demo.load()
+
+    assert _instrument_snapshot() == first
+    assert Instrument.objects.filter(sample=True).count() == 5
+    assert Administration.objects.count() == 3
+
+
+def test_the_demo_administrations_are_in_the_states_it_promises(db):
+    demo.load()
+    now = timezone.now()
+
+    dcm = Administration.objects.get(instrument__code="DCM-CONTOH")
+    assert services.window_state(dcm) == "closed" and dcm.closes_at < now - timezone.timedelta(days=4)
+    counts = services.status_counts(dcm.assignments.all())
+    assert counts["submitted"] > counts["total"] / 2
+    assert dcm.assignments.filter(source="paper").exists()
+    alert = CriticalAlert.objects.get(assignment__administration=dcm)
+    assert alert.status == CriticalAlert.Status.OPEN and alert.items == [4]
+
+    aum = Administration.objects.get(instrument__code="AUM-UMUM-CONTOH")
+    assert services.window_state(aum) == "open"
+    own = aum.assignments.get(student__user__username="siswa")
+    assert own.status == Assignment.Status.IN_PROGRESS and own.answer_data()["items"]
+    assert aum.assignments.filter(status=Assignment.Status.SUBMITTED).count() >= 5
+    # Answers vary between students.
+    docs = {s.answers for s in aum.assignments.filter(status=Assignment.Status.SUBMITTED)}
+    assert len(docs) > 3
+
+    akpd = Administration.objects.get(instrument__code="AKPD-CONTOH")
+    assert services.window_state(akpd) == "closed" and akpd.released_at is not None
+    assert akpd.assignments.get(student__user__username="siswa").status == Assignment.Status.SUBMITTED
