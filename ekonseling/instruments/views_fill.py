@@ -174,8 +174,12 @@ def autosave(request, pk):
     sheet = _sheet(request, pk)
     definition = sheet.administration.instrument.definition
     try:
-        changes = json.loads(request.body or b"{}")
+        # A form post with no fields (or an empty body) is "nothing to save", answered with the state.
+        is_json = request.content_type == "application/json"
+        changes = json.loads(request.body or b"{}") if is_json else {} if not request.POST else None
     except ValueError:
+        changes = None
+    if changes is None:
         return _json_error("Data jawaban tidak terbaca.", 400)
     if not isinstance(changes, dict) or not all(isinstance(part, dict) for part in changes.values()):
         return _json_error("Data jawaban harus berupa objek items/heavy/open.", 400)
