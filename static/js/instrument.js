@@ -282,16 +282,20 @@
   function guard(target) {
     target.addEventListener("submit", async (event) => {
       if (target.dataset.flushed === "1") return;
+      if (!queue.length && !running && navigator.onLine) return; // nothing pending: a plain post
       event.preventDefault();
       const submitter = event.submitter || null;
-      const done = queue.length ? await flush() : true;
+      const done = await flush();
       if (!done || !navigator.onLine) {
         setStatus(navigator.onLine ? "retry" : "offline", message("Wait"));
         return;
       }
       target.dataset.flushed = "1";
-      if (typeof target.requestSubmit === "function") target.requestSubmit(submitter);
-      else target.submit();
+      // Outside the submit event: a form ignores requestSubmit() while it is firing one.
+      setTimeout(() => {
+        if (typeof target.requestSubmit === "function") target.requestSubmit(submitter);
+        else target.submit();
+      }, 0);
     });
   }
   guard(form);
