@@ -233,7 +233,10 @@
       setStatus("error", data.error);
       return "stop";
     }
-    return "retry"; // signed out, CSRF, server error: keep everything and try again later
+    if (response.redirected || (response.ok && !data) || (response.status === 403 && !data)) {
+      return "signin"; // the session ended (or its CSRF token is stale): a reload, after signing in, sends them
+    }
+    return "retry"; // a server error: keep everything and try again later
   }
 
   async function drain() {
@@ -243,9 +246,10 @@
       const outcome = await sendOnce();
       if (outcome === "refused") refused = true;
       if (outcome === "stop") return false;
-      if (outcome === "offline" || outcome === "retry") {
+      if (outcome === "offline" || outcome === "retry" || outcome === "signin") {
         fails += 1;
-        setStatus(outcome === "offline" ? "offline" : "retry", message(outcome === "offline" ? "Offline" : "Retry"));
+        const name = { offline: "Offline", retry: "Retry", signin: "Signin" }[outcome];
+        setStatus(outcome === "signin" ? "error" : outcome, message(name));
         schedule();
         return false;
       }
