@@ -209,6 +209,29 @@ def changes_from_form(definition: Definition, page: Page, data: Mapping[str, Seq
     return changes
 
 
+def check_changes(definition: Definition, changes: Any) -> str | None:
+    """An Indonesian refusal for an autosave body that is not shaped like `answers.merge` changes.
+
+    The merge checks values against the definition; this only keeps shapes it cannot compare (an
+    object where a code belongs, an over-long text) from reaching it.
+    """
+    if not isinstance(changes, Mapping) or not all(isinstance(part, Mapping) for part in changes.values()):
+        return "Data jawaban harus berupa objek items/heavy/open."
+    for number, value in (changes.get("items") or {}).items():
+        if not isinstance(value, str | bool | type(None)):
+            return f"items[{number}]: jawaban harus berupa teks, true/false, atau null."
+    for number, value in (changes.get("heavy") or {}).items():
+        if not isinstance(value, bool):
+            return f"heavy[{number}]: harus true atau false."
+    for code, value in (changes.get("open") or {}).items():
+        if isinstance(value, list):
+            if not all(isinstance(v, str) for v in value):
+                return f"open.{code}: pilihan harus berupa teks."
+        elif not isinstance(value, str | type(None)):
+            return f"open.{code}: jawaban harus berupa teks, daftar pilihan, atau null."
+    return too_long(definition, changes)
+
+
 def too_long(definition: Definition, changes: Mapping) -> str | None:
     """An Indonesian refusal for an open text answer over the limit (the merge does not cap text)."""
     for code, value in (changes.get("open") or {}).items() if isinstance(changes, Mapping) else ():

@@ -181,9 +181,7 @@ def autosave(request, pk):
         changes = None
     if changes is None:
         return _json_error("Data jawaban tidak terbaca.", 400)
-    if not isinstance(changes, dict) or not all(isinstance(part, dict) for part in changes.values()):
-        return _json_error("Data jawaban harus berupa objek items/heavy/open.", 400)
-    message = filling.too_long(definition, changes)
+    message = filling.check_changes(definition, changes)
     if message:
         return _json_error(message, 400)
     if any(changes.values()):

@@ -174,3 +174,24 @@ def test_the_student_profile_of_every_kind_has_one_bar_per_area():
     assert {text for row in rows for text in row.items} == said_yes
     _, rows = filling.result_rows(DCM, scoring.score_individual(DCM, {"items": complete[DCM]}))
     assert rows[0].items == (DCM.items[0].text,)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        ["items"],
+        {"items": ["1"]},
+        {"items": {"1": {"a": 1}}},
+        {"items": {"1": ["J"]}},
+        {"heavy": {"1": "ya"}},
+        {"open": {"bicara": [{"x": 1}]}},
+        {"open": {"lengkap": 1}},
+    ],
+)
+def test_an_autosave_body_of_the_wrong_shape_is_refused_before_the_merge(changes):
+    assert filling.check_changes(PTSDL, changes)
+
+
+def test_an_autosave_body_of_the_right_shape_passes_to_the_merge():
+    changes = {"items": {"1": True, "2": "J", "3": None}, "heavy": {"1": False}, "open": {"a": ["x"], "b": None}}
+    assert filling.check_changes(AUM, changes) is None

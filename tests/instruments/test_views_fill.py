@@ -65,6 +65,7 @@ def test_autosave_refuses_an_invalid_value_with_the_indonesian_message(student_c
     assert fresh(sheet).answers == ""
     assert autosave(student_client, sheet, "{not json").status_code == 400
     assert autosave(student_client, sheet, {"items": ["1"]}).status_code == 400
+    assert autosave(student_client, sheet, {"items": {"1": {"J": 1}}}).status_code == 400  # not a 500
     long = {"open": {"masalah_lain": "x" * 5000}}
     response = autosave(student_client, sheet_of(world), long)
     assert response.status_code == 400 and "terlalu panjang" in response.json()["error"]
