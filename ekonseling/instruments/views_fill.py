@@ -144,7 +144,7 @@ def _render_page(request, sheet, pages, page, state, *, error=None, status=200):
     elif page.kind == filling.OPEN:
         context["questions"] = filling.question_rows(page, doc, labels)
     else:
-        context["missing"] = filling.missing(definition, doc, pages)
+        context["missing"] = filling.missing_by_page(definition, doc, pages)
         context["open_total"] = len(definition.open_questions)
         context["open_answered"] = len(doc.get("open") or {})
     return render(request, "instruments/fill/page.html", context, status=status)

@@ -136,6 +136,9 @@ def test_missing_items_point_to_their_pages_and_checklists_miss_nothing():
     where = filling.page_of_items(pages)
     assert all(m.page == where[m.number] and m.page > 1 for m in missing)
     assert filling.missing(AUM, {}, filling.split_pages(AUM)) == []
+    groups = filling.missing_by_page(PTSDL, doc, pages)
+    assert [g.page.number for g in groups] == list(range(2, len(PTSDL.areas) + 1))
+    assert [n for g in groups for n in g.numbers] == [m.number for m in missing]
 
 
 def test_progress_counts_answers_or_ticks():
