@@ -243,6 +243,53 @@ INSTRUMENT_MANAGE_MATRIX = {
 }
 
 
+def _fill_sheet(attr="student", released=False):
+    """An open AUM administration for rombel_a; the sheet of `attr`, submitted and released if asked."""
+
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.instruments import services
+
+        path = services.SAMPLES_DIR / "aum-umum-contoh.json"
+        instrument, _ = services.import_definition(world.school, path.read_bytes(), path.name)
+        now = timezone.now()
+        administration = services.open_administration(
+            instrument=instrument,
+            title="AUM X-A",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=1),
+            created_by=world.gurubk,
+            rombels=[world.rombel_a],
+        )
+        sheet = administration.assignments.get(student=getattr(world, attr))
+        if released:
+            services.submit(sheet, by=world.siswa)
+            services.release_results(administration, by=world.gurubk)
+        return {"pk": sheet.pk}
+
+    return build
+
+
+# A student fills their own sheets and reads their own released results; no staff role fills.
+INSTRUMENT_FILL_MATRIX = {
+    "instruments:my": ({Role.SISWA}, "get", None),
+    "instruments:fill": ({Role.SISWA}, "get", _fill_sheet()),
+    # An empty POST is "nothing to save": the sheet's revision comes back as JSON.
+    "instruments:autosave": ({Role.SISWA}, "post", _fill_sheet()),
+    # Without the confirmation tick the student is sent back to the review page (302).
+    "instruments:submit": ({Role.SISWA}, "post", _fill_sheet()),
+    "instruments:result": ({Role.SISWA}, "get", _fill_sheet(released=True)),
+}
+# The classmate's sheet (same rombel, same administration) is not the student's.
+INSTRUMENT_FILL_OBJECT_CELLS = [
+    ("instruments:fill", _fill_sheet("classmate"), set()),
+    ("instruments:result", _fill_sheet("classmate", released=True), set()),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -272,6 +319,7 @@ MATRIX = {
     **IMPORT_MATRIX,
     **COUNSELING_MATRIX,
     **INSTRUMENT_MANAGE_MATRIX,
+    **INSTRUMENT_FILL_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -293,6 +341,7 @@ OBJECT_CELLS = [
     ("instruments:administration", _administration_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:administration_status", _administration_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:alert", _critical_alert("other_student", "rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    *INSTRUMENT_FILL_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}
