@@ -9,6 +9,7 @@ MENU = [
     ("core:home", _("Home"), "home.view"),
     ("counseling:home", _("Counseling"), "counseling.start"),
     ("counseling:inbox", _("Counseling inbox"), "counseling.inbox"),
+    ("instruments:my", _("My instruments"), "assignment.fill"),
     ("instruments:administrations", _("Instruments"), "administration.manage"),
     ("students:list", _("Students"), "student.list"),
     ("students:account_rombels", _("Student accounts"), "rombel.manage_accounts"),
