@@ -232,7 +232,8 @@ def read_code(definition: Definition, item, word: str) -> tuple[str | None, str 
     folded = text.casefold()
     if kind == "frequency_scale":
         for option in definition.scale:
-            if folded in (option.code.casefold(), option.label.casefold()):
+            label = " ".join(option.label.split()).casefold()
+            if folded in (option.code.casefold(), label, label.split("(")[0].strip()):  # "Jarang (0–20 %)"
                 return option.code, None
         return None, f"'{text}' tidak dikenal; pilih dari {', '.join(definition.scale_by_code)}."
     if kind == "yes_no":
