@@ -175,6 +175,54 @@ RECORD_MATRIX = {
     "students:caseload": ({Role.OPERATOR, Role.KOORDINATOR_BK}, "get", None),
 }
 
+
+def _entry_administration(attr="gurubk", rombel="rombel_a"):
+    """An AUM administration opened by `attr` for `rombel` (answers typed from paper or imported)."""
+
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.instruments import services
+
+        name = "aum-umum-contoh.json"
+        instrument, _ = services.import_definition(world.school, (services.SAMPLES_DIR / name).read_bytes(), name)
+        administration = services.open_administration(
+            instrument=instrument,
+            title="AUM",
+            opens_at=timezone.now() - timedelta(hours=1),
+            closes_at=timezone.now() + timedelta(days=1),
+            created_by=getattr(world, attr),
+            rombels=[getattr(world, rombel)],
+        )
+        return {"pk": administration.pk}
+
+    return build
+
+
+def _pending_answer_import(attr="gurubk", rombel="rombel_a"):
+    def build(world):
+        from ekonseling.instruments import answer_import
+        from ekonseling.instruments.models import Administration
+
+        administration = Administration.objects.get(pk=_entry_administration(attr, rombel)(world)["pk"])
+        student = getattr(world, "student" if rombel == "rombel_a" else "other_student")
+        csv = f"NISN,{','.join(str(n) for n in range(1, 51))},berat\n{student.nisn},ya\n".encode()
+        return {"pk": answer_import.preview(administration, csv, "a.csv", getattr(world, attr)).pk}
+
+    return build
+
+
+# Answers typed from paper or imported: the counselors who manage the administration; a pending
+# import only its uploader (gurubk here).
+INSTRUMENT_ENTRY_MATRIX = {
+    "instruments:paper_entry": (COUNSELORS, "get", _entry_administration()),
+    "instruments:answer_import": (COUNSELORS, "get", _entry_administration()),
+    "instruments:answer_import_preview": ({Role.GURU_BK}, "get", _pending_answer_import()),
+}
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -203,6 +251,7 @@ MATRIX = {
     **ACCOUNT_MATRIX,
     **IMPORT_MATRIX,
     **COUNSELING_MATRIX,
+    **INSTRUMENT_ENTRY_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -220,6 +269,10 @@ OBJECT_CELLS = [
     ("students:photo", _photo_of("other_student"), {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:personal_data", _other_caseload_student, {Role.OPERATOR, Role.KOORDINATOR_BK}),
     ("students:rombel_export", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    # An administration of rombel_b opened by gurubk_other: gurubk may not enter or import its answers.
+    ("instruments:paper_entry", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
+    ("instruments:answer_import", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
+    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), set()),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}
