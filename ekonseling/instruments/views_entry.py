@@ -155,6 +155,8 @@ def paper_entry(request, pk):
     context["other_layout"] = "area" if layout == entry.WHOLE_SHEET else entry.WHOLE_SHEET
     if action == "check":
         context["summary"] = entry.summarize(definition, doc)
+        context["total_answered"] = sum(row["answered"] for row in context["summary"])
+        context["total_heavy"] = len(doc.get("heavy") or [])
         context["doc"] = doc
         return render(request, "instruments/entry/paper_preview.html", context)
     return render(request, "instruments/entry/paper_form.html", context)
