@@ -233,8 +233,9 @@ def header_key(text):
 
 
 def _is_nisn(label):
+    """ "NISN", "NISN siswa", "Nomor Induk Siswa Nasional (NISN)"; not an item that mentions NISN."""
     words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
-    return "nisn" in words and len(words) <= 3  # "NISN", "NISN siswa", "NISN (10 digit)"
+    return "nisn" in words and len(words) <= 6 and item_number_of(label) is None
 
 
 def find_header(rows):

@@ -107,6 +107,13 @@ def test_csv_with_bom_and_semicolons_and_google_forms_headers():
     assert parsed.header.ignored == ["Timestamp", "Nama"]
 
 
+@pytest.mark.parametrize("label", ["NISN", "nisn siswa", "Nomor Induk Siswa Nasional (NISN)"])
+def test_nisn_column_names(label):
+    header = [label, *[f"{n}. Saya lupa NISN saya" for n in range(1, 51)]]
+    parsed = answer_import.parse(AUM, csv_bytes([header, [NISN_A, "ya"]]), "a.csv")
+    assert parsed.errors == [] and parsed.records[0]["doc"]["items"] == {"1": True}
+
+
 def test_a_csv_from_excel_lost_the_zeros_too():
     data = csv_bytes([aum_header(), aum_row("12345678")])
     assert answer_import.parse(AUM, data, "a.csv").records[0]["nisn"] == NISN_A

@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,6 +89,9 @@ def test_check_then_save_a_checklist_and_jump_to_the_next_student(counselor, wor
         "open": {"bicara": ["guru_bk"]},
     }
     assert AuditEvent.objects.filter(action="change", object_id=str(sheet.pk)).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT answers FROM instruments_assignment WHERE id = %s", [sheet.pk])
+        assert '"items"' not in cursor.fetchone()[0]  # stored encrypted
 
 
 def test_errors_are_shown_on_their_field_and_nothing_is_stored(counselor, world):
