@@ -54,6 +54,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_EMPTY_RUN = 500
 PREVIEW_KEEP_DAYS = 2
 PAYLOAD_VERSION = 1
+SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
 
 TICKED = frozenset({"ya", "y", "1", "x", "v", "✓", "✔", "true", "benar", "centang", "dicentang", "yes"})
 NOT_TICKED = frozenset({"", "tidak", "t", "0", "false", "salah", "-", "no"})
@@ -339,6 +340,7 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
             else:
                 seen_items[number] = i
                 header.items[i] = number
+                header.labels[i] = f"butir {number}"  # shorter than a Google Forms question text
             continue
         key = header_key(label)
         if key in questions and questions[key] not in header.open.values():
@@ -620,10 +622,12 @@ def describe(answer_import) -> dict:
                 shown += f" ({len(doc['heavy'])})"
         rows.append({**row, "shown": shown})
     summary = answer_import.summary
+    errors = payload.get("errors", [])
     return {
         "summary": summary,
         "rows": rows,
-        "errors": payload.get("errors", []),
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
         "ignored_columns": payload.get("ignored_columns", []),
         "header_row": payload.get("header_row"),
         "can_confirm": not summary.get("errors") and bool(rows),

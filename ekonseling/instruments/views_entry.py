@@ -205,6 +205,7 @@ def import_upload(request, pk):
         "max_rows": answer_import.MAX_DATA_ROWS,
         "ordered": entry.is_ordered(definition),
         "hint": entry.choices_hint(definition),
+        "number_range": entry.number_range(definition),
     }
     return render(request, "instruments/entry/import_upload.html", context)
 
@@ -243,5 +244,10 @@ def import_preview(request, pk):
         messages.error(request, _("Choose Confirm or Cancel."))
         return redirect("instruments:answer_import_preview", pk=pending.pk)
     audit.record(request, audit.Action.READ, administration, detail=f"answer import preview {pending.filename}")
-    context = {"pending": pending, "administration": administration, **answer_import.describe(pending)}
+    context = {
+        "pending": pending,
+        "administration": administration,
+        "definition": administration.instrument.definition,
+        **answer_import.describe(pending),
+    }
     return render(request, "instruments/entry/import_preview.html", context)

@@ -124,7 +124,7 @@ def test_checklist_values_and_unknown_ones():
     values = ["ya", "Y", "1", "x", "V", "✓", "TRUE", "benar", "centang", "tidak", "0", "false", ""]
     row = [NISN_A, *values, *["kadang"], *[""] * (50 - len(values) - 1), ""]
     parsed = answer_import.parse(AUM, xlsx([header, row]), "a.xlsx")
-    assert [(e.row, e.column) for e in parsed.errors] == [(2, "O · 14")]
+    assert [(e.row, e.column) for e in parsed.errors] == [(2, "O · butir 14")]
     assert "'kadang' tidak dikenal" in parsed.errors[0].message
     row[14] = ""
     doc = answer_import.parse(AUM, xlsx([header, row]), "a.xlsx").records[0]["doc"]
@@ -153,7 +153,7 @@ def test_frequency_blank_and_wrong_cells_are_located():
     codes[5] = ""
     parsed = answer_import.parse(PTSDL, csv_bytes([header, [NISN_A, *codes]]), "a.csv")
     found = {(e.row, e.column): e.message for e in parsed.errors}
-    assert found[(2, "E · Butir 4")].startswith("butir 4: 'Z' tidak dikenal")
+    assert found[(2, "E · butir 4")].startswith("butir 4: 'Z' tidak dikenal")
     assert found[(2, "")] == "butir 6 belum dijawab."
 
 

@@ -196,7 +196,7 @@ def test_an_import_with_errors_cannot_be_confirmed(counselor, world):
     preview_url = reverse("instruments:answer_import_preview", kwargs={"pk": pending.pk})
     page = counselor.get(preview_url)
     assert not page.context["can_confirm"] and b'id="confirm"' not in page.content
-    assert [(e["row"], e["column"]) for e in page.context["errors"]] == [(3, "B · 1")]
+    assert [(e["row"], e["column"]) for e in page.context["errors"]] == [(3, "B · butir 1")]
     counselor.post(preview_url, {"action": "confirm"})
     assert not Assignment.objects.filter(administration=administration, status="submitted").exists()
     assert AnswerImport.objects.filter(pk=pending.pk).exists()
