@@ -316,3 +316,31 @@ def test_critical_items_imported_raise_an_alert(world, nisns):
     pending = answer_import.preview(administration, csv_bytes([header, row]), "dcm.csv", world.gurubk)
     answer_import.apply(pending, world.gurubk)
     assert _sheets(administration)[NISN_A].alerts.get().items == [4]
+
+
+def test_google_forms_grid_headers_with_yes_no_answers():
+    akpd = _load("akpd-contoh.json")
+    numbers = [item.number for item in akpd.items]
+    header = ["Timestamp", "Email Address", "NISN", *[f"Kebutuhan saya [{n}. Butir kebutuhan]" for n in numbers]]
+    words = ["Ya", "Tidak", "y", "t", "1", "0"] * 5
+    parsed = answer_import.parse(akpd, csv_bytes([header, ["x", "a@b.c", NISN_A, *words[: len(numbers)]]]), "f.csv")
+    assert parsed.errors == []
+    assert list(parsed.records[0]["doc"]["items"].values())[:4] == ["ya", "tidak", "ya", "tidak"]
+    assert parsed.header.ignored == ["Timestamp", "Email Address"]
+
+
+def test_itp_option_code_or_its_text():
+    itp = _load("itp-sma-contoh.json")
+    header = ["NISN", *[str(item.number) for item in itp.items]]
+    cells = [item.options[1].code.upper() for item in itp.items]
+    cells[0] = itp.items[0].options[2].text  # Google Forms writes the chosen statement
+    doc = answer_import.parse(itp, xlsx([header, [NISN_A, *cells]]), "itp.xlsx").records[0]["doc"]
+    assert doc["items"]["1"] == itp.items[0].options[2].code
+    assert doc["items"]["2"] == itp.items[1].options[1].code
+
+
+def test_too_many_rows_is_refused(monkeypatch):
+    monkeypatch.setattr(answer_import, "MAX_DATA_ROWS", 3)
+    rows = [aum_header(), *[aum_row(f"00000000{n:02d}") for n in range(20)]]
+    with pytest.raises(answer_import.ImportFileError, match="lebih dari 3 baris"):
+        answer_import.parse(AUM, csv_bytes(rows), "a.csv")
