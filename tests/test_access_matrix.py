@@ -290,6 +290,53 @@ INSTRUMENT_FILL_OBJECT_CELLS = [
 ]
 
 
+def _entry_administration(attr="gurubk", rombel="rombel_a"):
+    """An AUM administration opened by `attr` for `rombel` (answers typed from paper or imported)."""
+
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.instruments import services
+
+        name = "aum-umum-contoh.json"
+        instrument, _ = services.import_definition(world.school, (services.SAMPLES_DIR / name).read_bytes(), name)
+        administration = services.open_administration(
+            instrument=instrument,
+            title="AUM",
+            opens_at=timezone.now() - timedelta(hours=1),
+            closes_at=timezone.now() + timedelta(days=1),
+            created_by=getattr(world, attr),
+            rombels=[getattr(world, rombel)],
+        )
+        return {"pk": administration.pk}
+
+    return build
+
+
+def _pending_answer_import(attr="gurubk", rombel="rombel_a"):
+    def build(world):
+        from ekonseling.instruments import answer_import
+        from ekonseling.instruments.models import Administration
+
+        administration = Administration.objects.get(pk=_entry_administration(attr, rombel)(world)["pk"])
+        student = getattr(world, "student" if rombel == "rombel_a" else "other_student")
+        csv = f"NISN,{','.join(str(n) for n in range(1, 51))},berat\n{student.nisn},ya\n".encode()
+        return {"pk": answer_import.preview(administration, csv, "a.csv", getattr(world, attr)).pk}
+
+    return build
+
+
+# Answers typed from paper or imported: the counselors who manage the administration; a pending
+# import only its uploader (gurubk here).
+INSTRUMENT_ENTRY_MATRIX = {
+    "instruments:paper_entry": (COUNSELORS, "get", _entry_administration()),
+    "instruments:answer_import": (COUNSELORS, "get", _entry_administration()),
+    "instruments:answer_import_preview": ({Role.GURU_BK}, "get", _pending_answer_import()),
+}
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -320,6 +367,7 @@ MATRIX = {
     **COUNSELING_MATRIX,
     **INSTRUMENT_MANAGE_MATRIX,
     **INSTRUMENT_FILL_MATRIX,
+    **INSTRUMENT_ENTRY_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -342,6 +390,10 @@ OBJECT_CELLS = [
     ("instruments:administration_status", _administration_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:alert", _critical_alert("other_student", "rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     *INSTRUMENT_FILL_OBJECT_CELLS,
+    # An administration of rombel_b opened by gurubk_other: gurubk may not enter or import its answers.
+    ("instruments:paper_entry", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
+    ("instruments:answer_import", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
+    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), set()),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

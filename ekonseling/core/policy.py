@@ -485,3 +485,18 @@ def _own_assignment_scope(user, queryset):
     if user.role == Role.SISWA:
         return queryset.filter(student__user=user)
     return queryset.none()
+
+
+@rule("answer_import.use")
+def _answer_import_use(user, answer_import=None):
+    """A pending answer import is its uploader's, while they still manage its administration."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    if answer_import is None:
+        return True
+    return answer_import.uploaded_by_id == user.pk and _administration_manage(user, answer_import.administration)
+
+
+@scope("answer_import.use")
+def _answer_import_scope(user, queryset):
+    return queryset.filter(uploaded_by=user)

@@ -171,3 +171,27 @@ class CriticalAlert(SchoolOwned):
 
     def __str__(self):
         return f"critical items on {self.assignment_id}"
+
+
+class AnswerImport(SchoolOwned):
+    """An uploaded answer spreadsheet between its preview and the confirmation.
+
+    The parsed rows are students' answers (counseling content), so they are kept encrypted; the file
+    itself is never stored. Only pending previews exist: confirming or cancelling deletes the row,
+    so the same preview can never be applied twice.
+    """
+
+    administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="answer_imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    payload = EncryptedTextField(help_text="JSON: the parsed rows (answers per student), row errors, ignored columns.")
+    summary = models.JSONField(default=dict, help_text="Counts only: new, replacing, errors, unknown NISN, ...")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer import")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} → {self.administration}"

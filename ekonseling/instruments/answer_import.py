@@ -1,0 +1,702 @@
+"""Answers from a spreadsheet (a Google Forms export, or a sheet typed by a colleague): preview, then apply.
+
+Same pattern as the student import (`students/imports.py`): the file is parsed and compared first,
+and the outcome is kept in an AnswerImport (rows encrypted, counts in its summary) until the
+counselor confirms. Differences, and why:
+
+- All or nothing. Answers of one student are one sheet; a file with any bad row is not applied at
+  all, so a counselor never has to find out which half of a class went in. They fix the file and
+  upload it again.
+- One row per student, found by NISN (never by name). NISN is text and keeps its leading zeros;
+  Excel turns 0012345678 into the number 12345678, so a number cell (or, in a CSV, where Excel
+  wrote the number, an 8 or 9 digit text) is padded back to 10 digits.
+- Item columns are recognised by the item number at the start of the header (`12`, `12.`, `12)`,
+  `No 12`, `Butir 12`, `12. Saya sering pusing`) or in Google Forms' grid brackets
+  (`Pertanyaan [12]`); NISN, the heavy-items column (`berat`) and open questions (by code or text)
+  by name. Every other column (Timestamp, Nama, Email) is ignored and listed as such.
+- A guru BK writes only sheets of students they serve (`assignment.view`): a row for anyone else is
+  a row error that names no student.
+- Confirming compares again: a sheet that changed since the preview (the student went on filling
+  online) refuses the whole import, so nothing the counselor did not see is overwritten.
+- The pending import is deleted when applied or cancelled, so it cannot be applied twice; a preview
+  nobody confirms is deleted after PREVIEW_KEEP_DAYS.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ekonseling.core import audit, policy
+
+from . import answers as sheets
+from . import entry
+from .definition import Definition
+from .models import AnswerImport, Assignment
+from .scoring import AnswersInvalid
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_DATA_ROWS = 2000
+MAX_COLUMNS = 1000
+HEADER_SCAN_ROWS = 10
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_EMPTY_RUN = 500
+PREVIEW_KEEP_DAYS = 2
+PAYLOAD_VERSION = 1
+SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
+
+TICKED = frozenset({"ya", "y", "1", "x", "v", "✓", "✔", "true", "benar", "centang", "dicentang", "yes"})
+NOT_TICKED = frozenset({"", "tidak", "t", "0", "false", "salah", "-", "no"})
+
+
+class ImportFileError(ValueError):
+    """The file as a whole is unusable (not a spreadsheet, empty, no NISN column, too big)."""
+
+
+class ImportRefused(Exception):
+    """A pending import that may not be applied as asked."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the spreadsheet's own 1-based row number
+    column: str  # "E · 12. Saya sering pusing", or "" for the whole row
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def max_bytes():
+    return getattr(settings, "ANSWER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def check_size(size):
+    limit = max_bytes()
+    if size > limit:
+        raise ImportFileError(
+            f"Berkas terlalu besar ({size / 1048576:.1f} MB); batasnya {limit / 1048576:.0f} MB.".replace(".", ",")
+        )
+
+
+# --- reading the file -----------------------------------------------------------------------------------------
+
+
+def read_table(file_bytes: bytes, filename: str) -> tuple[list[list], bool]:
+    """The rows as lists of cell values (row i is spreadsheet row i + 1), and whether it was a CSV."""
+    if not file_bytes or not file_bytes.strip():
+        raise ImportFileError("Berkas kosong: tidak ada isinya.")
+    if file_bytes[:4] == b"PK\x03\x04":
+        return _read_xlsx(file_bytes), False
+    if file_bytes[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(
+            "Berkas ini berformat Excel lama (.xls). Buka di Excel, lalu simpan sebagai .xlsx atau CSV."
+        )
+    if file_bytes[:5] == b"%PDF-":
+        raise ImportFileError("Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.")
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext in ("xlsx", "xlsm"):
+        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.")
+    if ext not in ("csv", "txt", ""):
+        raise ImportFileError("Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv.")
+    return _read_csv(file_bytes), True
+
+
+def _too_many_rows():
+    return ImportFileError(f"Berkas berisi lebih dari {MAX_DATA_ROWS} baris data; bagi berkasnya per rombel.")
+
+
+def _read_xlsx(file_bytes):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ImportFileError("Isi berkas Excel terlalu besar setelah dibuka.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.") from exc
+    try:
+        for sheet in workbook.worksheets:  # the first sheet with a NISN column in its top rows
+            rows = _sheet_rows(sheet)
+            if find_header(rows) is not None:
+                return rows
+        return _sheet_rows(workbook.worksheets[0]) if workbook.worksheets else []
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise ImportFileError("Berkas Excel ini rusak atau tidak bisa dibaca.") from exc
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet):
+    sheet.reset_dimensions()
+    rows, empty_run, filled = [], 0, 0
+    for values in sheet.iter_rows(values_only=True):
+        row = list(values[:MAX_COLUMNS])
+        if _is_empty(row):
+            empty_run += 1
+            if empty_run > MAX_EMPTY_RUN:
+                break
+        else:
+            empty_run = 0
+            filled += 1
+            if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
+                raise _too_many_rows()
+        rows.append(row)
+    return _trim(rows)
+
+
+def _decode(file_bytes):
+    """UTF-8 with or without BOM (Google Forms, Excel's "CSV UTF-8"); UTF-16; else cp1252 (older Excel)."""
+    if file_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return file_bytes.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("Berkas teks UTF-16 ini rusak.") from exc
+    if b"\x00" in file_bytes[:4096]:
+        raise ImportFileError("Berkas ini bukan teks CSV. Unggah berkas .xlsx atau .csv.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return file_bytes.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return file_bytes.decode("latin-1")
+
+
+def _read_csv(file_bytes):
+    text = _decode(file_bytes)
+    delimiter = _sniff_delimiter(text)
+    rows, filled = [], 0
+    try:
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            row = values[:MAX_COLUMNS]
+            if not _is_empty(row):
+                filled += 1
+                if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
+                    raise _too_many_rows()
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
+    return _trim(rows)
+
+
+def _sniff_delimiter(text):
+    """The delimiter that splits the header into the most cells with NISN in one of its own.
+
+    Indonesian Excel writes ';', others ','. Counting characters would not do: item texts in Google
+    Forms headers are full of commas.
+    """
+    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
+    best, best_cells = ",", 0
+    for delimiter in (";", ",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        index = find_header(rows)
+        if index is not None and len(rows[index]) > best_cells:
+            best, best_cells = delimiter, len(rows[index])
+    return best
+
+
+def _is_empty(row):
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _trim(rows):
+    while rows and _is_empty(rows[-1]):
+        rows.pop()
+    return rows
+
+
+# --- the header -------------------------------------------------------------------------------------------------
+
+
+def header_key(text):
+    return re.sub(r"[^0-9a-z]", "", str(text or "").casefold())
+
+
+def _is_nisn(label):
+    """ "NISN", "NISN siswa", "Nomor Induk Siswa Nasional (NISN)"; not an item that mentions NISN."""
+    words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
+    return "nisn" in words and len(words) <= 6 and item_number_of(label) is None
+
+
+def find_header(rows):
+    """Index of the first of the top rows with a NISN column, or None."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if any(_is_nisn(value) for value in row if value is not None):
+            return index
+    return None
+
+
+_PREFIX = r"(?:(?:no|nomor|nomer|butir|item|soal|pertanyaan|pernyataan|q)\s*\.?\s*)?"
+_ITEM_HEADER = re.compile(rf"^\s*{_PREFIX}(\d{{1,4}})(?:\s*[.):\]-]|\s|$)", re.IGNORECASE)
+_ITEM_BRACKET = re.compile(rf"\[\s*{_PREFIX}(\d{{1,4}})(?:\s*[.):-][^\]]*|\s[^\]]*)?\]\s*$", re.IGNORECASE)
+
+
+def item_number_of(label) -> int | None:
+    """The item number a column header starts with (or carries in Google Forms' grid brackets)."""
+    if label is None:
+        return None
+    if isinstance(label, int | float) and not isinstance(label, bool):
+        return int(label) if float(label).is_integer() and label > 0 else None
+    text = str(label)
+    match = _ITEM_HEADER.match(text) or _ITEM_BRACKET.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _is_heavy(label):
+    words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
+    return "berat" in words and item_number_of(label) is None
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _shown_label(label, limit=40):
+    text = " ".join(str(label if label is not None else "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Header:
+    row: int
+    nisn: int
+    items: dict[int, int] = field(default_factory=dict)  # column index -> item number
+    heavy: int | None = None
+    open: dict[int, str] = field(default_factory=dict)  # column index -> open question code
+    labels: dict[int, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def column(self, index):
+        return f"{column_letter(index)} · {self.labels.get(index, '')}".rstrip(" ·")
+
+
+def read_header(definition: Definition, rows: list[list]) -> Header:
+    index = find_header(rows)
+    if index is None:
+        raise ImportFileError(
+            f"Kolom NISN tidak ditemukan di {HEADER_SCAN_ROWS} baris pertama. Setiap baris harus berisi "
+            "NISN siswa di kolom berjudul NISN."
+        )
+    labels = rows[index]
+    row_number = index + 1
+    nisn_columns = [i for i, label in enumerate(labels) if _is_nisn(label)]
+    header = Header(row=row_number, nisn=nisn_columns[0])
+    header.labels = {i: _shown_label(label) for i, label in enumerate(labels)}
+    if len(nisn_columns) > 1:
+        header.errors.append(RowError(row_number, header.column(nisn_columns[1]), "kolom NISN ada lebih dari satu."))
+    questions = {}
+    for question in definition.open_questions:
+        questions.setdefault(header_key(question.code), question.code)
+        questions.setdefault(header_key(question.text), question.code)
+    seen_items: dict[int, int] = {}
+    for i, label in enumerate(labels):
+        if i in nisn_columns or label is None or not str(label).strip():
+            continue
+        number = item_number_of(label)
+        if number is not None:
+            if number not in definition.items_by_number:
+                header.errors.append(
+                    RowError(
+                        row_number,
+                        header.column(i),
+                        f"butir {number} tidak ada (instrumen ini {entry.number_range(definition)}).",
+                    )
+                )
+            elif number in seen_items:
+                header.errors.append(
+                    RowError(
+                        row_number,
+                        header.column(i),
+                        f"butir {number} sudah ada di kolom {column_letter(seen_items[number])}.",
+                    )
+                )
+            else:
+                seen_items[number] = i
+                header.items[i] = number
+                header.labels[i] = f"butir {number}"  # shorter than a Google Forms question text
+            continue
+        key = header_key(label)
+        if key in questions and questions[key] not in header.open.values():
+            header.open[i] = questions[key]
+        elif _is_heavy(label) and definition.scoring == "checklist_heavy" and header.heavy is None:
+            header.heavy = i
+        else:
+            header.ignored.append(_shown_label(label))
+    missing = [item.number for item in definition.items if item.number not in seen_items]
+    if missing:
+        header.errors.append(
+            RowError(
+                row_number, "", f"tidak ada kolom untuk butir {entry._list(missing)}; setiap butir perlu satu kolom."
+            )
+        )
+    return header
+
+
+# --- the rows ---------------------------------------------------------------------------------------------------
+
+
+def _cell(row, index):
+    return row[index] if index < len(row) else None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_nisn(raw, *, from_csv: bool) -> tuple[str | None, str | None]:
+    """(nisn, None) or (None, message). Zeros Excel dropped are put back; a short typed NISN is a typo."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, "NISN kosong."
+    if isinstance(raw, bool):
+        return None, "NISN harus 10 digit angka."
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not raw.is_integer():
+            return None, f"NISN harus 10 digit angka (tertulis: {raw})."
+        digits = str(int(raw))
+        if int(raw) > 0 and 8 <= len(digits) <= 10:
+            return digits.zfill(10), None
+        return None, f"NISN harus 10 digit angka (tertulis: {digits})."
+    text = re.sub(r"\s+", "", str(raw)).lstrip("'")
+    if re.fullmatch(r"\d{10}", text):
+        return text, None
+    if from_csv and re.fullmatch(r"[1-9]\d{7,8}", text):  # Excel wrote the number without its zeros
+        return text.zfill(10), None
+    return None, f"NISN harus 10 digit angka (tertulis: {_shown_label(raw, 20)})."
+
+
+@dataclass
+class Parsed:
+    header: Header
+    records: list[dict]  # {"row", "nisn" (or None), "doc" (or None when the row has errors)}
+    errors: list[RowError]
+    data_rows: int
+
+
+def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
+    """Pure: the file's rows as answer documents, with every error located by row and column."""
+    rows, from_csv = read_table(file_bytes, filename)
+    header = read_header(definition, rows)
+    errors = list(header.errors)
+    records = []
+    data_rows = 0
+    for index in range(header.row, len(rows)):
+        row = rows[index]
+        if _is_empty(row):
+            continue
+        data_rows += 1
+        number = index + 1
+        row_errors: list[RowError] = []
+        nisn, message = read_nisn(_cell(row, header.nisn), from_csv=from_csv)
+        if message:
+            row_errors.append(RowError(number, header.column(header.nisn), message))
+        doc = _read_answers(definition, header, row, number, row_errors)
+        errors += row_errors
+        records.append({"row": number, "nisn": nisn, "doc": None if row_errors else doc})
+    if data_rows > MAX_DATA_ROWS:
+        raise _too_many_rows()
+    return Parsed(header, records, errors, data_rows)
+
+
+def _read_answers(definition, header, row, number, errors) -> dict:
+    items: dict[str, object] = {}
+    checklist = not entry.is_ordered(definition)
+    missing = []
+    for index, item_number in header.items.items():
+        text = _text(_cell(row, index))
+        if checklist:
+            word = text.casefold()
+            if word in TICKED:
+                items[str(item_number)] = True
+            elif word not in NOT_TICKED:
+                errors.append(
+                    RowError(
+                        number,
+                        header.column(index),
+                        f"'{_shown_label(text, 20)}' tidak dikenal; isi ya/1/x bila dicentang, "
+                        "kosong/tidak/0 bila tidak.",
+                    )
+                )
+            continue
+        if not text:
+            missing.append(item_number)
+            continue
+        item = definition.items_by_number[item_number]
+        value, message = entry.read_code(definition, item, text)
+        if message:
+            errors.append(RowError(number, header.column(index), f"butir {item_number}: {message}"))
+        else:
+            items[str(item_number)] = value
+    if missing:
+        errors.append(RowError(number, "", f"butir {entry._list(sorted(missing))} belum dijawab."))
+    doc: dict = {"items": dict(sorted(items.items(), key=lambda kv: int(kv[0])))}
+    if header.heavy is not None:
+        heavy, problems = entry.parse_numbers(definition, _text(_cell(row, header.heavy)))
+        column = header.column(header.heavy)
+        errors.extend(RowError(number, column, f"berat: {problem}") for problem in problems)
+        not_ticked = [n for n in heavy if items.get(str(n)) is not True]
+        if not_ticked:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    f"butir {entry._list(not_ticked)} ditandai berat tetapi tidak dicentang.",
+                )
+            )
+        doc["heavy"] = sorted(heavy)
+    elif definition.scoring == "checklist_heavy":
+        doc["heavy"] = []
+    open_errors: list[entry.EntryError] = []
+    fields = {f"open.{code}": _text(_cell(row, index)) for index, code in header.open.items()}
+    open_answers = entry.parse_open(definition, fields, open_errors)
+    columns = {f"open.{code}": header.column(index) for index, code in header.open.items()}
+    errors.extend(RowError(number, columns[e.field], e.message) for e in open_errors)
+    if open_answers:
+        doc["open"] = open_answers
+    return doc
+
+
+# --- preview ------------------------------------------------------------------------------------------------------
+
+
+def preview(administration, file_bytes, filename, user) -> AnswerImport:
+    """Parse and compare, then keep the outcome as a pending AnswerImport. Nothing else is written."""
+    answer_import = build_preview(administration, file_bytes, filename, user)
+    cutoff = timezone.now() - datetime.timedelta(days=PREVIEW_KEEP_DAYS)
+    AnswerImport.objects.filter(school_id=administration.school_id, created_at__lt=cutoff).delete()
+    answer_import.save()
+    return answer_import
+
+
+def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
+    from ekonseling.students.models import Student
+
+    check_size(len(file_bytes))
+    definition = administration.instrument.definition
+    parsed = parse(definition, file_bytes, filename)
+    nisns = {record["nisn"] for record in parsed.records if record["nisn"]}
+    students = {
+        s.nisn: s
+        for s in Student.objects.filter(school_id=administration.school_id, nisn__in=nisns).only("pk", "nisn", "name")
+    }
+    sheets_by_student = {
+        a.student_id: a
+        for a in administration.assignments.filter(student__in=[s.pk for s in students.values()]).select_related(
+            "student__rombel"
+        )
+    }
+    served = set(
+        policy.visible(
+            user, "assignment.view", administration.assignments.filter(student__in=students.values())
+        ).values_list("pk", flat=True)
+    )
+    errors = list(parsed.errors)
+    counts = {"unknown_nisn": 0, "not_in_administration": 0, "not_served": 0, "duplicates": 0}
+    first_row: dict[str, int] = {}
+    rows = []
+    for record in parsed.records:
+        nisn, number = record["nisn"], record["row"]
+        if nisn is None:
+            continue
+        if nisn in first_row:
+            counts["duplicates"] += 1
+            errors.append(
+                RowError(number, "NISN", f"NISN {nisn} sudah ada di baris {first_row[nisn]}; satu siswa satu baris.")
+            )
+            continue
+        first_row[nisn] = number
+        student = students.get(nisn)
+        sheet = sheets_by_student.get(student.pk) if student else None
+        if student is None:
+            counts["unknown_nisn"] += 1
+            errors.append(RowError(number, "NISN", f"NISN {nisn} tidak terdaftar sebagai siswa sekolah ini."))
+            continue
+        if sheet is None:
+            counts["not_in_administration"] += 1
+            errors.append(
+                RowError(number, "NISN", f"siswa dengan NISN {nisn} tidak termasuk dalam pemberian instrumen ini.")
+            )
+            continue
+        if sheet.pk not in served:
+            counts["not_served"] += 1
+            errors.append(
+                RowError(
+                    number,
+                    "NISN",
+                    f"siswa dengan NISN {nisn} bukan siswa yang Anda layani; jawabannya hanya boleh dimasukkan "
+                    "guru BK-nya.",
+                )
+            )
+            continue
+        if record["doc"] is None:
+            continue
+        try:
+            sheets.check_complete(definition, record["doc"])
+        except AnswersInvalid as exc:
+            errors.extend(RowError(number, "", str(error)) for error in exc.errors)
+            continue
+        rows.append(
+            {
+                "row": number,
+                "nisn": nisn,
+                "assignment": sheet.pk,
+                "revision": sheet.revision,
+                "name": sheet.student.name,
+                "rombel": sheet.student.rombel.name if sheet.student.rombel_id else "",
+                "action": "replace" if sheet.status == Assignment.Status.SUBMITTED else "new",
+                "doc": record["doc"],
+            }
+        )
+    errors.sort(key=lambda e: e.row)
+    summary = {
+        "rows": parsed.data_rows,
+        "ok": len(rows),
+        "new": sum(1 for r in rows if r["action"] == "new"),
+        "replace": sum(1 for r in rows if r["action"] == "replace"),
+        "error_rows": len({e.row for e in errors}),
+        "errors": len(errors),
+        **counts,
+    }
+    payload = {
+        "version": PAYLOAD_VERSION,
+        "header_row": parsed.header.row,
+        "rows": rows,
+        "errors": [e.as_dict() for e in errors],
+        "ignored_columns": parsed.header.ignored,
+    }
+    return AnswerImport(
+        school_id=administration.school_id,
+        administration=administration,
+        uploaded_by=user,
+        filename=filename[:255],
+        file_sha256=hashlib.sha256(file_bytes).hexdigest(),
+        payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        summary=summary,
+    )
+
+
+def describe(answer_import) -> dict:
+    """What the preview page shows: counts, the rows to write, the located errors, ignored columns."""
+    payload = json.loads(answer_import.payload) if answer_import.payload else {}
+    definition = answer_import.administration.instrument.definition
+    rows = []
+    for row in payload.get("rows", []):
+        doc = row["doc"]
+        if entry.is_ordered(definition):
+            shown = f"{len(doc.get('items') or {})}/{len(definition.items)}"
+        else:
+            shown = str(len(doc.get("items") or {}))
+            if "heavy" in doc:
+                shown += f" ({len(doc['heavy'])})"
+        rows.append({**row, "shown": shown})
+    summary = answer_import.summary
+    errors = payload.get("errors", [])
+    return {
+        "summary": summary,
+        "rows": rows,
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+        "ignored_columns": payload.get("ignored_columns", []),
+        "header_row": payload.get("header_row"),
+        "can_confirm": not summary.get("errors") and bool(rows),
+    }
+
+
+# --- apply and cancel -----------------------------------------------------------------------------------------------
+
+
+def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict:
+    """Write every row in one transaction, or nothing. The pending import is consumed."""
+    try:
+        with transaction.atomic():
+            applied = _apply(answer_import.pk, user, request, replace_confirmed)
+    except AnswersInvalid as exc:  # the preview checked every row; only a changed definition gets here
+        raise ImportRefused(f"Jawaban tidak cocok lagi dengan instrumen, tidak ada yang disimpan: {exc}") from exc
+    return applied
+
+
+def _apply(pk, user, request, replace_confirmed):
+    locked = AnswerImport.objects.select_for_update().filter(pk=pk).select_related("administration").first()
+    if locked is None:
+        raise ImportRefused("Impor ini sudah diterapkan atau dibatalkan; impor yang sama tidak diterapkan dua kali.")
+    summary = locked.summary
+    if summary.get("errors"):
+        raise ImportRefused(
+            "Berkas ini masih berisi kesalahan, jadi tidak ada yang disimpan. Perbaiki lalu unggah lagi."
+        )
+    if summary.get("replace") and not replace_confirmed:
+        raise ImportRefused(
+            "Sebagian siswa sudah mengirim lembar jawaban; centang konfirmasi untuk menggantinya dengan isi berkas."
+        )
+    administration = locked.administration
+    if not policy.can(user, "administration.manage", administration):
+        raise ImportRefused("Anda tidak lagi mengelola pemberian instrumen ini.")
+    rows = json.loads(locked.payload)["rows"]
+    served = {
+        a.pk: a
+        for a in policy.visible(
+            user, "assignment.view", administration.assignments.filter(pk__in=[r["assignment"] for r in rows])
+        ).select_for_update()
+    }
+    for row in rows:
+        sheet = served.get(row["assignment"])
+        if sheet is None:
+            raise ImportRefused(f"Baris {row['row']}: siswa ini tidak lagi dapat Anda isi. Tidak ada yang disimpan.")
+        if sheet.revision != row["revision"]:
+            raise ImportRefused(
+                f"Baris {row['row']}: lembar jawaban siswa ini berubah sejak pratinjau. Tidak ada yang disimpan; "
+                "unggah berkasnya lagi."
+            )
+    from . import services
+
+    for row in rows:
+        services.record_sheet(served[row["assignment"]], row["doc"], by=user, source=Assignment.Source.IMPORT)
+    result = {"written": len(rows), "new": summary.get("new", 0), "replace": summary.get("replace", 0)}
+    audit.record(
+        request,
+        audit.Action.CHANGE,
+        administration,
+        user=user,
+        detail=(
+            f"answer import {locked.filename}: {result['written']} sheets "
+            f"({result['new']} new, {result['replace']} replaced)"
+        ),
+    )
+    locked.delete()
+    return result
+
+
+def cancel(answer_import):
+    AnswerImport.objects.filter(pk=answer_import.pk).delete()

@@ -1,0 +1,332 @@
+"""Typing a paper answer sheet: the forgiving text a counselor types, turned into an answer sheet.
+
+Pure (no Django), so every rule is tested without a browser. A counselor with a stack of paper
+sheets types one short text per part: the ticked numbers of a checklist (`1 4 7-9, 12`), or the
+answers of a scale, a yes/no list or an inventory in item order (`J K SR U L ...`). The result is
+the same answer document that online filling produces, so `services.record_sheet` checks and
+stores it the same way.
+
+Why the rules are as they are:
+
+- Separators are spaces, commas, semicolons and new lines, in any mix: people type what they see.
+- A number typed twice, a number the instrument does not have, a heavy item that was not ticked,
+  or one answer too few or too many is an error, never silently fixed: each is the sign of a
+  slip (14 typed for 41, a skipped item) that would shift every later answer.
+- Codes are case-insensitive, and a yes/no may be written `y`/`t`, `ya`/`tidak` or `1`/`0`.
+- Messages are Indonesian and name the item, the position or the count, so the counselor finds the
+  slip on the paper without counting again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .definition import NO, YES, Definition
+
+#: The part name of a field that holds the answers of the whole sheet (rather than of one area).
+WHOLE_SHEET = "all"
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+_RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|\.\.)\s*(\d+)$")
+_RANGE_SPACES = re.compile(r"(\d)\s*(-|–|—|\.\.)\s*(\d)")
+
+YES_WORDS = frozenset({"y", "ya", "1", "yes", "benar", "true", "v", "x", "✓"})
+NO_WORDS = frozenset({"t", "tidak", "0", "n", "no", "tdk", "salah", "false", "-"})
+
+
+@dataclass(frozen=True)
+class EntryError:
+    field: str  # the form field (a part name, "heavy", or "open.<code>")
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class EntryInvalid(ValueError):
+    def __init__(self, errors: list[EntryError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+    def by_field(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for error in self.errors:
+            out.setdefault(error.field, []).append(error.message)
+        return out
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a typed text; `7 - 9` is kept together as the range `7-9`."""
+    text = _RANGE_SPACES.sub(r"\1\2\3", (text or "").strip())
+    return [token for token in _SEPARATORS.split(text) if token]
+
+
+def number_range(definition: Definition) -> str:
+    numbers = [item.number for item in definition.items]
+    return f"{min(numbers)}–{max(numbers)}"
+
+
+def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[str]]:
+    """Item numbers from `1 4 7-9, 12`: (numbers in the order typed, Indonesian errors)."""
+    known = definition.items_by_number
+    numbers: list[int] = []
+    errors: list[str] = []
+    seen: set[int] = set()
+    twice: list[int] = []
+    unknown: list[int] = []
+    for token in tokens(text):
+        match = _RANGE.match(token)
+        if match:
+            low, high = int(match.group(1)), int(match.group(2))
+            if low > high:
+                errors.append(f"rentang '{token}' terbalik; tulis {high}-{low}.")
+                continue
+            if high - low > len(known) + 1000:
+                errors.append(f"rentang '{token}' terlalu panjang.")
+                continue
+            batch = list(range(low, high + 1))
+        elif token.isdigit():
+            batch = [int(token)]
+        else:
+            errors.append(f"'{token}' bukan nomor butir; tulis nomor, misalnya 1 4 7-9, 12.")
+            continue
+        for number in batch:
+            if number not in known:
+                if number not in unknown:
+                    unknown.append(number)
+            elif number in seen:
+                if number not in twice:
+                    twice.append(number)
+            else:
+                seen.add(number)
+                numbers.append(number)
+    if unknown:
+        listed = _list(unknown)
+        errors.append(f"butir {listed} tidak ada (instrumen ini {number_range(definition)}).")
+    if twice:
+        errors.append(f"butir {_list(twice)} ditulis lebih dari sekali.")
+    return numbers, errors
+
+
+def _list(numbers, limit=12) -> str:
+    shown = ", ".join(str(n) for n in numbers[:limit])
+    return shown + (f" dan {len(numbers) - limit} lainnya" if len(numbers) > limit else "")
+
+
+def yes_no(token: str) -> str | None:
+    word = token.strip().casefold()
+    if word in YES_WORDS:
+        return YES
+    if word in NO_WORDS:
+        return NO
+    return None
+
+
+# --- the parts of a sheet -----------------------------------------------------------------------------------
+
+
+def is_ordered(definition: Definition) -> bool:
+    """Scales, yes/no lists and inventories are typed answer by answer, in item order."""
+    return definition.answer_format in ("frequency_scale", "yes_no", "choice")
+
+
+def parts(definition: Definition, layout: str = "area") -> list[dict]:
+    """The answer fields a form shows: name, label, the items they cover, and the count expected.
+
+    A checklist has one field of ticked numbers (plus one of heavy numbers for AUM Umum). An
+    ordered format has one field per area (`layout="area"`) or one for the whole sheet.
+    """
+    if not is_ordered(definition):
+        fields = [{"name": "ticked", "label": "", "items": list(definition.items), "expected": None}]
+        if definition.scoring == "checklist_heavy":
+            fields.append({"name": "heavy", "label": "", "items": [], "expected": None})
+        return fields
+    if layout == WHOLE_SHEET:
+        items = list(definition.items)
+        return [{"name": WHOLE_SHEET, "label": definition.code, "items": items, "expected": len(items)}]
+    out = []
+    for area in definition.areas:
+        items = list(definition.items_by_area.get(area.code, ()))
+        out.append(
+            {"name": f"area_{area.code}", "label": area.name, "area": area, "items": items, "expected": len(items)}
+        )
+    return out
+
+
+def choices_hint(definition: Definition) -> str:
+    """The codes a typist may use, for the form's help text."""
+    if definition.answer_format == "frequency_scale":
+        return " ".join(option.code for option in definition.scale)
+    if definition.answer_format == "yes_no":
+        return "y/t, ya/tidak, 1/0"
+    if definition.answer_format == "choice":
+        codes = sorted({option.code for item in definition.items for option in item.options})
+        return " ".join(codes)
+    return ""
+
+
+def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str = "area") -> dict:
+    """The typed fields as an answer document; raises EntryInvalid with every error at once.
+
+    ``fields`` maps the names of :func:`parts` (and ``open.<code>``) to the typed text.
+    """
+    errors: list[EntryError] = []
+    doc: dict = {"items": {}}
+    if is_ordered(definition):
+        for part in parts(definition, layout):
+            _parse_ordered(definition, part, fields.get(part["name"], ""), doc["items"], errors)
+    else:
+        ticked, problems = parse_numbers(definition, fields.get("ticked", ""))
+        errors += [EntryError("ticked", message) for message in problems]
+        doc["items"] = {str(n): True for n in sorted(ticked)}
+        if definition.scoring == "checklist_heavy":
+            heavy, problems = parse_numbers(definition, fields.get("heavy", ""))
+            errors += [EntryError("heavy", f"berat: {message}") for message in problems]
+            not_ticked = [n for n in heavy if n not in set(ticked)]
+            if not_ticked:
+                errors.append(
+                    EntryError(
+                        "heavy",
+                        f"butir {_list(not_ticked)} ditandai berat tetapi tidak dicentang; "
+                        "butir berat harus juga ditulis di kolom butir yang dicentang.",
+                    )
+                )
+            doc["heavy"] = sorted(n for n in heavy if n in set(ticked))
+    open_answers = parse_open(definition, fields, errors)
+    if open_answers:
+        doc["open"] = open_answers
+    if errors:
+        raise EntryInvalid(errors)
+    return doc
+
+
+def _parse_ordered(definition, part, text, items, errors) -> None:
+    words = tokens(text)
+    expected = part["items"]
+    where = f"{part['label']}: " if part["label"] else ""
+    if not words:
+        errors.append(EntryError(part["name"], f"{where}belum diisi; seharusnya {len(expected)} jawaban."))
+        return
+    if len(words) != len(expected):
+        first, last = expected[0].number, expected[-1].number
+        errors.append(
+            EntryError(
+                part["name"],
+                f"{where}{len(words)} jawaban, seharusnya {len(expected)} (butir {first}–{last}).",
+            )
+        )
+    for position, (item, word) in enumerate(zip(expected, words, strict=False), start=1):
+        value, message = read_code(definition, item, word)
+        if message:
+            errors.append(EntryError(part["name"], f"{where}jawaban ke-{position} (butir {item.number}): {message}"))
+        else:
+            items[str(item.number)] = value
+
+
+def read_code(definition: Definition, item, word: str) -> tuple[str | None, str | None]:
+    """One typed (or spreadsheet) answer of an ordered format: (value, None) or (None, message)."""
+    kind = definition.answer_format
+    text = " ".join(str(word).split())
+    folded = text.casefold()
+    if kind == "frequency_scale":
+        for option in definition.scale:
+            label = " ".join(option.label.split()).casefold()
+            if folded in (option.code.casefold(), label, label.split("(")[0].strip()):  # "Jarang (0–20 %)"
+                return option.code, None
+        return None, f"'{text}' tidak dikenal; pilih dari {', '.join(definition.scale_by_code)}."
+    if kind == "yes_no":
+        value = yes_no(text)
+        if value is None:
+            return None, f"'{text}' bukan ya/tidak; tulis y atau t (ya/tidak, 1/0)."
+        return value, None
+    if kind == "choice":
+        for option in item.options:
+            if folded in (option.code.casefold(), " ".join(option.text.split()).casefold()):
+                return option.code, None
+        return None, f"pilihan '{text}' tidak ada; pilih dari {', '.join(item.options_by_code)}."
+    raise ValueError(f"{kind!r} is not an ordered answer format")
+
+
+def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[EntryError]) -> dict:
+    """Open questions: optional on paper (a student may leave them blank)."""
+    out: dict = {}
+    for question in definition.open_questions:
+        name = f"open.{question.code}"
+        text = (fields.get(name) or "").strip()
+        if not text:
+            continue
+        if question.type == "text":
+            out[question.code] = text
+        elif question.type == "yes_no":
+            value = yes_no(text)
+            if value is None:
+                errors.append(EntryError(name, f"'{text}' bukan ya/tidak; tulis y atau t."))
+            else:
+                out[question.code] = value
+        else:
+            value, message = read_choice(question, text)
+            if message:
+                errors.append(EntryError(name, message))
+            else:
+                out[question.code] = value
+    return out
+
+
+def read_choice(question, text: str) -> tuple[list[str] | None, str | None]:
+    """Choice codes of an open question (`guru_bk, teman`), matched on the code or the label."""
+    by_key = {}
+    for choice in question.choices:
+        by_key[choice.code.casefold()] = choice.code
+        by_key[" ".join(choice.label.split()).casefold()] = choice.code
+    whole = by_key.get(" ".join(text.split()).casefold())
+    words = [whole] if whole else None
+    if words is None:
+        words = []
+        for raw in re.split(r"[,;\n]+", text):
+            raw = " ".join(raw.split())
+            if not raw:
+                continue
+            code = by_key.get(raw.casefold())
+            if code is None:
+                codes = ", ".join(question.choice_codes)
+                return None, f"pilihan '{raw}' tidak ada; pilih dari {codes}."
+            words.append(code)
+    if len(set(words)) != len(words):
+        return None, "pilihan ditulis lebih dari sekali."
+    if not question.multiple and len(words) > 1:
+        return None, "hanya boleh satu pilihan."
+    return words, None
+
+
+# --- what will be stored --------------------------------------------------------------------------------------
+
+
+def summarize(definition: Definition, doc: Mapping) -> list[dict]:
+    """Per area: the items, and what the sheet says about them, for the preview before saving."""
+    items = doc.get("items") or {}
+    heavy = {int(n) for n in doc.get("heavy") or []}
+    rows = []
+    for area in definition.areas:
+        numbers = [item.number for item in definition.items_by_area.get(area.code, ())]
+        values = [items.get(str(n)) for n in numbers]
+        row = {"code": area.code, "name": area.name, "items": len(numbers)}
+        if is_ordered(definition):
+            row["answered"] = sum(1 for v in values if v is not None)
+            counts: dict[str, int] = {}
+            for value in values:
+                if value is not None:
+                    counts[value] = counts.get(value, 0) + 1
+            order = [o.code for o in definition.scale] if definition.answer_format == "frequency_scale" else None
+            if definition.answer_format == "yes_no":
+                order = [YES, NO]
+            keys = order or sorted(counts)
+            row["counts"] = [(key, counts.get(key, 0)) for key in keys]
+        else:
+            ticked = [n for n, v in zip(numbers, values, strict=True) if v is True]
+            row["ticked"] = ticked
+            row["answered"] = len(ticked)
+            row["heavy"] = [n for n in ticked if n in heavy]
+        rows.append(row)
+    return rows
