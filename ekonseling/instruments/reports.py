@@ -20,6 +20,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ekonseling.accounts.models import Role
+from ekonseling.core import policy
+
 from . import answers as sheets
 from .definition import NO, YES, Definition
 from .models import Administration, Assignment
@@ -876,3 +879,21 @@ def compare_administrations(administrations: Sequence[Administration], *, rombel
         loaded = load_sheets(administration, rombel_ids=rombel_ids)
         groups.append((administration.title, (definition, _score_group_or_none(definition, loaded)), len(loaded)))
     return _comparison(first, groups, notes)
+
+
+# --- the student page --------------------------------------------------------------------------------------
+
+
+def student_results(user, student) -> list[Assignment]:
+    """A student's submitted sheets the viewer may see: counselors serving them; the student only
+    once the counselor released the results. No answers are read here, only titles and dates."""
+    mine = Assignment.objects.filter(student=student, status=Assignment.Status.SUBMITTED).select_related(
+        "administration__instrument"
+    )
+    if user.role == Role.SISWA:
+        mine = policy.visible(user, "assignment.view_own_result", mine).filter(
+            administration__released_at__isnull=False
+        )
+    else:
+        mine = policy.visible(user, "assignment.view", mine)
+    return list(mine.order_by("-submitted_at", "-pk"))
