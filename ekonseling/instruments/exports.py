@@ -34,6 +34,13 @@ PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has
 # --- spreadsheet ---------------------------------------------------------------------------------------------
 
 
+def _value(ws, value):
+    """A plain value for ws.append (fast); only text that looks like a formula needs a real cell."""
+    if isinstance(value, str) and value.startswith("="):
+        return _xcell(ws, value)
+    return value
+
+
 def _xcell(ws, value, *, bold=False):
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and cell.data_type == "f":
@@ -55,7 +62,7 @@ def _write_table(ws, table):
     ws.append([_xcell(ws, table.title, bold=True)])
     ws.append([_xcell(ws, column, bold=True) for column in table.columns])
     for row in table.rows:
-        ws.append([_xcell(ws, cell.value) for cell in row])
+        ws.append([_value(ws, cell.value) for cell in row])
     if table.note:
         ws.append([_xcell(ws, table.note)])
     ws.append([])
@@ -93,7 +100,7 @@ def group_xlsx(report: GroupReport) -> bytes:
     if report.students is not None:
         students.append([_xcell(students, column, bold=True) for column in report.students.columns])
         for row in report.students.rows:
-            students.append([_xcell(students, cell.value) for cell in row])
+            students.append([_value(students, cell.value) for cell in row])
     attention = wb.create_sheet(_sheet_title(_("Needs attention")))
     attention.append([_xcell(attention, c, bold=True) for c in (_("Name"), "NISN", _("Rombel"), _("Reasons"))])
     for entry in report.attention:

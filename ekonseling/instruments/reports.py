@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import policy
+from ekonseling.core import crypto, policy
 
 from . import answers as sheets
 from .definition import NO, YES, Definition
@@ -61,8 +63,28 @@ def number(value: int) -> Cell:
     return Cell(str(value), "", value)
 
 
+def _hundredths(numerator: int, denominator: int) -> int:
+    """numerator / denominator × 100, in hundredths rounded half up (non-negative figures)."""
+    return (numerator * 20000 + denominator) // (2 * denominator)
+
+
 def pct(figure: Percent) -> Cell:
-    return Cell(figure.display(), figure.formula, round(float(figure.value), 2))
+    """A percentage cell: the same text and formula as Percent.display()/.formula, in integers.
+
+    A 1,000-student spreadsheet has tens of thousands of these; Decimal rounding of each Fraction
+    dominated the export, so the half-up rounding is done here with integer arithmetic (the tests
+    compare the two on many values).
+    """
+    terms = figure.denominator_terms
+    denominator = 1
+    for term in terms:
+        denominator *= term
+    hundredths = _hundredths(figure.numerator, denominator)
+    shown = f"{hundredths // 100},{hundredths % 100:02d}"
+    joined = " × ".join(map(str, terms))
+    if len(terms) > 1:
+        joined = f"({joined})"
+    return Cell(shown, f"{figure.numerator} / {joined} × 100 = {shown} %", hundredths / 100)
 
 
 def mean(total: int, n: int) -> Cell:
@@ -140,27 +162,33 @@ class Sheet:
 def load_sheets(administration: Administration, *, rombel_ids: Iterable[int] | None = None) -> list[Sheet]:
     """The administration's submitted sheets, decrypted once and parsed once, in name order.
 
-    One query, only the columns the reports need (the encrypted column is decrypted by the
-    field as each row arrives). The student's current rombel is the one reported.
+    One query, only the columns the reports need. The ciphertext is fetched as plain text (the
+    cast keeps the field from decrypting row by row, looking the keys up each time) and decrypted
+    here with one key set; json reads the decrypted bytes directly. The student's current rombel
+    is the one reported.
     """
     rows = Assignment.objects.filter(administration=administration, status=Assignment.Status.SUBMITTED)
     if rombel_ids is not None:
         rows = rows.filter(student__rombel_id__in=list(rombel_ids))
-    rows = rows.order_by("student__name", "pk").values_list(
-        "pk", "student_id", "student__name", "student__nisn", "student__rombel_id", "student__rombel__name", "answers"
+    rows = (
+        rows.annotate(token=Cast("answers", output_field=TextField()))
+        .order_by("student__name", "pk")
+        .values_list(
+            "pk", "student_id", "student__name", "student__nisn", "student__rombel_id", "student__rombel__name", "token"
+        )
     )
+    decrypt = crypto.fernet().decrypt
     loads = json.loads
     return [
-        Sheet(pk, student_id, name, nisn, rombel_id, rombel or "", loads(answers) if answers else {})
-        for pk, student_id, name, nisn, rombel_id, rombel, answers in rows.iterator(chunk_size=500)
+        Sheet(pk, student_id, name, nisn, rombel_id, rombel or "", loads(decrypt(token.encode())) if token else {})
+        for pk, student_id, name, nisn, rombel_id, rombel, token in rows.iterator(chunk_size=500)
     ]
 
 
 def score_sheets(definition: Definition, sheets_: Sequence[Sheet]) -> None:
     for sheet in sheets_:
-        doc = dict(sheet.doc)
-        doc["respondent"] = sheet.respondent
-        sheet.result = _score_individual(definition, doc)
+        sheet.doc["respondent"] = sheet.respondent  # "who ticked it" lists name the sheet
+        sheet.result = _score_individual(definition, sheet.doc)
 
 
 # --- the main figure of each kind: what charts, attention and comparisons use -----------------------------
@@ -220,8 +248,12 @@ def attention_reasons(administration: Administration, definition: Definition, sh
             )
     else:
         threshold = administration.attention_percent
-        high = [(code, figure) for code, _name, figure, _band in individual_areas(definition, result)]
-        high = [(code, figure) for code, figure in high if figure.value >= threshold]
+        # value >= threshold, in integers: numerator × 100 >= threshold × denominator
+        high = [
+            (code, figure)
+            for code, _name, figure, _band in individual_areas(definition, result)
+            if figure.numerator * 100 >= threshold * figure.denominator
+        ]
         if high and len(high) >= max(1, administration.attention_min_areas):
             reasons.append(
                 _("%(count)d areas at or above %(threshold)d %%: %(areas)s")

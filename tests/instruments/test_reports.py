@@ -248,6 +248,21 @@ def test_comparisons_never_mix_versions(world):
         reports.compare_administrations([first, administration(world, "dcm-contoh.json")])
 
 
+def test_fast_percent_cells_match_the_scoring_display_and_formula():
+    import random
+
+    from ekonseling.instruments.scoring import percent
+
+    rng = random.Random(3)
+    cases = [(1, (8,)), (1, (3,)), (2, (3,)), (1, (6,)), (5, (6, 1000)), (0, (5,)), (7, (50, 3)), (1, (400,))]
+    cases += [(rng.randint(0, 500), (rng.randint(1, 60), rng.randint(1, 1000))) for _ in range(2000)]
+    for numerator, terms in cases:
+        figure = percent(numerator, *terms)
+        cell = reports.pct(figure)
+        assert (cell.text, cell.formula) == (figure.display(), figure.formula), (numerator, terms)
+        assert cell.value == round(float(figure.value), 2) or abs(cell.value - float(figure.value)) <= 0.005
+
+
 def test_loading_is_one_query(world, django_assert_num_queries):
     adm = aum_class(world)
     with django_assert_num_queries(1):
