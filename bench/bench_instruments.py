@@ -1,4 +1,8 @@
-"""Instrument reports: a 225-item AUM-like checklist answered by 1,000 students, group profile read and xlsx export (goals: under 1 s and under 5 s)."""
+"""Instrument reports, 1,000 students × 225 items: group profile (goal < 1 s), xlsx export (< 5 s).
+
+A checklist_heavy definition of the licensed AUM form's size (10 areas), one administration with
+realistic random sheets stored encrypted as in production (written in bulk for speed).
+"""
 
 import json
 import random
@@ -116,13 +120,15 @@ def _setup():
 
 
 def _median(fn, runs=RUNS):
+    """(median wall, max wall, median CPU) seconds: CPU time shows the work when the machine is busy."""
     fn()  # warm-up
-    samples = []
+    wall, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples), max(samples)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(wall), max(wall), statistics.median(cpu)
 
 
 def run():
@@ -139,17 +145,17 @@ def run():
         report = reports.group_report(administration)
         return exports.group_xlsx(report)
 
-    median, worst = _median(profile)
+    median, worst, cpu = _median(profile)
     print(
-        f"  group profile + item ranking from the database: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms"
-        f"  (goal < 1000 ms; {STUDENTS} sheets, n={RUNS})",
+        f"  group profile + item ranking from the database: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms,"
+        f" CPU {cpu * 1000:.0f} ms  (goal < 1000 ms; {STUDENTS} sheets, n={RUNS})",
         flush=True,
     )
     size = len(spreadsheet())
-    median, worst = _median(spreadsheet, 3)
+    median, worst, cpu = _median(spreadsheet, 3)
     print(
-        f"  whole administration xlsx export: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms"
-        f"  (goal < 5000 ms; {size // 1024} KiB, n=3)",
+        f"  whole administration xlsx export: median {median * 1000:.0f} ms, max {worst * 1000:.0f} ms,"
+        f" CPU {cpu * 1000:.0f} ms  (goal < 5000 ms; {size // 1024} KiB, n=3)",
         flush=True,
     )
     # Where the time goes, for whoever optimises next.
