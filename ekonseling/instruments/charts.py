@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-WIDTH = 640
-LABEL_W = 200  # room for the area label on the left
-VALUE_W = 150  # room for the value and the band label on the right
-ROW = 26
-BAR = 16
+# Narrow on purpose: on a 360 px phone the chart is drawn about 320 px wide, so a wider viewBox
+# would shrink the 14-unit text below legibility.
+WIDTH = 400
+LABEL_W = 120  # room for the area label on the left
+VALUE_W = 100  # room for the value and the band label on the right
+STACK_RIGHT = 40  # room for the target marker after a stacked bar
+HALO = ' paint-order="stroke" stroke="#fff" stroke-width="3"'  # value text stays readable over grid lines
+ROW = 28
+BAR = 18
 TOP = 30
 
 # Fill colour and pattern per band index (lowest band first); greys differ enough to print.
@@ -45,13 +49,13 @@ def _patterns(prefix: str, colours: Sequence[str]) -> str:
 def _svg(height: int, title: str, body: str, defs: str = "") -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'role="img" aria-label={quoteattr(title)} class="chart" font-family="sans-serif" font-size="12">'
+        f'role="img" aria-label={quoteattr(title)} class="chart" font-family="sans-serif" font-size="14">'
         f"<title>{escape(title)}</title><defs>{defs}</defs>"
-        f'<text x="0" y="16" font-weight="bold" font-size="13">{escape(title)}</text>{body}</svg>'
+        f'<text x="0" y="16" font-weight="bold" font-size="15">{escape(title)}</text>{body}</svg>'
     )
 
 
-def _clip(label: str, limit: int = 30) -> str:
+def _clip(label: str, limit: int = 16) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -92,7 +96,7 @@ def bar_chart(bars: Sequence, title: str) -> str:
             f'<text x="{LABEL_W - 6}" y="{y + BAR - 3}" text-anchor="end">{escape(_clip(bar.label))}</text>'
             f'<rect x="{LABEL_W}" y="{y}" width="{width:.2f}" height="{BAR}" fill="{fill}" stroke="#000" '
             f'stroke-width=".6"/>'
-            f'<text class="value" x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 3}">{escape(note)}</text></g>'
+            f'<text class="value" x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 3}"{HALO}>{escape(note)}</text></g>'
         )
     return _svg(bottom + 20, title, "".join(body), _patterns("band", BAND_COLOURS))
 
@@ -103,17 +107,17 @@ def stacked_chart(stacks: Sequence, title: str, legend: Sequence[str]) -> str:
     ``stacks`` are objects with label, segments ((level label, count, percent), ...) and marker
     (e.g. the target level, printed after the bar). Segments print their count when wide enough.
     """
-    span = WIDTH - LABEL_W - 60
-    legend_rows = (len(legend) + 3) // 4
+    span = WIDTH - LABEL_W - STACK_RIGHT
+    legend_rows = (len(legend) + 2) // 3
     top = TOP + legend_rows * 18
     bottom = top + ROW * len(stacks)
     body = []
     for index, name in enumerate(legend):
-        x = (index % 4) * (WIDTH / 4)
-        y = TOP + (index // 4) * 18 - 6
+        x = (index % 3) * (WIDTH / 3)
+        y = TOP + (index // 3) * 18 - 6
         body.append(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#level{index})" stroke="#000" '
-            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 24))}</text>'
+            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 16))}</text>'
         )
     body.append(_axis(top, bottom, LABEL_W, span))
     for row, stack in enumerate(stacks):
@@ -153,18 +157,18 @@ def comparison_chart(
     A missing value (no submitted sheets, or an area the other version lacks) is printed as "—"
     instead of a zero-length bar, so it cannot be read as 0 %.
     """
-    span = WIDTH - LABEL_W - 70
+    span = WIDTH - LABEL_W - 60
     per = BAR * len(series) + 10
-    legend_rows = (len(series) + 2) // 3
+    legend_rows = (len(series) + 1) // 2
     top = TOP + legend_rows * 18
     bottom = top + per * len(categories)
     body = []
     for index, (name, _values) in enumerate(series):
-        x = (index % 3) * (WIDTH / 3)
-        y = TOP + (index // 3) * 18 - 6
+        x = (index % 2) * (WIDTH / 2)
+        y = TOP + (index // 2) * 18 - 6
         body.append(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#series{index})" stroke="#000" '
-            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 34))}</text>'
+            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 30))}</text>'
         )
     body.append(_axis(top, bottom, LABEL_W, span))
     for row, category in enumerate(categories):

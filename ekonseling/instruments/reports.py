@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import crypto, policy
@@ -256,7 +257,11 @@ def attention_reasons(administration: Administration, definition: Definition, sh
         ]
         if high and len(high) >= max(1, administration.attention_min_areas):
             reasons.append(
-                _("%(count)d areas at or above %(threshold)d %%: %(areas)s")
+                ngettext(
+                    "%(count)d area at or above %(threshold)d %%: %(areas)s",
+                    "%(count)d areas at or above %(threshold)d %%: %(areas)s",
+                    len(high),
+                )
                 % {
                     "count": len(high),
                     "threshold": threshold,

@@ -17,6 +17,10 @@ from ekonseling.core import audit, policy
 from . import charts, exports, reports
 from .models import Administration, Assignment
 
+# A class fits on the page; a whole year group's rows go to the spreadsheet (rendering 1,000 rows of
+# figures with their formulas takes seconds on the server and on a cheap phone).
+STUDENTS_ON_PAGE = 120
+
 
 def _administrations():
     return Administration.objects.select_related("instrument", "school", "created_by")
@@ -82,6 +86,7 @@ def group_report(request, pk):
         "rombels": list(administration.rombels.order_by("name")),
         "chosen_rombels": report.rombel_ids or [],
         "query": request.GET.urlencode(),
+        "students_on_page": STUDENTS_ON_PAGE,
     }
     return render(request, "instruments/reports/group.html", context)
 

@@ -57,7 +57,7 @@ def test_stacked_chart_segments_add_up_and_carry_counts():
     root = _parse(charts.stacked_chart(stacks, "Tingkat", ["1 Impulsif", "2 Perlindungan", "3 Konformistik"]))
     segments = [el for el in root.iter("{http://www.w3.org/2000/svg}rect") if el.get("class") == "segment"]
     assert [(s.get("data-level"), s.get("data-count")) for s in segments] == [("1", "1"), ("3", "3")]
-    span = charts.WIDTH - charts.LABEL_W - 60
+    span = charts.WIDTH - charts.LABEL_W - charts.STACK_RIGHT
     assert sum(float(s.get("width")) for s in segments) == span
     assert float(segments[1].get("x")) == charts.LABEL_W + span * 0.25
 
