@@ -59,6 +59,11 @@ def _clip(label: str, limit: int = 16) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _label(y: float, text: str) -> str:
+    """The category label left of a bar, right-aligned against the axis."""
+    return f'<text x="{LABEL_W - 6}" y="{y + BAR - 3}" text-anchor="end" font-size="12">{escape(_clip(text))}</text>'
+
+
 def _scale(value: float, span: float) -> float:
     return max(0.0, min(100.0, value)) * span / 100
 
@@ -93,7 +98,7 @@ def bar_chart(bars: Sequence, title: str) -> str:
         body.append(
             f'<g class="bar" data-value="{bar.value:.4f}">'
             f"<title>{escape(bar.label)}: {escape(tip)}</title>"
-            f'<text x="{LABEL_W - 6}" y="{y + BAR - 3}" text-anchor="end">{escape(_clip(bar.label))}</text>'
+            f"{_label(y, bar.label)}"
             f'<rect x="{LABEL_W}" y="{y}" width="{width:.2f}" height="{BAR}" fill="{fill}" stroke="#000" '
             f'stroke-width=".6"/>'
             f'<text class="value" x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 3}"{HALO}>{escape(note)}</text></g>'
@@ -109,21 +114,21 @@ def stacked_chart(stacks: Sequence, title: str, legend: Sequence[str]) -> str:
     """
     span = WIDTH - LABEL_W - STACK_RIGHT
     legend_rows = (len(legend) + 2) // 3
-    top = TOP + legend_rows * 18
+    top = TOP + 10 + legend_rows * 18
     bottom = top + ROW * len(stacks)
     body = []
     for index, name in enumerate(legend):
         x = (index % 3) * (WIDTH / 3)
-        y = TOP + (index // 3) * 18 - 6
+        y = TOP + 8 + (index // 3) * 18
         body.append(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#level{index})" stroke="#000" '
-            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 16))}</text>'
+            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="12">{escape(_clip(name, 16))}</text>'
         )
     body.append(_axis(top, bottom, LABEL_W, span))
     for row, stack in enumerate(stacks):
         y = top + row * ROW
         x = float(LABEL_W)
-        parts = [f'<text x="{LABEL_W - 6}" y="{y + BAR - 3}" text-anchor="end">{escape(_clip(stack.label))}</text>']
+        parts = [_label(y, stack.label)]
         for index, (label, count, share) in enumerate(stack.segments):
             width = _scale(share, span)
             if width <= 0:
@@ -160,20 +165,20 @@ def comparison_chart(
     span = WIDTH - LABEL_W - 60
     per = BAR * len(series) + 10
     legend_rows = (len(series) + 1) // 2
-    top = TOP + legend_rows * 18
+    top = TOP + 10 + legend_rows * 18
     bottom = top + per * len(categories)
     body = []
     for index, (name, _values) in enumerate(series):
         x = (index % 2) * (WIDTH / 2)
-        y = TOP + (index // 2) * 18 - 6
+        y = TOP + 8 + (index // 2) * 18
         body.append(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#series{index})" stroke="#000" '
-            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="11">{escape(_clip(name, 30))}</text>'
+            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="12">{escape(_clip(name, 28))}</text>'
         )
     body.append(_axis(top, bottom, LABEL_W, span))
     for row, category in enumerate(categories):
         y0 = top + row * per
-        parts = [f'<text x="{LABEL_W - 6}" y="{y0 + BAR - 3}" text-anchor="end">{escape(_clip(category))}</text>']
+        parts = [_label(y0, category)]
         for index, (name, values) in enumerate(series):
             value = values[row]
             y = y0 + index * BAR
@@ -188,7 +193,7 @@ def comparison_chart(
                 f'<rect class="bar" data-series="{index}" data-value="{value:.4f}" x="{LABEL_W}" y="{y + 1}" '
                 f'width="{width:.2f}" height="{BAR - 2}" fill="url(#series{index})" stroke="#000" stroke-width=".5">'
                 f"<title>{escape(name)}: {shown} %</title></rect>"
-                f'<text x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 4}" font-size="11">{shown} %</text>'
+                f'<text x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 4}" font-size="12"{HALO}>{shown} %</text>'
             )
         body.append(f'<g class="category">{"".join(parts)}</g>')
     return _svg(bottom + 20, title, "".join(body), _patterns("series", SERIES_COLOURS))
