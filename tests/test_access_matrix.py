@@ -337,6 +337,57 @@ INSTRUMENT_ENTRY_MATRIX = {
 }
 
 
+def _report_administration(rombel="rombel_a", creator="gurubk"):
+    """A DCM administration of one rombel with the first student's sheet submitted."""
+
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.instruments import services
+
+        name = "dcm-contoh.json"
+        instrument, _ = services.import_definition(world.school, (services.SAMPLES_DIR / name).read_bytes(), name)
+        now = timezone.now()
+        administration = services.open_administration(
+            instrument=instrument,
+            title="DCM uji",
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=1),
+            created_by=getattr(world, creator),
+            rombels=[getattr(world, rombel)],
+        )
+        sheet = administration.assignments.order_by("pk").first()
+        services.record_sheet(sheet, {"items": {"1": True}}, by=world.koordinator, source="paper")
+        return {"administration": administration, "sheet": sheet}
+
+    return build
+
+
+def _report_of(rombel="rombel_a", creator="gurubk"):
+    build = _report_administration(rombel, creator)
+    return lambda world: {"pk": build(world)["administration"].pk}
+
+
+def _sheet_report_of(rombel="rombel_a", creator="gurubk"):
+    build = _report_administration(rombel, creator)
+    return lambda world: {"pk": build(world)["sheet"].pk}
+
+
+# Group reports: administration.manage (its creator, counselors of its rombel, the coordinator);
+# one student's report: assignment.view (the counselors serving the student). Never wali kelas,
+# principal, operator or the student here (the student's own result page is elsewhere).
+INSTRUMENT_REPORTS_MATRIX = {
+    "instruments:group_report": (COUNSELORS, "get", _report_of()),
+    "instruments:group_report_xlsx": (COUNSELORS, "get", _report_of()),
+    "instruments:group_report_pdf": (COUNSELORS, "get", _report_of()),
+    "instruments:individual_report": (COUNSELORS, "get", _sheet_report_of()),
+    "instruments:individual_report_pdf": (COUNSELORS, "get", _sheet_report_of()),
+    "instruments:compare": (COUNSELORS, "get", None),
+}
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -368,6 +419,7 @@ MATRIX = {
     **INSTRUMENT_MANAGE_MATRIX,
     **INSTRUMENT_FILL_MATRIX,
     **INSTRUMENT_ENTRY_MATRIX,
+    **INSTRUMENT_REPORTS_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -394,6 +446,12 @@ OBJECT_CELLS = [
     ("instruments:paper_entry", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     ("instruments:answer_import", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), set()),
+    # rombel_b's administration (opened by gurubk_other) and other_student's sheet: not gurubk's.
+    ("instruments:group_report", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:group_report_xlsx", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:group_report_pdf", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:individual_report", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:individual_report_pdf", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

@@ -6,3 +6,11 @@ class InstrumentsConfig(AppConfig):
     name = "ekonseling.instruments"
     label = "instruments"
     verbose_name = _("Instruments")
+
+    def ready(self):
+        from ekonseling.students.views import STUDENT_PAGE_SECTIONS
+
+        # The student page lists the student's instrument results to their counselors and to them.
+        section = ("instruments/_student_section.html", "student.view_counseling")
+        if section not in STUDENT_PAGE_SECTIONS:
+            STUDENT_PAGE_SECTIONS.append(section)

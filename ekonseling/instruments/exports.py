@@ -1,0 +1,429 @@
+"""Report downloads: the class profile as a spreadsheet, and class or student profiles as PDF.
+
+Both render the same `reports` tables the page shows, so the three never disagree. The PDF is on
+the school's letterhead with a signature block for the counselor, and draws its charts with
+reportlab's own graphics (bars with value and band labels, readable in black and white). Cells
+in the spreadsheet hold numbers where the page shows figures; text that begins like a formula is
+stored as text, so a student's typed answer cannot run as a formula when the file is opened.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ekonseling.counseling.export import fonts
+
+from .reports import GroupReport, IndividualReport, collector_paused
+
+MARGIN = 16 * mm
+PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
+
+# --- spreadsheet ---------------------------------------------------------------------------------------------
+
+
+def _value(ws, value):
+    """A plain value for ws.append (fast); only text that looks like a formula needs a real cell."""
+    if isinstance(value, str) and value.startswith("="):
+        return _xcell(ws, value)
+    return value
+
+
+def _xcell(ws, value, *, bold=False):
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # "=…" typed by a student stays text, never a formula
+    if isinstance(value, float):
+        cell.number_format = "0.00"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _sheet_title(text):
+    for char in "[]:*?/\\":
+        text = text.replace(char, " ")
+    return text[:31]
+
+
+def _write_table(ws, table):
+    ws.append([_xcell(ws, table.title, bold=True)])
+    ws.append([_xcell(ws, column, bold=True) for column in table.columns])
+    for row in table.rows:
+        ws.append([_value(ws, cell.value) for cell in row])
+    if table.note:
+        ws.append([_xcell(ws, table.note)])
+    ws.append([])
+
+
+def _header(ws, report):
+    administration = report.administration
+    school = administration.school
+    rows = [
+        (school.name, ""),
+        (_("Instrument"), f"{administration.instrument.code} v{administration.instrument.version}"),
+        (_("Administration"), administration.title),
+        (_("Submitted sheets (N)"), report.n),
+        (_("Exported"), timezone.localtime().strftime("%d-%m-%Y %H:%M")),
+    ]
+    for label, value in rows:
+        ws.append([_xcell(ws, label, bold=True), _xcell(ws, value)])
+    ws.append([])
+
+
+def group_xlsx(report: GroupReport) -> bytes:
+    """Sheets: the group tables, the item rankings, one row per student, the attention list."""
+    with collector_paused():
+        return _group_xlsx(report)
+
+
+def _group_xlsx(report):
+    wb = Workbook(write_only=True)
+    profile = wb.create_sheet(_sheet_title(_("Group profile")))
+    _header(profile, report)
+    ranking_ids = ("item_ranking", "heavy_ranking")
+    for table in report.tables:
+        if not table.id.startswith(ranking_ids):
+            _write_table(profile, table)
+    ranking = wb.create_sheet(_sheet_title(_("Item ranking")))
+    for table in report.tables:
+        if table.id.startswith(ranking_ids):
+            _write_table(ranking, table)
+    students = wb.create_sheet(_sheet_title(_("Students")))
+    if report.students is not None:
+        students.append([_xcell(students, column, bold=True) for column in report.students.columns])
+        for row in report.students.rows:
+            students.append([_value(students, cell.value) for cell in row])
+    attention = wb.create_sheet(_sheet_title(_("Needs attention")))
+    attention.append([_xcell(attention, c, bold=True) for c in (_("Name"), "NISN", _("Rombel"), _("Reasons"))])
+    for entry in report.attention:
+        sheet = entry.sheet
+        attention.append(
+            [_xcell(attention, v) for v in (sheet.name, sheet.nisn, sheet.rombel, "; ".join(entry.reasons))]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------------------
+
+
+def _styles():
+    regular, bold = fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=11.5, splitLongWords=True)
+    return {
+        "school": ParagraphStyle("school", parent=base, fontName=bold, fontSize=14, leading=17),
+        "address": ParagraphStyle("address", parent=base, fontSize=8.5, leading=11, textColor=colors.HexColor("#333")),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=12, leading=15, spaceBefore=4),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontName=bold, fontSize=10, leading=13, spaceBefore=8, keepWithNext=True
+        ),
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
+        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=7.5, leading=9),
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444")),
+    }
+
+
+def _p(value, style):
+    return Paragraph("<br/>".join(escape(line) for line in str(value).splitlines()) or "&nbsp;", style)
+
+
+def letterhead(school, styles):
+    """School name, address, contacts and NPSN over a rule, as on the school's letters."""
+    lines = [_p(school.name, styles["school"])]
+    place = ", ".join(part for part in (school.address.strip(), school.city, school.province) if part)
+    if place:
+        lines.append(_p(place, styles["address"]))
+    contact = " · ".join(part for part in (school.phone, school.email, school.website) if part)
+    if contact:
+        lines.append(_p(contact, styles["address"]))
+    if school.npsn:
+        lines.append(_p(f"NPSN {school.npsn}", styles["address"]))
+    lines.append(HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceBefore=3, spaceAfter=1))
+    lines.append(HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceBefore=0, spaceAfter=6))
+    return lines
+
+
+def _facts(rows, styles):
+    table = Table(
+        [[_p(label, styles["small"]), _p(value, styles["body"])] for label, value in rows],
+        colWidths=[40 * mm, None],
+        hAlign="LEFT",
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _widths(table, total):
+    """Column widths in proportion to their longest text (capped), so item texts get the room."""
+    weights = []
+    for index, column in enumerate(table.columns):
+        longest = max([len(column), *(len(row[index].text) for row in table.rows)], default=4)
+        weights.append(min(max(longest, 4), 48))
+    scale = total / sum(weights)
+    return [weight * scale for weight in weights]
+
+
+def _table(table, styles, width, *, limit=None):
+    rows = table.rows if limit is None else table.rows[:limit]
+    data = [[_p(column, styles["head"]) for column in table.columns]]
+    data += [[_p(cell.text, styles["cell"]) for cell in row] for row in rows]
+    flow = Table(data, colWidths=_widths(table, width), repeatRows=1, hAlign="LEFT")
+    flow.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    out = [_p(table.title, styles["heading"]), flow]
+    if limit is not None and len(table.rows) > limit:
+        note = _("The first %(shown)d of %(total)d rows; the spreadsheet has them all.") % {
+            "shown": limit,
+            "total": len(table.rows),
+        }
+        out.append(_p(note, styles["small"]))
+    if table.note:
+        out.append(_p(table.note, styles["small"]))
+    return out
+
+
+BAND_GREYS = (0.92, 0.78, 0.62, 0.46, 0.3, 0.18, 0.08)
+
+
+def bar_drawing(bars, width, title=""):
+    """The bar chart drawn with reportlab graphics: grey by band, value and band label as text."""
+    regular, bold = fonts()
+    row, bar, label_w, value_w = 15, 10, 62 * mm, 38 * mm
+    span = width - label_w - value_w
+    height = row * len(bars) + 28
+    drawing = Drawing(width, height)
+    top = height - 16
+    if title:
+        drawing.add(String(0, height - 10, title, fontName=bold, fontSize=9))
+    for tick in (0, 20, 40, 60, 80, 100):
+        x = label_w + span * tick / 100
+        drawing.add(Line(x, 10, x, top, strokeColor=colors.HexColor("#999"), strokeWidth=0.3))
+        drawing.add(String(x, 2, str(tick), fontName=regular, fontSize=6.5, textAnchor="middle"))
+    for index, item in enumerate(bars):
+        y = top - (index + 1) * row + 2
+        label = item.label if len(item.label) <= 40 else item.label[:39] + "…"
+        drawing.add(String(label_w - 4, y + 2, label, fontName=regular, fontSize=7.5, textAnchor="end"))
+        grey = BAND_GREYS[item.band_index % len(BAND_GREYS)] if item.band_index is not None else 0.55
+        length = max(0.0, min(100.0, item.value)) * span / 100
+        drawing.add(
+            Rect(
+                label_w,
+                y,
+                length,
+                bar,
+                fillColor=colors.Color(grey, grey, grey),
+                strokeColor=colors.black,
+                strokeWidth=0.4,
+            )
+        )
+        note = f"{item.display} · {item.band}" if item.band else item.display
+        drawing.add(String(label_w + length + 3, y + 2, note, fontName=regular, fontSize=7.5))
+    return drawing
+
+
+def stacked_drawing(stacks, levels, width, title=""):
+    """Students per level per aspect as 100 % stacked bars, greys light (low) to dark (high)."""
+    regular, bold = fonts()
+    row, bar, label_w = 15, 10, 62 * mm
+    span = width - label_w - 14 * mm
+    height = row * len(stacks) + 40
+    drawing = Drawing(width, height)
+    if title:
+        drawing.add(String(0, height - 10, title, fontName=bold, fontSize=9))
+    count = max(len(levels), 1)
+    greys = [0.95 - 0.85 * index / max(count - 1, 1) for index in range(count)]
+    legend_y = height - 24
+    for index, name in enumerate(levels):
+        x = index * (width / count)
+        g = greys[index]
+        drawing.add(Rect(x, legend_y, 7, 7, fillColor=colors.Color(g, g, g), strokeColor=colors.black, strokeWidth=0.3))
+        drawing.add(String(x + 9, legend_y + 1, name[:16], fontName=regular, fontSize=6))
+    top = legend_y - 6
+    for row_index, stack in enumerate(stacks):
+        y = top - (row_index + 1) * row + 2
+        drawing.add(String(label_w - 4, y + 2, stack.label[:40], fontName=regular, fontSize=7.5, textAnchor="end"))
+        x = label_w
+        for index, (_label, n, share) in enumerate(stack.segments):
+            length = share * span / 100
+            if length <= 0:
+                continue
+            g = greys[index % count]
+            drawing.add(
+                Rect(x, y, length, bar, fillColor=colors.Color(g, g, g), strokeColor=colors.black, strokeWidth=0.3)
+            )
+            if length >= 9:
+                shade = colors.white if g < 0.5 else colors.black
+                drawing.add(
+                    String(
+                        x + length / 2,
+                        y + 2.5,
+                        str(n),
+                        fontName=regular,
+                        fontSize=6.5,
+                        textAnchor="middle",
+                        fillColor=shade,
+                    )
+                )
+            x += length
+        if stack.marker:
+            drawing.add(String(label_w + span + 3, y + 2, f"≥ {stack.marker}", fontName=regular, fontSize=7))
+    return drawing
+
+
+def signature(school, user, styles):
+    """Place and date, the counselor's role, room to sign, the name and NIP."""
+    when = formats.date_format(timezone.localdate(), "j F Y")
+    place = f"{school.city}, {when}" if school.city else when
+    role = user.get_role_display() if getattr(user, "role", "") else ""
+    lines = [
+        _p(place, styles["body"]),
+        _p(role, styles["body"]),
+        Spacer(1, 16 * mm),
+        _p(user.display_name, styles["head"]),
+    ]
+    if getattr(user, "nip", ""):
+        lines.append(_p(f"NIP {user.nip}", styles["body"]))
+    block = Table([["", lines]], colWidths=[None, 70 * mm])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Spacer(1, 8 * mm), block])
+
+
+def _document(story, school, title):
+    regular, _bold = fonts()
+    footer = _("Confidential BK report of %(school)s") % {"school": school.name}
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(regular, 7.5)
+        canvas.setFillGray(0.35)
+        canvas.drawString(MARGIN, 9 * mm, footer[:120])
+        canvas.drawRightString(A4[0] - MARGIN, 9 * mm, _("Page %(number)d") % {"number": doc.page})
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 3 * mm,
+        title=title,
+        author=school.name,
+    )
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue()
+
+
+WIDTH = A4[0] - 2 * MARGIN
+
+
+def _when(value):
+    return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "—"
+
+
+def group_pdf(report: GroupReport, user) -> bytes:
+    administration = report.administration
+    school = administration.school
+    styles = _styles()
+    story = letterhead(school, styles)
+    story.append(_p(_("Group profile: %(title)s") % {"title": administration.title}, styles["title"]))
+    instrument = administration.instrument
+    story.append(
+        _facts(
+            [
+                (_("Instrument"), f"{instrument.title} ({instrument.code} v{instrument.version})"),
+                (_("Window"), f"{_when(administration.opens_at)} – {_when(administration.closes_at)}"),
+                (_("Submitted sheets (N)"), str(report.n)),
+                (_("Exported"), f"{_when(timezone.now())}, {user.display_name}"),
+            ],
+            styles,
+        )
+    )
+    if report.group is None:
+        story.append(_p(_("No submitted answer sheets yet."), styles["body"]))
+    if report.bars:
+        story += [
+            Spacer(1, 3 * mm),
+            bar_drawing(report.bars, WIDTH, _("%(metric)s per area") % {"metric": report.metric}),
+        ]
+    if report.stacks:
+        levels = [f"{level.value} {level.name}" for level in report.definition.levels]
+        story += [Spacer(1, 3 * mm), stacked_drawing(report.stacks, levels, WIDTH, _("Students at each level"))]
+    for table in report.tables:
+        limit = PDF_RANKING_ROWS if table.id.startswith(("item_ranking", "heavy_ranking")) else None
+        story += _table(table, styles, WIDTH, limit=limit)
+    story.append(_p(_("Students who need individual attention"), styles["heading"]))
+    if report.attention:
+        for entry in report.attention:
+            sheet = entry.sheet
+            story.append(_p(f"{sheet.name} ({sheet.rombel}) — {'; '.join(entry.reasons)}", styles["body"]))
+    else:
+        story.append(_p("—", styles["body"]))
+    story.append(signature(school, user, styles))
+    return _document(story, school, administration.title)
+
+
+def individual_pdf(report: IndividualReport, user) -> bytes:
+    assignment = report.assignment
+    administration = assignment.administration
+    student = assignment.student
+    school = administration.school
+    styles = _styles()
+    story = letterhead(school, styles)
+    story.append(_p(_("Individual profile: %(title)s") % {"title": administration.title}, styles["title"]))
+    story.append(
+        _facts(
+            [
+                (_("Student"), f"{student.name} · NISN {student.nisn}"),
+                (_("Rombel"), student.rombel.name if student.rombel_id else "—"),
+                (_("Instrument"), f"{administration.instrument.code} v{administration.instrument.version}"),
+                (_("Submitted"), _when(assignment.submitted_at)),
+                (_("Exported"), f"{_when(timezone.now())}, {user.display_name}"),
+            ],
+            styles,
+        )
+    )
+    if report.sheet is None:
+        story.append(_p(_("This answer sheet has not been submitted."), styles["body"]))
+    if report.bars:
+        story += [Spacer(1, 3 * mm), bar_drawing(report.bars, WIDTH, _("Profile per area"))]
+    for table in report.tables:
+        story += _table(table, styles, WIDTH)
+    if report.open_answers:
+        story.append(_p(_("Open questions"), styles["heading"]))
+        for question, answer in report.open_answers:
+            story.append(_p(question, styles["small"]))
+            story.append(_p(answer or "—", styles["body"]))
+    if report.reasons:
+        story.append(_p(_("Needs individual attention"), styles["heading"]))
+        for reason in report.reasons:
+            story.append(_p(reason, styles["body"]))
+    story.append(signature(school, user, styles))
+    return _document(story, school, f"{student.name} — {administration.title}")

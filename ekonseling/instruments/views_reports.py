@@ -1,0 +1,194 @@
+"""Report pages: a class profile, one student's profile, comparisons, and their PDF/xlsx exports.
+
+Each view asks the policy (`administration.manage` for group reports, `assignment.view` for one
+student's), hands the work to `reports`, `charts` and `exports`, and writes one audit event: READ
+for a page, EXPORT for a download. Student-level rows in a group report are limited to the
+students the viewer may see individually; the aggregate figures cover the whole group.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ekonseling.core import audit, policy
+
+from . import charts, exports, reports
+from .models import Administration, Assignment
+
+# A class fits on the page; a whole year group's rows go to the spreadsheet (rendering 1,000 rows of
+# figures with their formulas takes seconds on the server and on a cheap phone).
+STUDENTS_ON_PAGE = 120
+
+
+def _administrations():
+    return Administration.objects.select_related("instrument", "school", "created_by")
+
+
+def _assignments():
+    return Assignment.objects.select_related(
+        "administration__instrument", "administration__school", "student__rombel", "school"
+    )
+
+
+def _ids(values):
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def _rombel_filter(request, administration):
+    """The rombel chosen with ?rombel=… among the administration's own; None for all of them."""
+    chosen = _ids(request.GET.getlist("rombel"))
+    if not chosen:
+        return None
+    return list(administration.rombels.filter(pk__in=chosen).values_list("pk", flat=True))
+
+
+def _visible_sheets(user, administration):
+    """Assignment ids whose student the viewer may see one by one (names, rows, answers)."""
+    mine = Assignment.objects.filter(administration=administration)
+    return set(policy.visible(user, "assignment.view", mine).values_list("pk", flat=True))
+
+
+def _group(request, pk):
+    administration = policy.get_object_or_404(request.user, "administration.manage", _administrations(), pk=pk)
+    rombel_ids = _rombel_filter(request, administration)
+    report = reports.group_report(
+        administration, rombel_ids=rombel_ids, visible=_visible_sheets(request.user, administration)
+    )
+    return administration, report
+
+
+def _detail(report):
+    rombel = f", rombel {','.join(str(i) for i in report.rombel_ids)}" if report.rombel_ids else ""
+    return f"group report N={report.n}{rombel}"
+
+
+def _charts(report):
+    title = _("Group profile: %(metric)s per area") % {"metric": report.metric}
+    if report.stacks:
+        legend = [f"{level.value} {level.name}" for level in report.definition.levels]
+        return [charts.stacked_chart(report.stacks, _("Students at each level per aspect"), legend)]
+    if report.bars:
+        return [charts.bar_chart(report.bars, title)]
+    return []
+
+
+@policy.require("administration.manage")
+@require_GET
+def group_report(request, pk):
+    administration, report = _group(request, pk)
+    audit.record(request, audit.Action.READ, administration, detail=_detail(report))
+    context = {
+        "administration": administration,
+        "report": report,
+        "charts": _charts(report),
+        "rombels": list(administration.rombels.order_by("name")),
+        "chosen_rombels": report.rombel_ids or [],
+        "query": request.GET.urlencode(),
+        "students_on_page": STUDENTS_ON_PAGE,
+    }
+    return render(request, "instruments/reports/group.html", context)
+
+
+def _download(data, content_type, filename):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@policy.require("administration.manage")
+@require_GET
+def group_report_xlsx(request, pk):
+    administration, report = _group(request, pk)
+    data = exports.group_xlsx(report)
+    audit.record(request, audit.Action.EXPORT, administration, detail=_detail(report) + " (xlsx)")
+    return _download(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"laporan-{administration.instrument.code.lower()}-{administration.pk}.xlsx",
+    )
+
+
+@policy.require("administration.manage")
+@require_GET
+def group_report_pdf(request, pk):
+    administration, report = _group(request, pk)
+    data = exports.group_pdf(report, request.user)
+    audit.record(request, audit.Action.EXPORT, administration, detail=_detail(report) + " (pdf)")
+    return _download(
+        data, "application/pdf", f"laporan-{administration.instrument.code.lower()}-{administration.pk}.pdf"
+    )
+
+
+def _individual(request, pk):
+    assignment = policy.get_object_or_404(request.user, "assignment.view", _assignments(), pk=pk)
+    return assignment, reports.individual_report(assignment)
+
+
+@policy.require("assignment.view")
+@require_GET
+def individual_report(request, pk):
+    assignment, report = _individual(request, pk)
+    audit.record(request, audit.Action.READ, assignment, detail="individual report")
+    chart = charts.bar_chart(report.bars, _("Profile per area")) if report.bars else ""
+    context = {
+        "assignment": assignment,
+        "administration": assignment.administration,
+        "student": assignment.student,
+        "report": report,
+        "chart": chart,
+        "may_group": policy.can(request.user, "administration.manage", assignment.administration),
+    }
+    return render(request, "instruments/reports/individual.html", context)
+
+
+@policy.require("assignment.view")
+@require_GET
+def individual_report_pdf(request, pk):
+    assignment, report = _individual(request, pk)
+    data = exports.individual_pdf(report, request.user)
+    audit.record(request, audit.Action.EXPORT, assignment, detail="individual report (pdf)")
+    return _download(data, "application/pdf", f"profil-{assignment.student.nisn}-{assignment.administration_id}.pdf")
+
+
+@policy.require("administration.manage")
+@require_GET
+def compare(request):
+    """?a=…&a=… compares administrations of one instrument; ?a=…&rombel=…&rombel=… compares rombel."""
+    user = request.user
+    choices = list(
+        policy.visible(user, "administration.manage", _administrations()).order_by("instrument__code", "-opens_at")
+    )
+    chosen = [
+        policy.get_object_or_404(user, "administration.manage", _administrations(), pk=pk)
+        for pk in dict.fromkeys(_ids(request.GET.getlist("a")))
+    ]
+    context = {"choices": choices, "chosen": [a.pk for a in chosen], "comparison": None, "error": ""}
+    rombel_ids = _ids(request.GET.getlist("rombel"))
+    if len(chosen) == 1:
+        administration = chosen[0]
+        context["rombels"] = list(administration.rombels.order_by("name"))
+        context["chosen_rombels"] = rombel_ids
+        rombels = [r for r in context["rombels"] if r.pk in rombel_ids]
+        if len(rombels) >= 2:
+            context["comparison"] = reports.compare_rombels(administration, rombels)
+    elif len(chosen) > 1:
+        try:
+            context["comparison"] = reports.compare_administrations(chosen)
+        except reports.ComparisonRefused as refused:
+            context["error"] = str(refused)
+    comparison = context["comparison"]
+    if comparison is not None:
+        for administration in chosen:
+            audit.record(request, audit.Action.READ, administration, detail=f"comparison of {comparison.series}"[:500])
+        context["chart"] = charts.comparison_chart(
+            [label for label, _cells in comparison.rows],
+            [
+                (f"{name} (N={n})", [cells[i].value if cells[i] else None for _label, cells in comparison.rows])
+                for i, (name, n) in enumerate(zip(comparison.series, comparison.ns, strict=True))
+            ],
+            _("Comparison: %(metric)s per area") % {"metric": comparison.metric},
+        )
+    return render(request, "instruments/reports/compare.html", context)
