@@ -14,3 +14,17 @@ class InstrumentsConfig(AppConfig):
         section = ("instruments/_student_section.html", "student.view_counseling")
         if section not in STUDENT_PAGE_SECTIONS:
             STUDENT_PAGE_SECTIONS.append(section)
+
+        from django.db.models.signals import pre_delete
+
+        from ekonseling.students.models import Student
+
+        pre_delete.connect(_drop_pending_imports, sender=Student, dispatch_uid="instruments.drop_pending_imports")
+
+
+def _drop_pending_imports(sender, instance, **kwargs):
+    """An erased student's answers may sit in a pending spreadsheet preview (encrypted, with other
+    students' rows): drop the previews of every administration they were in; the uploader uploads again."""
+    from .models import AnswerImport
+
+    AnswerImport.objects.filter(administration__assignments__student=instance).delete()

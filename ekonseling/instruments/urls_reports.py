@@ -5,9 +5,9 @@ from django.urls import path
 from . import views_reports
 
 urlpatterns = [
-    path("administrasi/<int:pk>/laporan/", views_reports.group_report, name="group_report"),
-    path("administrasi/<int:pk>/laporan.xlsx", views_reports.group_report_xlsx, name="group_report_xlsx"),
-    path("administrasi/<int:pk>/laporan.pdf", views_reports.group_report_pdf, name="group_report_pdf"),
+    path("pemberian/<int:pk>/laporan/", views_reports.group_report, name="group_report"),
+    path("pemberian/<int:pk>/laporan.xlsx", views_reports.group_report_xlsx, name="group_report_xlsx"),
+    path("pemberian/<int:pk>/laporan.pdf", views_reports.group_report_pdf, name="group_report_pdf"),
     path("lembar/<int:pk>/laporan/", views_reports.individual_report, name="individual_report"),
     path("lembar/<int:pk>/laporan.pdf", views_reports.individual_report_pdf, name="individual_report_pdf"),
     path("bandingkan/", views_reports.compare, name="compare"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from ekonseling.core import audit, policy
@@ -234,7 +234,12 @@ def import_preview(request, pk):
                 return redirect("instruments:answer_import", pk=administration.pk)
             messages.success(
                 request,
-                _("Import applied: %(written)d answer sheets stored (%(new)d new, %(replace)d replaced).") % result,
+                ngettext(
+                    "Import applied: %(written)d answer sheet stored (%(new)d new, %(replace)d replaced).",
+                    "Import applied: %(written)d answer sheets stored (%(new)d new, %(replace)d replaced).",
+                    result["written"],
+                )
+                % result,
             )
             return redirect("instruments:answer_import", pk=administration.pk)
         if action == "cancel":

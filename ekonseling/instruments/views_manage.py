@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ekonseling.core import audit, policy
@@ -120,10 +121,15 @@ def administration_new(request):
             form.add_error(None, str(exc))
         else:
             audit.record(request, audit.Action.CREATE, administration, detail=str(administration.instrument))
+            count = administration.assignments.count()
             messages.success(
                 request,
-                _("The administration is ready for %(count)s students.")
-                % {"count": administration.assignments.count()},
+                ngettext(
+                    "The administration is ready for %(count)s student.",
+                    "The administration is ready for %(count)s students.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("instruments:administration", pk=administration.pk)
     return render(

@@ -344,3 +344,31 @@ def test_too_many_rows_is_refused(monkeypatch):
     rows = [aum_header(), *[aum_row(f"00000000{n:02d}") for n in range(20)]]
     with pytest.raises(answer_import.ImportFileError, match="lebih dari 3 baris"):
         answer_import.parse(AUM, csv_bytes(rows), "a.csv")
+
+
+def test_erasing_a_student_drops_pending_previews_that_may_hold_their_answers(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ekonseling.instruments import answer_import, services
+    from ekonseling.instruments.models import AnswerImport
+    from ekonseling.students import records
+
+    name = "aum-umum-contoh.json"
+    instrument, _ = services.import_definition(world.school, (services.SAMPLES_DIR / name).read_bytes(), name)
+    administration = services.open_administration(
+        instrument=instrument,
+        title="AUM",
+        opens_at=timezone.now() - timedelta(hours=1),
+        closes_at=timezone.now() + timedelta(days=1),
+        created_by=world.gurubk,
+        rombels=[world.rombel_a],
+    )
+    answer_import.preview(administration, f"NISN,1,2\n{world.student.nisn},ya,\n".encode(), "a.csv", world.gurubk)
+    assert AnswerImport.objects.count() == 1
+
+    deletion = records.request_deletion(world.student, world.koordinator, "Permintaan orang tua")
+    records.carry_out_deletion(deletion, world.operator)
+
+    assert AnswerImport.objects.count() == 0
