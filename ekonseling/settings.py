@@ -146,6 +146,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # to open a new PostgreSQL connection: a thousand sockets connecting at once spent most of
     # their time in connection set-up. psycopg's pool hands out open connections instead.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # With health checks on, Django asks the pool to test every connection it hands out: one more
+    # round trip per query batch. The pool drops a broken connection when it comes back instead.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DB_POOL_MIN", 2),
         "max_size": env_int("DB_POOL_MAX", 20),

@@ -7,6 +7,7 @@ process's batch writer and are acknowledged only once stored.
 import time
 from types import SimpleNamespace
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -46,6 +47,16 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "role": self.role, "max_body": services.MAX_BODY})
+
+    async def dispatch(self, message):
+        """Channels' own dispatch hops to the single database thread before every event to close
+        stale connections; with a thousand sockets that hop, not the work, became the bottleneck.
+        Every database call here goes through `database_sync_to_async`, which closes stale
+        connections itself, and the batch writer keeps its own connection healthy."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         if not hasattr(self, "user"):
@@ -129,9 +140,10 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(result.ack())
         if result.error is not None or result.duplicate:
             return
+        # This socket has the ack; its other tabs and the other side get the message.
         await self.channel_layer.group_send(
             services.conversation_group(conversation_id),
-            {"type": "conversation.message", "message": services.payload(result.message)},
+            {"type": "conversation.message", "message": services.payload(result.message), "origin": self.channel_name},
         )
         for user_id, event in result.inbox_events():
             await self.channel_layer.group_send(services.user_group(user_id), event)
@@ -166,6 +178,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     # --- events from the channel layer -----------------------------------------------------------------------
 
     async def conversation_message(self, event):
+        if event.get("origin") == self.channel_name:
+            return
         if event["message"]["conversation"] in self.subscribed:
             await self.send_json(event["message"])
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,16 +196,24 @@ def _store_duplicate_or_fail(result, error):
 def _store(results):
     now = timezone.now()
     conversation_ids = {r.draft.conversation_id for r in results}
-    conversations = {
-        c.pk: c
-        for c in Conversation.objects.filter(pk__in=conversation_ids)
-        .select_related("student__rombel", "school")
-        .prefetch_related("student__rombel__counselors", "student__counselors")
+    loaded = (
+        Conversation.objects.filter(pk__in=conversation_ids)
+        .select_related("student")
         # Encrypted columns the write path never reads: decrypting them per batch costs CPU and
         # puts health data in memory for nothing.
         .defer("subject", "student__health_notes", "student__special_needs")
-        .order_by()
-    }
+        .order_by("pk")
+    )
+    if connection.vendor == "postgresql":
+        # The sequence update needs the rows locked; taking the locks in this same query, in id
+        # order, saves a round trip and keeps two server processes from deadlocking.
+        loaded = loaded.select_for_update(of=("self",))
+    conversations = {c.pk: c for c in loaded}
+    # Only a conversation nobody has claimed needs to know who serves the student (who may claim
+    # it, whose inbox to refresh); a claimed one names its counselor.
+    unclaimed = [c for c in conversations.values() if c.counselor_id is None]
+    if unclaimed:
+        prefetch_related_objects(unclaimed, "student__rombel__counselors", "student__counselors")
     existing = {
         (m.conversation_id, m.sender_id, m.client_key): m
         for m in Message.objects.filter(
@@ -232,10 +240,8 @@ def _store(results):
         first_in_batch[key] = result
         fresh_by_conversation.setdefault(draft.conversation_id, []).append(result)
     messages = []
-    # Sequence updates lock conversation rows: take them in id order, so two server processes
-    # writing to the same conversations cannot deadlock.
+    # In id order, the order the rows were locked in.
     ordered = sorted(fresh_by_conversation.items())
-    _lock_conversations([conversation_id for conversation_id, _fresh in ordered])
     for conversation_id, fresh in ordered:
         # Rare changes first (a student reopening a closed conversation, a counselor's first reply
         # claiming it); the sequence numbers for the whole batch come after, in one statement.
@@ -299,13 +305,6 @@ def _store(results):
             serving |= {u.pk for u in student.rombel.counselors.all()}
         serving |= {pk for pk, school_id in coordinators if school_id == conversation.school_id}
         result.inbox_user_ids = sorted(serving)
-
-
-def _lock_conversations(conversation_ids):
-    """Take the rows' locks in id order, so two server processes writing to the same
-    conversations wait for each other instead of deadlocking."""
-    if connection.vendor == "postgresql" and conversation_ids:
-        list(Conversation.objects.filter(pk__in=conversation_ids).order_by("pk").select_for_update().values_list("pk"))
 
 
 def _allocate_seqs(rows, now):

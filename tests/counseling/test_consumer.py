@@ -91,8 +91,8 @@ async def test_a_student_and_counselor_chat_live(live_world, session_cookie):
 
     assert (ack["seq"], ack["client_key"], ack["duplicate"]) == (1, key, False)
     assert (arrived["seq"], arrived["body"], arrived["sender_role"]) == (1, "Bu, saya mau cerita.", "student")
-    assert (await frame_of(student, "message"))["seq"] == 1  # the sender sees its own message too
     await send(counselor, conversation.pk, "Silakan, Ibu dengarkan.")
+    # The sending socket has its ack instead of a copy: the first message it gets is the reply.
     reply = await frame_of(student, "message")
     assert (reply["seq"], reply["sender_role"]) == (2, "counselor")
     stored = await database_sync_to_async(lambda: Conversation.objects.get(pk=conversation.pk))()
@@ -176,14 +176,19 @@ async def test_markup_travels_as_plain_text_and_long_messages_are_refused(live_w
     await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
     await frame_of(student, "messages")
 
+    other_tab = await signed_in(session_cookie, live_world.siswa)
+    await other_tab.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(other_tab, "messages")
+
     await send(student, conversation.pk, "<script>alert(1)</script>")
-    echoed = await frame_of(student, "message")
+    echoed = await frame_of(other_tab, "message")  # the sender's other tab gets the stored copy
     await send(student, conversation.pk, "x" * (services.MAX_BODY + 1))
     too_long = await frame_of(student, "error")
 
     assert echoed["body"] == "<script>alert(1)</script>"
     assert too_long["code"] == "too_long"
-    await student.disconnect()
+    for socket in (student, other_tab):
+        await socket.disconnect()
 
 
 async def test_typing_reaches_the_other_side_only_and_receipts_are_shared(live_world, session_cookie):
@@ -196,7 +201,6 @@ async def test_typing_reaches_the_other_side_only_and_receipts_are_shared(live_w
     await send(student, conversation.pk, "Halo Bu")
     await frame_of(counselor, "message")
     await frame_of(student, "ack")
-    await frame_of(student, "message")
 
     await student.send_json_to({"type": "typing", "conversation": conversation.pk})
     typing = await frame_of(counselor, "typing")
