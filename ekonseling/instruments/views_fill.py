@@ -215,6 +215,15 @@ def submit(request, pk):
         messages.error(request, str(refused))
         return redirect(_fill_url(sheet))
     messages.success(request, _("Your answers were sent. Thank you!"))
+    if sheet.alerts.exists():
+        # As in a chat that signals risk: the student is not left alone until the counselor comes.
+        from ekonseling.counseling.services import crisis_contacts
+
+        messages.warning(
+            request,
+            _("Your guru BK will talk with you soon. If you feel unsafe right now, reach out: %(contacts)s")
+            % {"contacts": " · ".join(crisis_contacts(sheet.school))},
+        )
     return redirect("instruments:my")
 
 

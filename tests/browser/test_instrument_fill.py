@@ -39,7 +39,7 @@ def answers_of(sheet):
     return Assignment.objects.get(pk=sheet.pk).answer_data()
 
 
-def wait_for_answers(page, sheet, expected, seconds=8):
+def wait_for_answers(page, sheet, expected, seconds=20):
     deadline = time.monotonic() + seconds
     while answers_of(sheet) != expected:
         assert time.monotonic() < deadline, f"the server has {answers_of(sheet)}, expected {expected}"
@@ -65,7 +65,7 @@ def go_next(page, number):
     page.wait_for_url(lambda url: url.endswith(f"?page={number}"))
 
 
-def test_a_student_fills_an_aum_on_a_phone_through_a_dropped_connection(page, transactional_db):
+def test_a_student_fills_an_aum_on_a_phone_through_a_dropped_connection(page, new_page, transactional_db):
     world = factories.SchoolWorld("SMA Peramban")
     sheet = aum_sheet(world)
     sign_in(page, world.siswa.username, factories.PASSWORD)
@@ -134,3 +134,14 @@ def test_a_student_fills_an_aum_on_a_phone_through_a_dropped_connection(page, tr
         **expected,
         "open": {"lengkap": "tidak", "masalah_lain": "Sulit membagi waktu.", "bicara": ["guru_bk"]},
     }
+
+    # The counselor, on their own device, sees the class profile with this sheet in it.
+    counselor = new_page()
+    sign_in(counselor, world.gurubk.username, factories.PASSWORD)
+    counselor.goto(f"/instrumen/pemberian/{sheet.administration_id}/")
+    counselor.click("[data-testid=group-report]")
+    assert counselor.locator("[data-testid=n]").inner_text().strip() == "1"
+    assert counselor.locator("svg.chart").count() == 1
+    # Diri Pribadi (items 6–10): 6, 8 and 9 ticked, so J = 3 and P% = 3 / (5 × 1) × 100.
+    row = counselor.locator("#table-areas tbody tr", has_text="Diri Pribadi")
+    assert "60,00" in row.inner_text()

@@ -261,3 +261,22 @@ def test_critical_items_are_not_flagged_to_the_student(student_client, world):
     page = student_client.get(reverse("instruments:result", args=[sheet.pk])).content.decode().lower()
     assert definition.items_by_number[critical].text.lower() in page
     assert "kritis" not in page and "critical" not in page
+
+
+def test_a_sheet_marking_a_critical_item_shows_the_crisis_contacts_after_sending(student_client, world):
+    world.school.crisis_contacts = "Layanan SEJIWA 119 ext 8"
+    world.school.save()
+    sheet = sheet_of(world, "dcm-contoh.json")
+    critical = sheet.administration.instrument.definition.critical_items[0]
+    services.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
+    response = student_client.post(reverse("instruments:submit", args=[sheet.pk]), {"confirm": "1"}, follow=True)
+    assert "Layanan SEJIWA 119 ext 8" in response.content.decode()
+
+
+def test_a_sheet_without_critical_items_shows_no_crisis_contacts(student_client, world):
+    world.school.crisis_contacts = "Layanan SEJIWA 119 ext 8"
+    world.school.save()
+    sheet = sheet_of(world, "dcm-contoh.json")
+    services.save_answers(sheet, {"items": {"1": True}}, by=world.siswa)
+    response = student_client.post(reverse("instruments:submit", args=[sheet.pk]), {"confirm": "1"}, follow=True)
+    assert "Layanan SEJIWA 119 ext 8" not in response.content.decode()
