@@ -384,7 +384,11 @@ INSTRUMENT_REPORTS_MATRIX = {
     "instruments:group_report_pdf": (COUNSELORS, "get", _report_of()),
     "instruments:individual_report": (COUNSELORS, "get", _sheet_report_of()),
     "instruments:individual_report_pdf": (COUNSELORS, "get", _sheet_report_of()),
+    "instruments:individual_report_xlsx": (COUNSELORS, "get", _sheet_report_of()),
     "instruments:compare": (COUNSELORS, "get", None),
+    # Nothing chosen to compare: allowed users are sent back to the comparison page (302).
+    "instruments:compare_xlsx": (COUNSELORS, "get", None),
+    "instruments:compare_pdf": (COUNSELORS, "get", None),
 }
 
 
@@ -452,6 +456,7 @@ OBJECT_CELLS = [
     ("instruments:group_report_pdf", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report_pdf", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("instruments:individual_report_xlsx", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

@@ -26,7 +26,9 @@ from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTem
 
 from ekonseling.counseling.export import fonts
 
-from .reports import GroupReport, IndividualReport, collector_paused
+from . import reports
+from .reports import Comparison, GroupReport, IndividualReport, collector_paused
+from .reports import Table as ReportTable
 
 MARGIN = 16 * mm
 PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
@@ -427,3 +429,73 @@ def individual_pdf(report: IndividualReport, user) -> bytes:
             story.append(_p(reason, styles["body"]))
     story.append(signature(school, user, styles))
     return _document(story, school, f"{student.name} — {administration.title}")
+
+
+# --- individual spreadsheet, comparisons -----------------------------------------------------------------
+
+
+def individual_xlsx(report: IndividualReport) -> bytes:
+    """One sheet: who and what, the tables of the profile, the open answers, why attention."""
+    with collector_paused():
+        assignment = report.assignment
+        administration = assignment.administration
+        student = assignment.student
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_sheet_title(_("Individual profile")))
+        facts = [
+            (administration.school.name, ""),
+            (_("Student"), f"{student.name} · NISN {student.nisn}"),
+            (_("Rombel"), student.rombel.name if student.rombel_id else "—"),
+            (_("Instrument"), f"{administration.instrument.code} v{administration.instrument.version}"),
+            (_("Submitted"), _when(assignment.submitted_at)),
+            (_("Exported"), _when(timezone.now())),
+        ]
+        for label, value in facts:
+            ws.append([_xcell(ws, label, bold=True), _xcell(ws, value)])
+        ws.append([])
+        for table in report.tables:
+            _write_table(ws, table)
+        if report.open_answers:
+            ws.append([_xcell(ws, _("Open questions"), bold=True)])
+            for question, answer in report.open_answers:
+                ws.append([_xcell(ws, question), _xcell(ws, answer or "—")])
+            ws.append([])
+        if report.reasons:
+            ws.append([_xcell(ws, _("Needs individual attention"), bold=True)])
+            for reason in report.reasons:
+                ws.append([_xcell(ws, reason)])
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+
+def comparison_table(comparison: Comparison) -> ReportTable:
+    """The comparison as a report table: one row per area, one column per series, N first."""
+    table = ReportTable("comparison", comparison.metric, [_("Area"), *comparison.series])
+    table.rows.append([reports.text("N"), *(reports.number(n) for n in comparison.ns)])
+    for label, cells in comparison.rows:
+        table.rows.append([reports.text(label), *(cell if cell is not None else reports.text("—") for cell in cells)])
+    table.note = " ".join(comparison.notes)
+    return table
+
+
+def comparison_xlsx(comparison: Comparison, school) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(_("Comparison")))
+    ws.append([_xcell(ws, school.name, bold=True)])
+    ws.append([_xcell(ws, _("Exported"), bold=True), _xcell(ws, _when(timezone.now()))])
+    ws.append([])
+    _write_table(ws, comparison_table(comparison))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def comparison_pdf(comparison: Comparison, school, user) -> bytes:
+    styles = _styles()
+    story = letterhead(school, styles)
+    story.append(_p(_("Comparison: %(metric)s per area") % {"metric": comparison.metric}, styles["title"]))
+    story.append(_facts([(_("Exported"), f"{_when(timezone.now())}, {user.display_name}")], styles))
+    story += _table(comparison_table(comparison), styles, WIDTH)
+    story.append(signature(school, user, styles))
+    return _document(story, school, _("Comparison: %(metric)s per area") % {"metric": comparison.metric})

@@ -6,8 +6,10 @@ for a page, EXPORT for a download. Student-level rows in a group report are limi
 students the viewer may see individually; the aggregate figures cover the whole group.
 """
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -153,10 +155,22 @@ def individual_report_pdf(request, pk):
     return _download(data, "application/pdf", f"profil-{assignment.student.nisn}-{assignment.administration_id}.pdf")
 
 
-@policy.require("administration.manage")
+@policy.require("assignment.view")
 @require_GET
-def compare(request):
-    """?a=…&a=… compares administrations of one instrument; ?a=…&rombel=…&rombel=… compares rombel."""
+def individual_report_xlsx(request, pk):
+    assignment, report = _individual(request, pk)
+    data = exports.individual_xlsx(report)
+    audit.record(request, audit.Action.EXPORT, assignment, detail="individual report (xlsx)")
+    return _download(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"profil-{assignment.student.nisn}-{assignment.administration_id}.xlsx",
+    )
+
+
+def _comparison(request):
+    """The comparison that the GET parameters ask for: ?a=…&a=… (administrations of one instrument)
+    or ?a=…&rombel=…&rombel=… (rombel of one administration)."""
     user = request.user
     choices = list(
         policy.visible(user, "administration.manage", _administrations()).order_by("instrument__code", "-opens_at")
@@ -179,6 +193,13 @@ def compare(request):
             context["comparison"] = reports.compare_administrations(chosen)
         except reports.ComparisonRefused as refused:
             context["error"] = str(refused)
+    return chosen, context
+
+
+@policy.require("administration.manage")
+@require_GET
+def compare(request):
+    chosen, context = _comparison(request)
     comparison = context["comparison"]
     if comparison is not None:
         for administration in chosen:
@@ -191,4 +212,34 @@ def compare(request):
             ],
             _("Comparison: %(metric)s per area") % {"metric": comparison.metric},
         )
+        context["query"] = request.GET.urlencode()
     return render(request, "instruments/reports/compare.html", context)
+
+
+def _comparison_export(request, kind):
+    chosen, context = _comparison(request)
+    comparison = context["comparison"]
+    if comparison is None:
+        messages.error(request, context["error"] or _("Choose what to compare first."))
+        return redirect(reverse("instruments:compare") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    for administration in chosen:
+        audit.record(
+            request, audit.Action.EXPORT, administration, detail=f"comparison of {comparison.series} ({kind})"[:500]
+        )
+    school = request.user.school
+    if kind == "xlsx":
+        data = exports.comparison_xlsx(comparison, school)
+        return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "perbandingan.xlsx")
+    return _download(exports.comparison_pdf(comparison, school, request.user), "application/pdf", "perbandingan.pdf")
+
+
+@policy.require("administration.manage")
+@require_GET
+def compare_xlsx(request):
+    return _comparison_export(request, "xlsx")
+
+
+@policy.require("administration.manage")
+@require_GET
+def compare_pdf(request):
+    return _comparison_export(request, "pdf")

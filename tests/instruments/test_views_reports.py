@@ -125,3 +125,34 @@ def test_student_page_section_for_counselors_and_released_results_for_the_studen
     services.release_results(adm, by=world.gurubk)
     html = client.get(page).content.decode()
     assert f'data-assignment="{sheet.pk}"' in html and link not in html
+
+
+def test_comparisons_and_individual_profiles_export_to_pdf_and_xlsx(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    instrument = administration(world).instrument
+    last = administration(world, instrument=instrument, title="2025")
+    record(last, world.student, {"items": {"1": True}}, world.gurubk)
+    this = administration(world, instrument=instrument, title="2026")
+    sheet = record(this, world.student, {"items": {"1": True, "2": True}}, world.gurubk)
+    client.force_login(world.gurubk)
+
+    xlsx = client.get(reverse("instruments:compare_xlsx"), {"a": [last.pk, this.pk]})
+    assert xlsx.status_code == 200
+    rows = [[c for c in row if c is not None] for row in load_workbook(io.BytesIO(xlsx.content)).active.values]
+    assert ["N", 1, 1] in rows
+    assert any(row[1:] == [20.0, 40.0] for row in rows if len(row) == 3 and row[0] != "N")
+    pdf = client.get(reverse("instruments:compare_pdf"), {"a": [last.pk, this.pk]})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert _events("export", last).count() == 2 and _events("export", this).count() == 2
+    # Nothing chosen: back to the page, nothing exported.
+    assert client.get(reverse("instruments:compare_pdf")).status_code == 302
+
+    sheet = this.assignments.get(student=world.student)
+    individual = client.get(reverse("instruments:individual_report_xlsx", args=[sheet.pk]))
+    assert individual.status_code == 200
+    values = [v for row in load_workbook(io.BytesIO(individual.content)).active.values for v in row if v]
+    assert any(isinstance(v, str) and world.student.nisn in v for v in values)
+    assert _events("export", sheet).count() == 1
