@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -76,7 +77,7 @@ def _header(ws, report):
     rows = [
         (school.name, ""),
         (_("Instrument"), f"{administration.instrument.code} v{administration.instrument.version}"),
-        (_("Administration"), administration.title),
+        (pgettext("instrument", "Administration"), administration.title),
         (_("Submitted sheets (N)"), report.n),
         (_("Exported"), timezone.localtime().strftime("%d-%m-%Y %H:%M")),
     ]
