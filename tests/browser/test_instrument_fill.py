@@ -56,10 +56,6 @@ def pending(page, sheet):
     return json.loads(raw) if raw else []
 
 
-def status(page):
-    return page.locator("[data-testid=save-status]").get_attribute("data-state")
-
-
 def go_next(page, number):
     page.click("[data-testid=next]")
     page.wait_for_url(lambda url: url.endswith(f"?page={number}"))
@@ -90,7 +86,8 @@ def test_a_student_fills_an_aum_on_a_phone_through_a_dropped_connection(page, ne
     assert pending(page, sheet) == [{"items": {"6": True}}, {"items": {"8": True}}, {"heavy": {"8": True}}]
     page.click("[data-testid=next]")
     assert path_of(page).endswith(f"/isi/{sheet.pk}/") and "page=2" in page.url
-    assert status(page) == "offline"
+    # Next tries to send the queue first ("saving"), fails, and says offline again.
+    page.wait_for_selector("[data-testid=save-status][data-state=offline]")
     assert answers_of(sheet) == {"items": {"1": True, "2": True}, "heavy": [2]}
 
     # Back online: the queue is flushed in order and emptied.
