@@ -39,6 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ekonseling.core import audit, policy
+from ekonseling.students.importing import is_empty_row, trim_empty_tail
 
 from . import answers as sheets
 from . import entry
@@ -150,7 +151,7 @@ def _sheet_rows(sheet):
     rows, empty_run, filled = [], 0, 0
     for values in sheet.iter_rows(values_only=True):
         row = list(values[:MAX_COLUMNS])
-        if _is_empty(row):
+        if is_empty_row(row):
             empty_run += 1
             if empty_run > MAX_EMPTY_RUN:
                 break
@@ -160,7 +161,7 @@ def _sheet_rows(sheet):
             if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
                 raise _too_many_rows()
         rows.append(row)
-    return _trim(rows)
+    return trim_empty_tail(rows)
 
 
 def _decode(file_bytes):
@@ -187,14 +188,14 @@ def _read_csv(file_bytes):
     try:
         for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             row = values[:MAX_COLUMNS]
-            if not _is_empty(row):
+            if not is_empty_row(row):
                 filled += 1
                 if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
                     raise _too_many_rows()
             rows.append(row)
     except csv.Error as exc:
         raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
-    return _trim(rows)
+    return trim_empty_tail(rows)
 
 
 def _sniff_delimiter(text):
@@ -214,16 +215,6 @@ def _sniff_delimiter(text):
         if index is not None and len(rows[index]) > best_cells:
             best, best_cells = delimiter, len(rows[index])
     return best
-
-
-def _is_empty(row):
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
-def _trim(rows):
-    while rows and _is_empty(rows[-1]):
-        rows.pop()
-    return rows
 
 
 # --- the header -------------------------------------------------------------------------------------------------
@@ -414,7 +405,7 @@ def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
     data_rows = 0
     for index in range(header.row, len(rows)):
         row = rows[index]
-        if _is_empty(row):
+        if is_empty_row(row):
             continue
         data_rows += 1
         number = index + 1

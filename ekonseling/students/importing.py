@@ -271,7 +271,7 @@ def _sheet_rows(sheet, limit=None):
     filled = 0
     for values in sheet.iter_rows(values_only=True):
         row = list(values[:MAX_COLUMNS])
-        if _is_empty(row):
+        if is_empty_row(row):
             empty_run += 1
             if empty_run > MAX_EMPTY_RUN:
                 break
@@ -283,7 +283,7 @@ def _sheet_rows(sheet, limit=None):
         rows.append(row)
         if limit is not None and len(rows) >= limit:
             break
-    return _trim(rows)
+    return trim_empty_tail(rows)
 
 
 def _read_csv(file_bytes):
@@ -294,14 +294,14 @@ def _read_csv(file_bytes):
     try:
         for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             row = values[:MAX_COLUMNS]
-            if not _is_empty(row):
+            if not is_empty_row(row):
                 filled += 1
                 if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2:
                     raise _too_many_rows()
             rows.append(row)
     except csv.Error as exc:
         raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
-    return _trim(rows)
+    return trim_empty_tail(rows)
 
 
 def _decode(file_bytes):
@@ -335,12 +335,12 @@ def _sniff_delimiter(text):
     return max(candidates, key=head.count)
 
 
-def _is_empty(row):
+def is_empty_row(row):
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def _trim(rows):
-    while rows and _is_empty(rows[-1]):
+def trim_empty_tail(rows):
+    while rows and is_empty_row(rows[-1]):
         rows.pop()
     return rows
 
