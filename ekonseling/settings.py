@@ -207,6 +207,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# How often each server process closes the sockets of expired sessions (counseling/socket_sessions.py).
+SOCKET_SESSION_CHECK_SECONDS = env_int("SOCKET_SESSION_CHECK_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -16,7 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role
 from ekonseling.core import audit, policy
 
-from . import services
+from . import services, socket_sessions
 from .models import Conversation
 from .writer import writer
 
@@ -24,6 +24,9 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 RATE_CAPACITY = 20  # messages
 RATE_REFILL_PER_SECOND = 2.0
+# What the user does (not what the page does by itself: pings, syncs, delivery receipts) keeps the
+# session alive, as an HTTP request would (socket_sessions).
+USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 
 
 class CounselingConsumer(AsyncJsonWebsocketConsumer):
@@ -45,6 +48,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         self.tokens, self.refilled_at = float(RATE_CAPACITY), time.monotonic()
         self.user_group = services.user_group(user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        self.presence = socket_sessions.watch().add(self.channel_name, self.scope["session"].session_key)
         await self.accept()
         await self.send_json({"type": "hello", "role": self.role, "max_body": services.MAX_BODY})
 
@@ -61,6 +65,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if not hasattr(self, "user"):
             return
+        socket_sessions.watch().discard(self.channel_name)
         await self.channel_layer.group_discard(self.user_group, self.channel_name)
         for conversation_id in list(self.subscribed):
             await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
@@ -82,6 +87,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self.error("bad_frame", _("Unknown frame."))
             return
+        if kind in USER_ACTIONS:
+            self.presence.active = True
         await handler(content)
 
     async def on_ping(self, content):
@@ -196,7 +203,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "inbox", "event": event["event"]})
 
     async def session_ended(self, event):
-        """The user signed out (here or everywhere): an open socket must not outlive the session."""
+        """The user signed out (here or everywhere), or the session expired (socket_sessions): an
+        open socket must not outlive the session."""
         session = self.scope.get("session")
         if event.get("session_key") in (None, getattr(session, "session_key", None)):
             await self.close(code=CLOSE_UNAUTHENTICATED)

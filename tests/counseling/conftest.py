@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from ekonseling.counseling import writer
+from ekonseling.counseling import socket_sessions, writer
 from tests import factories
 
 
@@ -15,6 +15,7 @@ def live_world(transactional_db):
 def _fresh_writer():
     yield
     writer.reset()
+    socket_sessions.reset()
 
 
 @pytest.fixture

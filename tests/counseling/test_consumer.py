@@ -1,5 +1,6 @@
 """The counseling WebSocket over the real ASGI stack (origin check, session auth, policy)."""
 
+import datetime
 import uuid
 
 import pytest
@@ -334,3 +335,77 @@ async def test_a_transfer_stops_the_old_counselors_subscription(live_world, sess
     assert (refused["code"], refused["conversation"]) == ("forbidden", conversation.pk)
     assert await counselor.receive_nothing(timeout=0.3)
     await counselor.disconnect()
+
+
+def _session_of(cookie):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=cookie)
+
+
+def _set_expiry(cookie, seconds):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(session_key=cookie).update(expire_date=timezone.now() + datetime.timedelta(seconds=seconds))
+
+
+@pytest.mark.parametrize("ending", ["expired", "deleted"])
+async def test_a_socket_is_closed_once_its_session_has_ended(live_world, session_cookie, ending):
+    from ekonseling.counseling import socket_sessions
+
+    cookie = await database_sync_to_async(session_cookie)(live_world.siswa)
+    socket, connected, _code = await connect(cookie)
+    assert connected
+    assert (await socket.receive_json_from())["type"] == "hello"
+    other = await signed_in(session_cookie, live_world.gurubk)
+    if ending == "expired":
+        await database_sync_to_async(_set_expiry)(cookie, -1)
+    else:
+        await database_sync_to_async(lambda: _session_of(cookie).delete())()
+
+    assert await socket_sessions.watch().check() == 1
+
+    closed = await socket.receive_output(timeout=3)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+    assert await other.receive_nothing(timeout=0.2)  # the counselor's session is still valid
+    await other.disconnect()
+
+
+async def test_using_the_chat_keeps_the_session_alive_and_an_idle_socket_does_not(live_world, session_cookie):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from ekonseling.counseling import socket_sessions
+
+    conversation = await database_sync_to_async(chat)(live_world)
+    active_cookie = await database_sync_to_async(session_cookie)(live_world.siswa)
+    idle_cookie = await database_sync_to_async(session_cookie)(live_world.siswa)
+    sockets = []
+    for cookie in (active_cookie, idle_cookie):
+        socket, connected, _code = await connect(cookie)
+        assert connected
+        await socket.receive_json_from()
+        sockets.append(socket)
+        await database_sync_to_async(_set_expiry)(cookie, 100)
+    active, idle = sockets
+    await send(active, conversation.pk, "Bu, saya mau cerita.")
+    await frame_of(active, "ack")
+    await idle.send_json_to({"type": "ping"})  # the page pinging by itself is not the user at work
+    await frame_of(idle, "pong")
+
+    assert await socket_sessions.watch().check() == 0
+
+    renewed = (await database_sync_to_async(_session_of)(active_cookie)).expire_date - timezone.now()
+    untouched = (await database_sync_to_async(_session_of)(idle_cookie)).expire_date - timezone.now()
+    assert renewed > datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    assert untouched < datetime.timedelta(seconds=101)
+    # Activity counts once per check: without new activity the next check renews nothing.
+    await database_sync_to_async(_set_expiry)(active_cookie, 100)
+    await socket_sessions.watch().check()
+    again = (await database_sync_to_async(_session_of)(active_cookie)).expire_date - timezone.now()
+    assert again < datetime.timedelta(seconds=101)
+    for socket in sockets:
+        assert await socket.receive_nothing(timeout=0.1)
+        await socket.disconnect()
+    assert socket_sessions.watch().sockets == {}
