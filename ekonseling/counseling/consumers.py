@@ -169,18 +169,27 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def on_receipt(self, content):
-        conversation = await self.conversation_for(content, subscribed_only=True)
-        if conversation is None:
+        """Receipts go through the batch writer like messages (a browser sends one for nearly every
+        message it shows). Only a subscribed conversation takes them: subscribing asked the policy,
+        and a change of hands revokes the subscription (`conversation_access`), as it stops the
+        live messages."""
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id is None:
+            await self.error("bad_frame", _("The frame names no conversation."))
             return
-        field = "read" if content["type"] == "read" else "delivered"
+        if conversation_id not in self.subscribed:
+            await self.error("forbidden", _("Open the conversation first."), conversation=conversation_id)
+            return
         seq = _int(content.get("seq"))
         if seq is None:
-            await self.error("bad_frame", _("The receipt names no message."), conversation=conversation.pk)
+            await self.error("bad_frame", _("The receipt names no message."), conversation=conversation_id)
             return
-        receipt = await database_sync_to_async(services.mark_seen)(conversation, self.user, **{field: seq})
-        await self.channel_layer.group_send(
-            services.conversation_group(conversation.pk), {"type": "conversation.receipt", "receipt": receipt}
-        )
+        field = "read" if content["type"] == "read" else "delivered"
+        receipt = await writer().submit(services.Mark(conversation_id, self.user, **{field: seq}))
+        if receipt is not None:
+            await self.channel_layer.group_send(
+                services.conversation_group(conversation_id), {"type": "conversation.receipt", "receipt": receipt}
+            )
 
     # --- events from the channel layer -----------------------------------------------------------------------
 
@@ -224,13 +233,10 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 
     # --- helpers ------------------------------------------------------------------------------------------------
 
-    async def conversation_for(self, content, subscribed_only=False):
+    async def conversation_for(self, content):
         conversation_id = _int(content.get("conversation"))
         if conversation_id is None:
             await self.error("bad_frame", _("The frame names no conversation."))
-            return None
-        if subscribed_only and conversation_id not in self.subscribed:
-            await self.error("forbidden", _("Open the conversation first."), conversation=conversation_id)
             return None
         conversation = await database_sync_to_async(_visible_conversation)(self.user, conversation_id)
         if conversation is None:

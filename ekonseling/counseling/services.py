@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 4000  # characters; a long story belongs in a counseling letter
 MAX_LETTER_BODY = 20000
 SYNC_PAGE = 200
+MAX_SEQ = 2**31 - 1  # the receipt columns' range
 DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
 
 
@@ -456,28 +457,76 @@ def messages_after(conversation, after_seq, limit=SYNC_PAGE):
     return [payload(m) for m in messages[:limit]], len(messages) <= limit
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A participant's receipt: how far they have received (`delivered`) and read (`read`)."""
+
+    conversation_id: int
+    user: User
+    delivered: int = 0
+    read: int = 0
+
+
 def mark_seen(conversation, user, *, delivered=None, read=None):
     """Advance a participant's delivered/read marks (never backwards); returns the receipt."""
-    participant, _created = Participant.objects.get_or_create(conversation=conversation, user=user)
-    changed = []
-    if delivered is not None and int(delivered) > participant.delivered_seq:
-        participant.delivered_seq = min(int(delivered), conversation.last_seq)
-        changed.append("delivered_seq")
-    if read is not None and int(read) > participant.read_seq:
-        participant.read_seq = min(int(read), conversation.last_seq)
-        changed.append("read_seq")
-        if participant.read_seq > participant.delivered_seq:
-            participant.delivered_seq = participant.read_seq
-            changed.append("delivered_seq")
-    if changed:
-        participant.save(update_fields=sorted(set(changed)))
-    return {
-        "type": "receipt",
-        "conversation": conversation.pk,
-        "role": "student" if user.role == Role.SISWA else "counselor",
-        "delivered_seq": participant.delivered_seq,
-        "read_seq": participant.read_seq,
-    }
+    return mark_many([Mark(conversation.pk, user, int(delivered or 0), int(read or 0))])[0]
+
+
+def mark_many(marks):
+    """Advance many receipt marks in one statement; one receipt (or None for a conversation that is
+    gone) per mark, in order.
+
+    Browsers send a read mark for nearly every message they show, so at chat speed receipts are
+    as many as messages: the socket's batch writer stores them together, never one transaction
+    each. Marks only move forward, never past the conversation's last seq, and read implies
+    delivered.
+    """
+    if not marks:
+        return []
+    wanted = {}
+    for mark in marks:
+        key = (mark.conversation_id, mark.user.pk)
+        delivered, read = wanted.get(key, (0, 0))
+        # A client may claim any number: past the last seq is clamped below, past a column's range here.
+        mark_read = min(mark.read, MAX_SEQ)
+        wanted[key] = (max(delivered, min(mark.delivered, MAX_SEQ), mark_read), max(read, mark_read))
+    rows = sorted(wanted.items())
+    participant, conversation = Participant._meta.db_table, Conversation._meta.db_table
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::bigint, %s::bigint, %s::integer, %s::integer)"] * len(rows))
+        greatest, least = "GREATEST", "LEAST"
+    else:
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        greatest, least = "MAX", "MIN"
+    sql = (
+        f"WITH v(c, u, d, r) AS (VALUES {values}) "  # noqa: S608 - table names and placeholders only
+        f"INSERT INTO {participant} (conversation_id, user_id, delivered_seq, read_seq) "
+        f"SELECT v.c, v.u, {least}(v.d, c.last_seq), {least}(v.r, c.last_seq) "
+        f"FROM v JOIN {conversation} AS c ON c.id = v.c WHERE true "
+        "ON CONFLICT (conversation_id, user_id) DO UPDATE SET "
+        f"delivered_seq = {greatest}({participant}.delivered_seq, excluded.delivered_seq), "
+        f"read_seq = {greatest}({participant}.read_seq, excluded.read_seq) "
+        "RETURNING conversation_id, user_id, delivered_seq, read_seq"
+    )
+    params = [value for (conversation_id, user_id), (d, r) in rows for value in (conversation_id, user_id, d, r)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        stored = {(c, u): (d, r) for c, u, d, r in cursor.fetchall()}
+    receipts = []
+    for mark in marks:
+        found = stored.get((mark.conversation_id, mark.user.pk))
+        receipts.append(
+            None
+            if found is None
+            else {
+                "type": "receipt",
+                "conversation": mark.conversation_id,
+                "role": "student" if mark.user.role == Role.SISWA else "counselor",
+                "delivered_seq": found[0],
+                "read_seq": found[1],
+            }
+        )
+    return receipts
 
 
 def unread_counts(user, conversations):

@@ -1,9 +1,11 @@
-"""One writer per server process: messages from every socket are stored in small batches.
+"""One writer per server process: messages and receipts from every socket are stored in small batches.
 
 A database write per message, each in its own thread hop and transaction, cannot keep up with
-hundreds of messages a second on two cores. The writer drains whatever has queued up while the
-previous batch was being written and stores it in one transaction (`services.post_messages`),
-on one dedicated thread whose database connection stays open between batches.
+hundreds of messages a second on two cores, and browsers send a read receipt for nearly every
+message they show. The writer drains whatever has queued up while the previous batch was being
+written and stores the messages in one transaction (`services.post_messages`) and the receipts in
+one statement (`services.mark_many`), on one dedicated thread whose database connection stays open
+between batches.
 """
 
 import asyncio
@@ -27,9 +29,10 @@ class BatchWriter:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counseling-writer")
         self.task = loop.create_task(self._run())
 
-    async def submit(self, draft):
+    async def submit(self, job):
+        """Store a `services.Draft` (returns its `Posted`) or a `services.Mark` (returns its receipt)."""
         future = self.loop.create_future()
-        await self.queue.put((draft, future))
+        await self.queue.put((job, future))
         return await future
 
     async def _run(self):
@@ -37,28 +40,46 @@ class BatchWriter:
             batch = [await self.queue.get()]
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            drafts = [draft for draft, _future in batch]
+            jobs = [job for job, _future in batch]
             try:
-                results = await self.loop.run_in_executor(self.executor, _write, drafts)
+                results = await self.loop.run_in_executor(self.executor, _write, jobs)
             except Exception as exc:
                 log.exception("storing a batch of %d messages failed", len(batch))
-                for _draft, future in batch:
+                for _job, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            for (_draft, future), result in zip(batch, results, strict=True):
-                if not future.done():
+            for (_job, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
                     future.set_result(result)
 
 
-def _write(drafts):
+def _write(jobs):
+    drafts = [job for job in jobs if isinstance(job, services.Draft)]
+    marks = [job for job in jobs if isinstance(job, services.Mark)]
+    posted = iter(_retrying(services.post_messages, drafts) if drafts else ())
     try:
-        return services.post_messages(drafts)
+        receipts = iter(_retrying(services.mark_many, marks) if marks else ())
+    except Exception as exc:
+        # Stored messages must still be acknowledged: only the receipts fail.
+        log.exception("storing %d receipts failed", len(marks))
+        receipts = iter([exc] * len(marks))
+    return [next(posted) if isinstance(job, services.Draft) else next(receipts) for job in jobs]
+
+
+def _retrying(store, jobs):
+    try:
+        return store(jobs)
     except (OperationalError, InterfaceError):
         # The connection died (database restart, idle timeout): open a new one and try once more.
-        # The batch is idempotent (client keys), so a retry after a lost commit cannot duplicate.
+        # Both stores are idempotent (client keys; marks only move forward), so a retry after a
+        # lost commit cannot duplicate.
         connection.close()
-        return services.post_messages(drafts)
+        return store(jobs)
 
 
 def writer():

@@ -409,3 +409,25 @@ async def test_using_the_chat_keeps_the_session_alive_and_an_idle_socket_does_no
         assert await socket.receive_nothing(timeout=0.1)
         await socket.disconnect()
     assert socket_sessions.watch().sockets == {}
+
+
+async def test_receipts_need_a_subscription_and_are_clamped_to_the_last_message(live_world, session_cookie):
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    await student.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(student, "messages")
+    await send(student, conversation.pk, "Halo Bu")
+    await frame_of(student, "ack")
+
+    await counselor.send_json_to({"type": "read", "conversation": conversation.pk, "seq": 1})
+    refused = await frame_of(counselor, "error")
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(counselor, "messages")
+    await counselor.send_json_to({"type": "read", "conversation": conversation.pk, "seq": 10**15})
+    receipt = await frame_of(student, "receipt")
+
+    assert (refused["code"], refused["conversation"]) == ("forbidden", conversation.pk)
+    assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("counselor", 1, 1)
+    for socket in (student, counselor):
+        await socket.disconnect()
