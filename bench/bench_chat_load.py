@@ -16,7 +16,8 @@ server's peak RSS (VmHWM), and the CPU of each process during the send window.
 Environment: BENCH_CHAT_SECONDS shortens both scenarios (default 60 s and 30 s, as in the issue);
 BENCH_CHAT_SERVERS picks servers (comma-separated from app,channels,websockets);
 BENCH_CHAT_SCENARIOS picks scenarios (c500,c1000); BENCH_CHAT_DEBUG=1 runs the app with DEBUG on;
-BENCH_CHAT_RESULTS=FILE appends each raw result (JSON) to FILE;
+BENCH_CHAT_RESULTS=FILE appends each raw result (JSON) to FILE; BENCH_CHAT_RECEIPTS=0 stops the app's
+clients from sending read receipts (on by default, as browsers send them);
 BENCH_CHAT_SKIP=1 skips this module. Figures only: goals are printed next to them, never asserted.
 """
 
@@ -256,6 +257,7 @@ def _one(server, scenario, n_pairs, rate, seconds, pairs, tmp):
                 "origin": f"http://127.0.0.1:{port}",
                 "server_pid": process.pid,
                 "pairs": spec,
+                "receipts": os.environ.get("BENCH_CHAT_RECEIPTS", "1") != "0",
             }
             config_path = tmp / f"chatload_{scenario}_{server}.json"
             config_path.write_text(json.dumps(config))

@@ -17,8 +17,11 @@ due at start + k / rate, whatever the replies (acks are never awaited); messages
 the pairs, and each pair alternates direction. Latency is the time from the actual send to arrival
 at the other member of the pair (the delay of the send behind its schedule is reported on its own,
 as `send_lag_ms`, and latency from the scheduled time as `latency_from_schedule_ms`). Every body carries the message's
-number, so duplicates and losses are counted exactly; in app mode every client finally sends `sync`
-after its last contiguous seq, and what arrives only then counts as recovered by replay.
+number, so duplicates and losses are counted exactly. In app mode every client also sends what a
+browser's chat.js sends while the page is in view: a `read` mark for the other side's newest message,
+0.4 s after the last one arrived (config `"receipts": false` turns this off). Finally, in app mode,
+every client sends `sync` after its last contiguous seq, and what arrives only then counts as
+recovered by replay.
 """
 
 import argparse
@@ -45,6 +48,7 @@ PHASE_TIMEOUT = 240  # seconds for connecting everyone, and again for the replay
 START_DELAY_NS = 200_000_000
 WARMUP_MESSAGES = 20  # before the measured window, over about a second (see Run.warm_up)
 WARM = -1  # message_number() of a warm-up message
+RECEIPT_DEBOUNCE = 0.4  # seconds, as RECEIPT_DEBOUNCE_MS in static/js/chat.js
 
 SENTENCES = [
     "Selamat siang Bu, saya mau tanya soal jadwal konseling minggu depan.",
@@ -165,11 +169,26 @@ def percentiles(samples_ns):
 
 
 class Client:
-    __slots__ = ("index", "pair", "role", "conversation", "cookie", "ws", "seqs", "contig", "sync_done", "task")
+    __slots__ = (
+        "index",
+        "pair",
+        "role",
+        "conversation",
+        "cookie",
+        "ws",
+        "seqs",
+        "contig",
+        "sync_done",
+        "task",
+        "their_highest",
+        "mark_timer",
+    )
 
     def __init__(self, index, pair, role, conversation, cookie):
         self.index, self.pair, self.role, self.conversation, self.cookie = index, pair, role, conversation, cookie
         self.ws = None
+        self.their_highest = 0
+        self.mark_timer = None
         self.seqs = set()
         self.contig = 0
         self.sync_done = None
@@ -192,6 +211,7 @@ class Run:
         self.origin = config.get("origin")
         self.pairs_config = config["pairs"][:pairs]
         self.rate, self.seconds, self.drain, self.scenario = rate, seconds, drain, scenario
+        self.receipts = self.mode == "app" and config.get("receipts", True)
         self.nonce = str(int.from_bytes(os.urandom(4), "big"))
         self.clients = []
         self.closing = False
@@ -441,6 +461,27 @@ class Run:
             self.counts["echoes"] += 1  # the sender's own copy of its message
             return
         self.arrived(client, k, now, frame["seq"])
+        if self.receipts:
+            self.schedule_read(client, frame["seq"])
+
+    def schedule_read(self, client, seq):
+        """As chat.js does with the page in view: a `read` mark for the newest message of the other
+        side, RECEIPT_DEBOUNCE seconds after the last one arrived."""
+        client.their_highest = max(client.their_highest, seq)
+        if client.mark_timer is not None:
+            client.mark_timer.cancel()
+        client.mark_timer = asyncio.get_running_loop().call_later(
+            RECEIPT_DEBOUNCE, lambda: asyncio.ensure_future(self.send_read(client))
+        )
+
+    async def send_read(self, client):
+        client.mark_timer = None
+        frame = {"type": "read", "conversation": client.conversation, "seq": client.their_highest}
+        try:
+            await client.ws.send(dumps(frame))
+        except ConnectionClosed:
+            return
+        self.counts["reads_sent"] += 1
 
     def foreign_sample(self, client, frame, conversation=None):
         """What a frame this run never caused looked like (no message text: type, conversation, seq)."""
