@@ -1,8 +1,12 @@
-"""Attachment files follow their rows: deleted when the row's deletion commits."""
+"""Attachment files follow their rows: deleted when the row's deletion commits, re-encrypted by
+`rotate_data_keys` so that the old key can be removed."""
 
+import io
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models.deletion import Collector
 
@@ -127,3 +131,90 @@ def test_erasing_the_student_removes_their_attachment_files(world, django_captur
     assert not exists(theirs)
     assert exists(another)
     assert attachments.open_decrypted(Attachment.objects.get(pk=another.pk)) == ORIGINAL
+
+
+# --- key rotation -----------------------------------------------------------------------------------------
+
+
+def rotate(django_capture_on_commit_callbacks):
+    out, err = io.StringIO(), io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_data_keys", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_rotation_re_encrypts_files_under_a_new_name_so_the_old_key_can_go(
+    world, settings, django_capture_on_commit_callbacks
+):
+    old_key = settings.DATA_KEYS[0]
+    attachment = attach(world.student, world.siswa)
+    old_name = attachment.file.name
+    new_key = Fernet.generate_key().decode()
+    settings.DATA_KEYS = [new_key, old_key]
+
+    out, err = rotate(django_capture_on_commit_callbacks)
+
+    settings.DATA_KEYS = [new_key]
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    assert attachment.file.name != old_name
+    assert attachment.file.name.startswith("counseling/attachments/")
+    assert attachment.file.name.endswith(".bin")
+    assert not attachment.file.storage.exists(old_name)
+    assert attachments.open_decrypted(attachment) == ORIGINAL
+    assert attachment.original_name == "surat.pdf"
+    with attachment.file.storage.open(attachment.file.name, "rb") as fh:
+        assert Fernet(new_key.encode()).decrypt(fh.read()) == ORIGINAL
+    assert "Attachment files: 1 re-encrypted, 0 missing, 0 unreadable." in out
+    assert err == ""
+
+
+def test_the_old_file_stays_until_the_rotation_commits(world, settings, django_capture_on_commit_callbacks):
+    attachment = attach(world.student, world.siswa)
+    old_name = attachment.file.name
+    settings.DATA_KEYS = [Fernet.generate_key().decode(), settings.DATA_KEYS[0]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert attachments.rotate_file(attachment) == attachments.ROTATED
+        assert attachment.file.storage.exists(old_name)
+        assert attachment.file.storage.exists(attachment.file.name)
+
+    assert not attachment.file.storage.exists(old_name)
+    assert Attachment.objects.get(pk=attachment.pk).file.name == attachment.file.name
+
+
+def test_a_row_changed_meanwhile_is_left_alone_and_leaves_no_extra_file(world, django_capture_on_commit_callbacks):
+    attachment = attach(world.student, world.siswa)
+    stale = Attachment.objects.get(pk=attachment.pk)
+    Attachment.objects.filter(pk=attachment.pk).update(file="counseling/attachments/other.bin")
+    before = set(attachment.file.storage.listdir(attachment.file.name.rsplit("/", 1)[0])[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert attachments.rotate_file(stale) == attachments.CHANGED
+
+    after = set(attachment.file.storage.listdir(attachment.file.name.rsplit("/", 1)[0])[1])
+    assert after == before
+    assert exists(attachment)
+
+
+def test_a_missing_or_unreadable_file_is_reported_not_fatal(world, settings, django_capture_on_commit_callbacks):
+    old_key = settings.DATA_KEYS[0]
+    missing = attach(world.student, world.siswa)
+    missing.file.storage.delete(missing.file.name)
+    unreadable = attach(world.student, world.siswa)
+    lost = Fernet(Fernet.generate_key()).encrypt(b"under a key that is lost")
+    with unreadable.file.storage.open(unreadable.file.name, "wb") as fh:
+        fh.write(lost)
+    fine = attach(world.other_student, world.koordinator)
+    new_key = Fernet.generate_key().decode()
+    settings.DATA_KEYS = [new_key, old_key]
+
+    out, err = rotate(django_capture_on_commit_callbacks)
+
+    assert "Attachment files: 1 re-encrypted, 1 missing, 1 unreadable." in out
+    assert f"Attachment {missing.pk}: file missing: {missing.file.name}" in err
+    assert f"Attachment {unreadable.pk}: no key decrypts {unreadable.file.name}" in err
+    assert Attachment.objects.get(pk=missing.pk).file.name == missing.file.name
+    assert Attachment.objects.get(pk=unreadable.pk).file.name == unreadable.file.name
+    assert exists(unreadable)
+    settings.DATA_KEYS = [new_key]
+    assert attachments.open_decrypted(Attachment.objects.get(pk=fine.pk)) == ORIGINAL
