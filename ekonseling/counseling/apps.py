@@ -22,6 +22,14 @@ class CounselingConfig(AppConfig):
         user_logged_out.connect(_close_sockets_on_sign_out, dispatch_uid="counseling.close_sockets")
         all_sessions_ended.connect(_close_every_socket, dispatch_uid="counseling.close_every_socket")
 
+        from django.db.models.signals import post_delete
+
+        from .models import Attachment
+
+        # With a receiver connected Django never "fast deletes" attachments in a cascade (one
+        # DELETE, no rows loaded): each row is loaded, so its file is known and deleted too.
+        post_delete.connect(_delete_attachment_file, sender=Attachment, dispatch_uid="counseling.attachment_file")
+
 
 def _close_sockets_on_sign_out(sender, request, user, **kwargs):
     from . import services
@@ -35,3 +43,11 @@ def _close_every_socket(sender, user, **kwargs):
     from . import services
 
     services.end_sockets(user.pk)
+
+
+def _delete_attachment_file(sender, instance, using, **kwargs):
+    """The encrypted file goes with its row, however the row goes (a message or conversation
+    deleted, a student erased); otherwise it would stay on disk, and in backups, for ever."""
+    from ekonseling.core.files import delete_after_commit
+
+    delete_after_commit(instance.file.storage, instance.file.name, using=using)

@@ -6,7 +6,8 @@ re-encoded, which drops EXIF (a phone photo carries the place it was taken, ofte
 and anything hidden after the image data. The bytes are encrypted (Fernet, the data keys of
 `core.crypto`) before they reach the disk, under a random name that says nothing about the file;
 the original name is kept only in the encrypted database column. Files are read back only through
-`open_decrypted`, which the policy-checked attachment view calls.
+`open_decrypted`, which the policy-checked attachment view calls. A file is deleted when its row is
+(`apps._delete_attachment_file`) and re-encrypted by `rotate_data_keys` (`rotate_file`).
 """
 
 import io
@@ -17,10 +18,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from ekonseling.core import crypto
+from ekonseling.core.files import delete_after_commit
 
 from .models import Attachment
 
@@ -215,7 +218,7 @@ def store(message, prepared):
         original_name=prepared.original_name,
     )
     token = crypto.fernet().encrypt(prepared.data)
-    attachment.file.save(f"{secrets.token_hex(16)}.bin", ContentFile(token), save=False)
+    attachment.file.save(_random_name(), ContentFile(token), save=False)
     try:
         attachment.save()
     except Exception:
@@ -230,3 +233,47 @@ def open_decrypted(attachment):
     with attachment.file.storage.open(attachment.file.name, "rb") as fh:
         token = fh.read()
     return crypto.fernet().decrypt(token)
+
+
+def _random_name():
+    return f"{secrets.token_hex(16)}.bin"
+
+
+ROTATED = "rotated"
+MISSING = "missing"
+CHANGED = "changed"
+
+
+def rotate_file(attachment):
+    """Re-encrypt an attachment's file under the first data key, so that older keys can be removed.
+
+    The new token is written under a new random name and the row is pointed at it in a
+    transaction; the old file is deleted only after the commit. Writing in place could lose the
+    only copy in a crash; this way a crash leaves at worst an extra file, never a row without one.
+    Returns ROTATED; MISSING when the file is not there (nothing is changed); CHANGED when the row
+    was deleted or given another file meanwhile (the new file is removed again). Raises
+    `crypto.InvalidToken` when none of the keys decrypts the file.
+    """
+    storage = attachment.file.storage
+    old_name = attachment.file.name
+    try:
+        with storage.open(old_name, "rb") as fh:
+            token = fh.read()
+    except FileNotFoundError:
+        return MISSING
+    new_token = crypto.fernet().rotate(token)
+    new_name = storage.save(attachment.file.field.generate_filename(attachment, _random_name()), ContentFile(new_token))
+    try:
+        with transaction.atomic():
+            # Only if the row still has the file just read: a concurrent change wins.
+            updated = Attachment.objects.filter(pk=attachment.pk, file=old_name).update(file=new_name)
+            if updated:
+                delete_after_commit(storage, old_name)
+    except BaseException:
+        storage.delete(new_name)
+        raise
+    if not updated:
+        storage.delete(new_name)
+        return CHANGED
+    attachment.file.name = new_name
+    return ROTATED

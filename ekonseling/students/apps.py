@@ -6,3 +6,19 @@ class StudentsConfig(AppConfig):
     name = "ekonseling.students"
     label = "students"
     verbose_name = _("Student data")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from .models import Student
+
+        post_delete.connect(_delete_photo_file, sender=Student, dispatch_uid="students.photo_file")
+
+
+def _delete_photo_file(sender, instance, using, **kwargs):
+    """The photo file (not encrypted) goes with the student, however the row goes: an erasure, or a
+    school deleted with its students."""
+    from ekonseling.core.files import delete_after_commit
+
+    if instance.photo:
+        delete_after_commit(instance.photo.storage, instance.photo.name, using=using)

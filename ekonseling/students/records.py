@@ -459,14 +459,11 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
         _scrub_audit_trail(student)
         _scrub_requests(student)
         _scrub_imports(student)
-        photo_name = student.photo.name if student.photo else ""
-        storage = student.photo.storage
+        # The photo and attachment files go after the commit, by their post_delete receivers.
         student.delete()
         if user is not None and user.role == Role.SISWA:
             # Only the student's own login goes; a staff account wrongly linked stays, unlinked.
             user.delete()
-        if photo_name:
-            transaction.on_commit(lambda: storage.delete(photo_name))
         DeletionRequest.objects.filter(pk=deletion.pk).update(
             status=DeletionRequest.Status.DONE,
             student_label=label,

@@ -312,3 +312,32 @@ def test_erasure_clears_the_student_from_import_batches_and_spares_similar_names
     assert "Adi Saputranto" in audit_event.detail
     assert "Adi Saputra;" not in audit_event.detail
     assert Student.objects.filter(pk=similar.pk).exists()
+
+
+def test_erasure_deletes_the_photo_file_after_the_commit(world, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    world.student.photo.save("foto.jpg", ContentFile(b"jpeg bytes"))
+    world.other_student.photo.save("foto.jpg", ContentFile(b"other jpeg"))
+    theirs, other = world.student.photo.name, world.other_student.photo.name
+    storage = world.student.photo.storage
+    request = records.request_deletion(world.student, world.koordinator, "Permintaan orang tua")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        records.carry_out_deletion(request, world.operator)
+        assert storage.exists(theirs)  # not before the commit
+
+    assert not storage.exists(theirs)
+    assert storage.exists(other)
+
+
+def test_a_student_deleted_any_other_way_takes_the_photo_file_too(world, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    world.other_student.photo.save("foto.jpg", ContentFile(b"jpeg bytes"))
+    name, storage = world.other_student.photo.name, world.other_student.photo.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Student.objects.filter(pk=world.other_student.pk).delete()
+
+    assert not storage.exists(name)
