@@ -8,11 +8,9 @@ the same client key returns the stored message, so nothing is duplicated.
 
 import logging
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, prefetch_related_objects
 from django.urls import reverse
@@ -20,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, notify, policy
+from ekonseling.students import caseload
 
 from . import risk
 from .models import Conversation, ConversationEvent, Message, Participant, RiskAlert
@@ -351,66 +350,38 @@ def _raise_alert(conversation, message, screening):
 
 
 def alert_recipients(conversation):
-    """The handling counselor, or the counselors who serve the student; always the coordinators."""
-    school_users = User.objects.filter(school_id=conversation.school_id, is_active=True)
-    coordinators = list(school_users.filter(role=Role.KOORDINATOR_BK))
-    if conversation.counselor_id:
-        counselors = [conversation.counselor]
-    else:
-        student = conversation.student
-        counselors = list(
-            school_users.filter(role=Role.GURU_BK).filter(
-                pk__in=[
-                    *student.counselors.values_list("pk", flat=True),
-                    *(student.rombel.counselors.values_list("pk", flat=True) if student.rombel_id else []),
-                ]
-            )
-        )
-    seen, recipients = set(), []
-    for user in [*counselors, *coordinators]:
-        if user.pk not in seen:
-            seen.add(user.pk)
-            recipients.append(user)
-    return recipients
+    """The handling counselor, or while nobody has claimed the conversation the counselors who
+    serve the student; always the coordinators (an urgent conversation is open to them)."""
+    if conversation.counselor_id is None:
+        return caseload.serving_counselors(conversation.student)
+    # Only while the handling counselor is still an active counselor of the school: someone who
+    # left is not mailed, and the coordinators take over.
+    handling = User.objects.filter(
+        pk=conversation.counselor_id, school_id=conversation.school_id, role__in=COUNSELOR_ROLES, is_active=True
+    )
+    return caseload.once(handling, caseload.coordinators(conversation.school_id))
+
+
+# Kept in Indonesian on purpose, like the letters' e-mails: they go out without a request.
+ALERT_MAIL_SUBJECT = "[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani"
+ALERT_MAIL_BODY = (
+    "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
+    "{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
+)
 
 
 def notify_alert(alert):
     """E-mail the counselors at once, with a link only: counseling content never leaves the app.
 
-    Their open pages are told by whoever stored the message (`Posted.inbox_events`)."""
-    conversation = Conversation.objects.select_related("student__rombel", "counselor").get(pk=alert.conversation_id)
-    recipients = alert_recipients(conversation)
+    Their open pages are told by whoever stored the message (`Posted.inbox_events`). The mail goes
+    out off the message store's thread: a slow mail server must not hold up every chat."""
+    conversation = Conversation.objects.select_related("student").get(pk=alert.conversation_id)
     link = settings.SITE_URL.rstrip("/") + reverse("counseling:conversation", args=[conversation.pk])
-    emails = [u.email for u in recipients if u.email]
-    if emails:
-        # Off the message store's thread: a slow mail server must not hold up every chat.
-        _mailer.submit(_send_alert_mails, emails, link)
-
-
-_mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="counseling-mail")
-
-
-def _send_alert_mails(emails, link):
-    # One e-mail per person: colleagues' addresses are not shared, and one bad address does not
-    # stop the others.
-    for email in emails:
-        try:
-            send_mail(
-                subject="[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani",
-                message=(
-                    "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
-                    f"{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
-                ),
-                from_email=None,
-                recipient_list=[email],
-            )
-        except Exception:
-            log.exception("the risk alert e-mail to %s failed", email)
-
-
-def wait_for_mail():
-    """Tests: let queued alert e-mails go out."""
-    _mailer.submit(lambda: None).result(timeout=10)
+    notify.send_link_mails(
+        ALERT_MAIL_SUBJECT,
+        ALERT_MAIL_BODY.format(link=link),
+        [u.email for u in alert_recipients(conversation)],
+    )
 
 
 def _broadcast(group, event):

@@ -6,24 +6,20 @@ window is enforced for students, a submitted sheet is locked, and critical items
 """
 
 import json
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ekonseling.accounts.models import Role, User
+from ekonseling.core import notify
+from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
 from . import answers as sheets
 from . import definition as definitions
 from .models import Administration, Assignment, CriticalAlert, Instrument
-
-log = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -286,48 +282,26 @@ def decide_alert(alert, *, by, status, note=""):
 
 def alert_recipients(assignment):
     """The guru BK who serve the student, and every coordinator, as for chat risk alerts."""
-    student = assignment.student
-    school_users = User.objects.filter(school_id=assignment.school_id, is_active=True)
-    serving = {*student.counselors.values_list("pk", flat=True)}
-    if student.rombel_id:
-        serving |= {*student.rombel.counselors.values_list("pk", flat=True)}
-    counselors = list(school_users.filter(role=Role.GURU_BK, pk__in=serving))
-    coordinators = list(school_users.filter(role=Role.KOORDINATOR_BK))
-    return [*counselors, *coordinators]
+    return caseload.serving_counselors(assignment.student)
+
+
+# Kept in Indonesian on purpose, like the counseling e-mails: they go out without a request.
+ALERT_MAIL_SUBJECT = "[E-Konseling] Butir kritis pada instrumen: siswa perlu segera ditemui"
+ALERT_MAIL_BODY = (
+    "Seorang siswa menandai butir kritis (wajib konsultasi) saat mengisi instrumen BK. "
+    "Buka peringatan ini segera:\n{link}\n\n"
+    "Nama siswa dan isi jawaban tidak disertakan dalam e-mail ini demi kerahasiaan."
+)
 
 
 def notify_alert(alert):
     """E-mail a link, never the item or the student's name: the app shows those to whoever may see."""
-    recipients = alert_recipients(alert.assignment)
     link = settings.SITE_URL.rstrip("/") + reverse("instruments:alert", args=[alert.pk])
-    emails = [user.email for user in recipients if user.email]
-    if emails:
-        _mailer.submit(_send_alert_mails, emails, link)
-
-
-_mailer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="instrument-mail")
-
-
-def _send_alert_mails(emails, link):
-    for email in emails:
-        try:
-            send_mail(
-                subject="[E-Konseling] Butir kritis pada instrumen: siswa perlu segera ditemui",
-                message=(
-                    "Seorang siswa menandai butir kritis (wajib konsultasi) saat mengisi instrumen BK. "
-                    f"Buka peringatan ini segera:\n{link}\n\n"
-                    "Nama siswa dan isi jawaban tidak disertakan dalam e-mail ini demi kerahasiaan."
-                ),
-                from_email=None,
-                recipient_list=[email],
-            )
-        except Exception:
-            log.exception("the critical item e-mail to %s failed", email)
-
-
-def wait_for_mail():
-    """Tests: let queued alert e-mails go out."""
-    _mailer.submit(lambda: None).result(timeout=10)
+    notify.send_link_mails(
+        ALERT_MAIL_SUBJECT,
+        ALERT_MAIL_BODY.format(link=link),
+        [user.email for user in alert_recipients(alert.assignment)],
+    )
 
 
 # --- counts for the counselor's pages ---------------------------------------------------------------------

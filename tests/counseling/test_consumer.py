@@ -10,6 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ekonseling.asgi import application
+from ekonseling.core import notify
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import services
 from ekonseling.counseling.models import Conversation, Message
@@ -290,7 +291,7 @@ async def test_a_risky_message_alerts_the_counselors_and_shows_the_student_crisi
         ]
 
     stored = await database_sync_to_async(lambda: Conversation.objects.get(pk=conversation.pk))()
-    await database_sync_to_async(services.wait_for_mail)()
+    await database_sync_to_async(notify.wait_for_mail)()
     assert ack["crisis_contacts"]
     assert {a["event"]["conversation"] for a in alerts} == {conversation.pk}
     assert stored.urgent is True
