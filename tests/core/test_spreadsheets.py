@@ -9,6 +9,8 @@ from openpyxl import Workbook
 
 from ekonseling.core import spreadsheets
 from ekonseling.core.spreadsheets import Limits, SpreadsheetError
+from ekonseling.instruments import answer_import
+from ekonseling.students import importing
 
 LIMITS = Limits(max_rows=10, max_columns=5, max_empty_run=3, header_scan_rows=4)
 
@@ -249,3 +251,31 @@ def test_a_csv_error_names_the_problem():
     with translation.override("en"):
         assert str(error).startswith("This CSV file cannot be read: ")
     assert str(error.params["error"]) in str(error)
+
+
+@pytest.mark.parametrize("module", [importing, answer_import])
+def test_each_importer_words_every_refusal(module):
+    assert set(module.FILE_MESSAGES) | {"too_many_rows"} == set(spreadsheets.CODES)
+
+
+@pytest.mark.parametrize(
+    ("module", "data", "message"),
+    [
+        (
+            importing,
+            b"\x00\x01",
+            "Berkas ini bukan lembar kerja: isinya bukan teks CSV. Unggah berkas .xlsx atau .csv.",
+        ),
+        (answer_import, b"\x00\x01", "Berkas ini bukan teks CSV. Unggah berkas .xlsx atau .csv."),
+        (
+            answer_import,
+            HUGE_FIELD,
+            "Berkas CSV ini tidak bisa dibaca: field larger than field limit (131072).",
+        ),
+    ],
+)
+def test_the_importers_reword_a_refusal_as_their_own_error(module, data, message):
+    with pytest.raises(module.ImportFileError) as caught:
+        module.read_table(data, "x.csv")
+
+    assert str(caught.value) == message
