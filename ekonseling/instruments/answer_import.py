@@ -24,22 +24,19 @@ counselor confirms. Differences, and why:
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import json
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ekonseling.core import audit, policy
-from ekonseling.students.importing import is_empty_row, trim_empty_tail
+from ekonseling.core import audit, policy, spreadsheets
+from ekonseling.core.spreadsheets import is_empty_row
+from ekonseling.students import importing
 
 from . import answers as sheets
 from . import entry
@@ -51,7 +48,6 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 2000
 MAX_COLUMNS = 1000
 HEADER_SCAN_ROWS = 10
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_EMPTY_RUN = 500
 PREVIEW_KEEP_DAYS = 2
 PAYLOAD_VERSION = 1
@@ -94,127 +90,34 @@ def check_size(size):
 # --- reading the file -----------------------------------------------------------------------------------------
 
 
+# The reader's refusals in this import's wording: the student import's, where this one words it differently.
+FILE_MESSAGES = {
+    **importing.FILE_MESSAGES,
+    "old_excel": "Berkas ini berformat Excel lama (.xls). Buka di Excel, lalu simpan sebagai .xlsx atau CSV.",
+    "unsupported": "Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv.",
+    "binary": "Berkas ini bukan teks CSV. Unggah berkas .xlsx atau .csv.",
+}
+
+
 def read_table(file_bytes: bytes, filename: str) -> tuple[list[list], bool]:
     """The rows as lists of cell values (row i is spreadsheet row i + 1), and whether it was a CSV."""
-    if not file_bytes or not file_bytes.strip():
-        raise ImportFileError("Berkas kosong: tidak ada isinya.")
-    if file_bytes[:4] == b"PK\x03\x04":
-        return _read_xlsx(file_bytes), False
-    if file_bytes[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(
-            "Berkas ini berformat Excel lama (.xls). Buka di Excel, lalu simpan sebagai .xlsx atau CSV."
-        )
-    if file_bytes[:5] == b"%PDF-":
-        raise ImportFileError("Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.")
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext in ("xlsx", "xlsm"):
-        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.")
-    if ext not in ("csv", "txt", ""):
-        raise ImportFileError("Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv.")
-    return _read_csv(file_bytes), True
+    limits = spreadsheets.Limits(
+        max_rows=MAX_DATA_ROWS + HEADER_SCAN_ROWS,  # the data, title rows and the header
+        max_columns=MAX_COLUMNS,
+        max_empty_run=MAX_EMPTY_RUN,
+        header_scan_rows=HEADER_SCAN_ROWS,
+    )
+    try:
+        table = spreadsheets.read(file_bytes, filename, limits, find_header)
+    except spreadsheets.SpreadsheetError as exc:
+        if exc.code == "too_many_rows":
+            raise _too_many_rows() from exc
+        raise ImportFileError(FILE_MESSAGES[exc.code] % exc.params) from exc
+    return table.rows, table.from_csv
 
 
 def _too_many_rows():
     return ImportFileError(f"Berkas berisi lebih dari {MAX_DATA_ROWS} baris data; bagi berkasnya per rombel.")
-
-
-def _read_xlsx(file_bytes):
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ImportFileError("Isi berkas Excel terlalu besar setelah dibuka.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.") from exc
-    try:
-        for sheet in workbook.worksheets:  # the first sheet with a NISN column in its top rows
-            rows = _sheet_rows(sheet)
-            if find_header(rows) is not None:
-                return rows
-        return _sheet_rows(workbook.worksheets[0]) if workbook.worksheets else []
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError("Berkas Excel ini rusak atau tidak bisa dibaca.") from exc
-    finally:
-        workbook.close()
-
-
-def _sheet_rows(sheet):
-    sheet.reset_dimensions()
-    rows, empty_run, filled = [], 0, 0
-    for values in sheet.iter_rows(values_only=True):
-        row = list(values[:MAX_COLUMNS])
-        if is_empty_row(row):
-            empty_run += 1
-            if empty_run > MAX_EMPTY_RUN:
-                break
-        else:
-            empty_run = 0
-            filled += 1
-            if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-                raise _too_many_rows()
-        rows.append(row)
-    return trim_empty_tail(rows)
-
-
-def _decode(file_bytes):
-    """UTF-8 with or without BOM (Google Forms, Excel's "CSV UTF-8"); UTF-16; else cp1252 (older Excel)."""
-    if file_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return file_bytes.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("Berkas teks UTF-16 ini rusak.") from exc
-    if b"\x00" in file_bytes[:4096]:
-        raise ImportFileError("Berkas ini bukan teks CSV. Unggah berkas .xlsx atau .csv.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return file_bytes.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return file_bytes.decode("latin-1")
-
-
-def _read_csv(file_bytes):
-    text = _decode(file_bytes)
-    delimiter = _sniff_delimiter(text)
-    rows, filled = [], 0
-    try:
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            row = values[:MAX_COLUMNS]
-            if not is_empty_row(row):
-                filled += 1
-                if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-                    raise _too_many_rows()
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
-    return trim_empty_tail(rows)
-
-
-def _sniff_delimiter(text):
-    """The delimiter that splits the header into the most cells with NISN in one of its own.
-
-    Indonesian Excel writes ';', others ','. Counting characters would not do: item texts in Google
-    Forms headers are full of commas.
-    """
-    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
-    best, best_cells = ",", 0
-    for delimiter in (";", ",", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
-        except csv.Error:
-            continue
-        index = find_header(rows)
-        if index is not None and len(rows[index]) > best_cells:
-            best, best_cells = delimiter, len(rows[index])
-    return best
 
 
 # --- the header -------------------------------------------------------------------------------------------------

@@ -25,23 +25,19 @@ Why the rules are as they are:
   Indonesian school's data, read by its operator next to the spreadsheet.
 """
 
-import csv
 import datetime
-import io
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from ekonseling.core import spreadsheets
+
 MAX_DATA_ROWS = 5000
 HEADER_SCAN_ROWS = 15
 MAX_COLUMNS = 300
-# A 5 MB .xlsx is compressed XML; refuse one that would unpack into something absurd (a zip bomb).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # Excel files often carry formatting down to row 1,048,576; this many empty rows in a row ends the data.
 MAX_EMPTY_RUN = 1000
 OLDEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -205,144 +201,39 @@ def is_dropped(label):
 
 # --- reading the file ---------------------------------------------------------------------------------
 
+# The reader's refusals in this import's wording (see `spreadsheets.CODES`); too many rows is `_too_many_rows`.
+FILE_MESSAGES = {
+    "empty": "Berkas kosong: tidak ada isinya.",
+    "old_excel": (
+        "Berkas ini berformat Excel lama (.xls) atau dikunci kata sandi. Buka di Excel, lalu simpan "
+        "sebagai .xlsx (tanpa kata sandi) atau CSV."
+    ),
+    "pdf": "Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.",
+    "not_xlsx": "Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.",
+    "unsupported": "Jenis berkas tidak didukung. Unggah berkas .xlsx (misalnya unduhan Dapodik) atau .csv.",
+    "unpacked_too_big": "Isi berkas Excel terlalu besar setelah dibuka.",
+    "no_sheets": "Berkas Excel ini tidak punya lembar kerja.",
+    "damaged_xlsx": "Berkas Excel ini rusak atau tidak bisa dibaca.",
+    "damaged_utf16": "Berkas teks UTF-16 ini rusak.",
+    "binary": "Berkas ini bukan lembar kerja: isinya bukan teks CSV. Unggah berkas .xlsx atau .csv.",
+    "bad_csv": "Berkas CSV ini tidak bisa dibaca: %(error)s.",
+}
+
 
 def read_table(file_bytes, filename):
-    """The rows of the spreadsheet as lists of cell values; row i of the list is spreadsheet row i + 1.
-
-    The file's content decides how it is read, the name only breaks ties: an .xlsx renamed to .csv
-    still reads, and a PDF renamed to .xlsx gets a clear message instead of a parser's traceback.
-    """
-    if not file_bytes or not file_bytes.strip():
-        raise ImportFileError("Berkas kosong: tidak ada isinya.")
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if file_bytes[:4] == b"PK\x03\x04":
-        return _read_xlsx(file_bytes)
-    if file_bytes[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(
-            "Berkas ini berformat Excel lama (.xls) atau dikunci kata sandi. Buka di Excel, lalu simpan "
-            "sebagai .xlsx (tanpa kata sandi) atau CSV."
-        )
-    if file_bytes[:5] == b"%PDF-":
-        raise ImportFileError("Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.")
-    if ext in ("xlsx", "xlsm"):
-        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.")
-    if ext in ("csv", "txt", ""):
-        return _read_csv(file_bytes)
-    raise ImportFileError("Jenis berkas tidak didukung. Unggah berkas .xlsx (misalnya unduhan Dapodik) atau .csv.")
-
-
-def _read_xlsx(file_bytes):
-    from openpyxl import load_workbook
-
+    """The rows of the spreadsheet as lists of cell values; row i of the list is spreadsheet row i + 1."""
+    limits = spreadsheets.Limits(
+        max_rows=MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2,  # the data, title rows and a two-row header
+        max_columns=MAX_COLUMNS,
+        max_empty_run=MAX_EMPTY_RUN,
+        header_scan_rows=HEADER_SCAN_ROWS,
+    )
     try:
-        with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ImportFileError("Isi berkas Excel terlalu besar setelah dibuka.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
-            workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise ImportFileError("Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.") from exc
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise ImportFileError("Berkas Excel ini tidak punya lembar kerja.")
-        # A school may keep notes on a first sheet: take the first sheet whose top rows hold a header.
-        for sheet in sheets:
-            top = _sheet_rows(sheet, limit=HEADER_SCAN_ROWS)
-            if find_header(top) is not None:
-                return _sheet_rows(sheet)
-        return _sheet_rows(sheets[0])
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError("Berkas Excel ini rusak atau tidak bisa dibaca.") from exc
-    finally:
-        workbook.close()
-
-
-def _sheet_rows(sheet, limit=None):
-    """Rows of a read-only sheet, stopping at the row limit, or after a long run of empty rows."""
-    sheet.reset_dimensions()  # trust the cells, not the file's own claim about its size
-    rows = []
-    empty_run = 0
-    filled = 0
-    for values in sheet.iter_rows(values_only=True):
-        row = list(values[:MAX_COLUMNS])
-        if is_empty_row(row):
-            empty_run += 1
-            if empty_run > MAX_EMPTY_RUN:
-                break
-        else:
-            empty_run = 0
-            filled += 1
-            if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2:
-                raise _too_many_rows()
-        rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
-    return trim_empty_tail(rows)
-
-
-def _read_csv(file_bytes):
-    text = _decode(file_bytes)
-    delimiter = _sniff_delimiter(text)
-    rows = []
-    filled = 0
-    try:
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            row = values[:MAX_COLUMNS]
-            if not is_empty_row(row):
-                filled += 1
-                if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2:
-                    raise _too_many_rows()
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(f"Berkas CSV ini tidak bisa dibaca: {exc}.") from exc
-    return trim_empty_tail(rows)
-
-
-def _decode(file_bytes):
-    """UTF-8 (with or without BOM) first; Excel's "Unicode text" is UTF-16; older Excel writes cp1252."""
-    if file_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return file_bytes.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError("Berkas teks UTF-16 ini rusak.") from exc
-    if b"\x00" in file_bytes[:4096]:
-        raise ImportFileError("Berkas ini bukan lembar kerja: isinya bukan teks CSV. Unggah berkas .xlsx atau .csv.")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return file_bytes.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
-
-
-def _sniff_delimiter(text):
-    """The delimiter that makes a header row appear; Indonesian Excel writes ';', others ','."""
-    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
-    candidates = [";", ",", "\t"]
-    for delimiter in candidates:
-        try:
-            rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
-        except csv.Error:
-            continue
-        if find_header(rows) is not None:
-            return delimiter
-    return max(candidates, key=head.count)
-
-
-def is_empty_row(row):
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
-
-
-def trim_empty_tail(rows):
-    while rows and is_empty_row(rows[-1]):
-        rows.pop()
-    return rows
+        return spreadsheets.read(file_bytes, filename, limits, find_header).rows
+    except spreadsheets.SpreadsheetError as exc:
+        if exc.code == "too_many_rows":
+            raise _too_many_rows() from exc
+        raise ImportFileError(FILE_MESSAGES[exc.code] % exc.params) from exc
 
 
 def _too_many_rows():
