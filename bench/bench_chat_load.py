@@ -57,7 +57,7 @@ def run():
         print("  skipped (BENCH_CHAT_SKIP=1)")
         return
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or not layer.startswith("channels_redis"):
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") or layer.endswith("InMemoryChannelLayer"):
         print("  skipped on SQLite + in-memory layer: this benchmark needs PostgreSQL and Redis")
         return
     seconds_override = os.environ.get("BENCH_CHAT_SECONDS")

@@ -2,7 +2,7 @@
 
 The same protocol as bench/relay_websockets.py: the first frame `{"type": "join", "pair": 3, "role":
 "student"}` joins the pair's group and is answered with `{"type": "joined"}`; every later frame goes
-to the group through the channel layer (RedisPubSubChannelLayer, as the app uses with REDIS_URL) and
+to the group through the channel layer (the app's Redis pub/sub layer, ekonseling.core.channel_layers) and
 is sent to the member that did not send it. GET /healthz answers 200. No Django apps, no sessions,
 no database: only what Channels itself needs.
 
@@ -20,7 +20,7 @@ if not settings.configured:
         INSTALLED_APPS=["channels"],
         CHANNEL_LAYERS={
             "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "BACKEND": "ekonseling.core.channel_layers.BatchingRedisPubSubChannelLayer",
                 "CONFIG": {"hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")]},
             }
         },

@@ -163,7 +163,7 @@ if REDIS_URL:
     # channels; the stored message sequence, not the layer, is the delivery guarantee.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "ekonseling.core.channel_layers.BatchingRedisPubSubChannelLayer",
             # Redis pub/sub ignores the database number: without a prefix of its own, two
             # deployments sharing a Redis server would receive each other's counseling messages.
             "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("CHANNEL_LAYER_PREFIX", "ekonseling")},

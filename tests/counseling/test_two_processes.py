@@ -25,7 +25,7 @@ from tests.conftest import TEST_DATA_KEY
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(
-    not settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis")
+    settings.CHANNEL_LAYERS["default"]["BACKEND"].endswith("InMemoryChannelLayer")
     or settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3",
     reason="needs PostgreSQL and Redis shared by both processes (REDIS_URL and DATABASE_URL)",
 )

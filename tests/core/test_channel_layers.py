@@ -1,0 +1,59 @@
+"""The batching pub/sub layer against a real Redis (the PostgreSQL + Redis run)."""
+
+import asyncio
+import os
+import uuid
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from ekonseling.core.channel_layers import BatchingRedisPubSubChannelLayer
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)"),
+]
+
+
+PREFIX = f"t{uuid.uuid4().hex[:8]}"  # this run's own channel names on a shared Redis
+
+
+def layer(url=None):
+    return BatchingRedisPubSubChannelLayer(hosts=[url or os.environ["REDIS_URL"]], prefix=PREFIX)
+
+
+async def test_sends_from_many_tasks_arrive_once_each_in_order():
+    sender, receiver = layer(), layer()
+    channel = await receiver.new_channel()
+    await receiver.group_add("room", channel)
+    other = await receiver.new_channel()
+    await receiver.group_add("other", other)
+    await asyncio.sleep(0.1)  # the subscription reaches Redis
+
+    async def burst(start):
+        for i in range(start, start + 50):
+            await sender.group_send("room", {"type": "chat.message", "n": i})
+
+    await asyncio.gather(burst(0), burst(1000), burst(2000))
+    received = [(await asyncio.wait_for(receiver.receive(channel), 3))["n"] for _ in range(150)]
+
+    assert sorted(received) == [*range(50), *range(1000, 1050), *range(2000, 2050)]
+    for start in (0, 1000, 2000):  # each sender's own order is kept
+        own = [n for n in received if start <= n < start + 50]
+        assert own == list(range(start, start + 50))
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(receiver.receive(other), 0.2)
+    await sender.flush()
+    await receiver.flush()
+
+
+async def test_a_failed_publish_reaches_every_sender_of_the_batch():
+    broken = layer("redis://127.0.0.1:1")
+
+    results = await asyncio.gather(
+        *(broken.group_send("room", {"type": "x", "n": i}) for i in range(3)), return_exceptions=True
+    )
+
+    assert len(results) == 3
+    assert all(isinstance(result, RedisConnectionError) for result in results), results
+    await broken.flush()
