@@ -187,8 +187,10 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         field = "read" if content["type"] == "read" else "delivered"
         receipt = await writer().submit(services.Mark(conversation_id, self.user, **{field: seq}))
         if receipt is not None:
+            # Not back to this socket: a page ignores its own marks.
             await self.channel_layer.group_send(
-                services.conversation_group(conversation_id), {"type": "conversation.receipt", "receipt": receipt}
+                services.conversation_group(conversation_id),
+                {"type": "conversation.receipt", "receipt": receipt, "origin": self.channel_name},
             )
 
     # --- events from the channel layer -----------------------------------------------------------------------
@@ -200,6 +202,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(event["message"])
 
     async def conversation_receipt(self, event):
+        if event.get("origin") == self.channel_name:
+            return
         if event["receipt"]["conversation"] in self.subscribed:
             await self.send_json(event["receipt"])
 
