@@ -165,11 +165,15 @@ def post_messages(drafts, *, limit=MAX_BODY):
         return results
     try:
         with transaction.atomic():
-            _store(pending)
+            # No look for stored client keys first: resends are rare, and the unique constraint
+            # on (conversation, sender, client key) catches them; then the batch is undone and
+            # stored one message at a time, each looked up first.
+            _store(pending, check_stored=False)
     except IntegrityError:
-        # Two processes raced on the same client key: store one by one, so only the losers redo.
+        # A resend of a stored message, or two processes racing on the same client key: store one
+        # by one, so only the repeats are answered with the stored message.
         for result in pending:
-            result.message, result.duplicate, result.alert = None, False, None
+            _forget(result)
             try:
                 with transaction.atomic():
                     _store([result])
@@ -180,6 +184,12 @@ def post_messages(drafts, *, limit=MAX_BODY):
             # robust: a failing e-mail is logged, never turned into a lost acknowledgement.
             transaction.on_commit(lambda alert=result.alert: notify_alert(alert), robust=True)
     return results
+
+
+def _forget(result):
+    """What an undone attempt wrote into a result; the next attempt decides it afresh."""
+    result.message, result.duplicate, result.alert, result.error = None, False, None, None
+    result.crisis_contacts, result.inbox_user_ids, result.alert_user_ids = [], [], []
 
 
 def _store_duplicate_or_fail(result, error):
@@ -193,7 +203,7 @@ def _store_duplicate_or_fail(result, error):
     result.message, result.duplicate = existing, True
 
 
-def _store(results):
+def _store(results, *, check_stored=True):
     now = timezone.now()
     conversation_ids = {r.draft.conversation_id for r in results}
     loaded = (
@@ -214,12 +224,14 @@ def _store(results):
     unclaimed = [c for c in conversations.values() if c.counselor_id is None]
     if unclaimed:
         prefetch_related_objects(unclaimed, "student__rombel__counselors", "student__counselors")
-    existing = {
-        (m.conversation_id, m.sender_id, m.client_key): m
-        for m in Message.objects.filter(
-            conversation_id__in=conversation_ids, client_key__in={r.draft.client_key for r in results}
-        )
-    }
+    existing = {}
+    if check_stored:
+        existing = {
+            (m.conversation_id, m.sender_id, m.client_key): m
+            for m in Message.objects.filter(
+                conversation_id__in=conversation_ids, client_key__in={r.draft.client_key for r in results}
+            )
+        }
     fresh_by_conversation = {}
     repeats = []  # (result, the first result with its key in this batch)
     first_in_batch = {}

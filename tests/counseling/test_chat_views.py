@@ -877,3 +877,30 @@ def test_a_batch_over_several_conversations_keeps_each_message_with_its_own(worl
     assert (alert.conversation_id, alert.message.conversation_id) == (mine.pk, mine.pk)
     assert world.gurubk_other.pk not in risky.alert_user_ids
     assert set(Conversation.objects.filter(urgent=True).values_list("pk", flat=True)) == {mine.pk}
+
+
+def test_a_resend_of_a_stored_message_in_a_batch_leaves_no_gap_and_no_trace_of_the_undone_try(world, mailoutbox):
+    """The batch stores without looking up client keys first; a resend of a stored message undoes
+    the batch, which is then stored one by one: the new messages get the next seqs, the resend the
+    stored one, and what the undone attempt computed (alerts, crisis contacts) is not left over."""
+    conversation = services.start_conversation(world.student)
+    risky_key = uuid.uuid4()
+    (original,) = services.post_messages([services.Draft(conversation.pk, world.siswa, risky_key, RISKY)])
+
+    resend, fresh, also_fresh = services.post_messages(
+        [
+            services.Draft(conversation.pk, world.siswa, risky_key, RISKY),
+            services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "pesan baru"),
+            services.Draft(conversation.pk, world.siswa, uuid.uuid4(), RISKY),
+        ]
+    )
+
+    assert (original.message.seq, original.duplicate, bool(original.crisis_contacts)) == (1, False, True)
+    assert (resend.message.seq, resend.duplicate, resend.alert, resend.crisis_contacts) == (1, True, None, [])
+    assert (fresh.message.seq, fresh.duplicate, fresh.alert, fresh.crisis_contacts) == (2, False, None, [])
+    assert (also_fresh.message.seq, also_fresh.duplicate) == (3, False)
+    assert also_fresh.alert is not None and also_fresh.crisis_contacts
+    assert list(conversation.messages.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    assert RiskAlert.objects.filter(conversation=conversation).count() == 2
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 3
