@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
@@ -22,7 +23,7 @@ class Conversation(SchoolOwned):
         QUESTION = "question", _("Anonymous question")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("conversation status", "Open")
         CLOSED = "closed", _("Closed")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHAT)
@@ -148,7 +149,7 @@ class ConversationEvent(models.Model):
 
 class RiskAlert(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("alert status", "Open")
         HANDLED = "handled", _("Handled")
         FALSE = "false", _("False alarm")
 

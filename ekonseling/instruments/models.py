@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
@@ -154,7 +155,7 @@ class CriticalAlert(SchoolOwned):
     """A submitted sheet ticked a critical item ("wajib konsultasi", thoughts of suicide)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("alert status", "Open")
         HANDLED = "handled", _("Handled")
         FALSE = "false", _("False alarm")
 

@@ -246,10 +246,13 @@ def test_the_message_is_translated():
 
 
 def test_a_csv_error_names_the_problem():
-    error = refusal(HUGE_FIELD, "x.csv")
-
     with translation.override("en"):
-        assert str(error).startswith("This CSV file cannot be read: ")
+        error = refusal(HUGE_FIELD, "x.csv")
+    with translation.override("id"):
+        in_indonesian = refusal(HUGE_FIELD, "x.csv")
+
+    assert str(error).startswith("This CSV file cannot be read: ")
+    assert str(in_indonesian).startswith("Berkas CSV ini tidak dapat dibaca: ")
     assert str(error.params["error"]) in str(error)
 
 
