@@ -18,9 +18,13 @@ def _test_settings(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from ekonseling.counseling import lexicons
+
     cache.clear()
+    lexicons.forget()  # school ids come again in a fresh test database
     yield
     cache.clear()
+    lexicons.forget()
 
 
 @pytest.fixture

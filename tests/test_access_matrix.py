@@ -126,6 +126,7 @@ COUNSELING_MATRIX = {
     "counseling:chat_new": ({Role.SISWA}, "get", None),
     "counseling:inbox": (COUNSELORS, "get", None),
     "counseling:office_hours": (COUNSELORS, "get", None),
+    "counseling:risk_lexicon": ({Role.KOORDINATOR_BK}, "get", None),
     # An unclaimed chat of world.student: the student, the guru BK who serves them, the coordinator.
     "counseling:conversation": (CHAT_USERS, "get", _chat_of()),
     "counseling:messages": (CHAT_USERS, "get", _chat_of()),

@@ -9,6 +9,7 @@ MENU = [
     ("core:home", _("Home"), "home.view"),
     ("counseling:home", _("Counseling"), "counseling.start"),
     ("counseling:inbox", _("Counseling inbox"), "counseling.inbox"),
+    ("counseling:risk_lexicon", _("Risk lexicon"), "risk_lexicon.manage"),
     ("instruments:my", _("My instruments"), "assignment.fill"),
     ("instruments:administrations", _("Instruments"), "administration.manage"),
     ("students:list", _("Students"), "student.list"),

@@ -146,6 +146,7 @@ def load():
             phone="(022) 000000",
             headmaster_name="Drs. H. Suharto, M.M.",
             crisis_contacts="Layanan Kesehatan Jiwa Kemenkes: 119 ext. 8\nGuru BK piket: lihat jadwal di ruang BK",
+            risk_lexicon_extension=DEMO_RISK_LEXICON,
         ),
     )
     users = {u: _user(school, u, name, role) for u, name, role in STAFF}
@@ -265,6 +266,14 @@ CONVERSATIONS = [
         True,
     ),
 ]
+
+
+# What a school in Bandung adds to the shipped lexicon: Sundanese its students write in chats.
+DEMO_RISK_LEXICON = {
+    "_catatan": "Bahasa Sunda yang sering dipakai siswa kami",
+    "normalisation": {"hayang": "ingin", "paeh": "mati", "aing": "aku", "maneh": "kamu"},
+    "categories": {"bullying": {"phrases": ["dipoyok"]}},
+}
 
 
 def _load_counseling(school, users):

@@ -330,6 +330,8 @@ def _serves(user, student):
 
 rule("counseling.start")(_role(Role.SISWA))
 rule("counseling.inbox")(_role(*COUNSELOR_ROLES))
+# The school's risk lexicon decides which students' messages raise alerts: the coordinator's call.
+rule("risk_lexicon.manage")(_role(Role.KOORDINATOR_BK))
 
 
 @rule("conversation.view", "conversation.post")

@@ -21,7 +21,7 @@ from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import audit, notify, policy
 from ekonseling.students import caseload
 
-from . import risk
+from . import lexicons, risk
 from .models import Conversation, ConversationEvent, Message, Participant, RiskAlert
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def _store(results, *, check_stored=True):
         for offset, result in enumerate(fresh):
             draft = result.draft
             is_student = draft.sender.role == Role.SISWA
-            screening = risk.screen(draft.body) if is_student else None
+            screening = risk.screen(draft.body, lexicons.for_school(conversation.school_id)) if is_student else None
             message = Message(
                 conversation_id=conversation_id,
                 seq=first_seq + offset,

@@ -40,3 +40,15 @@ def test_every_printed_demo_login_signs_in(db):
         response = client.post("/masuk/", {"username": username, "password": password})
         assert response.status_code == 302, username
         assert client.get("/beranda/").status_code == 200, username
+
+
+def test_the_demo_school_screens_its_students_sundanese(db):
+    from ekonseling.core.models import School
+    from ekonseling.counseling import lexicons
+
+    demo.load()
+    school = School.objects.get(risk_lexicon_extension=demo.DEMO_RISK_LEXICON)
+
+    screening = lexicons.for_school(school.pk).screen("bu, aing hayang paeh wae")
+
+    assert screening.flagged and screening.categories == ("suicide",)
