@@ -147,7 +147,7 @@ def test_a_risky_question_raises_the_alert_through_the_store(client, asker, monk
     class Flagged:
         flagged, categories, severity = True, ["self_harm"], "high"
 
-    monkeypatch.setattr(services.risk, "screen", lambda body: Flagged())
+    monkeypatch.setattr(services.risk, "screen", lambda body, lexicon=None: Flagged())
     client.force_login(asker.siswa)
     response = client.post(
         reverse("counseling:question_new"), {"body": QUESTION, "client_key": str(uuid.uuid4())}, follow=True
