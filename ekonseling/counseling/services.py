@@ -408,6 +408,12 @@ def _broadcast(group, event):
         log.exception("could not broadcast %s to %s", event.get("type"), group)
 
 
+def tell_inboxes(user_ids, event):
+    """Push an inbox event (`{"type": ...}`, docs/websocket.md) to these users' open pages."""
+    for user_id in user_ids:
+        _broadcast(user_group(user_id), {"type": "inbox.event", "event": event})
+
+
 def announce_access_change(conversation_id):
     transaction.on_commit(
         lambda: _broadcast(

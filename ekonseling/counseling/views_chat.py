@@ -257,9 +257,17 @@ def inbox(request):
         ],
         "query": {"tab": tab} if tab else {},
         "ws_path": WS_PATH,
+        # Students who ticked a critical item on an instrument wait here too, above every chat.
+        "critical_alerts": _open_critical_alerts(user),
     }
     template = "counseling/chat/_inbox_list.html" if request.htmx else "counseling/chat/inbox.html"
     return render(request, template, context)
+
+
+def _open_critical_alerts(user):
+    from ekonseling.instruments.services import open_alerts
+
+    return list(open_alerts(user)[:INBOX_PAGE])
 
 
 # --- the conversation page --------------------------------------------------------------------------------------

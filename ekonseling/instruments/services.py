@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ekonseling.core import notify
+from ekonseling.core import notify, policy
 from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
@@ -280,6 +280,14 @@ def decide_alert(alert, *, by, status, note=""):
     return alert
 
 
+def open_alerts(user, **filters):
+    """The open critical-item alerts on students this user serves (the policy's `alert.decide`)."""
+    alerts = CriticalAlert.objects.filter(status=CriticalAlert.Status.OPEN, **filters).select_related(
+        "assignment__student__rombel", "assignment__administration__instrument"
+    )
+    return policy.visible(user, "alert.decide", alerts).order_by("-created_at", "-pk")
+
+
 def alert_recipients(assignment):
     """The guru BK who serve the student, and every coordinator, as for chat risk alerts."""
     return caseload.serving_counselors(assignment.student)
@@ -295,13 +303,15 @@ ALERT_MAIL_BODY = (
 
 
 def notify_alert(alert):
-    """E-mail a link, never the item or the student's name: the app shows those to whoever may see."""
+    """Tell the counselors at once, as a chat risk alert does: their open inbox pages over the socket
+    (the list then shows the alert at the top) and an e-mail with a link, never the item or the
+    student's name: the app shows those to whoever may see them."""
+    from ekonseling.counseling import services as counseling
+
+    recipients = alert_recipients(alert.assignment)
+    counseling.tell_inboxes([user.pk for user in recipients], {"type": "critical", "alert": alert.pk})
     link = settings.SITE_URL.rstrip("/") + reverse("instruments:alert", args=[alert.pk])
-    notify.send_link_mails(
-        ALERT_MAIL_SUBJECT,
-        ALERT_MAIL_BODY.format(link=link),
-        [user.email for user in alert_recipients(alert.assignment)],
-    )
+    notify.send_link_mails(ALERT_MAIL_SUBJECT, ALERT_MAIL_BODY.format(link=link), [user.email for user in recipients])
 
 
 # --- counts for the counselor's pages ---------------------------------------------------------------------

@@ -41,14 +41,6 @@ def _administration(request, pk):
     )
 
 
-def open_alerts(user, **filters):
-    """The open critical-item alerts on students this user serves."""
-    alerts = CriticalAlert.objects.filter(status=CriticalAlert.Status.OPEN, **filters).select_related(
-        "assignment__student__rombel", "assignment__administration__instrument"
-    )
-    return policy.visible(user, "alert.decide", alerts)
-
-
 @policy.require("administration.manage")
 @require_GET
 def administration_list(request):
@@ -63,7 +55,7 @@ def administration_list(request):
         "instruments/manage/list.html",
         {
             "administrations": administrations,
-            "alerts": open_alerts(request.user),
+            "alerts": services.open_alerts(request.user),
             "may_create": policy.can(request.user, "administration.create"),
         },
     )
@@ -183,7 +175,7 @@ def administration_detail(request, pk):
     context = _status_context(request, administration)
     context.update(
         rombels=administration.rombels.order_by("name"),
-        alerts=open_alerts(request.user, assignment__administration=administration),
+        alerts=services.open_alerts(request.user, assignment__administration=administration),
     )
     return render(request, "instruments/manage/detail.html", context)
 
@@ -329,6 +321,6 @@ def home_card(user):
     ).order_by("closes_at")
     return {
         "administrations": list(administrations[:10]),
-        "alerts": list(open_alerts(user)[:10]),
+        "alerts": list(services.open_alerts(user)[:10]),
         "may_manage": True,
     }

@@ -559,8 +559,9 @@ def test_the_inbox_runs_a_fixed_number_of_queries(client, world, django_assert_n
         post(conversation, account, "halo")
     client.force_login(world.koordinator)
 
-    # session, user+school, OTP device, page count, page rows, unread counts, session save (3)
-    with django_assert_num_queries(9):
+    # session, user+school, OTP device, page count, page rows, unread counts, open critical-item
+    # alerts, session save (3)
+    with django_assert_num_queries(10):
         client.get(url("inbox"))
 
 

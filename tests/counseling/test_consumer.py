@@ -432,3 +432,47 @@ async def test_receipts_need_a_subscription_and_are_clamped_to_the_last_message(
     assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("counselor", 1, 1)
     for socket in (student, counselor):
         await socket.disconnect()
+
+
+def _submit_a_critical_item(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ekonseling.instruments import services as instruments
+
+    name = "dcm-contoh.json"
+    instrument, _ = instruments.import_definition(
+        world.school, (instruments.SAMPLES_DIR / name).read_bytes(), name, user=world.gurubk
+    )
+    now = timezone.now()
+    administration = instruments.open_administration(
+        instrument=instrument,
+        title="DCM X-A",
+        created_by=world.gurubk,
+        rombels=[world.rombel_a],
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1),
+    )
+    sheet = administration.assignments.get(student=world.student)
+    critical = instrument.definition.critical_items[0]
+    instruments.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
+    instruments.submit(sheet, by=world.siswa)
+    return sheet.alerts.get().pk
+
+
+async def test_a_critical_item_on_an_instrument_reaches_the_serving_counselors_inbox_at_once(
+    live_world, session_cookie
+):
+    serving = await signed_in(session_cookie, live_world.gurubk)
+    koordinator = await signed_in(session_cookie, live_world.koordinator)
+    not_serving = await signed_in(session_cookie, live_world.gurubk_other)
+
+    alert_pk = await database_sync_to_async(_submit_a_critical_item)(live_world)
+
+    for socket in (serving, koordinator):
+        frame = await frame_of(socket, "inbox")
+        assert frame["event"] == {"type": "critical", "alert": alert_pk}
+    assert await not_serving.receive_nothing(timeout=0.3)
+    for socket in (serving, koordinator, not_serving):
+        await socket.disconnect()

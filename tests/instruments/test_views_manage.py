@@ -317,7 +317,22 @@ def test_another_counselor_sees_no_alert_of_a_student_they_do_not_serve(client, 
     alert = _alert(world)
     client.force_login(world.gurubk_other)
     assert f'data-testid="alert-{alert.pk}"' not in client.get(reverse("core:home")).content.decode()
+    assert f'data-testid="alert-{alert.pk}"' not in client.get(reverse("counseling:inbox")).content.decode()
     assert client.get(reverse("instruments:alert", args=[alert.pk])).status_code == 404
+
+
+def test_an_open_alert_waits_at_the_top_of_the_inbox_and_its_live_refresh(counselor, world):
+    alert = _alert(world)
+
+    page = counselor.get(reverse("counseling:inbox")).content.decode()
+    refreshed = counselor.get(reverse("counseling:inbox"), HTTP_HX_REQUEST="true").content.decode()
+
+    for html in (page, refreshed):
+        assert f'data-testid="alert-{alert.pk}"' in html
+        assert html.index("data-critical-alerts") < html.index('<table class="inbox">')
+    alert.status = CriticalAlert.Status.FALSE
+    alert.save()
+    assert "data-critical-alerts" not in counselor.get(reverse("counseling:inbox")).content.decode()
 
 
 def test_local_times_are_shown(counselor, world):
