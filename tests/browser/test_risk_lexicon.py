@@ -1,0 +1,50 @@
+"""The koordinator BK extends the school's risk lexicon on a phone: a bad draft keeps the text, a good
+one is checked on the labelled messages and on a sentence, then saved."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from ekonseling.core.models import School
+from tests import factories
+
+from .conftest import MOBILE
+from .helpers import horizontal_overflow, sign_in, widest_elements
+
+
+@pytest.fixture
+def viewport():
+    return MOBILE
+
+
+def _fits(page):
+    scroll_width, inner_width = horizontal_overflow(page)
+    assert scroll_width <= inner_width, f"{page.url} scrolls sideways: {widest_elements(page)}"
+
+
+def test_the_coordinator_checks_and_saves_a_sundanese_extension(page, transactional_db):
+    world = factories.SchoolWorld("SMA Negeri Uji Leksikon")
+    sign_in(page, world.koordinator.username, factories.PASSWORD)
+    page.goto(reverse("counseling:risk_lexicon"))
+    _fits(page)
+    box = page.locator("#id_extension")
+
+    box.fill('{"normalisation": {"paeh": "mati"')  # unfinished JSON
+    page.get_by_role("button", name="Periksa").click()
+    assert "Baris 1" in page.locator("[data-error]").inner_text()
+    assert box.input_value() == '{"normalisation": {"paeh": "mati"'
+
+    extension = {"normalisation": {"hayang": "ingin", "paeh": "mati", "aing": "aku"}}
+    box.fill(json.dumps(extension))
+    page.locator("#id_sample").fill("aing hayang paeh wae")
+    page.get_by_role("button", name="Periksa").click()
+    assert "suicide" in page.locator("[data-screening]").inner_text()
+    assert page.locator("[data-measure] [data-row=school]").is_visible()
+    _fits(page)
+    assert School.objects.get(pk=world.school.pk).risk_lexicon_extension == {}
+
+    page.get_by_role("button", name="Simpan").click()
+    assert page.url.endswith(reverse("counseling:risk_lexicon"))
+    assert "disimpan" in page.locator("main").inner_text()
+    assert School.objects.get(pk=world.school.pk).risk_lexicon_extension == extension
