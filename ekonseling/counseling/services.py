@@ -312,9 +312,12 @@ def _store(results, *, check_stored=True):
                 ).values_list("pk", "school_id")
             )
         student = conversation.student
-        serving = {u.pk for u in student.counselors.all()}
-        if student.rombel_id:
-            serving |= {u.pk for u in student.rombel.counselors.all()}
+        assigned = [*student.counselors.all(), *(student.rombel.counselors.all() if student.rombel_id else ())]
+        # As caseload.serving_guru_bk, on the prefetched rows: an assignment left behind by someone
+        # who left, or moved school, tells them nothing.
+        serving = {
+            u.pk for u in assigned if u.is_active and u.role == Role.GURU_BK and u.school_id == conversation.school_id
+        }
         serving |= {pk for pk, school_id in coordinators if school_id == conversation.school_id}
         result.inbox_user_ids = sorted(serving)
 

@@ -905,3 +905,17 @@ def test_a_resend_of_a_stored_message_in_a_batch_leaves_no_gap_and_no_trace_of_t
     assert RiskAlert.objects.filter(conversation=conversation).count() == 2
     conversation.refresh_from_db()
     assert conversation.last_seq == 3
+
+
+def test_an_unclaimed_message_refreshes_only_active_guru_bk_of_the_school_and_the_coordinators(world, other_world):
+    """A caseload assignment left behind (a guru BK who left, or moved school) tells nobody."""
+    left = factories.user(world.school, Role.GURU_BK)
+    left.is_active = False
+    left.save()
+    moved = factories.user(other_world.school, Role.GURU_BK)
+    world.student.counselors.add(left, moved)
+    conversation = chat(world)
+
+    posted = post(conversation, world.siswa, "Bu, saya mau cerita")
+
+    assert sorted(posted.inbox_user_ids) == sorted([world.gurubk.pk, world.koordinator.pk])
