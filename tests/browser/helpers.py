@@ -66,6 +66,18 @@ def horizontal_overflow(page):
     return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
 
 
+def assert_fits(page, what=None, width=None):
+    """The page does not scroll sideways (and, given `width`, the window is that wide)."""
+    scroll_width, inner_width = horizontal_overflow(page)
+    what = what or page.url
+    if width is not None:
+        assert inner_width == width, f"{what}: the window is {inner_width}px wide, not {width}px"
+    assert scroll_width <= inner_width, (
+        f"{what} ({page.url}) scrolls sideways: {scroll_width}px of content in a {inner_width}px window; "
+        f"widest elements: {widest_elements(page)}"
+    )
+
+
 def widest_elements(page, limit=5):
     """The elements that stick out furthest on the right, to say *what* overflows when a page does."""
     return page.evaluate(

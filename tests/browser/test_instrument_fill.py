@@ -11,8 +11,9 @@ from ekonseling.instruments import services
 from ekonseling.instruments.models import Assignment
 from tests import factories
 
+from . import helpers
 from .conftest import MOBILE
-from .helpers import horizontal_overflow, path_of, sign_in
+from .helpers import path_of, sign_in
 
 
 @pytest.fixture
@@ -47,8 +48,7 @@ def wait_for_answers(page, sheet, expected, seconds=20):
 
 
 def assert_fits(page, what):
-    scroll_width, inner_width = horizontal_overflow(page)
-    assert inner_width == MOBILE["width"] and scroll_width <= inner_width, f"{what} scrolls sideways"
+    helpers.assert_fits(page, what, width=MOBILE["width"])
 
 
 def pending(page, sheet):

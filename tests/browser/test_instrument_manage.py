@@ -9,7 +9,7 @@ from ekonseling.instruments import services
 from ekonseling.instruments.models import Administration, CriticalAlert, Instrument
 
 from .conftest import MOBILE
-from .helpers import horizontal_overflow, sign_in, widest_elements
+from .helpers import assert_fits, horizontal_overflow, sign_in
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def viewport():
 def _fits(page, url):
     response = page.goto(url)
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    scroll_width, inner_width = horizontal_overflow(page)
-    assert scroll_width <= inner_width, f"{url} scrolls sideways: {widest_elements(page)}"
+    assert_fits(page, url)
 
 
 def test_the_counselor_pages_fit_a_phone(page, demo_school):

@@ -7,17 +7,12 @@ from tests import factories
 from tests.instruments.test_reports import aum_class
 
 from .conftest import MOBILE
-from .helpers import horizontal_overflow, sign_in, widest_elements
+from .helpers import assert_fits, sign_in
 
 
 @pytest.fixture
 def viewport():
     return MOBILE
-
-
-def _fits(page):
-    scroll_width, inner_width = horizontal_overflow(page)
-    assert scroll_width <= inner_width, f"{page.url} scrolls sideways: {widest_elements(page)}"
 
 
 def test_reports_fit_a_phone_and_show_formulas_on_demand(page, transactional_db):
@@ -27,17 +22,17 @@ def test_reports_fit_a_phone_and_show_formulas_on_demand(page, transactional_db)
 
     page.goto(reverse("instruments:group_report", args=[administration.pk]))
     assert page.locator("svg.chart").count() == 1
-    _fits(page)
+    assert_fits(page)
     formula = page.locator("#table-areas .formula").first
     assert not formula.is_visible()
     page.locator(".formula-switch label").click()
     assert formula.is_visible() and "× 100 =" in formula.inner_text()
-    _fits(page)
+    assert_fits(page)
 
     sheet = administration.assignments.get(student=world.student)
     page.goto(reverse("instruments:individual_report", args=[sheet.pk]))
     assert page.locator("[data-testid=open-answers]").is_visible()
-    _fits(page)
+    assert_fits(page)
 
     page.goto(reverse("instruments:compare") + f"?a={administration.pk}")
-    _fits(page)
+    assert_fits(page)

@@ -4,19 +4,9 @@ import pytest
 
 from ekonseling.core import demo
 
+from . import helpers
 from .conftest import MOBILE
-from .helpers import (
-    ACCOUNT_URL,
-    HOME_URL,
-    LOGIN_URL,
-    horizontal_overflow,
-    menu_links,
-    open_menu,
-    path_of,
-    sign_in,
-    submit_login,
-    widest_elements,
-)
+from .helpers import ACCOUNT_URL, HOME_URL, LOGIN_URL, menu_links, open_menu, path_of, sign_in, submit_login
 
 DEMO_LOGINS = demo.demo_logins()
 
@@ -27,12 +17,7 @@ def viewport():
 
 
 def assert_fits(page, what):
-    scroll_width, inner_width = horizontal_overflow(page)
-    assert inner_width == MOBILE["width"]
-    assert scroll_width <= inner_width, (
-        f"{what} ({page.url}) scrolls sideways: {scroll_width}px of content in a {inner_width}px window; "
-        f"widest elements: {widest_elements(page)}"
-    )
+    helpers.assert_fits(page, what, width=MOBILE["width"])
 
 
 def visit(page, url):

@@ -10,7 +10,7 @@ from ekonseling.core.models import School
 from tests import factories
 
 from .conftest import MOBILE
-from .helpers import horizontal_overflow, sign_in, widest_elements
+from .helpers import assert_fits, sign_in
 
 
 @pytest.fixture
@@ -18,16 +18,11 @@ def viewport():
     return MOBILE
 
 
-def _fits(page):
-    scroll_width, inner_width = horizontal_overflow(page)
-    assert scroll_width <= inner_width, f"{page.url} scrolls sideways: {widest_elements(page)}"
-
-
 def test_the_coordinator_checks_and_saves_a_sundanese_extension(page, transactional_db):
     world = factories.SchoolWorld("SMA Negeri Uji Leksikon")
     sign_in(page, world.koordinator.username, factories.PASSWORD)
     page.goto(reverse("counseling:risk_lexicon"))
-    _fits(page)
+    assert_fits(page)
     box = page.locator("#id_extension")
 
     box.fill('{"normalisation": {"paeh": "mati"')  # unfinished JSON
@@ -41,7 +36,7 @@ def test_the_coordinator_checks_and_saves_a_sundanese_extension(page, transactio
     page.get_by_role("button", name="Periksa").click()
     assert "suicide" in page.locator("[data-screening]").inner_text()
     assert page.locator("[data-measure] [data-row=school]").is_visible()
-    _fits(page)
+    assert_fits(page)
     assert School.objects.get(pk=world.school.pk).risk_lexicon_extension == {}
 
     page.get_by_role("button", name="Simpan").click()
