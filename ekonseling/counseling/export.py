@@ -4,49 +4,26 @@ The export is counseling content leaving the system, so it is made only for some
 lets manage the conversation and is written to the audit log. An anonymous question stays
 anonymous in the PDF for whoever may not see who asked. Text goes through reportlab's Paragraph,
 which wraps long lines and splits a long letter over pages; every piece of user text is escaped,
-because Paragraph reads a small markup language. DejaVu Sans covers Indonesian and the quotes and
-dashes phones type; where it is not installed the PDF falls back to Helvetica.
+because Paragraph reads a small markup language. Fonts and the page frame: `core.pdf`.
 """
 
-import functools
-from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, pdf, policy
+from ekonseling.core.pdf import fonts
 
 from .models import Message
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 MARGIN = 18 * mm
-
-
-@functools.cache
-def fonts():
-    """(regular, bold) font names: DejaVu Sans when its files are on this machine, else Helvetica."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            try:
-                pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-                pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-            except Exception:  # a damaged font file must not stop an export  # noqa: S112
-                continue
-            return "DejaVuSans", "DejaVuSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
 
 
 def _styles():
@@ -184,31 +161,14 @@ def conversation_pdf(conversation, user):
         story.append(Paragraph(_text(_("No handling events.")), styles["body"]))
     story.append(Spacer(1, 6 * mm))
 
-    regular, _bold = fonts()
-    footer = _("Confidential counseling record of %(school)s") % {"school": school.name}
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(regular, 8)
-        canvas.setFillGray(0.35)
-        canvas.drawString(MARGIN, 10 * mm, footer[:120])
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, _("Page %(number)d") % {"number": doc.page})
-        canvas.restoreState()
-
-    buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
+    return pdf.confidential_document(
+        story,
+        footer=_("Confidential counseling record of %(school)s") % {"school": school.name},
+        margin=MARGIN,
         title=f"{conversation.get_kind_display()} #{conversation.pk}",
         author=school.name,
         subject=_("Online counseling record"),
     )
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
 
 
 def export_conversation(request, conversation):

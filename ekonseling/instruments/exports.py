@@ -23,9 +23,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ekonseling.counseling.export import fonts
+from ekonseling.core import pdf
+from ekonseling.core.pdf import fonts
 
 from . import reports
 from .reports import Comparison, GroupReport, IndividualReport, collector_paused
@@ -318,30 +319,13 @@ def signature(school, user, styles):
 
 
 def _document(story, school, title):
-    regular, _bold = fonts()
-    footer = _("Confidential BK report of %(school)s") % {"school": school.name}
-
-    def decorate(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(regular, 7.5)
-        canvas.setFillGray(0.35)
-        canvas.drawString(MARGIN, 9 * mm, footer[:120])
-        canvas.drawRightString(A4[0] - MARGIN, 9 * mm, _("Page %(number)d") % {"number": doc.page})
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 3 * mm,
+    return pdf.confidential_document(
+        story,
+        footer=_("Confidential BK report of %(school)s") % {"school": school.name},
+        margin=MARGIN,
         title=title,
         author=school.name,
     )
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
 
 
 WIDTH = A4[0] - 2 * MARGIN

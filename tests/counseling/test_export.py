@@ -104,7 +104,9 @@ def test_a_long_letter_wraps_and_runs_over_pages(world):
 
 
 def test_without_dejavu_the_pdf_falls_back_to_helvetica(world, handled, monkeypatch, tmp_path):
-    monkeypatch.setattr(export, "FONT_DIRS", [tmp_path])
+    from ekonseling.core import pdf
+
+    monkeypatch.setattr(pdf, "FONT_DIRS", [tmp_path])
     export.fonts.cache_clear()
     try:
         assert export.fonts() == ("Helvetica", "Helvetica-Bold")
