@@ -6,7 +6,6 @@ Who may: the counselors who manage the administration (`administration.manage`),
 student only those who serve them (`assignment.view`).
 """
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -14,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ekonseling.core import audit, policy
+from ekonseling.core.forms import SpreadsheetUploadForm
 
 from . import answer_import, entry, services
 from .models import Administration, AnswerImport, Assignment
@@ -165,20 +165,8 @@ def paper_entry(request, pk):
 # --- spreadsheet import ---------------------------------------------------------------------------------------
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        allow_empty_file=True,
-        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            answer_import.check_size(upload.size)  # before the upload is read into memory
-        except answer_import.ImportFileError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
+class UploadForm(SpreadsheetUploadForm):
+    check_size = staticmethod(answer_import.check_size)
 
 
 @policy.require("administration.manage")

@@ -1,35 +1,22 @@
 """Student import pages: upload, preview, confirm. Thin on purpose: reading the file is `importing`,
 comparing and writing is `imports`, and the management command shares both, so the two agree."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ekonseling.core import policy
+from ekonseling.core.forms import SpreadsheetUploadForm
 
 from . import imports
 from .importing import DROPPED_COLUMNS, MAX_DATA_ROWS
 from .models import ImportBatch
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
-        allow_empty_file=True,  # an empty file gets the import's own, clearer message
-        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            imports.check_size(upload.size)  # before the upload is read into memory
-        except imports.ImportFileError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
+class UploadForm(SpreadsheetUploadForm):
+    check_size = staticmethod(imports.check_size)
 
 
 def _school(request):
