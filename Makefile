@@ -30,6 +30,7 @@ test: $(VENV)/.installed chromium lint test-sqlite test-postgres
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test-sqlite: $(VENV)/.installed
 	EKONSELING_TESTING=1 $(VENV)/bin/pytest

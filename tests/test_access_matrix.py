@@ -397,7 +397,7 @@ INSTRUMENT_REPORTS_MATRIX = {
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
     "core:home": (ALL, "get", None),
-    "core:summary": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.KEPALA_SEKOLAH}, "get", None),
+    "students:summary": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.KEPALA_SEKOLAH}, "get", None),
     "core:audit_log": ({Role.KOORDINATOR_BK}, "get", None),
     "core:audit_export": ({Role.KOORDINATOR_BK}, "get", None),
     "core:healthz": (PUBLIC, "get", None),

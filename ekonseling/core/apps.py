@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("School and security")
 
     def ready(self):
-        from . import policy  # noqa: F401  (rules register on import)
+        from . import plugin  # noqa: F401  (the kernel's own menu entries)

@@ -10,19 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from ekonseling.accounts.models import Role
-
-from . import audit, policy, services
+from . import audit, policy, registry
 from .models import AuditEvent
-
-ROLE_HOME_TEMPLATES = {
-    Role.OPERATOR: "core/home_operator.html",
-    Role.KOORDINATOR_BK: "core/home_counselor.html",
-    Role.GURU_BK: "core/home_counselor.html",
-    Role.WALI_KELAS: "core/home_wali_kelas.html",
-    Role.KEPALA_SEKOLAH: "core/home_principal.html",
-    Role.SISWA: "core/home_student.html",
-}
 
 
 def index(request):
@@ -36,13 +25,10 @@ def home(request):
     user = request.user
     if user.is_superuser and not user.school_id:
         return redirect("admin:index")
-    context = services.home_context(user)
-    return render(request, ROLE_HOME_TEMPLATES.get(user.role, "core/home_other.html"), context)
-
-
-@policy.require("school.aggregates")
-def summary(request):
-    return render(request, "core/summary.html", services.school_summary(request.user.school))
+    # The apps' cards, each shown when the policy allows it: the kernel knows no role and no app.
+    cards = registry.home_cards(request)
+    context = {"heading": registry.home_heading(user), "cards": cards, "extraheads": registry.extraheads(cards)}
+    return render(request, "core/home.html", context)
 
 
 AUDIT_FILTERS = ("action", "actor")

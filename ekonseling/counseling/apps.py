@@ -8,16 +8,11 @@ class CounselingConfig(AppConfig):
     verbose_name = _("Online counseling")
 
     def ready(self):
-        from ekonseling.students.views import STUDENT_PAGE_SECTIONS
-
-        # The student page lists the student's conversations to their counselors and to them.
-        section = ("counseling/letters/_student_section.html", "student.view_counseling")
-        if section not in STUDENT_PAGE_SECTIONS:
-            STUDENT_PAGE_SECTIONS.append(section)
-
         from django.contrib.auth.signals import user_logged_out
 
         from ekonseling.accounts.signals import all_sessions_ended
+
+        from . import demo, plugin, rules  # noqa: F401  (register with the kernel)
 
         user_logged_out.connect(_close_sockets_on_sign_out, dispatch_uid="counseling.close_sockets")
         all_sessions_ended.connect(_close_every_socket, dispatch_uid="counseling.close_every_socket")

@@ -13,6 +13,7 @@ the original name is kept only in the encrypted database column. Files are read 
 import io
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -277,3 +278,28 @@ def rotate_file(attachment):
         return CHANGED
     attachment.file.name = new_name
     return ROTATED
+
+
+def rotate_files(batch_size: int, out, err) -> None:
+    """Re-encrypt every attachment file under the primary key (for `rotate_data_keys`); files that
+    are missing or that no key decrypts are reported and left as they are."""
+    counts = Counter()
+    # The ids first: the loop below changes the rows it walks through.
+    pks = list(Attachment.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch_size):
+        for attachment in Attachment.objects.filter(pk__in=pks[start : start + batch_size]).only("pk", "file"):
+            try:
+                outcome = rotate_file(attachment)
+            except crypto.InvalidToken:
+                outcome = "unreadable"
+                err.write(f"Attachment {attachment.pk}: no key decrypts {attachment.file.name}")
+            if outcome == MISSING:
+                err.write(f"Attachment {attachment.pk}: file missing: {attachment.file.name}")
+            counts[outcome] += 1
+    line = (
+        f"Attachment files: {counts[ROTATED]} re-encrypted, "
+        f"{counts[MISSING]} missing, {counts['unreadable']} unreadable"
+    )
+    if counts[CHANGED]:
+        line += f", {counts[CHANGED]} changed meanwhile"
+    out.write(line + ".")

@@ -235,6 +235,12 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
                 "forbidden", _("You no longer have access to this conversation."), conversation=conversation_id
             )
 
+    async def access_changed(self, event):
+        """What the user may see changed elsewhere (core.realtime: a caseload shrank): every
+        subscription the policy no longer allows is dropped, as for a change of hands."""
+        for conversation_id in list(self.subscribed):
+            await self.conversation_access({"conversation": conversation_id})
+
     # --- helpers ------------------------------------------------------------------------------------------------
 
     async def conversation_for(self, content):

@@ -8,16 +8,11 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("Instruments")
 
     def ready(self):
-        from ekonseling.students.views import STUDENT_PAGE_SECTIONS
-
-        # The student page lists the student's instrument results to their counselors and to them.
-        section = ("instruments/_student_section.html", "student.view_counseling")
-        if section not in STUDENT_PAGE_SECTIONS:
-            STUDENT_PAGE_SECTIONS.append(section)
-
         from django.db.models.signals import pre_delete
 
         from ekonseling.students.models import Student
+
+        from . import demo, plugin, rules  # noqa: F401  (register with the kernel)
 
         pre_delete.connect(_drop_pending_imports, sender=Student, dispatch_uid="instruments.drop_pending_imports")
 

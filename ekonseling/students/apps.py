@@ -10,6 +10,9 @@ class StudentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
+        from . import caseload, demo, plugin, rules  # noqa: F401  (register with the kernel)
+
+        caseload.connect()
         from .models import Student
 
         post_delete.connect(_delete_photo_file, sender=Student, dispatch_uid="students.photo_file")

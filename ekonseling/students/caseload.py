@@ -1,4 +1,6 @@
-"""Who serves a student: the one answer the alerts (chat risk, instrument critical items) share.
+"""Who serves a student: the one answer the policy rules, the alerts (chat risk, instrument critical
+items), the letters and the lists share. A declared interface: other apps import this module, not
+the caseload tables.
 
 A guru BK serves a student through the student's rombel or an individual assignment (the
 `counselors` of `Rombel` and `Student`); the school's koordinator BK oversees every student. Only
@@ -6,11 +8,47 @@ active accounts of the student's own school count: an alert must not reach someo
 another school, just because an old assignment still names them.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from ekonseling.accounts.models import Role, User
+from ekonseling.core import realtime
 
 from .models import Rombel, Student
+
+
+def in_caseload(user, student) -> bool:
+    """The in-memory check: does `user` serve `student` through their rombel or individually?
+    Uses the caller's prefetch of `rombel__counselors` and `counselors` when there is one."""
+    if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):
+        return True
+    return any(c.pk == user.pk for c in student.counselors.all())
+
+
+def caseload_q(user) -> Q:
+    """The query expression: the students `user` serves through their rombel or individually."""
+    by_rombel = Rombel.counselors.through.objects.filter(rombel_id=OuterRef("rombel_id"), user_id=user.pk)
+    individually = Student.counselors.through.objects.filter(student_id=OuterRef("pk"), user_id=user.pk)
+    return Q(Exists(by_rombel)) | Q(Exists(individually))
+
+
+def caseload(user):
+    """The students `user` serves (a queryset of ids, for `student__in=`)."""
+    return Student.objects.filter(caseload_q(user)).values("pk")
+
+
+def rombels_of(user):
+    """The ids of the rombel `user` serves (a queryset of ids, for `rombel_id__in=`)."""
+    return Rombel.counselors.through.objects.filter(user_id=user.pk).values("rombel_id")
+
+
+def serves_rombel(user, rombel) -> bool:
+    return rombel.counselors.filter(pk=user.pk).exists()
+
+
+def serves(user, student) -> bool:
+    """A counselor who may act on the student's counseling matters: the school's koordinator BK, or a
+    guru BK whose caseload holds the student."""
+    return user.role == Role.KOORDINATOR_BK or (user.role == Role.GURU_BK and in_caseload(user, student))
 
 
 def coordinators(school_id):
@@ -40,3 +78,71 @@ def once(*groups):
 def serving_counselors(student):
     """The guru BK who serve the student, then the coordinators: who must hear of an alert."""
     return once(serving_guru_bk(student), coordinators(student.school_id))
+
+
+# --- changes ---------------------------------------------------------------------------------------------
+# Every way a caseload shrinks (the caseload page, the admin, the record form, a student moving to
+# another rombel, one by one or in bulk) ends here: after the commit, the open sockets of the counselors who
+# lost students re-ask the policy and drop what they may no longer see (core.realtime).
+
+
+def removed(user_ids) -> None:
+    """Counselors lost students from their caseload: tell their open sockets after the commit."""
+    user_ids = [pk for pk in user_ids if pk is not None]
+    if user_ids:
+        realtime.announce_access_changed(user_ids)
+
+
+def rombels_left(rombel_ids) -> None:
+    """Students left these rombel in bulk (a year-end step, an import): their counselors re-check."""
+    removed(Rombel.counselors.through.objects.filter(rombel_id__in=list(rombel_ids)).values_list("user_id", flat=True))
+
+
+def assign_rombels(pairs) -> None:
+    """Add (rombel id, user id) assignments."""
+    through = Rombel.counselors.through
+    through.objects.bulk_create([through(rombel_id=r, user_id=u) for r, u in pairs], ignore_conflicts=True)
+
+
+def unassign_rombels(pairs) -> None:
+    """Remove (rombel id, user id) assignments and tell the counselors' open sockets. (Django sends
+    no delete signals for the rows of an auto-created m2m table, so every removal goes through here.)"""
+    pairs = list(pairs)
+    through = Rombel.counselors.through
+    for rombel_id, user_id in pairs:
+        through.objects.filter(rombel_id=rombel_id, user_id=user_id).delete()
+    removed({user_id for _rombel_id, user_id in pairs})
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action == "post_remove":
+        removed([instance.pk] if reverse else pk_set)
+    elif action == "pre_clear":
+        if reverse:
+            removed([instance.pk])
+        else:
+            removed(sender.objects.filter(**{_owner_field(sender): instance.pk}).values_list("user_id", flat=True))
+
+
+def _owner_field(through) -> str:
+    return "rombel_id" if through is Rombel.counselors.through else "student_id"
+
+
+def _remember_rombel(sender, instance, **kwargs):
+    instance._caseload_rombel_id = instance.__dict__.get("rombel_id")
+
+
+def _student_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_caseload_rombel_id", None)
+    if not created and before is not None and before != instance.rombel_id:
+        removed(Rombel.counselors.through.objects.filter(rombel_id=before).values_list("user_id", flat=True))
+    instance._caseload_rombel_id = instance.rombel_id
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_init, post_save
+
+    for through in (Rombel.counselors.through, Student.counselors.through):
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"caseload.m2m.{through.__name__}")
+    post_init.connect(_remember_rombel, sender=Student, dispatch_uid="caseload.remember_rombel")
+    post_save.connect(_student_saved, sender=Student, dispatch_uid="caseload.student_saved")

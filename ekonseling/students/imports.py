@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from ekonseling.core import audit
 
-from . import importing
+from . import caseload, importing
 from .importing import ImportFileError, RowError, rombel_grade, rombel_key
 from .models import AcademicYear, Enrollment, Guardian, ImportBatch, Rombel, Student
 
@@ -253,11 +253,12 @@ def _apply(batch_pk, user, request):
         for student in new_students:
             student.pk = ids[student.nisn]
 
-    changed_students, student_fields = [], set()
+    changed_students, student_fields, rombels_left = [], set(), set()
     for student, record, changes in updates:
         fields = [key for key in changes if "." not in key]
         for key in fields:
             if key == "rombel":
+                rombels_left.add(student.rombel_id)
                 student.rombel_id = state.rombels[rombel_key(record["rombel"])][0]
             else:
                 setattr(student, key, record[key])
@@ -267,6 +268,7 @@ def _apply(batch_pk, user, request):
             changed_students.append(student)
     if changed_students:
         Student.objects.bulk_update(changed_students, sorted(student_fields | {"updated_at"}), batch_size=BATCH_SIZE)
+        caseload.rombels_left(r for r in rombels_left if r is not None)
 
     touched = [(student, record, None) for student, record in zip(new_students, creates, strict=True)]
     touched += updates

@@ -23,6 +23,7 @@ from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, policy
 from ekonseling.core.models import AuditEvent, School
 
+from . import caseload
 from .models import AcademicYear, DeletionRequest, Enrollment, Guardian, Rombel, Student
 
 ERASED = "[dihapus]"
@@ -253,6 +254,7 @@ def _move_students(students, rombels, targets, retained, created, from_year, new
             )
     _record_old_year(outcomes, from_year)
     Student.objects.bulk_update(students, ["rombel", "status", "left_on", "updated_at"], batch_size=500)
+    caseload.rombels_left(rombels)
     Enrollment.objects.bulk_create(new_enrollments, batch_size=500)
     # A graduate's record stays in the archive; their sign-in does not.
     graduates = [pk for pk, (_old, outcome) in outcomes.items() if outcome == "graduated"]

@@ -4,15 +4,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, policy, registry
 
-from . import profile
+from . import home, profile
 from .models import AttendanceSummary, Enrollment, Rombel, Student
-
-# Sections that later parts of the platform add to the student page (counseling history,
-# instrument results, sociometry): (template, policy action on the student). The page includes
-# each one the viewer may see, in this order, below the record.
-STUDENT_PAGE_SECTIONS = []
 
 STATUSES = [*Student.Status.choices, ("all", _("All statuses"))]
 
@@ -148,5 +143,11 @@ def student_detail(request, pk):
         context["unseen_changes"] = profile.unseen_changes(student).count()
     if may["health"]:
         context["health"] = audit.read_confidential(request, student, "health_notes", "special_needs")
-    context["sections"] = [template for template, action in STUDENT_PAGE_SECTIONS if policy.can(user, action, student)]
+    # Sections the other apps registered (counseling history, instrument results, ...).
+    context["sections"] = registry.student_sections(request, student)
     return render(request, "students/detail.html", context)
+
+
+@policy.require("school.aggregates")
+def summary(request):
+    return render(request, "students/summary.html", home.school_summary(request.user.school))

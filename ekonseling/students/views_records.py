@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ekonseling.accounts.models import COUNSELOR_ROLES, User
 from ekonseling.core import audit, policy
 
+from . import caseload as caseloads
 from . import records
 from .forms_records import (
     DeletionDecisionForm,
@@ -264,9 +265,8 @@ def caseload(request):
             wanted.add(pair)
         added, removed = wanted - current, current - wanted
         with transaction.atomic():
-            for rombel_id, user_id in removed:
-                through.objects.filter(rombel_id=rombel_id, user_id=user_id).delete()
-            through.objects.bulk_create([through(rombel_id=r, user_id=u) for r, u in added])
+            caseloads.unassign_rombels(removed)
+            caseloads.assign_rombels(added)
             if added or removed:
                 audit.record(
                     request,

@@ -25,7 +25,7 @@ def test_a_right_password_signs_in_and_lands_on_the_home_page(client, world):
     response = client.post("/masuk/", {"username": world.gurubk.username, "password": factories.PASSWORD}, follow=True)
 
     assert response.redirect_chain[-1][0] == "/beranda/"
-    assert response.templates[0].name == "core/home_counselor.html"
+    assert response.context["heading"].page_id == "home-counselor"
 
 
 def test_a_wrong_password_is_refused_in_indonesian(client, world):

@@ -4,6 +4,8 @@ from django.test import Client
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import demo
+from ekonseling.counseling import demo as counseling_demo
+from ekonseling.students import demo as students_demo
 from ekonseling.students.models import Student
 
 
@@ -27,7 +29,7 @@ def test_the_demo_has_every_role_and_a_student_account(db):
 
     roles = set(User.objects.values_list("role", flat=True))
     assert {Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS, Role.KEPALA_SEKOLAH, Role.SISWA} <= roles
-    assert Student.objects.count() == len(demo.ROMBELS) * demo.STUDENTS_PER_ROMBEL
+    assert Student.objects.count() == len(students_demo.ROMBELS) * students_demo.STUDENTS_PER_ROMBEL
     assert Student.objects.get(user__username="siswa").rombel.name == "X-1"
     assert all(len(nisn) == 10 for nisn in Student.objects.values_list("nisn", flat=True))
 
@@ -47,7 +49,7 @@ def test_the_demo_school_screens_its_students_sundanese(db):
     from ekonseling.counseling import lexicons
 
     demo.load()
-    school = School.objects.get(risk_lexicon_extension=demo.DEMO_RISK_LEXICON)
+    school = School.objects.get(risk_lexicon_extension=counseling_demo.DEMO_RISK_LEXICON)
 
     screening = lexicons.for_school(school.pk).screen("bu, aing hayang paeh wae")
 

@@ -25,7 +25,7 @@ def test_student_lists_hold_only_the_own_school(client, world, other_world, role
 def test_the_summary_counts_only_the_own_school(client, world, other_world):
     client.force_login(world.kepsek)
 
-    totals = client.get("/ringkasan/").context["totals"]
+    totals = client.get("/siswa/ringkasan/").context["totals"]
 
     assert totals["total"] == 3
 

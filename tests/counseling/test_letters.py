@@ -12,14 +12,12 @@ from ekonseling.accounts.models import Role
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import letters, services
 from ekonseling.counseling.models import Conversation
-from ekonseling.students import views as student_views
 from tests import factories
 
 SUBJECT = "Bingung memilih jurusan"
 BODY = "Nilai matematika saya turun semester ini dan saya bingung memilih jurusan kuliah.\nMohon sarannya, Bu."
 XSS_SUBJECT = "<script>alert('subjek')</script>"
 XSS_BODY = '<img src=x onerror="alert(1)"> & <b>tebal</b>'
-SECTION = ("counseling/letters/_student_section.html", "student.view_health")
 
 
 @pytest.fixture
@@ -255,8 +253,11 @@ def test_others_cannot_read_or_answer_the_letter(client, people, who):
 
 
 @pytest.fixture
-def section(monkeypatch):
-    monkeypatch.setattr(student_views, "STUDENT_PAGE_SECTIONS", [SECTION])
+def section():
+    """The section counseling registers with the kernel for the student page."""
+    from ekonseling.core import registry
+
+    assert "counseling.conversations" in registry._STUDENT_SECTIONS
 
 
 def student_page(client, world):

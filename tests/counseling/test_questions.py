@@ -11,7 +11,6 @@ from django.urls import reverse
 from ekonseling.accounts.models import Role
 from ekonseling.counseling import letters, services
 from ekonseling.counseling.models import Conversation, ConversationEvent, RiskAlert
-from ekonseling.students import views as student_views
 from tests import factories
 
 NAME = "Rara Kusumawati"
@@ -160,10 +159,7 @@ def test_a_risky_question_raises_the_alert_through_the_store(client, asker, monk
     assert NAME in page(client, conversation)
 
 
-def test_the_student_page_hides_an_anonymous_question_from_the_guru_bk(client, asker, monkeypatch):
-    monkeypatch.setattr(
-        student_views, "STUDENT_PAGE_SECTIONS", [("counseling/letters/_student_section.html", "student.view_health")]
-    )
+def test_the_student_page_hides_an_anonymous_question_from_the_guru_bk(client, asker):
     conversation = ask(asker)
     for user, listed in [(asker.gurubk, False), (asker.siswa, True)]:
         client.force_login(user)

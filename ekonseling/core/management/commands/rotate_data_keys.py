@@ -1,15 +1,13 @@
-from collections import Counter
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ekonseling.core import crypto
+from ekonseling.core import registry
 from ekonseling.core.fields import encrypted_fields
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted column and every counseling attachment file under the first key "
+        "Re-encrypt every encrypted column and every encrypted file (counseling attachments) under the first key "
         "of EKONSELING_DATA_KEYS. Run it after putting a new key first; then the old keys can be "
         "removed. Attachment files whose file is missing or that no key decrypts are reported and "
         "left as they are."
@@ -37,32 +35,6 @@ class Command(BaseCommand):
             total += len(pks)
             self.stdout.write(f"{model._meta.label}.{column}: {len(pks)}")
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} values under the primary key."))
-        self._rotate_attachment_files(batch_size)
-
-    def _rotate_attachment_files(self, batch_size):
-        from ekonseling.counseling import attachments
-        from ekonseling.counseling.models import Attachment
-
-        counts = Counter()
-        # The ids first: the loop below changes the rows it walks through.
-        pks = list(Attachment.objects.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(pks), batch_size):
-            for attachment in Attachment.objects.filter(pk__in=pks[start : start + batch_size]).only("pk", "file"):
-                try:
-                    outcome = attachments.rotate_file(attachment)
-                except crypto.InvalidToken:
-                    outcome = "unreadable"
-                    self.stderr.write(f"Attachment {attachment.pk}: no key decrypts {attachment.file.name}")
-                if outcome == attachments.MISSING:
-                    self.stderr.write(f"Attachment {attachment.pk}: file missing: {attachment.file.name}")
-                counts[outcome] += 1
-        line = (
-            f"Attachment files: {counts[attachments.ROTATED]} re-encrypted, "
-            f"{counts[attachments.MISSING]} missing, {counts['unreadable']} unreadable"
-        )
-        if counts[attachments.CHANGED]:
-            line += f", {counts[attachments.CHANGED]} changed meanwhile"
-        if counts[attachments.MISSING] or counts["unreadable"]:
-            self.stdout.write(self.style.WARNING(line + "."))
-        else:
-            self.stdout.write(self.style.SUCCESS(line + "."))
+        # Encrypted files (attachments, ...): each app that keeps some registered how to rotate them.
+        for files in registry.encrypted_files():
+            files.rotate(batch_size, self.stdout, self.stderr)

@@ -1,0 +1,174 @@
+"""What the domain apps plug into the kernel: menu entries, home-page cards, student-page sections,
+demo loaders and encrypted-file handlers. (Policy rules register in `core.policy`, personal-data
+contributors and erasure hooks in `core.personal_data`.)
+
+Each app registers from its own `plugin.py`, imported by its AppConfig.ready(), so adding an app
+changes no file in `core`. `core` never imports a domain app: it only calls what was registered.
+Every visible contribution names a policy action and is shown only when the policy allows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from . import policy
+
+# --- menu ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: Any  # a lazy translation
+    action: str
+    order: int = 100
+    # An optional badge: a function of the user returning a number to show beside the label (0 hides it).
+    badge: Callable[[Any], int] | None = None
+
+
+_MENU: dict[str, MenuEntry] = {}
+
+
+def register_menu(url_name: str, label, action: str, order: int = 100, badge=None) -> None:
+    _MENU[url_name] = MenuEntry(url_name, label, action, order, badge)
+
+
+def menu_for(user) -> list[MenuEntry]:
+    if user is None:
+        return []
+    return [
+        entry for entry in sorted(_MENU.values(), key=lambda e: (e.order, e.url_name)) if policy.can(user, entry.action)
+    ]
+
+
+# --- home page ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeHeading:
+    """The page's title and its `data-page` id; the app that knows the roles decides them."""
+
+    page_id: str
+    title: Any
+    intro: Any = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A section of a page: shown when `action` is allowed (with the page's object, if any) and
+    `context` does not return None. `context` runs in the view, so it may audit a read."""
+
+    name: str
+    template: str
+    action: str
+    context: Callable[..., dict | None] | None = None
+    order: int = 100
+    extrahead: str = ""  # a template for the page's <head> (the card's styles), included once
+
+
+_HEADINGS: list[Callable[[Any], HomeHeading | None]] = []
+_HOME_CARDS: dict[str, Card] = {}
+_STUDENT_SECTIONS: dict[str, Card] = {}
+
+
+def register_home_heading(heading: Callable[[Any], HomeHeading | None]) -> None:
+    if heading not in _HEADINGS:
+        _HEADINGS.append(heading)
+
+
+def home_heading(user) -> HomeHeading | None:
+    for heading in _HEADINGS:
+        found = heading(user)
+        if found is not None:
+            return found
+    return None
+
+
+def register_home_card(name: str, template: str, action: str, context=None, order: int = 100, extrahead="") -> None:
+    """`context(request)` returns the card's template context, or None to leave the card out."""
+    _HOME_CARDS[name] = Card(name, template, action, context, order, extrahead)
+
+
+def register_student_section(name: str, template: str, action: str, context=None, order: int = 100) -> None:
+    """`context(request, student)` returns the section's template context, or None to leave it out."""
+    _STUDENT_SECTIONS[name] = Card(name, template, action, context, order)
+
+
+@dataclass
+class Shown:
+    """A card the viewer may see, rendered with its own template and context."""
+
+    card: Card
+    html: str
+
+
+def _shown(cards, request, *args) -> list[Shown]:
+    shown = []
+    for card in sorted(cards, key=lambda c: (c.order, c.name)):
+        if not policy.can(request.user, card.action, *args):
+            continue
+        context = card.context(request, *args) if card.context else {}
+        if context is not None:
+            shown.append(Shown(card, render_to_string(card.template, context, request=request)))
+    return shown
+
+
+def extraheads(shown: list[Shown]) -> list[str]:
+    return list(dict.fromkeys(s.card.extrahead for s in shown if s.card.extrahead))
+
+
+def home_cards(request) -> list[Shown]:
+    return _shown(_HOME_CARDS.values(), request)
+
+
+def student_sections(request, student) -> list[Shown]:
+    return _shown(_STUDENT_SECTIONS.values(), request, student)
+
+
+# --- demo school ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    load: Callable[[Any], None]  # load(demo) with demo a core.demo.Demo
+    order: int = 100
+    logins: Callable[[], list[tuple[str, str, Any]]] | None = None
+
+
+_DEMO: dict[str, DemoLoader] = {}
+
+
+def register_demo(name: str, load, order: int = 100, logins=None) -> None:
+    _DEMO[name] = DemoLoader(name, load, order, logins)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_DEMO.values(), key=lambda d: (d.order, d.name))
+
+
+# --- key rotation ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncryptedFiles:
+    """Files encrypted under the data keys (encrypted columns are found by the kernel itself).
+    `rotate(batch_size, out, err)` re-encrypts them under the primary key and reports."""
+
+    name: str
+    rotate: Callable[[int, Any, Any], None]
+
+
+_FILES: dict[str, EncryptedFiles] = {}
+
+
+def register_encrypted_files(name: str, rotate) -> None:
+    _FILES[name] = EncryptedFiles(name, rotate)
+
+
+def encrypted_files() -> list[EncryptedFiles]:
+    return [_FILES[name] for name in sorted(_FILES)]

@@ -1,0 +1,74 @@
+"""Access rules for online counseling: chats, letters, anonymous questions, the risk lexicon."""
+
+from django.db.models import Q
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role
+from ekonseling.core.policy import has_role, rule, scope
+from ekonseling.students import caseload
+
+# Counseling content is read by the student who wrote it and the counselor who handles it. A new,
+# unclaimed conversation is open to the counselors who serve the student (and the coordinator), so
+# one of them can claim it; an urgent one (a risk alert) is open to the coordinator too. Wali kelas,
+# principal and operator never read counseling content.
+
+
+rule("counseling.start")(has_role(Role.SISWA))
+rule("counseling.inbox")(has_role(*COUNSELOR_ROLES))
+# The school's risk lexicon decides which students' messages raise alerts: the coordinator's call.
+rule("risk_lexicon.manage")(has_role(Role.KOORDINATOR_BK))
+
+
+@rule("conversation.view", "conversation.post")
+def _conversation_view(user, conversation=None):
+    if conversation is None:
+        return user.role in (Role.SISWA, *COUNSELOR_ROLES)
+    if user.role == Role.SISWA:
+        return conversation.student.user_id == user.pk
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    if conversation.counselor_id == user.pk:
+        return True
+    if conversation.counselor_id is None:
+        return caseload.serves(user, conversation.student)
+    return user.role == Role.KOORDINATOR_BK and conversation.urgent
+
+
+@rule("conversation.claim")
+def _conversation_claim(user, conversation=None):
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return conversation is None or (conversation.counselor_id is None and caseload.serves(user, conversation.student))
+
+
+@rule("conversation.manage")
+def _conversation_manage(user, conversation=None):
+    """Transfer, close, reopen, export, mark an alert: the handling counselor or the coordinator."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    if conversation is None:
+        return True
+    return conversation.counselor_id == user.pk or (
+        user.role == Role.KOORDINATOR_BK and _conversation_view(user, conversation)
+    )
+
+
+@rule("conversation.see_identity")
+def _conversation_identity(user, conversation=None):
+    """An anonymous question hides the student until they reveal themselves; a risk alert lets
+    the coordinator see who it is."""
+    if conversation is None or not conversation.identity_hidden:
+        return True
+    if user.role == Role.SISWA:
+        return conversation.student.user_id == user.pk
+    return user.role == Role.KOORDINATOR_BK and conversation.urgent
+
+
+@scope("conversation.view", "conversation.post")
+def _conversation_scope(user, queryset):
+    if user.role == Role.SISWA:
+        return queryset.filter(student__user=user)
+    if user.role == Role.GURU_BK:
+        return queryset.filter(Q(counselor=user) | Q(counselor__isnull=True, student__in=caseload.caseload(user)))
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset.filter(Q(counselor=user) | Q(counselor__isnull=True) | Q(urgent=True))
+    return queryset.none()

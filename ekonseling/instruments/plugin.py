@@ -1,0 +1,43 @@
+"""What instruments add to the kernel: menu entries, home-page cards and the student-page section."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ekonseling.core import registry
+
+registry.register_menu("instruments:my", _("My instruments"), "assignment.fill", order=40)
+registry.register_menu("instruments:administrations", _("Instruments"), "administration.manage", order=50)
+
+
+def _counselor_card(request):
+    from .views_manage import home_card
+
+    return home_card(request.user)
+
+
+def _student_card(request):
+    from .views_fill import student_sheets
+
+    return {"instrument_groups": student_sheets(request.user)}
+
+
+def _student_section(request, student):
+    from . import reports
+
+    results = reports.student_results(request.user, student)
+    return {"student": student, "results": results} if results else None
+
+
+registry.register_home_card(
+    "instruments.counselor",
+    "instruments/home/counselor.html",
+    "administration.manage",
+    _counselor_card,
+    order=20,
+    extrahead="instruments/manage/_style.html",
+)
+registry.register_home_card(
+    "instruments.student", "instruments/home/student.html", "assignment.fill", _student_card, order=30
+)
+registry.register_student_section(
+    "instruments.results", "instruments/_student_section.html", "student.view_counseling", _student_section, order=20
+)

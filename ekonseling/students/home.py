@@ -1,0 +1,54 @@
+"""The student database's cards on the home page and the school summary: counts only for the
+principal, the caseload for counselors, the class for the wali kelas, one's own data for a student."""
+
+from django.db.models import Count, Q
+
+from ekonseling.accounts.models import Role
+from ekonseling.core import policy
+
+from . import caseload
+from .models import Rombel, Student
+
+
+def own_record(request):
+    return {"student": Student.objects.filter(user=request.user).select_related("rombel").first()}
+
+
+def counselor_rombels(request):
+    user = request.user
+    rombels = Rombel.objects.filter(school=user.school, academic_year__is_current=True)
+    if user.role == Role.GURU_BK:
+        rombels = rombels.filter(pk__in=caseload.rombels_of(user))
+    return {
+        "rombels": rombels.annotate(student_count=Count("students")).select_related("wali_kelas"),
+        "student_count": policy.visible(user, "student.view", Student.objects.all()).count(),
+    }
+
+
+def homeroom(request):
+    return {"rombels": Rombel.objects.filter(wali_kelas=request.user).annotate(student_count=Count("students"))}
+
+
+def summary_card(request):
+    return school_summary(request.user.school)
+
+
+def school_summary(school):
+    """Counts only: the principal's view of the school never names a student."""
+    students = Student.objects.filter(school=school, status=Student.Status.ACTIVE)
+    totals = students.aggregate(
+        total=Count("id"),
+        male=Count("id", filter=Q(sex="L")),
+        female=Count("id", filter=Q(sex="P")),
+        without_rombel=Count("id", filter=Q(rombel__isnull=True)),
+    )
+    rombels = (
+        Rombel.objects.filter(school=school, academic_year__is_current=True)
+        .annotate(
+            total=Count("students"),
+            male=Count("students", filter=Q(students__sex="L")),
+            female=Count("students", filter=Q(students__sex="P")),
+        )
+        .order_by("grade", "name")
+    )
+    return {"school": school, "totals": totals, "rombel_rows": rombels}
