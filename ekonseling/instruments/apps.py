@@ -15,16 +15,6 @@ class InstrumentsConfig(AppConfig):
         if section not in STUDENT_PAGE_SECTIONS:
             STUDENT_PAGE_SECTIONS.append(section)
 
-        from django.db.models.signals import pre_delete
+        from . import personal_data
 
-        from ekonseling.students.models import Student
-
-        pre_delete.connect(_drop_pending_imports, sender=Student, dispatch_uid="instruments.drop_pending_imports")
-
-
-def _drop_pending_imports(sender, instance, **kwargs):
-    """An erased student's answers may sit in a pending spreadsheet preview (encrypted, with other
-    students' rows): drop the previews of every administration they were in; the uploader uploads again."""
-    from .models import AnswerImport
-
-    AnswerImport.objects.filter(administration__assignments__student=instance).delete()
+        personal_data.register()
