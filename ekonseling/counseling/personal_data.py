@@ -5,9 +5,10 @@ sees them: every message decrypted, attachments by name, size and type (the file
 and the handling history the letter page shows them (claimed, transferred, closed, reopened,
 revealed; never a risk alert, never a counselor's note). Risk screening stays counselor-side: no
 message's `flagged`, no `urgent`, no alert. An anonymous question is in the student's own file with
-who asked; a staff requester gets only the questions they may already attribute, and the file says
-that unrevealed ones are left out (always, so that it reveals nothing). A requester who may not
-read counseling content (the operator) gets none of it, and the file says so.
+who asked. A staff requester (the coordinator) gets no more than the policy already lets them read:
+the conversations they may view, and anonymous questions only where they may see who asked; their
+file always says that such conversations are left out, so that it reveals nothing. A requester who
+may not read counseling content at all (the operator) gets none of it, and the file says so.
 
 Erasure needs no hook: conversations, messages, attachments, receipts, events and alerts cascade
 from the student's row, and attachment files go with their rows (apps._delete_attachment_file).
@@ -22,7 +23,7 @@ from ekonseling.core import personal_data, policy
 from .models import Attachment, Conversation, ConversationEvent, Message, OfficeHours, Participant, RiskAlert
 
 SECTION = "counseling"
-UNREVEALED_QUESTIONS = "counseling.anonymous_questions.unrevealed"
+NOT_READABLE = "counseling.not_readable_by_requester"
 
 
 def _is_subject(student: Any, viewer: Any) -> bool:
@@ -99,16 +100,23 @@ def counseling(student: Any, viewer: Any) -> Any:
     }
     for conversation in conversations:
         conversation.student = student
-        if (
-            not subject
-            and conversation.identity_hidden
-            and not policy.can(viewer, "conversation.see_identity", conversation)
-        ):
-            continue  # exporting it would tell staff who asked
+        if not subject and not _staff_may_read(viewer, conversation):
+            continue
         lists[conversation.kind].append(_conversation(conversation, student))
     if subject:
         return data
-    return personal_data.Partial(data, omitted=(UNREVEALED_QUESTIONS,))
+    # Said whether or not anything was left out: a file that said it only when something was
+    # would tell the requester that the student has a conversation hidden from them.
+    return personal_data.Partial(data, omitted=(NOT_READABLE,))
+
+
+def _staff_may_read(viewer: Any, conversation: Conversation) -> bool:
+    """A staff requester's copy holds only what the policy already lets them read: a conversation
+    they may view, and an anonymous question only if they may see who asked (else the export
+    would unmask the student)."""
+    if not policy.can(viewer, "conversation.view", conversation):
+        return False
+    return not conversation.identity_hidden or policy.can(viewer, "conversation.see_identity", conversation)
 
 
 def register() -> None:

@@ -6,8 +6,9 @@ answered item's text), and the result exactly as the student's own result page s
 and words, no formulas, no critical-item flags), only where the student may see it: a submitted
 sheet whose results the counselor released (the `assignment.view_own_result` rule). That holds
 whoever asks for the file: an unreleased result, a counselor's attention reasons, class profiles
-and critical-item alerts are counselor-side. A requester who may not read counseling content
-(the operator) gets no sheets, and the file says so.
+and critical-item alerts are counselor-side. A staff requester gets only the sheets they may read
+(`assignment.view`); a requester who may not read counseling content (the operator) gets none, and
+the file says so.
 
 Erasure: sheets and their alerts cascade from the student's row; the hook drops the pending answer
 imports of the student's administrations, whose encrypted preview holds their row.
@@ -94,12 +95,18 @@ def _sheet(assignment: Assignment) -> dict:
 def instrument_sheets(student: Any, viewer: Any) -> Any:
     if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
         return personal_data.Partial(None, omitted=(SECTION,))
-    sheets = (
+    sheets = list(
         Assignment.objects.filter(student=student)
-        .select_related("administration__instrument")
+        .select_related("administration__instrument", "student")
         .order_by("administration__opens_at", "pk")
     )
-    return [_sheet(a) for a in sheets]
+    subject = viewer is None or viewer.pk == student.user_id
+    readable = sheets if subject else [a for a in sheets if policy.can(viewer, "assignment.view", a)]
+    exported = [_sheet(a) for a in readable]
+    if len(readable) < len(sheets):
+        # A staff requester gets no sheet the policy does not already let them read.
+        return personal_data.Partial(exported, omitted=(f"{SECTION}.not_readable_by_requester",))
+    return exported
 
 
 def drop_pending_imports(student: Any) -> None:

@@ -151,7 +151,23 @@ def test_a_staff_copy_leaves_out_unrevealed_questions_but_not_revealed_ones(clie
 
     assert [q["messages"][0]["body"] for q in data["counseling"]["anonymous_questions"]] == ["Pertanyaan terbuka."]
     assert "Pertanyaan rahasia" not in raw
-    assert (data["complete"], data["omitted"]) == (False, ["counseling.anonymous_questions.unrevealed"])
+    assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
+
+
+def test_a_staff_copy_holds_no_conversation_the_requester_may_not_read(client, world):
+    """The export widens nobody's access: the coordinator reads an unclaimed or urgent chat, not a
+    calm one another guru BK handles."""
+    chat(world.student, "Obrolan dengan guru BK lain.", counselor=world.gurubk)
+    chat(world.student, "Belum ada yang menjawab.")
+    urgent = chat(world.student, "Obrolan mendesak.", counselor=world.gurubk)
+    Conversation.objects.filter(pk=urgent.pk).update(urgent=True)
+
+    data, raw = download(client, world.koordinator, world.student)
+
+    bodies = [c["messages"][0]["body"] for c in data["counseling"]["chats"]]
+    assert bodies == ["Belum ada yang menjawab.", "Obrolan mendesak."]
+    assert "guru BK lain" not in raw
+    assert "counseling.not_readable_by_requester" in data["omitted"]
 
 
 def test_the_operators_copy_has_no_counseling_content(client, world):

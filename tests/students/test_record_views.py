@@ -527,7 +527,7 @@ def test_the_coordinators_export_has_health_and_counseling_but_says_what_may_be_
     assert data["student"]["health_notes"] == "Asma ringan."
     assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": []}
     assert data["instrument_sheets"] == []
-    assert (data["complete"], data["omitted"]) == (False, ["counseling.anonymous_questions.unrevealed"])
+    assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
     event = AuditEvent.objects.get(action="export")
     assert (event.actor, event.object_id) == (world.koordinator, str(record.pk))
 
