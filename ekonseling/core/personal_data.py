@@ -13,13 +13,15 @@ AppConfig.ready():
   erasure's transaction, before the student's row is deleted (rows that cascade from it need no
   hook; files go with their rows through post_delete receivers);
 - models that hold a student's data but are deliberately not exported
-  (`register_not_exported(models, reason)`), so the omission is a recorded decision.
+  (`register_not_exported(models, reason)`), so the omission is a recorded decision; and models
+  whose rows outlive an erasure on purpose (`register_not_erased(models, reason)`).
 
 `complete` in the file is computed, never asserted: it is true only when no contributor left
 anything out for this viewer and every model that can hold a student's data (found by
 introspection, `personal_models`) is covered by a contributor or declared not exported. A new model
 with a key to the student that nobody registers makes every export say `complete: false` and the
-test suite fail (tests/core/test_personal_data.py).
+test suite fail (tests/core/test_personal_data.py). Likewise `erasure_gaps` lists the models whose
+rows would outlive an erasure without a hook or a reason.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ class Registry:
     sections: dict[str, ExportSection] = field(default_factory=dict)
     erasures: dict[str, ErasureHook] = field(default_factory=dict)
     not_exported: dict[str, str] = field(default_factory=dict)
+    not_erased: dict[str, str] = field(default_factory=dict)
 
     # --- registration ---------------------------------------------------------------------------------
 
@@ -115,6 +118,14 @@ class Registry:
         for model in models:
             self.not_exported[_label(model)] = reason
 
+    def register_not_erased(self, models: Iterable[ModelRef], reason: str) -> None:
+        """Models found by `personal_models` whose rows outlive an erasure on purpose (the school's
+        rombel, instruments): their link to the student goes with the student's row."""
+        if not reason.strip():
+            raise ValueError("Say why the model's rows outlive an erasure.")
+        for model in models:
+            self.not_erased[_label(model)] = reason
+
     # --- coverage -------------------------------------------------------------------------------------
 
     def covered(self) -> set[str]:
@@ -128,6 +139,17 @@ class Registry:
         accounted = self.covered() | set(self.not_exported)
         found = personal_models(self.subject, candidates)
         return sorted(m._meta.label for m in found if m._meta.label not in accounted)
+
+    def erasure_gaps(self, candidates: Iterable[type[models.Model]] | None = None) -> list[str]:
+        """Labels of the models that can hold a student's data, whose rows do not go with the
+        student's row or account by a chain of CASCADE keys, and that no erasure hook handles nor
+        any declaration excuses."""
+        if self.subject is None:
+            return ["<no data subject>"]
+        found = personal_models(self.subject, candidates)
+        handled = {label for hook in self.erasures.values() for label in hook.models} | set(self.not_erased)
+        cascading = _cascading(self.subject, found)
+        return sorted(m._meta.label for m in found if m not in cascading and m._meta.label not in handled)
 
     # --- the export -----------------------------------------------------------------------------------
 
@@ -171,6 +193,25 @@ def _relations(model: type[models.Model]) -> list[type[models.Model]]:
         if f.many_to_one or f.one_to_one or f.many_to_many:
             related.append(f.related_model)
     return related
+
+
+def _cascading(subject: Subject, pool: Sequence[type[models.Model]]) -> set[type]:
+    """The models whose rows are deleted with the student's row and account: the two themselves,
+    and any model with a CASCADE key (or one-to-one) to one of them, transitively."""
+    student = apps.get_model(subject.model)
+    gone = {student, student._meta.get_field(subject.account_field).related_model}
+    changed = True
+    while changed:
+        changed = False
+        for model in pool:
+            if model in gone:
+                continue
+            for f in model._meta.concrete_fields:
+                if f.is_relation and f.remote_field.on_delete is models.CASCADE and f.related_model in gone:
+                    gone.add(model)
+                    changed = True
+                    break
+    return gone
 
 
 def personal_models(subject: Subject, candidates: Iterable[type[models.Model]] | None = None) -> list[type]:
@@ -219,6 +260,7 @@ register_subject = registry.register_subject
 register_export = registry.register_export
 register_erasure = registry.register_erasure
 register_not_exported = registry.register_not_exported
+register_not_erased = registry.register_not_erased
 uncovered = registry.uncovered
 export = registry.export
 erase = registry.erase

@@ -128,4 +128,9 @@ def register() -> None:
         "A counselor's pending answer spreadsheet, holding a whole class's rows; once applied the "
         "student's answers are their sheet, which is exported. Erasure drops it.",
     )
+    personal_data.register_not_erased(
+        [Instrument, Administration],
+        "The school's instrument library and its administrations, made by staff; the student's answer "
+        "sheet (and any alert on it) cascades with the student.",
+    )
     personal_data.register_erasure("instruments.pending_imports", drop_pending_imports, models=[AnswerImport])

@@ -221,6 +221,11 @@ def register() -> None:
         "An operator's upload between preview and confirmation; the student's row in it becomes the "
         "record, which is exported. Erasure clears the student from it.",
     )
+    personal_data.register_not_erased(
+        [Rombel],
+        "A class group of the school, linked to staff (wali kelas, counselors); the student's place in "
+        "it is a key on the student's row and enrollments, which go with the student.",
+    )
     personal_data.register_erasure("students.audit_trail", scrub_audit_trail, models=[AuditEvent])
     personal_data.register_erasure("students.deletion_requests", scrub_requests, models=[DeletionRequest])
     personal_data.register_erasure("students.import_batches", scrub_imports, models=[ImportBatch])

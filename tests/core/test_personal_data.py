@@ -22,6 +22,12 @@ def test_every_model_holding_a_students_data_is_exported_or_declared_not_exporte
     assert personal_data.uncovered() == []
 
 
+def test_every_model_holding_a_students_data_is_erased_with_them_or_declared_kept():
+    """Fails when a new model holding a student's data neither cascades from the student's row or
+    account, nor is handled by an erasure hook, nor is declared to outlive the erasure on purpose."""
+    assert personal_data.registry.erasure_gaps() == []
+
+
 def test_the_introspection_finds_what_the_apps_hold():
     found = {m._meta.label for m in personal_data.personal_models(personal_data.registry.subject)}
     # Directly, through a chain (Attachment → Message → Conversation → Student), and by account.
@@ -33,11 +39,11 @@ def test_the_introspection_finds_what_the_apps_hold():
 
 def test_every_registered_model_exists_and_each_declaration_says_why():
     registry = personal_data.registry
-    labels = registry.covered() | set(registry.not_exported)
+    labels = registry.covered() | set(registry.not_exported) | set(registry.not_erased)
     labels |= {label for hook in registry.erasures.values() for label in hook.models}
     for label in labels:
         apps.get_model(label)  # LookupError for a misspelt label
-    assert all(reason.strip() for reason in registry.not_exported.values())
+    assert all(reason.strip() for reason in [*registry.not_exported.values(), *registry.not_erased.values()])
 
 
 def test_the_alert_models_are_declared_counselor_side():
@@ -90,7 +96,27 @@ def _copy(registry):
         sections=dict(registry.sections),
         erasures=dict(registry.erasures),
         not_exported=dict(registry.not_exported),
+        not_erased=dict(registry.not_erased),
     )
+
+
+@isolate_apps("ekonseling.students")
+def test_a_new_model_that_would_outlive_the_erasure_is_caught():
+    cascades = fake_model(
+        "Reflection", "students", student=models.ForeignKey(Student, on_delete=models.CASCADE, related_name="+")
+    )
+    survives = fake_model(
+        "Referral",
+        "students",
+        student=models.ForeignKey(Student, on_delete=models.SET_NULL, null=True, related_name="+"),
+    )
+    candidates = [*apps.get_models(), cascades, survives]
+
+    assert personal_data.registry.erasure_gaps(candidates) == ["students.Referral"]
+
+    registry = _copy(personal_data.registry)
+    registry.register_erasure("students.referrals", lambda student: None, models=[survives])
+    assert registry.erasure_gaps(candidates) == []
 
 
 def test_an_uncovered_model_makes_the_export_incomplete(world):
