@@ -288,7 +288,7 @@ class PersonalDataExport:
     omitted: tuple[str, ...]
 
 
-def export_personal_data(student, viewer, request=None) -> PersonalDataExport:
+def export_personal_data(student: Student, viewer: User, request=None) -> PersonalDataExport:
     """The UU PDP export file for `viewer`, gathered from every app's registered contributors
     (`core.personal_data`), and its EXPORT entry in the audit log.
 
