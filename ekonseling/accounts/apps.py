@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import demo, plugin, rules, signals  # noqa: F401  (register with the kernel)
+        from . import demo, personal_data, plugin, rules, signals  # noqa: F401  (register with the kernel)
+
+        personal_data.register()

@@ -25,6 +25,10 @@ class CounselingConfig(AppConfig):
         # DELETE, no rows loaded): each row is loaded, so its file is known and deleted too.
         post_delete.connect(_delete_attachment_file, sender=Attachment, dispatch_uid="counseling.attachment_file")
 
+        from . import personal_data
+
+        personal_data.register()
+
 
 def _close_sockets_on_sign_out(sender, request, user, **kwargs):
     from . import services

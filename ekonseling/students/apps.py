@@ -17,6 +17,10 @@ class StudentsConfig(AppConfig):
 
         post_delete.connect(_delete_photo_file, sender=Student, dispatch_uid="students.photo_file")
 
+        from . import personal_data
+
+        personal_data.register()
+
 
 def _delete_photo_file(sender, instance, using, **kwargs):
     """The photo file (not encrypted) goes with the student, however the row goes: an erasure, or a

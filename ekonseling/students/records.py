@@ -5,28 +5,24 @@ transaction and writes its own audit entry, so a half-done year-end or erasure c
 cannot go unlogged.
 """
 
-import base64
 import datetime
 import io
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role, User
-from ekonseling.core import audit, policy
-from ekonseling.core.models import AuditEvent, School
+from ekonseling.core import audit, personal_data, policy
+from ekonseling.core.models import School
 
 from . import caseload
 from .models import AcademicYear, DeletionRequest, Enrollment, Guardian, Rombel, Student
-
-ERASED = "[dihapus]"
+from .personal_data import masked_label, without_identity
 
 # The last grade of each level: its students graduate at the year-end instead of moving up.
 FINAL_GRADE = {School.Level.SD: 6, School.Level.SMP: 9, School.Level.SMA: 12, School.Level.SMK: 12}
@@ -286,139 +282,30 @@ def _record_old_year(outcomes, from_year):
 
 # --- UU PDP: the right of access ---------------------------------------------------------------------
 
-RECORD_EXCLUDED = {"id", "school", "user", "rombel", "photo", "counselors"}
+
+@dataclass(frozen=True)
+class PersonalDataExport:
+    content: bytes  # the JSON file
+    complete: bool
+    omitted: tuple[str, ...]
 
 
-def _value(value):
-    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+def export_personal_data(student: Student, viewer: User, request=None) -> PersonalDataExport:
+    """The UU PDP export file for `viewer`, gathered from every app's registered contributors
+    (`core.personal_data`), and its EXPORT entry in the audit log.
 
-
-HEALTH_FIELDS = ("health_notes", "special_needs")
-
-
-def personal_data_export(student, include_health=True):
-    """Everything the school holds about the student, as plain data (the UU PDP right of access).
-
-    It includes health notes, the audit trail about the student (who read or changed what, and
-    when) and the account's username; never the password hash. Counseling content joins this as
-    later parts of the platform add it. `include_health=False` is for a requester who may not read
-    health data (the operator): the file then says what it leaves out, so it is never mistaken
-    for the complete answer.
+    The file holds what the student may see of their own data; a viewer who may not read part of
+    it (the operator: health data and counseling content) gets a file that lists what it leaves
+    out under `omitted`, with `complete: false`. See docs/personal-data.md.
     """
-    record = {}
-    for field in Student._meta.concrete_fields:
-        if field.name in RECORD_EXCLUDED or field.attname in RECORD_EXCLUDED:
-            continue
-        if field.name in HEALTH_FIELDS and not include_health:
-            continue
-        record[field.name] = _value(getattr(student, field.attname))
-    user = student.user
-    data = {
-        "format": "E-Konseling personal data export, version 1",
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "complete": include_health,
-        "omitted": [] if include_health else list(HEALTH_FIELDS),
-        "school": {"name": student.school.name, "npsn": student.school.npsn},
-        "student": record,
-        "rombel": (
-            {"name": student.rombel.name, "academic_year": student.rombel.academic_year.name}
-            if student.rombel_id
-            else None
-        ),
-        "individual_counselors": [u.display_name for u in student.counselors.all()],
-        "rombel_counselors": ([u.display_name for u in student.rombel.counselors.all()] if student.rombel_id else []),
-        "photo": _photo(student),
-        "guardians": [
-            {
-                "relation": g.relation,
-                "name": g.name,
-                "birth_year": g.birth_year,
-                "education": g.education,
-                "occupation": g.occupation,
-                "income": g.income,
-                "phone": g.phone,
-            }
-            for g in student.guardians.all()
-        ],
-        "enrollments": [
-            {"academic_year": e.academic_year.name, "rombel": e.rombel_name, "outcome": e.outcome}
-            for e in student.enrollments.select_related("academic_year")
-        ],
-        "attendance": [
-            {"semester": str(a.semester), "sick": a.sick, "permitted": a.permitted, "absent": a.absent}
-            for a in student.attendance.select_related("semester__academic_year").order_by(
-                "semester__academic_year__starts_on", "semester__number"
-            )
-        ],
-        "profile_changes": [
-            {"time": c.created_at, "field": c.field, "old": c.old_value, "new": c.new_value}
-            for c in student.profile_changes.all()
-        ],
-        "deletion_requests": [
-            {"time": r.created_at, "status": r.status, "reason": r.reason}
-            for r in student.deletion_requests.all().order_by("created_at")
-        ],
-        "account": (
-            {
-                "username": user.username,
-                "active": user.is_active,
-                "created": user.date_joined,
-                "last_sign_in": user.last_login,
-            }
-            if user
-            else None
-        ),
-        "audit_events": _audit_trail(student),
-    }
-    return data
-
-
-def _photo(student):
-    if not student.photo:
-        return None
-    with student.photo.open("rb") as fh:
-        content = fh.read()
-    return {"content_type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
-
-
-def _events_about(student):
-    about = Q(object_type=Student._meta.label, object_id=str(student.pk))
-    if student.user_id:
-        about |= Q(object_type=User._meta.label, object_id=str(student.user_id)) | Q(actor_id=student.user_id)
-    return AuditEvent.objects.filter(about, school_id=student.school_id)
-
-
-def _audit_trail(student):
-    trail = []
-    for event in _events_about(student).order_by("created_at", "id"):
-        row = {
-            "time": event.created_at,
-            "by": event.actor_name,
-            "action": event.action,
-            "object": event.object_type,
-            "detail": event.detail,
-        }
-        if student.user_id and event.actor_id == student.user_id:
-            # The student's own sign-ins: their address and browser are their data too.
-            row["ip_address"] = event.ip_address
-            row["user_agent"] = event.user_agent
-        trail.append(row)
-    return trail
-
-
-def personal_data_json(student, include_health=True):
-    """The UU PDP export file: UTF-8 JSON, indented so that it can be read without tools."""
-    data = personal_data_export(student, include_health=include_health)
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
+    data = personal_data.export(student, viewer)
+    omitted = tuple(data["omitted"])
+    detail = "personal data (UU PDP), JSON, " + ("complete" if data["complete"] else "leaves out " + ", ".join(omitted))
+    audit.record(request, audit.Action.EXPORT, student, user=viewer, detail=detail)
+    return PersonalDataExport(personal_data.to_json(data), data["complete"], omitted)
 
 
 # --- UU PDP: erasure ---------------------------------------------------------------------------------
-
-
-def masked_label(student):
-    """What stays of the student after erasure: the last four NISN digits, enough to answer "was
-    my request carried out?" without keeping the number."""
-    return f"NISN ****{student.nisn[-4:]}"
 
 
 def request_deletion(student, actor, reason, request=None):
@@ -458,10 +345,10 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
             raise DeletionError(_("The student of this request no longer exists."))
         label = masked_label(student)
         user = student.user
-        _scrub_audit_trail(student)
-        _scrub_requests(student)
-        _scrub_imports(student)
-        # The photo and attachment files go after the commit, by their post_delete receivers.
+        # Every app's erasure hook scrubs what does not cascade from the student's row (audit
+        # trail, requests, pending imports); photo and attachment files go after the commit, by
+        # their post_delete receivers.
+        personal_data.erase(student)
         student.delete()
         if user is not None and user.role == Role.SISWA:
             # Only the student's own login goes; a staff account wrongly linked stays, unlinked.
@@ -471,7 +358,7 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
             student_label=label,
             decided_by=actor,
             decided_at=timezone.now(),
-            decision_note=_without_identity(note.strip(), student),
+            decision_note=without_identity(note.strip(), student),
         )
         audit.record(
             request,
@@ -482,42 +369,6 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
         )
     deletion.refresh_from_db()
     return deletion
-
-
-def _without_identity(text, student):
-    # Whole words only: erasing "Adi" must not touch "Adinda", another student.
-    for word in (student.name, student.nisn):
-        if word:
-            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", ERASED, text, flags=re.IGNORECASE)
-    return text
-
-
-def _scrub_imports(student):
-    """An import batch may still hold the student's row (a preview) or quote it (a row error)."""
-    from .imports import scrub_student
-
-    scrub_student(student)
-
-
-def _scrub_audit_trail(student):
-    events = AuditEvent.objects.filter(school_id=student.school_id)
-    events.filter(object_type=Student._meta.label, object_id=str(student.pk)).update(object_repr=ERASED)
-    if student.user_id:
-        events.filter(object_type=User._meta.label, object_id=str(student.user_id)).update(object_repr=ERASED)
-        events.filter(actor_id=student.user_id).update(actor_name=ERASED, ip_address=None, user_agent="")
-    # Free-text details written elsewhere (an import, a note) may name the student too.
-    named = events.filter(Q(detail__icontains=student.name) | Q(detail__contains=student.nisn))
-    for event in named.only("pk", "detail"):
-        AuditEvent.objects.filter(pk=event.pk).update(detail=_without_identity(event.detail, student))
-
-
-def _scrub_requests(student):
-    """The requests outlive the student: their reasons and notes must not name them."""
-    for row in DeletionRequest.objects.filter(student=student):
-        row.reason = _without_identity(row.reason, student)
-        row.decision_note = _without_identity(row.decision_note, student)
-        row.student_label = masked_label(student)
-        row.save(update_fields=["reason", "decision_note", "student_label"])
 
 
 def reject_deletion(request_obj, actor, request=None, note=""):

@@ -94,13 +94,10 @@ def student_personal_data(request, pk):
         Student.objects.select_related("school", "user", "rombel__academic_year"),
         pk=pk,
     )
-    # The file is the whole record; health data goes only to whoever may read it (the student, their
-    # counselors, the coordinator), so the operator's copy leaves it out and says so.
-    include_health = policy.can(request.user, "student.view_health", student)
-    content = records.personal_data_json(student, include_health=include_health)
-    detail = "personal data (UU PDP), JSON, " + ("with health data" if include_health else "without health data")
-    audit.record(request, audit.Action.EXPORT, student, detail=detail)
-    return _attachment(content, "application/json; charset=utf-8", f"data-pribadi-{student.nisn}.json")
+    # The file is what the student may see of their own data, gathered from every app; a requester
+    # who may not read part of it (the operator: health and counseling) gets it without, and says so.
+    export = records.export_personal_data(student, request.user, request=request)
+    return _attachment(export.content, "application/json; charset=utf-8", f"data-pribadi-{student.nisn}.json")
 
 
 # --- erasure (UU PDP) -------------------------------------------------------------------------------------

@@ -486,7 +486,7 @@ def test_a_photo_over_2_mb_is_refused(client, world, record):
 
 
 def test_the_personal_data_export_is_a_logged_json_attachment(client, world, record):
-    client.force_login(world.koordinator)
+    client.force_login(world.siswa)
 
     response = client.get(f"/siswa/{record.pk}/data-pribadi.json")
 
@@ -495,17 +495,39 @@ def test_the_personal_data_export_is_a_logged_json_attachment(client, world, rec
     assert response["Content-Disposition"] == f'attachment; filename="data-pribadi-{record.nisn}.json"'
     assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content.decode("utf-8"))
-    assert data["complete"] is True
+    assert (data["complete"], data["omitted"]) == (True, [])
     assert data["student"]["health_notes"] == "Asma ringan."
     assert data["student"]["address"] == ADDRESS
     assert data["guardians"][0]["name"] == FATHER
     assert data["account"] == {
         "username": world.siswa.username,
+        "full_name": world.siswa.full_name,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "role": "siswa",
         "active": True,
         "created": data["account"]["created"],
-        "last_sign_in": None,
+        "last_sign_in": data["account"]["last_sign_in"],
     }
+    assert data["account"]["last_sign_in"] is not None  # this download's own sign-in
     assert "password" not in response.content.decode()
+    event = AuditEvent.objects.get(action="export")
+    assert (event.actor, event.object_id) == (world.siswa, str(record.pk))
+    assert event.detail == "personal data (UU PDP), JSON, complete"
+
+
+def test_the_coordinators_export_has_health_and_counseling_but_says_what_may_be_missing(client, world, record):
+    # An anonymous question the student has not revealed stays out of a staff member's copy (it
+    # would tell them who asked), so that copy never claims to be complete.
+    client.force_login(world.koordinator)
+
+    data = json.loads(client.get(f"/siswa/{record.pk}/data-pribadi.json").content)
+
+    assert data["student"]["health_notes"] == "Asma ringan."
+    assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": []}
+    assert data["instrument_sheets"] == []
+    assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
     event = AuditEvent.objects.get(action="export")
     assert (event.actor, event.object_id) == (world.koordinator, str(record.pk))
 
@@ -517,9 +539,16 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
 
     data = json.loads(response.content)
     assert "health_notes" not in data["student"] and "special_needs" not in data["student"]
-    assert (data["complete"], data["omitted"]) == (False, ["health_notes", "special_needs"])
+    # The operator never reads counseling content: no conversations, no instrument sheets.
+    assert (data["counseling"], data["instrument_sheets"]) == (None, None)
+    assert (data["complete"], data["omitted"]) == (
+        False,
+        ["health_notes", "special_needs", "counseling", "instrument_sheets"],
+    )
     assert "Asma" not in response.content.decode()
-    assert AuditEvent.objects.get(action="export").detail.endswith("without health data")
+    assert AuditEvent.objects.get(action="export").detail == (
+        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets"
+    )
 
 
 @pytest.mark.parametrize(("role", "status"), [("operator", 200), ("gurubk", 403), ("walikelas", 403)])

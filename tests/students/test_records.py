@@ -262,8 +262,9 @@ def test_the_personal_data_export_holds_everything_but_the_password(world):
         detail="health_notes",
     )
 
-    data = records.personal_data_export(student)
-    raw = records.personal_data_json(student).decode("utf-8")
+    export = records.export_personal_data(student, world.siswa)
+    raw = export.content.decode("utf-8")
+    data = json.loads(raw)
 
     assert data["student"]["name"] == student.name
     assert data["student"]["address"] == "Jl. Melati 7"
