@@ -171,7 +171,7 @@ def thread(request, conversation, *, template="counseling/letters/thread.html", 
     user = request.user
     if not policy.can(user, "conversation.view", conversation):
         raise Http404
-    services.read_conversation(request, conversation)
+    services.read_conversation(user, conversation, **audit.request_origin(request))
     show_identity = policy.can(user, "conversation.see_identity", conversation)
     is_student = user.role == Role.SISWA
     thread_messages = list(conversation.messages.select_related("attachment", "sender").order_by("seq"))
@@ -253,7 +253,7 @@ def reveal(request, pk):
         request.user, "conversation.post", _conversations().filter(kind=Conversation.Kind.QUESTION), pk=pk
     )
     if conversation.identity_hidden:
-        letters.reveal(conversation, request.user, request=request)
+        letters.reveal(conversation, request.user, **audit.request_origin(request))
         messages.success(request, _("Your guru BK can now see your name on this question."))
     return redirect("counseling:conversation", pk=conversation.pk)
 

@@ -1,0 +1,67 @@
+"""The realtime broadcaster: tell open pages (channel-layer groups) that something was stored.
+
+Every app sends its live events through `publish`, after the change is committed (callers use
+`transaction.on_commit`): the store is the guarantee and a broadcast only carries the news, so a
+failing channel layer is logged, never turned into an error for a change that is already stored.
+
+A process that stores on a worker thread for an event loop (the counseling batch writer) wraps its
+work in `collect()`: events published meanwhile are handed back to it and sent from the loop that
+owns the channel layer's connections, together, instead of one `async_to_sync` hop each.
+"""
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+Event = tuple[str, dict]  # (group, channel-layer event)
+
+_local = threading.local()
+
+
+def publish(events: Iterable[Event]) -> None:
+    """Send (group, event) pairs in order; collected instead while a `collect()` block is open."""
+    events = list(events)
+    if not events:
+        return
+    collected = getattr(_local, "collected", None)
+    if collected is not None:
+        collected.extend(events)
+        return
+    try:
+        async_to_sync(send_all)(events)
+    except Exception:
+        log.exception("could not broadcast %d events", len(events))
+
+
+@contextmanager
+def collect() -> Iterator[list[Event]]:
+    """Gather what `publish` is given on this thread; the caller sends it with `send_all`."""
+    previous = getattr(_local, "collected", None)
+    _local.collected = events = []
+    try:
+        yield events
+    finally:
+        _local.collected = previous
+
+
+async def send_all(events: list[Event]) -> None:
+    """Send the events at once (a batching layer pipelines them), in order; failures are logged."""
+    if not events:
+        return
+    try:
+        layer = get_channel_layer()
+        sends = [layer.group_send(group, event) for group, event in events]
+    except Exception:
+        log.exception("could not broadcast %d events", len(events))
+        return
+    results = await asyncio.gather(*sends, return_exceptions=True)
+    for (group, event), result in zip(events, results, strict=True):
+        if isinstance(result, Exception):
+            log.error("could not send %s to %s: %r", event.get("type"), group, result)
