@@ -1,7 +1,9 @@
 """The counseling WebSocket (docs/websocket.md): one socket per tab, many conversations.
 
-Every frame that touches a conversation asks the access policy first; messages go through the
-process's batch writer and are acknowledged only once stored.
+Every frame that touches a conversation asks the access policy first; messages and receipts go
+through the process's batch writer, which stores them with the one action (`services`), tells the
+other sockets once committed, and only then are they acknowledged. Frames are built by `protocol`,
+as the HTTP fallback's answers are.
 """
 
 from channels.consumer import get_handler_name
