@@ -38,9 +38,16 @@ SEND_LIMIT = 30
 SEND_WINDOW = 15  # seconds
 
 
-def sends_allowed(user_id: int, count: int = 1) -> int:
-    """How many of `count` messages the user may send now (one counter shared by every process)."""
-    return ratelimit.take(f"counseling-post:{user_id}", SEND_LIMIT, SEND_WINDOW, count)
+def sends_allowed(wanted: dict[int, int]) -> dict[int, int]:
+    """{user id: how many of their wanted messages they may send now}: one counter per user shared
+    by every process, checked for a whole batch of senders at once."""
+    allowed = ratelimit.take_many({f"counseling-post:{u}": n for u, n in wanted.items()}, SEND_LIMIT, SEND_WINDOW)
+    return {user_id: allowed[f"counseling-post:{user_id}"] for user_id in wanted}
+
+
+def may_send(user_id: int) -> bool:
+    """Whether the user may send one more message now (and spend it)."""
+    return sends_allowed({user_id: 1})[user_id] == 1
 
 
 # --- roles and groups ------------------------------------------------------------------------------------------

@@ -170,8 +170,7 @@ def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit:
 
 
 def _spend_send_budget(results):
-    wanted = Counter(r.draft.sender.pk for r in results)
-    allowed = {user_id: protocol.sends_allowed(user_id, count) for user_id, count in wanted.items()}
+    allowed = protocol.sends_allowed(Counter(r.draft.sender.pk for r in results))
     for result in results:  # in order: a sender's first messages go, the rest are refused
         user_id = result.draft.sender.pk
         if allowed[user_id] > 0:

@@ -376,7 +376,7 @@ def messages_view(request, pk):
 
 
 def _rate_limited(user, pk):
-    if protocol.sends_allowed(user.pk):
+    if protocol.may_send(user.pk):
         return None
     return _answer(protocol.error("rate_limited", str(services.rate_limited_error()), conversation=pk))
 
