@@ -128,8 +128,8 @@ def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit:
     Batching is what lets one process keep up with hundreds of messages a second: one
     transaction, one sequence update per conversation and one insert for the whole batch.
     `rate_limit` spends the senders' shared send budget (`protocol.SEND_LIMIT`), one cache round
-    trip per sender and batch. Called inside a transaction (letters with their attachment), the
-    broadcast waits for that transaction's commit.
+    trip per batch. Called inside a transaction (letters with their attachment), the broadcast
+    waits for that transaction's commit.
     """
     results = [Posted(draft=d) for d in drafts]
     if rate_limit:
