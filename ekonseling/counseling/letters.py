@@ -231,18 +231,18 @@ def notify_letter(message_id):
 # --- the counseling record ----------------------------------------------------------------------------------
 
 
-def student_record(request, student):
+def student_record(user, student, *, ip=None, user_agent=""):
     """The student's conversations that the viewer may open, newest first, for the student page.
 
     An anonymous question the viewer may not attribute is left out: listing it on the student's
     page would tell the guru BK who asked. Subjects are counseling content, so a staff member's
     look at a non-empty list is written to the audit log.
     """
-    user = request.user
     conversations = policy.visible(
         user, "conversation.view", Conversation.objects.filter(student=student).select_related("student", "counselor")
     ).order_by("-created_at", "-id")
     shown = [c for c in conversations if not c.identity_hidden or policy.can(user, "conversation.see_identity", c)]
     if shown and user.role != Role.SISWA:
-        audit.record(request, audit.Action.READ, student, detail=f"counseling record: {len(shown)} conversations")
+        detail = f"counseling record: {len(shown)} conversations"
+        audit.record_for(user, audit.Action.READ, student, detail, ip, user_agent)
     return shown

@@ -273,8 +273,10 @@ def attachment(request, pk):
         data = attachments.open_decrypted(item)
     except (FileNotFoundError, crypto.InvalidToken):
         raise Http404 from None
-    if request.user.role != Role.SISWA:
-        audit.record(request, audit.Action.READ, conversation, detail=f"attachment {item.pk}")
+    # A staff member's read is audited, as opening the conversation is.
+    services.read_conversation(
+        request.user, conversation, detail=f"attachment {item.pk}", **audit.request_origin(request)
+    )
     response = HttpResponse(data, content_type=item.content_type)
     # Images show in the page; a PDF is downloaded, so it never runs in this site's origin.
     response["Content-Disposition"] = content_disposition_header(not attachments.is_image(item), item.original_name)
@@ -288,7 +290,7 @@ def attachment(request, pk):
 @require_GET
 def export_pdf(request, pk):
     conversation = policy.get_object_or_404(request.user, "conversation.manage", _conversations(), pk=pk)
-    data = export.export_conversation(request, conversation)
+    data = export.export_conversation(request.user, conversation, **audit.request_origin(request))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"konseling-{conversation.pk}.pdf")
     response["Cache-Control"] = "private, no-store"

@@ -4,6 +4,7 @@ the audit entry live in `letters.student_record`; the tag only hands them to the
 
 from django import template
 
+from ekonseling.core import audit
 from ekonseling.counseling import letters
 
 register = template.Library()
@@ -15,4 +16,4 @@ def student_conversations(context, student, user):
     if request is None or user is None or getattr(request, "user", None) != user:
         # The list is always the signed-in viewer's own view of the record, never someone else's.
         return []
-    return letters.student_record(request, student)
+    return letters.student_record(user, student, **audit.request_origin(request))
