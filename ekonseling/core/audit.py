@@ -11,36 +11,64 @@ def client_ip(request):
     Behind TRUSTED_PROXY_COUNT proxies the real address is that many hops from the end of
     X-Forwarded-For; anything further left was written by the client and is not trusted.
     """
+    return _client_ip(request.META)
+
+
+def _client_ip(meta):
     from django.conf import settings
 
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    return meta.get("REMOTE_ADDR") or None
 
 
-def record(request, action, obj=None, *, user=None, detail="", school=None):
-    user = user if user is not None else getattr(request, "user", None)
-    if user is not None and not user.is_authenticated:
-        user = None
-    school_id = getattr(obj, "school_id", None) or getattr(user, "school_id", None)
+def request_origin(request) -> dict:
+    """Where a request came from, as `record_for`'s keyword arguments (`**audit.request_origin(request)`)."""
+    if request is None:
+        return {"ip": None, "user_agent": ""}
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+
+
+def scope_origin(scope) -> dict:
+    """Where an ASGI connection (a WebSocket) came from, by the same rules as `request_origin`."""
+    headers = dict(scope.get("headers") or [])
+    client = scope.get("client") or (None, None)
+    meta = {
+        "REMOTE_ADDR": client[0],
+        "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin-1"),
+    }
+    return {"ip": _client_ip(meta), "user_agent": headers.get(b"user-agent", b"").decode("latin-1")}
+
+
+def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, school=None):
+    """Write one audit event for an explicit actor: actions and consumers have no request to hand."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    school_id = getattr(obj, "school_id", None) or getattr(actor, "school_id", None)
     if school is not None:
         school_id = school.pk
     return AuditEvent.objects.create(
         school_id=school_id,
-        actor=user,
-        actor_name=user.get_username() if user else "",
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         detail=detail[:500],
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+        ip_address=ip or None,
+        user_agent=(user_agent or "")[:300],
     )
+
+
+def record(request, action, obj=None, *, user=None, detail="", school=None):
+    """`record_for` with the actor, address and browser taken from a request (`user` overrides the actor)."""
+    user = user if user is not None else getattr(request, "user", None)
+    return record_for(user, action, obj, detail, school=school, **request_origin(request))
 
 
 def read_confidential(request, obj, *fields):

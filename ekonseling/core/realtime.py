@@ -1,22 +1,76 @@
-"""The realtime broadcaster: tell open sockets about a change made elsewhere (HTTP, a command).
+"""The realtime broadcaster: tell open pages (channel-layer groups) that something was stored.
 
-Groups are named here so every app addresses the same ones: `user.<id>` reaches every open socket
-of a user, `conversation.<id>` every socket subscribed to a conversation. A failed broadcast never
-undoes the change that caused it: pages catch up on their next reload or resubscribe.
+Every app sends its live events through `publish`, after the change is committed (callers use
+`transaction.on_commit`): the store is the guarantee and a broadcast only carries the news, so a
+failing channel layer is logged, never turned into an error for a change that is already stored.
+
+A process that stores on a worker thread for an event loop (the counseling batch writer) wraps its
+work in `collect()`: events published meanwhile are handed back to it and sent from the loop that
+owns the channel layer's connections, together, instead of one `async_to_sync` hop each.
 """
 
-from __future__ import annotations
-
+import asyncio
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-# An event telling a user's sockets that what the user may see has changed: each re-asks the policy.
+Event = tuple[str, dict]  # (group, channel-layer event)
+
+_local = threading.local()
+
+
+def publish(events: Iterable[Event]) -> None:
+    """Send (group, event) pairs in order; collected instead while a `collect()` block is open."""
+    events = list(events)
+    if not events:
+        return
+    collected = getattr(_local, "collected", None)
+    if collected is not None:
+        collected.extend(events)
+        return
+    try:
+        async_to_sync(send_all)(events)
+    except Exception:
+        log.exception("could not broadcast %d events", len(events))
+
+
+@contextmanager
+def collect() -> Iterator[list[Event]]:
+    """Gather what `publish` is given on this thread; the caller sends it with `send_all`."""
+    previous = getattr(_local, "collected", None)
+    _local.collected = events = []
+    try:
+        yield events
+    finally:
+        _local.collected = previous
+
+
+async def send_all(events: list[Event]) -> None:
+    """Send the events at once (a batching layer pipelines them), in order; failures are logged."""
+    if not events:
+        return
+    try:
+        layer = get_channel_layer()
+        sends = [layer.group_send(group, event) for group, event in events]
+    except Exception:
+        log.exception("could not broadcast %d events", len(events))
+        return
+    results = await asyncio.gather(*sends, return_exceptions=True)
+    for (group, event), result in zip(events, results, strict=True):
+        if isinstance(result, Exception):
+            log.error("could not send %s to %s: %r", event.get("type"), group, result)
+
+
+# --- access changes ------------------------------------------------------------------------------------
+# Groups named here so every app addresses the same ones: `user.<id>` reaches every open socket of a
+# user. An `access.changed` event makes each of them re-ask the policy for what it is subscribed to.
+
 ACCESS_CHANGED = "access.changed"
 
 
@@ -24,19 +78,9 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def broadcast(group: str, event: dict) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-    except Exception:
-        log.exception("could not broadcast %s to %s", event.get("type"), group)
-
-
-def broadcast_on_commit(group: str, event: dict) -> None:
-    """Send once the surrounding transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: broadcast(group, event))
-
-
 def announce_access_changed(user_ids: Iterable[int]) -> None:
     """After the commit, every open socket of these users re-checks what it is subscribed to."""
-    for user_id in sorted(set(user_ids)):
-        broadcast_on_commit(user_group(user_id), {"type": ACCESS_CHANGED})
+    from django.db import transaction
+
+    events = [(user_group(user_id), {"type": ACCESS_CHANGED}) for user_id in sorted(set(user_ids))]
+    transaction.on_commit(lambda: publish(events))

@@ -1,11 +1,10 @@
 """The counseling WebSocket (docs/websocket.md): one socket per tab, many conversations.
 
-Every frame that touches a conversation asks the access policy first; messages go through the
-process's batch writer and are acknowledged only once stored.
+Every frame that touches a conversation asks the access policy first; messages and receipts go
+through the process's batch writer, which stores them with the one action (`services`), tells the
+other sockets once committed, and only then are they acknowledged. Frames are built by `protocol`,
+as the HTTP fallback's answers are.
 """
-
-import time
-from types import SimpleNamespace
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -16,14 +15,12 @@ from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role
 from ekonseling.core import audit, policy
 
-from . import services, socket_sessions
+from . import protocol, services, socket_sessions
 from .models import Conversation
 from .writer import writer
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
-RATE_CAPACITY = 20  # messages
-RATE_REFILL_PER_SECOND = 2.0
 # What the user does (not what the page does by itself: pings, syncs, delivery receipts) keeps the
 # session alive, as an HTTP request would (socket_sessions).
 USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
@@ -42,15 +39,14 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=verdict)
             return
         self.user = user
-        self.role = "student" if user.role == Role.SISWA else "counselor"
+        self.role = protocol.side_of(user)
         self.subscribed = set()
         self.audited = set()
-        self.tokens, self.refilled_at = float(RATE_CAPACITY), time.monotonic()
-        self.user_group = services.user_group(user.pk)
+        self.user_group = protocol.user_group(user.pk)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         self.presence = socket_sessions.watch().add(self.channel_name, self.scope["session"].session_key)
         await self.accept()
-        await self.send_json({"type": "hello", "role": self.role, "max_body": services.MAX_BODY})
+        await self.send_json(protocol.hello(user))
 
     async def dispatch(self, message):
         """Channels' own dispatch hops to the single database thread before every event to close
@@ -68,7 +64,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         socket_sessions.watch().discard(self.channel_name)
         await self.channel_layer.group_discard(self.user_group, self.channel_name)
         for conversation_id in list(self.subscribed):
-            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+            await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
 
     # --- frames from the client -----------------------------------------------------------------------
 
@@ -98,25 +94,25 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         conversation = await self.conversation_for(content)
         if conversation is None:
             return
-        group = services.conversation_group(conversation.pk)
+        group = protocol.conversation_group(conversation.pk)
         if conversation.pk not in self.subscribed:
             await self.channel_layer.group_add(group, self.channel_name)
             self.subscribed.add(conversation.pk)
         if self.role == "counselor" and conversation.pk not in self.audited:
             self.audited.add(conversation.pk)
-            await database_sync_to_async(audit.record)(
-                _scope_request(self.scope, self.user), audit.Action.READ, conversation, detail="conversation (live)"
+            await database_sync_to_async(services.read_conversation)(
+                self.user, conversation, detail="conversation (live)", **audit.scope_origin(self.scope)
             )
         await self.send_messages(conversation, content.get("after", 0))
-        receipt = await database_sync_to_async(_other_side_receipt)(conversation, self.user)
-        if receipt is not None:
+        receipt = await database_sync_to_async(protocol.other_side_receipt)(conversation, self.user)
+        if receipt["delivered_seq"] or receipt["read_seq"]:
             await self.send_json(receipt)
 
     async def on_unsubscribe(self, content):
         conversation_id = _int(content.get("conversation"))
         if conversation_id in self.subscribed:
             self.subscribed.discard(conversation_id)
-            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+            await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
 
     async def on_sync(self, content):
         conversation = await self.conversation_for(content)
@@ -124,42 +120,27 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_messages(conversation, content.get("after", 0))
 
     async def on_send(self, content):
+        """Stored (and rate limited) by the batch writer, which also tells the other sockets once
+        committed: this one gets the ack, its other tabs and the other side the message."""
         conversation_id = _int(content.get("conversation"))
         client_key = content.get("client_key")
         if conversation_id is None:
             await self.error("bad_frame", _("The frame names no conversation."), client_key=client_key)
-            return
-        if not self.take_token():
-            await self.error(
-                "rate_limited",
-                _("You are sending messages too fast. Wait a moment."),
-                conversation=conversation_id,
-                client_key=client_key,
-            )
             return
         try:
             key = services.parse_client_key(client_key)
         except services.PostError as exc:
             await self.error(exc.code, str(exc), conversation=conversation_id, client_key=client_key)
             return
-        draft = services.Draft(conversation_id, self.user, key, content.get("body"))
+        draft = services.Draft(conversation_id, self.user, key, content.get("body"), origin=self.channel_name)
         result = await writer().submit(draft)
         await self.send_json(result.ack())
-        if result.error is not None or result.duplicate:
-            return
-        # This socket has the ack; its other tabs and the other side get the message.
-        await self.channel_layer.group_send(
-            services.conversation_group(conversation_id),
-            {"type": "conversation.message", "message": services.payload(result.message), "origin": self.channel_name},
-        )
-        for user_id, event in result.inbox_events():
-            await self.channel_layer.group_send(services.user_group(user_id), event)
 
     async def on_typing(self, content):
         conversation_id = _int(content.get("conversation"))
         if conversation_id in self.subscribed:
             await self.channel_layer.group_send(
-                services.conversation_group(conversation_id),
+                protocol.conversation_group(conversation_id),
                 {
                     "type": "conversation.typing",
                     "conversation": conversation_id,
@@ -185,13 +166,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.error("bad_frame", _("The receipt names no message."), conversation=conversation_id)
             return
         field = "read" if content["type"] == "read" else "delivered"
-        receipt = await writer().submit(services.Mark(conversation_id, self.user, **{field: seq}))
-        if receipt is not None:
-            # Not back to this socket: a page ignores its own marks.
-            await self.channel_layer.group_send(
-                services.conversation_group(conversation_id),
-                {"type": "conversation.receipt", "receipt": receipt, "origin": self.channel_name},
-            )
+        # The writer tells the other sockets once stored (not this one: a page ignores its own marks).
+        await writer().submit(services.Mark(conversation_id, self.user, **{field: seq}, origin=self.channel_name))
 
     # --- events from the channel layer -----------------------------------------------------------------------
 
@@ -209,11 +185,11 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 
     async def conversation_typing(self, event):
         if event["conversation"] in self.subscribed and event["sender"] != self.channel_name:
-            await self.send_json({"type": "typing", "conversation": event["conversation"], "role": event["role"]})
+            await self.send_json(protocol.typing(event["conversation"], event["role"]))
 
     async def inbox_event(self, event):
         if self.role == "counselor":
-            await self.send_json({"type": "inbox", "event": event["event"]})
+            await self.send_json(protocol.inbox(event["event"]))
 
     async def session_ended(self, event):
         """The user signed out (here or everywhere), or the session expired (socket_sessions): an
@@ -230,7 +206,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             return
         if await database_sync_to_async(_visible_conversation)(self.user, conversation_id) is None:
             self.subscribed.discard(conversation_id)
-            await self.channel_layer.group_discard(services.conversation_group(conversation_id), self.channel_name)
+            await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
             await self.error(
                 "forbidden", _("You no longer have access to this conversation."), conversation=conversation_id
             )
@@ -256,29 +232,11 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_messages(self, conversation, after):
         after = _int(after) or 0
-        messages, complete = await database_sync_to_async(services.messages_after)(conversation, after)
-        last_seq = messages[-1]["seq"] if messages else after
-        await self.send_json(
-            {
-                "type": "messages",
-                "conversation": conversation.pk,
-                "messages": messages,
-                "complete": complete,
-                "last_seq": last_seq,
-            }
-        )
+        batch, complete = await database_sync_to_async(services.messages_after)(conversation, after)
+        await self.send_json(protocol.messages(conversation.pk, batch, complete, after))
 
     async def error(self, code, message, **fields):
-        await self.send_json({"type": "error", "code": code, "message": str(message), **fields})
-
-    def take_token(self):
-        now = time.monotonic()
-        self.tokens = min(RATE_CAPACITY, self.tokens + (now - self.refilled_at) * RATE_REFILL_PER_SECOND)
-        self.refilled_at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        await self.send_json(protocol.error(code, message, **fields))
 
 
 def _admission(user, session):
@@ -299,37 +257,6 @@ def _visible_conversation(user, conversation_id):
         policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))
         .filter(pk=conversation_id)
         .first()
-    )
-
-
-def _other_side_receipt(conversation, user):
-    from .models import Participant
-
-    other = Participant.objects.filter(conversation=conversation).exclude(user=user)
-    other = other.exclude(user__role=Role.SISWA) if user.role == Role.SISWA else other.filter(user__role=Role.SISWA)
-    participant = other.order_by("-read_seq").first()
-    if participant is None:
-        return None
-    return {
-        "type": "receipt",
-        "conversation": conversation.pk,
-        "role": "counselor" if user.role == Role.SISWA else "student",
-        "delivered_seq": participant.delivered_seq,
-        "read_seq": participant.read_seq,
-    }
-
-
-def _scope_request(scope, user):
-    """Enough of a request for the audit log: who, from which address, with which browser."""
-    headers = dict(scope.get("headers") or [])
-    client = scope.get("client") or (None, None)
-    return SimpleNamespace(
-        user=user,
-        META={
-            "REMOTE_ADDR": client[0],
-            "HTTP_USER_AGENT": headers.get(b"user-agent", b"").decode("latin-1"),
-            "HTTP_X_FORWARDED_FOR": headers.get(b"x-forwarded-for", b"").decode("latin-1"),
-        },
     )
 
 

@@ -171,8 +171,8 @@ def conversation_pdf(conversation, user):
     )
 
 
-def export_conversation(request, conversation):
+def export_conversation(user, conversation, *, ip=None, user_agent=""):
     """The PDF for the signed-in user, with the export written to the audit log."""
-    data = conversation_pdf(conversation, request.user)
-    audit.record(request, audit.Action.EXPORT, conversation, detail="conversation PDF")
+    data = conversation_pdf(conversation, user)
+    audit.record_for(user, audit.Action.EXPORT, conversation, "conversation PDF", ip, user_agent)
     return data

@@ -13,18 +13,16 @@ letter, not its subject, not even the student's name.
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, policy, realtime
 from ekonseling.students.models import Student
 
-from . import attachments, services
+from . import attachments, protocol, services
 from .models import Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -87,7 +85,7 @@ def start_letter(student, sender, *, subject, body, client_key, notify_student=F
         body=body,
         client_key=client_key,
         notify_student=notify_student and may_be_notified(student),
-        limit=services.MAX_LETTER_BODY,
+        limit=protocol.MAX_LETTER_BODY,
     )
 
 
@@ -101,7 +99,7 @@ def start_question(student, sender, *, body, client_key):
         body=body,
         client_key=client_key,
         anonymous=True,
-        limit=services.MAX_BODY,
+        limit=protocol.MAX_BODY,
     )
 
 
@@ -118,7 +116,8 @@ def _start(student, sender, *, kind, subject, body, client_key, limit, anonymous
             .first()
         )
         if earlier is not None:
-            return Started(earlier.conversation, services.Posted(draft=None, message=earlier, duplicate=True))
+            # Posted again, so the resend is answered and told to open pages as any resend is.
+            return Started(earlier.conversation, _post(earlier.conversation, sender, body, client_key, limit))
         conversation = services.start_conversation(
             student, kind=kind, subject=subject, anonymous=anonymous, notify_student=notify_student
         )
@@ -141,10 +140,11 @@ def reply(conversation, sender, *, body, client_key, prepared=None):
 
 
 def body_limit(conversation):
-    return services.MAX_LETTER_BODY if conversation.kind == Conversation.Kind.LETTER else services.MAX_BODY
+    return protocol.MAX_LETTER_BODY if conversation.kind == Conversation.Kind.LETTER else protocol.MAX_BODY
 
 
 def _post(conversation, sender, body, client_key, limit):
+    """The one action (`services.post_messages`): stored, and told to open pages once committed."""
     draft = services.Draft(conversation_id=conversation.pk, sender=sender, client_key=client_key, body=body)
     (posted,) = services.post_messages([draft], limit=limit)
     if posted.error is not None:
@@ -153,20 +153,20 @@ def _post(conversation, sender, body, client_key, limit):
 
 
 def _after_commit(conversation, posted):
+    """The letter's e-mail nudge (the open pages are told by `post_messages`)."""
     if posted.duplicate:
         return
-    transaction.on_commit(lambda: announce(posted), robust=True)
     if conversation.kind == Conversation.Kind.LETTER:
         message_id = posted.message.pk
         transaction.on_commit(lambda: notify_letter(message_id), robust=True)
 
 
-def reveal(conversation, student_user, request=None):
+def reveal(conversation, student_user, *, ip=None, user_agent=""):
     """The student shows their name on an anonymous question; it cannot be hidden again."""
     if not conversation.identity_hidden:
         return conversation
-    conversation = services.reveal_identity(conversation, student_user, request=request)
-    audit.record(request, audit.Action.CHANGE, conversation, user=student_user, detail="identity revealed")
+    conversation = services.reveal_identity(conversation, student_user)
+    audit.record_for(student_user, audit.Action.CHANGE, conversation, "identity revealed", ip, user_agent)
     transaction.on_commit(lambda: tell_inboxes(conversation.pk), robust=True)
     return conversation
 
@@ -174,34 +174,12 @@ def reveal(conversation, student_user, request=None):
 # --- telling people -------------------------------------------------------------------------------------------
 
 
-def _group_send(group, event):
-    # The store is the guarantee: a lost frame is caught up by the client's sync, so a failing
-    # channel layer must not turn a stored letter into an error page.
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-    except Exception:
-        log.exception("could not send %s to %s", event.get("type"), group)
-
-
-def announce(posted):
-    """Tell open pages of a stored message, with the same frames the chat sends: the message to
-    the conversation's subscribers, an inbox refresh (and a risk alert) to the counselors'."""
-    message = posted.message
-    _group_send(
-        services.conversation_group(message.conversation_id),
-        {"type": "conversation.message", "message": services.payload(message)},
-    )
-    for user_id, event in posted.inbox_events():
-        _group_send(services.user_group(user_id), event)
-
-
 def tell_inboxes(conversation_id):
     """Ask the open inbox pages of those who may handle the conversation to reload its row (after
     a reveal, the row shows a name where it said "Anonymous")."""
     conversation = Conversation.objects.select_related("student__rombel", "counselor").get(pk=conversation_id)
-    event = {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation_id}}
-    for user in services.alert_recipients(conversation):
-        _group_send(services.user_group(user.pk), event)
+    event = {"type": "updated", "conversation": conversation_id}
+    realtime.publish(protocol.inbox_event(user.pk, event) for user in services.alert_recipients(conversation))
 
 
 def letter_recipients(conversation):
@@ -253,18 +231,18 @@ def notify_letter(message_id):
 # --- the counseling record ----------------------------------------------------------------------------------
 
 
-def student_record(request, student):
+def student_record(user, student, *, ip=None, user_agent=""):
     """The student's conversations that the viewer may open, newest first, for the student page.
 
     An anonymous question the viewer may not attribute is left out: listing it on the student's
     page would tell the guru BK who asked. Subjects are counseling content, so a staff member's
     look at a non-empty list is written to the audit log.
     """
-    user = request.user
     conversations = policy.visible(
         user, "conversation.view", Conversation.objects.filter(student=student).select_related("student", "counselor")
     ).order_by("-created_at", "-id")
     shown = [c for c in conversations if not c.identity_hidden or policy.can(user, "conversation.see_identity", c)]
     if shown and user.role != Role.SISWA:
-        audit.record(request, audit.Action.READ, student, detail=f"counseling record: {len(shown)} conversations")
+        detail = f"counseling record: {len(shown)} conversations"
+        audit.record_for(user, audit.Action.READ, student, detail, ip, user_agent)
     return shown

@@ -12,10 +12,12 @@ registry.register_menu("counseling:risk_lexicon", _("Risk lexicon"), "risk_lexic
 
 
 def _student_section(request, student):
+    from ekonseling.core import audit
+
     from . import letters
 
     # The student always sees the section (it leads to counseling); staff only when there is something.
-    conversations = letters.student_record(request, student)
+    conversations = letters.student_record(request.user, student, **audit.request_origin(request))
     return {"student": student, "conversations": conversations}
 
 

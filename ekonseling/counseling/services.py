@@ -1,13 +1,18 @@
-"""The counseling message store: every medium (WebSocket, HTTP polling, letters, questions) posts
-through `post_messages`, so numbering, idempotency, encryption and risk screening happen once.
+"""The counseling message store and its one action: every medium (WebSocket, HTTP polling, letters,
+questions) posts through `post_messages`, so numbering, idempotency, encryption, risk screening, the
+send limit and telling open pages happen once.
 
-A message is stored before anyone is told of it; the channel layer only carries the news. A client
-that missed a broadcast asks `messages_after(its last seq)`, so nothing is lost, and a resend with
-the same client key returns the stored message, so nothing is duplicated.
+A message is stored before anyone is told of it; the channel layer only carries the news, sent once
+the transaction commits. A client that missed a broadcast asks `messages_after(its last seq)`, so
+nothing is lost; a resend with the same client key returns the stored message and tells open pages
+again (they de-duplicate by seq), so nothing is duplicated and nothing stays unannounced when a
+process died between the commit and the broadcast.
 """
 
 import logging
 import uuid
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,18 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, notify, policy
+from ekonseling.core import audit, notify, policy, realtime
 from ekonseling.students import caseload
 
-from . import lexicons, risk
+from . import lexicons, protocol, risk
 from .models import Conversation, ConversationEvent, Message, Participant, RiskAlert
+from .protocol import MAX_BODY, MAX_LETTER_BODY, MAX_SEQ, SYNC_PAGE, conversation_group, user_group
+
+__all__ = ["MAX_BODY", "MAX_LETTER_BODY", "SYNC_PAGE", "conversation_group", "user_group"]
 
 log = logging.getLogger(__name__)
 
-MAX_BODY = 4000  # characters; a long story belongs in a counseling letter
-MAX_LETTER_BODY = 20000
-SYNC_PAGE = 200
-MAX_SEQ = 2**31 - 1  # the receipt columns' range
 DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
 
 
@@ -47,6 +51,8 @@ class Draft:
     sender: User
     client_key: uuid.UUID
     body: str
+    # The socket that sent it (its channel name): it gets the ack, so the broadcast skips it.
+    origin: str = ""
 
 
 @dataclass
@@ -59,42 +65,32 @@ class Posted:
     crisis_contacts: list = field(default_factory=list)
     # Whose inbox should refresh: the handling counselor, or everyone who may claim it.
     inbox_user_ids: list = field(default_factory=list)
-    # Who must hear of a risk alert at once (the caller tells their open pages).
+    # Who must hear of a risk alert at once.
     alert_user_ids: list = field(default_factory=list)
 
-    def inbox_events(self):
-        """(user id, channel-layer event) pairs the caller sends once the message is stored."""
-        conversation = self.draft.conversation_id
+    def inbox_events(self) -> list[realtime.Event]:
+        """The inbox refreshes (and risk alert) this message causes, as channel-layer events."""
+        conversation = self.message.conversation_id
         events = [
-            (user_id, {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation}})
-            for user_id in self.inbox_user_ids
+            protocol.inbox_event(u, {"type": "updated", "conversation": conversation}) for u in self.inbox_user_ids
         ]
         if self.alert is not None:
             alert = {"type": "alert", "conversation": conversation, "severity": self.alert.severity}
-            events += [(user_id, {"type": "inbox.event", "event": alert}) for user_id in self.alert_user_ids]
+            events += [protocol.inbox_event(u, alert) for u in self.alert_user_ids]
         return events
 
-    def ack(self):
+    def ack(self) -> protocol.Frame:
         """What the sender is told: the stored sequence number, or why it was refused."""
         if self.error is not None:
-            return {
-                "type": "error",
-                "conversation": self.draft.conversation_id,
-                "client_key": str(self.draft.client_key),
-                "code": self.error.code,
-                "message": str(self.error),
-            }
-        ack = {
-            "type": "ack",
-            "conversation": self.draft.conversation_id,
-            "client_key": str(self.draft.client_key),
-            "seq": self.message.seq,
-            "created_at": self.message.created_at.isoformat(),
-            "duplicate": self.duplicate,
-        }
-        if self.crisis_contacts:
-            ack["crisis_contacts"] = self.crisis_contacts
-        return ack
+            return protocol.error(
+                self.error.code,
+                str(self.error),
+                conversation=self.draft.conversation_id,
+                client_key=self.draft.client_key,
+            )
+        return protocol.ack(
+            self.message, self.draft.client_key, duplicate=self.duplicate, crisis_contacts=self.crisis_contacts
+        )
 
 
 def validate_body(body, limit=MAX_BODY):
@@ -116,31 +112,8 @@ def parse_client_key(value):
         raise PostError(_("The message has no valid client key."), "bad_key") from None
 
 
-def payload(message):
-    """A message as every member of the conversation may see it: no names, no risk flag.
-
-    An attachment is included only when it is already loaded with the message (`messages_after`
-    selects it; `attachments.store` caches it on the message it stores), so building a payload
-    never costs a query. Its original name is left out: it may identify someone.
-    """
-    data = {
-        "type": "message",
-        "conversation": message.conversation_id,
-        "seq": message.seq,
-        "sender_role": message.sender_role,
-        "body": message.body,
-        "created_at": message.created_at.isoformat(),
-        "client_key": str(message.client_key),
-    }
-    # Not `message.attachment`: a missing reverse one-to-one raises, and an unloaded one queries.
-    attachment = Message.attachment.related.get_cached_value(message, default=None)
-    if attachment is not None:
-        data["attachment"] = {
-            "url": reverse("counseling:attachment", args=[attachment.pk]),
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-        }
-    return data
+def rate_limited_error() -> PostError:
+    return PostError(_("You are sending messages too fast. Wait a moment."), "rate_limited")
 
 
 def crisis_contacts(school):
@@ -148,14 +121,22 @@ def crisis_contacts(school):
     return configured or list(DEFAULT_CRISIS_CONTACTS)
 
 
-def post_messages(drafts, *, limit=MAX_BODY):
-    """Store a batch of messages in one transaction; one result per draft, in order.
+def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit: bool = False) -> list[Posted]:
+    """Store a batch of messages in one transaction and tell open pages once it commits; one
+    result per draft, in order.
 
     Batching is what lets one process keep up with hundreds of messages a second: one
     transaction, one sequence update per conversation and one insert for the whole batch.
+    `rate_limit` spends the senders' shared send budget (`protocol.SEND_LIMIT`), one cache round
+    trip per batch. Called inside a transaction (letters with their attachment), the broadcast
+    waits for that transaction's commit.
     """
     results = [Posted(draft=d) for d in drafts]
+    if rate_limit:
+        _spend_send_budget(results)
     for result in results:
+        if result.error is not None:
+            continue
         try:
             validate_body(result.draft.body, limit)
         except PostError as exc:
@@ -179,11 +160,40 @@ def post_messages(drafts, *, limit=MAX_BODY):
                     _store([result])
             except IntegrityError as exc:
                 _store_duplicate_or_fail(result, exc)
+    # Built when the transaction commits, not now: a letter's attachment is stored after this.
+    transaction.on_commit(lambda: realtime.publish(_events(pending)), robust=True)
     for result in pending:
         if result.alert is not None:
             # robust: a failing e-mail is logged, never turned into a lost acknowledgement.
             transaction.on_commit(lambda alert=result.alert: notify_alert(alert), robust=True)
     return results
+
+
+def _spend_send_budget(results):
+    allowed = protocol.sends_allowed(Counter(r.draft.sender.pk for r in results))
+    for result in results:  # in order: a sender's first messages go, the rest are refused
+        user_id = result.draft.sender.pk
+        if allowed[user_id] > 0:
+            allowed[user_id] -= 1
+        else:
+            result.error = rate_limited_error()
+
+
+def _events(results) -> list[realtime.Event]:
+    """What open pages are told of stored messages, a resend's stored message included: the
+    message for the conversation's sockets (not the one that sent it, which has the ack), then the
+    inbox refreshes. A message repeated within one batch is told once."""
+    events, told = [], set()
+    for result in results:
+        if result.error is not None or result.message is None:
+            continue
+        key = (result.message.conversation_id, result.message.seq)
+        if key in told:
+            continue
+        told.add(key)
+        events.append(protocol.message_event(result.message, result.draft.origin))
+        events += result.inbox_events()
+    return events
 
 
 def _forget(result):
@@ -193,11 +203,15 @@ def _forget(result):
 
 
 def _store_duplicate_or_fail(result, error):
-    existing = Message.objects.filter(
-        conversation_id=result.draft.conversation_id,
-        sender=result.draft.sender,
-        client_key=result.draft.client_key,
-    ).first()
+    existing = (
+        Message.objects.filter(
+            conversation_id=result.draft.conversation_id,
+            sender=result.draft.sender,
+            client_key=result.draft.client_key,
+        )
+        .select_related("attachment")
+        .first()
+    )
     if existing is None:
         raise error
     result.message, result.duplicate = existing, True
@@ -228,9 +242,10 @@ def _store(results, *, check_stored=True):
     if check_stored:
         existing = {
             (m.conversation_id, m.sender_id, m.client_key): m
+            # With its attachment: a resend's broadcast carries the message as it was stored.
             for m in Message.objects.filter(
                 conversation_id__in=conversation_ids, client_key__in={r.draft.client_key for r in results}
-            )
+            ).select_related("attachment")
         }
     fresh_by_conversation = {}
     repeats = []  # (result, the first result with its key in this batch)
@@ -294,22 +309,33 @@ def _store(results, *, check_stored=True):
     Message.objects.bulk_create([m for m, *_ in messages])
     for result, first in repeats:
         result.message = first.message
-    coordinators = None
     for message, screening, result, conversation in messages:
         if screening is not None and screening.flagged:
             result.alert = _raise_alert(conversation, message, screening)
             result.crisis_contacts = crisis_contacts(conversation.school)
             result.alert_user_ids = [u.pk for u in alert_recipients(conversation)]
-        if message.sender_role != Message.SenderRole.STUDENT:
-            continue
+    told = [r for r in results if r.message is not None and r.message.sender_role == Message.SenderRole.STUDENT]
+    _set_inbox_recipients(told, conversations)
+
+
+def _set_inbox_recipients(results, conversations):
+    """Whose inbox refreshes for each student message, fresh or a resend of a stored one (its first
+    broadcast may never have gone out): the handling counselor, or while nobody has claimed the
+    conversation everyone who may claim it."""
+    coordinators = None
+    for result in results:
+        conversation = conversations[result.draft.conversation_id]
+        if result.duplicate and result.message.flagged:
+            result.crisis_contacts = crisis_contacts(conversation.school)  # the ack says what the first one said
         if conversation.counselor_id:
             result.inbox_user_ids = [conversation.counselor_id]
             continue
         if coordinators is None:
+            schools = {conversations[r.draft.conversation_id].school_id for r in results}
             coordinators = list(
-                User.objects.filter(
-                    school_id__in={c.school_id for *_, c in messages}, role=Role.KOORDINATOR_BK, is_active=True
-                ).values_list("pk", "school_id")
+                User.objects.filter(school_id__in=schools, role=Role.KOORDINATOR_BK, is_active=True).values_list(
+                    "pk", "school_id"
+                )
             )
         student = conversation.student
         assigned = [*student.counselors.all(), *(student.rombel.counselors.all() if student.rombel_id else ())]
@@ -399,43 +425,19 @@ def notify_alert(alert):
     )
 
 
-def _broadcast(group, event):
-    """Tell open sockets after a change made over HTTP. A failure here must not undo the change:
-    the pages catch up on their next reload or resubscribe."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-    except Exception:
-        log.exception("could not broadcast %s to %s", event.get("type"), group)
-
-
 def tell_inboxes(user_ids, event):
     """Push an inbox event (`{"type": ...}`, docs/websocket.md) to these users' open pages."""
-    for user_id in user_ids:
-        _broadcast(user_group(user_id), {"type": "inbox.event", "event": event})
+    realtime.publish(protocol.inbox_event(user_id, event) for user_id in user_ids)
 
 
 def announce_access_change(conversation_id):
-    transaction.on_commit(
-        lambda: _broadcast(
-            conversation_group(conversation_id), {"type": "conversation.access", "conversation": conversation_id}
-        )
-    )
+    """Once committed, every socket subscribed to the conversation asks the policy again."""
+    transaction.on_commit(lambda: realtime.publish([protocol.access_event(conversation_id)]), robust=True)
 
 
 def end_sockets(user_id, session_key=None):
     """Close the user's open sockets: those of one session (sign-out), or all (sign out everywhere)."""
-    _broadcast(user_group(user_id), {"type": "session.ended", "session_key": session_key})
-
-
-def user_group(user_id):
-    return f"user.{user_id}"
-
-
-def conversation_group(conversation_id):
-    return f"conversation.{conversation_id}"
+    realtime.publish([protocol.session_ended_event(user_id, session_key)])
 
 
 def messages_after(conversation, after_seq, limit=SYNC_PAGE):
@@ -446,7 +448,7 @@ def messages_after(conversation, after_seq, limit=SYNC_PAGE):
         .select_related("attachment")
         .order_by("seq")[: limit + 1]
     )
-    return [payload(m) for m in messages[:limit]], len(messages) <= limit
+    return [protocol.message(m) for m in messages[:limit]], len(messages) <= limit
 
 
 @dataclass(frozen=True)
@@ -457,10 +459,13 @@ class Mark:
     user: User
     delivered: int = 0
     read: int = 0
+    # The socket that sent it: a page ignores its own marks, so the broadcast skips it.
+    origin: str = ""
 
 
 def mark_seen(conversation, user, *, delivered=None, read=None):
-    """Advance a participant's delivered/read marks (never backwards); returns the receipt."""
+    """Advance a participant's delivered/read marks (never backwards); returns the receipt.
+    Subscribed pages are told when a mark was given."""
     return mark_many([Mark(conversation.pk, user, int(delivered or 0), int(read or 0))])[0]
 
 
@@ -504,20 +509,19 @@ def mark_many(marks):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         stored = {(c, u): (d, r) for c, u, d, r in cursor.fetchall()}
-    receipts = []
+    receipts, events, told = [], [], set()
     for mark in marks:
         found = stored.get((mark.conversation_id, mark.user.pk))
-        receipts.append(
-            None
-            if found is None
-            else {
-                "type": "receipt",
-                "conversation": mark.conversation_id,
-                "role": "student" if mark.user.role == Role.SISWA else "counselor",
-                "delivered_seq": found[0],
-                "read_seq": found[1],
-            }
-        )
+        if found is None:
+            receipts.append(None)
+            continue
+        receipt = protocol.receipt(mark.conversation_id, protocol.side_of(mark.user), *found)
+        receipts.append(receipt)
+        key = (mark.conversation_id, mark.user.pk, mark.origin)
+        if (mark.delivered > 0 or mark.read > 0) and key not in told:
+            told.add(key)
+            events.append(protocol.receipt_event(receipt, mark.origin))
+    transaction.on_commit(lambda: realtime.publish(events), robust=True)
     return receipts
 
 
@@ -556,7 +560,7 @@ def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anon
     )
 
 
-def claim(conversation, counselor, request=None):
+def claim(conversation: Conversation, counselor: User, *, ip: str | None = None, user_agent: str = "") -> Conversation:
     with transaction.atomic():
         updated = Conversation.objects.filter(pk=conversation.pk, counselor__isnull=True).update(counselor=counselor)
         if not updated:
@@ -566,11 +570,19 @@ def claim(conversation, counselor, request=None):
         )
     conversation.refresh_from_db()
     announce_access_change(conversation.pk)
-    audit.record(request, audit.Action.CHANGE, conversation, user=counselor, detail="claimed")
+    audit.record_for(counselor, audit.Action.CHANGE, conversation, "claimed", ip, user_agent)
     return conversation
 
 
-def transfer(conversation, actor, to_counselor, note="", request=None):
+def transfer(
+    conversation: Conversation,
+    actor: User,
+    to_counselor: User,
+    note: str = "",
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Conversation:
     if to_counselor.school_id != conversation.school_id or to_counselor.role not in COUNSELOR_ROLES:
         raise PostError(_("A conversation can only be transferred to a counselor of the school."), "bad_target")
     with transaction.atomic():
@@ -584,21 +596,23 @@ def transfer(conversation, actor, to_counselor, note="", request=None):
         )
     conversation.refresh_from_db()
     announce_access_change(conversation.pk)
-    audit.record(request, audit.Action.CHANGE, conversation, user=actor, detail=f"transferred to {to_counselor}")
+    audit.record_for(actor, audit.Action.CHANGE, conversation, f"transferred to {to_counselor}", ip, user_agent)
     return conversation
 
 
-def set_status(conversation, actor, status, request=None):
+def set_status(
+    conversation: Conversation, actor: User, status: str, *, ip: str | None = None, user_agent: str = ""
+) -> Conversation:
     kind = ConversationEvent.Kind.CLOSED if status == Conversation.Status.CLOSED else ConversationEvent.Kind.REOPENED
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(status=status)
         ConversationEvent.objects.create(conversation=conversation, kind=kind, actor=actor)
     conversation.refresh_from_db()
-    audit.record(request, audit.Action.CHANGE, conversation, user=actor, detail=str(kind))
+    audit.record_for(actor, audit.Action.CHANGE, conversation, str(kind), ip, user_agent)
     return conversation
 
 
-def reveal_identity(conversation, student_user, request=None):
+def reveal_identity(conversation: Conversation, student_user: User) -> Conversation:
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk, revealed_at__isnull=True).update(revealed_at=timezone.now())
         ConversationEvent.objects.create(
@@ -608,7 +622,15 @@ def reveal_identity(conversation, student_user, request=None):
     return conversation
 
 
-def decide_alert(alert, actor, *, false_alarm, note="", request=None):
+def decide_alert(
+    alert: RiskAlert,
+    actor: User,
+    *,
+    false_alarm: bool,
+    note: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+) -> RiskAlert:
     """A counselor marks an alert handled or false; a false alarm is recorded, never deleted."""
     with transaction.atomic():
         alert.status = RiskAlert.Status.FALSE if false_alarm else RiskAlert.Status.HANDLED
@@ -618,11 +640,19 @@ def decide_alert(alert, actor, *, false_alarm, note="", request=None):
         if not still_open.exists():
             Conversation.objects.filter(pk=alert.conversation_id).update(urgent=False)
     announce_access_change(alert.conversation_id)
-    audit.record(request, audit.Action.CHANGE, alert.conversation, user=actor, detail=f"alert {alert.status}")
+    audit.record_for(actor, audit.Action.CHANGE, alert.conversation, f"alert {alert.status}", ip, user_agent)
     return alert
 
 
-def read_conversation(request, conversation):
-    """A staff member opens a conversation: the read is audited (students reading their own are not)."""
-    if request.user.role != Role.SISWA:
-        audit.record(request, audit.Action.READ, conversation, detail="conversation")
+def read_conversation(
+    viewer: User,
+    conversation: Conversation,
+    *,
+    detail: str = "conversation",
+    ip: str | None = None,
+    user_agent: str = "",
+) -> None:
+    """A staff member opens a conversation (the page, or live on a socket): the read is audited;
+    students reading their own are not."""
+    if viewer.role != Role.SISWA:
+        audit.record_for(viewer, audit.Action.READ, conversation, detail, ip, user_agent)

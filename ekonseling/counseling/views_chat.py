@@ -12,12 +12,10 @@ import logging
 from copy import copy
 from datetime import datetime
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import policy, ratelimit
+from ekonseling.core import audit, policy
 from ekonseling.students.models import Student
 
-from . import attachments, letters, services
+from . import attachments, letters, protocol, services
 from . import office_hours as hours
 from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
-from .models import Conversation, OfficeHours, Participant, RiskAlert
+from .models import Conversation, OfficeHours, RiskAlert
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +40,6 @@ INBOX_PAGE = 50
 WS_PATH = "/ws/konseling/"
 # The marks of one's own message; static/js/chat.js draws the same ones.
 STATUS_SYMBOLS = {"pending": "🕓", "stored": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "!"}
-
-# The socket allows a burst of 20 then 2 a second; polling clients get the same order of limit.
-HTTP_POST_LIMIT = 30
-HTTP_POST_WINDOW = 15  # seconds
 
 
 def _conversations():
@@ -67,43 +61,6 @@ def _back_or_inbox(user, conversation):
     return redirect("counseling:inbox")
 
 
-# --- telling open pages (the same frames the WebSocket consumer sends) ------------------------------------------
-
-
-def _group_send(group, event):
-    # The store is the guarantee: a lost broadcast is caught up by the client's sync, so a failing
-    # channel layer must not turn a stored message into an error the client would retry.
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-    except Exception:
-        log.exception("could not send %s to %s", event.get("type"), group)
-
-
-def _announce(posted):
-    if posted.error is not None or posted.duplicate:
-        return
-    message = {"type": "conversation.message", "message": services.payload(posted.message)}
-    _group_send(services.conversation_group(posted.message.conversation_id), message)
-    for user_id, event in posted.inbox_events():
-        _group_send(services.user_group(user_id), event)
-
-
-def _other_receipt(conversation, user):
-    """How far the other side has received and read (the highest mark among its participants)."""
-    students = Q(user__role=Role.SISWA)
-    others = Participant.objects.filter(conversation=conversation).filter(
-        ~students if user.role == Role.SISWA else students
-    )
-    marks = others.aggregate(delivered=Max("delivered_seq"), read=Max("read_seq"))
-    return {
-        "type": "receipt",
-        "conversation": conversation.pk,
-        "role": "counselor" if user.role == Role.SISWA else "student",
-        "delivered_seq": marks["delivered"] or 0,
-        "read_seq": marks["read"] or 0,
-    }
-
-
 def _request_data(request):
     """Form fields or a JSON object: the polling client may send either."""
     if request.content_type == "application/json":
@@ -115,11 +72,13 @@ def _request_data(request):
     return request.POST
 
 
+def _answer(frame):
+    """A protocol frame as the HTTP answer: 200, or 400/429 for an error (`protocol.http_status`)."""
+    return JsonResponse(frame, status=protocol.http_status(frame))
+
+
 def _bad_frame(message, conversation=None):
-    error = {"type": "error", "code": "bad_frame", "message": message}
-    if conversation is not None:
-        error["conversation"] = conversation
-    return JsonResponse(error, status=400)
+    return _answer(protocol.error("bad_frame", message, conversation=conversation))
 
 
 def _seq(value):
@@ -191,8 +150,6 @@ def chat_new(request):
             (posted,) = services.post_messages([draft])
             if posted.error is not None:
                 messages.error(request, str(posted.error))
-            else:
-                _announce(posted)
         return _back(conversation)
     context = {"form": form, "open_chat": _open_chat(student), "max_body": services.MAX_BODY}
     return render(request, "counseling/chat/new.html", context)
@@ -289,7 +246,7 @@ def conversation(request, pk):
                 template="counseling/chat/letter_thread.html",
                 extra_context=_controls_context(request.user, conversation),
             )
-    services.read_conversation(request, conversation)
+    services.read_conversation(request.user, conversation, **audit.request_origin(request))
     return render(request, "counseling/chat/conversation.html", _chat_context(request, conversation))
 
 
@@ -302,7 +259,7 @@ def _chat_context(request, conversation):
     for message in history:
         message["mine"] = message["sender_role"] == own_role
         message["created"] = datetime.fromisoformat(message["created_at"])
-    receipt = _other_receipt(conversation, user)
+    receipt = protocol.other_side_receipt(conversation, user)
     other_label = _("Guru BK") if is_student else (conversation.student.name if show_identity else _("Anonymous"))
     i18n = {
         "you": _("You"),
@@ -347,7 +304,7 @@ def _chat_context(request, conversation):
         "receipt_json": json.dumps(receipt),
         "i18n_json": json.dumps(i18n),
         "own_role": own_role,
-        "max_body": services.MAX_BODY,
+        "max_body": protocol.MAX_BODY,
         "attachment_max": attachments.max_bytes(),
         "attachment_accept": "image/jpeg,image/png,image/webp,application/pdf",
         "ws_path": WS_PATH,
@@ -393,7 +350,7 @@ def _controls_context(user, conversation):
 @require_http_methods(["GET", "POST"])
 def messages_view(request, pk):
     """GET ?after=N: what the client has not seen, and the other side's receipt. POST client_key +
-    body: store one message and answer exactly as the socket would (ack, or error with 400)."""
+    body: store one message and answer exactly as the socket would (ack, or error with 400/429)."""
     user = request.user
     action = "conversation.post" if request.method == "POST" else "conversation.view"
     conversation = policy.get_object_or_404(user, action, _conversations(), pk=pk)
@@ -401,50 +358,31 @@ def messages_view(request, pk):
         request.keeps_session_idle = True  # polling is not activity: an open tab still idles out
         after = _seq(request.GET.get("after", 0))
         if after is None:
-            return JsonResponse(
-                {"type": "error", "code": "bad_frame", "message": _("Bad sequence number.")}, status=400
-            )
+            return _bad_frame(_("Bad sequence number."))
         batch, complete = services.messages_after(conversation, after)
-        return JsonResponse({"messages": batch, "complete": complete, "receipt": _other_receipt(conversation, user)})
-    limited = _rate_limited(user, pk)
-    if limited is not None:
-        return limited
+        receipt = protocol.other_side_receipt(conversation, user)
+        return JsonResponse({"messages": batch, "complete": complete, "receipt": receipt})
     data = _request_data(request)
     if data is None:
         return _bad_frame(_("Unreadable request."), conversation.pk)
     try:
         client_key = services.parse_client_key(data.get("client_key"))
     except services.PostError as exc:
-        return _post_error(exc, pk)
-    (posted,) = services.post_messages([services.Draft(conversation.pk, user, client_key, data.get("body"))])
-    _announce(posted)
-    return JsonResponse(posted.ack(), status=400 if posted.error is not None else 200)
+        return _answer(protocol.error(exc.code, str(exc), conversation=pk))
+    draft = services.Draft(conversation.pk, user, client_key, data.get("body"))
+    # The one action: limited, stored, and told to the open pages once committed.
+    (posted,) = services.post_messages([draft], rate_limit=True)
+    return _answer(posted.ack())
 
 
 def _rate_limited(user, pk):
-    if ratelimit.allow(f"counseling-post:{user.pk}", HTTP_POST_LIMIT, HTTP_POST_WINDOW):
+    if protocol.may_send(user.pk):
         return None
-    error = {
-        "type": "error",
-        "conversation": pk,
-        "code": "rate_limited",
-        "message": _("You are sending messages too fast. Wait a moment."),
-    }
-    return JsonResponse(error, status=429)
+    return _answer(protocol.error("rate_limited", str(services.rate_limited_error()), conversation=pk))
 
 
 def _post_error(exc, pk, client_key=None):
-    error = {"type": "error", "conversation": pk, "code": exc.code, "message": str(exc)}
-    if client_key is not None:
-        error["client_key"] = str(client_key)
-    return JsonResponse(error, status=400)
-
-
-def _bad_attachment(message, pk, client_key):
-    error = {"type": "error", "conversation": pk, "code": "bad_attachment", "message": message}
-    if client_key is not None:
-        error["client_key"] = str(client_key)
-    return JsonResponse(error, status=400)
+    return _answer(protocol.error(exc.code, str(exc), conversation=pk, client_key=client_key))
 
 
 @policy.require("conversation.view")
@@ -465,18 +403,18 @@ def chat_attachment(request, pk):
         return _post_error(exc, pk)
     upload = request.FILES.get("file")
     if upload is None:
-        return _bad_attachment(_("Choose a photo or a PDF to send."), pk, client_key)
+        return _post_error(services.PostError(_("Choose a photo or a PDF to send."), "bad_attachment"), pk, client_key)
     try:
         prepared = attachments.prepare(upload)
     except attachments.AttachmentError as exc:
-        return _bad_attachment(str(exc), pk, client_key)
+        return _post_error(services.PostError(str(exc), "bad_attachment"), pk, client_key)
     caption = request.POST.get("body", "")
     # A message always has text: an attachment without a caption says what it is.
     # Stored text, so not translated per sender (like the letters' e-mails, kept in Indonesian).
     body = caption if caption.strip() else ("📎 Foto" if prepared.is_image else "📎 PDF")
     try:
-        # `letters.reply` stores message and file in one transaction and, once committed, tells
-        # the conversation and the inboxes with the very frames `_announce` sends (not twice).
+        # `letters.reply` stores message and file in one transaction through the one action, which
+        # tells the conversation and the inboxes once committed.
         posted = letters.reply(conversation, user, body=body, client_key=client_key, prepared=prepared)
     except services.PostError as exc:
         return _post_error(exc, pk, client_key)
@@ -496,10 +434,8 @@ def mark_read(request, pk):
     if marks is None:
         return _bad_frame(_("Bad sequence number."), conversation.pk)
     read, delivered = marks
+    # Stored and, when a mark was given, told to the subscribed sockets on commit.
     receipt = services.mark_seen(conversation, request.user, delivered=delivered, read=read)
-    if marks != [None, None]:
-        event = {"type": "conversation.receipt", "receipt": receipt}
-        _group_send(services.conversation_group(conversation.pk), event)
     return JsonResponse(receipt)
 
 
@@ -536,7 +472,7 @@ def claim(request, pk):
         raise Http404
     if policy.can(user, "conversation.claim", conversation):
         try:
-            services.claim(conversation, user, request=request)
+            services.claim(conversation, user, **audit.request_origin(request))
         except services.PostError as exc:  # another counselor won between the check and the update
             messages.error(request, str(exc))
         else:
@@ -565,7 +501,9 @@ def transfer(request, pk):
         return _back(conversation)
     target = form.cleaned_data["to"]
     try:
-        services.transfer(conversation, request.user, target, form.cleaned_data["note"], request=request)
+        services.transfer(
+            conversation, request.user, target, form.cleaned_data["note"], **audit.request_origin(request)
+        )
     except services.PostError as exc:
         messages.error(request, str(exc))
     else:
@@ -583,7 +521,7 @@ def set_status(request, pk):
     elif status == conversation.status:
         messages.info(request, _("Nothing changed."))
     else:
-        services.set_status(conversation, request.user, status, request=request)
+        services.set_status(conversation, request.user, status, **audit.request_origin(request))
         if status == Conversation.Status.CLOSED:
             messages.success(request, _("The conversation was closed. A new message from the student reopens it."))
         else:
@@ -608,7 +546,11 @@ def alert_decide(request, pk):
     else:
         false_alarm = form.cleaned_data["decision"] == "false"
         services.decide_alert(
-            alert, request.user, false_alarm=false_alarm, note=form.cleaned_data["note"], request=request
+            alert,
+            request.user,
+            false_alarm=false_alarm,
+            note=form.cleaned_data["note"],
+            **audit.request_origin(request),
         )
         messages.success(request, _("Recorded as a false alarm.") if false_alarm else _("Recorded as handled."))
     return _back_or_inbox(request.user, conversation)

@@ -171,7 +171,7 @@ def thread(request, conversation, *, template="counseling/letters/thread.html", 
     user = request.user
     if not policy.can(user, "conversation.view", conversation):
         raise Http404
-    services.read_conversation(request, conversation)
+    services.read_conversation(user, conversation, **audit.request_origin(request))
     show_identity = policy.can(user, "conversation.see_identity", conversation)
     is_student = user.role == Role.SISWA
     thread_messages = list(conversation.messages.select_related("attachment", "sender").order_by("seq"))
@@ -253,7 +253,7 @@ def reveal(request, pk):
         request.user, "conversation.post", _conversations().filter(kind=Conversation.Kind.QUESTION), pk=pk
     )
     if conversation.identity_hidden:
-        letters.reveal(conversation, request.user, request=request)
+        letters.reveal(conversation, request.user, **audit.request_origin(request))
         messages.success(request, _("Your guru BK can now see your name on this question."))
     return redirect("counseling:conversation", pk=conversation.pk)
 
@@ -273,8 +273,10 @@ def attachment(request, pk):
         data = attachments.open_decrypted(item)
     except (FileNotFoundError, crypto.InvalidToken):
         raise Http404 from None
-    if request.user.role != Role.SISWA:
-        audit.record(request, audit.Action.READ, conversation, detail=f"attachment {item.pk}")
+    # A staff member's read is audited, as opening the conversation is.
+    services.read_conversation(
+        request.user, conversation, detail=f"attachment {item.pk}", **audit.request_origin(request)
+    )
     response = HttpResponse(data, content_type=item.content_type)
     # Images show in the page; a PDF is downloaded, so it never runs in this site's origin.
     response["Content-Disposition"] = content_disposition_header(not attachments.is_image(item), item.original_name)
@@ -288,7 +290,7 @@ def attachment(request, pk):
 @require_GET
 def export_pdf(request, pk):
     conversation = policy.get_object_or_404(request.user, "conversation.manage", _conversations(), pk=pk)
-    data = export.export_conversation(request, conversation)
+    data = export.export_conversation(request.user, conversation, **audit.request_origin(request))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"konseling-{conversation.pk}.pdf")
     response["Cache-Control"] = "private, no-store"

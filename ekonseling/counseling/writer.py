@@ -5,7 +5,8 @@ hundreds of messages a second on two cores, and browsers send a read receipt for
 message they show. The writer drains whatever has queued up while the previous batch was being
 written and stores the messages in one transaction (`services.post_messages`) and the receipts in
 one statement (`services.mark_many`), on one dedicated thread whose database connection stays open
-between batches.
+between batches. What those stores publish on commit (messages, inbox refreshes, receipts) is
+collected on that thread and sent from the event loop, together, after the batch.
 """
 
 import asyncio
@@ -13,6 +14,8 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connection
+
+from ekonseling.core import realtime
 
 from . import services
 
@@ -42,13 +45,16 @@ class BatchWriter:
                 batch.append(self.queue.get_nowait())
             jobs = [job for job, _future in batch]
             try:
-                results = await self.loop.run_in_executor(self.executor, _write, jobs)
+                results, events = await self.loop.run_in_executor(self.executor, _write, jobs)
             except Exception as exc:
                 log.exception("storing a batch of %d messages failed", len(batch))
                 for _job, future in batch:
                     if not future.done():
                         future.set_exception(exc)
                 continue
+            # Started before the acks go out, awaited after: the other side's broadcast is not held
+            # up by the senders' acks, and the next batch publishes after this one (in seq order).
+            publishing = asyncio.ensure_future(realtime.send_all(events))
             for (_job, future), result in zip(batch, results, strict=True):
                 if future.done():
                     continue
@@ -56,19 +62,27 @@ class BatchWriter:
                     future.set_exception(result)
                 else:
                     future.set_result(result)
+            await publishing
 
 
 def _write(jobs):
+    """(one result per job, the channel-layer events the stores published on commit)."""
     drafts = [job for job in jobs if isinstance(job, services.Draft)]
     marks = [job for job in jobs if isinstance(job, services.Mark)]
-    posted = iter(_retrying(services.post_messages, drafts) if drafts else ())
-    try:
-        receipts = iter(_retrying(services.mark_many, marks) if marks else ())
-    except Exception as exc:
-        # Stored messages must still be acknowledged: only the receipts fail.
-        log.exception("storing %d receipts failed", len(marks))
-        receipts = iter([exc] * len(marks))
-    return [next(posted) if isinstance(job, services.Draft) else next(receipts) for job in jobs]
+    with realtime.collect() as events:
+        posted = iter(_retrying(_post, drafts) if drafts else ())
+        try:
+            receipts = iter(_retrying(services.mark_many, marks) if marks else ())
+        except Exception as exc:
+            # Stored messages must still be acknowledged: only the receipts fail.
+            log.exception("storing %d receipts failed", len(marks))
+            receipts = iter([exc] * len(marks))
+    results = [next(posted) if isinstance(job, services.Draft) else next(receipts) for job in jobs]
+    return results, events
+
+
+def _post(drafts):
+    return services.post_messages(drafts, rate_limit=True)
 
 
 def _retrying(store, jobs):
@@ -77,7 +91,7 @@ def _retrying(store, jobs):
     except (OperationalError, InterfaceError):
         # The connection died (database restart, idle timeout): open a new one and try once more.
         # Both stores are idempotent (client keys; marks only move forward), so a retry after a
-        # lost commit cannot duplicate.
+        # lost commit cannot duplicate (the send budget is spent again, at worst).
         connection.close()
         return store(jobs)
 

@@ -249,7 +249,7 @@
       this.deliveredSent = 0;
       this.typingSentAt = 0;
       this.fastUntil = 0;
-      this.inflight = new Set();
+      this.draining = false; // the polling outbox is being posted (one message at a time)
       this.sentOn = new Map(); // client_key -> socket generation it was last sent on
       this.pollTimer = null;
       this.polling = false;
@@ -312,20 +312,32 @@
           if (this.link.send(frame)) this.sentOn.set(item.client_key, this.link.generation);
         }
       } else if (this.link.mode === "polling") {
-        this.outbox.forEach((item) => this.postOverHttp(item));
+        this.drainOverHttp();
       }
     }
 
-    async postOverHttp(item) {
-      if (this.inflight.has(item.client_key)) return;
-      this.inflight.add(item.client_key);
+    async drainOverHttp() {
+      // One message at a time, in the order typed: the server numbers messages as they arrive, so
+      // posting the whole outbox at once stored them in whatever order the requests landed. The
+      // first failure stops the drain (the next poll starts again from that message); a resend
+      // carries the same client_key, so a message whose answer was lost is not stored twice.
+      if (this.draining) return;
+      this.draining = true;
       try {
-        const response = await this.request(this.messagesUrl, { client_key: item.client_key, body: item.body });
-        if (response) this.onFrame(response);
-      } catch (e) {
-        this.showConnection("retry"); // kept in the outbox; the next poll tries again
+        while (this.link.mode === "polling" && this.outbox.length) {
+          const item = this.outbox[0];
+          let answer;
+          try {
+            answer = await this.request(this.messagesUrl, { client_key: item.client_key, body: item.body });
+          } catch (e) {
+            this.showConnection("retry"); // kept in the outbox; the next poll tries again
+            break;
+          }
+          if (answer) this.onFrame(answer);
+          if (this.outbox[0] === item) break; // not settled (rate limited, or an answer not understood)
+        }
       } finally {
-        this.inflight.delete(item.client_key);
+        this.draining = false;
       }
     }
 

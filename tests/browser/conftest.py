@@ -124,43 +124,76 @@ def _database_url():
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def daphne_server(django_db_setup, django_db_blocker):
-    """The app under Daphne (HTTP and WebSocket) on the test database: what `make run` serves.
+class Daphne:
+    """The app under Daphne (HTTP and WebSocket) on the test database, as `make run` serves it, in a
+    process of its own that a test may stop and start again on the same port: a deploy."""
 
-    pytest-django's live server speaks no WebSocket; this one does. It reads the same test
-    database (a file on SQLite), so tests using it need committed data (`transactional_db`)."""
-    from tests.conftest import TEST_DATA_KEY
+    def __init__(self, port=None):
+        from tests.conftest import TEST_DATA_KEY
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "EKONSELING_TESTING": "1",
-        "DATABASE_URL": _database_url(),
-        "EKONSELING_DATA_KEYS": TEST_DATA_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "ekonseling.asgi:application"],
-        cwd=HERE.parent.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DEBUG": "1",
+            "EKONSELING_TESTING": "1",
+            "DATABASE_URL": _database_url(),
+            "EKONSELING_DATA_KEYS": TEST_DATA_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "ekonseling.asgi:application"],
+            cwd=HERE.parent.parent,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
-                    break
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):  # noqa: S310
+                    return self
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
                     raise RuntimeError("Daphne did not start for the browser tests") from None
                 time.sleep(0.2)
-        yield url
+
+    def stop(self):
+        """Stop the whole process (its open sockets drop, as in a deploy); the port is free again."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup, django_db_blocker):
+    """Daphne for the whole session. pytest-django's live server speaks no WebSocket; this one does.
+    It reads the same test database (a file on SQLite), so tests using it need committed data
+    (`transactional_db`)."""
+    server = Daphne().start()
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
+
+
+@pytest.fixture
+def restartable_daphne(django_db_setup, transactional_db):
+    """A Daphne of this test's own, to stop and start again (`.stop()`, `.start()`) on the same port
+    and database file."""
+    server = Daphne().start()
+    try:
+        yield server
+    finally:
+        server.stop()

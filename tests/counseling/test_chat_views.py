@@ -261,32 +261,44 @@ def test_an_xss_payload_is_stored_verbatim_and_escaped_in_the_page(client, world
     assert XSS not in page
 
 
-def test_a_stored_message_is_broadcast_to_the_conversation_and_the_inboxes(client, world, memory_layer):
+def test_a_stored_message_is_broadcast_to_the_conversation_and_the_inboxes_on_commit(
+    client, world, memory_layer, django_capture_on_commit_callbacks
+):
     conversation = chat(world)
     layer, room = layer_listener(services.conversation_group(conversation.pk))
     _layer, inbox = layer_listener(services.user_group(world.gurubk.pk))
     client.force_login(world.siswa)
     key = uuid.uuid4()
 
-    send(client, conversation, "halo", key=key)
-    send(client, conversation, "halo", key=key)  # a duplicate is not broadcast again
+    with django_capture_on_commit_callbacks() as callbacks:
+        send(client, conversation, "halo", key=key)
+    assert received(layer, room) == []  # nothing is told before the commit
+    for callback in callbacks:
+        callback()
 
     room_frames = received(layer, room)
     assert [f["type"] for f in room_frames] == ["conversation.message"]
     assert room_frames[0]["message"]["body"] == "halo"
     assert room_frames[0]["message"]["seq"] == 1
-    inbox_frames = received(layer, inbox)
-    assert inbox_frames == [{"type": "inbox.event", "event": {"type": "updated", "conversation": conversation.pk}}]
+    updated = {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation.pk}}
+    assert received(layer, inbox) == [updated]
+
+    # A resend is told again, as stored: pages that have seq 1 ignore it, one that missed it shows it.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, conversation, "halo", key=key).json()["duplicate"] is True
+    assert received(layer, room) == room_frames
+    assert received(layer, inbox) == [updated]
 
 
-def test_mark_read_returns_and_broadcasts_the_receipt(client, world, memory_layer):
+def test_mark_read_returns_and_broadcasts_the_receipt(client, world, memory_layer, django_capture_on_commit_callbacks):
     conversation = chat(world)
     post(conversation, world.siswa, "satu")
     post(conversation, world.siswa, "dua")
     layer, room = layer_listener(services.conversation_group(conversation.pk))
     client.force_login(world.gurubk)
 
-    response = client.post(url("mark_read", conversation.pk), {"seq": 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("mark_read", conversation.pk), {"seq": 2})
 
     assert response.json() == {
         "type": "receipt",
@@ -604,9 +616,9 @@ def test_a_claim_lost_in_a_race_is_told_clearly(client, world, monkeypatch):
     post(conversation, world.siswa, "halo")
     real_claim = services.claim
 
-    def someone_else_first(conv, counselor, request=None):
+    def someone_else_first(conv, counselor, **origin):
         Conversation.objects.filter(pk=conv.pk).update(counselor=world.koordinator)
-        return real_claim(conv, counselor, request=request)
+        return real_claim(conv, counselor, **origin)
 
     monkeypatch.setattr(views_chat.services, "claim", someone_else_first)
     client.force_login(world.gurubk)
@@ -810,7 +822,7 @@ def test_posting_over_http_is_rate_limited(client, world, monkeypatch):
     import uuid
 
     from ekonseling.core import ratelimit
-    from ekonseling.counseling import services, views_chat
+    from ekonseling.counseling import protocol, services
 
     monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.0)  # one window for the whole test
 
@@ -819,10 +831,10 @@ def test_posting_over_http_is_rate_limited(client, world, monkeypatch):
     url = f"/konseling/{conversation.pk}/pesan/"
     statuses = [
         client.post(url, {"client_key": str(uuid.uuid4()), "body": f"pesan {n}"}).status_code
-        for n in range(views_chat.HTTP_POST_LIMIT + 1)
+        for n in range(protocol.SEND_LIMIT + 1)
     ]
 
-    assert statuses[:-1] == [200] * views_chat.HTTP_POST_LIMIT
+    assert statuses[:-1] == [200] * protocol.SEND_LIMIT
     assert statuses[-1] == 429
 
 
@@ -870,10 +882,10 @@ def test_a_batch_over_several_conversations_keeps_each_message_with_its_own(worl
         ]
     )
 
-    assert [user_id for user_id, _event in risky.inbox_events() if _event["event"]["type"] == "updated"] == [
-        world.gurubk.pk
+    assert [group for group, _event in risky.inbox_events() if _event["event"]["type"] == "updated"] == [
+        services.user_group(world.gurubk.pk)
     ]
-    assert [user_id for user_id, _event in plain.inbox_events()] == [world.gurubk_other.pk]
+    assert [group for group, _event in plain.inbox_events()] == [services.user_group(world.gurubk_other.pk)]
     alert = RiskAlert.objects.get()
     assert (alert.conversation_id, alert.message.conversation_id) == (mine.pk, mine.pk)
     assert world.gurubk_other.pk not in risky.alert_user_ids
@@ -897,7 +909,9 @@ def test_a_resend_of_a_stored_message_in_a_batch_leaves_no_gap_and_no_trace_of_t
     )
 
     assert (original.message.seq, original.duplicate, bool(original.crisis_contacts)) == (1, False, True)
-    assert (resend.message.seq, resend.duplicate, resend.alert, resend.crisis_contacts) == (1, True, None, [])
+    # No second alert for the resend; its ack repeats the stored message's crisis contacts.
+    assert (resend.message.seq, resend.duplicate, resend.alert) == (1, True, None)
+    assert resend.crisis_contacts == original.crisis_contacts
     assert (fresh.message.seq, fresh.duplicate, fresh.alert, fresh.crisis_contacts) == (2, False, None, [])
     assert (also_fresh.message.seq, also_fresh.duplicate) == (3, False)
     assert also_fresh.alert is not None and also_fresh.crisis_contacts

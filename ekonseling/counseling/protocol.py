@@ -1,0 +1,206 @@
+"""The counseling protocol (docs/websocket.md): the frames, receipts and limits that the WebSocket
+consumer and the HTTP fallback both speak.
+
+Both transports build every frame here, so a page cannot tell which one answered it: the same
+`ack`, the same `error` with the same codes, the same `receipt` for the same marks, and one send
+limit per user whichever way the messages come.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Max, Q
+from django.urls import reverse
+
+from ekonseling.accounts.models import Role
+from ekonseling.core import ratelimit
+from ekonseling.core.realtime import user_group  # every open socket of a user (one name for all apps)
+
+from .models import Message, Participant
+
+if TYPE_CHECKING:
+    from ekonseling.accounts.models import User
+
+    from .models import Conversation
+
+Frame = dict[str, Any]
+
+# --- limits ---------------------------------------------------------------------------------------------------
+
+MAX_BODY = 4000  # characters; a long story belongs in a counseling letter
+MAX_LETTER_BODY = 20000
+SYNC_PAGE = 200  # messages per `messages` frame
+MAX_SEQ = 2**31 - 1  # the receipt columns' range
+# Messages per user in a window, over the socket and HTTP together: a burst of a whole window's
+# worth is allowed (a reconnect flushing an outbox), a flood from any number of tabs is not.
+SEND_LIMIT = 30
+SEND_WINDOW = 15  # seconds
+
+
+def sends_allowed(wanted: dict[int, int]) -> dict[int, int]:
+    """{user id: how many of their wanted messages they may send now}: one counter per user shared
+    by every process, checked for a whole batch of senders at once."""
+    allowed = ratelimit.take_many({f"counseling-post:{u}": n for u, n in wanted.items()}, SEND_LIMIT, SEND_WINDOW)
+    return {user_id: allowed[f"counseling-post:{user_id}"] for user_id in wanted}
+
+
+def may_send(user_id: int) -> bool:
+    """Whether the user may send one more message now (and spend it)."""
+    return sends_allowed({user_id: 1})[user_id] == 1
+
+
+# --- roles and groups ------------------------------------------------------------------------------------------
+
+
+def side_of(user: User) -> str:
+    """The protocol's name for a user's side of a conversation."""
+    return "student" if user.role == Role.SISWA else "counselor"
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+# --- frames ------------------------------------------------------------------------------------------------------
+
+
+def hello(user: User) -> Frame:
+    return {"type": "hello", "role": side_of(user), "max_body": MAX_BODY}
+
+
+def message(stored: Message) -> Frame:
+    """A stored message as every member of the conversation may see it: no names, no risk flag.
+
+    An attachment is included only when it is already loaded with the message (`messages_after`
+    selects it; `attachments.store` caches it on the message it stores), so building a frame
+    never costs a query. Its original name is left out: it may identify someone.
+    """
+    data = {
+        "type": "message",
+        "conversation": stored.conversation_id,
+        "seq": stored.seq,
+        "sender_role": stored.sender_role,
+        "body": stored.body,
+        "created_at": stored.created_at.isoformat(),
+        "client_key": str(stored.client_key),
+    }
+    # Not `stored.attachment`: a missing reverse one-to-one raises, and an unloaded one queries.
+    attachment = Message.attachment.related.get_cached_value(stored, default=None)
+    if attachment is not None:
+        data["attachment"] = {
+            "url": reverse("counseling:attachment", args=[attachment.pk]),
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+    return data
+
+
+def messages(conversation_id: int, batch: list[Frame], complete: bool, after: int) -> Frame:
+    """The answer to subscribe/sync: `last_seq` is the last one sent, or `after` when none."""
+    return {
+        "type": "messages",
+        "conversation": conversation_id,
+        "messages": batch,
+        "complete": complete,
+        "last_seq": batch[-1]["seq"] if batch else after,
+    }
+
+
+def ack(stored: Message, client_key: uuid.UUID | str, *, duplicate: bool, crisis_contacts: list[str]) -> Frame:
+    frame = {
+        "type": "ack",
+        "conversation": stored.conversation_id,
+        "client_key": str(client_key),
+        "seq": stored.seq,
+        "created_at": stored.created_at.isoformat(),
+        "duplicate": duplicate,
+    }
+    if crisis_contacts:
+        frame["crisis_contacts"] = crisis_contacts
+    return frame
+
+
+def error(code: str, message: str, *, conversation: int | None = None, client_key: Any = None) -> Frame:
+    """A refused frame or request; `message` is translated, ready to show."""
+    frame = {"type": "error", "code": code, "message": str(message)}
+    if conversation is not None:
+        frame["conversation"] = conversation
+    if client_key is not None:
+        frame["client_key"] = str(client_key)
+    return frame
+
+
+def http_status(frame: Frame) -> int:
+    """The HTTP status of an answer: 200 for anything but an error, 429 when rate limited."""
+    if frame.get("type") != "error":
+        return 200
+    return 429 if frame.get("code") == "rate_limited" else 400
+
+
+def receipt(conversation_id: int, side: str, delivered: int, read: int) -> Frame:
+    return {
+        "type": "receipt",
+        "conversation": conversation_id,
+        "role": side,
+        "delivered_seq": delivered or 0,
+        "read_seq": read or 0,
+    }
+
+
+def other_side_receipt(conversation: Conversation, viewer: User) -> Frame:
+    """How far the other side has received and read, as the viewer's page shows it.
+
+    A side may be several people: the coordinator reads an urgent chat next to the guru BK, and a
+    transferred conversation keeps its first counselor's marks. A student expects "read" once a
+    counselor has read the message, whichever one, so each mark is the highest among the other
+    side's participants, taken separately (delivered 4 by one and read 3 by another is 4 / 3).
+    Live `receipt` frames carry one participant's marks; pages keep the highest they have seen,
+    which is this same rule.
+    """
+    students = Q(user__role=Role.SISWA)
+    others = Participant.objects.filter(conversation=conversation).filter(
+        ~students if viewer.role == Role.SISWA else students
+    )
+    marks = others.aggregate(delivered=Max("delivered_seq"), read=Max("read_seq"))
+    other_side = "counselor" if viewer.role == Role.SISWA else "student"
+    return receipt(conversation.pk, other_side, marks["delivered"], marks["read"])
+
+
+def typing(conversation_id: int, side: str) -> Frame:
+    return {"type": "typing", "conversation": conversation_id, "role": side}
+
+
+def inbox(event: dict) -> Frame:
+    return {"type": "inbox", "event": event}
+
+
+# --- channel-layer events (what one process tells the sockets of every process) ----------------------------------
+
+
+def message_event(stored: Message, origin: str = "") -> tuple[str, dict]:
+    """A stored message for the conversation's sockets; `origin`, the socket that sent it, has its ack."""
+    event = {"type": "conversation.message", "message": message(stored)}
+    if origin:
+        event["origin"] = origin
+    return conversation_group(stored.conversation_id), event
+
+
+def receipt_event(frame: Frame, origin: str = "") -> tuple[str, dict]:
+    event = {"type": "conversation.receipt", "receipt": frame}
+    if origin:
+        event["origin"] = origin
+    return conversation_group(frame["conversation"]), event
+
+
+def inbox_event(user_id: int, event: dict) -> tuple[str, dict]:
+    return user_group(user_id), {"type": "inbox.event", "event": event}
+
+
+def access_event(conversation_id: int) -> tuple[str, dict]:
+    return conversation_group(conversation_id), {"type": "conversation.access", "conversation": conversation_id}
+
+
+def session_ended_event(user_id: int, session_key: str | None) -> tuple[str, dict]:
+    return user_group(user_id), {"type": "session.ended", "session_key": session_key}
