@@ -8,6 +8,11 @@ class CounselingConfig(AppConfig):
     verbose_name = _("Online counseling")
 
     def ready(self):
+        from . import alerts
+
+        # A flagged message is a source of safety alerts.
+        alerts.register()
+
         from ekonseling.students.views import STUDENT_PAGE_SECTIONS
 
         # The student page lists the student's conversations to their counselors and to them.

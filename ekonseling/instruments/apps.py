@@ -8,6 +8,11 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("Instruments")
 
     def ready(self):
+        from . import alerts
+
+        # A sheet marking a critical item is a source of safety alerts.
+        alerts.register()
+
         from ekonseling.students.views import STUDENT_PAGE_SECTIONS
 
         # The student page lists the student's instrument results to their counselors and to them.
