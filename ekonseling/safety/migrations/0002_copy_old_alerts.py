@@ -77,6 +77,9 @@ def copy_back(apps, schema_editor):
     RiskAlert = apps.get_model("counseling", "RiskAlert")
     Message = apps.get_model("counseling", "Message")
     CriticalAlert = apps.get_model("instruments", "CriticalAlert")
+    # Alert is the record: the old tables are rebuilt from it (they are empty when the drops were undone).
+    RiskAlert.objects.all().delete()
+    CriticalAlert.objects.all().delete()
     for alert in Alert.objects.order_by("created_at", "pk"):
         decision = {
             "status": alert.status,
