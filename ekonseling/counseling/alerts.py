@@ -15,6 +15,7 @@ from ekonseling.safety import sources
 from ekonseling.safety.models import Alert
 
 from .models import Conversation, Message
+from .services import alert_recipients, announce_access_change
 
 MESSAGE = Alert.Source.MESSAGE
 
@@ -65,8 +66,6 @@ def _visible(user: User) -> Q:
 
 
 def _recipients(alert: Alert) -> list[User]:
-    from .services import alert_recipients
-
     conversation = _conversation_of(alert)
     return alert_recipients(conversation) if conversation is not None else []
 
@@ -87,8 +86,6 @@ def _describe(alerts: list[Alert]) -> None:
 
 def _decided(alert: Alert) -> None:
     """The conversation stays urgent (open to the coordinator) while any of its alerts is open."""
-    from .services import announce_access_change
-
     conversation_id = conversation_id_of(alert)
     messages = Message.objects.filter(conversation_id=conversation_id).values("pk")
     if not Alert.objects.filter(source=MESSAGE, status=Alert.Status.OPEN, source_id__in=messages).exists():

@@ -117,7 +117,7 @@ def open_alerts(
     *,
     source: str | None = None,
     exclude_source: str | None = None,
-    source_ids=None,
+    source_ids: Iterable[int] | QuerySet | None = None,
     limit: int | None = None,
 ) -> list[Alert]:
     """The open alerts `user` may decide, newest first, each described by its source (`url`,
@@ -143,7 +143,7 @@ def describe(alerts: list[Alert]) -> None:
         sources.get(kind).describe(group)
 
 
-def alerts_on(source: str, source_ids) -> QuerySet[Alert]:
+def alerts_on(source: str, source_ids: Iterable[int] | QuerySet) -> QuerySet[Alert]:
     """Every alert (any status) on these sources of one kind, newest first."""
     return Alert.objects.filter(source=source, source_id__in=source_ids)
 
