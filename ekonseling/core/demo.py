@@ -350,9 +350,9 @@ def _load_instruments(school, users):
             services.record_sheet(sheet, doc, by=users["gurubk"], source="paper", now=when)
         else:
             _demo_fill(sheet, doc, rng, dcm.opens_at, submit=True)
-    for sheet in dcm.assignments.filter(pk__in=Alert.objects.filter(source="sheet").values("source_id")):
+    for sheet in dcm.assignments.filter(pk__in=Alert.objects.filter(source=Alert.Source.SHEET).values("source_id")):
         # Raised when the sheet came in last week, not when the demo was loaded.
-        Alert.objects.filter(source="sheet", source_id=sheet.pk).update(created_at=sheet.submitted_at)
+        Alert.objects.filter(source=Alert.Source.SHEET, source_id=sheet.pk).update(created_at=sheet.submitted_at)
 
     # AUM Umum, open now: `siswa` (the first student of X-1) is half-way, 10 submitted, 4 half-way.
     aum = give("AUM-UMUM-CONTOH", "AUM Umum X-1", "X-1", now - 2 * day, now + 5 * day)
