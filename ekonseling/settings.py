@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ekonseling.core",
     "ekonseling.accounts",
     "ekonseling.students",
+    "ekonseling.safety",
     "ekonseling.counseling",
     "ekonseling.instruments",
 ]

@@ -109,14 +109,18 @@ def _attachment(world):
 
 def _alert(world):
     from ekonseling.counseling import services
-    from ekonseling.counseling.models import Conversation, RiskAlert
+    from ekonseling.counseling.models import Conversation
+    from ekonseling.safety import actions
+    from ekonseling.safety.models import Alert
 
     conversation = services.start_conversation(world.student)
     import uuid
 
     posted = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "Halo")])[0]
     Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
-    alert = RiskAlert.objects.create(conversation=conversation, message=posted.message, severity="high")
+    alert, _ = actions.raise_alert(
+        student=world.student, source=Alert.Source.MESSAGE, source_id=posted.message.pk, items=[], severity="high"
+    )
     return {"pk": alert.pk}
 
 
@@ -215,10 +219,12 @@ def _own_sheet(world):
 
 def _critical_alert(attr="student", rombel="rombel_a", opened_by="gurubk"):
     def build(world):
-        from ekonseling.instruments.models import CriticalAlert
+        from ekonseling.safety import actions
+        from ekonseling.safety.models import Alert
 
         sheet = _instrument_administration(rombel, opened_by)(world).assignments.get(student=getattr(world, attr))
-        return {"pk": CriticalAlert.objects.create(school=world.school, assignment=sheet, items=[4]).pk}
+        alert, _ = actions.raise_alert(student=sheet.student, source=Alert.Source.SHEET, source_id=sheet.pk, items=[4])
+        return {"pk": alert.pk}
 
     return build
 

@@ -8,6 +8,11 @@ class CounselingConfig(AppConfig):
     verbose_name = _("Online counseling")
 
     def ready(self):
+        from . import alerts
+
+        # A flagged message is a source of safety alerts.
+        alerts.register()
+
         from django.contrib.auth.signals import user_logged_out
 
         from ekonseling.accounts.signals import all_sessions_ended

@@ -147,29 +147,6 @@ class ConversationEvent(models.Model):
         return f"{self.kind} on {self.conversation_id}"
 
 
-class RiskAlert(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy("alert status", "Open")
-        HANDLED = "handled", _("Handled")
-        FALSE = "false", _("False alarm")
-
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="alerts")
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="alerts")
-    categories = models.JSONField(default=list)
-    severity = models.CharField(max_length=10)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = EncryptedTextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"alert {self.severity} on {self.conversation_id}"
-
-
 class OfficeHours(models.Model):
     """When a counselor answers; outside these hours a student is told when to expect a reply."""
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from ekonseling.core import personal_data, policy
 
-from .models import Attachment, Conversation, ConversationEvent, Message, OfficeHours, Participant, RiskAlert
+from .models import Attachment, Conversation, ConversationEvent, Message, OfficeHours, Participant
 
 SECTION = "counseling"
 NOT_READABLE = "counseling.not_readable_by_requester"
@@ -127,12 +127,6 @@ def register() -> None:
         [Participant],
         "Delivery and read positions of the participants (read receipts): technical state of a "
         "conversation, not something the student wrote or is told about themselves.",
-    )
-    personal_data.register_not_exported(
-        [RiskAlert],
-        "Risk screening is counselor-side: a student is never told that a message raised an alert, "
-        "and the alert's decision and note are the counselor's working notes. The message itself "
-        "is exported.",
     )
     personal_data.register_not_exported(
         [OfficeHours], "A counselor's working hours; it holds no student's data (its key is the counselor's)."

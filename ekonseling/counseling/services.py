@@ -15,19 +15,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, prefetch_related_objects
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, notify, policy, realtime
+from ekonseling.core import audit, policy, realtime
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
 
 from . import lexicons, protocol, risk
-from .models import Conversation, ConversationEvent, Message, Participant, RiskAlert
+from .models import Conversation, ConversationEvent, Message, Participant
 from .protocol import MAX_BODY, MAX_LETTER_BODY, MAX_SEQ, SYNC_PAGE, conversation_group, user_group
 
 __all__ = ["MAX_BODY", "MAX_LETTER_BODY", "SYNC_PAGE", "conversation_group", "user_group"]
@@ -60,7 +60,7 @@ class Posted:
     draft: Draft
     message: Message | None = None
     duplicate: bool = False
-    alert: RiskAlert | None = None
+    alert: Alert | None = None
     error: PostError | None = None
     crisis_contacts: list = field(default_factory=list)
     # Whose inbox should refresh: the handling counselor, or everyone who may claim it.
@@ -161,11 +161,8 @@ def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit:
             except IntegrityError as exc:
                 _store_duplicate_or_fail(result, exc)
     # Built when the transaction commits, not now: a letter's attachment is stored after this.
+    # (Alert e-mails are sent by the safety pipeline once the commit happens.)
     transaction.on_commit(lambda: realtime.publish(_events(pending)), robust=True)
-    for result in pending:
-        if result.alert is not None:
-            # robust: a failing e-mail is logged, never turned into a lost acknowledgement.
-            transaction.on_commit(lambda alert=result.alert: notify_alert(alert), robust=True)
     return results
 
 
@@ -380,10 +377,12 @@ def _allocate_seqs(rows, now):
 def _raise_alert(conversation, message, screening):
     Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
     conversation.urgent = True
-    alert = RiskAlert.objects.create(
-        conversation=conversation,
-        message=message,
-        categories=list(screening.categories),
+    # The safety pipeline e-mails the counselors once this transaction commits.
+    alert, _created = safety.raise_alert(
+        student=conversation.student,
+        source=Alert.Source.MESSAGE,
+        source_id=message.pk,
+        items=screening.categories,
         severity=screening.severity or "medium",
     )
     ConversationEvent.objects.create(conversation=conversation, kind=ConversationEvent.Kind.ALERT)
@@ -401,28 +400,6 @@ def alert_recipients(conversation):
         pk=conversation.counselor_id, school_id=conversation.school_id, role__in=COUNSELOR_ROLES, is_active=True
     )
     return caseload.once(handling, caseload.coordinators(conversation.school_id))
-
-
-# Kept in Indonesian on purpose, like the letters' e-mails: they go out without a request.
-ALERT_MAIL_SUBJECT = "[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani"
-ALERT_MAIL_BODY = (
-    "Sebuah pesan siswa menunjukkan tanda risiko. Buka percakapan ini segera:\n"
-    "{link}\n\nIsi pesan tidak disertakan dalam e-mail ini demi kerahasiaan."
-)
-
-
-def notify_alert(alert):
-    """E-mail the counselors at once, with a link only: counseling content never leaves the app.
-
-    Their open pages are told by whoever stored the message (`Posted.inbox_events`). The mail goes
-    out off the message store's thread: a slow mail server must not hold up every chat."""
-    conversation = Conversation.objects.select_related("student").get(pk=alert.conversation_id)
-    link = settings.SITE_URL.rstrip("/") + reverse("counseling:conversation", args=[conversation.pk])
-    notify.send_link_mails(
-        ALERT_MAIL_SUBJECT,
-        ALERT_MAIL_BODY.format(link=link),
-        [u.email for u in alert_recipients(conversation)],
-    )
 
 
 def tell_inboxes(user_ids, event):
@@ -620,28 +597,6 @@ def reveal_identity(conversation: Conversation, student_user: User) -> Conversat
         )
     conversation.refresh_from_db()
     return conversation
-
-
-def decide_alert(
-    alert: RiskAlert,
-    actor: User,
-    *,
-    false_alarm: bool,
-    note: str = "",
-    ip: str | None = None,
-    user_agent: str = "",
-) -> RiskAlert:
-    """A counselor marks an alert handled or false; a false alarm is recorded, never deleted."""
-    with transaction.atomic():
-        alert.status = RiskAlert.Status.FALSE if false_alarm else RiskAlert.Status.HANDLED
-        alert.decided_by, alert.decided_at, alert.note = actor, timezone.now(), note
-        alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        still_open = RiskAlert.objects.filter(conversation=alert.conversation_id, status=RiskAlert.Status.OPEN)
-        if not still_open.exists():
-            Conversation.objects.filter(pk=alert.conversation_id).update(urgent=False)
-    announce_access_change(alert.conversation_id)
-    audit.record_for(actor, audit.Action.CHANGE, alert.conversation, f"alert {alert.status}", ip, user_agent)
-    return alert
 
 
 def read_conversation(

@@ -26,12 +26,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, policy
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 from ekonseling.students.models import Student
 
-from . import attachments, letters, protocol, services
+from . import alerts, attachments, letters, protocol, services
 from . import office_hours as hours
 from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
-from .models import Conversation, OfficeHours, RiskAlert
+from .models import Conversation, OfficeHours
 
 log = logging.getLogger(__name__)
 
@@ -214,17 +216,12 @@ def inbox(request):
         ],
         "query": {"tab": tab} if tab else {},
         "ws_path": WS_PATH,
-        # Students who ticked a critical item on an instrument wait here too, above every chat.
-        "critical_alerts": _open_critical_alerts(user),
+        # Alerts from other sources (a critical item ticked on an instrument) wait here too, above
+        # every chat; a chat's own alert makes its conversation urgent in the list.
+        "critical_alerts": safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, limit=INBOX_PAGE),
     }
     template = "counseling/chat/_inbox_list.html" if request.htmx else "counseling/chat/inbox.html"
     return render(request, template, context)
-
-
-def _open_critical_alerts(user):
-    from ekonseling.instruments.services import open_alerts
-
-    return list(open_alerts(user)[:INBOX_PAGE])
 
 
 # --- the conversation page --------------------------------------------------------------------------------------
@@ -312,7 +309,7 @@ def _chat_context(request, conversation):
     }
     if not is_student:
         # Counselors see which messages raised an alert (students never learn a message was screened).
-        alerted = set(RiskAlert.objects.filter(conversation=conversation).values_list("message__seq", flat=True))
+        alerted = {alert.seq for alert in alerts.alerts_of(conversation)}
         for message in history:
             message["alerted"] = message["seq"] in alerted
     if is_student:
@@ -339,7 +336,7 @@ def _controls_context(user, conversation):
     }
     if may_manage:
         context["transfer_form"] = TransferForm(conversation=conversation)
-        context["alerts"] = list(conversation.alerts.select_related("message", "decided_by"))
+        context["alerts"] = alerts.alerts_of(conversation)
     return context
 
 
@@ -533,25 +530,21 @@ def set_status(request, pk):
 @require_POST
 def alert_decide(request, pk):
     """Handled or a false alarm: either way recorded with who decided and why, never deleted."""
-    conversation_id = RiskAlert.objects.filter(pk=pk).values_list("conversation_id", flat=True).first()
-    if conversation_id is None:
-        raise Http404
-    conversation = _managed(request, conversation_id)
-    alert = RiskAlert.objects.get(pk=pk)
+    alert = policy.get_object_or_404(
+        request.user, safety.DECIDE, Alert.objects.filter(source=Alert.Source.MESSAGE), pk=pk
+    )
+    conversation = _managed(request, alerts.conversation_id_of(alert))
     form = AlertDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose handled or false alarm."))
-    elif alert.status != RiskAlert.Status.OPEN:
+        return _back_or_inbox(request.user, conversation)
+    outcome = form.cleaned_data["decision"]
+    try:
+        safety.decide(alert, request.user, outcome, form.cleaned_data["note"], request=request)
+    except safety.AlreadyDecided:
         messages.info(request, _("This alert has already been decided."))
     else:
-        false_alarm = form.cleaned_data["decision"] == "false"
-        services.decide_alert(
-            alert,
-            request.user,
-            false_alarm=false_alarm,
-            note=form.cleaned_data["note"],
-            **audit.request_origin(request),
-        )
+        false_alarm = outcome == Alert.Status.FALSE
         messages.success(request, _("Recorded as a false alarm.") if false_alarm else _("Recorded as handled."))
     return _back_or_inbox(request.user, conversation)
 

@@ -8,6 +8,9 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("Instruments")
 
     def ready(self):
-        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+        from . import alerts, demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+
+        # A sheet marking a critical item is a source of safety alerts.
+        alerts.register()
 
         personal_data.register()

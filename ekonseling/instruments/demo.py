@@ -8,10 +8,11 @@ import random
 from django.utils import timezone
 
 from ekonseling.core import registry
+from ekonseling.safety.models import Alert
 from ekonseling.students.models import Rombel
 
 from . import services
-from .models import Administration, CriticalAlert, Instrument
+from .models import Administration, Instrument
 
 
 def load(demo):
@@ -54,9 +55,9 @@ def load(demo):
             services.record_sheet(sheet, doc, by=users["gurubk"], source="paper", now=when)
         else:
             _demo_fill(sheet, doc, rng, dcm.opens_at, submit=True)
-    for alert in CriticalAlert.objects.filter(assignment__administration=dcm).select_related("assignment"):
+    for sheet in dcm.assignments.filter(pk__in=Alert.objects.filter(source=Alert.Source.SHEET).values("source_id")):
         # Raised when the sheet came in last week, not when the demo was loaded.
-        CriticalAlert.objects.filter(pk=alert.pk).update(created_at=alert.assignment.submitted_at)
+        Alert.objects.filter(source=Alert.Source.SHEET, source_id=sheet.pk).update(created_at=sheet.submitted_at)
 
     # AUM Umum, open now: `siswa` (the first student of X-1) is half-way, 10 submitted, 4 half-way.
     aum = give("AUM-UMUM-CONTOH", "AUM Umum X-1", "X-1", now - 2 * day, now + 5 * day)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CriticalAlert
+from ekonseling.safety.models import Alert
 
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -101,7 +101,7 @@ class ArchiveForm(forms.Form):
 class AlertDecisionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Decision"),
-        choices=[(CriticalAlert.Status.HANDLED, _("Handled")), (CriticalAlert.Status.FALSE, _("False alarm"))],
+        choices=[(Alert.Status.HANDLED, _("Handled")), (Alert.Status.FALSE, _("False alarm"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
@@ -149,29 +148,6 @@ class Assignment(SchoolOwned):
     def answer_data(self) -> dict:
         """The decrypted answers. Callers that show them to staff audit the read."""
         return json.loads(self.answers) if self.answers else {}
-
-
-class CriticalAlert(SchoolOwned):
-    """A submitted sheet ticked a critical item ("wajib konsultasi", thoughts of suicide)."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy("alert status", "Open")
-        HANDLED = "handled", _("Handled")
-        FALSE = "false", _("False alarm")
-
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="alerts")
-    items = models.JSONField(default=list, help_text="The critical item numbers ticked.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = EncryptedTextField(blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"critical items on {self.assignment_id}"
 
 
 class AnswerImport(SchoolOwned):

@@ -21,7 +21,7 @@ from typing import Any
 from ekonseling.core import personal_data, policy
 
 from . import filling, scoring
-from .models import Administration, AnswerImport, Assignment, CriticalAlert, Instrument
+from .models import Administration, AnswerImport, Assignment, Instrument
 
 SECTION = "instrument_sheets"
 
@@ -118,11 +118,6 @@ def drop_pending_imports(student: Any) -> None:
 
 def register() -> None:
     personal_data.register_export(SECTION, instrument_sheets, models=[Assignment, Administration, Instrument], order=70)
-    personal_data.register_not_exported(
-        [CriticalAlert],
-        "A critical-item alert is counselor-side (its decision and note are the counselor's); the "
-        "items the student ticked are in the exported answers.",
-    )
     personal_data.register_not_exported(
         [AnswerImport],
         "A counselor's pending answer spreadsheet, holding a whole class's rows; once applied the "

@@ -42,15 +42,14 @@ def _administration_scope(user, queryset):
     return queryset.none()
 
 
-@rule("assignment.view", "alert.decide")
+@rule("assignment.view")
 def _assignment_view(user, obj=None):
-    """One student's answers (or an alert on them): the counselors who serve the student."""
+    """One student's answers: the counselors who serve the student."""
     if user.role not in COUNSELOR_ROLES:
         return False
     if obj is None:
         return True
-    assignment = getattr(obj, "assignment", obj)
-    return caseload.serves(user, assignment.student)
+    return caseload.serves(user, obj.student)
 
 
 @rule("assignment.fill")
@@ -72,13 +71,12 @@ def _assignment_own_result(user, assignment=None):
     )
 
 
-@scope("assignment.view", "alert.decide")
+@scope("assignment.view")
 def _assignment_scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset
     if user.role == Role.GURU_BK:
-        student_field = "student" if hasattr(queryset.model, "student") else "assignment__student"
-        return queryset.filter(**{f"{student_field}__in": caseload.caseload(user)})
+        return queryset.filter(student__in=caseload.caseload(user))
     return queryset.none()
 
 

@@ -8,18 +8,16 @@ window is enforced for students, a submitted sheet is locked, and critical items
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from ekonseling.core import notify, policy
-from ekonseling.students import caseload
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 from ekonseling.students.models import Student
 
 from . import answers as sheets
 from . import definition as definitions
-from .models import Administration, Assignment, CriticalAlert, Instrument
+from .models import Administration, Assignment, Instrument
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -227,9 +225,7 @@ def submit(assignment, *, by, now=None):
         sheet.started_at = sheet.started_at or now
         sheet.saved_at = sheet.saved_at or now
         sheet.save(update_fields=["status", "submitted_at", "started_at", "saved_at"])
-        alert = _raise_critical(sheet, definition, doc)
-    if alert is not None:
-        transaction.on_commit(lambda: notify_alert(alert))
+        _raise_critical(sheet, definition, doc)
     return sheet
 
 
@@ -256,62 +252,24 @@ def record_sheet(assignment, doc, *, by, source, now=None):
         sheet.saved_at = now
         sheet.submitted_at = now
         sheet.save()
-        alert = _raise_critical(sheet, definition, normal)
-    if alert is not None:
-        transaction.on_commit(lambda: notify_alert(alert))
+        _raise_critical(sheet, definition, normal)
     return sheet
 
 
 def _raise_critical(sheet, definition, doc):
+    """Critical items ticked on the sheet raise one alert through the safety pipeline, which tells
+    the counselors once the sheet is stored. The same sheet with the same items again (a re-imported
+    file, a resubmission) is the alert already raised: no second alert, no second e-mail."""
     hits = sheets.critical_hits(definition, doc)
-    if not hits:
-        return None
-    return CriticalAlert.objects.create(school_id=sheet.school_id, assignment=sheet, items=hits)
+    if hits:
+        safety.raise_alert(student=sheet.student, source=Alert.Source.SHEET, source_id=sheet.pk, items=hits)
 
 
-def decide_alert(alert, *, by, status, note=""):
-    if status not in (CriticalAlert.Status.HANDLED, CriticalAlert.Status.FALSE):
-        raise InstrumentError("Keputusan tidak dikenal.")
-    alert.status = status
-    alert.decided_by = by
-    alert.decided_at = timezone.now()
-    alert.note = note
-    alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    return alert
-
-
-def open_alerts(user, **filters):
-    """The open critical-item alerts on students this user serves (the policy's `alert.decide`)."""
-    alerts = CriticalAlert.objects.filter(status=CriticalAlert.Status.OPEN, **filters).select_related(
-        "assignment__student__rombel", "assignment__administration__instrument"
-    )
-    return policy.visible(user, "alert.decide", alerts).order_by("-created_at", "-pk")
-
-
-def alert_recipients(assignment):
-    """The guru BK who serve the student, and every coordinator, as for chat risk alerts."""
-    return caseload.serving_counselors(assignment.student)
-
-
-# Kept in Indonesian on purpose, like the counseling e-mails: they go out without a request.
-ALERT_MAIL_SUBJECT = "[E-Konseling] Butir kritis pada instrumen: siswa perlu segera ditemui"
-ALERT_MAIL_BODY = (
-    "Seorang siswa menandai butir kritis (wajib konsultasi) saat mengisi instrumen BK. "
-    "Buka peringatan ini segera:\n{link}\n\n"
-    "Nama siswa dan isi jawaban tidak disertakan dalam e-mail ini demi kerahasiaan."
-)
-
-
-def notify_alert(alert):
-    """Tell the counselors at once, as a chat risk alert does: their open inbox pages over the socket
-    (the list then shows the alert at the top) and an e-mail with a link, never the item or the
-    student's name: the app shows those to whoever may see them."""
-    from ekonseling.counseling import services as counseling
-
-    recipients = alert_recipients(alert.assignment)
-    counseling.tell_inboxes([user.pk for user in recipients], {"type": "critical", "alert": alert.pk})
-    link = settings.SITE_URL.rstrip("/") + reverse("instruments:alert", args=[alert.pk])
-    notify.send_link_mails(ALERT_MAIL_SUBJECT, ALERT_MAIL_BODY.format(link=link), [user.email for user in recipients])
+def open_alerts(user, *, administration=None, limit=None):
+    """The open critical-item alerts this user may decide (on students they serve), described for
+    the lists; only one administration's when it is given."""
+    sheets = None if administration is None else administration.assignments.values("pk")
+    return safety.open_alerts(user, source=Alert.Source.SHEET, source_ids=sheets, limit=limit)
 
 
 # --- counts for the counselor's pages ---------------------------------------------------------------------

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ekonseling.core import policy
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 
 from . import filling, scoring, services
 from .models import Assignment
@@ -215,14 +217,12 @@ def submit(request, pk):
         messages.error(request, str(refused))
         return redirect(_fill_url(sheet))
     messages.success(request, _("Your answers were sent. Thank you!"))
-    if sheet.alerts.exists():
+    if safety.alerts_on(Alert.Source.SHEET, [sheet.pk]).exists():
         # As in a chat that signals risk: the student is not left alone until the counselor comes.
-        from ekonseling.counseling.services import crisis_contacts
-
         messages.warning(
             request,
             _("Your guru BK will talk with you soon. If you feel unsafe right now, reach out: %(contacts)s")
-            % {"contacts": " · ".join(crisis_contacts(sheet.school))},
+            % {"contacts": " · ".join(safety.crisis_contacts(sheet.student))},
         )
     return redirect("instruments:my")
 

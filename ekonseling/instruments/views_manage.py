@@ -17,11 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ekonseling.core import audit, policy
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 from ekonseling.students.models import Rombel, Student
 
-from . import services
+from . import alerts, services
 from .forms import AdministrationForm, AlertDecisionForm, ExtendForm, ReleaseForm, ReopenForm
-from .models import Administration, Assignment, CriticalAlert, Instrument
+from .models import Administration, Assignment, Instrument
 
 POLL_SECONDS = 10
 
@@ -175,7 +177,7 @@ def administration_detail(request, pk):
     context = _status_context(request, administration)
     context.update(
         rombels=administration.rombels.order_by("name"),
-        alerts=services.open_alerts(request.user, assignment__administration=administration),
+        alerts=services.open_alerts(request.user, administration=administration),
     )
     return render(request, "instruments/manage/detail.html", context)
 
@@ -269,44 +271,39 @@ def assignment_reopen(request, pk):
     return redirect("instruments:administration", pk=sheet.administration_id)
 
 
-@policy.require("alert.decide")
+@policy.require(safety.DECIDE)
 @require_http_methods(["GET", "POST"])
 def alert(request, pk):
     """One critical-item alert: who, which items (their texts), when, and the decision."""
     alert = policy.get_object_or_404(
         request.user,
-        "alert.decide",
-        CriticalAlert.objects.select_related(
-            "assignment__student__rombel", "assignment__administration__instrument", "decided_by"
-        ),
+        safety.DECIDE,
+        Alert.objects.filter(source=Alert.Source.SHEET).select_related("student__rombel", "decided_by"),
         pk=pk,
     )
     form = AlertDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decide_alert(
-                alert, by=request.user, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
-            )
-        except services.InstrumentError as exc:
+            safety.decide(alert, request.user, form.cleaned_data["status"], form.cleaned_data["note"], request=request)
+        except safety.SafetyError as exc:
             form.add_error(None, str(exc))
         else:
-            audit.record(request, audit.Action.CHANGE, alert, detail=f"decided: {alert.status}")
             messages.success(request, _("The decision is recorded."))
             return redirect("instruments:alert", pk=alert.pk)
-    sheet = alert.assignment
+    sheet = alerts.sheet_of(alert)
     definition = sheet.administration.instrument.definition
     items = [definition.items_by_number[n] for n in alert.items if n in definition.items_by_number]
     audit.record(request, audit.Action.READ, alert, detail="critical items: " + ", ".join(map(str, alert.items)))
     context = {
         "alert": alert,
         "sheet": sheet,
-        "student": sheet.student,
+        "student": alert.student,
         "administration": sheet.administration,
         "items": items,
-        "note": alert.note if alert.status != CriticalAlert.Status.OPEN else "",
+        "note": alert.note if alert.status != Alert.Status.OPEN else "",
         "form": form,
         "may_manage": policy.can(request.user, "administration.manage", sheet.administration),
-        "may_view_student": policy.can(request.user, "student.view", sheet.student),
+        "may_view_student": policy.can(request.user, "student.view", alert.student),
     }
     return render(request, "instruments/manage/alert.html", context)
 
@@ -321,6 +318,6 @@ def home_card(user):
     ).order_by("closes_at")
     return {
         "administrations": list(administrations[:10]),
-        "alerts": list(services.open_alerts(user)[:10]),
+        "alerts": services.open_alerts(user, limit=10),
         "may_manage": True,
     }

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from ekonseling.core import demo
 from ekonseling.instruments import services
-from ekonseling.instruments.models import Administration, CriticalAlert, Instrument
+from ekonseling.instruments.models import Administration, Instrument
+from ekonseling.safety.models import Alert
 
 from .conftest import MOBILE
 from .helpers import assert_fits, horizontal_overflow, sign_in
@@ -26,7 +27,7 @@ def _fits(page, url):
 def test_the_counselor_pages_fit_a_phone(page, demo_school):
     sign_in(page, "gurubk", demo.DEMO_PASSWORD)
     dcm = Administration.objects.get(instrument__code="DCM-CONTOH")
-    alert = CriticalAlert.objects.get(assignment__administration=dcm)
+    alert = Alert.objects.get(source=Alert.Source.SHEET, source_id__in=dcm.assignments.values("pk"))
     urls = [
         reverse("core:home"),
         reverse("instruments:library"),

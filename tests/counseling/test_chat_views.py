@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from ekonseling.accounts.models import Role
 from ekonseling.core.models import AuditEvent
-from ekonseling.counseling import services, views_chat
-from ekonseling.counseling.models import Conversation, ConversationEvent, Message, OfficeHours, RiskAlert
+from ekonseling.counseling import alerts, services, views_chat
+from ekonseling.counseling.models import Conversation, ConversationEvent, Message, OfficeHours
+from ekonseling.safety.models import Alert
 from tests import factories
 
 XSS = "<script>alert(1)</script>"
@@ -417,7 +418,7 @@ def test_the_student_page_never_says_flagged_but_shows_crisis_contacts(client, w
     assert ack["crisis_contacts"] == ["Hotline sekolah: 0800-123"]
     conversation.refresh_from_db()
     assert conversation.urgent
-    assert RiskAlert.objects.filter(conversation=conversation, status=RiskAlert.Status.OPEN).exists()
+    assert [alerts.conversation_id_of(a) for a in Alert.objects.filter(status=Alert.Status.OPEN)] == [conversation.pk]
     for page in (
         client.get(url("conversation", conversation.pk)).content.decode(),
         client.get(url("home")).content.decode(),
@@ -689,48 +690,7 @@ def _alert(conversation, user):
     return posted.alert
 
 
-def test_a_false_alarm_is_recorded_and_clears_urgent_when_none_is_open(client, world):
-    conversation = chat(world)
-    first = _alert(conversation, world.siswa)
-    second = _alert(conversation, world.siswa)
-    services.claim(conversation, world.gurubk)
-    client.force_login(world.gurubk)
-
-    page = client.get(url("conversation", conversation.pk)).content.decode()
-    assert f'data-alert="{first.pk}"' in page
-    assert page.count('class="msg theirs alerted"') == 2
-    assert "data-urgent-banner" in page
-
-    client.post(url("alert_decide", first.pk), {"decision": "false", "note": "Bercanda, sudah dicek"})
-    first.refresh_from_db()
-    conversation.refresh_from_db()
-    assert first.status == RiskAlert.Status.FALSE
-    assert first.decided_by == world.gurubk
-    assert first.decided_at is not None
-    assert first.note == "Bercanda, sudah dicek"
-    assert conversation.urgent, "another alert is still open"
-
-    client.post(url("alert_decide", second.pk), {"decision": "handled"})
-    second.refresh_from_db()
-    conversation.refresh_from_db()
-    assert second.status == RiskAlert.Status.HANDLED
-    assert not conversation.urgent
-    assert AuditEvent.objects.filter(detail="alert false", actor=world.gurubk).exists()
-
-
-def test_a_decided_alert_stays_decided_and_a_student_cannot_decide(client, world):
-    conversation = chat(world)
-    alert = _alert(conversation, world.siswa)
-    client.force_login(world.siswa)
-    assert client.post(url("alert_decide", alert.pk), {"decision": "false"}).status_code in (403, 404)
-
-    services.claim(conversation, world.gurubk)
-    client.force_login(world.gurubk)
-    client.post(url("alert_decide", alert.pk), {"decision": "handled"})
-    client.post(url("alert_decide", alert.pk), {"decision": "false"})
-    alert.refresh_from_db()
-    assert alert.status == RiskAlert.Status.HANDLED
-    assert client.post(url("alert_decide", 999999), {"decision": "false"}).status_code == 404
+# Deciding an alert: tests/safety/test_message_alerts.py.
 
 
 def test_the_coordinator_sees_an_urgent_conversation_of_another_counselor(client, world):
@@ -886,8 +846,8 @@ def test_a_batch_over_several_conversations_keeps_each_message_with_its_own(worl
         services.user_group(world.gurubk.pk)
     ]
     assert [group for group, _event in plain.inbox_events()] == [services.user_group(world.gurubk_other.pk)]
-    alert = RiskAlert.objects.get()
-    assert (alert.conversation_id, alert.message.conversation_id) == (mine.pk, mine.pk)
+    alert = Alert.objects.get()
+    assert alerts.conversation_id_of(alert) == mine.pk and alert.source_id == risky.message.pk
     assert world.gurubk_other.pk not in risky.alert_user_ids
     assert set(Conversation.objects.filter(urgent=True).values_list("pk", flat=True)) == {mine.pk}
 
@@ -916,7 +876,7 @@ def test_a_resend_of_a_stored_message_in_a_batch_leaves_no_gap_and_no_trace_of_t
     assert (also_fresh.message.seq, also_fresh.duplicate) == (3, False)
     assert also_fresh.alert is not None and also_fresh.crisis_contacts
     assert list(conversation.messages.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
-    assert RiskAlert.objects.filter(conversation=conversation).count() == 2
+    assert len(alerts.alerts_of(conversation)) == 2
     conversation.refresh_from_db()
     assert conversation.last_seq == 3
 

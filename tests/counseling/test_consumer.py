@@ -458,7 +458,9 @@ def _submit_a_critical_item(world):
     critical = instrument.definition.critical_items[0]
     instruments.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
     instruments.submit(sheet, by=world.siswa)
-    return sheet.alerts.get().pk
+    from ekonseling.safety.models import Alert
+
+    return Alert.objects.get(source=Alert.Source.SHEET, source_id=sheet.pk).pk
 
 
 async def test_a_critical_item_on_an_instrument_reaches_the_serving_counselors_inbox_at_once(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ekonseling.core.models import AuditEvent, School
 from ekonseling.counseling import lexicons, risk, services
-from ekonseling.counseling.models import RiskAlert
+from ekonseling.safety.models import Alert
 
 MODAR = {"categories": {"suicide": {"phrases": ["pengen modar"]}}}
 BAG = "tas aku dibuang ke tong sampah sama mereka"  # a bullying message the shipped lexicon misses
@@ -34,10 +34,10 @@ def test_a_schools_extension_screens_its_own_students_only(world, other_world):
     mine = student_message(world, "aku pengen modar aja bu")
     theirs = student_message(other_world, "aku pengen modar aja bu")
 
-    assert mine.alert is not None and mine.alert.categories == ["suicide"]
+    assert mine.alert is not None and mine.alert.items == ["suicide"]
     assert mine.crisis_contacts
     assert theirs.alert is None
-    assert RiskAlert.objects.filter(conversation__school=other_world.school).count() == 0
+    assert Alert.objects.filter(school=other_world.school).count() == 0
 
 
 def test_a_saved_extension_screens_at_once_in_this_process(world, django_capture_on_commit_callbacks):

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from ekonseling.accounts.models import Role
 from ekonseling.counseling import letters, services
-from ekonseling.counseling.models import Conversation, ConversationEvent, RiskAlert
+from ekonseling.counseling.models import Conversation, ConversationEvent
+from ekonseling.safety import actions
+from ekonseling.safety.models import Alert
 from tests import factories
 
 NAME = "Rara Kusumawati"
@@ -50,8 +52,12 @@ def leaks(html, world):
 
 
 def open_alert(conversation):
-    RiskAlert.objects.create(
-        conversation=conversation, message=conversation.messages.get(seq=1), categories=["bullying"], severity="high"
+    actions.raise_alert(
+        student=conversation.student,
+        source=Alert.Source.MESSAGE,
+        source_id=conversation.messages.get(seq=1).pk,
+        items=["bullying"],
+        severity="high",
     )
     Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
 

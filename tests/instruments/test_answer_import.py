@@ -13,6 +13,7 @@ from ekonseling.core.models import AuditEvent
 from ekonseling.instruments import answer_import, definition, services
 from ekonseling.instruments.models import AnswerImport, Assignment
 from ekonseling.instruments.services import SAMPLES_DIR
+from ekonseling.safety.models import Alert
 
 NISN_A = "0012345678"
 NISN_B = "0098765432"
@@ -315,7 +316,8 @@ def test_critical_items_imported_raise_an_alert(world, nisns):
     row = [NISN_A, *["x" if n == 4 else "" for n in range(1, 18)]]
     pending = answer_import.preview(administration, csv_bytes([header, row]), "dcm.csv", world.gurubk)
     answer_import.apply(pending, world.gurubk)
-    assert _sheets(administration)[NISN_A].alerts.get().items == [4]
+    sheet = _sheets(administration)[NISN_A]
+    assert Alert.objects.get(source=Alert.Source.SHEET, source_id=sheet.pk).items == [4]
 
 
 def test_google_forms_grid_headers_with_yes_no_answers():

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from ekonseling.core import demo
 from ekonseling.instruments import services
-from ekonseling.instruments.models import Administration, Assignment, CriticalAlert, Instrument
+from ekonseling.instruments.models import Administration, Assignment, Instrument
+from ekonseling.safety.models import Alert
 
 
 def _instrument_snapshot():
@@ -38,8 +39,8 @@ def test_the_demo_administrations_are_in_the_states_it_promises(db):
     counts = services.status_counts(dcm.assignments.all())
     assert counts["submitted"] > counts["total"] / 2
     assert dcm.assignments.filter(source="paper").exists()
-    alert = CriticalAlert.objects.get(assignment__administration=dcm)
-    assert alert.status == CriticalAlert.Status.OPEN and alert.items == [4]
+    alert = Alert.objects.get(source=Alert.Source.SHEET, source_id__in=dcm.assignments.values("pk"))
+    assert alert.status == Alert.Status.OPEN and alert.items == [4]
 
     aum = Administration.objects.get(instrument__code="AUM-UMUM-CONTOH")
     assert services.window_state(aum) == "open"

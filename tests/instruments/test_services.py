@@ -4,13 +4,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
-from ekonseling.core import notify, policy
+from ekonseling.core import policy
 from ekonseling.instruments import services
 from ekonseling.instruments.definition import DefinitionInvalid
-from ekonseling.instruments.models import Assignment, CriticalAlert, Instrument
+from ekonseling.instruments.models import Assignment, Instrument
 from ekonseling.instruments.scoring import AnswersInvalid
 
 from .. import factories
@@ -142,51 +141,7 @@ def test_submit_needs_a_complete_sheet_locks_it_and_only_a_reopen_unlocks(world)
     assert services.save_answers(sheet, {"items": {"1": "ya"}}, by=world.siswa).status == "in_progress"
 
 
-def test_a_ticked_critical_item_alerts_by_link_only(world):
-    world.gurubk.email = "bk@sekolah.sch.id"
-    world.gurubk.save()
-    sheet = _sheet(world, _administration(world))
-    critical = sheet.administration.instrument.definition.critical_items[0]
-    services.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
-    with pytest.raises(AnswersInvalid):
-        # DCM is a checklist: nothing is missing, so only a bad value could fail; submit succeeds below.
-        services.save_answers(sheet, {"items": {str(critical): "x"}}, by=world.siswa)
-    services.submit(sheet, by=world.siswa)
-    alert = CriticalAlert.objects.get()
-    assert alert.items == [critical]
-    notify.wait_for_mail()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_alert_mail_carries_no_name(world):
-    world.gurubk.email = "bk@sekolah.sch.id"
-    world.gurubk.save()
-    sheet = _sheet(world, _administration(world))
-    critical = sheet.administration.instrument.definition.critical_items[0]
-    services.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
-    services.submit(sheet, by=world.siswa)
-    notify.wait_for_mail()
-    assert [m.to for m in mail.outbox] == [["bk@sekolah.sch.id"]]
-    assert world.student.name not in mail.outbox[0].body
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_alert_mail_goes_to_the_active_serving_guru_bk_and_the_coordinator(world):
-    for user in (world.gurubk, world.gurubk_other, world.koordinator):
-        user.email = f"{user.username}@sekolah.sch.id"
-        user.save()
-    world.gurubk_other.is_active = False
-    world.gurubk_other.save()
-    world.student.counselors.add(world.gurubk_other)
-    sheet = _sheet(world, _administration(world))
-    critical = sheet.administration.instrument.definition.critical_items[0]
-    services.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
-    services.submit(sheet, by=world.siswa)
-    notify.wait_for_mail()
-    alert = CriticalAlert.objects.get()
-    assert [m.to for m in mail.outbox] == [[world.gurubk.email], [world.koordinator.email]]
-    assert mail.outbox[0].subject == "[E-Konseling] Butir kritis pada instrumen: siswa perlu segera ditemui"
-    assert mail.outbox[0].body.split("\n")[1].endswith(f"/instrumen/peringatan/{alert.pk}/")
+# Critical-item alerts and their e-mail: tests/safety/test_sheet_alerts.py.
 
 
 def test_a_paper_sheet_is_stored_submitted_outside_the_window(world):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ekonseling.core.models import AuditEvent
 from ekonseling.instruments import services
-from ekonseling.instruments.models import Administration, Assignment, CriticalAlert
+from ekonseling.instruments.models import Administration, Assignment
 
 from .. import factories
 
@@ -247,92 +247,7 @@ def test_releasing_and_withdrawing_results(counselor, world):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE, object_id=str(administration.pk)).count() == 2
 
 
-# --- critical alerts --------------------------------------------------------------------------------------
-
-
-def _alert(world):
-    administration = _administration(world)
-    _complete(world, administration.assignments.get(student=world.student), ticks=("1", "4"))
-    return CriticalAlert.objects.get()
-
-
-def test_an_alert_shows_the_items_and_the_read_is_audited(counselor, world):
-    alert = _alert(world)
-    response = counselor.get(reverse("instruments:alert", args=[alert.pk]))
-    assert response.status_code == 200
-    page = response.content.decode()
-    definition = alert.assignment.administration.instrument.definition
-    assert 'data-testid="critical-item-4"' in page and definition.items_by_number[4].text in page
-    assert world.student.name in page
-    assert 'data-status="open"' in page
-    assert AuditEvent.objects.filter(
-        actor=world.gurubk, action=AuditEvent.Action.READ, object_id=str(alert.pk)
-    ).exists()
-
-
-def test_deciding_an_alert_is_recorded_and_audited(counselor, world):
-    alert = _alert(world)
-    response = counselor.post(
-        reverse("instruments:alert", args=[alert.pk]), {"status": "handled", "note": "Sudah ditemui, dirujuk."}
-    )
-    assert response.status_code == 302
-    alert.refresh_from_db()
-    assert (alert.status, alert.decided_by, alert.note) == ("handled", world.gurubk, "Sudah ditemui, dirujuk.")
-    assert AuditEvent.objects.filter(
-        actor=world.gurubk, action=AuditEvent.Action.CHANGE, object_id=str(alert.pk), detail="decided: handled"
-    ).exists()
-    page = counselor.get(reverse("instruments:alert", args=[alert.pk])).content.decode()
-    assert 'data-testid="decision"' in page and "Sudah ditemui" in page
-
-    # An unknown decision is refused by the form.
-    other = _alert_again(world)
-    assert counselor.post(reverse("instruments:alert", args=[other.pk]), {"status": "open"}).status_code == 200
-    other.refresh_from_db()
-    assert other.status == "open"
-
-
-def _alert_again(world):
-    sheet = Assignment.objects.get(student=world.classmate)
-    services.save_answers(sheet, {"items": {"4": True}}, by=world.siswa)
-    services.submit(sheet, by=world.siswa)
-    return CriticalAlert.objects.get(assignment=sheet)
-
-
-def test_open_alerts_and_open_administrations_on_the_home_card(counselor, world):
-    alert = _alert(world)
-    administration = alert.assignment.administration
-    page = counselor.get(reverse("core:home")).content.decode()
-    assert f'data-testid="alert-{alert.pk}"' in page
-    assert f'data-testid="open-administration-{administration.pk}"' in page
-    assert '<span data-testid="submitted">1</span>/<span data-testid="total">2</span>' in page
-    detail = counselor.get(reverse("instruments:administration", args=[administration.pk])).content.decode()
-    assert f'data-testid="alert-{alert.pk}"' in detail
-
-    alert.status = CriticalAlert.Status.HANDLED
-    alert.save()
-    assert f'data-testid="alert-{alert.pk}"' not in counselor.get(reverse("core:home")).content.decode()
-
-
-def test_another_counselor_sees_no_alert_of_a_student_they_do_not_serve(client, world):
-    alert = _alert(world)
-    client.force_login(world.gurubk_other)
-    assert f'data-testid="alert-{alert.pk}"' not in client.get(reverse("core:home")).content.decode()
-    assert f'data-testid="alert-{alert.pk}"' not in client.get(reverse("counseling:inbox")).content.decode()
-    assert client.get(reverse("instruments:alert", args=[alert.pk])).status_code == 404
-
-
-def test_an_open_alert_waits_at_the_top_of_the_inbox_and_its_live_refresh(counselor, world):
-    alert = _alert(world)
-
-    page = counselor.get(reverse("counseling:inbox")).content.decode()
-    refreshed = counselor.get(reverse("counseling:inbox"), HTTP_HX_REQUEST="true").content.decode()
-
-    for html in (page, refreshed):
-        assert f'data-testid="alert-{alert.pk}"' in html
-        assert html.index("data-critical-alerts") < html.index('<table class="inbox">')
-    alert.status = CriticalAlert.Status.FALSE
-    alert.save()
-    assert "data-critical-alerts" not in counselor.get(reverse("counseling:inbox")).content.decode()
+# Critical-item alerts (the alert page, the lists, the inbox): tests/safety/test_sheet_alerts.py.
 
 
 def test_local_times_are_shown(counselor, world):

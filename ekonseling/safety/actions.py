@@ -1,0 +1,154 @@
+"""The safety pipeline's actions: raise an alert, decide it, tell the counselors, crisis contacts.
+
+Every source (a counseling message, an instrument sheet) goes through `raise_alert`, so an alert
+is idempotent per source and items everywhere: a resent message or a re-imported answer file with
+the same critical items raises no second alert and sends no second e-mail.
+"""
+
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekonseling.accounts.models import User
+from ekonseling.core import audit, notify, policy
+from ekonseling.students.models import Student
+
+from . import sources
+from .models import Alert, items_key, normal_items
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
+DECIDE = "safety.alert.decide"  # the policy action
+
+
+class SafetyError(Exception):
+    """A refusal with a message for the user."""
+
+
+class AlreadyDecided(SafetyError):
+    pass
+
+
+def raise_alert(
+    *, student: Student, source: str, source_id: int, items: Iterable[int | str], severity: str = ""
+) -> tuple[Alert, bool]:
+    """The alert on this source and items, and whether it is new. A new one tells the counselors
+    once the caller's transaction commits; a repeat (same source, same items) tells nobody."""
+    sources.get(source)  # an unregistered source would raise alerts nobody could open
+    items = normal_items(items)
+    key = items_key(items)
+    existing = Alert.objects.filter(source=source, source_id=source_id, items_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        # A savepoint: losing a race to a twin must not undo the caller's transaction.
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                school_id=student.school_id,
+                student=student,
+                source=source,
+                source_id=source_id,
+                items=items,
+                items_key=key,
+                severity=severity,
+            )
+    except IntegrityError:
+        return Alert.objects.get(source=source, source_id=source_id, items_key=key), False
+    # robust: a failing e-mail is logged, never turned into a lost answer sheet or message.
+    transaction.on_commit(partial(notify_alert, alert.pk), robust=True)
+    return alert, True
+
+
+def notify_alert(alert_id: int) -> None:
+    """E-mail the counselors a link (never the content, never the student's name) and tell their
+    open pages, as the source says. Sending runs on notify's background thread."""
+    alert = Alert.objects.select_related("student").filter(pk=alert_id).first()
+    if alert is None:  # erased before the commit's callbacks ran
+        return
+    source = sources.get(alert.source)
+    recipients = list(source.recipients(alert))
+    event = source.inbox_event(alert)
+    if event is not None:
+        tell_inboxes([user.pk for user in recipients], event)
+    link = settings.SITE_URL.rstrip("/") + source.link(alert)
+    notify.send_link_mails(source.mail_subject, source.mail_body.format(link=link), [u.email for u in recipients])
+
+
+def tell_inboxes(user_ids: Iterable[int], event: dict) -> None:
+    """Push an inbox event (docs/websocket.md) to these users' open pages. A failure is logged: the
+    alert is stored, and the pages show it on their next refresh."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    for user_id in user_ids:
+        try:
+            async_to_sync(layer.group_send)(f"user.{user_id}", {"type": "inbox.event", "event": event})
+        except Exception:
+            log.exception("could not tell user %s of an alert", user_id)
+
+
+def decide(alert: Alert, actor: User, outcome: str, note: str = "", *, request: HttpRequest | None = None) -> Alert:
+    """Handled or a false alarm: recorded with who decided, when and why (the note is encrypted),
+    never deleted, and audited. Access is the caller's check (`safety.alert.decide`)."""
+    if outcome not in (Alert.Status.HANDLED, Alert.Status.FALSE):
+        raise SafetyError(_("Choose handled or false alarm."))
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.status != Alert.Status.OPEN:
+            raise AlreadyDecided(_("This alert has already been decided."))
+        alert.status, alert.decided_by, alert.decided_at, alert.note = outcome, actor, timezone.now(), note
+        alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        sources.get(alert.source).decided(alert)
+    audit.record(request, audit.Action.CHANGE, alert, user=actor, detail=f"alert {alert.status}")
+    return alert
+
+
+def open_alerts(
+    user: User,
+    *,
+    source: str | None = None,
+    exclude_source: str | None = None,
+    source_ids: Iterable[int] | QuerySet | None = None,
+    limit: int | None = None,
+) -> list[Alert]:
+    """The open alerts `user` may decide, newest first, each described by its source (`url`,
+    `summary`) in one query per source."""
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN).select_related("student__rombel")
+    if source is not None:
+        alerts = alerts.filter(source=source)
+    if exclude_source is not None:
+        alerts = alerts.exclude(source=exclude_source)
+    if source_ids is not None:
+        alerts = alerts.filter(source_id__in=source_ids)
+    alerts = policy.visible(user, DECIDE, alerts).order_by("-created_at", "-pk")
+    rows = list(alerts[:limit] if limit is not None else alerts)
+    describe(rows)
+    return rows
+
+
+def describe(alerts: list[Alert]) -> None:
+    by_source: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_source.setdefault(alert.source, []).append(alert)
+    for kind, group in by_source.items():
+        sources.get(kind).describe(group)
+
+
+def alerts_on(source: str, source_ids: Iterable[int] | QuerySet) -> QuerySet[Alert]:
+    """Every alert (any status) on these sources of one kind, newest first."""
+    return Alert.objects.filter(source=source, source_id__in=source_ids)
+
+
+def crisis_contacts(student: Student) -> list[str]:
+    """Whom a student in distress can call now: their school's list (one per line), or the national line."""
+    configured = [line.strip() for line in (student.school.crisis_contacts or "").splitlines() if line.strip()]
+    return configured or list(DEFAULT_CRISIS_CONTACTS)

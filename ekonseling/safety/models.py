@@ -1,0 +1,64 @@
+"""One alert model for every source of a risk signal: a chat or letter message screened by the
+risk lexicon, an instrument sheet marking a critical item (later a case note, a sociometry result).
+
+The source is a kind and an id, not a foreign key: safety sits below the apps that raise alerts
+and imports none of them, and a kind string keeps every list one table wide (no content-type
+join). The student is a real foreign key, so erasing a student erases their alerts.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ekonseling.core.fields import EncryptedTextField
+from ekonseling.core.models import SchoolOwned
+
+
+def normal_items(items: Iterable[int | str]) -> list:
+    """The items as stored and shown: each once, in the source's order (risk categories come most
+    severe first)."""
+    return list(dict.fromkeys(items))
+
+
+def items_key(items: Iterable[int | str]) -> str:
+    """The items sorted: the same items in any order make the same key, so the same alert."""
+    return ",".join(str(item) for item in sorted(set(items)))
+
+
+class Alert(SchoolOwned):
+    class Source(models.TextChoices):
+        MESSAGE = "message", _("Counseling message")
+        SHEET = "sheet", _("Instrument answer sheet")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("alert status", "Open")
+        HANDLED = "handled", _("Handled")
+        FALSE = "false", _("False alarm")
+
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="safety_alerts")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_id = models.PositiveBigIntegerField()
+    # Risk categories of a message, critical item numbers of a sheet: what the counselor must look at.
+    items = models.JSONField(default=list)
+    items_key = models.CharField(max_length=255, help_text="The items, sorted and comma-joined (uniqueness).")
+    severity = models.CharField(max_length=10, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = EncryptedTextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same source raising the same items again (a resend, a re-imported file) is the same alert.
+            models.UniqueConstraint(fields=["source", "source_id", "items_key"], name="alert_once_per_source_items"),
+        ]
+        indexes = [models.Index(fields=["school", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"alert on {self.source} {self.source_id}"
