@@ -39,7 +39,7 @@ from ekonseling.core.spreadsheets import is_empty_row
 from ekonseling.students import importing
 
 from . import answers as sheets
-from . import entry
+from . import entry, kinds
 from .definition import Definition
 from .models import AnswerImport, Assignment
 from .scoring import AnswersInvalid
@@ -52,9 +52,6 @@ MAX_EMPTY_RUN = 500
 PREVIEW_KEEP_DAYS = 2
 PAYLOAD_VERSION = 1
 SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
-
-TICKED = frozenset({"ya", "y", "1", "x", "v", "✓", "✔", "true", "benar", "centang", "dicentang", "yes"})
-NOT_TICKED = frozenset({"", "tidak", "t", "0", "false", "salah", "-", "no"})
 
 
 class ImportFileError(ValueError):
@@ -239,7 +236,7 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
         key = header_key(label)
         if key in questions and questions[key] not in header.open.values():
             header.open[i] = questions[key]
-        elif _is_heavy(label) and definition.scoring == "checklist_heavy" and header.heavy is None:
+        elif _is_heavy(label) and kinds.of(definition).heavy_items and header.heavy is None:
             header.heavy = i
         else:
             header.ignored.append(_shown_label(label))
@@ -325,34 +322,18 @@ def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
 
 
 def _read_answers(definition, header, row, number, errors) -> dict:
+    kind = kinds.of(definition)
     items: dict[str, object] = {}
-    checklist = not entry.is_ordered(definition)
     missing = []
     for index, item_number in header.items.items():
-        text = _text(_cell(row, index))
-        if checklist:
-            word = text.casefold()
-            if word in TICKED:
-                items[str(item_number)] = True
-            elif word not in NOT_TICKED:
-                errors.append(
-                    RowError(
-                        number,
-                        header.column(index),
-                        f"'{_shown_label(text, 20)}' tidak dikenal; isi ya/1/x bila dicentang, "
-                        "kosong/tidak/0 bila tidak.",
-                    )
-                )
-            continue
-        if not text:
-            missing.append(item_number)
-            continue
         item = definition.items_by_number[item_number]
-        value, message = entry.read_code(definition, item, text)
+        value, message = kind.import_cell(definition, item, _text(_cell(row, index)))
         if message:
-            errors.append(RowError(number, header.column(index), f"butir {item_number}: {message}"))
-        else:
+            errors.append(RowError(number, header.column(index), message))
+        elif value is not None:
             items[str(item_number)] = value
+        elif not kind.blank_is_no:
+            missing.append(item_number)
     if missing:
         errors.append(RowError(number, "", f"butir {entry._list(sorted(missing))} belum dijawab."))
     doc: dict = {"items": dict(sorted(items.items(), key=lambda kv: int(kv[0])))}
@@ -370,7 +351,7 @@ def _read_answers(definition, header, row, number, errors) -> dict:
                 )
             )
         doc["heavy"] = sorted(heavy)
-    elif definition.scoring == "checklist_heavy":
+    elif kind.heavy_items:
         doc["heavy"] = []
     open_errors: list[entry.EntryError] = []
     fields = {f"open.{code}": _text(_cell(row, index)) for index, code in header.open.items()}

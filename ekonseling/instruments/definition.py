@@ -23,7 +23,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from . import kinds
+
+if TYPE_CHECKING:
+    from .kinds.base import Kind
 
 SCHEMA_VERSION = 1
 
@@ -33,17 +38,11 @@ SCHOOL_LEVELS = ("SD", "SMP", "SMA", "SMK", "PT")
 #: The four fields (bidang) of BK, in the order reports show them.
 BIDANG = ("pribadi", "sosial", "belajar", "karier")
 
-#: Scoring kind → the only answer format that makes sense for it. Keeping the answer format in the
-#: file (instead of deriving it) lets validation catch a definition whose author misunderstood the
+#: The scoring kinds, as the kind registry (``kinds/``) lists them. Each kind names the only answer
+#: format that makes sense for it (``Kind.answer_format``). Keeping the answer format in the file
+#: (instead of deriving it) lets validation catch a definition whose author misunderstood the
 #: instrument, e.g. a frequency scale declared as a plain checklist.
-ANSWER_FORMAT_FOR_KIND = {
-    "checklist_heavy": "checklist_heavy",
-    "keyed_frequency": "frequency_scale",
-    "checklist_topic": "checklist",
-    "developmental": "choice",
-    "needs": "yes_no",
-}
-SCORING_KINDS = tuple(ANSWER_FORMAT_FOR_KIND)
+SCORING_KINDS = kinds.NAMES
 
 #: Keys of a keyed frequency item: the item is worded positively or negatively.
 ITEM_KEYS = ("+", "-")
@@ -374,16 +373,18 @@ def validate(data: Any) -> list[DefinitionError]:
                 f"school_levels[{index}]", f"jenjang {level!r} tidak dikenal; pilih dari {', '.join(SCHOOL_LEVELS)}."
             )
 
-    kind = data.get("scoring")
-    if kind is not None and kind not in SCORING_KINDS:
-        check.error("scoring", f"jenis penskoran {kind!r} tidak dikenal; pilih dari {', '.join(SCORING_KINDS)}.")
-        kind = None
+    name = data.get("scoring")
+    kind = None
+    if name is not None and name not in SCORING_KINDS:
+        check.error("scoring", f"jenis penskoran {name!r} tidak dikenal; pilih dari {', '.join(SCORING_KINDS)}.")
+    elif name is not None:
+        kind = kinds.get(name)
     answer_format = data.get("answer_format")
-    if kind and answer_format is not None and answer_format != ANSWER_FORMAT_FOR_KIND[kind]:
+    if kind and answer_format is not None and answer_format != kind.answer_format:
         check.error(
             "answer_format",
-            f"format jawaban {answer_format!r} tidak cocok dengan penskoran {kind!r}; "
-            f"yang sesuai: {ANSWER_FORMAT_FOR_KIND[kind]!r}.",
+            f"format jawaban {answer_format!r} tidak cocok dengan penskoran {name!r}; "
+            f"yang sesuai: {kind.answer_format!r}.",
         )
 
     area_codes = _validate_areas(check, data, kind)
@@ -397,9 +398,9 @@ def validate(data: Any) -> list[DefinitionError]:
     return check.errors
 
 
-def _validate_areas(check: _Checker, data: Mapping, kind: str | None) -> set[str]:
+def _validate_areas(check: _Checker, data: Mapping, kind: Kind | None) -> set[str]:
     codes: set[str] = set()
-    needs_bidang = kind in ("checklist_topic", "needs")
+    needs_bidang = kind is not None and kind.requires_bidang
     for index, area in enumerate(check.array(data, "areas", "", required=True)):
         path = f"areas[{index}]"
         if not check.obj(area, path, _AREA_FIELDS, ("code", "name")):
@@ -418,11 +419,12 @@ def _validate_areas(check: _Checker, data: Mapping, kind: str | None) -> set[str
     return codes
 
 
-def _validate_levels(check: _Checker, data: Mapping, kind: str | None) -> set[int]:
-    raw = check.array(data, "levels", "", required=kind == "developmental")
-    if kind == "developmental" and "levels" not in data:
+def _validate_levels(check: _Checker, data: Mapping, kind: Kind | None) -> set[int]:
+    uses_levels = kind is not None and kind.uses_levels
+    raw = check.array(data, "levels", "", required=uses_levels)
+    if uses_levels and "levels" not in data:
         check.error("levels", "wajib diisi untuk penskoran perkembangan (misalnya 7 tingkat ITP).")
-    elif kind != "developmental" and raw:
+    elif not uses_levels and raw:
         check.error("levels", "hanya dipakai oleh penskoran perkembangan (developmental).")
     values: list[int] = []
     for index, level in enumerate(raw):
@@ -438,12 +440,13 @@ def _validate_levels(check: _Checker, data: Mapping, kind: str | None) -> set[in
     return set(values)
 
 
-def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
-    raw = check.array(data, "scale", "", required=kind == "keyed_frequency")
-    if kind == "keyed_frequency" and "scale" not in data:
+def _validate_scale(check: _Checker, data: Mapping, kind: Kind | None) -> None:
+    uses_scale = kind is not None and kind.uses_scale
+    raw = check.array(data, "scale", "", required=uses_scale)
+    if uses_scale and "scale" not in data:
         check.error("scale", "wajib diisi untuk skala frekuensi berkunci (misalnya J/K/SR/U/L).")
         return
-    if kind != "keyed_frequency" and raw:
+    if not uses_scale and raw:
         check.error("scale", "hanya dipakai oleh penskoran skala frekuensi berkunci (keyed_frequency).")
         return
     codes: set[str] = set()
@@ -472,8 +475,10 @@ def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
 
 
 def _validate_items(
-    check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]
+    check: _Checker, data: Mapping, kind: Kind | None, area_codes: set[str], levels: set[int]
 ) -> set[int]:
+    uses_scale = kind is not None and kind.uses_scale
+    uses_levels = kind is not None and kind.uses_levels
     numbers: set[int] = set()
     per_area: dict[str, int] = {}
     top_level = max(levels, default=0)
@@ -496,7 +501,7 @@ def _validate_items(
                 per_area[area] = per_area.get(area, 0) + 1
 
         key = item.get("key")
-        if kind == "keyed_frequency":
+        if uses_scale:
             if key is None:
                 check.error(f"{path}.key", f"{label}: kunci wajib diisi ('+' atau '-'), dari manual berlisensi.")
             elif key not in ITEM_KEYS:
@@ -505,7 +510,7 @@ def _validate_items(
             check.error(f"{path}.key", f"{label}: kunci hanya dipakai oleh skala frekuensi berkunci.")
 
         options = check.array(item, "options", path)
-        if kind == "developmental":
+        if uses_levels:
             if not options:
                 check.error(f"{path}.options", f"{label}: pilihan pernyataan (dengan tingkatnya) wajib diisi.")
             codes: set[str] = set()
@@ -567,9 +572,11 @@ def _validate_open_questions(check: _Checker, data: Mapping) -> None:
                 choice_codes.add(c_code)
 
 
-def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]) -> None:
+def _validate_targets(
+    check: _Checker, data: Mapping, kind: Kind | None, area_codes: set[str], levels: set[int]
+) -> None:
     top_level = max(levels, default=0)
-    if kind != "developmental":
+    if kind is None or not kind.uses_levels:
         for name in ("target_level", "targets"):
             if data.get(name) not in (None, []):
                 check.error(name, "target tingkat hanya dipakai oleh penskoran perkembangan.")

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from . import kinds
 from .definition import NO, YES, Definition
 
 #: The part name of a field that holds the answers of the whole sheet (rather than of one area).
@@ -129,7 +130,7 @@ def yes_no(token: str) -> str | None:
 
 def is_ordered(definition: Definition) -> bool:
     """Scales, yes/no lists and inventories are typed answer by answer, in item order."""
-    return definition.answer_format in ("frequency_scale", "yes_no", "choice")
+    return kinds.of(definition).ordered
 
 
 def parts(definition: Definition, layout: str = "area") -> list[dict]:
@@ -140,7 +141,7 @@ def parts(definition: Definition, layout: str = "area") -> list[dict]:
     """
     if not is_ordered(definition):
         fields = [{"name": "ticked", "label": "", "items": list(definition.items), "expected": None}]
-        if definition.scoring == "checklist_heavy":
+        if kinds.of(definition).heavy_items:
             fields.append({"name": "heavy", "label": "", "items": [], "expected": None})
         return fields
     if layout == WHOLE_SHEET:
@@ -157,14 +158,7 @@ def parts(definition: Definition, layout: str = "area") -> list[dict]:
 
 def choices_hint(definition: Definition) -> str:
     """The codes a typist may use, for the form's help text."""
-    if definition.answer_format == "frequency_scale":
-        return " ".join(option.code for option in definition.scale)
-    if definition.answer_format == "yes_no":
-        return "y/t, ya/tidak, 1/0"
-    if definition.answer_format == "choice":
-        codes = sorted({option.code for item in definition.items for option in item.options})
-        return " ".join(codes)
-    return ""
+    return kinds.of(definition).choices_hint(definition)
 
 
 def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str = "area") -> dict:
@@ -181,7 +175,7 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
         ticked, problems = parse_numbers(definition, fields.get("ticked", ""))
         errors += [EntryError("ticked", message) for message in problems]
         doc["items"] = {str(n): True for n in sorted(ticked)}
-        if definition.scoring == "checklist_heavy":
+        if kinds.of(definition).heavy_items:
             heavy, problems = parse_numbers(definition, fields.get("heavy", ""))
             errors += [EntryError("heavy", f"berat: {message}") for message in problems]
             not_ticked = [n for n in heavy if n not in set(ticked)]
@@ -226,27 +220,8 @@ def _parse_ordered(definition, part, text, items, errors) -> None:
 
 
 def read_code(definition: Definition, item, word: str) -> tuple[str | None, str | None]:
-    """One typed (or spreadsheet) answer of an ordered format: (value, None) or (None, message)."""
-    kind = definition.answer_format
-    text = " ".join(str(word).split())
-    folded = text.casefold()
-    if kind == "frequency_scale":
-        for option in definition.scale:
-            label = " ".join(option.label.split()).casefold()
-            if folded in (option.code.casefold(), label, label.split("(")[0].strip()):  # "Jarang (0–20 %)"
-                return option.code, None
-        return None, f"'{text}' tidak dikenal; pilih dari {', '.join(definition.scale_by_code)}."
-    if kind == "yes_no":
-        value = yes_no(text)
-        if value is None:
-            return None, f"'{text}' bukan ya/tidak; tulis y atau t (ya/tidak, 1/0)."
-        return value, None
-    if kind == "choice":
-        for option in item.options:
-            if folded in (option.code.casefold(), " ".join(option.text.split()).casefold()):
-                return option.code, None
-        return None, f"pilihan '{text}' tidak ada; pilih dari {', '.join(item.options_by_code)}."
-    raise ValueError(f"{kind!r} is not an ordered answer format")
+    """One typed (or spreadsheet) answer of an ordered kind: (value, None) or (None, message)."""
+    return kinds.of(definition).read_code(definition, item, word)
 
 
 def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[EntryError]) -> dict:
@@ -307,21 +282,19 @@ def summarize(definition: Definition, doc: Mapping) -> list[dict]:
     """Per area: the items, and what the sheet says about them, for the preview before saving."""
     items = doc.get("items") or {}
     heavy = {int(n) for n in doc.get("heavy") or []}
+    kind = kinds.of(definition)
     rows = []
     for area in definition.areas:
         numbers = [item.number for item in definition.items_by_area.get(area.code, ())]
         values = [items.get(str(n)) for n in numbers]
         row = {"code": area.code, "name": area.name, "items": len(numbers)}
-        if is_ordered(definition):
+        if kind.ordered:
             row["answered"] = sum(1 for v in values if v is not None)
             counts: dict[str, int] = {}
             for value in values:
                 if value is not None:
                     counts[value] = counts.get(value, 0) + 1
-            order = [o.code for o in definition.scale] if definition.answer_format == "frequency_scale" else None
-            if definition.answer_format == "yes_no":
-                order = [YES, NO]
-            keys = order or sorted(counts)
+            keys = kind.summary_order(definition) or sorted(counts)
             row["counts"] = [(key, counts.get(key, 0)) for key in keys]
         else:
             ticked = [n for n, v in zip(numbers, values, strict=True) if v is True]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ekonseling.core import policy
 
-from . import filling, scoring, services
+from . import filling, kinds, scoring, services
 from .models import Assignment
 from .scoring import AnswersInvalid
 
@@ -133,7 +133,8 @@ def _render_page(request, sheet, pages, page, state, *, error=None, status=200):
         "previous": page.number - 1 if page.number > 1 else None,
         "next": page.number + 1 if page.number < len(pages) else None,
         "item_input": filling.item_input(definition),
-        "heavy": definition.scoring == "checklist_heavy",
+        "kind": kinds.of(definition),
+        "heavy": kinds.of(definition).heavy_items,
         "progress": filling.progress(definition, doc),
         "refusal": _refusal(sheet, state) if state != OPEN else "",
         "error": error,
@@ -232,9 +233,16 @@ def result(request, pk):
     """The student's own profile, released by the counselor: bars and words, no clinical flags."""
     sheet = _sheet(request, pk, "assignment.view_own_result")
     definition = sheet.administration.instrument.definition
-    measure, rows = filling.result_rows(definition, scoring.score_individual(definition, sheet.answer_data()))
+    _measure, rows = filling.result_rows(definition, scoring.score_individual(definition, sheet.answer_data()))
+    intro, items_title = filling.result_texts(definition)
     return render(
         request,
         "instruments/fill/result.html",
-        {"sheet": sheet, "administration": sheet.administration, "measure": measure, "rows": rows},
+        {
+            "sheet": sheet,
+            "administration": sheet.administration,
+            "intro": intro,
+            "items_title": items_title,
+            "rows": rows,
+        },
     )

@@ -1,9 +1,9 @@
-"""Scoring kinds: a registry plus what every kind shares (answer checking, exact percentages).
+"""What every scoring kind shares: answer checking and exact percentages.
 
-Each kind lives in its own pure module exposing ``score_individual(definition, answers)`` and
-``score_group(definition, results_or_answers)``; :func:`get` finds it by the definition's
-``scoring`` name. The modules are imported lazily so they can import the shared helpers from here
-without an import cycle.
+Each kind's figures live in its own pure module, ``kinds/<kind>/scoring.py``, exposing
+``score_individual(definition, answers)`` and ``score_group(definition, results_or_answers)``;
+:func:`score_individual` and :func:`score_group` here find it through the kind registry
+(``ekonseling.instruments.kinds``) by the definition's ``scoring`` name.
 
 Answers are plain data, the same shape for every kind::
 
@@ -22,7 +22,6 @@ boundary (exactly 20 %, 40 %, ...) depend on floating-point noise.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,29 +30,21 @@ from math import prod
 from types import ModuleType
 from typing import Any
 
+from .. import kinds
 from ..definition import NO, YES, Band, Definition
-
-#: scoring kind (the definition's ``scoring``) → module name in this package.
-REGISTRY = {
-    "checklist_heavy": "checklist_heavy",
-    "keyed_frequency": "keyed_frequency",
-    "checklist_topic": "checklist_topic",
-    "developmental": "developmental",
-    "needs": "needs",
-}
 
 
 def get(kind: str) -> ModuleType:
     """The module that scores ``kind``; KeyError for a kind nobody implemented."""
-    return importlib.import_module(f"{__name__}.{REGISTRY[kind]}")
+    return kinds.get(kind).scoring
 
 
 def score_individual(definition: Definition, answers: Mapping) -> Any:
-    return get(definition.scoring).score_individual(definition, answers)
+    return kinds.of(definition).score_individual(definition, answers)
 
 
 def score_group(definition: Definition, results_or_answers: Sequence) -> Any:
-    return get(definition.scoring).score_group(definition, results_or_answers)
+    return kinds.of(definition).score_group(definition, results_or_answers)
 
 
 # --------------------------------------------------------------------------------------------------

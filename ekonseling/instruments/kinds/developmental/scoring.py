@@ -24,8 +24,8 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from ..definition import Definition
-from . import ChoiceTally, Percent, percent, read_answers, results_or_score, tally_open
+from ...definition import Definition
+from ...scoring import ChoiceTally, Percent, percent, read_answers, results_or_score, tally_open
 
 
 def round_half_up(value: Fraction) -> int:

@@ -22,8 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..definition import Band, Definition
-from . import ChoiceTally, Percent, RankedItem, band_of, percent, rank_items, read_answers, results_or_score, tally_open
+from ...definition import Band, Definition
+from ...scoring import (
+    ChoiceTally,
+    Percent,
+    RankedItem,
+    band_of,
+    percent,
+    rank_items,
+    read_answers,
+    results_or_score,
+    tally_open,
+)
 
 
 @dataclass(frozen=True)
