@@ -13,7 +13,8 @@ from typing import Any
 
 from . import kinds
 from .definition import Definition
-from .scoring import AnswerError, AnswersInvalid, read_answers
+from .scoring import AnswerError, AnswersInvalid, read_answers, unanswered
+from .text import gettext as _
 
 
 def check_value(definition: Definition, item, value: Any) -> str | None:
@@ -44,9 +45,7 @@ def check_complete(definition: Definition, doc: Mapping) -> None:
     check_partial(definition, doc)
     missing = missing_items(definition, doc)
     if missing:
-        raise AnswersInvalid(
-            [AnswerError("items", f"butir berikut belum dijawab: {', '.join(str(n) for n in missing)}.")]
-        )
+        raise AnswersInvalid([AnswerError("items", unanswered(missing))])
 
 
 def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
@@ -58,7 +57,7 @@ def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
     """
     unknown = set(changes) - {"items", "heavy", "open"}
     if unknown:
-        raise AnswersInvalid([AnswerError(name, "bagian jawaban ini tidak dikenal.") for name in sorted(unknown)])
+        raise AnswersInvalid([AnswerError(name, _("this part of the answers is unknown.")) for name in sorted(unknown)])
     kind = kinds.of(definition)
     items = {str(k): v for k, v in (doc.get("items") or {}).items()}
     heavy = {int(n) for n in (doc.get("heavy") or [])}

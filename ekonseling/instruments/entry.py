@@ -13,7 +13,7 @@ Why the rules are as they are:
   or one answer too few or too many is an error, never silently fixed: each is the sign of a
   slip (14 typed for 41, a skipped item) that would shift every later answer.
 - Codes are case-insensitive, and a yes/no may be written `y`/`t`, `ya`/`tidak` or `1`/`0`.
-- Messages are Indonesian and name the item, the position or the count, so the counselor finds the
+- Messages (translated; Indonesian by default) name the item, the position or the count, so the counselor finds the
   slip on the paper without counting again.
 """
 
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from . import kinds
 from .definition import NO, YES, Definition
+from .text import gettext as _
+from .text import ngettext
 
 #: The part name of a field that holds the answers of the whole sheet (rather than of one area).
 WHOLE_SHEET = "all"
@@ -70,7 +72,7 @@ def number_range(definition: Definition) -> str:
 
 
 def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[str]]:
-    """Item numbers from `1 4 7-9, 12`: (numbers in the order typed, Indonesian errors)."""
+    """Item numbers from `1 4 7-9, 12`: (numbers in the order typed, errors)."""
     known = definition.items_by_number
     numbers: list[int] = []
     errors: list[str] = []
@@ -82,16 +84,21 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
         if match:
             low, high = int(match.group(1)), int(match.group(2))
             if low > high:
-                errors.append(f"rentang '{token}' terbalik; tulis {high}-{low}.")
+                errors.append(
+                    _("range '%(range)s' is reversed; write %(high)d-%(low)d.")
+                    % {"range": token, "high": high, "low": low}
+                )
                 continue
             if high - low > len(known) + 1000:
-                errors.append(f"rentang '{token}' terlalu panjang.")
+                errors.append(_("range '%(range)s' is too long.") % {"range": token})
                 continue
             batch = list(range(low, high + 1))
         elif token.isdigit():
             batch = [int(token)]
         else:
-            errors.append(f"'{token}' bukan nomor butir; tulis nomor, misalnya 1 4 7-9, 12.")
+            errors.append(
+                _("'%(token)s' is not an item number; write numbers, for example 1 4 7-9, 12.") % {"token": token}
+            )
             continue
         for number in batch:
             if number not in known:
@@ -105,15 +112,19 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
                 numbers.append(number)
     if unknown:
         listed = _list(unknown)
-        errors.append(f"butir {listed} tidak ada (instrumen ini {number_range(definition)}).")
+        errors.append(
+            _("item %(items)s does not exist (this instrument has %(range)s).")
+            % {"items": listed, "range": number_range(definition)}
+        )
     if twice:
-        errors.append(f"butir {_list(twice)} ditulis lebih dari sekali.")
+        errors.append(_("item %(items)s is written more than once.") % {"items": _list(twice)})
     return numbers, errors
 
 
 def _list(numbers, limit=12) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
-    return shown + (f" dan {len(numbers) - limit} lainnya" if len(numbers) > limit else "")
+    more = len(numbers) - limit
+    return shown + (_(" and %(count)d more") % {"count": more} if more > 0 else "")
 
 
 def yes_no(token: str) -> str | None:
@@ -177,14 +188,17 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
         doc["items"] = {str(n): True for n in sorted(ticked)}
         if kinds.of(definition).heavy_items:
             heavy, problems = parse_numbers(definition, fields.get("heavy", ""))
-            errors += [EntryError("heavy", f"berat: {message}") for message in problems]
+            errors += [EntryError("heavy", _("heavy: %(message)s") % {"message": message}) for message in problems]
             not_ticked = [n for n in heavy if n not in set(ticked)]
             if not_ticked:
                 errors.append(
                     EntryError(
                         "heavy",
-                        f"butir {_list(not_ticked)} ditandai berat tetapi tidak dicentang; "
-                        "butir berat harus juga ditulis di kolom butir yang dicentang.",
+                        _(
+                            "item %(items)s is marked heavy but not ticked; heavy items must also be written in the "
+                            "field of ticked items."
+                        )
+                        % {"items": _list(not_ticked)},
                     )
                 )
             doc["heavy"] = sorted(n for n in heavy if n in set(ticked))
@@ -201,20 +215,36 @@ def _parse_ordered(definition, part, text, items, errors) -> None:
     expected = part["items"]
     where = f"{part['label']}: " if part["label"] else ""
     if not words:
-        errors.append(EntryError(part["name"], f"{where}belum diisi; seharusnya {len(expected)} jawaban."))
+        message = ngettext(
+            "not filled in; %(expected)d answer is expected.",
+            "not filled in; %(expected)d answers are expected.",
+            len(expected),
+        ) % {"expected": len(expected)}
+        errors.append(EntryError(part["name"], where + message))
         return
     if len(words) != len(expected):
         first, last = expected[0].number, expected[-1].number
         errors.append(
             EntryError(
                 part["name"],
-                f"{where}{len(words)} jawaban, seharusnya {len(expected)} (butir {first}–{last}).",
+                where
+                + ngettext(
+                    "%(count)d answers, %(expected)d expected (item %(first)d–%(last)d).",
+                    "%(count)d answers, %(expected)d expected (items %(first)d–%(last)d).",
+                    len(expected),
+                )
+                % {"count": len(words), "expected": len(expected), "first": first, "last": last},
             )
         )
     for position, (item, word) in enumerate(zip(expected, words, strict=False), start=1):
         value, message = read_code(definition, item, word)
         if message:
-            errors.append(EntryError(part["name"], f"{where}jawaban ke-{position} (butir {item.number}): {message}"))
+            detail = _("answer %(position)d (item %(number)d): %(message)s") % {
+                "position": position,
+                "number": item.number,
+                "message": message,
+            }
+            errors.append(EntryError(part["name"], where + detail))
         else:
             items[str(item.number)] = value
 
@@ -237,7 +267,7 @@ def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[E
         elif question.type == "yes_no":
             value = yes_no(text)
             if value is None:
-                errors.append(EntryError(name, f"'{text}' bukan ya/tidak; tulis y atau t."))
+                errors.append(EntryError(name, _("'%(value)s' is not ya/tidak; write y or t.") % {"value": text}))
             else:
                 out[question.code] = value
         else:
@@ -266,12 +296,15 @@ def read_choice(question, text: str) -> tuple[list[str] | None, str | None]:
             code = by_key.get(raw.casefold())
             if code is None:
                 codes = ", ".join(question.choice_codes)
-                return None, f"pilihan '{raw}' tidak ada; pilih dari {codes}."
+                return None, _("choice '%(value)s' does not exist; choose from %(codes)s.") % {
+                    "value": raw,
+                    "codes": codes,
+                }
             words.append(code)
     if len(set(words)) != len(words):
-        return None, "pilihan ditulis lebih dari sekali."
+        return None, _("a choice is written more than once.")
     if not question.multiple and len(words) > 1:
-        return None, "hanya boleh satu pilihan."
+        return None, _("only one choice is allowed.")
     return words, None
 
 

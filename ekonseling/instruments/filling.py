@@ -16,6 +16,7 @@ from typing import Any
 from . import kinds
 from .answers import answered_count, missing_items
 from .definition import NO, YES, Area, Definition, Item, OpenQuestion
+from .text import gettext as _
 
 #: The longest answer to an open text question, in characters (a phone keyboard, not an essay).
 OPEN_TEXT_MAX = 1000
@@ -203,34 +204,37 @@ def changes_from_form(definition: Definition, page: Page, data: Mapping[str, Seq
 
 
 def check_changes(definition: Definition, changes: Any) -> str | None:
-    """An Indonesian refusal for an autosave body that is not shaped like `answers.merge` changes.
+    """A refusal for an autosave body that is not shaped like `answers.merge` changes.
 
     The merge checks values against the definition; this only keeps shapes it cannot compare (an
     object where a code belongs, an over-long text) from reaching it.
     """
     if not isinstance(changes, Mapping) or not all(isinstance(part, Mapping) for part in changes.values()):
-        return "Data jawaban harus berupa objek items/heavy/open."
+        return _("The answer data must be an object of items/heavy/open.")
     for number, value in (changes.get("items") or {}).items():
         if not isinstance(value, str | bool | type(None)):
-            return f"items[{number}]: jawaban harus berupa teks, true/false, atau null."
+            return f"items[{number}]: " + _("the answer must be text, true/false or null.")
     for number, value in (changes.get("heavy") or {}).items():
         if not isinstance(value, bool):
-            return f"heavy[{number}]: harus true atau false."
+            return f"heavy[{number}]: " + _("must be true or false.")
     for code, value in (changes.get("open") or {}).items():
         if isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
-                return f"open.{code}: pilihan harus berupa teks."
+                return f"open.{code}: " + _("choices must be text.")
         elif not isinstance(value, str | type(None)):
-            return f"open.{code}: jawaban harus berupa teks, daftar pilihan, atau null."
+            return f"open.{code}: " + _("the answer must be text, a list of choices or null.")
     return too_long(definition, changes)
 
 
 def too_long(definition: Definition, changes: Mapping) -> str | None:
-    """An Indonesian refusal for an open text answer over the limit (the merge does not cap text)."""
+    """A refusal for an open text answer over the limit (the merge does not cap text)."""
     for code, value in (changes.get("open") or {}).items() if isinstance(changes, Mapping) else ():
         question = definition.open_questions_by_code.get(code)
         if question is not None and question.type == "text" and isinstance(value, str) and len(value) > OPEN_TEXT_MAX:
-            return f"open.{code}: jawaban terlalu panjang ({len(value)} karakter); paling banyak {OPEN_TEXT_MAX}."
+            return f"open.{code}: " + _("the answer is too long (%(length)d characters); at most %(limit)d.") % {
+                "length": len(value),
+                "limit": OPEN_TEXT_MAX,
+            }
     return None
 
 

@@ -35,7 +35,7 @@ from .tables import HIDDEN, Bar, Cell, Stack, Table, choice_label, mean, number,
 
 
 class ComparisonRefused(Exception):
-    """Two results that cannot stand side by side (another instrument, other areas); Indonesian."""
+    """Two results that cannot stand side by side (another instrument, other areas); translated."""
 
 
 @contextmanager
@@ -362,12 +362,12 @@ def compare_administrations(administrations: Sequence[Administration], *, rombel
     comparison says so; otherwise the comparison is refused.
     """
     if len(administrations) < 2:
-        raise ComparisonRefused("Pilih setidaknya dua administrasi untuk dibandingkan.")
+        raise ComparisonRefused(_("Choose at least two administrations to compare."))
     codes = {a.instrument.code for a in administrations}
     if len(codes) > 1:
         raise ComparisonRefused(
-            f"Instrumen berbeda ({', '.join(sorted(codes))}): hanya administrasi dari instrumen yang sama "
-            "yang dapat dibandingkan."
+            _("Different instruments (%(codes)s): only administrations of the same instrument can be compared.")
+            % {"codes": ", ".join(sorted(codes))}
         )
     first = administrations[0].instrument.definition
     area_codes = tuple(area.code for area in first.areas)
@@ -377,14 +377,17 @@ def compare_administrations(administrations: Sequence[Administration], *, rombel
         other = administration.instrument.definition
         if tuple(area.code for area in other.areas) != area_codes:
             raise ComparisonRefused(
-                f"{administration.instrument} memakai area yang berbeda dari {administrations[0].instrument}, "
-                "jadi persentase area tidak dapat disandingkan."
+                _("%(other)s uses other areas than %(first)s, so their area percentages cannot stand side by side.")
+                % {"other": administration.instrument, "first": administrations[0].instrument}
             )
     if len(fingerprints) > 1:
         versions = ", ".join(sorted({f"v{a.instrument.version}" for a in administrations}))
         notes.append(
-            f"Versi definisi berbeda ({versions}). Area sama, tetapi tiap kolom dihitung dengan definisinya sendiri; "
-            "hasilnya tidak digabung."
+            _(
+                "Different definition versions (%(versions)s). The areas are the same, but each column is computed "
+                "with its own definition; the results are not pooled."
+            )
+            % {"versions": versions}
         )
     groups = []
     with collector_paused():

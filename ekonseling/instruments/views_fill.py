@@ -152,7 +152,7 @@ def _render_page(request, sheet, pages, page, state, *, error=None, status=200):
 
 
 def _refusal(sheet, state):
-    """Why the sheet cannot be changed now, in the service's own (Indonesian) words."""
+    """Why the sheet cannot be changed now, in the service's own words."""
     try:
         services._check_student_may_write(sheet, timezone.now())
     except services.InstrumentError as refused:
@@ -181,7 +181,7 @@ def autosave(request, pk):
     except ValueError:
         changes = None
     if changes is None:
-        return _json_error("Data jawaban tidak terbaca.", 400)
+        return _json_error(_("The answer data cannot be read."), 400)
     message = filling.check_changes(definition, changes)
     if message:
         return _json_error(message, 400)

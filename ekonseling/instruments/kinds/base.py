@@ -250,7 +250,9 @@ class ChecklistKind(Kind):
         if word in self.NOT_TICKED:
             return None, None
         shown = text if len(text) <= 20 else text[:19] + "…"
-        return None, f"'{shown}' tidak dikenal; isi ya/1/x bila dicentang, kosong/tidak/0 bila tidak."
+        return None, _("'%(value)s' is not known; write ya/1/x when ticked, leave empty or write tidak/0 when not.") % {
+            "value": shown
+        }
 
 
 class OrderedKind(Kind):
@@ -263,7 +265,7 @@ class OrderedKind(Kind):
             return None, None
         value, message = self.read_code(definition, item, text)
         if message:
-            return None, f"butir {item.number}: {message}"
+            return None, _("item %(number)s: %(message)s") % {"number": item.number, "message": message}
         return value, None
 
     def summary_order(self, definition):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ... import charts
 from ...filling import ResultRow
-from ...scoring import fmt
+from ...scoring import fmt, unknown_option
 from ...tables import HIDDEN, Bar, Cell, Stack, Table, number, pct, text
 from ...text import gettext as _
 from ...text import gettext_noop
@@ -28,10 +28,7 @@ class Developmental(OrderedKind):
     attention_rule_template = "instruments/reports/_attention_rule_levels.html"
 
     def check_value(self, definition, item, value):
-        if value not in item.options_by_code:
-            codes = ", ".join(item.options_by_code)
-            return f"butir nomor {item.number}: pilihan {value!r} tidak ada; pilih dari {codes}."
-        return None
+        return unknown_option(item, value) if value not in item.options_by_code else None
 
     def item_choices(self, definition, item, yes_no_labels):
         return [(option.code, option.text) for option in item.options]
@@ -45,7 +42,10 @@ class Developmental(OrderedKind):
         for option in item.options:
             if folded in (option.code.casefold(), " ".join(option.text.split()).casefold()):
                 return option.code, None
-        return None, f"pilihan '{text}' tidak ada; pilih dari {', '.join(item.options_by_code)}."
+        return None, _("choice '%(value)s' does not exist; choose from %(codes)s.") % {
+            "value": text,
+            "codes": ", ".join(item.options_by_code),
+        }
 
     def group_metric(self, definition, group):
         return [(a.code, a.name, a.below_target, None) for a in group.aspects]

@@ -7,6 +7,7 @@ of a problem), components ranked by Masalah%, items ranked by students answering
 from __future__ import annotations
 
 from ...filling import ResultRow
+from ...scoring import unknown_code
 from ...tables import Table, band_text, bar, item_list, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
@@ -24,10 +25,7 @@ class KeyedFrequency(OrderedKind):
     result_measure = "score"
 
     def check_value(self, definition, item, value):
-        if value not in definition.scale_by_code:
-            codes = ", ".join(definition.scale_by_code)
-            return f"butir nomor {item.number}: jawaban {value!r} tidak dikenal; pilih dari {codes}."
-        return None
+        return unknown_code(item, value, definition.scale_by_code) if value not in definition.scale_by_code else None
 
     def marks_problem(self, definition, item, value):
         return super().marks_problem(definition, item, value) or definition.scale_by_code[value].is_problem(item.key)
@@ -45,7 +43,10 @@ class KeyedFrequency(OrderedKind):
             label = " ".join(option.label.split()).casefold()
             if folded in (option.code.casefold(), label, label.split("(")[0].strip()):  # "Jarang (0–20 %)"
                 return option.code, None
-        return None, f"'{text}' tidak dikenal; pilih dari {', '.join(definition.scale_by_code)}."
+        return None, _("'%(value)s' is not known; choose from %(codes)s.") % {
+            "value": text,
+            "codes": ", ".join(definition.scale_by_code),
+        }
 
     def summary_order(self, definition):
         return [option.code for option in definition.scale]

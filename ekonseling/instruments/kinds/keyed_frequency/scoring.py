@@ -33,6 +33,7 @@ from ...scoring import (
     read_answers,
     results_or_score,
     tally_open,
+    unknown_code,
 )
 
 
@@ -94,7 +95,7 @@ def score_individual(definition: Definition, answers: Mapping) -> IndividualResu
 
     def check(item, value: Any) -> str | None:
         if value not in definition.scale_by_code:
-            return f"butir nomor {item.number}: jawaban {value!r} tidak dikenal; pilih dari {', '.join(codes)}."
+            return unknown_code(item, value, codes)
         return None
 
     checked = read_answers(definition, answers, check, complete=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...definition import NO, YES
 from ...entry import yes_no
 from ...filling import ResultRow
-from ...scoring import percent
+from ...scoring import not_yes_no, percent
 from ...tables import Table, band_text, bar, item_list, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
@@ -28,9 +28,7 @@ class Needs(OrderedKind):
     inline_choices = True
 
     def check_value(self, definition, item, value):
-        if value not in (YES, NO):
-            return f"butir nomor {item.number}: jawaban harus '{YES}' atau '{NO}', bukan {value!r}."
-        return None
+        return not_yes_no(item, value) if value not in (YES, NO) else None
 
     def item_choices(self, definition, item, yes_no_labels):
         return [(YES, yes_no_labels[YES]), (NO, yes_no_labels[NO])]
@@ -42,7 +40,7 @@ class Needs(OrderedKind):
         text = " ".join(str(word).split())
         value = yes_no(text)
         if value is None:
-            return None, f"'{text}' bukan ya/tidak; tulis y atau t (ya/tidak, 1/0)."
+            return None, _("'%(value)s' is not ya/tidak; write y or t (ya/tidak, 1/0).") % {"value": text}
         return value, None
 
     def summary_order(self, definition):

@@ -22,6 +22,7 @@ from ...scoring import (
     Percent,
     RankedItem,
     band_of,
+    not_yes_no,
     percent,
     rank_items,
     read_answers,
@@ -79,7 +80,7 @@ class GroupResult:
 
 def _check(item, value: Any) -> str | None:
     if value not in (YES, NO):
-        return f"butir nomor {item.number}: jawaban harus '{YES}' atau '{NO}', bukan {value!r}."
+        return not_yes_no(item, value)
     return None
 
 
