@@ -26,7 +26,7 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 
 class InstrumentError(Exception):
-    """A refusal with a message for the user (Indonesian, like the definition errors)."""
+    """A refusal with a message for the user (translated, like the definition errors)."""
 
 
 class WindowClosed(InstrumentError):
