@@ -78,8 +78,6 @@ class Kind:
     requires_bidang: bool = False  # every area names its bidang (results are summed per bidang)
     uses_levels: bool = False  # developmental levels, item options keyed to them, target levels
     uses_scale: bool = False  # a keyed frequency scale and a +/- key per item
-    scale_hint: str = ""  # example of the scale, for the "scale is required" message
-    levels_hint: str = ""  # example of the levels, for the "levels are required" message
 
     # How answers look.
     blank_is_no: bool = False  # an unanswered item counts as "no" (checklists); otherwise it is missing
