@@ -35,8 +35,9 @@ def _import_errors(rows):
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after():
-    """A request with the English cookie leaves English active in this thread; later tests need the default."""
+def _default_language():
+    """A request with the English cookie leaves English active in its thread: start and end on the default."""
+    translation.deactivate()
     yield
     translation.deactivate()
 
