@@ -12,8 +12,9 @@ counselor confirms. Differences, and why:
   wrote the number, an 8 or 9 digit text) is padded back to 10 digits.
 - Item columns are recognised by the item number at the start of the header (`12`, `12.`, `12)`,
   `No 12`, `Butir 12`, `12. Saya sering pusing`) or in Google Forms' grid brackets
-  (`Pertanyaan [12]`); NISN, the heavy-items column (`berat`) and open questions (by code or text)
-  by name. Every other column (Timestamp, Nama, Email) is ignored and listed as such.
+  (`Pertanyaan [12]`); NISN, the columns the kind reads besides items (AUM Umum's heavy items,
+  `berat`) and open questions (by code or text) by name. Every other column (Timestamp, Nama,
+  Email) is ignored and listed as such.
 - A guru BK writes only sheets of students they serve (`assignment.view`): a row for anyone else is
   a row error that names no student.
 - Confirming compares again: a sheet that changed since the preview (the student went on filling
@@ -161,11 +162,6 @@ def item_number_of(label) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _is_heavy(label):
-    words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
-    return "berat" in words and item_number_of(label) is None
-
-
 def column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -185,7 +181,7 @@ class Header:
     row: int
     nisn: int
     items: dict[int, int] = field(default_factory=dict)  # column index -> item number
-    heavy: int | None = None
+    fields: dict[str, int] = field(default_factory=dict)  # answer field the kind reads (e.g. "heavy") -> column
     open: dict[int, str] = field(default_factory=dict)  # column index -> open question code
     labels: dict[int, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
@@ -196,6 +192,7 @@ class Header:
 
 
 def read_header(definition: Definition, rows: list[list]) -> Header:
+    kind = kinds.of(definition)
     index = find_header(rows)
     if index is None:
         raise ImportFileError(
@@ -250,8 +247,8 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
         key = header_key(label)
         if key in questions and questions[key] not in header.open.values():
             header.open[i] = questions[key]
-        elif _is_heavy(label) and kinds.of(definition).heavy_items and header.heavy is None:
-            header.heavy = i
+        elif (name := kind.import_field(label)) is not None and name not in header.fields:
+            header.fields[name] = i
         else:
             header.ignored.append(_shown_label(label))
     missing = [item.number for item in definition.items if item.number not in seen_items]
@@ -261,7 +258,7 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
                 row_number,
                 "",
                 _("there is no column for item %(items)s; every item needs one column.")
-                % {"items": entry._list(missing)},
+                % {"items": entry.number_list(missing)},
             )
         )
     return header
@@ -357,25 +354,14 @@ def _read_answers(definition, header, row, number, errors) -> dict:
             missing.append(item_number)
     if missing:
         errors.append(
-            RowError(number, "", _("item %(items)s is not answered.") % {"items": entry._list(sorted(missing))})
+            RowError(number, "", _("item %(items)s is not answered.") % {"items": entry.number_list(sorted(missing))})
         )
     doc: dict = {"items": dict(sorted(items.items(), key=lambda kv: int(kv[0])))}
-    if header.heavy is not None:
-        heavy, problems = entry.parse_numbers(definition, _text(_cell(row, header.heavy)))
-        column = header.column(header.heavy)
-        errors.extend(RowError(number, column, _("heavy: %(message)s") % {"message": problem}) for problem in problems)
-        not_ticked = [n for n in heavy if items.get(str(n)) is not True]
-        if not_ticked:
-            errors.append(
-                RowError(
-                    number,
-                    column,
-                    _("item %(items)s is marked heavy but not ticked.") % {"items": entry._list(not_ticked)},
-                )
-            )
-        doc["heavy"] = sorted(heavy)
-    elif kind.heavy_items:
-        doc["heavy"] = []
+    doc.update(kind.import_defaults())
+    for name, index in header.fields.items():
+        value, problems = kind.read_import_field(definition, name, _text(_cell(row, index)), items)
+        errors.extend(RowError(number, header.column(index), problem) for problem in problems)
+        doc[name] = value
     open_errors: list[entry.EntryError] = []
     fields = {f"open.{code}": _text(_cell(row, index)) for index, code in header.open.items()}
     open_answers = entry.parse_open(definition, fields, open_errors)

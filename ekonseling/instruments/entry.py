@@ -111,17 +111,17 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
                 seen.add(number)
                 numbers.append(number)
     if unknown:
-        listed = _list(unknown)
+        listed = number_list(unknown)
         errors.append(
             _("item %(items)s does not exist (this instrument has %(range)s).")
             % {"items": listed, "range": number_range(definition)}
         )
     if twice:
-        errors.append(_("item %(items)s is written more than once.") % {"items": _list(twice)})
+        errors.append(_("item %(items)s is written more than once.") % {"items": number_list(twice)})
     return numbers, errors
 
 
-def _list(numbers, limit=12) -> str:
+def number_list(numbers, limit=12) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
     more = len(numbers) - limit
     return shown + (_(" and %(count)d more") % {"count": more} if more > 0 else "")
@@ -147,24 +147,10 @@ def is_ordered(definition: Definition) -> bool:
 def parts(definition: Definition, layout: str = "area") -> list[dict]:
     """The answer fields a form shows: name, label, the items they cover, and the count expected.
 
-    A checklist has one field of ticked numbers (plus one of heavy numbers for AUM Umum). An
-    ordered format has one field per area (`layout="area"`) or one for the whole sheet.
+    The kind decides: a checklist has one field of ticked numbers (plus one of heavy numbers for
+    AUM Umum); an ordered kind has one field per area (`layout="area"`) or one for the whole sheet.
     """
-    if not is_ordered(definition):
-        fields = [{"name": "ticked", "label": "", "items": list(definition.items), "expected": None}]
-        if kinds.of(definition).heavy_items:
-            fields.append({"name": "heavy", "label": "", "items": [], "expected": None})
-        return fields
-    if layout == WHOLE_SHEET:
-        items = list(definition.items)
-        return [{"name": WHOLE_SHEET, "label": definition.code, "items": items, "expected": len(items)}]
-    out = []
-    for area in definition.areas:
-        items = list(definition.items_by_area.get(area.code, ()))
-        out.append(
-            {"name": f"area_{area.code}", "label": area.name, "area": area, "items": items, "expected": len(items)}
-        )
-    return out
+    return kinds.of(definition).entry_parts(definition, layout)
 
 
 def choices_hint(definition: Definition) -> str:
@@ -179,29 +165,7 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
     """
     errors: list[EntryError] = []
     doc: dict = {"items": {}}
-    if is_ordered(definition):
-        for part in parts(definition, layout):
-            _parse_ordered(definition, part, fields.get(part["name"], ""), doc["items"], errors)
-    else:
-        ticked, problems = parse_numbers(definition, fields.get("ticked", ""))
-        errors += [EntryError("ticked", message) for message in problems]
-        doc["items"] = {str(n): True for n in sorted(ticked)}
-        if kinds.of(definition).heavy_items:
-            heavy, problems = parse_numbers(definition, fields.get("heavy", ""))
-            errors += [EntryError("heavy", _("heavy: %(message)s") % {"message": message}) for message in problems]
-            not_ticked = [n for n in heavy if n not in set(ticked)]
-            if not_ticked:
-                errors.append(
-                    EntryError(
-                        "heavy",
-                        _(
-                            "item %(items)s is marked heavy but not ticked; heavy items must also be written in the "
-                            "field of ticked items."
-                        )
-                        % {"items": _list(not_ticked)},
-                    )
-                )
-            doc["heavy"] = sorted(n for n in heavy if n in set(ticked))
+    kinds.of(definition).parse_entry(definition, fields, layout, doc, errors)
     open_answers = parse_open(definition, fields, errors)
     if open_answers:
         doc["open"] = open_answers
@@ -210,7 +174,8 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
     return doc
 
 
-def _parse_ordered(definition, part, text, items, errors) -> None:
+def parse_ordered(definition: Definition, part: dict, text: str, items: dict, errors: list[EntryError]) -> None:
+    """One field of an ordered kind: its answers in item order, into ``items``; slips into ``errors``."""
     words = tokens(text)
     expected = part["items"]
     where = f"{part['label']}: " if part["label"] else ""

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
-from .. import charts
+from .. import charts, entry
 from ..definition import YES, Definition, Item
 from ..scoring import Percent, check_tick
 from ..tables import Bar, Cell, bar
@@ -136,6 +136,30 @@ class Kind:
         """The order the answer codes are counted in for the entry preview; None: sorted."""
         return None
 
+    def entry_parts(self, definition: Definition, layout: str) -> list[dict]:
+        """The fields of the paper entry form (see ``entry.parts``)."""
+        raise NotImplementedError
+
+    def parse_entry(
+        self, definition: Definition, fields: Mapping[str, str], layout: str, doc: dict, errors: list
+    ) -> None:
+        """Read the typed fields of :meth:`entry_parts` into ``doc``; each slip becomes an ``entry.EntryError``."""
+        raise NotImplementedError
+
+    def import_field(self, label: str) -> str | None:
+        """The answer field (beyond items and open questions) a spreadsheet column with this header holds."""
+        return None
+
+    def read_import_field(
+        self, definition: Definition, field: str, text: str, items: Mapping[str, Any]
+    ) -> tuple[Any, list[str]]:
+        """A cell of an :meth:`import_field` column: (value, messages)."""
+        raise ValueError(f"{self.name!r} reads no {field!r} column")
+
+    def import_defaults(self) -> dict:
+        """The answer fields of the kind an imported row has even without their column."""
+        return {}
+
     # --- reports --------------------------------------------------------------------------------------------
 
     def group_metric(self, definition: Definition, group: Any) -> list[tuple[str, str, Percent, Any]]:
@@ -226,6 +250,8 @@ INTERFACE = (
     "student_row",
     "build_individual",
     "result_rows",
+    "entry_parts",
+    "parse_entry",
 )
 
 
@@ -240,6 +266,14 @@ class ChecklistKind(Kind):
 
     def check_value(self, definition, item, value):
         return check_tick(item, value)
+
+    def entry_parts(self, definition, layout):
+        return [{"name": "ticked", "label": "", "items": list(definition.items), "expected": None}]
+
+    def parse_entry(self, definition, fields, layout, doc, errors):
+        ticked, problems = entry.parse_numbers(definition, fields.get("ticked", ""))
+        errors += [entry.EntryError("ticked", message) for message in problems]
+        doc["items"] = {str(n): True for n in sorted(ticked)}
 
     def import_cell(self, definition, item, text):
         word = text.casefold()
@@ -268,3 +302,19 @@ class OrderedKind(Kind):
 
     def summary_order(self, definition):
         return None
+
+    def entry_parts(self, definition, layout):
+        if layout == entry.WHOLE_SHEET:
+            items = list(definition.items)
+            return [{"name": entry.WHOLE_SHEET, "label": definition.code, "items": items, "expected": len(items)}]
+        out = []
+        for area in definition.areas:
+            items = list(definition.items_by_area.get(area.code, ()))
+            out.append(
+                {"name": f"area_{area.code}", "label": area.name, "area": area, "items": items, "expected": len(items)}
+            )
+        return out
+
+    def parse_entry(self, definition, fields, layout, doc, errors):
+        for part in self.entry_parts(definition, layout):
+            entry.parse_ordered(definition, part, fields.get(part["name"], ""), doc["items"], errors)

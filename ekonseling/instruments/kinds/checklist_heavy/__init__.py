@@ -6,6 +6,9 @@ areas ranked by P%, items and heavy items ranked by frequency.
 
 from __future__ import annotations
 
+import re
+
+from ... import entry
 from ...filling import ResultRow
 from ...tables import (
     Table,
@@ -32,6 +35,42 @@ class ChecklistHeavy(ChecklistKind):
     scoring = scoring
     heavy_items = True
     result_measure = "problems"
+
+    def entry_parts(self, definition, layout):
+        return [*super().entry_parts(definition, layout), {"name": "heavy", "label": "", "items": [], "expected": None}]
+
+    def parse_entry(self, definition, fields, layout, doc, errors):
+        super().parse_entry(definition, fields, layout, doc, errors)
+        ticked = {int(number) for number in doc["items"]}
+        heavy, problems = entry.parse_numbers(definition, fields.get("heavy", ""))
+        errors += [entry.EntryError("heavy", _("heavy: %(message)s") % {"message": message}) for message in problems]
+        not_ticked = [n for n in heavy if n not in ticked]
+        if not_ticked:
+            message = _(
+                "item %(items)s is marked heavy but not ticked; heavy items must also be written in the field of "
+                "ticked items."
+            ) % {"items": entry.number_list(not_ticked)}
+            errors.append(entry.EntryError("heavy", message))
+        doc["heavy"] = sorted(n for n in heavy if n in ticked)
+
+    def import_field(self, label):
+        """The column of heavy items: a header with the word "berat" (a column of item numbers)."""
+        return "heavy" if "berat" in re.findall(r"[0-9a-z]+", str(label or "").casefold()) else None
+
+    def read_import_field(self, definition, field, text, items):
+        if field != "heavy":
+            return super().read_import_field(definition, field, text, items)
+        heavy, problems = entry.parse_numbers(definition, text)
+        messages = [_("heavy: %(message)s") % {"message": problem} for problem in problems]
+        not_ticked = [n for n in heavy if items.get(str(n)) is not True]
+        if not_ticked:
+            messages.append(
+                _("item %(items)s is marked heavy but not ticked.") % {"items": entry.number_list(not_ticked)}
+            )
+        return sorted(heavy), messages
+
+    def import_defaults(self):
+        return {"heavy": []}
 
     def group_metric(self, definition, group):
         return [(a.code, a.name, a.percent, a.band) for a in group.areas]
