@@ -12,8 +12,9 @@ counselor confirms. Differences, and why:
   wrote the number, an 8 or 9 digit text) is padded back to 10 digits.
 - Item columns are recognised by the item number at the start of the header (`12`, `12.`, `12)`,
   `No 12`, `Butir 12`, `12. Saya sering pusing`) or in Google Forms' grid brackets
-  (`Pertanyaan [12]`); NISN, the heavy-items column (`berat`) and open questions (by code or text)
-  by name. Every other column (Timestamp, Nama, Email) is ignored and listed as such.
+  (`Pertanyaan [12]`); NISN, the columns the kind reads besides items (AUM Umum's heavy items,
+  `berat`) and open questions (by code or text) by name. Every other column (Timestamp, Nama,
+  Email) is ignored and listed as such.
 - A guru BK writes only sheets of students they serve (`assignment.view`): a row for anyone else is
   a row error that names no student.
 - Confirming compares again: a sheet that changed since the preview (the student went on filling
@@ -32,14 +33,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ekonseling.core import audit, policy, spreadsheets
 from ekonseling.core.spreadsheets import is_empty_row
 from ekonseling.students import importing
 
 from . import answers as sheets
-from . import entry
+from . import entry, kinds
 from .definition import Definition
 from .models import AnswerImport, Assignment
 from .scoring import AnswersInvalid
@@ -52,9 +55,6 @@ MAX_EMPTY_RUN = 500
 PREVIEW_KEEP_DAYS = 2
 PAYLOAD_VERSION = 1
 SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
-
-TICKED = frozenset({"ya", "y", "1", "x", "v", "✓", "✔", "true", "benar", "centang", "dicentang", "yes"})
-NOT_TICKED = frozenset({"", "tidak", "t", "0", "false", "salah", "-", "no"})
 
 
 class ImportFileError(ValueError):
@@ -83,7 +83,8 @@ def check_size(size):
     limit = max_bytes()
     if size > limit:
         raise ImportFileError(
-            f"Berkas terlalu besar ({size / 1048576:.1f} MB); batasnya {limit / 1048576:.0f} MB.".replace(".", ",")
+            _("The file is too big (%(size)s MB); the limit is %(limit)s MB.")
+            % {"size": formats.number_format(size / 1048576, 1), "limit": formats.number_format(limit / 1048576, 0)}
         )
 
 
@@ -93,9 +94,11 @@ def check_size(size):
 # The reader's refusals in this import's wording: the student import's, where this one words it differently.
 FILE_MESSAGES = {
     **importing.FILE_MESSAGES,
-    "old_excel": "Berkas ini berformat Excel lama (.xls). Buka di Excel, lalu simpan sebagai .xlsx atau CSV.",
-    "unsupported": "Jenis berkas tidak didukung. Unggah berkas .xlsx atau .csv.",
-    "binary": "Berkas ini bukan teks CSV. Unggah berkas .xlsx atau .csv.",
+    "old_excel": gettext_lazy(
+        "This file is in the old Excel format (.xls). Open it in Excel, then save it as .xlsx or CSV."
+    ),
+    "unsupported": gettext_lazy("This file type is not supported. Upload an .xlsx or .csv file."),
+    "binary": gettext_lazy("This file is not CSV text. Upload an .xlsx or .csv file."),
 }
 
 
@@ -112,12 +115,14 @@ def read_table(file_bytes: bytes, filename: str) -> tuple[list[list], bool]:
     except spreadsheets.SpreadsheetError as exc:
         if exc.code == "too_many_rows":
             raise _too_many_rows() from exc
-        raise ImportFileError(FILE_MESSAGES[exc.code] % exc.params) from exc
+        raise ImportFileError(str(FILE_MESSAGES[exc.code]) % exc.params) from exc
     return table.rows, table.from_csv
 
 
 def _too_many_rows():
-    return ImportFileError(f"Berkas berisi lebih dari {MAX_DATA_ROWS} baris data; bagi berkasnya per rombel.")
+    return ImportFileError(
+        _("The file has more than %(limit)d data rows; split it by rombel.") % {"limit": MAX_DATA_ROWS}
+    )
 
 
 # --- the header -------------------------------------------------------------------------------------------------
@@ -157,11 +162,6 @@ def item_number_of(label) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _is_heavy(label):
-    words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
-    return "berat" in words and item_number_of(label) is None
-
-
 def column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -181,7 +181,7 @@ class Header:
     row: int
     nisn: int
     items: dict[int, int] = field(default_factory=dict)  # column index -> item number
-    heavy: int | None = None
+    fields: dict[str, int] = field(default_factory=dict)  # answer field the kind reads (e.g. "heavy") -> column
     open: dict[int, str] = field(default_factory=dict)  # column index -> open question code
     labels: dict[int, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
@@ -192,11 +192,15 @@ class Header:
 
 
 def read_header(definition: Definition, rows: list[list]) -> Header:
+    kind = kinds.of(definition)
     index = find_header(rows)
     if index is None:
         raise ImportFileError(
-            f"Kolom NISN tidak ditemukan di {HEADER_SCAN_ROWS} baris pertama. Setiap baris harus berisi "
-            "NISN siswa di kolom berjudul NISN."
+            _(
+                "No NISN column was found in the first %(rows)d rows. Every row must have the student's NISN in a "
+                "column titled NISN."
+            )
+            % {"rows": HEADER_SCAN_ROWS}
         )
     labels = rows[index]
     row_number = index + 1
@@ -204,7 +208,9 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
     header = Header(row=row_number, nisn=nisn_columns[0])
     header.labels = {i: _shown_label(label) for i, label in enumerate(labels)}
     if len(nisn_columns) > 1:
-        header.errors.append(RowError(row_number, header.column(nisn_columns[1]), "kolom NISN ada lebih dari satu."))
+        header.errors.append(
+            RowError(row_number, header.column(nisn_columns[1]), _("there is more than one NISN column."))
+        )
     questions = {}
     for question in definition.open_questions:
         questions.setdefault(header_key(question.code), question.code)
@@ -220,7 +226,8 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
                     RowError(
                         row_number,
                         header.column(i),
-                        f"butir {number} tidak ada (instrumen ini {entry.number_range(definition)}).",
+                        _("item %(items)s does not exist (this instrument has %(range)s).")
+                        % {"items": number, "range": entry.number_range(definition)},
                     )
                 )
             elif number in seen_items:
@@ -228,26 +235,30 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
                     RowError(
                         row_number,
                         header.column(i),
-                        f"butir {number} sudah ada di kolom {column_letter(seen_items[number])}.",
+                        _("item %(number)d already has column %(column)s.")
+                        % {"number": number, "column": column_letter(seen_items[number])},
                     )
                 )
             else:
                 seen_items[number] = i
                 header.items[i] = number
-                header.labels[i] = f"butir {number}"  # shorter than a Google Forms question text
+                header.labels[i] = _("item %(number)d") % {"number": number}  # shorter than a Google Forms question
             continue
         key = header_key(label)
         if key in questions and questions[key] not in header.open.values():
             header.open[i] = questions[key]
-        elif _is_heavy(label) and definition.scoring == "checklist_heavy" and header.heavy is None:
-            header.heavy = i
+        elif (name := kind.import_field(label)) is not None and name not in header.fields:
+            header.fields[name] = i
         else:
             header.ignored.append(_shown_label(label))
     missing = [item.number for item in definition.items if item.number not in seen_items]
     if missing:
         header.errors.append(
             RowError(
-                row_number, "", f"tidak ada kolom untuk butir {entry._list(missing)}; setiap butir perlu satu kolom."
+                row_number,
+                "",
+                _("there is no column for item %(items)s; every item needs one column.")
+                % {"items": entry.number_list(missing)},
             )
         )
     return header
@@ -273,22 +284,26 @@ def _text(value) -> str:
 def read_nisn(raw, *, from_csv: bool) -> tuple[str | None, str | None]:
     """(nisn, None) or (None, message). Zeros Excel dropped are put back; a short typed NISN is a typo."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, "NISN kosong."
+        return None, _("The NISN is empty.")
     if isinstance(raw, bool):
-        return None, "NISN harus 10 digit angka."
+        return None, _("The NISN must be 10 digits.")
     if isinstance(raw, int | float):
         if isinstance(raw, float) and not raw.is_integer():
-            return None, f"NISN harus 10 digit angka (tertulis: {raw})."
+            return None, _nisn_digits(raw)
         digits = str(int(raw))
         if int(raw) > 0 and 8 <= len(digits) <= 10:
             return digits.zfill(10), None
-        return None, f"NISN harus 10 digit angka (tertulis: {digits})."
+        return None, _nisn_digits(digits)
     text = re.sub(r"\s+", "", str(raw)).lstrip("'")
     if re.fullmatch(r"\d{10}", text):
         return text, None
     if from_csv and re.fullmatch(r"[1-9]\d{7,8}", text):  # Excel wrote the number without its zeros
         return text.zfill(10), None
-    return None, f"NISN harus 10 digit angka (tertulis: {_shown_label(raw, 20)})."
+    return None, _nisn_digits(_shown_label(raw, 20))
+
+
+def _nisn_digits(written) -> str:
+    return _("The NISN must be 10 digits (written: %(written)s).") % {"written": written}
 
 
 @dataclass
@@ -325,53 +340,28 @@ def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
 
 
 def _read_answers(definition, header, row, number, errors) -> dict:
+    kind = kinds.of(definition)
     items: dict[str, object] = {}
-    checklist = not entry.is_ordered(definition)
     missing = []
     for index, item_number in header.items.items():
-        text = _text(_cell(row, index))
-        if checklist:
-            word = text.casefold()
-            if word in TICKED:
-                items[str(item_number)] = True
-            elif word not in NOT_TICKED:
-                errors.append(
-                    RowError(
-                        number,
-                        header.column(index),
-                        f"'{_shown_label(text, 20)}' tidak dikenal; isi ya/1/x bila dicentang, "
-                        "kosong/tidak/0 bila tidak.",
-                    )
-                )
-            continue
-        if not text:
-            missing.append(item_number)
-            continue
         item = definition.items_by_number[item_number]
-        value, message = entry.read_code(definition, item, text)
+        value, message = kind.import_cell(definition, item, _text(_cell(row, index)))
         if message:
-            errors.append(RowError(number, header.column(index), f"butir {item_number}: {message}"))
-        else:
+            errors.append(RowError(number, header.column(index), message))
+        elif value is not None:
             items[str(item_number)] = value
+        elif not kind.blank_is_no:
+            missing.append(item_number)
     if missing:
-        errors.append(RowError(number, "", f"butir {entry._list(sorted(missing))} belum dijawab."))
+        errors.append(
+            RowError(number, "", _("item %(items)s is not answered.") % {"items": entry.number_list(sorted(missing))})
+        )
     doc: dict = {"items": dict(sorted(items.items(), key=lambda kv: int(kv[0])))}
-    if header.heavy is not None:
-        heavy, problems = entry.parse_numbers(definition, _text(_cell(row, header.heavy)))
-        column = header.column(header.heavy)
-        errors.extend(RowError(number, column, f"berat: {problem}") for problem in problems)
-        not_ticked = [n for n in heavy if items.get(str(n)) is not True]
-        if not_ticked:
-            errors.append(
-                RowError(
-                    number,
-                    column,
-                    f"butir {entry._list(not_ticked)} ditandai berat tetapi tidak dicentang.",
-                )
-            )
-        doc["heavy"] = sorted(heavy)
-    elif definition.scoring == "checklist_heavy":
-        doc["heavy"] = []
+    doc.update(kind.import_defaults())
+    for name, index in header.fields.items():
+        value, problems = kind.read_import_field(definition, name, _text(_cell(row, index)), items)
+        errors.extend(RowError(number, header.column(index), problem) for problem in problems)
+        doc[name] = value
     open_errors: list[entry.EntryError] = []
     fields = {f"open.{code}": _text(_cell(row, index)) for index, code in header.open.items()}
     open_answers = entry.parse_open(definition, fields, open_errors)
@@ -427,7 +417,12 @@ def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
         if nisn in first_row:
             counts["duplicates"] += 1
             errors.append(
-                RowError(number, "NISN", f"NISN {nisn} sudah ada di baris {first_row[nisn]}; satu siswa satu baris.")
+                RowError(
+                    number,
+                    "NISN",
+                    _("NISN %(nisn)s is already in row %(row)d; one row per student.")
+                    % {"nisn": nisn, "row": first_row[nisn]},
+                )
             )
             continue
         first_row[nisn] = number
@@ -435,12 +430,18 @@ def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
         sheet = sheets_by_student.get(student.pk) if student else None
         if student is None:
             counts["unknown_nisn"] += 1
-            errors.append(RowError(number, "NISN", f"NISN {nisn} tidak terdaftar sebagai siswa sekolah ini."))
+            errors.append(
+                RowError(number, "NISN", _("NISN %(nisn)s is not a student of this school.") % {"nisn": nisn})
+            )
             continue
         if sheet is None:
             counts["not_in_administration"] += 1
             errors.append(
-                RowError(number, "NISN", f"siswa dengan NISN {nisn} tidak termasuk dalam pemberian instrumen ini.")
+                RowError(
+                    number,
+                    "NISN",
+                    _("the student with NISN %(nisn)s is not part of this administration.") % {"nisn": nisn},
+                )
             )
             continue
         if sheet.pk not in served:
@@ -449,8 +450,11 @@ def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
                 RowError(
                     number,
                     "NISN",
-                    f"siswa dengan NISN {nisn} bukan siswa yang Anda layani; jawabannya hanya boleh dimasukkan "
-                    "guru BK-nya.",
+                    _(
+                        "the student with NISN %(nisn)s is not one you serve; only their guru BK may enter their "
+                        "answers."
+                    )
+                    % {"nisn": nisn},
                 )
             )
             continue
@@ -537,26 +541,29 @@ def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict
         with transaction.atomic():
             applied = _apply(answer_import.pk, user, request, replace_confirmed)
     except AnswersInvalid as exc:  # the preview checked every row; only a changed definition gets here
-        raise ImportRefused(f"Jawaban tidak cocok lagi dengan instrumen, tidak ada yang disimpan: {exc}") from exc
+        raise ImportRefused(
+            _("The answers no longer fit the instrument; nothing was saved: %(error)s") % {"error": exc}
+        ) from exc
     return applied
 
 
 def _apply(pk, user, request, replace_confirmed):
     locked = AnswerImport.objects.select_for_update().filter(pk=pk).select_related("administration").first()
     if locked is None:
-        raise ImportRefused("Impor ini sudah diterapkan atau dibatalkan; impor yang sama tidak diterapkan dua kali.")
+        raise ImportRefused(_("This import was already applied or cancelled; the same import is not applied twice."))
     summary = locked.summary
     if summary.get("errors"):
-        raise ImportRefused(
-            "Berkas ini masih berisi kesalahan, jadi tidak ada yang disimpan. Perbaiki lalu unggah lagi."
-        )
+        raise ImportRefused(_("This file still has errors, so nothing was saved. Correct it and upload it again."))
     if summary.get("replace") and not replace_confirmed:
         raise ImportRefused(
-            "Sebagian siswa sudah mengirim lembar jawaban; centang konfirmasi untuk menggantinya dengan isi berkas."
+            _(
+                "Some students have already submitted their answer sheet; tick the confirmation to replace it "
+                "with the file."
+            )
         )
     administration = locked.administration
     if not policy.can(user, "administration.manage", administration):
-        raise ImportRefused("Anda tidak lagi mengelola pemberian instrumen ini.")
+        raise ImportRefused(_("You no longer manage this administration."))
     rows = json.loads(locked.payload)["rows"]
     served = {
         a.pk: a
@@ -567,11 +574,17 @@ def _apply(pk, user, request, replace_confirmed):
     for row in rows:
         sheet = served.get(row["assignment"])
         if sheet is None:
-            raise ImportRefused(f"Baris {row['row']}: siswa ini tidak lagi dapat Anda isi. Tidak ada yang disimpan.")
+            raise ImportRefused(
+                _("Row %(row)d: you may no longer enter this student's answers. Nothing was saved.")
+                % {"row": row["row"]}
+            )
         if sheet.revision != row["revision"]:
             raise ImportRefused(
-                f"Baris {row['row']}: lembar jawaban siswa ini berubah sejak pratinjau. Tidak ada yang disimpan; "
-                "unggah berkasnya lagi."
+                _(
+                    "Row %(row)d: this student's answer sheet changed since the preview. Nothing was saved; upload "
+                    "the file again."
+                )
+                % {"row": row["row"]}
             )
     from . import services
 

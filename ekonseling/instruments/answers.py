@@ -11,33 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .definition import NO, YES, Definition
-from .scoring import AnswerError, AnswersInvalid, check_tick, read_answers
-
-# answer_format → does an unanswered item count as "no"? (checklists: yes; everything else: no)
-BLANK_IS_NO = {"checklist_heavy": True, "checklist": True, "frequency_scale": False, "choice": False, "yes_no": False}
+from . import kinds
+from .definition import Definition
+from .scoring import AnswerError, AnswersInvalid, read_answers, unanswered
+from .text import gettext as _
 
 
 def check_value(definition: Definition, item, value: Any) -> str | None:
-    """An Indonesian error for a value this item does not accept, or None."""
-    kind = definition.answer_format
-    if kind in ("checklist_heavy", "checklist"):
-        return check_tick(item, value)
-    if kind == "frequency_scale":
-        if value not in definition.scale_by_code:
-            codes = ", ".join(definition.scale_by_code)
-            return f"butir nomor {item.number}: jawaban {value!r} tidak dikenal; pilih dari {codes}."
-        return None
-    if kind == "choice":
-        if value not in item.options_by_code:
-            codes = ", ".join(item.options_by_code)
-            return f"butir nomor {item.number}: pilihan {value!r} tidak ada; pilih dari {codes}."
-        return None
-    if kind == "yes_no":
-        if value not in (YES, NO):
-            return f"butir nomor {item.number}: jawaban harus '{YES}' atau '{NO}', bukan {value!r}."
-        return None
-    raise ValueError(f"unknown answer format {kind!r}")
+    """An error for a value this item does not accept (the kind decides), or None."""
+    return kinds.of(definition).check_value(definition, item, value)
 
 
 def check_partial(definition: Definition, doc: Mapping) -> None:
@@ -47,13 +29,13 @@ def check_partial(definition: Definition, doc: Mapping) -> None:
         doc,
         lambda item, value: check_value(definition, item, value),
         complete=False,
-        heavy_allowed=definition.scoring == "checklist_heavy",
+        heavy_allowed=kinds.of(definition).heavy_items,
     )
 
 
 def missing_items(definition: Definition, doc: Mapping) -> list[int]:
     """Items that must be answered before the sheet can be submitted (none for checklists)."""
-    if BLANK_IS_NO[definition.answer_format]:
+    if kinds.of(definition).blank_is_no:
         return []
     given = {int(number) for number in (doc.get("items") or {})}
     return [item.number for item in definition.items if item.number not in given]
@@ -63,9 +45,7 @@ def check_complete(definition: Definition, doc: Mapping) -> None:
     check_partial(definition, doc)
     missing = missing_items(definition, doc)
     if missing:
-        raise AnswersInvalid(
-            [AnswerError("items", f"butir berikut belum dijawab: {', '.join(str(n) for n in missing)}.")]
-        )
+        raise AnswersInvalid([AnswerError("items", unanswered(missing))])
 
 
 def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
@@ -77,13 +57,14 @@ def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
     """
     unknown = set(changes) - {"items", "heavy", "open"}
     if unknown:
-        raise AnswersInvalid([AnswerError(name, "bagian jawaban ini tidak dikenal.") for name in sorted(unknown)])
+        raise AnswersInvalid([AnswerError(name, _("this part of the answers is unknown.")) for name in sorted(unknown)])
+    kind = kinds.of(definition)
     items = {str(k): v for k, v in (doc.get("items") or {}).items()}
     heavy = {int(n) for n in (doc.get("heavy") or [])}
     open_answers = dict(doc.get("open") or {})
     for raw, value in (changes.get("items") or {}).items():
         key = str(raw)
-        if value is None or (value is False and BLANK_IS_NO[definition.answer_format]):
+        if value is None or (value is False and kind.blank_is_no):
             items.pop(key, None)
         else:
             items[key] = value
@@ -100,7 +81,7 @@ def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
             open_answers[code] = value
     heavy = {n for n in heavy if items.get(str(n)) is True}
     new = {"items": dict(sorted(items.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 0))}
-    if definition.scoring == "checklist_heavy":
+    if kind.heavy_items:
         new["heavy"] = sorted(heavy, key=lambda n: (not isinstance(n, int), n if isinstance(n, int) else 0))
     if open_answers:
         new["open"] = open_answers
@@ -110,18 +91,13 @@ def merge(definition: Definition, doc: Mapping, changes: Mapping) -> dict:
 
 def critical_hits(definition: Definition, doc: Mapping) -> list[int]:
     """The critical items this sheet marks as a problem: ticked, answered "ya", or a problem answer."""
+    kind = kinds.of(definition)
     items = doc.get("items") or {}
     hits = []
     for number in definition.critical_items:
         value = items.get(str(number), items.get(number))
-        if value is None:
-            continue
-        if value is True or value == YES:
+        if value is not None and kind.marks_problem(definition, definition.items_by_number[number], value):
             hits.append(number)
-        elif definition.answer_format == "frequency_scale":
-            item = definition.items_by_number[number]
-            if definition.scale_by_code[value].is_problem(item.key):
-                hits.append(number)
     return hits
 
 

@@ -13,7 +13,7 @@ used by management commands, tests and (later) the models alike.
 
 Validation collects *all* problems at once instead of stopping at the first, because a guru BK who
 typed two hundred items wants one list of everything to fix, each error naming its place in the
-file (``items[12].area``) and explained in Indonesian.
+file (``items[12].area``) and explained in the user's language (Indonesian by default).
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from . import kinds
+from .text import gettext as _
+
+if TYPE_CHECKING:
+    from .kinds.base import Kind
 
 SCHEMA_VERSION = 1
 
@@ -33,17 +39,11 @@ SCHOOL_LEVELS = ("SD", "SMP", "SMA", "SMK", "PT")
 #: The four fields (bidang) of BK, in the order reports show them.
 BIDANG = ("pribadi", "sosial", "belajar", "karier")
 
-#: Scoring kind → the only answer format that makes sense for it. Keeping the answer format in the
-#: file (instead of deriving it) lets validation catch a definition whose author misunderstood the
+#: The scoring kinds, as the kind registry (``kinds/``) lists them. Each kind names the only answer
+#: format that makes sense for it (``Kind.answer_format``). Keeping the answer format in the file
+#: (instead of deriving it) lets validation catch a definition whose author misunderstood the
 #: instrument, e.g. a frequency scale declared as a plain checklist.
-ANSWER_FORMAT_FOR_KIND = {
-    "checklist_heavy": "checklist_heavy",
-    "keyed_frequency": "frequency_scale",
-    "checklist_topic": "checklist",
-    "developmental": "choice",
-    "needs": "yes_no",
-}
-SCORING_KINDS = tuple(ANSWER_FORMAT_FOR_KIND)
+SCORING_KINDS = kinds.NAMES
 
 #: Keys of a keyed frequency item: the item is worded positively or negatively.
 ITEM_KEYS = ("+", "-")
@@ -235,7 +235,7 @@ class Definition:
 
 @dataclass(frozen=True)
 class DefinitionError:
-    """One problem in a definition file: where (``items[12].area``) and what, in Indonesian."""
+    """One problem in a definition file: where (``items[12].area``) and what (translated)."""
 
     path: str
     message: str
@@ -249,7 +249,7 @@ class DefinitionInvalid(ValueError):
 
     def __init__(self, errors: list[DefinitionError]):
         self.errors = list(errors)
-        super().__init__("Definisi instrumen tidak valid:\n" + "\n".join(f"- {error}" for error in self.errors))
+        super().__init__(_("Invalid instrument definition:") + "\n" + "\n".join(f"- {error}" for error in self.errors))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -306,14 +306,14 @@ class _Checker:
 
     def obj(self, value: Any, path: str, allowed: set[str], required: tuple[str, ...]) -> bool:
         if not isinstance(value, Mapping):
-            self.error(path, "harus berupa objek ({ ... }).")
+            self.error(path, _("must be an object ({ ... })."))
             return False
         for name in value:
             if name not in allowed:
-                self.error(_join(path, name), f"kolom '{name}' tidak dikenal (periksa ejaannya).")
+                self.error(_join(path, name), _("field '%(name)s' is unknown (check its spelling).") % {"name": name})
         for name in required:
             if name not in value or value[name] is None:
-                self.error(_join(path, name), "wajib diisi.")
+                self.error(_join(path, name), _("is required."))
         return True
 
     def text(self, data: Mapping, name: str, path: str, *, required: bool = True) -> str | None:
@@ -321,7 +321,7 @@ class _Checker:
             return None  # "wajib diisi" is reported by obj()
         value = data[name]
         if not isinstance(value, str) or (required and not value.strip()):
-            self.error(_join(path, name), "harus berupa teks yang tidak kosong.")
+            self.error(_join(path, name), _("must be text that is not empty."))
             return None
         return value
 
@@ -330,10 +330,10 @@ class _Checker:
             return None
         value = data[name]
         if not _is_int(value):
-            self.error(_join(path, name), "harus berupa bilangan bulat.")
+            self.error(_join(path, name), _("must be a whole number."))
             return None
         if minimum is not None and value < minimum:
-            self.error(_join(path, name), f"harus paling kecil {minimum}.")
+            self.error(_join(path, name), _("must be at least %(minimum)d.") % {"minimum": minimum})
             return None
         return value
 
@@ -342,10 +342,10 @@ class _Checker:
             return []
         value = data[name]
         if not isinstance(value, list):
-            self.error(_join(path, name), "harus berupa daftar ([ ... ]).")
+            self.error(_join(path, name), _("must be a list ([ ... ])."))
             return []
         if required and not value:
-            self.error(_join(path, name), "tidak boleh kosong.")
+            self.error(_join(path, name), _("must not be empty."))
         return value
 
 
@@ -361,29 +361,41 @@ def validate(data: Any) -> list[DefinitionError]:
 
     schema = data.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION:
-        check.error("schema", f"versi skema {schema!r} tidak didukung (yang didukung: {SCHEMA_VERSION}).")
+        check.error(
+            "schema",
+            _("schema version %(schema)s is not supported (supported: %(supported)s).")
+            % {"schema": repr(schema), "supported": SCHEMA_VERSION},
+        )
     check.text(data, "code", "")
     check.text(data, "version", "")
     check.text(data, "title", "")
     if "notes" in data and not isinstance(data["notes"], str):
-        check.error("notes", "harus berupa teks.")
+        check.error("notes", _("must be text."))
 
     for index, level in enumerate(check.array(data, "school_levels", "", required=True)):
         if level not in SCHOOL_LEVELS:
             check.error(
-                f"school_levels[{index}]", f"jenjang {level!r} tidak dikenal; pilih dari {', '.join(SCHOOL_LEVELS)}."
+                f"school_levels[{index}]",
+                _("school level %(level)s is unknown; choose from %(choices)s.")
+                % {"level": repr(level), "choices": ", ".join(SCHOOL_LEVELS)},
             )
 
-    kind = data.get("scoring")
-    if kind is not None and kind not in SCORING_KINDS:
-        check.error("scoring", f"jenis penskoran {kind!r} tidak dikenal; pilih dari {', '.join(SCORING_KINDS)}.")
-        kind = None
+    name = data.get("scoring")
+    kind = None
+    if name is not None and name not in SCORING_KINDS:
+        check.error(
+            "scoring",
+            _("scoring kind %(kind)s is unknown; choose from %(choices)s.")
+            % {"kind": repr(name), "choices": ", ".join(SCORING_KINDS)},
+        )
+    elif name is not None:
+        kind = kinds.get(name)
     answer_format = data.get("answer_format")
-    if kind and answer_format is not None and answer_format != ANSWER_FORMAT_FOR_KIND[kind]:
+    if kind and answer_format is not None and answer_format != kind.answer_format:
         check.error(
             "answer_format",
-            f"format jawaban {answer_format!r} tidak cocok dengan penskoran {kind!r}; "
-            f"yang sesuai: {ANSWER_FORMAT_FOR_KIND[kind]!r}.",
+            _("answer format %(format)s does not match scoring %(kind)s; the matching one is %(expected)s.")
+            % {"format": repr(answer_format), "kind": repr(name), "expected": repr(kind.answer_format)},
         )
 
     area_codes = _validate_areas(check, data, kind)
@@ -397,9 +409,9 @@ def validate(data: Any) -> list[DefinitionError]:
     return check.errors
 
 
-def _validate_areas(check: _Checker, data: Mapping, kind: str | None) -> set[str]:
+def _validate_areas(check: _Checker, data: Mapping, kind: Kind | None) -> set[str]:
     codes: set[str] = set()
-    needs_bidang = kind in ("checklist_topic", "needs")
+    needs_bidang = kind is not None and kind.requires_bidang
     for index, area in enumerate(check.array(data, "areas", "", required=True)):
         path = f"areas[{index}]"
         if not check.obj(area, path, _AREA_FIELDS, ("code", "name")):
@@ -408,22 +420,29 @@ def _validate_areas(check: _Checker, data: Mapping, kind: str | None) -> set[str
         check.text(area, "name", path)
         if code is not None:
             if code in codes:
-                check.error(f"{path}.code", f"kode bidang/area {code!r} sudah dipakai area lain.")
+                check.error(
+                    f"{path}.code", _("area code %(code)s is already used by another area.") % {"code": repr(code)}
+                )
             codes.add(code)
         bidang = area.get("bidang")
         if bidang is not None and bidang not in BIDANG:
-            check.error(f"{path}.bidang", f"bidang {bidang!r} tidak dikenal; pilih dari {', '.join(BIDANG)}.")
+            check.error(
+                f"{path}.bidang",
+                _("bidang %(bidang)s is unknown; choose from %(choices)s.")
+                % {"bidang": repr(bidang), "choices": ", ".join(BIDANG)},
+            )
         elif bidang is None and needs_bidang:
-            check.error(f"{path}.bidang", "wajib diisi untuk jenis penskoran ini (hasil dirangkum per bidang).")
+            check.error(f"{path}.bidang", _("is required for this scoring kind (results are summed up per bidang)."))
     return codes
 
 
-def _validate_levels(check: _Checker, data: Mapping, kind: str | None) -> set[int]:
-    raw = check.array(data, "levels", "", required=kind == "developmental")
-    if kind == "developmental" and "levels" not in data:
-        check.error("levels", "wajib diisi untuk penskoran perkembangan (misalnya 7 tingkat ITP).")
-    elif kind != "developmental" and raw:
-        check.error("levels", "hanya dipakai oleh penskoran perkembangan (developmental).")
+def _validate_levels(check: _Checker, data: Mapping, kind: Kind | None) -> set[int]:
+    uses_levels = kind is not None and kind.uses_levels
+    raw = check.array(data, "levels", "", required=uses_levels)
+    if uses_levels and "levels" not in data:
+        check.error("levels", _("is required for developmental scoring (for example the 7 levels of the ITP)."))
+    elif not uses_levels and raw:
+        check.error("levels", _("is only used by developmental scoring (developmental)."))
     values: list[int] = []
     for index, level in enumerate(raw):
         path = f"levels[{index}]"
@@ -433,18 +452,23 @@ def _validate_levels(check: _Checker, data: Mapping, kind: str | None) -> set[in
         value = check.integer(level, "value", path, minimum=1)
         if value is not None:
             if value != index + 1:
-                check.error(f"{path}.value", f"tingkat harus berurutan mulai dari 1; di sini diharapkan {index + 1}.")
+                check.error(
+                    f"{path}.value",
+                    _("levels must be numbered in order from 1; %(expected)d is expected here.")
+                    % {"expected": index + 1},
+                )
             values.append(value)
     return set(values)
 
 
-def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
-    raw = check.array(data, "scale", "", required=kind == "keyed_frequency")
-    if kind == "keyed_frequency" and "scale" not in data:
-        check.error("scale", "wajib diisi untuk skala frekuensi berkunci (misalnya J/K/SR/U/L).")
+def _validate_scale(check: _Checker, data: Mapping, kind: Kind | None) -> None:
+    uses_scale = kind is not None and kind.uses_scale
+    raw = check.array(data, "scale", "", required=uses_scale)
+    if uses_scale and "scale" not in data:
+        check.error("scale", _("is required for a keyed frequency scale (for example J/K/SR/U/L)."))
         return
-    if kind != "keyed_frequency" and raw:
-        check.error("scale", "hanya dipakai oleh penskoran skala frekuensi berkunci (keyed_frequency).")
+    if not uses_scale and raw:
+        check.error("scale", _("is only used by keyed frequency scale scoring (keyed_frequency)."))
         return
     codes: set[str] = set()
     max_positive = max_negative = 0
@@ -456,7 +480,7 @@ def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
         check.text(option, "label", path)
         if code is not None:
             if code in codes:
-                check.error(f"{path}.code", f"kode skala {code!r} sudah dipakai.")
+                check.error(f"{path}.code", _("scale code %(code)s is already used.") % {"code": repr(code)})
             codes.add(code)
         positive = check.integer(option, "score_positive", path, minimum=0)
         negative = check.integer(option, "score_negative", path, minimum=0)
@@ -464,16 +488,20 @@ def _validate_scale(check: _Checker, data: Mapping, kind: str | None) -> None:
         max_negative = max(max_negative, negative or 0)
         for name in ("problem_positive", "problem_negative"):
             if name in option and not isinstance(option[name], bool):
-                check.error(f"{path}.{name}", "harus true atau false.")
+                check.error(f"{path}.{name}", _("must be true or false."))
     if raw and max_positive != max_negative:
-        check.error("scale", "skor tertinggi untuk butir positif dan negatif harus sama (misalnya 2 dan 2).")
+        check.error(
+            "scale", _("the highest score of positive and negative items must be the same (for example 2 and 2).")
+        )
     elif raw and max_positive == 0:
-        check.error("scale", "paling sedikit satu pilihan skala harus bernilai lebih dari 0.")
+        check.error("scale", _("at least one scale point must be worth more than 0."))
 
 
 def _validate_items(
-    check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]
+    check: _Checker, data: Mapping, kind: Kind | None, area_codes: set[str], levels: set[int]
 ) -> set[int]:
+    uses_scale = kind is not None and kind.uses_scale
+    uses_levels = kind is not None and kind.uses_levels
     numbers: set[int] = set()
     per_area: dict[str, int] = {}
     top_level = max(levels, default=0)
@@ -482,32 +510,46 @@ def _validate_items(
         if not check.obj(item, path, _ITEM_FIELDS, ("number", "area", "text")):
             continue
         number = check.integer(item, "number", path, minimum=1)
-        label = f"butir nomor {number}" if number is not None else f"butir ke-{index + 1}"
+        if number is not None:
+            label = _("item number %(number)d") % {"number": number}
+        else:
+            label = _("item %(position)d in the list") % {"position": index + 1}
         if number is not None:
             if number in numbers:
-                check.error(f"{path}.number", f"nomor butir {number} dipakai lebih dari sekali.")
+                check.error(f"{path}.number", _("item number %(number)d is used more than once.") % {"number": number})
             numbers.add(number)
         check.text(item, "text", path)
         area = item.get("area")
         if area is not None:
             if area not in area_codes:
-                check.error(f"{path}.area", f"{label}: area {area!r} tidak ada di daftar areas.")
+                check.error(
+                    f"{path}.area",
+                    _("%(item)s: area %(area)s is not in the list of areas.") % {"item": label, "area": repr(area)},
+                )
             else:
                 per_area[area] = per_area.get(area, 0) + 1
 
         key = item.get("key")
-        if kind == "keyed_frequency":
+        if uses_scale:
             if key is None:
-                check.error(f"{path}.key", f"{label}: kunci wajib diisi ('+' atau '-'), dari manual berlisensi.")
+                check.error(
+                    f"{path}.key",
+                    _("%(item)s: the key is required ('+' or '-'), from the licensed manual.") % {"item": label},
+                )
             elif key not in ITEM_KEYS:
-                check.error(f"{path}.key", f"{label}: kunci {key!r} tidak dikenal; gunakan '+' atau '-'.")
+                check.error(
+                    f"{path}.key",
+                    _("%(item)s: key %(key)s is unknown; use '+' or '-'.") % {"item": label, "key": repr(key)},
+                )
         elif key is not None:
-            check.error(f"{path}.key", f"{label}: kunci hanya dipakai oleh skala frekuensi berkunci.")
+            check.error(f"{path}.key", _("%(item)s: a key is only used by a keyed frequency scale.") % {"item": label})
 
         options = check.array(item, "options", path)
-        if kind == "developmental":
+        if uses_levels:
             if not options:
-                check.error(f"{path}.options", f"{label}: pilihan pernyataan (dengan tingkatnya) wajib diisi.")
+                check.error(
+                    f"{path}.options", _("%(item)s: the statements (with their levels) are required.") % {"item": label}
+                )
             codes: set[str] = set()
             for o_index, option in enumerate(options):
                 o_path = f"{path}.options[{o_index}]"
@@ -517,18 +559,28 @@ def _validate_items(
                 check.text(option, "text", o_path)
                 if code is not None:
                     if code in codes:
-                        check.error(f"{o_path}.code", f"{label}: kode pilihan {code!r} dipakai lebih dari sekali.")
+                        check.error(
+                            f"{o_path}.code",
+                            _("%(item)s: choice code %(code)s is used more than once.")
+                            % {"item": label, "code": repr(code)},
+                        )
                     codes.add(code)
                 level = check.integer(option, "level", o_path)
                 if level is not None and levels and not 1 <= level <= top_level:
-                    check.error(f"{o_path}.level", f"{label}: tingkat {level} di luar rentang 1–{top_level}.")
+                    check.error(
+                        f"{o_path}.level",
+                        _("%(item)s: level %(level)d is outside the range 1–%(top)d.")
+                        % {"item": label, "level": level, "top": top_level},
+                    )
         elif options:
-            check.error(f"{path}.options", f"{label}: pilihan pernyataan hanya dipakai oleh penskoran perkembangan.")
+            check.error(
+                f"{path}.options", _("%(item)s: statements are only used by developmental scoring.") % {"item": label}
+            )
 
     # An area without items would make every percentage of it a division by zero.
     for index, area in enumerate(data.get("areas") or []):
         if isinstance(area, Mapping) and isinstance(area.get("code"), str) and area["code"] not in per_area:
-            check.error(f"areas[{index}]", f"area {area['code']!r} tidak memiliki butir satu pun.")
+            check.error(f"areas[{index}]", _("area %(area)s has no items at all.") % {"area": repr(area["code"])})
     return numbers
 
 
@@ -542,18 +594,22 @@ def _validate_open_questions(check: _Checker, data: Mapping) -> None:
         check.text(question, "text", path)
         if code is not None:
             if code in codes:
-                check.error(f"{path}.code", f"kode pertanyaan {code!r} dipakai lebih dari sekali.")
+                check.error(f"{path}.code", _("question code %(code)s is used more than once.") % {"code": repr(code)})
             codes.add(code)
         kind = question.get("type")
         if kind is not None and kind not in OPEN_QUESTION_TYPES:
-            check.error(f"{path}.type", f"jenis {kind!r} tidak dikenal; pilih dari {', '.join(OPEN_QUESTION_TYPES)}.")
+            check.error(
+                f"{path}.type",
+                _("type %(type)s is unknown; choose from %(choices)s.")
+                % {"type": repr(kind), "choices": ", ".join(OPEN_QUESTION_TYPES)},
+            )
         if "multiple" in question and not isinstance(question["multiple"], bool):
-            check.error(f"{path}.multiple", "harus true atau false.")
+            check.error(f"{path}.multiple", _("must be true or false."))
         choices = check.array(question, "choices", path)
         if kind == "choice" and not choices:
-            check.error(f"{path}.choices", "pertanyaan pilihan harus memiliki daftar pilihan.")
+            check.error(f"{path}.choices", _("a choice question must have a list of choices."))
         elif kind != "choice" and choices:
-            check.error(f"{path}.choices", "daftar pilihan hanya untuk pertanyaan berjenis 'choice'.")
+            check.error(f"{path}.choices", _("a list of choices is only for questions of type 'choice'."))
         choice_codes: set[str] = set()
         for c_index, choice in enumerate(choices):
             c_path = f"{path}.choices[{c_index}]"
@@ -563,20 +619,24 @@ def _validate_open_questions(check: _Checker, data: Mapping) -> None:
             check.text(choice, "label", c_path)
             if c_code is not None:
                 if c_code in choice_codes:
-                    check.error(f"{c_path}.code", f"kode pilihan {c_code!r} dipakai lebih dari sekali.")
+                    check.error(
+                        f"{c_path}.code", _("choice code %(code)s is used more than once.") % {"code": repr(c_code)}
+                    )
                 choice_codes.add(c_code)
 
 
-def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_codes: set[str], levels: set[int]) -> None:
+def _validate_targets(
+    check: _Checker, data: Mapping, kind: Kind | None, area_codes: set[str], levels: set[int]
+) -> None:
     top_level = max(levels, default=0)
-    if kind != "developmental":
+    if kind is None or not kind.uses_levels:
         for name in ("target_level", "targets"):
             if data.get(name) not in (None, []):
-                check.error(name, "target tingkat hanya dipakai oleh penskoran perkembangan.")
+                check.error(name, _("target levels are only used by developmental scoring."))
         return
     default = check.integer(data, "target_level", "", minimum=1)
     if default is not None and levels and default > top_level:
-        check.error("target_level", f"tingkat {default} di luar rentang 1–{top_level}.")
+        check.error("target_level", out_of_range(default, top_level))
     seen: set[str] = set()
     for index, target in enumerate(check.array(data, "targets", "")):
         path = f"targets[{index}]"
@@ -585,19 +645,20 @@ def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_cod
         area = target.get("area")
         if area is not None:
             if area not in area_codes:
-                check.error(f"{path}.area", f"aspek {area!r} tidak ada di daftar areas.")
+                check.error(f"{path}.area", _("aspect %(area)s is not in the list of areas.") % {"area": repr(area)})
             elif area in seen:
-                check.error(f"{path}.area", f"aspek {area!r} sudah memiliki target.")
+                check.error(f"{path}.area", _("aspect %(area)s already has a target.") % {"area": repr(area)})
             seen.add(area)
         level = check.integer(target, "level", path, minimum=1)
         if level is not None and levels and level > top_level:
-            check.error(f"{path}.level", f"tingkat {level} di luar rentang 1–{top_level}.")
+            check.error(f"{path}.level", out_of_range(level, top_level))
     if default is None:
         for index, area in enumerate(data.get("areas") or []):
             if isinstance(area, Mapping) and area.get("code") in area_codes and area["code"] not in seen:
                 check.error(
                     f"areas[{index}]",
-                    f"aspek {area['code']!r} tidak memiliki target tingkat (isi target_level atau targets).",
+                    _("aspect %(area)s has no target level (fill in target_level or targets).")
+                    % {"area": repr(area["code"])},
                 )
 
 
@@ -617,31 +678,37 @@ def _validate_bands(check: _Checker, data: Mapping) -> None:
             continue
         check.text(band, "label", path)
         if "description" in band and not isinstance(band["description"], str):
-            check.error(f"{path}.description", "harus berupa teks.")
+            check.error(f"{path}.description", _("must be text."))
         lower = check.integer(band, "lower", path, minimum=0)
         upper = check.integer(band, "upper", path, minimum=0)
         if lower is None or upper is None:
             previous_upper = None
             continue
         if upper > 100:
-            check.error(f"{path}.upper", "batas atas tidak boleh lebih dari 100.")
+            check.error(f"{path}.upper", _("the upper bound may not be more than 100."))
         if lower > upper:
-            check.error(f"{path}.lower", f"batas bawah {lower} lebih besar daripada batas atas {upper}.")
+            check.error(
+                f"{path}.lower",
+                _("the lower bound %(lower)d is greater than the upper bound %(upper)d.")
+                % {"lower": lower, "upper": upper},
+            )
         if index == 0 and lower != 0:
-            check.error(f"{path}.lower", "rentang kategori pertama harus mulai dari 0.")
+            check.error(f"{path}.lower", _("the first band must start at 0."))
         if index > 0 and previous_upper is not None:
             if lower > previous_upper + 1:
                 check.error(
                     f"{path}.lower",
-                    f"ada celah antara {previous_upper} dan {lower}: nilai di antaranya tidak punya kategori.",
+                    _("there is a gap between %(upper)d and %(lower)d: values in between have no band.")
+                    % {"upper": previous_upper, "lower": lower},
                 )
             elif lower < previous_upper:
                 check.error(
-                    f"{path}.lower", f"tumpang tindih dengan kategori sebelumnya (berakhir di {previous_upper})."
+                    f"{path}.lower",
+                    _("overlaps the previous band (which ends at %(upper)d).") % {"upper": previous_upper},
                 )
         previous_upper = upper
     if bands and previous_upper is not None and previous_upper != 100:
-        check.error(f"bands[{len(bands) - 1}].upper", "rentang kategori terakhir harus berakhir di 100.")
+        check.error(f"bands[{len(bands) - 1}].upper", _("the last band must end at 100."))
 
 
 def _validate_critical(check: _Checker, data: Mapping, item_numbers: set[int]) -> None:
@@ -649,11 +716,11 @@ def _validate_critical(check: _Checker, data: Mapping, item_numbers: set[int]) -
     for index, number in enumerate(check.array(data, "critical_items", "")):
         path = f"critical_items[{index}]"
         if not _is_int(number):
-            check.error(path, "harus berupa nomor butir (bilangan bulat).")
+            check.error(path, _("must be an item number (a whole number)."))
         elif number not in item_numbers:
-            check.error(path, f"butir nomor {number} tidak ada dalam instrumen.")
+            check.error(path, _("item number %(number)s is not in the instrument.") % {"number": number})
         elif number in seen:
-            check.error(path, f"butir nomor {number} tercantum dua kali.")
+            check.error(path, _("item number %(number)s is listed twice.") % {"number": number})
         else:
             seen.add(number)
 
@@ -663,12 +730,21 @@ def _validate_critical(check: _Checker, data: Mapping, item_numbers: set[int]) -
 # --------------------------------------------------------------------------------------------------
 
 
+def _position(line: int, column: int) -> str:
+    return _("line %(line)d, column %(column)d") % {"line": line, "column": column}
+
+
+def out_of_range(level: int, top: int) -> str:
+    return _("level %(level)d is outside the range 1–%(top)d.") % {"level": level, "top": top}
+
+
 def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
     if isinstance(text_or_bytes, bytes):
         try:
             text = text_or_bytes.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise DefinitionInvalid([DefinitionError("", f"berkas bukan teks UTF-8 (bita ke-{exc.start}).")]) from exc
+            message = _("the file is not UTF-8 text (byte %(position)d).") % {"position": exc.start}
+            raise DefinitionInvalid([DefinitionError("", message)]) from exc
     else:
         text = text_or_bytes
     lowered = filename.lower()
@@ -677,21 +753,25 @@ def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
             import yaml  # optional: only when a YAML file is imported and PyYAML is present
         except ImportError as exc:
             raise DefinitionInvalid(
-                [DefinitionError("", "berkas YAML tidak didukung di server ini; unggah berkas JSON.")]
+                [DefinitionError("", _("YAML files are not supported on this server; upload a JSON file."))]
             ) from exc
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-            raise DefinitionInvalid([DefinitionError(where, "YAML tidak dapat dibaca.")]) from exc
+            where = _position(mark.line + 1, mark.column + 1) if mark else ""
+            raise DefinitionInvalid([DefinitionError(where, _("the YAML cannot be read."))]) from exc
     if not lowered.endswith(".json"):
-        raise DefinitionInvalid([DefinitionError("", "nama berkas harus berakhiran .json (atau .yaml bila didukung).")])
+        raise DefinitionInvalid([DefinitionError("", _("the file name must end in .json (or .yaml where supported)."))])
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DefinitionInvalid(
-            [DefinitionError(f"baris {exc.lineno}, kolom {exc.colno}", f"JSON tidak dapat dibaca ({exc.msg}).")]
+            [
+                DefinitionError(
+                    _position(exc.lineno, exc.colno), _("the JSON cannot be read (%(reason)s).") % {"reason": exc.msg}
+                )
+            ]
         ) from exc
 
 

@@ -11,7 +11,7 @@ from ekonseling.core import registry
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Rombel
 
-from . import services
+from . import kinds, services
 from .models import Administration, Instrument
 
 
@@ -75,24 +75,29 @@ def load(demo):
     services.release_results(akpd, by=users["gurubk"])
 
 
+YES_NO = {"ya": "ya", "tidak": "tidak"}
 DEMO_OTHER_PROBLEMS = ["Sering sakit kepala saat ujian.", "Belum punya laptop untuk tugas.", ""]
 
 
 def _demo_answers(definition, rng, *, critical=False):
     """A plausible sheet: each student ticks (or answers "ya" to) their own share of the items."""
     share = rng.choice([0.05, 0.1, 0.15, 0.2, 0.3, 0.45])
+    kind = kinds.of(definition)
     items = {}
     for item in definition.items:
         if item.number in definition.critical_items:
             if critical:
                 items[str(item.number)] = True
             continue
-        if definition.answer_format == "yes_no":
-            items[str(item.number)] = "ya" if rng.random() < share + 0.15 else "tidak"
+        # A kind that offers choices ("ya"/"tidak" for needs) gets one for every item: the first
+        # (the need) for the student's share, else the last; a checklist gets a tick for its share.
+        choices = [code for code, _label in kind.item_choices(definition, item, YES_NO)]
+        if choices:
+            items[str(item.number)] = choices[0] if rng.random() < share + 0.15 else choices[-1]
         elif rng.random() < share:
             items[str(item.number)] = True
     doc = {"items": items}
-    if definition.scoring == "checklist_heavy":
+    if kind.heavy_items:
         doc["heavy"] = [int(n) for n in items if rng.random() < 0.25]
     answers = {}
     for question in definition.open_questions:

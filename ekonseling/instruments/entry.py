@@ -13,7 +13,7 @@ Why the rules are as they are:
   or one answer too few or too many is an error, never silently fixed: each is the sign of a
   slip (14 typed for 41, a skipped item) that would shift every later answer.
 - Codes are case-insensitive, and a yes/no may be written `y`/`t`, `ya`/`tidak` or `1`/`0`.
-- Messages are Indonesian and name the item, the position or the count, so the counselor finds the
+- Messages (translated; Indonesian by default) name the item, the position or the count, so the counselor finds the
   slip on the paper without counting again.
 """
 
@@ -23,7 +23,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from . import kinds
 from .definition import NO, YES, Definition
+from .text import gettext as _
+from .text import ngettext
 
 #: The part name of a field that holds the answers of the whole sheet (rather than of one area).
 WHOLE_SHEET = "all"
@@ -69,7 +72,7 @@ def number_range(definition: Definition) -> str:
 
 
 def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[str]]:
-    """Item numbers from `1 4 7-9, 12`: (numbers in the order typed, Indonesian errors)."""
+    """Item numbers from `1 4 7-9, 12`: (numbers in the order typed, errors)."""
     known = definition.items_by_number
     numbers: list[int] = []
     errors: list[str] = []
@@ -81,16 +84,21 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
         if match:
             low, high = int(match.group(1)), int(match.group(2))
             if low > high:
-                errors.append(f"rentang '{token}' terbalik; tulis {high}-{low}.")
+                errors.append(
+                    _("range '%(range)s' is reversed; write %(high)d-%(low)d.")
+                    % {"range": token, "high": high, "low": low}
+                )
                 continue
             if high - low > len(known) + 1000:
-                errors.append(f"rentang '{token}' terlalu panjang.")
+                errors.append(_("range '%(range)s' is too long.") % {"range": token})
                 continue
             batch = list(range(low, high + 1))
         elif token.isdigit():
             batch = [int(token)]
         else:
-            errors.append(f"'{token}' bukan nomor butir; tulis nomor, misalnya 1 4 7-9, 12.")
+            errors.append(
+                _("'%(token)s' is not an item number; write numbers, for example 1 4 7-9, 12.") % {"token": token}
+            )
             continue
         for number in batch:
             if number not in known:
@@ -103,16 +111,20 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
                 seen.add(number)
                 numbers.append(number)
     if unknown:
-        listed = _list(unknown)
-        errors.append(f"butir {listed} tidak ada (instrumen ini {number_range(definition)}).")
+        listed = number_list(unknown)
+        errors.append(
+            _("item %(items)s does not exist (this instrument has %(range)s).")
+            % {"items": listed, "range": number_range(definition)}
+        )
     if twice:
-        errors.append(f"butir {_list(twice)} ditulis lebih dari sekali.")
+        errors.append(_("item %(items)s is written more than once.") % {"items": number_list(twice)})
     return numbers, errors
 
 
-def _list(numbers, limit=12) -> str:
+def number_list(numbers, limit=12) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
-    return shown + (f" dan {len(numbers) - limit} lainnya" if len(numbers) > limit else "")
+    more = len(numbers) - limit
+    return shown + (_(" and %(count)d more") % {"count": more} if more > 0 else "")
 
 
 def yes_no(token: str) -> str | None:
@@ -129,42 +141,21 @@ def yes_no(token: str) -> str | None:
 
 def is_ordered(definition: Definition) -> bool:
     """Scales, yes/no lists and inventories are typed answer by answer, in item order."""
-    return definition.answer_format in ("frequency_scale", "yes_no", "choice")
+    return kinds.of(definition).ordered
 
 
 def parts(definition: Definition, layout: str = "area") -> list[dict]:
     """The answer fields a form shows: name, label, the items they cover, and the count expected.
 
-    A checklist has one field of ticked numbers (plus one of heavy numbers for AUM Umum). An
-    ordered format has one field per area (`layout="area"`) or one for the whole sheet.
+    The kind decides: a checklist has one field of ticked numbers (plus one of heavy numbers for
+    AUM Umum); an ordered kind has one field per area (`layout="area"`) or one for the whole sheet.
     """
-    if not is_ordered(definition):
-        fields = [{"name": "ticked", "label": "", "items": list(definition.items), "expected": None}]
-        if definition.scoring == "checklist_heavy":
-            fields.append({"name": "heavy", "label": "", "items": [], "expected": None})
-        return fields
-    if layout == WHOLE_SHEET:
-        items = list(definition.items)
-        return [{"name": WHOLE_SHEET, "label": definition.code, "items": items, "expected": len(items)}]
-    out = []
-    for area in definition.areas:
-        items = list(definition.items_by_area.get(area.code, ()))
-        out.append(
-            {"name": f"area_{area.code}", "label": area.name, "area": area, "items": items, "expected": len(items)}
-        )
-    return out
+    return kinds.of(definition).entry_parts(definition, layout)
 
 
 def choices_hint(definition: Definition) -> str:
     """The codes a typist may use, for the form's help text."""
-    if definition.answer_format == "frequency_scale":
-        return " ".join(option.code for option in definition.scale)
-    if definition.answer_format == "yes_no":
-        return "y/t, ya/tidak, 1/0"
-    if definition.answer_format == "choice":
-        codes = sorted({option.code for item in definition.items for option in item.options})
-        return " ".join(codes)
-    return ""
+    return kinds.of(definition).choices_hint(definition)
 
 
 def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str = "area") -> dict:
@@ -174,26 +165,7 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
     """
     errors: list[EntryError] = []
     doc: dict = {"items": {}}
-    if is_ordered(definition):
-        for part in parts(definition, layout):
-            _parse_ordered(definition, part, fields.get(part["name"], ""), doc["items"], errors)
-    else:
-        ticked, problems = parse_numbers(definition, fields.get("ticked", ""))
-        errors += [EntryError("ticked", message) for message in problems]
-        doc["items"] = {str(n): True for n in sorted(ticked)}
-        if definition.scoring == "checklist_heavy":
-            heavy, problems = parse_numbers(definition, fields.get("heavy", ""))
-            errors += [EntryError("heavy", f"berat: {message}") for message in problems]
-            not_ticked = [n for n in heavy if n not in set(ticked)]
-            if not_ticked:
-                errors.append(
-                    EntryError(
-                        "heavy",
-                        f"butir {_list(not_ticked)} ditandai berat tetapi tidak dicentang; "
-                        "butir berat harus juga ditulis di kolom butir yang dicentang.",
-                    )
-                )
-            doc["heavy"] = sorted(n for n in heavy if n in set(ticked))
+    kinds.of(definition).parse_entry(definition, fields, layout, doc, errors)
     open_answers = parse_open(definition, fields, errors)
     if open_answers:
         doc["open"] = open_answers
@@ -202,51 +174,49 @@ def parse_sheet(definition: Definition, fields: Mapping[str, str], layout: str =
     return doc
 
 
-def _parse_ordered(definition, part, text, items, errors) -> None:
+def parse_ordered(definition: Definition, part: dict, text: str, items: dict, errors: list[EntryError]) -> None:
+    """One field of an ordered kind: its answers in item order, into ``items``; slips into ``errors``."""
     words = tokens(text)
     expected = part["items"]
     where = f"{part['label']}: " if part["label"] else ""
     if not words:
-        errors.append(EntryError(part["name"], f"{where}belum diisi; seharusnya {len(expected)} jawaban."))
+        message = ngettext(
+            "not filled in; %(expected)d answer is expected.",
+            "not filled in; %(expected)d answers are expected.",
+            len(expected),
+        ) % {"expected": len(expected)}
+        errors.append(EntryError(part["name"], where + message))
         return
     if len(words) != len(expected):
         first, last = expected[0].number, expected[-1].number
         errors.append(
             EntryError(
                 part["name"],
-                f"{where}{len(words)} jawaban, seharusnya {len(expected)} (butir {first}–{last}).",
+                where
+                + ngettext(
+                    "%(count)d answers, %(expected)d expected (item %(first)d–%(last)d).",
+                    "%(count)d answers, %(expected)d expected (items %(first)d–%(last)d).",
+                    len(expected),
+                )
+                % {"count": len(words), "expected": len(expected), "first": first, "last": last},
             )
         )
     for position, (item, word) in enumerate(zip(expected, words, strict=False), start=1):
         value, message = read_code(definition, item, word)
         if message:
-            errors.append(EntryError(part["name"], f"{where}jawaban ke-{position} (butir {item.number}): {message}"))
+            detail = _("answer %(position)d (item %(number)d): %(message)s") % {
+                "position": position,
+                "number": item.number,
+                "message": message,
+            }
+            errors.append(EntryError(part["name"], where + detail))
         else:
             items[str(item.number)] = value
 
 
 def read_code(definition: Definition, item, word: str) -> tuple[str | None, str | None]:
-    """One typed (or spreadsheet) answer of an ordered format: (value, None) or (None, message)."""
-    kind = definition.answer_format
-    text = " ".join(str(word).split())
-    folded = text.casefold()
-    if kind == "frequency_scale":
-        for option in definition.scale:
-            label = " ".join(option.label.split()).casefold()
-            if folded in (option.code.casefold(), label, label.split("(")[0].strip()):  # "Jarang (0–20 %)"
-                return option.code, None
-        return None, f"'{text}' tidak dikenal; pilih dari {', '.join(definition.scale_by_code)}."
-    if kind == "yes_no":
-        value = yes_no(text)
-        if value is None:
-            return None, f"'{text}' bukan ya/tidak; tulis y atau t (ya/tidak, 1/0)."
-        return value, None
-    if kind == "choice":
-        for option in item.options:
-            if folded in (option.code.casefold(), " ".join(option.text.split()).casefold()):
-                return option.code, None
-        return None, f"pilihan '{text}' tidak ada; pilih dari {', '.join(item.options_by_code)}."
-    raise ValueError(f"{kind!r} is not an ordered answer format")
+    """One typed (or spreadsheet) answer of an ordered kind: (value, None) or (None, message)."""
+    return kinds.of(definition).read_code(definition, item, word)
 
 
 def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[EntryError]) -> dict:
@@ -262,7 +232,7 @@ def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[E
         elif question.type == "yes_no":
             value = yes_no(text)
             if value is None:
-                errors.append(EntryError(name, f"'{text}' bukan ya/tidak; tulis y atau t."))
+                errors.append(EntryError(name, _("'%(value)s' is not ya/tidak; write y or t.") % {"value": text}))
             else:
                 out[question.code] = value
         else:
@@ -291,12 +261,15 @@ def read_choice(question, text: str) -> tuple[list[str] | None, str | None]:
             code = by_key.get(raw.casefold())
             if code is None:
                 codes = ", ".join(question.choice_codes)
-                return None, f"pilihan '{raw}' tidak ada; pilih dari {codes}."
+                return None, _("choice '%(value)s' does not exist; choose from %(codes)s.") % {
+                    "value": raw,
+                    "codes": codes,
+                }
             words.append(code)
     if len(set(words)) != len(words):
-        return None, "pilihan ditulis lebih dari sekali."
+        return None, _("a choice is written more than once.")
     if not question.multiple and len(words) > 1:
-        return None, "hanya boleh satu pilihan."
+        return None, _("only one choice is allowed.")
     return words, None
 
 
@@ -307,21 +280,19 @@ def summarize(definition: Definition, doc: Mapping) -> list[dict]:
     """Per area: the items, and what the sheet says about them, for the preview before saving."""
     items = doc.get("items") or {}
     heavy = {int(n) for n in doc.get("heavy") or []}
+    kind = kinds.of(definition)
     rows = []
     for area in definition.areas:
         numbers = [item.number for item in definition.items_by_area.get(area.code, ())]
         values = [items.get(str(n)) for n in numbers]
         row = {"code": area.code, "name": area.name, "items": len(numbers)}
-        if is_ordered(definition):
+        if kind.ordered:
             row["answered"] = sum(1 for v in values if v is not None)
             counts: dict[str, int] = {}
             for value in values:
                 if value is not None:
                     counts[value] = counts.get(value, 0) + 1
-            order = [o.code for o in definition.scale] if definition.answer_format == "frequency_scale" else None
-            if definition.answer_format == "yes_no":
-                order = [YES, NO]
-            keys = order or sorted(counts)
+            keys = kind.summary_order(definition) or sorted(counts)
             row["counts"] = [(key, counts.get(key, 0)) for key in keys]
         else:
             ticked = [n for n, v in zip(numbers, values, strict=True) if v is True]

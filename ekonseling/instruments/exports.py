@@ -31,6 +31,7 @@ from ekonseling.core.pdf import fonts
 from . import reports
 from .reports import Comparison, GroupReport, IndividualReport, collector_paused
 from .reports import Table as ReportTable
+from .tables import RANKING
 
 MARGIN = 16 * mm
 PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
@@ -97,13 +98,12 @@ def _group_xlsx(report):
     wb = Workbook(write_only=True)
     profile = wb.create_sheet(_sheet_title(_("Group profile")))
     _header(profile, report)
-    ranking_ids = ("item_ranking", "heavy_ranking")
     for table in report.tables:
-        if not table.id.startswith(ranking_ids):
+        if table.section != RANKING:
             _write_table(profile, table)
     ranking = wb.create_sheet(_sheet_title(_("Item ranking")))
     for table in report.tables:
-        if table.id.startswith(ranking_ids):
+        if table.section == RANKING:
             _write_table(ranking, table)
     students = wb.create_sheet(_sheet_title(_("Students")))
     if report.students is not None:
@@ -364,7 +364,7 @@ def group_pdf(report: GroupReport, user) -> bytes:
         levels = [f"{level.value} {level.name}" for level in report.definition.levels]
         story += [Spacer(1, 3 * mm), stacked_drawing(report.stacks, levels, WIDTH, _("Students at each level"))]
     for table in report.tables:
-        limit = PDF_RANKING_ROWS if table.id.startswith(("item_ranking", "heavy_ranking")) else None
+        limit = PDF_RANKING_ROWS if table.section == RANKING else None
         story += _table(table, styles, WIDTH, limit=limit)
     story.append(_p(_("Students who need individual attention"), styles["heading"]))
     if report.attention:

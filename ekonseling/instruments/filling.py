@@ -13,8 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import BLANK_IS_NO, answered_count, missing_items
+from . import kinds
+from .answers import answered_count, missing_items
 from .definition import NO, YES, Area, Definition, Item, OpenQuestion
+from .text import gettext as _
 
 #: The longest answer to an open text question, in characters (a phone keyboard, not an essay).
 OPEN_TEXT_MAX = 1000
@@ -74,7 +76,7 @@ class ItemRow:
     text: str
     field: str  # the form field name: item-<number>
     ticked: bool  # checklists
-    heavy: bool  # checklist_heavy: ticked and felt as very heavy
+    heavy: bool  # kinds with heavy items (AUM Umum): ticked and felt as very heavy
     choices: tuple[Choice, ...]  # radios (scale points, statements, ya/tidak)
     missing: bool  # must be answered and is not (shown after a refused submit)
 
@@ -93,7 +95,7 @@ class QuestionRow:
 
 def item_input(definition: Definition) -> str:
     """How an item is answered on the page: "checkbox" (checklists) or "radio"."""
-    return "checkbox" if BLANK_IS_NO[definition.answer_format] else "radio"
+    return "checkbox" if kinds.of(definition).blank_is_no else "radio"
 
 
 def item_rows(
@@ -102,6 +104,7 @@ def item_rows(
     items = _items_of(doc)
     heavy = {int(n) for n in doc.get("heavy") or [] if str(n).isdigit()}
     missing = set(missing_items(definition, doc)) if flag_missing else set()
+    kind = kinds.of(definition)
     rows = []
     for item in page.items:
         value = items.get(item.number)
@@ -113,23 +116,13 @@ def item_rows(
                 ticked=value is True,
                 heavy=value is True and item.number in heavy,
                 choices=tuple(
-                    Choice(code, label, value == code) for code, label in _item_choices(definition, item, yes_no_labels)
+                    Choice(code, label, value == code)
+                    for code, label in kind.item_choices(definition, item, yes_no_labels)
                 ),
                 missing=item.number in missing,
             )
         )
     return rows
-
-
-def _item_choices(definition, item, yes_no_labels):
-    fmt = definition.answer_format
-    if fmt == "frequency_scale":
-        return [(point.code, point.label) for point in definition.scale]
-    if fmt == "choice":
-        return [(option.code, option.text) for option in item.options]
-    if fmt == "yes_no":
-        return [(YES, yes_no_labels[YES]), (NO, yes_no_labels[NO])]
-    return []
 
 
 def question_rows(page: Page, doc: Mapping, yes_no_labels: Mapping[str, str]) -> list[QuestionRow]:
@@ -175,15 +168,16 @@ def changes_from_form(definition: Definition, page: Page, data: Mapping[str, Seq
         values = data.get(name) or []
         return values[-1] if values else None
 
+    kind = kinds.of(definition)
     changes: dict[str, dict] = {}
     if page.kind == AREA:
         items: dict[str, Any] = {}
         heavy: dict[str, bool] = {}
         for item in page.items:
             key = str(item.number)
-            if BLANK_IS_NO[definition.answer_format]:
+            if kind.blank_is_no:
                 items[key] = bool(last(f"item-{key}"))
-                if definition.scoring == "checklist_heavy":
+                if kind.heavy_items:
                     heavy[key] = items[key] and bool(last(f"heavy-{key}"))
             else:
                 value = last(f"item-{key}")
@@ -210,34 +204,37 @@ def changes_from_form(definition: Definition, page: Page, data: Mapping[str, Seq
 
 
 def check_changes(definition: Definition, changes: Any) -> str | None:
-    """An Indonesian refusal for an autosave body that is not shaped like `answers.merge` changes.
+    """A refusal for an autosave body that is not shaped like `answers.merge` changes.
 
     The merge checks values against the definition; this only keeps shapes it cannot compare (an
     object where a code belongs, an over-long text) from reaching it.
     """
     if not isinstance(changes, Mapping) or not all(isinstance(part, Mapping) for part in changes.values()):
-        return "Data jawaban harus berupa objek items/heavy/open."
+        return _("The answer data must be an object of items/heavy/open.")
     for number, value in (changes.get("items") or {}).items():
         if not isinstance(value, str | bool | type(None)):
-            return f"items[{number}]: jawaban harus berupa teks, true/false, atau null."
+            return f"items[{number}]: " + _("the answer must be text, true/false or null.")
     for number, value in (changes.get("heavy") or {}).items():
         if not isinstance(value, bool):
-            return f"heavy[{number}]: harus true atau false."
+            return f"heavy[{number}]: " + _("must be true or false.")
     for code, value in (changes.get("open") or {}).items():
         if isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
-                return f"open.{code}: pilihan harus berupa teks."
+                return f"open.{code}: " + _("choices must be text.")
         elif not isinstance(value, str | type(None)):
-            return f"open.{code}: jawaban harus berupa teks, daftar pilihan, atau null."
+            return f"open.{code}: " + _("the answer must be text, a list of choices or null.")
     return too_long(definition, changes)
 
 
 def too_long(definition: Definition, changes: Mapping) -> str | None:
-    """An Indonesian refusal for an open text answer over the limit (the merge does not cap text)."""
+    """A refusal for an open text answer over the limit (the merge does not cap text)."""
     for code, value in (changes.get("open") or {}).items() if isinstance(changes, Mapping) else ():
         question = definition.open_questions_by_code.get(code)
         if question is not None and question.type == "text" and isinstance(value, str) and len(value) > OPEN_TEXT_MAX:
-            return f"open.{code}: jawaban terlalu panjang ({len(value)} karakter); paling banyak {OPEN_TEXT_MAX}."
+            return f"open.{code}: " + _("the answer is too long (%(length)d characters); at most %(limit)d.") % {
+                "length": len(value),
+                "limit": OPEN_TEXT_MAX,
+            }
     return None
 
 
@@ -257,7 +254,7 @@ class Progress:
 
 def progress(definition: Definition, doc: Mapping) -> Progress:
     answered, total = answered_count(definition, doc)
-    return Progress(answered, total, BLANK_IS_NO[definition.answer_format])
+    return Progress(answered, total, kinds.of(definition).blank_is_no)
 
 
 @dataclass(frozen=True)
@@ -311,61 +308,10 @@ class ResultRow:
 
 def result_rows(definition: Definition, result: Any) -> tuple[str, list[ResultRow]]:
     """(measure, rows) for a scored individual result; measure says what the bars mean."""
-    texts = {item.number: item.text for item in definition.items}
+    kind = kinds.of(definition)
+    return kind.result_measure, kind.result_rows(definition, result)
 
-    def band_text(band):
-        return (band.description or band.label) if band is not None else ""
 
-    def item_texts(numbers):
-        return tuple(texts[n] for n in numbers)
-
-    kind = definition.scoring
-    if kind == "checklist_heavy":
-        return "problems", [
-            ResultRow(
-                a.name,
-                float(a.percent.value),
-                f"{a.percent.display()} %",
-                band_text(a.band),
-                item_texts(a.ticked),
-                item_texts(a.heavy),
-            )
-            for a in result.areas
-        ]
-    if kind == "checklist_topic":
-        return "problems", [
-            ResultRow(
-                t.name, float(t.percent.value), f"{t.percent.display()} %", band_text(t.band), item_texts(t.ticked)
-            )
-            for t in result.topics
-        ]
-    if kind == "keyed_frequency":
-        return "score", [
-            ResultRow(
-                c.name,
-                float(c.score_percent.value),
-                f"{c.score_percent.display()} %",
-                band_text(c.band),
-                item_texts(c.problems),
-            )
-            for c in result.components
-        ]
-    if kind == "developmental":
-        top = max((level.value for level in definition.levels), default=1)
-        return "level", [
-            ResultRow(a.name, a.level * 100 / top, a.level_name, "", (), below_target=a.below_target)
-            for a in result.aspects
-        ]
-    if kind == "needs":
-        area_of = {item.number: item.area for item in definition.items}
-        return "needs", [
-            ResultRow(
-                s.name,
-                float(s.percent.value),
-                f"{s.percent.display()} %",
-                band_text(s.band),
-                tuple(texts[n] for n in result.yes_items if area_of[n] == s.code),
-            )
-            for s in result.areas
-        ]
-    raise ValueError(f"unknown scoring kind {kind!r}")
+def result_texts(definition: Definition) -> tuple[str, str]:
+    """(what the bars mean, the title of the marked statements) for the student's profile page."""
+    return kinds.of(definition).result_texts()

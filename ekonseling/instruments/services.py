@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
@@ -23,7 +24,7 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 
 class InstrumentError(Exception):
-    """A refusal with a message for the user (Indonesian, like the definition errors)."""
+    """A refusal with a message for the user (translated, like the definition errors)."""
 
 
 class WindowClosed(InstrumentError):
@@ -57,8 +58,11 @@ def import_definition(school, content, filename, *, user=None, sample=False):
                 return existing, "unchanged"
             if existing.frozen:
                 raise InstrumentError(
-                    f"{definition.code} versi {definition.version} sudah dipakai dan sudah ada jawaban, "
-                    "jadi isinya tidak boleh diubah. Naikkan 'version' di berkas, lalu impor lagi."
+                    _(
+                        "%(code)s version %(version)s is in use and already has answers, so its content may not "
+                        "change. Raise 'version' in the file, then import it again."
+                    )
+                    % {"code": definition.code, "version": definition.version}
                 )
             outcome = "replaced"
             instrument = existing
@@ -107,16 +111,16 @@ def open_administration(
 ):
     """Give an instrument to the active students of some rombel and/or chosen students."""
     if closes_at <= opens_at:
-        raise InstrumentError("Waktu tutup harus sesudah waktu buka.")
+        raise InstrumentError(_("The closing time must come after the opening time."))
     if instrument.archived:
-        raise InstrumentError("Instrumen ini sudah diarsipkan.")
+        raise InstrumentError(_("This instrument is archived."))
     chosen = {s.pk: s for s in students}
     rombels = list(rombels)
     if rombels:
         for student in Student.objects.filter(rombel__in=rombels, status=Student.Status.ACTIVE):
             chosen.setdefault(student.pk, student)
     if not chosen:
-        raise InstrumentError("Pilih setidaknya satu rombel atau siswa.")
+        raise InstrumentError(_("Choose at least one rombel or one student."))
     with transaction.atomic():
         administration = Administration.objects.create(
             school=instrument.school,
@@ -139,7 +143,7 @@ def open_administration(
 def extend(assignment, until, *, by):
     """Give one student more time (or reopen the window for them after it closed)."""
     if until <= timezone.now():
-        raise InstrumentError("Batas waktu baru harus di masa depan.")
+        raise InstrumentError(_("The new deadline must lie in the future."))
     assignment.closes_at = until
     assignment.save(update_fields=["closes_at"])
     return assignment
@@ -150,7 +154,7 @@ def reopen(assignment, *, by, until=None):
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.status != Assignment.Status.SUBMITTED:
-            raise InstrumentError("Lembar jawaban ini belum dikirim, jadi tidak perlu dibuka kembali.")
+            raise InstrumentError(_("This answer sheet has not been submitted, so it need not be reopened."))
         assignment.status = Assignment.Status.IN_PROGRESS
         assignment.submitted_at = None
         assignment.reopened_by = by
@@ -181,11 +185,13 @@ def _locked_sheet(assignment):
 
 def _check_student_may_write(assignment, now):
     if assignment.status == Assignment.Status.SUBMITTED:
-        raise SheetLocked("Jawaban sudah dikirim dan terkunci. Minta guru BK membukanya kembali bila perlu diubah.")
+        raise SheetLocked(
+            _("Your answers are submitted and locked. Ask your guru BK to reopen them if they need changing.")
+        )
     if not assignment.window_open(now):
         if now < assignment.administration.opens_at:
-            raise WindowClosed("Pengisian belum dibuka.")
-        raise WindowClosed("Waktu pengisian sudah ditutup. Hubungi guru BK bila kamu perlu waktu tambahan.")
+            raise WindowClosed(_("Filling in has not opened yet."))
+        raise WindowClosed(_("The time for filling in has closed. Contact your guru BK if you need more time."))
 
 
 def save_answers(assignment, changes, *, by, now=None):

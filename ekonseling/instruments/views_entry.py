@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ekonseling.core import audit, policy
 from ekonseling.core.forms import SpreadsheetUploadForm
 
-from . import answer_import, entry, services
+from . import answer_import, entry, kinds, services
 from .models import Administration, AnswerImport, Assignment
 from .scoring import AnswersInvalid
 
@@ -191,6 +191,7 @@ def import_upload(request, pk):
         "waiting": waiting[:5],
         "max_mb": answer_import.max_bytes() // (1024 * 1024),
         "max_rows": answer_import.MAX_DATA_ROWS,
+        "kind": kinds.of(definition),
         "ordered": entry.is_ordered(definition),
         "hint": entry.choices_hint(definition),
         "number_range": entry.number_range(definition),

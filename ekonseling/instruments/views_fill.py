@@ -21,7 +21,7 @@ from ekonseling.core import policy
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 
-from . import filling, scoring, services
+from . import filling, kinds, scoring, services
 from .models import Assignment
 from .scoring import AnswersInvalid
 
@@ -135,7 +135,8 @@ def _render_page(request, sheet, pages, page, state, *, error=None, status=200):
         "previous": page.number - 1 if page.number > 1 else None,
         "next": page.number + 1 if page.number < len(pages) else None,
         "item_input": filling.item_input(definition),
-        "heavy": definition.scoring == "checklist_heavy",
+        "kind": kinds.of(definition),
+        "heavy": kinds.of(definition).heavy_items,
         "progress": filling.progress(definition, doc),
         "refusal": _refusal(sheet, state) if state != OPEN else "",
         "error": error,
@@ -153,7 +154,7 @@ def _render_page(request, sheet, pages, page, state, *, error=None, status=200):
 
 
 def _refusal(sheet, state):
-    """Why the sheet cannot be changed now, in the service's own (Indonesian) words."""
+    """Why the sheet cannot be changed now, in the service's own words."""
     try:
         services._check_student_may_write(sheet, timezone.now())
     except services.InstrumentError as refused:
@@ -182,7 +183,7 @@ def autosave(request, pk):
     except ValueError:
         changes = None
     if changes is None:
-        return _json_error("Data jawaban tidak terbaca.", 400)
+        return _json_error(_("The answer data cannot be read."), 400)
     message = filling.check_changes(definition, changes)
     if message:
         return _json_error(message, 400)
@@ -232,9 +233,16 @@ def result(request, pk):
     """The student's own profile, released by the counselor: bars and words, no clinical flags."""
     sheet = _sheet(request, pk, "assignment.view_own_result")
     definition = sheet.administration.instrument.definition
-    measure, rows = filling.result_rows(definition, scoring.score_individual(definition, sheet.answer_data()))
+    _measure, rows = filling.result_rows(definition, scoring.score_individual(definition, sheet.answer_data()))
+    intro, items_title = filling.result_texts(definition)
     return render(
         request,
         "instruments/fill/result.html",
-        {"sheet": sheet, "administration": sheet.administration, "measure": measure, "rows": rows},
+        {
+            "sheet": sheet,
+            "administration": sheet.administration,
+            "intro": intro,
+            "items_title": items_title,
+            "rows": rows,
+        },
     )

@@ -16,17 +16,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ekonseling.core import audit, policy
 
 from . import definition as definitions
-from . import services
+from . import kinds, services
 from .forms import ArchiveForm, DefinitionUploadForm
 from .models import Instrument
 
-SCORING_LABELS = {
-    "checklist_heavy": gettext_lazy("Checklist with heavy items (AUM Umum)"),
-    "keyed_frequency": gettext_lazy("Keyed frequency scale (AUM PTSDL)"),
-    "checklist_topic": gettext_lazy("Checklist by topic (DCM)"),
-    "developmental": gettext_lazy("Developmental levels (ITP)"),
-    "needs": gettext_lazy("Yes/no needs (AKPD)"),
-}
+
+def _kind_label(scoring: str) -> str:
+    """The kind's name in the library; the raw name for a kind this version no longer has."""
+    try:
+        return kinds.get(scoring).label
+    except KeyError:
+        return scoring
+
+
 BIDANG_LABELS = {
     "pribadi": gettext_lazy("personal"),
     "sosial": gettext_lazy("social"),
@@ -61,7 +63,7 @@ def library(request):
     )
     for instrument in instruments:
         instrument.is_frozen = instrument.pk in frozen
-        instrument.kind_label = SCORING_LABELS.get(instrument.scoring, instrument.scoring)
+        instrument.kind_label = _kind_label(instrument.scoring)
     context = {
         "instruments": instruments,
         "has_samples": any(i.sample for i in instruments),
@@ -122,7 +124,7 @@ def detail(request, pk):
     context = {
         "instrument": instrument,
         "definition": definition,
-        "kind_label": SCORING_LABELS.get(instrument.scoring, instrument.scoring),
+        "kind_label": _kind_label(instrument.scoring),
         "areas": areas,
         "critical": [definition.items_by_number[n] for n in definition.critical_items],
         "frozen": instrument.frozen,

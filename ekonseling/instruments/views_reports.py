@@ -66,16 +66,6 @@ def _detail(report):
     return f"group report N={report.n}{rombel}"
 
 
-def _charts(report):
-    title = _("Group profile: %(metric)s per area") % {"metric": report.metric}
-    if report.stacks:
-        legend = [f"{level.value} {level.name}" for level in report.definition.levels]
-        return [charts.stacked_chart(report.stacks, _("Students at each level per aspect"), legend)]
-    if report.bars:
-        return [charts.bar_chart(report.bars, title)]
-    return []
-
-
 @policy.require("administration.manage")
 @require_GET
 def group_report(request, pk):
@@ -84,7 +74,7 @@ def group_report(request, pk):
     context = {
         "administration": administration,
         "report": report,
-        "charts": _charts(report),
+        "charts": report.kind.group_charts(report),
         "rombels": list(administration.rombels.order_by("name")),
         "chosen_rombels": report.rombel_ids or [],
         "query": request.GET.urlencode(),

@@ -10,7 +10,8 @@ import pytest
 
 from ekonseling.instruments import scoring
 from ekonseling.instruments.definition import load_definition
-from ekonseling.instruments.scoring import AnswersInvalid, checklist_heavy
+from ekonseling.instruments.kinds.checklist_heavy import scoring as checklist_heavy
+from ekonseling.instruments.scoring import AnswersInvalid
 
 BANDS = [
     {"lower": 0, "upper": 20, "label": "A"},

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 
 from ekonseling.instruments.definition import load_definition
-from ekonseling.instruments.scoring import AnswersInvalid, checklist_topic
+from ekonseling.instruments.kinds.checklist_topic import scoring as checklist_topic
+from ekonseling.instruments.scoring import AnswersInvalid
 
 TOPICS = [("KES", "pribadi", range(1, 5)), ("EMO", "pribadi", range(5, 7)), ("SOS", "sosial", range(7, 10))]
 TOPICS.append(("BLJ", "belajar", range(10, 15)))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import ekonseling.instruments
+from ekonseling.instruments import kinds as registry
 from ekonseling.instruments import scoring
 from ekonseling.instruments.definition import (
     DefinitionInvalid,
@@ -24,7 +25,7 @@ LICENSE_NOTE = "bukan instrumen berlisensi"
 
 def test_all_five_samples_are_there():
     kinds = {load_definition(path.read_bytes(), path.name).scoring for path in SAMPLES}
-    assert kinds == set(scoring.REGISTRY)
+    assert kinds == set(registry.NAMES)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
@@ -78,7 +79,13 @@ def test_fingerprint_ignores_layout_but_not_content():
 
 
 def test_package_imports_without_django():
-    code = "import ekonseling.instruments.scoring.checklist_heavy, sys; assert 'django' not in sys.modules"
+    """The scoring modules and every kind object (reports, entry, import, charts) are pure Python."""
+    code = (
+        "import sys; from ekonseling.instruments import kinds; "
+        "import ekonseling.instruments.kinds.checklist_heavy.scoring; "
+        "assert [kinds.get(name).name for name in kinds.NAMES] == list(kinds.NAMES); "
+        "assert 'django' not in sys.modules, sorted(m for m in sys.modules if m.startswith('django'))"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 

@@ -11,8 +11,9 @@ from fractions import Fraction
 import pytest
 
 from ekonseling.instruments.definition import load_definition
-from ekonseling.instruments.scoring import AnswersInvalid, developmental
-from ekonseling.instruments.scoring.developmental import round_half_up
+from ekonseling.instruments.kinds.developmental import scoring as developmental
+from ekonseling.instruments.kinds.developmental.scoring import round_half_up
+from ekonseling.instruments.scoring import AnswersInvalid
 
 LEVELS = ["Impulsif", "Perlindungan Diri", "Konformistik", "Sadar Diri", "Seksama", "Individualistik", "Otonomi"]
 OPTION_LEVELS = {1: (1, 3, 5, 7), 2: (2, 4, 6, 7), 3: (1, 4, 5, 6), 4: (2, 3, 5, 7), 5: (3, 4, 6, 7), 6: (2, 4, 5, 6)}

@@ -11,7 +11,8 @@ from fractions import Fraction
 import pytest
 
 from ekonseling.instruments.definition import load_definition
-from ekonseling.instruments.scoring import AnswersInvalid, keyed_frequency
+from ekonseling.instruments.kinds.keyed_frequency import scoring as keyed_frequency
+from ekonseling.instruments.scoring import AnswersInvalid
 
 
 def scale_point(code, positive, negative, problem_positive, problem_negative):

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 
 from ekonseling.instruments.definition import load_definition
-from ekonseling.instruments.scoring import AnswersInvalid, needs
+from ekonseling.instruments.kinds.needs import scoring as needs
+from ekonseling.instruments.scoring import AnswersInvalid
 
 AREAS = [
     ("PRI", "pribadi", (1, 2, 3)),

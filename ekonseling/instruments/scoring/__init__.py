@@ -1,9 +1,9 @@
-"""Scoring kinds: a registry plus what every kind shares (answer checking, exact percentages).
+"""What every scoring kind shares: answer checking and exact percentages.
 
-Each kind lives in its own pure module exposing ``score_individual(definition, answers)`` and
-``score_group(definition, results_or_answers)``; :func:`get` finds it by the definition's
-``scoring`` name. The modules are imported lazily so they can import the shared helpers from here
-without an import cycle.
+Each kind's figures live in its own pure module, ``kinds/<kind>/scoring.py``, exposing
+``score_individual(definition, answers)`` and ``score_group(definition, results_or_answers)``;
+:func:`score_individual` and :func:`score_group` here find it through the kind registry
+(``ekonseling.instruments.kinds``) by the definition's ``scoring`` name.
 
 Answers are plain data, the same shape for every kind::
 
@@ -22,7 +22,6 @@ boundary (exactly 20 %, 40 %, ...) depend on floating-point noise.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,29 +30,22 @@ from math import prod
 from types import ModuleType
 from typing import Any
 
+from .. import kinds
 from ..definition import NO, YES, Band, Definition
-
-#: scoring kind (the definition's ``scoring``) → module name in this package.
-REGISTRY = {
-    "checklist_heavy": "checklist_heavy",
-    "keyed_frequency": "keyed_frequency",
-    "checklist_topic": "checklist_topic",
-    "developmental": "developmental",
-    "needs": "needs",
-}
+from ..text import gettext as _
 
 
 def get(kind: str) -> ModuleType:
     """The module that scores ``kind``; KeyError for a kind nobody implemented."""
-    return importlib.import_module(f"{__name__}.{REGISTRY[kind]}")
+    return kinds.get(kind).scoring
 
 
 def score_individual(definition: Definition, answers: Mapping) -> Any:
-    return get(definition.scoring).score_individual(definition, answers)
+    return kinds.of(definition).score_individual(definition, answers)
 
 
 def score_group(definition: Definition, results_or_answers: Sequence) -> Any:
-    return get(definition.scoring).score_group(definition, results_or_answers)
+    return kinds.of(definition).score_group(definition, results_or_answers)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -122,7 +114,7 @@ class AnswersInvalid(ValueError):
 
     def __init__(self, errors: list[AnswerError]):
         self.errors = list(errors)
-        super().__init__("Jawaban tidak valid:\n" + "\n".join(f"- {error}" for error in self.errors))
+        super().__init__(_("Invalid answers:") + "\n" + "\n".join(f"- {error}" for error in self.errors))
 
 
 @dataclass(frozen=True)
@@ -148,33 +140,35 @@ def read_answers(
 ) -> Answers:
     """Check raw answers against the definition and normalise them, or raise AnswersInvalid.
 
-    ``check_value(item, value)`` returns an Indonesian error message or None. ``complete`` demands
+    ``check_value(item, value)`` returns a (translated) error message or None. ``complete`` demands
     an answer for every item: required for scales, yes/no and developmental items, where a missing
     answer is not the same as "no" and would silently change the denominators.
     """
     errors: list[AnswerError] = []
     if not isinstance(answers, Mapping):
-        raise AnswersInvalid([AnswerError("jawaban", "harus berupa objek.")])
+        raise AnswersInvalid([AnswerError("jawaban", _("must be an object."))])
     for name in answers:
         if name not in _ANSWER_FIELDS or (name == "heavy" and not heavy_allowed):
-            errors.append(AnswerError(str(name), "bagian jawaban ini tidak dikenal untuk instrumen ini."))
+            errors.append(AnswerError(str(name), _("this part of the answers is unknown for this instrument.")))
 
     respondent = answers.get("respondent")
     if respondent is not None and not isinstance(respondent, str):
-        errors.append(AnswerError("respondent", "harus berupa teks."))
+        errors.append(AnswerError("respondent", _("must be text.")))
 
     raw_items = answers.get("items") or {}
     items: dict[int, Any] = {}
     if not isinstance(raw_items, Mapping):
-        errors.append(AnswerError("items", "harus berupa objek nomor butir → jawaban."))
+        errors.append(AnswerError("items", _("must be an object of item number → answer.")))
         raw_items = {}
     for raw_number, value in raw_items.items():
         number = _item_number(raw_number)
         if number is None or number not in definition.items_by_number:
-            errors.append(AnswerError(f"items[{raw_number}]", f"butir nomor {raw_number} tidak ada dalam instrumen."))
+            errors.append(AnswerError(f"items[{raw_number}]", no_such_item(raw_number)))
             continue
         if number in items:
-            errors.append(AnswerError(f"items[{raw_number}]", f"butir nomor {number} dijawab dua kali."))
+            errors.append(
+                AnswerError(f"items[{raw_number}]", _("item number %(number)s is answered twice.") % {"number": number})
+            )
             continue
         message = check_value(definition.items_by_number[number], value)
         if message:
@@ -185,28 +179,35 @@ def read_answers(
         given = _given_numbers(raw_items)  # an invalid value is reported above, not again as missing
         missing = [item.number for item in definition.items if item.number not in given]
         if missing:
-            errors.append(AnswerError("items", f"butir berikut belum dijawab: {', '.join(str(n) for n in missing)}."))
+            errors.append(AnswerError("items", unanswered(missing)))
 
     heavy: list[int] = []
     raw_heavy = answers.get("heavy") or []
     if heavy_allowed:
         if not isinstance(raw_heavy, list):
-            errors.append(AnswerError("heavy", "harus berupa daftar nomor butir."))
+            errors.append(AnswerError("heavy", _("must be a list of item numbers.")))
             raw_heavy = []
         for index, raw_number in enumerate(raw_heavy):
             number = _item_number(raw_number)
             if number is None or number not in definition.items_by_number:
-                errors.append(AnswerError(f"heavy[{index}]", f"butir nomor {raw_number} tidak ada dalam instrumen."))
+                errors.append(AnswerError(f"heavy[{index}]", no_such_item(raw_number)))
             elif items.get(number) is not True:
                 errors.append(
                     AnswerError(
                         f"heavy[{index}]",
-                        f"butir nomor {number} ditandai berat tetapi tidak dicentang sebagai masalah; "
-                        "butir berat harus dipilih dari butir yang dicentang.",
+                        _(
+                            "item number %(number)s is marked heavy but not ticked as a problem; heavy items must "
+                            "be chosen among the ticked items."
+                        )
+                        % {"number": number},
                     )
                 )
             elif number in heavy:
-                errors.append(AnswerError(f"heavy[{index}]", f"butir nomor {number} ditandai berat dua kali."))
+                errors.append(
+                    AnswerError(
+                        f"heavy[{index}]", _("item number %(number)s is marked heavy twice.") % {"number": number}
+                    )
+                )
             else:
                 heavy.append(number)
 
@@ -232,31 +233,37 @@ def _item_number(raw: Any) -> int | None:
 
 def _read_open(definition: Definition, raw: Any, errors: list[AnswerError]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
-        errors.append(AnswerError("open", "harus berupa objek kode pertanyaan → jawaban."))
+        errors.append(AnswerError("open", _("must be an object of question code → answer.")))
         return {}
     result: dict[str, Any] = {}
     for code, value in raw.items():
         path = f"open.{code}"
         question = definition.open_questions_by_code.get(code)
         if question is None:
-            errors.append(AnswerError(path, f"pertanyaan {code!r} tidak ada dalam instrumen."))
+            errors.append(AnswerError(path, _("question %(code)s is not in the instrument.") % {"code": repr(code)}))
         elif question.type == "yes_no":
             if value not in (YES, NO):
-                errors.append(AnswerError(path, f"jawaban harus '{YES}' atau '{NO}'."))
+                errors.append(
+                    AnswerError(path, _("the answer must be '%(yes)s' or '%(no)s'.") % {"yes": YES, "no": NO})
+                )
             else:
                 result[code] = value
         elif question.type == "text":
             if not isinstance(value, str):
-                errors.append(AnswerError(path, "jawaban harus berupa teks."))
+                errors.append(AnswerError(path, _("the answer must be text.")))
             else:
                 result[code] = value
         else:
             chosen = value if isinstance(value, list) else [value]
             if not question.multiple and len(chosen) > 1:
-                errors.append(AnswerError(path, "hanya boleh satu pilihan."))
+                errors.append(AnswerError(path, _("only one choice is allowed.")))
             elif any(choice not in question.choice_codes for choice in chosen) or len(set(chosen)) != len(chosen):
                 errors.append(
-                    AnswerError(path, f"pilihan harus dari: {', '.join(question.choice_codes)} (tanpa ganda).")
+                    AnswerError(
+                        path,
+                        _("choices must be from: %(codes)s (no duplicates).")
+                        % {"codes": ", ".join(question.choice_codes)},
+                    )
                 )
             else:
                 result[code] = tuple(chosen)
@@ -266,8 +273,46 @@ def _read_open(definition: Definition, raw: Any, errors: list[AnswerError]) -> d
 def check_tick(item, value: Any) -> str | None:
     """Checklist items: ``True`` ticked, ``False`` (or absent) not ticked."""
     if not isinstance(value, bool):
-        return f"butir nomor {item.number}: jawaban harus true (dicentang) atau false."
+        return _("item number %(number)s: the answer must be true (ticked) or false.") % {"number": item.number}
     return None
+
+
+# Messages the kinds' value checks share (each kind checks its own values, with these words).
+
+
+def no_such_item(number: Any) -> str:
+    return _("item number %(number)s is not in the instrument.") % {"number": number}
+
+
+def unanswered(numbers: Iterable[int]) -> str:
+    return _("these items are not answered yet: %(items)s.") % {"items": ", ".join(str(n) for n in numbers)}
+
+
+def unknown_code(item, value: Any, codes: Iterable[str]) -> str:
+    """A scale answer that is not one of the scale's codes."""
+    return _("item number %(number)s: answer %(value)s is not known; choose from %(codes)s.") % {
+        "number": item.number,
+        "value": repr(value),
+        "codes": ", ".join(codes),
+    }
+
+
+def unknown_option(item, value: Any) -> str:
+    """A statement code the item does not offer."""
+    return _("item number %(number)s: choice %(value)s does not exist; choose from %(codes)s.") % {
+        "number": item.number,
+        "value": repr(value),
+        "codes": ", ".join(item.options_by_code),
+    }
+
+
+def not_yes_no(item, value: Any) -> str:
+    return _("item number %(number)s: the answer must be '%(yes)s' or '%(no)s', not %(value)s.") % {
+        "number": item.number,
+        "yes": YES,
+        "no": NO,
+        "value": repr(value),
+    }
 
 
 def results_or_score(
@@ -279,20 +324,23 @@ def results_or_score(
     changed definition would mix two different instruments in one class table.
     """
     if not results_or_answers:
-        raise ValueError("Kelompok kosong: tidak ada jawaban siswa untuk diolah (N = 0).")
+        raise ValueError(_("Empty group: there are no student answers to process (N = 0)."))
     results = []
     for index, entry in enumerate(results_or_answers):
         if isinstance(entry, result_type):
             if entry.fingerprint != definition.fingerprint:
                 raise ValueError(
-                    f"Hasil ke-{index + 1} diolah dengan definisi instrumen lain "
-                    f"({entry.code} versi {entry.version}); olah ulang jawabannya."
+                    _(
+                        "Result %(position)d was scored with another instrument definition (%(code)s version "
+                        "%(version)s); score its answers again."
+                    )
+                    % {"position": index + 1, "code": entry.code, "version": entry.version}
                 )
             results.append(entry)
         elif isinstance(entry, Mapping):
             results.append(score_individual(definition, entry))
         else:
-            raise TypeError(f"Entri ke-{index + 1}: harus hasil individu atau jawaban, bukan {type(entry).__name__}.")
+            raise TypeError(f"Entry {index + 1}: must be an individual result or answers, not {type(entry).__name__}.")
     return tuple(results)
 
 

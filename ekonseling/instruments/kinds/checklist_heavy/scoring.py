@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..definition import Band, Definition
-from . import (
+from ...definition import Band, Definition
+from ...scoring import (
     ChoiceTally,
     Percent,
     RankedItem,

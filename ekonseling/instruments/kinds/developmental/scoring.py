@@ -24,8 +24,8 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from ..definition import Definition
-from . import ChoiceTally, Percent, percent, read_answers, results_or_score, tally_open
+from ...definition import Definition
+from ...scoring import ChoiceTally, Percent, percent, read_answers, results_or_score, tally_open, unknown_option
 
 
 def round_half_up(value: Fraction) -> int:
@@ -89,8 +89,7 @@ class GroupResult:
 def score_individual(definition: Definition, answers: Mapping) -> IndividualResult:
     def check(item, value: Any) -> str | None:
         if value not in item.options_by_code:
-            codes = ", ".join(item.options_by_code)
-            return f"butir nomor {item.number}: pilihan {value!r} tidak ada; pilih dari {codes}."
+            return unknown_option(item, value)
         return None
 
     checked = read_answers(definition, answers, check, complete=True)

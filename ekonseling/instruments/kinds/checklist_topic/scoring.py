@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..definition import Band, Definition
-from . import (
+from ...definition import Band, Definition
+from ...scoring import (
     ChoiceTally,
     Percent,
     RankedItem,

@@ -16,8 +16,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..definition import NO, YES, Band, Definition
-from . import ChoiceTally, Percent, RankedItem, band_of, percent, rank_items, read_answers, results_or_score, tally_open
+from ...definition import NO, YES, Band, Definition
+from ...scoring import (
+    ChoiceTally,
+    Percent,
+    RankedItem,
+    band_of,
+    not_yes_no,
+    percent,
+    rank_items,
+    read_answers,
+    results_or_score,
+    tally_open,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ class GroupResult:
 
 def _check(item, value: Any) -> str | None:
     if value not in (YES, NO):
-        return f"butir nomor {item.number}: jawaban harus '{YES}' atau '{NO}', bukan {value!r}."
+        return not_yes_no(item, value)
     return None
 
 

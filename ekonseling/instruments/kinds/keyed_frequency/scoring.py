@@ -22,8 +22,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..definition import Band, Definition
-from . import ChoiceTally, Percent, RankedItem, band_of, percent, rank_items, read_answers, results_or_score, tally_open
+from ...definition import Band, Definition
+from ...scoring import (
+    ChoiceTally,
+    Percent,
+    RankedItem,
+    band_of,
+    percent,
+    rank_items,
+    read_answers,
+    results_or_score,
+    tally_open,
+    unknown_code,
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ def score_individual(definition: Definition, answers: Mapping) -> IndividualResu
 
     def check(item, value: Any) -> str | None:
         if value not in definition.scale_by_code:
-            return f"butir nomor {item.number}: jawaban {value!r} tidak dikenal; pilih dari {', '.join(codes)}."
+            return unknown_code(item, value, codes)
         return None
 
     checked = read_answers(definition, answers, check, complete=True)

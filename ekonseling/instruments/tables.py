@@ -1,0 +1,172 @@
+"""What every report renderer (page, xlsx, PDF) draws: cells with their formulas, tables, bars.
+
+Pure (no Django), so the instrument kinds can build their report tables without importing the
+database layer; `reports` loads the sheets and hands the kinds' results to these builders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .definition import NO, YES, Definition
+from .scoring import Percent, fmt
+from .text import gettext as _
+
+HIDDEN = "•"  # a student the viewer may not see individually, in "who ticked it" lists
+
+#: Table sections: the spreadsheet puts RANKING tables on a sheet of their own (and the PDF cuts them).
+PROFILE, RANKING = "profile", "ranking"
+
+
+# --- cells and tables: what every renderer (page, xlsx, PDF) draws --------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure as shown, the formula behind it, and the value a spreadsheet cell should hold."""
+
+    text: str
+    formula: str = ""
+    value: Any = None
+
+    def __str__(self):
+        return self.text
+
+
+def text(value) -> Cell:
+    value = "" if value is None else str(value)
+    return Cell(value, "", value)
+
+
+def number(value: int) -> Cell:
+    return Cell(str(value), "", value)
+
+
+def _hundredths(numerator: int, denominator: int) -> int:
+    """numerator / denominator × 100, in hundredths rounded half up (non-negative figures)."""
+    return (numerator * 20000 + denominator) // (2 * denominator)
+
+
+def pct(figure: Percent) -> Cell:
+    """A percentage cell: the same text and formula as Percent.display()/.formula, in integers.
+
+    A 1,000-student spreadsheet has tens of thousands of these; Decimal rounding of each Fraction
+    dominated the export, so the half-up rounding is done here with integer arithmetic (the tests
+    compare the two on many values).
+    """
+    terms = figure.denominator_terms
+    denominator = 1
+    for term in terms:
+        denominator *= term
+    hundredths = _hundredths(figure.numerator, denominator)
+    shown = f"{hundredths // 100},{hundredths % 100:02d}"
+    joined = " × ".join(map(str, terms))
+    if len(terms) > 1:
+        joined = f"({joined})"
+    return Cell(shown, f"{figure.numerator} / {joined} × 100 = {shown} %", hundredths / 100)
+
+
+def mean(total: int, n: int) -> Cell:
+    value = Fraction(total, n)
+    return Cell(fmt(value), f"{total} / {n} = {fmt(value)}", round(float(value), 2))
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    section: str = PROFILE  # where a spreadsheet puts it: PROFILE or RANKING (a sheet of its own)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a percentage chart; band_index picks its colour and pattern."""
+
+    label: str
+    value: float  # 0..100
+    display: str
+    band: str = ""
+    band_index: int | None = None
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One bar of a stacked chart: segments of (label, count, percent) that add up to N."""
+
+    label: str
+    segments: tuple[tuple[str, int, float], ...]
+    marker: str = ""  # e.g. "target 5"
+
+
+def band_fields(definition: Definition, band) -> dict:
+    if band is None:
+        return {}
+    return {"band": band.label, "band_index": definition.bands.index(band)}
+
+
+def bar(definition, label, figure: Percent, band=None) -> Bar:
+    return Bar(
+        label, float(figure.value), figure.display() + " %", formula=figure.formula, **band_fields(definition, band)
+    )
+
+
+def band_text(band) -> Cell:
+    return text(band.label if band else "—")
+
+
+# --- tables several kinds build the same way ------------------------------------------------------------
+
+
+def ranking_table(table_id, title, ranked, definition, *, note="") -> Table:
+    table = Table(
+        table_id, title, [_("Rank"), _("No."), _("Area"), _("Item"), "f", "f/N %"], note=note, section=RANKING
+    )
+    for rank, row in enumerate(ranked, 1):
+        table.rows.append(
+            [number(rank), number(row.number), text(row.area), text(row.text), number(row.frequency), pct(row.percent)]
+        )
+    return table
+
+
+def item_list(table_id, title, numbers, definition, heavy=()) -> Table:
+    table = Table(
+        table_id,
+        title,
+        [_("No."), _("Area"), _("Item"), _("Heavy")] if heavy is not None else [_("No."), _("Area"), _("Item")],
+    )
+    heavy_set = set(heavy or ())
+    for n in numbers:
+        item = definition.items_by_number[n]
+        row = [number(n), text(item.area), text(item.text)]
+        if heavy is not None:
+            row.append(text("✓" if n in heavy_set else ""))
+        table.rows.append(row)
+    return table
+
+
+def bidang_table(shares_or_groups, title, *, yes=False) -> Table:
+    table = Table("bidang", title, [_("Bidang"), _("Items"), "Σ", "%"])
+    for row in shares_or_groups:
+        table.rows.append(
+            [
+                text(row.bidang if hasattr(row, "bidang") else row.code),
+                number(row.items),
+                number(row.yes if yes else row.total),
+                pct(row.percent),
+            ]
+        )
+    return table
+
+
+def choice_label(definition, question_code, code):
+    question = definition.open_questions_by_code[question_code]
+    for choice in question.choices:
+        if choice.code == code:
+            return choice.label
+    return {YES: _("yes"), NO: _("no")}.get(code, code)
