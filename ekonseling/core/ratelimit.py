@@ -2,15 +2,30 @@
 when the cache is Redis.
 
 A counter in the cache, not in a process or a connection, so a user cannot get more by opening
-more tabs, sockets or server processes. A batch of keys costs one Redis round trip (a pipeline),
-so a batch writer can check every sender of a batch at the speed of one.
+more tabs, sockets or server processes. A batch of keys costs one Redis round trip (one script
+call), so a batch writer can check every sender of a batch at the speed of one.
 """
 
 import time
+import weakref
 from collections.abc import Mapping
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+# Every bucket of a batch in one command: add to each, and give a new one its lifetime.
+_INCREMENT = """
+local out = {}
+for i, key in ipairs(KEYS) do
+  local used = redis.call('INCRBY', key, ARGV[i])
+  if used == tonumber(ARGV[i]) then redis.call('EXPIRE', key, ARGV[#ARGV]) end
+  out[i] = used
+end
+return out
+"""
+# One registered script (and its client) per cache connection: building a client per call cost
+# more than the round trip.
+_scripts = weakref.WeakKeyDictionary()
 
 
 def take_many(wanted: Mapping[str, int], limit: int, window_seconds: int) -> dict[str, int]:
@@ -42,13 +57,12 @@ def _increment(counts: Mapping[str, int], timeout: int) -> dict[str, int]:
         return {}
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        keys = {bucket: cache.make_and_validate_key(bucket) for bucket in counts}
-        pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
-        for bucket, count in counts.items():
-            pipe.incrby(keys[bucket], count)
-            pipe.expire(keys[bucket], timeout)
-        results = pipe.execute()
-        return {bucket: int(results[2 * i]) for i, bucket in enumerate(counts)}
+        script = _scripts.get(cache._cache)
+        if script is None:
+            script = _scripts[cache._cache] = cache._cache.get_client(write=True).register_script(_INCREMENT)
+        buckets = list(counts)
+        used = script(keys=[cache.make_key(b) for b in buckets], args=[*(counts[b] for b in buckets), timeout])
+        return {bucket: int(n) for bucket, n in zip(buckets, used, strict=True)}
     used = {}
     for bucket, count in counts.items():
         cache.add(bucket, 0, timeout=timeout)

@@ -34,10 +34,23 @@ def publish(events: Iterable[Event]) -> None:
     if collected is not None:
         collected.extend(events)
         return
+    if _loop_running():
+        # Sync code on an event loop's own thread (a script or test driving a loop): it cannot
+        # wait for the layer here, and a task on a loop it does not own might never run.
+        log.warning("not broadcasting %d events: publish() was called on an event loop's thread", len(events))
+        return
     try:
         async_to_sync(send_all)(events)
     except Exception:
         log.exception("could not broadcast %d events", len(events))
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @contextmanager

@@ -19,8 +19,6 @@ from . import protocol, services, socket_sessions
 from .models import Conversation
 from .writer import writer
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
 # What the user does (not what the page does by itself: pings, syncs, delivery receipts) keeps the
 # session alive, as an HTTP request would (socket_sessions).
 USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
@@ -29,7 +27,7 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
-        verdict = CLOSE_UNAUTHENTICATED
+        verdict = protocol.CLOSE_UNAUTHENTICATED
         if user is not None and user.is_authenticated and user.is_active:
             verdict = await database_sync_to_async(_admission)(user, self.scope.get("session"))
         if verdict is not None:
@@ -139,15 +137,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def on_typing(self, content):
         conversation_id = _int(content.get("conversation"))
         if conversation_id in self.subscribed:
-            await self.channel_layer.group_send(
-                protocol.conversation_group(conversation_id),
-                {
-                    "type": "conversation.typing",
-                    "conversation": conversation_id,
-                    "role": self.role,
-                    "sender": self.channel_name,
-                },
-            )
+            await self.channel_layer.group_send(*protocol.typing_event(conversation_id, self.role, self.channel_name))
 
     async def on_receipt(self, content):
         """Receipts go through the batch writer like messages (a browser sends one for nearly every
@@ -184,7 +174,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(event["receipt"])
 
     async def conversation_typing(self, event):
-        if event["conversation"] in self.subscribed and event["sender"] != self.channel_name:
+        if event["conversation"] in self.subscribed and event["origin"] != self.channel_name:
             await self.send_json(protocol.typing(event["conversation"], event["role"]))
 
     async def inbox_event(self, event):
@@ -196,7 +186,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         open socket must not outlive the session."""
         session = self.scope.get("session")
         if event.get("session_key") in (None, getattr(session, "session_key", None)):
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
 
     async def conversation_access(self, event):
         """A conversation changed hands (transfer, claim, a decided alert): whoever may no longer
@@ -242,13 +232,13 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 def _admission(user, session):
     """None when the user may use the socket, else the close code (the HTTP middleware's rules)."""
     if user.role not in (Role.SISWA, *COUNSELOR_ROLES) or not policy.can(user, "conversation.view"):
-        return CLOSE_FORBIDDEN
+        return protocol.CLOSE_FORBIDDEN
     if user_has_device(user, confirmed=True) and not (session and session.get(DEVICE_ID_SESSION_KEY)):
-        return CLOSE_UNAUTHENTICATED
+        return protocol.CLOSE_UNAUTHENTICATED
     if user.requires_two_factor and not user_has_device(user, confirmed=True):
-        return CLOSE_FORBIDDEN
+        return protocol.CLOSE_FORBIDDEN
     if user.must_change_password:
-        return CLOSE_FORBIDDEN
+        return protocol.CLOSE_FORBIDDEN
     return None
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy, realtime
+from ekonseling.core import audit, policy
 from ekonseling.students.models import Student
 
 from . import attachments, protocol, services
@@ -167,19 +167,19 @@ def reveal(conversation, student_user, *, ip=None, user_agent=""):
         return conversation
     conversation = services.reveal_identity(conversation, student_user)
     audit.record_for(student_user, audit.Action.CHANGE, conversation, "identity revealed", ip, user_agent)
-    transaction.on_commit(lambda: tell_inboxes(conversation.pk), robust=True)
+    transaction.on_commit(lambda: _tell_handlers(conversation.pk), robust=True)
     return conversation
 
 
 # --- telling people -------------------------------------------------------------------------------------------
 
 
-def tell_inboxes(conversation_id):
+def _tell_handlers(conversation_id):
     """Ask the open inbox pages of those who may handle the conversation to reload its row (after
     a reveal, the row shows a name where it said "Anonymous")."""
     conversation = Conversation.objects.select_related("student__rombel", "counselor").get(pk=conversation_id)
-    event = {"type": "updated", "conversation": conversation_id}
-    realtime.publish(protocol.inbox_event(user.pk, event) for user in services.alert_recipients(conversation))
+    recipients = [user.pk for user in services.alert_recipients(conversation)]
+    services.tell_inboxes(recipients, {"type": "updated", "conversation": conversation_id})
 
 
 def letter_recipients(conversation):

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 Frame = dict[str, Any]
 
+# The close codes a refused or ended socket gets (the page tells "sign in again" from "no access").
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+
 # --- limits ---------------------------------------------------------------------------------------------------
 
 MAX_BODY = 4000  # characters; a long story belongs in a counseling letter
@@ -196,6 +200,16 @@ def receipt_event(frame: Frame, origin: str = "") -> tuple[str, dict]:
 
 def inbox_event(user_id: int, event: dict) -> tuple[str, dict]:
     return user_group(user_id), {"type": "inbox.event", "event": event}
+
+
+def typing_event(conversation_id: int, side: str, origin: str) -> tuple[str, dict]:
+    """Someone is typing: for the conversation's other sockets (`origin` is the typing one)."""
+    return conversation_group(conversation_id), {
+        "type": "conversation.typing",
+        "conversation": conversation_id,
+        "role": side,
+        "origin": origin,
+    }
 
 
 def access_event(conversation_id: int) -> tuple[str, dict]:

@@ -5,7 +5,8 @@ once in polling mode, and they were stored in whatever order the requests landed
 polling outbox posts one message at a time and stops at the first failure.
 
 Two ways to get there: (a) the real page through a real restart of the whole server (a deploy): the
-socket drops, three failed reconnects switch the page to polling; (b) a network that blocks
+socket drops, and either the page gets its socket back and sends the outbox over it, or three failed
+reconnects have switched it to polling and it posts the outbox over HTTP; (b) a network that blocks
 WebSockets (pytest-django's live server speaks none), with the message endpoint failing for the
 first message while the next two are typed.
 """
@@ -57,19 +58,33 @@ def wait_until_stored_and_shown(page, count):
     )
 
 
-def test_messages_typed_during_a_server_restart_are_stored_in_typed_order(new_page, demo_school, restartable_daphne):
+@pytest.mark.parametrize("page_after_outage", ["reconnects_the_socket", "falls_back_to_polling"])
+def test_messages_typed_during_a_server_restart_are_stored_in_typed_order(
+    new_page, demo_school, restartable_daphne, page_after_outage
+):
     page = new_page(DESKTOP)
     chat_id = start_a_chat(page)
     page.wait_for_selector("[data-chat][data-mode=live]", timeout=LIVE_MS)
 
     restartable_daphne.stop()
+    page.wait_for_selector("[data-chat][data-mode=connecting]", timeout=LIVE_MS)
+    if page_after_outage == "reconnects_the_socket":
+        # A short outage: the page keeps trying the socket (its count of failed attempts never
+        # reaches the switch to polling) and sends the outbox over the new socket.
+        page.evaluate("() => { window.EKonselingChat.chats[0].link.fails = -1000; }")
     for text in TYPED:
         send(page, text)
-    # Three failed reconnects: the page polls (and its posts fail too while the server is down).
-    page.wait_for_selector("[data-chat][data-mode=polling]", timeout=LIVE_MS)
+    if page_after_outage == "falls_back_to_polling":
+        # Three failed reconnects: the page polls (and its posts fail too while the server is down).
+        page.wait_for_selector("[data-chat][data-mode=polling]", timeout=LIVE_MS)
+    else:
+        page.wait_for_timeout(3000)  # long enough for three failed attempts
+        assert page.locator("[data-chat]").get_attribute("data-mode") == "connecting"
     assert page.locator("li.msg.mine:not([data-seq])").count() == 3
     restartable_daphne.start()
 
+    if page_after_outage == "reconnects_the_socket":
+        page.wait_for_selector("[data-chat][data-mode=live]", timeout=LIVE_MS)
     wait_until_stored_and_shown(page, 3)
     assert stored_bodies(chat_id) == TYPED
     assert shown_bodies(page) == TYPED

@@ -111,3 +111,30 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_logged_and_locked_out(c
     assert set(gurubk_failures.values_list("ip_address", flat=True)) == {"10.9.8.7"}
     assert from_other_address.status_code == 302
     assert from_locked_address.status_code == 200  # another username from that address is not locked
+
+
+def test_record_for_names_the_actor_without_a_request(world):
+    from ekonseling.core import audit
+
+    event = audit.record_for(world.gurubk, audit.Action.READ, world.student, "live", "10.0.0.9", "Tes/2.0")
+
+    assert (event.actor, event.actor_name, event.school) == (world.gurubk, world.gurubk.get_username(), world.school)
+    assert (event.object_type, event.detail, event.ip_address, event.user_agent) == (
+        "students.Student",
+        "live",
+        "10.0.0.9",
+        "Tes/2.0",
+    )
+
+
+def test_a_socket_is_audited_from_its_scope_by_the_same_proxy_rule_as_a_request(settings):
+    from ekonseling.core import audit
+
+    scope = {
+        "client": ("10.0.0.1", 5000),
+        "headers": [(b"user-agent", b"Tes/3.0"), (b"x-forwarded-for", b"6.6.6.6, 203.0.113.7")],
+    }
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert audit.scope_origin(scope) == {"ip": "10.0.0.1", "user_agent": "Tes/3.0"}
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert audit.scope_origin(scope) == {"ip": "203.0.113.7", "user_agent": "Tes/3.0"}

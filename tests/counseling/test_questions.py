@@ -185,3 +185,24 @@ def test_a_long_question_is_refused_with_the_advice_to_write_a_letter(client, as
     assert response.status_code == 200
     assert str(services.MAX_BODY) in response.context["form"].errors["body"][0]
     assert not Conversation.objects.exists()
+
+
+def test_a_reveal_refreshes_the_inboxes_of_those_who_may_handle_it_and_is_audited(
+    client, asker, monkeypatch, django_capture_on_commit_callbacks
+):
+    from ekonseling.core import realtime
+    from ekonseling.core.models import AuditEvent
+
+    conversation = ask(asker)
+    published = []
+    monkeypatch.setattr(realtime, "publish", lambda events: published.extend(events))
+    client.force_login(asker.siswa)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("counseling:reveal", args=[conversation.pk]), REMOTE_ADDR="10.4.4.4")
+
+    updated = {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation.pk}}
+    assert (services.user_group(asker.gurubk.pk), updated) in published
+    assert (services.user_group(asker.koordinator.pk), updated) in published
+    event = AuditEvent.objects.get(detail="identity revealed")
+    assert (event.actor, event.ip_address) == (asker.siswa, "10.4.4.4")

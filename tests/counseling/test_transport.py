@@ -165,3 +165,32 @@ async def test_the_socket_and_http_share_one_send_limit(live_world, session_cook
     assert (refused["type"], refused["code"]) == ("error", "rate_limited")
     assert refused["client_key"] and refused["conversation"] == conversation.pk
     await student.disconnect()
+
+
+async def test_a_counselors_live_read_is_audited_with_the_sockets_address_and_browser(live_world, session_cookie):
+    """The consumer audits with an explicit actor and the connection's origin, not a fake request."""
+    from channels.testing import WebsocketCommunicator
+
+    from ekonseling.asgi import application
+    from ekonseling.core.models import AuditEvent
+
+    conversation = await database_sync_to_async(services.start_conversation)(live_world.student)
+    cookie = await database_sync_to_async(session_cookie)(live_world.gurubk)
+    headers = [
+        (b"origin", b"http://localhost"),
+        (b"host", b"localhost"),
+        (b"user-agent", b"Tes/4.0"),
+        (b"cookie", f"sessionid={cookie}".encode()),
+    ]
+    counselor = WebsocketCommunicator(application, "/ws/konseling/", headers=headers)
+    counselor.scope["client"] = ("10.9.8.7", 40000)
+    connected, _code = await counselor.connect()
+    assert connected
+    await frame_of(counselor, "hello")
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(counselor, "messages")
+
+    event = await database_sync_to_async(lambda: AuditEvent.objects.get(action="read"))()
+    assert (event.actor_id, event.detail) == (live_world.gurubk.pk, "conversation (live)")
+    assert (event.ip_address, event.user_agent) == ("10.9.8.7", "Tes/4.0")
+    await counselor.disconnect()

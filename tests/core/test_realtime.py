@@ -1,0 +1,40 @@
+"""core.realtime: the one broadcaster."""
+
+
+def test_publish_outside_a_loop_sends_in_order_and_collect_hands_events_back(settings):
+    """core.realtime: a sync caller's events reach the layer in order; a batch writer's thread
+    collects them instead, to send from its own loop."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import channel_layers, get_channel_layer
+
+    from ekonseling.core import realtime
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)("g", channel)
+
+    with realtime.collect() as collected:
+        realtime.publish([("g", {"type": "x.one"})])
+    realtime.publish([("g", {"type": "x.two"}), ("g", {"type": "x.three"})])
+
+    assert collected == [("g", {"type": "x.one"})]
+    received = [async_to_sync(layer.receive)(channel)["type"] for _ in range(2)]
+    assert received == ["x.two", "x.three"]
+    channel_layers.backends.clear()
+
+
+def test_a_failing_channel_layer_is_logged_never_raised(settings, caplog):
+    """The store is the guarantee: a broadcast that cannot go out must not undo or fail a change."""
+    from channels.layers import channel_layers
+
+    from ekonseling.core import realtime
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "no.such.Layer"}}
+    channel_layers.backends.clear()
+
+    realtime.publish([("g", {"type": "x.one"})])
+
+    assert "could not broadcast" in caplog.text
+    channel_layers.backends.clear()
