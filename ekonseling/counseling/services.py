@@ -34,8 +34,6 @@ __all__ = ["MAX_BODY", "MAX_LETTER_BODY", "SYNC_PAGE", "conversation_group", "us
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
-
 
 class PostError(Exception):
     """A message that cannot be posted; the text is shown to the sender."""
@@ -114,11 +112,6 @@ def parse_client_key(value):
 
 def rate_limited_error() -> PostError:
     return PostError(_("You are sending messages too fast. Wait a moment."), "rate_limited")
-
-
-def crisis_contacts(school):
-    configured = [line.strip() for line in (school.crisis_contacts or "").splitlines() if line.strip()]
-    return configured or list(DEFAULT_CRISIS_CONTACTS)
 
 
 def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit: bool = False) -> list[Posted]:
@@ -309,7 +302,7 @@ def _store(results, *, check_stored=True):
     for message, screening, result, conversation in messages:
         if screening is not None and screening.flagged:
             result.alert = _raise_alert(conversation, message, screening)
-            result.crisis_contacts = crisis_contacts(conversation.school)
+            result.crisis_contacts = safety.crisis_contacts(conversation.school)
             result.alert_user_ids = [u.pk for u in alert_recipients(conversation)]
     told = [r for r in results if r.message is not None and r.message.sender_role == Message.SenderRole.STUDENT]
     _set_inbox_recipients(told, conversations)
@@ -323,7 +316,7 @@ def _set_inbox_recipients(results, conversations):
     for result in results:
         conversation = conversations[result.draft.conversation_id]
         if result.duplicate and result.message.flagged:
-            result.crisis_contacts = crisis_contacts(conversation.school)  # the ack says what the first one said
+            result.crisis_contacts = safety.crisis_contacts(conversation.school)  # the ack says what the first one said
         if conversation.counselor_id:
             result.inbox_user_ids = [conversation.counselor_id]
             continue

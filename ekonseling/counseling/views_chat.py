@@ -314,7 +314,7 @@ def _chat_context(request, conversation):
             message["alerted"] = message["seq"] in alerted
     if is_student:
         # The crisis contacts stay visible while a risk alert is open, without saying why.
-        context["crisis_contacts"] = services.crisis_contacts(conversation.school) if conversation.urgent else []
+        context["crisis_contacts"] = safety.crisis_contacts(conversation.school) if conversation.urgent else []
         context["office"] = hours.notice(hours.hours_for(conversation))
     else:
         context.update(_controls_context(user, conversation))
