@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit
 
 from . import caseload, importing
@@ -163,11 +164,11 @@ def _no_grade_message(name):
 # --- apply and cancel ---------------------------------------------------------------------------------------
 
 
-def apply(batch, user, *, request=None):
+def apply(batch: ImportBatch, user: User | None, *, ip: str | None = None, user_agent: str = "") -> dict:
     """Write a confirmed batch in one transaction; returns the counts. A batch applies once."""
     try:
         with transaction.atomic():
-            applied = _apply(batch.pk, user, request)
+            applied = _apply(batch.pk, user, ip, user_agent)
     except IntegrityError as exc:
         # Someone created the same student (or rombel) while this transaction ran: nothing was written.
         raise ImportRefused(
@@ -204,7 +205,7 @@ def _refuse_unless_preview(batch):
         )
 
 
-def _apply(batch_pk, user, request):
+def _apply(batch_pk, user, ip, user_agent):
     batch = ImportBatch.objects.select_for_update().get(pk=batch_pk)
     _refuse_unless_preview(batch)
     payload = json.loads(batch.payload)
@@ -287,11 +288,12 @@ def _apply(batch_pk, user, request):
     batch.summary = {**batch.summary, "applied": applied}
     batch.payload = _cleared(batch.payload)
     batch.save(update_fields=["status", "applied_at", "summary", "payload"])
-    audit.record(
-        request,
+    audit.record_for(
+        user,
         audit.Action.CREATE if applied["created"] else audit.Action.CHANGE,
         batch,
-        user=user,
+        ip=ip,
+        user_agent=user_agent,
         detail=(
             f"student import {batch.filename}: {applied['created']} created, {applied['updated']} updated, "
             f"{applied['unchanged']} unchanged, {applied['error_rows']} rows with errors skipped, "

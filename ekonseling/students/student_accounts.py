@@ -25,7 +25,7 @@ from reportlab.pdfgen import canvas
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, crypto
 
-from .models import Student
+from .models import Rombel, Student
 
 # No 0/O, 1/l/I: the password is typed from paper on a phone keyboard.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -85,7 +85,9 @@ def _free_username(student, school, taken):
     raise AssertionError("unreachable: the candidates never run out")
 
 
-def create_accounts_for_rombel(rombel, actor, request=None):
+def create_accounts_for_rombel(
+    rombel: Rombel, actor: User | None, *, ip: str | None = None, user_agent: str = ""
+) -> list[IssuedLogin]:
     """Accounts for the rombel's active students who have none; nobody who has one is touched, so
     pressing the button twice never locks out a student who already signed in."""
     school = rombel.school
@@ -115,17 +117,18 @@ def create_accounts_for_rombel(rombel, actor, request=None):
             student.save(update_fields=["user", "updated_at"])
             issued.append(IssuedLogin(student, user.username, password))
         if issued:
-            audit.record(
-                request,
+            audit.record_for(
+                actor,
                 audit.Action.CREATE,
                 rombel,
-                user=actor,
+                ip=ip,
+                user_agent=user_agent,
                 detail=f"student accounts created: {len(issued)}; already had an account: {skipped}",
             )
     return issued
 
 
-def reset_password(student, actor, request=None):
+def reset_password(student: Student, actor: User | None, *, ip: str | None = None, user_agent: str = "") -> IssuedLogin:
     """A new one-time password for a student who forgot theirs or whose card went astray.
 
     Only a student account is reset: a staff account mistakenly linked to a student record must not
@@ -141,7 +144,7 @@ def reset_password(student, actor, request=None):
         user.save(update_fields=["password", "must_change_password"])
         # Whoever knew the old password (or still holds a signed-in phone) is out from now on.
         user.end_all_sessions()
-        audit.record(request, audit.Action.PASSWORD, user, user=actor, detail="reset by counselor")
+        audit.record_for(actor, audit.Action.PASSWORD, user, "reset by counselor", ip, user_agent)
     # A student locked out by failed attempts would otherwise wait out the cool-off with a new card.
     reset_lockouts(username=user.username)
     return IssuedLogin(student, user.username, password)
@@ -364,9 +367,17 @@ def login_cards_pdf(issued, school, site_url=""):
     return buffer.getvalue()
 
 
-def export_login_cards(issued, subject, actor, site_url="", request=None):
+def export_login_cards(
+    issued: list[IssuedLogin],
+    subject: Rombel | Student,
+    actor: User,
+    site_url: str = "",
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> bytes:
     """The cards as a PDF, with the printing recorded on `subject` (the rombel or the student): a
     sheet of passwords leaving the system is worth a line in the audit log."""
     data = login_cards_pdf(issued, subject.school, site_url)
-    audit.record(request, audit.Action.EXPORT, subject, user=actor, detail=f"login cards printed: {len(issued)}")
+    audit.record_for(actor, audit.Action.EXPORT, subject, f"login cards printed: {len(issued)}", ip, user_agent)
     return data
