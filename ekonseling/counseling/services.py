@@ -25,6 +25,7 @@ from ekonseling.core import audit, policy, realtime
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
+from ekonseling.students.models import Student
 
 from . import lexicons, protocol, risk
 from .models import Conversation, ConversationEvent, Message, Participant
@@ -517,6 +518,23 @@ def unread_counts(user, conversations):
 
 
 # --- handling ------------------------------------------------------------------------------------------------
+
+
+def open_chat(student: Student) -> Conversation | None:
+    """The student's open chat, if any (a student has at most one)."""
+    return (
+        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def open_or_start_chat(student: Student) -> Conversation:
+    """Continue the student's open chat or start one: one student, one open chat."""
+    with transaction.atomic():
+        # Lock the student's row so two quick taps cannot both find no chat and create two.
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        return open_chat(student) or start_conversation(student)
 
 
 def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False):
