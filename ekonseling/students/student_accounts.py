@@ -17,6 +17,7 @@ from io import BytesIO
 
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -34,8 +35,9 @@ PASSWORD_GROUPS = (4, 4)
 PENDING_SESSION_KEY = "students.pending_login_cards"
 PENDING_TTL = timedelta(minutes=30)
 
-CARD_TITLE = "Kartu Masuk E-Konseling"
-CARD_WARNING = "Ganti sandi saat pertama masuk. Jangan berikan kartu ini kepada orang lain."
+# The card is printed in the language of whoever prints it (Indonesian by default).
+CARD_TITLE = gettext_lazy("E-Konseling sign-in card")
+CARD_WARNING = gettext_lazy("Change the password when you first sign in. Do not give this card to anyone.")
 
 
 class NoAccountError(Exception):
@@ -302,16 +304,17 @@ def _draw_card(pdf, left, bottom, login, school_name, site_url):
     size, lines = fit_text(school_name, "Helvetica", 8, 6, TEXT_WIDTH, 1)
     top = _block(pdf, x, top, lines, "Helvetica", size)
     pdf.setFillGray(black)
-    top = _block(pdf, x, top, [CARD_TITLE], "Helvetica-Bold", 10) - 4
+    top = _block(pdf, x, top, [str(CARD_TITLE)], "Helvetica-Bold", 10) - 4
 
     size, lines = fit_text(login.student.name, "Helvetica-Bold", 14, 8, TEXT_WIDTH, 2)
     top = _block(pdf, x, top, lines, "Helvetica-Bold", size, leading=1.15)
     rombel = login.student.rombel.name if login.student.rombel_id else "—"
-    size, lines = fit_text(f"Rombel: {rombel}", "Helvetica", 10, 7, TEXT_WIDTH, 1)
+    size, lines = fit_text(gettext("Rombel: %(rombel)s") % {"rombel": rombel}, "Helvetica", 10, 7, TEXT_WIDTH, 1)
     top = _block(pdf, x, top, lines, "Helvetica", size) - 4
 
     # Both stay on one line whenever they can: a break inside a username reads as a space.
-    for label, value, largest in (("Nama pengguna", login.username, 16), ("Sandi sekali pakai", login.password, 22)):
+    credentials = ((gettext("Username"), login.username, 16), (gettext("One-time password"), login.password, 22))
+    for label, value, largest in credentials:
         pdf.setFillGray(grey)
         top = _block(pdf, x, top, [label], "Helvetica", 7.5)
         pdf.setFillGray(black)
@@ -320,11 +323,11 @@ def _draw_card(pdf, left, bottom, login, school_name, site_url):
             size, lines = fit_text(value, "Courier-Bold", 9, 6, TEXT_WIDTH, 4, one_line_min=9)
         top = _block(pdf, x, top, lines, "Courier-Bold", size, leading=1.1) - 2
 
-    size, warning = fit_text(CARD_WARNING, "Helvetica-Oblique", 7.5, 6, TEXT_WIDTH, 2)
+    size, warning = fit_text(str(CARD_WARNING), "Helvetica-Oblique", 7.5, 6, TEXT_WIDTH, 2)
     footer_top = bottom + PADDING + len(warning) * size * 1.2
     _block(pdf, x, footer_top, warning, "Helvetica-Oblique", size)
     if site_url:
-        size, lines = fit_text(f"Alamat: {site_url}", "Helvetica", 8.5, 6, TEXT_WIDTH, 1)
+        size, lines = fit_text(gettext("Address: %(url)s") % {"url": site_url}, "Helvetica", 8.5, 6, TEXT_WIDTH, 1)
         _block(pdf, x, footer_top + size * 1.3, lines, "Helvetica", size)
 
 
@@ -347,7 +350,7 @@ def login_cards_pdf(issued, school, site_url=""):
     renders the same on any server."""
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(CARD_TITLE)
+    pdf.setTitle(str(CARD_TITLE))
     pdf.setAuthor(school.name)
     per_page = COLUMNS * ROWS
     for index, login in enumerate(issued):
