@@ -1,6 +1,7 @@
 """Views of the student record: edit, photo, UU PDP export and erasure, rombel export, the year-end
-step and caseloads. Each one asks the policy, calls `records` or a form, writes the audit entry and
-renders; access rules live in core/policy.py only."""
+step and caseloads. Each one asks the policy, calls an action (`records`, `caseload`) with the user
+and where the request came from, and renders; the actions write and audit, the rules live in the
+apps' rules.py."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
