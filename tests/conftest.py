@@ -27,6 +27,16 @@ def _clear_cache():
     lexicons.forget()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Indonesian): a request made in English (the
+    LocaleMiddleware activates its language for the thread) must not leak into the next test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
     return factories.SchoolWorld("SMA Negeri Uji")

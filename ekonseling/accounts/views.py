@@ -55,12 +55,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        user = form.save()
-        if user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
+        user = services.change_own_password(form, **audit.request_origin(self.request))
         update_session_auth_hash(self.request, user)
-        audit.record(self.request, audit.Action.PASSWORD, user, detail="changed own password")
         messages.success(self.request, _("Your password has been changed."))
         return redirect("core:home")
 
@@ -72,7 +68,8 @@ def logout_everywhere(request):
     if not form.is_valid():
         messages.error(request, form.errors["password"][0])
         return redirect("accounts:account")
-    services.end_all_sessions(request)
+    services.end_all_sessions(request.user, **audit.request_origin(request))
+    logout(request)
     messages.info(request, _("You have been signed out on every device."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -88,7 +85,7 @@ def otp_setup(request):
     device = services.pending_totp_device(request.user)
     form = TokenForm(device, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.confirm_totp_device(request, device)
+        services.confirm_totp_device(device, **audit.request_origin(request))
         otp_login(request, device)
         messages.success(request, _("Two-factor sign-in is now on."))
         return redirect("accounts:account")
@@ -126,7 +123,7 @@ def otp_disable(request):
         return redirect("accounts:account")
     form = ConfirmPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.disable_totp(request)
+        services.disable_totp(request.user, **audit.request_origin(request))
         messages.success(request, _("Two-factor sign-in is now off."))
         return redirect("accounts:account")
     return render(request, "accounts/otp_disable.html", {"form": form})

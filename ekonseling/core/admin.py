@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .admin_site import SchoolScopedAdmin, admin_site
+from .admin_site import SchoolScopedAdmin, admin_site, school_inlines
 from .models import School
 
 
@@ -27,15 +27,23 @@ class SchoolAdmin(SchoolScopedAdmin):
                 ]
             },
         ),
-        (_("Security and safety"), {"fields": ["require_staff_2fa", "crisis_contacts"]}),
+        (_("Security"), {"fields": ["require_staff_2fa"]}),
     ]
 
     def get_queryset(self, request):
         queryset = super(SchoolScopedAdmin, self).get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(pk=request.user.school_id)
 
+    def get_inlines(self, request, obj):
+        # The apps' per-school settings (crisis contacts, ...), registered from their admin.py.
+        return school_inlines()
+
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug cannot be prepopulated (the page would fail for the school's operator).
+        return self.prepopulated_fields if request.user.is_superuser else {}
 
     def get_exclude(self, request, obj=None):
         return []

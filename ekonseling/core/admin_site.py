@@ -118,3 +118,36 @@ class SchoolScopedAdmin(admin.ModelAdmin):
         if field is not None and hasattr(field, "queryset"):
             field.queryset = self._limit_to_school(request, field.queryset)
         return field
+
+
+class SchoolSettingsInline(admin.StackedInline):
+    """An app's per-school settings row (one-to-one to School), edited on the School's admin page by
+    whoever may edit that school. Apps subclass it and `register_school_inline` it from their
+    admin.py, so the kernel's School page carries no app's fields. An untouched form saves no row:
+    the app's defaults hold until someone sets a value."""
+
+    extra = 1
+    max_num = 1
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return policy.can(request.user, "admin.school", obj)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+_SCHOOL_INLINES: list[type[SchoolSettingsInline]] = []
+
+
+def register_school_inline(inline: type[SchoolSettingsInline]) -> None:
+    """Show an app's per-school settings on the School admin page."""
+    if inline not in _SCHOOL_INLINES:
+        _SCHOOL_INLINES.append(inline)
+
+
+def school_inlines() -> list[type[SchoolSettingsInline]]:
+    return list(_SCHOOL_INLINES)

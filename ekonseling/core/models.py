@@ -29,18 +29,6 @@ class School(models.Model):
         default=False,
         help_text=_("Operator, BK coordinator, guru BK and principal must set up an authenticator app."),
     )
-    crisis_contacts = models.TextField(
-        _("crisis contacts"),
-        blank=True,
-        default="",
-        help_text=_("Shown to a student whose message signals risk. One contact per line."),
-    )
-    risk_lexicon_extension = models.JSONField(
-        _("risk lexicon extension"),
-        default=dict,
-        blank=True,
-        help_text=_("Phrases the school adds to (or removes from) the risk screening; edited by the BK coordinator."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

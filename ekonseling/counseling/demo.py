@@ -6,10 +6,11 @@ import uuid
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import registry
+from ekonseling.safety import actions as safety
 from ekonseling.students.models import Student
 
 from . import services
-from .models import Conversation, OfficeHours
+from .models import Conversation, CounselingSettings, OfficeHours
 
 DEMO_CRISIS_CONTACTS = "Layanan Kesehatan Jiwa Kemenkes: 119 ext. 8\nGuru BK piket: lihat jadwal di ruang BK"
 
@@ -90,9 +91,10 @@ def load(demo):
     school, users = demo.school, demo.users
     """A live inbox: a running chat, an urgent one, a letter thread and an anonymous question."""
     if demo.created:
-        school.crisis_contacts = DEMO_CRISIS_CONTACTS
-        school.risk_lexicon_extension = DEMO_RISK_LEXICON
-        school.save(update_fields=["crisis_contacts", "risk_lexicon_extension"])
+        safety.set_crisis_contacts(school, DEMO_CRISIS_CONTACTS)
+        CounselingSettings.objects.update_or_create(
+            school=school, defaults={"risk_lexicon_extension": DEMO_RISK_LEXICON}
+        )
     if not OfficeHours.objects.filter(counselor=users["gurubk"]).exists():
         OfficeHours.objects.bulk_create(
             OfficeHours(counselor=users["gurubk"], weekday=day, starts_at=datetime.time(7), ends_at=datetime.time(15))

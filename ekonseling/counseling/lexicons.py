@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit
 from ekonseling.core.models import School
 
 from . import risk
+from .models import CounselingSettings
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,10 @@ def for_school(school_id):
     cached = _cache.get(school_id)
     if cached is not None and now - cached[2] < RECHECK_SECONDS:
         return cached[1]
-    extension = School.objects.filter(pk=school_id).values_list("risk_lexicon_extension", flat=True).first() or {}
+    extension = (
+        CounselingSettings.objects.filter(school_id=school_id).values_list("risk_lexicon_extension", flat=True).first()
+        or {}
+    )
     mark = fingerprint(extension)
     if cached is not None and cached[0] == mark:
         lexicon = cached[1]
@@ -102,17 +107,25 @@ def parse(text):
     return extension
 
 
-def save(school, extension, user, request=None):
-    """Store a checked extension; the change and who made it go to the audit log."""
+def extension_of(school: School) -> dict:
+    """The school's saved extension ({} when it has none)."""
+    return (
+        CounselingSettings.objects.filter(school=school).values_list("risk_lexicon_extension", flat=True).first() or {}
+    )
+
+
+def save(school: School, extension: dict, actor: User, ip: str | None = None, user_agent: str = "") -> None:
+    """Store a checked extension (creating the school's counseling settings on first use); the change
+    and who made it go to the audit log."""
     with transaction.atomic():
-        School.objects.filter(pk=school.pk).update(risk_lexicon_extension=extension)
-        school.risk_lexicon_extension = extension
-        audit.record(
-            request,
+        CounselingSettings.objects.update_or_create(school=school, defaults={"risk_lexicon_extension": extension})
+        audit.record_for(
+            actor,
             audit.Action.CHANGE,
             school,
-            user=user,
-            detail=f"risk lexicon extension {fingerprint(extension)[:12]} ({summary(extension).phrases} phrases)",
+            f"risk lexicon extension {fingerprint(extension)[:12]} ({summary(extension).phrases} phrases)",
+            ip,
+            user_agent,
         )
     transaction.on_commit(lambda: forget(school.pk))
 

@@ -170,3 +170,25 @@ class OfficeHours(models.Model):
 
     def __str__(self):
         return f"{self.counselor_id} {self.weekday} {self.starts_at}-{self.ends_at}"
+
+
+class CounselingSettings(models.Model):
+    """A school's counseling settings, kept by the counseling app (not on the kernel's School): the
+    phrases it adds to the risk screening. Created on demand; no row means the shipped lexicon."""
+
+    school = models.OneToOneField(
+        "core.School", on_delete=models.CASCADE, primary_key=True, related_name="counseling_settings"
+    )
+    risk_lexicon_extension = models.JSONField(
+        _("risk lexicon extension"),
+        default=dict,
+        blank=True,
+        help_text=_("Phrases the school adds to (or removes from) the risk screening; edited by the BK coordinator."),
+    )
+
+    class Meta:
+        verbose_name = _("counseling settings")
+        verbose_name_plural = _("counseling settings")
+
+    def __str__(self):
+        return str(_("counseling settings"))

@@ -11,6 +11,7 @@ end at or before the start, and a row that has one anyway is ignored here rather
 import datetime
 from collections import namedtuple
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -101,3 +102,14 @@ def notice(hours, at=None):
         "open_now": opening is not None and opening == at,
         "next_opening": opening,
     }
+
+
+def save_own(formset, counselor) -> None:
+    """Save a counselor's valid office-hours formset (its queryset is theirs) in one transaction."""
+    with transaction.atomic():
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        for row in rows:
+            row.counselor = counselor
+            row.save()

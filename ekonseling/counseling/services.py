@@ -25,6 +25,7 @@ from ekonseling.core import audit, policy, realtime
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
+from ekonseling.students.models import Student
 
 from . import lexicons, protocol, risk
 from .models import Conversation, ConversationEvent, Message, Participant
@@ -33,8 +34,6 @@ from .protocol import MAX_BODY, MAX_LETTER_BODY, MAX_SEQ, SYNC_PAGE, conversatio
 __all__ = ["MAX_BODY", "MAX_LETTER_BODY", "SYNC_PAGE", "conversation_group", "user_group"]
 
 log = logging.getLogger(__name__)
-
-DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
 
 
 class PostError(Exception):
@@ -114,11 +113,6 @@ def parse_client_key(value):
 
 def rate_limited_error() -> PostError:
     return PostError(_("You are sending messages too fast. Wait a moment."), "rate_limited")
-
-
-def crisis_contacts(school):
-    configured = [line.strip() for line in (school.crisis_contacts or "").splitlines() if line.strip()]
-    return configured or list(DEFAULT_CRISIS_CONTACTS)
 
 
 def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit: bool = False) -> list[Posted]:
@@ -309,7 +303,7 @@ def _store(results, *, check_stored=True):
     for message, screening, result, conversation in messages:
         if screening is not None and screening.flagged:
             result.alert = _raise_alert(conversation, message, screening)
-            result.crisis_contacts = crisis_contacts(conversation.school)
+            result.crisis_contacts = safety.crisis_contacts(conversation.school)
             result.alert_user_ids = [u.pk for u in alert_recipients(conversation)]
     told = [r for r in results if r.message is not None and r.message.sender_role == Message.SenderRole.STUDENT]
     _set_inbox_recipients(told, conversations)
@@ -323,7 +317,7 @@ def _set_inbox_recipients(results, conversations):
     for result in results:
         conversation = conversations[result.draft.conversation_id]
         if result.duplicate and result.message.flagged:
-            result.crisis_contacts = crisis_contacts(conversation.school)  # the ack says what the first one said
+            result.crisis_contacts = safety.crisis_contacts(conversation.school)  # the ack says what the first one said
         if conversation.counselor_id:
             result.inbox_user_ids = [conversation.counselor_id]
             continue
@@ -524,6 +518,23 @@ def unread_counts(user, conversations):
 
 
 # --- handling ------------------------------------------------------------------------------------------------
+
+
+def open_chat(student: Student) -> Conversation | None:
+    """The student's open chat, if any (a student has at most one)."""
+    return (
+        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def open_or_start_chat(student: Student) -> Conversation:
+    """Continue the student's open chat or start one: one student, one open chat."""
+    with transaction.atomic():
+        # Lock the student's row so two quick taps cannot both find no chat and create two.
+        Student.objects.select_for_update().filter(pk=student.pk).first()
+        return open_chat(student) or start_conversation(student)
 
 
 def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False):

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
@@ -126,14 +125,6 @@ def _student_of(user):
     return student
 
 
-def _open_chat(student):
-    return (
-        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
-        .order_by("-pk")
-        .first()
-    )
-
-
 @policy.require("counseling.start")
 @require_http_methods(["GET", "POST"])
 def chat_new(request):
@@ -142,10 +133,7 @@ def chat_new(request):
     student = _student_of(request.user)
     form = ChatStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Lock the student's row so two quick taps cannot both find no chat and create two.
-            Student.objects.select_for_update().filter(pk=student.pk).first()
-            conversation = _open_chat(student) or services.start_conversation(student)
+        conversation = services.open_or_start_chat(student)
         body = form.cleaned_data["body"]
         if body.strip():
             draft = services.Draft(conversation.pk, request.user, form.cleaned_data["client_key"], body)
@@ -153,7 +141,7 @@ def chat_new(request):
             if posted.error is not None:
                 messages.error(request, str(posted.error))
         return _back(conversation)
-    context = {"form": form, "open_chat": _open_chat(student), "max_body": services.MAX_BODY}
+    context = {"form": form, "open_chat": services.open_chat(student), "max_body": services.MAX_BODY}
     return render(request, "counseling/chat/new.html", context)
 
 
@@ -314,7 +302,7 @@ def _chat_context(request, conversation):
             message["alerted"] = message["seq"] in alerted
     if is_student:
         # The crisis contacts stay visible while a risk alert is open, without saying why.
-        context["crisis_contacts"] = services.crisis_contacts(conversation.school) if conversation.urgent else []
+        context["crisis_contacts"] = safety.crisis_contacts(conversation.school) if conversation.urgent else []
         context["office"] = hours.notice(hours.hours_for(conversation))
     else:
         context.update(_controls_context(user, conversation))
@@ -560,13 +548,7 @@ def office_hours(request):
     user = request.user
     formset = OfficeHoursFormSet(request.POST or None, queryset=OfficeHours.objects.filter(counselor=user))
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            rows = formset.save(commit=False)
-            for row in formset.deleted_objects:
-                row.delete()
-            for row in rows:
-                row.counselor = user
-                row.save()
+        hours.save_own(formset, user)
         messages.success(request, _("Your office hours were saved."))
         return redirect("counseling:office_hours")
     own = list(OfficeHours.objects.filter(counselor=user))

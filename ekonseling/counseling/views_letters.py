@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, crypto, policy
+from ekonseling.safety import actions as safety
 
 from . import attachments, export, letters, services
 from .models import Attachment, Conversation, ConversationEvent, Message
@@ -195,7 +196,7 @@ def thread(request, conversation, *, template="counseling/letters/thread.html", 
         "may_reveal": is_student and conversation.identity_hidden,
         "may_manage": policy.can(user, "conversation.manage", conversation),
         "reply_form": reply_form if may_post else None,
-        "crisis_contacts": services.crisis_contacts(conversation.school) if is_student else [],
+        "crisis_contacts": safety.crisis_contacts(conversation.school) if is_student else [],
         **(extra_context or {}),
     }
     return render(request, template, context)

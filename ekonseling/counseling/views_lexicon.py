@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ekonseling.core import policy
+from ekonseling.core import audit, policy
 
 from . import lexicons, risk
 
@@ -23,7 +23,7 @@ EXAMPLE = {
 @require_http_methods(["GET", "POST"])
 def risk_lexicon(request):
     school = request.user.school
-    saved = school.risk_lexicon_extension or {}
+    saved = lexicons.extension_of(school)
     text = json.dumps(saved, indent=2, ensure_ascii=False) if saved else ""
     sample = ""
     error = None
@@ -37,7 +37,7 @@ def risk_lexicon(request):
             error = str(exc)
         else:
             if request.POST.get("action") == "save":
-                lexicons.save(school, extension, request.user, request)
+                lexicons.save(school, extension, request.user, **audit.request_origin(request))
                 messages.success(
                     request, _("The risk lexicon of the school was saved. It screens new messages within a minute.")
                 )

@@ -223,7 +223,7 @@ def submit(request, pk):
         messages.warning(
             request,
             _("Your guru BK will talk with you soon. If you feel unsafe right now, reach out: %(contacts)s")
-            % {"contacts": " · ".join(safety.crisis_contacts(sheet.student))},
+            % {"contacts": " · ".join(safety.crisis_contacts(sheet.student.school))},
         )
     return redirect("instruments:my")
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, notify, policy
+from ekonseling.core.models import School
 from ekonseling.students.models import Student
 
 from . import sources
-from .models import Alert, items_key, normal_items
+from .models import Alert, SafetySettings, items_key, normal_items
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,16 @@ def alerts_on(source: str, source_ids: Iterable[int] | QuerySet) -> QuerySet[Ale
     return Alert.objects.filter(source=source, source_id__in=source_ids)
 
 
-def crisis_contacts(student: Student) -> list[str]:
+def crisis_contacts(school: School) -> list[str]:
     """Whom a student in distress can call now: their school's list (one per line), or the national line."""
-    configured = [line.strip() for line in (student.school.crisis_contacts or "").splitlines() if line.strip()]
+    text = SafetySettings.objects.filter(school=school).values_list("crisis_contacts", flat=True).first() or ""
+    configured = [line.strip() for line in text.splitlines() if line.strip()]
     return configured or list(DEFAULT_CRISIS_CONTACTS)
+
+
+def set_crisis_contacts(school: School, contacts: str) -> SafetySettings:
+    """Store a school's crisis contacts (one per line), creating its settings row on first use."""
+    settings_row, _created = SafetySettings.objects.update_or_create(
+        school=school, defaults={"crisis_contacts": contacts}
+    )
+    return settings_row

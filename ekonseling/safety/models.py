@@ -62,3 +62,25 @@ class Alert(SchoolOwned):
 
     def __str__(self):
         return f"alert on {self.source} {self.source_id}"
+
+
+class SafetySettings(models.Model):
+    """A school's safety settings, kept by the safety app (not on the kernel's School): whom a
+    student in distress is told to call. Created on demand; no row means the defaults."""
+
+    school = models.OneToOneField(
+        "core.School", on_delete=models.CASCADE, primary_key=True, related_name="safety_settings"
+    )
+    crisis_contacts = models.TextField(
+        _("crisis contacts"),
+        blank=True,
+        default="",
+        help_text=_("Shown to a student whose message signals risk. One contact per line."),
+    )
+
+    class Meta:
+        verbose_name = _("safety settings")
+        verbose_name_plural = _("safety settings")
+
+    def __str__(self):
+        return str(_("safety settings"))

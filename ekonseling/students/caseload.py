@@ -8,12 +8,13 @@ active accounts of the student's own school count: an alert must not reach someo
 another school, just because an old assignment still names them.
 """
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from ekonseling.accounts.models import Role, User
-from ekonseling.core import realtime
+from ekonseling.core import audit, realtime
 
-from .models import Rombel, Student
+from .models import AcademicYear, Rombel, Student
 
 
 def in_caseload(user, student) -> bool:
@@ -112,6 +113,33 @@ def unassign_rombels(pairs) -> None:
     for rombel_id, user_id in pairs:
         through.objects.filter(rombel_id=rombel_id, user_id=user_id).delete()
     removed({user_id for _rombel_id, user_id in pairs})
+
+
+def set_rombel_assignments(
+    year: AcademicYear,
+    current: set[tuple[int, int]],
+    wanted: set[tuple[int, int]],
+    actor: User,
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> tuple[int, int]:
+    """The caseload page's save: from the (rombel id, user id) pairs shown to the pairs ticked, in
+    one transaction with its audit line; returns (added, removed)."""
+    added, dropped = wanted - current, current - wanted
+    with transaction.atomic():
+        unassign_rombels(dropped)
+        assign_rombels(added)
+        if added or dropped:
+            audit.record_for(
+                actor,
+                audit.Action.CHANGE,
+                year,
+                f"caseload by rombel: {len(added)} assignments added, {len(dropped)} removed",
+                ip,
+                user_agent,
+            )
+    return len(added), len(dropped)
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -95,6 +95,8 @@ class StudentRecordForm(forms.ModelForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         student = self.instance
+        # Validation puts the upload on the instance: the photo it replaces is known only now.
+        self.initial_photo_name = student.photo.name if student.photo else ""
         allowed = set()
         self.sections = []
         for title, names, action in SECTIONS:

@@ -21,8 +21,10 @@ Why the rules are as they are:
 - NISN is text and keeps its leading zeros. Excel turns a typed 0012345678 into the number 12345678:
   a numeric NISN cell with at most 10 digits is therefore left-padded with zeros. A text NISN is never
   padded: a short NISN typed as text is a typo, not a lost zero, and padding it would invent a number.
-- Messages are Indonesian literals, short and specific: the row report is an artefact of an
-  Indonesian school's data, read by its operator next to the spreadsheet.
+- Messages are short and specific and go through gettext (English msgids, Indonesian in `locale/id`);
+  they name the file's columns as the file does (Nama, NISN, JK: Dapodik's headers), since the
+  operator reads the row report next to the spreadsheet. A row error is worded in the language of
+  the upload that found it (the preview keeps it as text).
 """
 
 import datetime
@@ -32,6 +34,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ekonseling.core import spreadsheets
 
@@ -203,20 +207,22 @@ def is_dropped(label):
 
 # The reader's refusals in this import's wording (see `spreadsheets.CODES`); too many rows is `_too_many_rows`.
 FILE_MESSAGES = {
-    "empty": "Berkas kosong: tidak ada isinya.",
-    "old_excel": (
-        "Berkas ini berformat Excel lama (.xls) atau dikunci kata sandi. Buka di Excel, lalu simpan "
-        "sebagai .xlsx (tanpa kata sandi) atau CSV."
+    "empty": gettext_lazy("The file is empty: it has no content."),
+    "old_excel": gettext_lazy(
+        "The file is in the old Excel format (.xls) or locked with a password. Open it in Excel, then save it "
+        "as .xlsx (without a password) or CSV."
     ),
-    "pdf": "Berkas ini PDF, bukan lembar kerja. Unggah berkas .xlsx atau .csv.",
-    "not_xlsx": "Berkas ini bukan lembar kerja Excel (.xlsx) yang bisa dibaca.",
-    "unsupported": "Jenis berkas tidak didukung. Unggah berkas .xlsx (misalnya unduhan Dapodik) atau .csv.",
-    "unpacked_too_big": "Isi berkas Excel terlalu besar setelah dibuka.",
-    "no_sheets": "Berkas Excel ini tidak punya lembar kerja.",
-    "damaged_xlsx": "Berkas Excel ini rusak atau tidak bisa dibaca.",
-    "damaged_utf16": "Berkas teks UTF-16 ini rusak.",
-    "binary": "Berkas ini bukan lembar kerja: isinya bukan teks CSV. Unggah berkas .xlsx atau .csv.",
-    "bad_csv": "Berkas CSV ini tidak bisa dibaca: %(error)s.",
+    "pdf": gettext_lazy("This file is a PDF, not a spreadsheet. Upload an .xlsx or .csv file."),
+    "not_xlsx": gettext_lazy("The file is not an Excel spreadsheet (.xlsx) that can be read."),
+    "unsupported": gettext_lazy(
+        "This kind of file is not supported. Upload an .xlsx file (a Dapodik download, for example) or a .csv file."
+    ),
+    "unpacked_too_big": gettext_lazy("The content of the Excel file is too large once unpacked."),
+    "no_sheets": gettext_lazy("This Excel file has no worksheets."),
+    "damaged_xlsx": gettext_lazy("This Excel file is damaged or could not be read."),
+    "damaged_utf16": gettext_lazy("This UTF-16 text file is damaged."),
+    "binary": gettext_lazy("This file is not a spreadsheet: it is not CSV text. Upload an .xlsx or .csv file."),
+    "bad_csv": gettext_lazy("This CSV file could not be read: %(error)s."),
 }
 
 
@@ -239,8 +245,11 @@ def read_table(file_bytes, filename):
 def _too_many_rows():
     limit = f"{MAX_DATA_ROWS:,}".replace(",", ".")  # Indonesian thousands separator
     return ImportFileError(
-        f"Berkas berisi lebih dari {limit} baris data; batasnya {limit} per impor. "
-        "Bagi berkasnya menjadi beberapa bagian, misalnya per tingkat."
+        _(
+            "The file has more than %(limit)s data rows; the limit is %(limit)s per import. "
+            "Split the file into parts, for example by grade."
+        )
+        % {"limit": limit}
     )
 
 
@@ -343,13 +352,16 @@ def parse(file_bytes, filename, *, today=None):
     today = today or datetime.date.today()
     rows = read_table(file_bytes, filename)
     if not rows:
-        raise ImportFileError("Berkas kosong: tidak ada baris berisi.")
+        raise ImportFileError(_("The file is empty: no row has content."))
     header_index = find_header(rows)
     if header_index is None:
         raise ImportFileError(
-            f"Baris judul kolom tidak ditemukan: di {HEADER_SCAN_ROWS} baris pertama tidak ada baris yang "
-            "memuat kolom Nama dan NISN. Pastikan berkas punya satu baris judul dengan kolom Nama, NISN, JK "
-            "dan Rombel (atau unggah berkas Dapodik apa adanya)."
+            _(
+                "No header row was found: none of the first %(rows)d rows holds the columns Nama and NISN. "
+                "Make sure the file has one header row with the columns Nama, NISN, JK and Rombel (or upload "
+                "the Dapodik file as it is)."
+            )
+            % {"rows": HEADER_SCAN_ROWS}
         )
     labels, start = combine_header(rows, header_index)
     mapping, dropped, unknown = map_columns(labels)
@@ -357,8 +369,11 @@ def parse(file_bytes, filename, *, today=None):
     missing = [COLUMN_BY_KEY[key].label for key in REQUIRED_KEYS if key not in present]
     if missing:
         raise ImportFileError(
-            f"Kolom wajib tidak ada: {', '.join(missing)}. Baris judul kolom (baris {header_index + 1}) "
-            "harus memuat Nama, NISN, JK dan Rombel."
+            _(
+                "Required columns are missing: %(columns)s. The header row (row %(row)d) must hold Nama, NISN, "
+                "JK and Rombel."
+            )
+            % {"columns": ", ".join(missing), "row": header_index + 1}
         )
     if start < len(rows) and _is_numbering_row(rows[start]):
         start += 1
@@ -380,13 +395,22 @@ def parse(file_bytes, filename, *, today=None):
         if nisn:
             first = first_row_of_nisn.setdefault(nisn, number)
             if first != number:
-                row_errors.append(RowError(number, "NISN", f"NISN {nisn} ganda: sudah dipakai di baris {first}"))
+                row_errors.append(
+                    RowError(
+                        number,
+                        "NISN",
+                        _("NISN %(nisn)s appears twice: it is already used in row %(row)d")
+                        % {"nisn": nisn, "row": first},
+                    )
+                )
         if row_errors:
             errors.extend(row_errors)
         else:
             records.append(record)
     if data_rows == 0:
-        raise ImportFileError(f"Tidak ada baris data di bawah baris judul kolom (baris {header_index + 1}).")
+        raise ImportFileError(
+            _("There are no data rows below the header row (row %(row)d).") % {"row": header_index + 1}
+        )
     return ParseResult(
         records=records,
         errors=errors,
@@ -413,7 +437,10 @@ def _check_row(number, cells, today):
         if value is None or value == "":
             continue
         if column.max_length and isinstance(value, str) and len(value) > column.max_length:
-            message = f"{column.label} terlalu panjang (maks. {column.max_length} karakter)"
+            message = _("%(column)s is too long (at most %(limit)d characters)") % {
+                "column": column.label,
+                "limit": column.max_length,
+            }
             errors.append(RowError(number, column.label, message))
             continue
         if "." in column.key:
@@ -423,7 +450,7 @@ def _check_row(number, cells, today):
             record[column.key] = value
     for key, label, message in _REQUIRED_IN_ROW:
         if key not in record and not any(e.field == label for e in errors):
-            errors.append(RowError(number, label, message))
+            errors.append(RowError(number, label, str(message)))
     # A guardian is a name first: sub-columns without a name (an empty "Data Wali") make no guardian.
     guardians = {rel: data for rel, data in record.get("guardians", {}).items() if data.get("name")}
     if guardians:
@@ -434,12 +461,21 @@ def _check_row(number, cells, today):
     return record, errors
 
 
-_REQUIRED_IN_ROW = (("name", "Nama", "Nama kosong"), ("nisn", "NISN", "NISN kosong"), ("sex", "JK", "JK kosong"))
+_REQUIRED_IN_ROW = (
+    ("name", "Nama", gettext_lazy("Nama is empty")),
+    ("nisn", "NISN", gettext_lazy("NISN is empty")),
+    ("sex", "JK", gettext_lazy("JK is empty")),
+)
 _FIELD_ORDER = {column.label: i for i, column in enumerate(COLUMNS)}
 
 
 class _Invalid(ValueError):
     pass
+
+
+def _written(raw, column=None):
+    """The parameters of a cell's error message: what the cell holds, and its column's label."""
+    return {"value": _shown(raw), "column": column.label if column is not None else ""}
 
 
 def _shown(raw):
@@ -492,7 +528,7 @@ def _check_name(raw, column, today):
 def _check_code(raw, column, today):
     """NIPD, RT, RW, postal code: a number cell becomes its digits ("3", not "3.0")."""
     if isinstance(raw, bool):
-        raise _Invalid(f"{column.label} tidak valid (tertulis: {_shown(raw)})")
+        raise _Invalid(_("%(column)s is not valid (written: %(value)s)") % _written(raw, column))
     return _text(raw)
 
 
@@ -508,21 +544,21 @@ def _check_nisn(raw, column, today):
     if raw is None:
         return ""
     if isinstance(raw, bool):
-        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+        raise _Invalid(_("NISN must be 10 digits (written: %(value)s)") % _written(raw))
     if isinstance(raw, int | float):
         if isinstance(raw, float) and not raw.is_integer():
-            raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+            raise _Invalid(_("NISN must be 10 digits (written: %(value)s)") % _written(raw))
         digits = str(int(raw))
         # Excel drops at most the two leading zeros a real NISN has (the birth years 2000-2019);
         # a shorter number is not a NISN that lost zeros, and padding it would invent one.
         if int(raw) >= 0 and 8 <= len(digits) <= 10:
             return digits.zfill(10)
-        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+        raise _Invalid(_("NISN must be 10 digits (written: %(value)s)") % _written(raw))
     text = re.sub(r"\s+", "", str(raw)).lstrip("'")
     if text in ("", "-"):
         return ""
     if not re.fullmatch(r"\d{10}", text):
-        raise _Invalid(f"NISN harus 10 digit angka (tertulis: {_shown(raw)})")
+        raise _Invalid(_("NISN must be 10 digits (written: %(value)s)") % _written(raw))
     return text
 
 
@@ -545,7 +581,7 @@ def _check_sex(raw, column, today):
         return ""
     sex = _SEXES.get(header_key(text))
     if sex is None:
-        raise _Invalid(f"JK harus L atau P (tertulis: {_shown(raw)})")
+        raise _Invalid(_("JK must be L or P (written: %(value)s)") % _written(raw))
     return sex
 
 
@@ -580,7 +616,7 @@ def _check_religion(raw, column, today):
         return "kepercayaan"
     if key in _RELIGIONS:
         return _RELIGIONS[key]
-    raise _Invalid(f"Agama tidak dikenali (tertulis: {_shown(raw)})")
+    raise _Invalid(_("The religion is not recognised (written: %(value)s)") % _written(raw))
 
 
 _MONTHS = {
@@ -634,7 +670,7 @@ def parse_date(raw):
             from openpyxl.utils.datetime import from_excel
 
             return from_excel(raw).date()
-        raise _Invalid(f"Format tanggal lahir tidak dikenali (tertulis: {_shown(raw)})")
+        raise _Invalid(_("The date of birth is in an unknown format (written: %(value)s)") % _written(raw))
     text = _text(raw).lower()
     if not text:
         return None
@@ -646,12 +682,16 @@ def parse_date(raw):
         day, month, year = match.group(1), _MONTHS[match.group(2)], match.group(3)
     else:
         raise _Invalid(
-            f"Format tanggal lahir tidak dikenali (tertulis: {_shown(raw)}); pakai misalnya 2010-05-31 atau 31/05/2010"
+            _(
+                "The date of birth is in an unknown format (written: %(value)s); use for example 2010-05-31 "
+                "or 31/05/2010"
+            )
+            % _written(raw)
         )
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
-        raise _Invalid(f"Tanggal lahir tidak ada di kalender (tertulis: {_shown(raw)})") from None
+        raise _Invalid(_("The date of birth is not in the calendar (written: %(value)s)") % _written(raw)) from None
 
 
 def _check_date(raw, column, today):
@@ -659,15 +699,15 @@ def _check_date(raw, column, today):
     if date is None:
         return None
     if date > today:
-        raise _Invalid(f"Tanggal lahir di masa depan (tertulis: {_shown(raw)})")
+        raise _Invalid(_("The date of birth is in the future (written: %(value)s)") % _written(raw))
     if date < OLDEST_BIRTH_DATE:
-        raise _Invalid(f"Tanggal lahir sebelum tahun 1900 (tertulis: {_shown(raw)})")
+        raise _Invalid(_("The date of birth is before 1900 (written: %(value)s)") % _written(raw))
     return date
 
 
 def _number(raw, column):
     if isinstance(raw, bool):
-        raise _Invalid(f"{column.label} harus angka (tertulis: {_shown(raw)})")
+        raise _Invalid(_("%(column)s must be a number (written: %(value)s)") % _written(raw, column))
     if isinstance(raw, int | float):
         raw = _text(raw)
     text = _text(raw).replace(" ", "")
@@ -678,7 +718,7 @@ def _number(raw, column):
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise _Invalid(f"{column.label} harus angka (tertulis: {_shown(raw)})")
+        raise _Invalid(_("%(column)s must be a number (written: %(value)s)") % _written(raw, column))
     return number
 
 
@@ -687,7 +727,7 @@ def _check_count(raw, column, today):
     if number is None:
         return None
     if number != number.to_integral_value() or not 0 <= number <= 99:
-        raise _Invalid(f"{column.label} harus bilangan bulat 0–99 (tertulis: {_shown(raw)})")
+        raise _Invalid(_("%(column)s must be a whole number from 0 to 99 (written: %(value)s)") % _written(raw, column))
     return int(number)
 
 
@@ -705,7 +745,7 @@ def _check_year(raw, column, today):
     if number is None or number == 0:
         return None
     if number != number.to_integral_value() or not 1900 <= number <= today.year:
-        raise _Invalid(f"{column.label} tidak masuk akal (tertulis: {_shown(raw)})")
+        raise _Invalid(_("%(column)s does not make sense (written: %(value)s)") % _written(raw, column))
     return int(number)
 
 
@@ -714,7 +754,7 @@ def _check_distance(raw, column, today):
     if number is None:
         return None
     if not 0 <= number < 10000:
-        raise _Invalid(f"Jarak ke sekolah harus 0–9999 km (tertulis: {_shown(raw)})")
+        raise _Invalid(_("The distance to school must be 0–9999 km (written: %(value)s)") % _written(raw))
     return number.quantize(Decimal("0.01"))
 
 
@@ -725,7 +765,7 @@ def _check_email(raw, column, today):
     try:
         validate_email(text)
     except ValidationError:
-        raise _Invalid(f"E-mail tidak valid (tertulis: {_shown(raw)})") from None
+        raise _Invalid(_("The e-mail address is not valid (written: %(value)s)") % _written(raw)) from None
     return text
 
 

@@ -34,7 +34,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit
 
 from . import caseload, importing
@@ -68,8 +70,11 @@ def check_size(size):
     limit = max_bytes()
     if size > limit:
         raise ImportFileError(
-            f"Berkas terlalu besar ({_size(size)}); batasnya {_size(limit)}. "
-            "Hapus kolom atau lembar kerja yang tidak perlu, atau bagi berkasnya menjadi beberapa bagian."
+            _(
+                "The file is too large (%(size)s); the limit is %(limit)s. Remove the columns or worksheets "
+                "you do not need, or split the file into parts."
+            )
+            % {"size": _size(size), "limit": _size(limit)}
         )
 
 
@@ -154,24 +159,24 @@ def _dumps(payload):
 
 
 def _no_grade_message(name):
-    return (
-        f"Rombel '{name}' belum ada dan tingkatnya tidak terbaca dari namanya: buat rombelnya dulu, "
-        "atau awali namanya dengan tingkat (X, XI, XII, VII, VIII, IX atau angka)"
-    )
+    return _(
+        "Rombel '%(name)s' does not exist yet and its grade cannot be read from its name: create the rombel "
+        "first, or start its name with the grade (X, XI, XII, VII, VIII, IX or a number)"
+    ) % {"name": name}
 
 
 # --- apply and cancel ---------------------------------------------------------------------------------------
 
 
-def apply(batch, user, *, request=None):
+def apply(batch: ImportBatch, user: User | None, *, ip: str | None = None, user_agent: str = "") -> dict:
     """Write a confirmed batch in one transaction; returns the counts. A batch applies once."""
     try:
         with transaction.atomic():
-            applied = _apply(batch.pk, user, request)
+            applied = _apply(batch.pk, user, ip, user_agent)
     except IntegrityError as exc:
         # Someone created the same student (or rombel) while this transaction ran: nothing was written.
         raise ImportRefused(
-            "Data siswa berubah saat impor berjalan, jadi tidak ada yang disimpan. Unggah ulang berkasnya."
+            _("The student data changed while the import ran, so nothing was saved. Upload the file again.")
         ) from exc
     batch.status, batch.applied_at, batch.summary, batch.payload = (
         applied.status,
@@ -194,17 +199,24 @@ def cancel(batch):
 
 def _refuse_unless_preview(batch):
     if batch.status == ImportBatch.Status.APPLIED:
-        when = f" pada {timezone.localtime(batch.applied_at):%d-%m-%Y %H:%M}" if batch.applied_at else ""
-        raise ImportRefused(f"Impor ini sudah diterapkan{when}; impor yang sama tidak diterapkan dua kali.")
+        if batch.applied_at:
+            raise ImportRefused(
+                _("This import was already applied on %(when)s; the same import is not applied twice.")
+                % {"when": f"{timezone.localtime(batch.applied_at):%d-%m-%Y %H:%M}"}
+            )
+        raise ImportRefused(_("This import was already applied; the same import is not applied twice."))
     stale = batch.created_at and batch.created_at < timezone.now() - datetime.timedelta(days=PREVIEW_KEEP_DAYS)
     if batch.status == ImportBatch.Status.CANCELLED or stale:
         raise ImportRefused(
-            f"Impor ini sudah dibatalkan (atau kedaluwarsa setelah {PREVIEW_KEEP_DAYS} hari). "
-            "Unggah berkasnya lagi bila ingin mengimpor."
+            _(
+                "This import was cancelled (or expired after %(days)d days). Upload the file again if you want "
+                "to import it."
+            )
+            % {"days": PREVIEW_KEEP_DAYS}
         )
 
 
-def _apply(batch_pk, user, request):
+def _apply(batch_pk, user, ip, user_agent):
     batch = ImportBatch.objects.select_for_update().get(pk=batch_pk)
     _refuse_unless_preview(batch)
     payload = json.loads(batch.payload)
@@ -218,8 +230,10 @@ def _apply(batch_pk, user, request):
     year = _current_year(school_id)
     if year is None and any(record.get("rombel") for _, _, record in planned):
         raise ImportRefused(
-            "Belum ada tahun ajaran yang aktif, jadi rombel siswa tidak bisa dicatat. Tetapkan tahun ajaran "
-            "yang sedang berjalan di Administrasi, lalu konfirmasi lagi."
+            _(
+                "No academic year is current, so the students' rombel cannot be recorded. Set the current "
+                "academic year in the administration, then confirm again."
+            )
         )
     state = _State.load(school_id, year, [record["nisn"] for _, _, record in planned], lock=True)
 
@@ -287,11 +301,12 @@ def _apply(batch_pk, user, request):
     batch.summary = {**batch.summary, "applied": applied}
     batch.payload = _cleared(batch.payload)
     batch.save(update_fields=["status", "applied_at", "summary", "payload"])
-    audit.record(
-        request,
+    audit.record_for(
+        user,
         audit.Action.CREATE if applied["created"] else audit.Action.CHANGE,
         batch,
-        user=user,
+        ip=ip,
+        user_agent=user_agent,
         detail=(
             f"student import {batch.filename}: {applied['created']} created, {applied['updated']} updated, "
             f"{applied['unchanged']} unchanged, {applied['error_rows']} rows with errors skipped, "
@@ -313,7 +328,7 @@ def _create_rombels(school_id, year, state, records):
     for name in missing.values():
         grade = rombel_grade(name)
         if grade is None:  # the preview caught this, unless the rombel was deleted since
-            raise ImportRefused(_no_grade_message(name) + ". Tidak ada yang disimpan.")
+            raise ImportRefused(_("%(reason)s. Nothing was saved.") % {"reason": _no_grade_message(name)})
         new.append(Rombel(school_id=school_id, academic_year=year, name=name, grade=grade))
     Rombel.objects.bulk_create(new)
     for rombel in Rombel.objects.filter(academic_year=year, name__in=list(missing.values())):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit
 
 from .models import ProfileChange, Student
@@ -68,7 +69,9 @@ def _as_text(value):
     return "" if value is None else str(value)
 
 
-def update_own_profile(student, data, request):
+def update_own_profile(
+    student: Student, data: dict, actor: User | None, *, ip: str | None = None, user_agent: str = ""
+) -> list[ProfileChange]:
     """Write the self-editable fields found in `data` and return one change per field that moved.
 
     Anything else in `data` is ignored on purpose: the list above, not the form, is the boundary.
@@ -87,8 +90,8 @@ def update_own_profile(student, data, request):
     with transaction.atomic():
         student.save(update_fields=[change.field for change in changes] + ["updated_at"])
         ProfileChange.objects.bulk_create(changes)
-        audit.record(
-            request, audit.Action.CHANGE, student, detail="own profile: " + ", ".join(c.field for c in changes)
+        audit.record_for(
+            actor, audit.Action.CHANGE, student, "own profile: " + ", ".join(c.field for c in changes), ip, user_agent
         )
     return changes
 
@@ -97,13 +100,13 @@ def unseen_changes(student):
     return student.profile_changes.filter(seen_at__isnull=True)
 
 
-def mark_seen(student, counselor, request=None):
+def mark_seen(student: Student, counselor: User, *, ip: str | None = None, user_agent: str = "") -> int:
     """The model keeps when, not who; the audit line keeps who acknowledged the changes."""
     with transaction.atomic():
         count = unseen_changes(student).update(seen_at=timezone.now())
         if count:
-            audit.record(
-                request, audit.Action.CHANGE, student, user=counselor, detail=f"profile changes marked seen: {count}"
+            audit.record_for(
+                counselor, audit.Action.CHANGE, student, f"profile changes marked seen: {count}", ip, user_agent
             )
     return count
 

@@ -8,6 +8,7 @@ cannot go unlogged.
 import datetime
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from ekonseling.core import audit, personal_data, policy
 from ekonseling.core.models import School
 
 from . import caseload
+from .forms_records import guardian_changes
 from .models import AcademicYear, DeletionRequest, Enrollment, Guardian, Rombel, Student
 from .personal_data import masked_label, without_identity
 
@@ -97,8 +99,19 @@ class PromotionResult:
 
 
 def promote_year(
-    school, from_year, to_year_name, starts_on, ends_on, mapping, actor, request=None, retained=(), graduated_on=None
-):
+    school: School,
+    from_year: AcademicYear,
+    to_year_name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    mapping: dict,
+    actor: User | None,
+    *,
+    retained: Iterable[int] = (),
+    graduated_on: datetime.date | None = None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> PromotionResult:
     """Close `from_year` and open the next one, in one transaction.
 
     `mapping` is {old rombel (or its id): new rombel name}; final-grade rombel need no entry, their
@@ -134,11 +147,12 @@ def promote_year(
             students, rombels, targets, retained, created, from_year, new_year, last, graduated_on or from_year.ends_on
         )
         result = PromotionResult(new_year, *counts, rombels_created=len(created))
-        audit.record(
-            request,
+        audit.record_for(
+            actor,
             audit.Action.CHANGE,
             new_year,
-            user=actor,
+            ip=ip,
+            user_agent=user_agent,
             school=school,
             detail=(
                 f"year-end from {from_year.name}: {result.promoted} promoted, {result.retained} retained, "
@@ -290,7 +304,9 @@ class PersonalDataExport:
     omitted: tuple[str, ...]
 
 
-def export_personal_data(student: Student, viewer: User, request=None) -> PersonalDataExport:
+def export_personal_data(
+    student: Student, viewer: User, *, ip: str | None = None, user_agent: str = ""
+) -> PersonalDataExport:
     """The UU PDP export file for `viewer`, gathered from every app's registered contributors
     (`core.personal_data`), and its EXPORT entry in the audit log.
 
@@ -301,14 +317,16 @@ def export_personal_data(student: Student, viewer: User, request=None) -> Person
     data = personal_data.export(student, viewer)
     omitted = tuple(data["omitted"])
     detail = "personal data (UU PDP), JSON, " + ("complete" if data["complete"] else "leaves out " + ", ".join(omitted))
-    audit.record(request, audit.Action.EXPORT, student, user=viewer, detail=detail)
+    audit.record_for(viewer, audit.Action.EXPORT, student, detail, ip, user_agent)
     return PersonalDataExport(personal_data.to_json(data), data["complete"], omitted)
 
 
 # --- UU PDP: erasure ---------------------------------------------------------------------------------
 
 
-def request_deletion(student, actor, reason, request=None):
+def request_deletion(
+    student: Student, actor: User, reason: str, *, ip: str | None = None, user_agent: str = ""
+) -> DeletionRequest:
     """Open a deletion request for the operator; one pending request per student is enough."""
     with transaction.atomic():
         if DeletionRequest.objects.filter(student=student, status=DeletionRequest.Status.PENDING).exists():
@@ -320,7 +338,7 @@ def request_deletion(student, actor, reason, request=None):
             requested_by=actor,
             reason=reason.strip(),
         )
-        audit.record(request, audit.Action.CREATE, student, user=actor, detail=f"deletion request #{deletion.pk}")
+        audit.record_for(actor, audit.Action.CREATE, student, f"deletion request #{deletion.pk}", ip, user_agent)
     return deletion
 
 
@@ -331,7 +349,9 @@ def _lock_pending(deletion):
     return locked
 
 
-def carry_out_deletion(request_obj, actor, request=None, note=""):
+def carry_out_deletion(
+    request_obj: DeletionRequest, actor: User, *, note: str = "", ip: str | None = None, user_agent: str = ""
+) -> DeletionRequest:
     """Erase the student: their record and everything hanging from it, and their account.
 
     Earlier audit events about the student keep their time, actor and action but lose the name
@@ -360,10 +380,11 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
             decided_at=timezone.now(),
             decision_note=without_identity(note.strip(), student),
         )
-        audit.record(
-            request,
+        audit.record_for(
+            actor,
             audit.Action.DELETE,
-            user=actor,
+            ip=ip,
+            user_agent=user_agent,
             school=deletion.school,
             detail=f"student erased ({label}), deletion request #{deletion.pk}",
         )
@@ -371,7 +392,9 @@ def carry_out_deletion(request_obj, actor, request=None, note=""):
     return deletion
 
 
-def reject_deletion(request_obj, actor, request=None, note=""):
+def reject_deletion(
+    request_obj: DeletionRequest, actor: User, *, note: str = "", ip: str | None = None, user_agent: str = ""
+) -> DeletionRequest:
     with transaction.atomic():
         deletion = _lock_pending(request_obj)
         deletion.status = DeletionRequest.Status.REJECTED
@@ -379,11 +402,12 @@ def reject_deletion(request_obj, actor, request=None, note=""):
         deletion.decided_at = timezone.now()
         deletion.decision_note = note.strip()
         deletion.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        audit.record(
-            request,
+        audit.record_for(
+            actor,
             audit.Action.CHANGE,
             deletion.student,
-            user=actor,
+            ip=ip,
+            user_agent=user_agent,
             school=deletion.school,
             detail=f"deletion request #{deletion.pk} rejected",
         )
@@ -451,6 +475,32 @@ def rombel_students(rombel):
         .distinct()
         .order_by("name", "pk")
     )
+
+
+def save_record(
+    student: Student, form, guardians, actor: User, *, ip: str | None = None, user_agent: str = ""
+) -> list[str]:
+    """Save the record form and its guardian formset (both valid) in one transaction, audit what
+    changed, and delete a replaced photo once the commit happened; returns the changed fields."""
+    old_photo = form.initial_photo_name
+    changed = [*form.changed_fields(), *guardian_changes(guardians)]
+    with transaction.atomic():
+        form.save()
+        guardians.save()
+        if changed:
+            audit.record_for(actor, audit.Action.CHANGE, student, "changed: " + ", ".join(changed), ip, user_agent)
+        if old_photo and student.photo.name != old_photo:
+            storage = student.photo.storage
+            transaction.on_commit(lambda: storage.delete(old_photo))
+    return changed
+
+
+def export_rombel(rombel: Rombel, actor: User, *, ip: str | None = None, user_agent: str = "") -> bytes:
+    """The rombel spreadsheet for `actor` (`rombel_xlsx`), with its EXPORT line in the audit log."""
+    content = rombel_xlsx(rombel, actor)
+    columns = "basic and record" if policy.can(actor, "student.view_record") else "basic"
+    audit.record_for(actor, audit.Action.EXPORT, rombel, f"rombel xlsx, {columns} columns", ip, user_agent)
+    return content
 
 
 def rombel_xlsx(rombel, user):

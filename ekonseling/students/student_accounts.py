@@ -17,6 +17,7 @@ from io import BytesIO
 
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -25,7 +26,7 @@ from reportlab.pdfgen import canvas
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, crypto
 
-from .models import Student
+from .models import Rombel, Student
 
 # No 0/O, 1/l/I: the password is typed from paper on a phone keyboard.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -34,8 +35,9 @@ PASSWORD_GROUPS = (4, 4)
 PENDING_SESSION_KEY = "students.pending_login_cards"
 PENDING_TTL = timedelta(minutes=30)
 
-CARD_TITLE = "Kartu Masuk E-Konseling"
-CARD_WARNING = "Ganti sandi saat pertama masuk. Jangan berikan kartu ini kepada orang lain."
+# The card is printed in the language of whoever prints it (Indonesian by default).
+CARD_TITLE = gettext_lazy("E-Konseling sign-in card")
+CARD_WARNING = gettext_lazy("Change the password when you first sign in. Do not give this card to anyone.")
 
 
 class NoAccountError(Exception):
@@ -85,7 +87,9 @@ def _free_username(student, school, taken):
     raise AssertionError("unreachable: the candidates never run out")
 
 
-def create_accounts_for_rombel(rombel, actor, request=None):
+def create_accounts_for_rombel(
+    rombel: Rombel, actor: User | None, *, ip: str | None = None, user_agent: str = ""
+) -> list[IssuedLogin]:
     """Accounts for the rombel's active students who have none; nobody who has one is touched, so
     pressing the button twice never locks out a student who already signed in."""
     school = rombel.school
@@ -115,17 +119,18 @@ def create_accounts_for_rombel(rombel, actor, request=None):
             student.save(update_fields=["user", "updated_at"])
             issued.append(IssuedLogin(student, user.username, password))
         if issued:
-            audit.record(
-                request,
+            audit.record_for(
+                actor,
                 audit.Action.CREATE,
                 rombel,
-                user=actor,
+                ip=ip,
+                user_agent=user_agent,
                 detail=f"student accounts created: {len(issued)}; already had an account: {skipped}",
             )
     return issued
 
 
-def reset_password(student, actor, request=None):
+def reset_password(student: Student, actor: User | None, *, ip: str | None = None, user_agent: str = "") -> IssuedLogin:
     """A new one-time password for a student who forgot theirs or whose card went astray.
 
     Only a student account is reset: a staff account mistakenly linked to a student record must not
@@ -141,7 +146,7 @@ def reset_password(student, actor, request=None):
         user.save(update_fields=["password", "must_change_password"])
         # Whoever knew the old password (or still holds a signed-in phone) is out from now on.
         user.end_all_sessions()
-        audit.record(request, audit.Action.PASSWORD, user, user=actor, detail="reset by counselor")
+        audit.record_for(actor, audit.Action.PASSWORD, user, "reset by counselor", ip, user_agent)
     # A student locked out by failed attempts would otherwise wait out the cool-off with a new card.
     reset_lockouts(username=user.username)
     return IssuedLogin(student, user.username, password)
@@ -299,16 +304,17 @@ def _draw_card(pdf, left, bottom, login, school_name, site_url):
     size, lines = fit_text(school_name, "Helvetica", 8, 6, TEXT_WIDTH, 1)
     top = _block(pdf, x, top, lines, "Helvetica", size)
     pdf.setFillGray(black)
-    top = _block(pdf, x, top, [CARD_TITLE], "Helvetica-Bold", 10) - 4
+    top = _block(pdf, x, top, [str(CARD_TITLE)], "Helvetica-Bold", 10) - 4
 
     size, lines = fit_text(login.student.name, "Helvetica-Bold", 14, 8, TEXT_WIDTH, 2)
     top = _block(pdf, x, top, lines, "Helvetica-Bold", size, leading=1.15)
     rombel = login.student.rombel.name if login.student.rombel_id else "—"
-    size, lines = fit_text(f"Rombel: {rombel}", "Helvetica", 10, 7, TEXT_WIDTH, 1)
+    size, lines = fit_text(gettext("Rombel: %(rombel)s") % {"rombel": rombel}, "Helvetica", 10, 7, TEXT_WIDTH, 1)
     top = _block(pdf, x, top, lines, "Helvetica", size) - 4
 
     # Both stay on one line whenever they can: a break inside a username reads as a space.
-    for label, value, largest in (("Nama pengguna", login.username, 16), ("Sandi sekali pakai", login.password, 22)):
+    credentials = ((gettext("Username"), login.username, 16), (gettext("One-time password"), login.password, 22))
+    for label, value, largest in credentials:
         pdf.setFillGray(grey)
         top = _block(pdf, x, top, [label], "Helvetica", 7.5)
         pdf.setFillGray(black)
@@ -317,11 +323,11 @@ def _draw_card(pdf, left, bottom, login, school_name, site_url):
             size, lines = fit_text(value, "Courier-Bold", 9, 6, TEXT_WIDTH, 4, one_line_min=9)
         top = _block(pdf, x, top, lines, "Courier-Bold", size, leading=1.1) - 2
 
-    size, warning = fit_text(CARD_WARNING, "Helvetica-Oblique", 7.5, 6, TEXT_WIDTH, 2)
+    size, warning = fit_text(str(CARD_WARNING), "Helvetica-Oblique", 7.5, 6, TEXT_WIDTH, 2)
     footer_top = bottom + PADDING + len(warning) * size * 1.2
     _block(pdf, x, footer_top, warning, "Helvetica-Oblique", size)
     if site_url:
-        size, lines = fit_text(f"Alamat: {site_url}", "Helvetica", 8.5, 6, TEXT_WIDTH, 1)
+        size, lines = fit_text(gettext("Address: %(url)s") % {"url": site_url}, "Helvetica", 8.5, 6, TEXT_WIDTH, 1)
         _block(pdf, x, footer_top + size * 1.3, lines, "Helvetica", size)
 
 
@@ -344,7 +350,7 @@ def login_cards_pdf(issued, school, site_url=""):
     renders the same on any server."""
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(CARD_TITLE)
+    pdf.setTitle(str(CARD_TITLE))
     pdf.setAuthor(school.name)
     per_page = COLUMNS * ROWS
     for index, login in enumerate(issued):
@@ -364,9 +370,17 @@ def login_cards_pdf(issued, school, site_url=""):
     return buffer.getvalue()
 
 
-def export_login_cards(issued, subject, actor, site_url="", request=None):
+def export_login_cards(
+    issued: list[IssuedLogin],
+    subject: Rombel | Student,
+    actor: User,
+    site_url: str = "",
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> bytes:
     """The cards as a PDF, with the printing recorded on `subject` (the rombel or the student): a
     sheet of passwords leaving the system is worth a line in the audit log."""
     data = login_cards_pdf(issued, subject.school, site_url)
-    audit.record(request, audit.Action.EXPORT, subject, user=actor, detail=f"login cards printed: {len(issued)}")
+    audit.record_for(actor, audit.Action.EXPORT, subject, f"login cards printed: {len(issued)}", ip, user_agent)
     return data

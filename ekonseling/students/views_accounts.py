@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import policy
+from ekonseling.core import audit, policy
 
 from . import profile, student_accounts
 from .models import Rombel, Student
@@ -71,7 +71,7 @@ def rombel_accounts(request, pk):
     )
     if request.method == "POST":
         try:
-            issued = student_accounts.create_accounts_for_rombel(rombel, request.user, request)
+            issued = student_accounts.create_accounts_for_rombel(rombel, request.user, **audit.request_origin(request))
         except IntegrityError:
             # Another browser created an account with the same username a moment earlier.
             messages.error(request, _("The accounts could not be created just now. Nothing was changed; try again."))
@@ -121,7 +121,9 @@ def rombel_login_cards(request, pk):
             ),
         )
         return redirect("students:rombel_accounts", pk=rombel.pk)
-    data = student_accounts.export_login_cards(issued, rombel, request.user, _site_url(request), request)
+    data = student_accounts.export_login_cards(
+        issued, rombel, request.user, _site_url(request), **audit.request_origin(request)
+    )
     return _pdf(data, f"kartu-login-{slugify(rombel.name) or rombel.pk}.pdf")
 
 
@@ -140,7 +142,7 @@ def student_reset_password(request, pk):
     student = _student_for_reset(request, pk)
     if request.method == "POST":
         try:
-            login = student_accounts.reset_password(student, request.user, request)
+            login = student_accounts.reset_password(student, request.user, **audit.request_origin(request))
         except student_accounts.NoAccountError:
             messages.error(request, _("This student has no student account to reset."))
             return redirect("students:student_reset_password", pk=student.pk)
@@ -171,7 +173,9 @@ def student_login_card(request, pk):
             _("This card was already downloaded or has expired. Passwords are shown only once; reset it again."),
         )
         return redirect("students:student_reset_password", pk=student.pk)
-    data = student_accounts.export_login_cards(issued, student, request.user, _site_url(request), request)
+    data = student_accounts.export_login_cards(
+        issued, student, request.user, _site_url(request), **audit.request_origin(request)
+    )
     return _pdf(data, f"kartu-login-{slugify(student.nisn) or student.pk}.pdf")
 
 
@@ -187,7 +191,7 @@ def my_profile(request):
     # The form fills a copy, so `update_own_profile` still sees the old values it records.
     form = profile.OwnProfileForm(request.POST or None, instance=copy.copy(student))
     if request.method == "POST" and form.is_valid():
-        changes = profile.update_own_profile(student, form.cleaned_data, request)
+        changes = profile.update_own_profile(student, form.cleaned_data, request.user, **audit.request_origin(request))
         if changes:
             messages.success(request, _("Your data has been saved. Your guru BK will see what you changed."))
         else:
@@ -203,7 +207,7 @@ def student_changes(request, pk):
         request.user, "student.view_changes", Student.objects.select_related("rombel"), pk=pk
     )
     if request.method == "POST":
-        count = profile.mark_seen(student, request.user, request)
+        count = profile.mark_seen(student, request.user, **audit.request_origin(request))
         if count:
             messages.success(
                 request,

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ekonseling.core import policy
+from ekonseling.core import audit, policy
 from ekonseling.core.forms import SpreadsheetUploadForm
 
 from . import imports
@@ -62,7 +62,7 @@ def import_preview(request, pk):
         action = request.POST.get("action")
         if action == "confirm":
             try:
-                applied = imports.apply(batch, request.user, request=request)
+                applied = imports.apply(batch, request.user, **audit.request_origin(request))
             except imports.ImportRefused as exc:
                 messages.error(request, str(exc))
                 return redirect("students:import_preview", pk=batch.pk)

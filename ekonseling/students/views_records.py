@@ -1,9 +1,9 @@
 """Views of the student record: edit, photo, UU PDP export and erasure, rombel export, the year-end
-step and caseloads. Each one asks the policy, calls `records` or a form, writes the audit entry and
-renders; access rules live in core/policy.py only."""
+step and caseloads. Each one asks the policy, calls an action (`records`, `caseload`) with the user
+and where the request came from, and renders; the actions write and audit, the rules live in the
+apps' rules.py."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,6 @@ from .forms_records import (
     DeletionRequestForm,
     StudentRecordForm,
     YearEndForm,
-    guardian_changes,
     guardian_formset,
 )
 from .models import AcademicYear, DeletionRequest, Rombel, Student
@@ -48,17 +47,8 @@ def student_edit(request, pk):
     posted = request.method == "POST"
     form = StudentRecordForm(request.user, request.POST if posted else None, request.FILES or None, instance=student)
     guardians = guardian_formset(student, request.POST if posted else None)
-    old_photo = student.photo.name if student.photo else ""
     if posted and all([form.is_valid(), guardians.is_valid()]):
-        changed = [*form.changed_fields(), *guardian_changes(guardians)]
-        with transaction.atomic():
-            form.save()
-            guardians.save()
-            if changed:
-                audit.record(request, audit.Action.CHANGE, student, detail="changed: " + ", ".join(changed))
-            if old_photo and student.photo.name != old_photo:
-                storage = student.photo.storage
-                transaction.on_commit(lambda: storage.delete(old_photo))
+        changed = records.save_record(student, form, guardians, request.user, **audit.request_origin(request))
         messages.success(request, _("The record has been saved.") if changed else _("Nothing was changed."))
         if policy.can(request.user, "student.view", student):
             return redirect("students:detail", pk=student.pk)
@@ -96,7 +86,7 @@ def student_personal_data(request, pk):
     )
     # The file is what the student may see of their own data, gathered from every app; a requester
     # who may not read part of it (the operator: health and counseling) gets it without, and says so.
-    export = records.export_personal_data(student, request.user, request=request)
+    export = records.export_personal_data(student, request.user, **audit.request_origin(request))
     return _attachment(export.content, "application/json; charset=utf-8", f"data-pribadi-{student.nisn}.json")
 
 
@@ -109,7 +99,9 @@ def student_request_deletion(request, pk):
     form = DeletionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            records.request_deletion(student, request.user, form.cleaned_data["reason"], request=request)
+            records.request_deletion(
+                student, request.user, form.cleaned_data["reason"], **audit.request_origin(request)
+            )
         except records.DeletionError as exc:
             messages.error(request, str(exc))
         else:
@@ -147,12 +139,12 @@ def deletion_decide(request, pk):
     note = form.cleaned_data["note"]
     try:
         if form.cleaned_data["decision"] == "carry_out":
-            deletion = records.carry_out_deletion(deletion, request.user, request=request, note=note)
+            deletion = records.carry_out_deletion(deletion, request.user, note=note, **audit.request_origin(request))
             messages.success(
                 request, _("The student's data has been erased (%(label)s).") % {"label": deletion.student_label}
             )
         else:
-            records.reject_deletion(deletion, request.user, request=request, note=note)
+            records.reject_deletion(deletion, request.user, note=note, **audit.request_origin(request))
             messages.success(request, _("The deletion request has been rejected."))
     except records.DeletionError as exc:
         messages.error(request, str(exc))
@@ -168,9 +160,7 @@ def rombel_export(request, pk):
     rombel = policy.get_object_or_404(
         request.user, "rombel.export", Rombel.objects.select_related("school", "academic_year"), pk=pk
     )
-    content = records.rombel_xlsx(rombel, request.user)
-    columns = "basic and record" if policy.can(request.user, "student.view_record") else "basic"
-    audit.record(request, audit.Action.EXPORT, rombel, detail=f"rombel xlsx, {columns} columns")
+    content = records.export_rombel(rombel, request.user, **audit.request_origin(request))
     filename = f"rombel-{slugify(rombel.name) or rombel.pk}-{slugify(rombel.academic_year.name)}.xlsx"
     return _attachment(content, XLSX, filename)
 
@@ -205,8 +195,8 @@ def year_end(request):
                 data["ends_on"],
                 data["mapping"],
                 request.user,
-                request=request,
                 retained=data["retained"],
+                **audit.request_origin(request),
             )
         except records.PromotionError as exc:
             form.add_error(None, str(exc))
@@ -260,17 +250,7 @@ def caseload(request):
                 messages.error(request, _("The form was out of date; nothing was changed. Try again."))
                 return redirect("students:caseload")
             wanted.add(pair)
-        added, removed = wanted - current, current - wanted
-        with transaction.atomic():
-            caseloads.unassign_rombels(removed)
-            caseloads.assign_rombels(added)
-            if added or removed:
-                audit.record(
-                    request,
-                    audit.Action.CHANGE,
-                    year,
-                    detail=f"caseload by rombel: {len(added)} assignments added, {len(removed)} removed",
-                )
+        caseloads.set_rombel_assignments(year, current, wanted, request.user, **audit.request_origin(request))
         messages.success(request, _("The caseloads have been saved."))
         return redirect("students:caseload")
     return render(

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from ekonseling.core.models import School
+from ekonseling.counseling import lexicons
 from tests import factories
 
 from .conftest import MOBILE
@@ -37,9 +37,9 @@ def test_the_coordinator_checks_and_saves_a_sundanese_extension(page, transactio
     assert "suicide" in page.locator("[data-screening]").inner_text()
     assert page.locator("[data-measure] [data-row=school]").is_visible()
     assert_fits(page)
-    assert School.objects.get(pk=world.school.pk).risk_lexicon_extension == {}
+    assert lexicons.extension_of(world.school) == {}
 
     page.get_by_role("button", name="Simpan").click()
     assert page.url.endswith(reverse("counseling:risk_lexicon"))
     assert "disimpan" in page.locator("main").inner_text()
-    assert School.objects.get(pk=world.school.pk).risk_lexicon_extension == extension
+    assert lexicons.extension_of(world.school) == extension

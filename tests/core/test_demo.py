@@ -49,7 +49,7 @@ def test_the_demo_school_screens_its_students_sundanese(db):
     from ekonseling.counseling import lexicons
 
     demo.load()
-    school = School.objects.get(risk_lexicon_extension=counseling_demo.DEMO_RISK_LEXICON)
+    school = School.objects.get(counseling_settings__risk_lexicon_extension=counseling_demo.DEMO_RISK_LEXICON)
 
     screening = lexicons.for_school(school.pk).screen("bu, aing hayang paeh wae")
 

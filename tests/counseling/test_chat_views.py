@@ -14,6 +14,7 @@ from ekonseling.accounts.models import Role
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import alerts, services, views_chat
 from ekonseling.counseling.models import Conversation, ConversationEvent, Message, OfficeHours
+from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from tests import factories
 
@@ -408,8 +409,7 @@ def test_the_page_carries_what_the_client_needs(client, world):
 
 
 def test_the_student_page_never_says_flagged_but_shows_crisis_contacts(client, world):
-    world.school.crisis_contacts = "Hotline sekolah: 0800-123"
-    world.school.save()
+    safety.set_crisis_contacts(world.school, "Hotline sekolah: 0800-123")
     conversation = chat(world)
     client.force_login(world.siswa)
 

@@ -6,8 +6,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from ekonseling.core.models import AuditEvent, School
+from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import lexicons, risk, services
+from ekonseling.counseling.models import CounselingSettings
 from ekonseling.safety.models import Alert
 
 MODAR = {"categories": {"suicide": {"phrases": ["pengen modar"]}}}
@@ -54,7 +55,7 @@ def test_another_processs_change_arrives_after_the_recheck_interval(world, monke
     monkeypatch.setattr(lexicons.time, "monotonic", lambda: clock[0])
     assert lexicons.for_school(world.school.pk) is risk.default_lexicon()
     # Another process saves: this one's cache is not told.
-    School.objects.filter(pk=world.school.pk).update(risk_lexicon_extension=MODAR)
+    CounselingSettings.objects.update_or_create(school=world.school, defaults={"risk_lexicon_extension": MODAR})
 
     clock[0] += lexicons.RECHECK_SECONDS - 1
     stale = lexicons.for_school(world.school.pk)
@@ -68,8 +69,9 @@ def test_another_processs_change_arrives_after_the_recheck_interval(world, monke
 
 
 def test_an_extension_that_no_longer_validates_falls_back_to_the_shipped_lexicon(world, caplog):
-    School.objects.filter(pk=world.school.pk).update(
-        risk_lexicon_extension={"categories": {"gossip": {"phrases": ["gosip"]}}}  # a new category needs a severity
+    CounselingSettings.objects.create(
+        school=world.school,
+        risk_lexicon_extension={"categories": {"gossip": {"phrases": ["gosip"]}}},  # a new category needs a severity
     )
 
     posted = student_message(world, "aku pengen bunuh diri")
@@ -125,8 +127,7 @@ def test_the_coordinator_checks_a_draft_without_saving_it(client, world):
     page = response.content.decode()
     assert "data-screening" in page and "tas dibuang" in page
     assert BAG in page  # listed as now caught
-    world.school.refresh_from_db()
-    assert world.school.risk_lexicon_extension == {}
+    assert lexicons.extension_of(world.school) == {}
 
 
 def test_a_bad_draft_is_shown_again_with_the_error_and_nothing_is_saved(client, world):
@@ -139,8 +140,7 @@ def test_a_bad_draft_is_shown_again_with_the_error_and_nothing_is_saved(client, 
     page = response.content.decode()
     assert "data-error" in page and "Baris 1" in page
     assert "pengen modar&quot;, ]" in page  # the koordinator's text is kept, not lost
-    world.school.refresh_from_db()
-    assert world.school.risk_lexicon_extension == MODAR
+    assert lexicons.extension_of(world.school) == MODAR
 
 
 def test_saving_is_audited_and_screens_the_schools_messages(client, world, django_capture_on_commit_callbacks):
@@ -150,8 +150,7 @@ def test_saving_is_audited_and_screens_the_schools_messages(client, world, djang
         response = client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(MODAR), "action": "save"})
 
     assert response.status_code == 302
-    world.school.refresh_from_db()
-    assert world.school.risk_lexicon_extension == MODAR
+    assert lexicons.extension_of(world.school) == MODAR
     event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE, actor=world.koordinator).latest("pk")
     assert "risk lexicon extension" in event.detail
     assert student_message(world, "pengen modar").alert is not None
@@ -171,7 +170,5 @@ def test_a_coordinator_edits_only_their_own_school(client, world, other_world):
 
     client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(MODAR), "action": "save"})
 
-    world.school.refresh_from_db()
-    other_world.school.refresh_from_db()
-    assert world.school.risk_lexicon_extension == {}
-    assert other_world.school.risk_lexicon_extension == MODAR
+    assert lexicons.extension_of(world.school) == {}
+    assert lexicons.extension_of(other_world.school) == MODAR

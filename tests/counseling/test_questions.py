@@ -160,7 +160,7 @@ def test_a_risky_question_raises_the_alert_through_the_store(client, asker, monk
     conversation = Conversation.objects.get()
     assert conversation.urgent
     shown = " ".join(str(m) for m in response.context["messages"])
-    assert services.crisis_contacts(asker.school)[0] in shown
+    assert actions.crisis_contacts(asker.school)[0] in shown
     client.force_login(asker.koordinator)
     assert NAME in page(client, conversation)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ekonseling.instruments import services
 from ekonseling.instruments.models import Assignment
+from ekonseling.safety import actions as safety
 
 SAMPLES = services.SAMPLES_DIR
 
@@ -264,8 +265,7 @@ def test_critical_items_are_not_flagged_to_the_student(student_client, world):
 
 
 def test_a_sheet_marking_a_critical_item_shows_the_crisis_contacts_after_sending(student_client, world):
-    world.school.crisis_contacts = "Layanan SEJIWA 119 ext 8"
-    world.school.save()
+    safety.set_crisis_contacts(world.school, "Layanan SEJIWA 119 ext 8")
     sheet = sheet_of(world, "dcm-contoh.json")
     critical = sheet.administration.instrument.definition.critical_items[0]
     services.save_answers(sheet, {"items": {str(critical): True}}, by=world.siswa)
@@ -274,8 +274,7 @@ def test_a_sheet_marking_a_critical_item_shows_the_crisis_contacts_after_sending
 
 
 def test_a_sheet_without_critical_items_shows_no_crisis_contacts(student_client, world):
-    world.school.crisis_contacts = "Layanan SEJIWA 119 ext 8"
-    world.school.save()
+    safety.set_crisis_contacts(world.school, "Layanan SEJIWA 119 ext 8")
     sheet = sheet_of(world, "dcm-contoh.json")
     services.save_answers(sheet, {"items": {"1": True}}, by=world.siswa)
     response = student_client.post(reverse("instruments:submit", args=[sheet.pk]), {"confirm": "1"}, follow=True)

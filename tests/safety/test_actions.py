@@ -112,8 +112,8 @@ def test_erasing_a_student_erases_their_alerts(world):
 
 
 def test_crisis_contacts_are_the_schools_or_the_national_line(world):
-    assert actions.crisis_contacts(world.student) == actions.DEFAULT_CRISIS_CONTACTS
-    world.school.crisis_contacts = "Hotline sekolah: 0800-123\n\n  Guru BK piket  \n"
-    world.school.save()
-    world.student.refresh_from_db()
-    assert actions.crisis_contacts(world.student) == ["Hotline sekolah: 0800-123", "Guru BK piket"]
+    assert actions.crisis_contacts(world.school) == actions.DEFAULT_CRISIS_CONTACTS
+    actions.set_crisis_contacts(world.school, "Hotline sekolah: 0800-123\n\n  Guru BK piket  \n")
+    assert actions.crisis_contacts(world.school) == ["Hotline sekolah: 0800-123", "Guru BK piket"]
+    actions.set_crisis_contacts(world.school, "Hotline sekolah: 0800-123")  # the same row, changed
+    assert actions.crisis_contacts(world.school) == ["Hotline sekolah: 0800-123"]

@@ -210,3 +210,20 @@ def test_a_preview_without_a_current_year_cannot_be_confirmed(client, world):
     assert 'value="confirm"' not in html
     assert "Belum ada tahun ajaran yang aktif" in response.content.decode()
     assert not Student.objects.filter(nisn=dapodik.nisn(1)).exists()
+
+
+def test_the_english_ui_shows_row_errors_and_form_errors_in_english(client, world, login):
+    """Messages go through gettext: with English chosen, nothing on these pages stays Indonesian."""
+    login(world.operator)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    rows = [dapodik.student(1), dapodik.student(2, NISN="12345"), dapodik.student(3, **{"Nama": ""})]
+
+    client.post(UPLOAD_URL, {"file": SimpleUploadedFile("dapodik.xlsx", dapodik.dapodik_xlsx(rows))}, **english)
+
+    html = client.get(preview_url(ImportBatch.objects.get()), **english).content.decode()
+    assert "NISN must be 10 digits (written: &#x27;12345&#x27;)" in html
+    assert "Nama is empty" in html
+    assert "tertulis" not in html and "kosong" not in html
+
+    response = client.post(UPLOAD_URL, {"file": SimpleUploadedFile("siswa.csv", b"")}, **english)
+    assert response.context["form"].errors["file"] == ["The file is empty: it has no content."]

@@ -129,8 +129,8 @@ def test_a_student_account_without_a_record_gets_not_found(client, world):
 
 
 def _student_changes_things(world):
-    profile.update_own_profile(world.student, {"hobbies": "Catur"}, None)
-    profile.update_own_profile(world.student, {"email": "siswa@contoh.sch.id"}, None)
+    profile.update_own_profile(world.student, {"hobbies": "Catur"}, world.siswa)
+    profile.update_own_profile(world.student, {"email": "siswa@contoh.sch.id"}, world.siswa)
 
 
 def test_the_counselor_sees_the_changes_newest_first_and_marks_them_seen(client, world):

@@ -782,12 +782,16 @@ def test_the_coordinator_assigns_rombel_to_counselors(client, world):
     client.post(
         "/siswa/caseload/",
         {"assign": [f"{world.rombel_a.pk}:{world.gurubk.pk}", f"{world.rombel_b.pk}:{world.gurubk.pk}"]},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_USER_AGENT="Peramban BK",
     )
 
     assert set(world.rombel_b.counselors.all()) == {world.gurubk}
     assert set(world.rombel_a.counselors.all()) == {world.gurubk}
     event = AuditEvent.objects.get(action="change")
     assert "1 assignments added, 1 removed" in event.detail
+    # The action records the explicit actor and where the request came from.
+    assert (event.actor, event.ip_address, event.user_agent) == (world.koordinator, "10.1.2.3", "Peramban BK")
     client.force_login(world.gurubk)
     assert client.get(f"/siswa/{world.other_student.pk}/").status_code == 200
 
