@@ -121,21 +121,67 @@ def test_more_hard_negatives(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "category", "severity"),
+    ("text", "expected", "triage"),
     [
-        ("kadang kepikiran pengen akhiri hidup", "suicide", "high"),
-        ("tangan aku udh banyak bekas sayatan", "self_harm", "high"),
-        ("bapak tiap mabok mukulin ibu sama aku", "abuse", "high"),
-        ("om aku suka pegang2 aku aku takut", "abuse", "high"),
-        ("tiap hari dipalak kakak kelas", "bullying", "medium"),
-        ("aku pengen bawa pisau besok buat si X", "violence", "medium"),
+        ("kadang kepikiran pengen akhiri hidup", ("suicide",), "high"),
+        ("tangan aku udh banyak bekas sayatan", ("self_harm",), "high"),
+        # The child is hit and sees the mother hit: physical abuse and domestic violence witnessed.
+        ("bapak tiap mabok mukulin ibu sama aku", ("physical_abuse", "domestic_violence"), "high"),
+        ("om aku suka pegang2 aku aku takut", ("sexual_abuse",), "high"),
+        ("aku ngerasa cuma jadi beban buat semua orang di rumah", ("burden",), "high"),
+        ("masa depan aku udah gelap, gak ada gunanya nyoba", ("hopelessness",), "medium"),
+        ("guru les aku suka ngirim chat aneh dan minta foto aku", ("grooming",), "high"),
+        ("aku mau dinikahin padahal masih sekolah", ("child_marriage",), "high"),
+        ("udah 2 hari aku gak dikasih makan", ("neglect",), "high"),
+        ("aku dipaksa minum ciu terus divideoin", ("coerced_substance",), "high"),
+        ("aku disuruh nemenin om2 di karaoke buat bayar utang", ("exploitation",), "high"),
+        ("tiap hari dipalak kakak kelas", ("bullying",), "medium"),
+        ("aku pengen bawa pisau besok buat si X", ("violence",), "imminent"),
     ],
 )
-def test_each_category(text, category, severity):
+def test_each_category(text, expected, triage):
     result = screen(text)
-    assert result.categories == (category,)
-    assert result.severity == severity
-    assert {match.category for match in result.matches} == {category}
+    assert result.categories == expected
+    assert result.triage == triage
+    assert {match.category for match in result.matches} == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("aku udah ngumpulin obat tidur mama, mau aku minum sekaligus", "suicide: plan or preparation"),
+        ("aku simpen silet di kotak pensil buat jaga2", "suicide: plan or preparation"),
+        ("malam ini aku mau bunuh diri", "suicide: intent with a time (malam ini)"),
+        ("aku udah minum racun", "suicide: act under way"),
+        ("besok gw bacok dia", "violence: intent with a time (besok)"),
+    ],
+)
+def test_imminent_risk_is_its_own_triage_level_and_says_why(text, reason):
+    result = screen(text)
+    assert result.triage == risk.IMMINENT
+    assert result.severity == "high"
+    assert result.reason == reason
+
+
+def test_intent_without_a_time_is_not_imminent():
+    result = screen("kadang aku pengen bunuh diri")
+    assert result.flagged and result.triage == "high" and result.reason == ""
+
+
+def test_the_missed_kinds_of_the_issue_are_caught_as_families():
+    """Paraphrases of the kinds the issue lists, none of them a sentence of the corpus."""
+    for text, category in [
+        ("aku ngumpulin pil penenang papa biar bisa diminum sekaligus", "suicide"),
+        ("pengen ngakhirin semuanya", "suicide"),
+        ("aku cuma nyusahin semua orang di rumah", "burden"),
+        ("kalau stres aku benturin kepala ke tembok", "self_harm"),
+        ("pakde maksa aku ngelakuin hal yang gak pantes", "sexual_abuse"),
+        ("guru privat aku ngirim chat jorok terus minta pap", "grooming"),
+        ("aku dipaksa minum bir sama senior terus direkam", "coerced_substance"),
+        ("aku dipaksa nikah padahal masih kelas 8", "child_marriage"),
+    ]:
+        assert category in screen(text).categories, text
+    assert not screen("semalem bunuh nyamuk pake raket listrik").flagged
 
 
 def test_categories_are_sorted_by_severity_and_matches_point_at_tokens():
@@ -289,22 +335,49 @@ def test_school_silences_a_noisy_phrase_and_adds_a_crisis_phrase():
 # --- the labelled set -----------------------------------------------------------------------------
 
 
-def test_labelled_set_is_large_varied_and_well_formed():
+def test_labelled_corpus_is_large_varied_split_and_well_formed():
     examples = risk.load_labelled()
     labels = Counter(example["label"] for example in examples)
-    assert len(examples) >= 240
-    assert labels["risk"] >= 90 and labels["none"] >= 120
-    assert sum(example.get("note", "").startswith("hard negative") for example in examples) >= 60
+    assert len(examples) >= 800
+    assert labels["risk"] >= 450 and labels["none"] >= 250
     assert len({example["text"] for example in examples}) == len(examples)
     per_category = Counter(c for example in examples for c in example["categories"])
     assert set(per_category) == set(risk.default_lexicon().categories)
+    families = {e["facet"] for e in examples if e["facet"].startswith("hard negative")}
+    assert len(families) >= 15
+    assert {e["register"] for e in examples} >= {"jakarta", "typo", "javanese", "sunda", "betawi", "euphemism"}
     for example in examples:
         assert example["label"] in {"risk", "none"}
+        assert example["split"] in risk.SPLITS
         assert bool(example["categories"]) == (example["label"] == "risk"), example
+        assert example["triage"] in {"", risk.IMMINENT}
+    heldout = risk.load_labelled(split="heldout")
+    assert 0.25 <= len(heldout) / len(examples) <= 0.45
+    for name in per_category:
+        assert any(name in e["categories"] for e in heldout), name
 
 
-def test_precision_and_recall_on_the_labelled_set():
-    # Achieved when this was written: precision 0.976 (124/127), recall 0.932 (124/133), F1 0.954.
-    result = risk.evaluate(risk.load_labelled())
-    assert result.precision >= 0.95, result.false_positives
-    assert result.recall >= 0.91, result.false_negatives
+def test_the_corpus_file_is_what_its_generator_writes():
+    """The committed corpus is reproducible: the generator, run again, writes the same lines."""
+    sys.path.insert(0, str(ROOT))
+    from bench import risk_corpus
+
+    rows = [json.dumps(row, ensure_ascii=False) for row in risk_corpus.build()]
+    assert rows == risk.LABELLED_PATH.read_text(encoding="utf-8").splitlines()
+
+
+def test_held_out_figures_meet_the_targets():
+    # The done-when of the issue, on the part the rules were not tuned on. Achieved when this was
+    # written: see docs/risk-screening.md.
+    result = risk.evaluate(risk.load_labelled(split="heldout"))
+    assert result.precision >= 0.90, result.false_positives
+    assert result.recall >= 0.95, result.false_negatives
+    for name, (tp, _fp, fn) in result.per_category.items():
+        if tp + fn:
+            assert result.category_recall(name) >= 0.90, (name, result.category_misses)
+    assert result.imminent_recall >= 0.97, result.imminent_misses
+
+
+def test_dev_figures_are_reported_too():
+    result = risk.evaluate(risk.load_labelled(split="dev"))
+    assert result.precision >= 0.90 and result.recall >= 0.95

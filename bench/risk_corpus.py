@@ -1,0 +1,632 @@
+"""Write the labelled risk corpus (`ekonseling/counseling/data/risk_corpus.jsonl`), cell by cell.
+
+Every cell of the taxonomy (docs/risk-screening.md) gets messages in the registers students use:
+Jakarta slang, abbreviations and typos, Javanese, Sundanese and Betawi words, euphemisms, emoji.
+Every phrase family the rules use gets hard negatives: the same words in news, games, lyrics,
+jokes, homework, insects, "mati lampu". Templates carry slots ({aku}, {ortu}, {waktu}…) that are
+filled from small lists with a fixed seed, then a "chat" pass swaps words for their slang spellings;
+so the file is the same on every run (`python bench/risk_corpus.py` rewrites it).
+
+The corpus is split once, here, by a hash of the template: about a third of the templates of the
+corpus are held out (`"split": "heldout"`) with every message drawn from them, so a held-out message
+is a wording the rules never saw, not a dev sentence with another pronoun. Rules are tuned only on
+`"split": "dev"`. The independent messages the project does not see remain the real test.
+"""
+
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "ekonseling" / "counseling" / "data" / "risk_corpus.jsonl"
+SEED = 12
+PER_TEMPLATE = 3  # instances drawn per template (fewer when the slots cannot make them different)
+HELDOUT_SHARE = 3  # one message in three
+
+SLOTS = {
+    "aku": ["aku", "aku", "gw", "gue", "aq", "sy"],
+    "ortu": ["ayah", "bapak", "papa", "bokap", "ibu", "mama", "nyokap", "emak", "abah", "babe"],
+    "ayah": ["ayah", "bapak", "papa", "bokap", "abah", "babe", "ayah tiri"],
+    "ibu": ["ibu", "mama", "nyokap", "emak", "mamah", "ibu tiri"],
+    "kerabat": ["om", "paman", "pakde", "sepupu aku", "kakak ipar", "ayah tiri", "kakek", "mang", "tetangga"],
+    "orang_dewasa": [
+        "guru les",
+        "tutor privat",
+        "pelatih futsal",
+        "kakak pembina",
+        "om-om di ig",
+        "cowok di game",
+        "kenalan di tiktok",
+        "guru ngaji",
+    ],
+    "waktu": [
+        "malam ini",
+        "nanti malam",
+        "besok pagi",
+        "besok",
+        "abis ujian",
+        "pas semua tidur",
+        "jumat ini",
+        "minggu depan",
+    ],
+    "obat": [
+        "obat tidur mama",
+        "obat darah tinggi kakek",
+        "pil penenang ayah",
+        "obat sakit kepala",
+        "obat2 di kotak p3k",
+        "pil kb kakak",
+    ],
+    "tajam": ["silet", "cutter", "pisau lipat", "beling", "pisau cukur"],
+    "tempat_tinggi": ["atap sekolah", "jembatan layang", "lantai 4 mall", "rooftop apartemen", "jembatan kali"],
+    "pelaku": ["anak2 kelas", "kakak kelas", "geng di kelas", "mereka", "cowok2 kelas sebelah", "senior"],
+    "emo": ["", "", "", " 😭", " 🥲", " 💔", " 🙏", " 😞", " …"],
+    "bgt": ["banget", "bgt", "bngt", "bet", "pisan"],
+    "bu": ["", "", " bu", " pak", " kak"],
+    "kawan": ["temen aku", "sahabat aku", "temen sebangku aku", "adik kelas aku"],
+    "uang": ["20rb", "50 ribu", "uang jajan", "uang spp", "goceng"],
+    "miras": ["ciu", "tuak", "miras", "alkohol", "bir", "anggur merah"],
+}
+
+# Formal words and how students spell them in chat; each is swapped with probability CHAT.
+CHAT = 0.45
+SPELLINGS = {
+    "tidak": ["gak", "ga", "nggak", "gk", "engga"],
+    "sudah": ["udah", "udh", "dah"],
+    "ingin": ["pengen", "pgn", "mau", "pingin"],
+    "saja": ["aja", "aj", "ajah"],
+    "karena": ["karna", "krn"],
+    "kalau": ["kalo", "klo"],
+    "sama": ["sm", "ama"],
+    "yang": ["yg"],
+    "lagi": ["lg", "lgi"],
+    "terus": ["trs", "trus", "mulu"],
+    "banget": ["bgt", "bngt"],
+    "sekarang": ["skrg"],
+    "tapi": ["tp"],
+    "dengan": ["dgn"],
+}
+
+# --- risk cells: category -> list of (register, facet, template); facet "imminent" is the triage level.
+
+RISK = {
+    "suicide": [
+        # C-SSRS 1: wish to be dead
+        ("jakarta", "wish", "{aku} pengen mati aja rasanya{emo}"),
+        ("jakarta", "wish", "kadang {aku} mikir mending {aku} gak pernah lahir"),
+        ("jakarta", "wish", "pengen tidur terus gak bangun lagi{emo}"),
+        ("sunda", "wish", "hayang paeh wae lah {aku} mah"),
+        ("javanese", "wish", "aku wis kesel urip, pengen mati wae"),
+        ("euphemism", "wish", "pengen ilang aja dari dunia ini{emo}"),
+        ("euphemism", "wish", "capek idup {bgt}, pengen nyusul almarhum nenek aja"),
+        ("euphemism", "wish", "kayaknya semua lebih tenang kalo {aku} udah gak ada"),
+        ("english", "wish", "honestly i just want to die{emo}"),
+        ("typo", "wish", "pngn m4ti ajaaa{emo}"),
+        ("betawi", "wish", "aye udah kagak mau idup lagi"),
+        # C-SSRS 2: active thoughts
+        ("jakarta", "ideation", "akhir2 ini {aku} kepikiran bundir terus{bu}"),
+        ("jakarta", "ideation", "{aku} mikirin cara ngakhirin semuanya{emo}"),
+        ("euphemism", "ideation", "pengen ngakhirin semuanya aja, capek{emo}"),
+        ("euphemism", "ideation", "udah pengen udahan aja sama hidup ini"),
+        ("jakarta", "ideation", "kepikiran buat ngilang selamanya"),
+        ("typo", "ideation", "gw kpikiran unalive diri sndiri"),
+        ("javanese", "ideation", "aku kepikiran nyudahi uripku wae"),
+        ("jakarta", "ideation", "tiap malem kepikiran buat mengakhiri hidup"),
+        # C-SSRS 3: method
+        ("jakarta", "method", "{aku} nyari2 di google dosis obat yang bisa bikin gak bangun lagi"),
+        ("jakarta", "method", "{aku} kepikiran loncat dari {tempat_tinggi}"),
+        ("jakarta", "method", "kalau minum {obat} sekaligus bisa mati gak ya"),
+        ("jakarta", "method", "cara gantung diri yg gak sakit gimana"),
+        ("euphemism", "method", "udah kebayang mau lompat dari mana{emo}"),
+        # C-SSRS 4-6: intent, plan, preparation -> imminent
+        ("jakarta", "imminent", "{aku} udah ngumpulin {obat} mau {aku} minum sekaligus"),
+        ("jakarta", "imminent", "{aku} nyimpen {obat} di laci buat nanti{emo}"),
+        ("jakarta", "imminent", "{aku} udah nyiapin tali di kamar"),
+        ("jakarta", "imminent", "{waktu} {aku} mau ngakhirin semuanya"),
+        ("jakarta", "imminent", "{waktu} {aku} bakal bundir, udah yakin"),
+        ("jakarta", "imminent", "{aku} udah nulis surat buat keluarga, udah siap pergi"),
+        ("jakarta", "imminent", "{aku} udah di {tempat_tinggi} sekarang{emo}"),
+        ("jakarta", "imminent", "{aku} barusan minum {obat} banyak{bu}"),
+        ("jakarta", "imminent", "tolong bilangin {ibu} {aku} sayang dia, {waktu} {aku} pergi"),
+        ("jakarta", "imminent", "{aku} udah beli racun tikus buat diri sendiri"),
+        ("euphemism", "imminent", "ini pesan terakhir {aku}, makasih udah baik sama {aku}"),
+        ("euphemism", "imminent", "{aku} udah bagiin barang2 {aku} ke temen, udah gak perlu lagi"),
+        ("sunda", "imminent", "{waktu} aing rek ngeureunkeun hirup, geus siap"),
+        ("javanese", "imminent", "{waktu} aku arep mati, wis tak siapke kabeh"),
+        ("typo", "imminent", "{waktu} gw mo loncat dr {tempat_tinggi}, udh gk ada yg bs nahan"),
+        ("jakarta", "imminent", "{aku} simpen {tajam} di kotak pensil buat jaga2 kalau udah gak kuat"),
+        ("jakarta", "imminent", "udah aku rencanain {waktu} minum semua {obat}"),
+        ("english", "imminent", "i have a plan to kill myself {waktu}"),
+    ],
+    "burden": [
+        # perceived burdensomeness
+        ("jakarta", "burden", "{aku} ngerasa cuma jadi beban buat semua orang di rumah"),
+        ("jakarta", "burden", "{aku} cuma nyusahin {ortu} doang{emo}"),
+        ("jakarta", "burden", "keluarga {aku} pasti lebih bahagia tanpa {aku}"),
+        ("jakarta", "burden", "{aku} tuh beban keluarga, {ortu} juga bilang gitu"),
+        ("javanese", "burden", "aku mung dadi beban nggo wong tuaku"),
+        ("sunda", "burden", "aing mah ngan ukur ngarepotkeun kolot"),
+        ("typo", "burden", "gw bbn doang bwt kluarga{emo}"),
+        ("euphemism", "burden", "kalo {aku} gaada, {ortu} gak perlu keluar duit buat {aku} lagi"),
+        ("jakarta", "burden", "hidup {aku} cuma ngerepotin orang lain"),
+        ("english", "burden", "i feel like a burden to everyone at home"),
+        # thwarted belonging
+        ("jakarta", "belonging", "gak ada satu orang pun yang peduli sama {aku}{emo}"),
+        ("jakarta", "belonging", "{aku} ngerasa sendirian banget, gak ada yg nganggep {aku} ada"),
+        ("jakarta", "belonging", "di rumah di sekolah sama aja, {aku} gak punya siapa2"),
+        ("euphemism", "belonging", "kayaknya {aku} gak dibutuhin siapa2 di dunia ini"),
+        ("betawi", "belonging", "aye kagak punya siape2, kagak ada yang nganggep aye"),
+        ("javanese", "belonging", "ora ono sing peduli karo aku"),
+        ("typo", "belonging", "gk ad yg peduli sm gw, mo ilang jg gk ada yg nyariin"),
+        ("jakarta", "belonging", "{aku} gak punya tempat di mana pun{emo}"),
+    ],
+    "hopelessness": [
+        ("jakarta", "hopeless", "{aku} udah gak punya harapan apa2 lagi{emo}"),
+        ("jakarta", "hopeless", "masa depan {aku} udah gelap, gak ada gunanya nyoba"),
+        ("jakarta", "hopeless", "gak akan ada yang berubah, percuma {aku} hidup"),
+        ("jakarta", "hopeless", "{aku} udah nyerah sama hidup{emo}"),
+        ("javanese", "hopeless", "uripku wis ora ono gunane"),
+        ("sunda", "hopeless", "hirup teh geus euweuh hartina"),
+        ("typo", "hopeless", "idup gw gk ad artinya lg"),
+        ("euphemism", "hopeless", "semuanya udah terlambat buat {aku}, gak ada jalan keluar"),
+        ("jakarta", "hopeless", "{aku} putus asa {bgt}, kayak gak ada ujungnya"),
+        ("english", "hopeless", "there is no point anymore, nothing will get better"),
+        ("jakarta", "hopeless", "gak ada alasan lagi buat {aku} bertahan"),
+        ("betawi", "hopeless", "idup aye udah kagak ade gunanye"),
+    ],
+    "self_harm": [
+        ("jakarta", "behaviour", "{aku} nyakitin diri sendiri lagi semalem{emo}"),
+        ("jakarta", "behaviour", "tangan {aku} udah banyak bekas sayatan"),
+        ("jakarta", "behaviour", "tiap stres {aku} nyayat tangan pake {tajam}"),
+        ("jakarta", "behaviour", "kalau lagi marah {aku} suka benturin kepala ke tembok"),
+        ("jakarta", "behaviour", "{aku} mukul2 kepala sendiri ke dinding sampai pusing"),
+        ("jakarta", "behaviour", "{aku} sundut tangan sendiri pake rokok"),
+        ("jakarta", "behaviour", "{aku} cakar2 lengan sendiri sampe berdarah"),
+        ("euphemism", "behaviour", "abis gores2 tangan rasanya lega{emo}"),
+        ("typo", "behaviour", "gw sh lg td mlm{emo}"),
+        ("javanese", "behaviour", "aku nglarani awakku dhewe maneh"),
+        ("sunda", "behaviour", "aing nyieun tatu dina leungeun sorangan deui"),
+        ("english", "behaviour", "i relapsed and cut myself again"),
+        ("jakarta", "behaviour", "{aku} sengaja gak makan buat ngehukum diri sendiri"),
+        ("jakarta", "behaviour", "{aku} jambak rambut sendiri sampai rontok kalau panik"),
+        ("jakarta", "behaviour", "{aku} nonjok tembok sampe tangan {aku} berdarah, biar kerasa sakit"),
+        ("betawi", "behaviour", "aye sering ngelukain diri sendiri kalo lagi kalut"),
+        # concealment
+        ("jakarta", "concealment", "{aku} pake jaket terus biar gak keliatan luka di tangan"),
+        ("jakarta", "concealment", "{aku} pake gelang banyak buat nutupin bekas luka"),
+        ("jakarta", "concealment", "jangan bilang {ortu} ya soal luka2 di paha {aku}"),
+        ("euphemism", "concealment", "{aku} gak mau pake baju lengan pendek, takut ketauan bekas lukanya"),
+    ],
+    "sexual_abuse": [
+        ("jakarta", "abuse", "{kerabat} suka pegang2 {aku}, {aku} takut{emo}"),
+        ("euphemism", "abuse", "{kerabat} maksa {aku} ngelakuin hal yang gak pantes"),
+        ("euphemism", "abuse", "{kerabat} sering masuk kamar {aku} malem2 terus ngapa2in {aku}"),
+        ("jakarta", "abuse", "{aku} dilecehin sama {kerabat} di rumah"),
+        ("jakarta", "abuse", "{kerabat} nyuruh {aku} buka baju terus difoto"),
+        ("jakarta", "abuse", "{kerabat} nyentuh bagian pribadi {aku}{emo}"),
+        ("euphemism", "abuse", "{kerabat} ngelakuin hal yang gak senonoh ke {aku} dan bilang ini rahasia"),
+        ("typo", "abuse", "gw d raba2 sm {kerabat} pas rumah sepi"),
+        ("javanese", "abuse", "{kerabat} nggrayangi awakku, aku wedi"),
+        ("sunda", "abuse", "{kerabat} sok nyekel-nyekel awak aing, aing sieun"),
+        ("jakarta", "abuse", "{aku} diperkosa{emo}"),
+        ("jakarta", "abuse", "di angkot ada bapak2 gesek2in badannya ke {aku}"),
+        (
+            "euphemism",
+            "abuse",
+            "{kerabat} bilang kalo {aku} cerita soal yg dia lakuin ke badan {aku}, {aku} bakal dipukul",
+        ),
+        ("english", "abuse", "my uncle touches me where he shouldn't"),
+        ("jakarta", "abuse", "{aku} dipaksa cium sama {kerabat}"),
+    ],
+    "grooming": [
+        ("jakarta", "grooming", "{orang_dewasa} suka ngirim chat aneh dan minta foto {aku}"),
+        ("jakarta", "grooming", "{orang_dewasa} minta foto {aku} pake baju dalem doang"),
+        ("jakarta", "grooming", "{orang_dewasa} ngajak vc tapi nyuruh {aku} buka baju"),
+        ("jakarta", "grooming", "{orang_dewasa} ngirimin {aku} chat jorok tiap malem"),
+        ("jakarta", "grooming", "{orang_dewasa} bilang ini rahasia kita berdua, jangan kasih tau {ortu}"),
+        ("jakarta", "grooming", "{orang_dewasa} ngirim foto kelaminnya ke {aku}{emo}"),
+        ("euphemism", "grooming", "{orang_dewasa} ngajak ketemuan berdua aja dan janji beliin hp asal {aku} nurut"),
+        # sextortion
+        ("jakarta", "sextortion", "foto2 {aku} diancam mau disebar kalo {aku} gak kirim lagi{emo}"),
+        ("jakarta", "sextortion", "{aku} diancam video call {aku} bakal disebarin kalo gak transfer uang"),
+        ("typo", "sextortion", "dia ngancem nyebarin pap gw klo gw gk mau vcs"),
+        ("jakarta", "sextortion", "{aku} udah kirim foto bugil, sekarang dia minta lagi dan ngancem"),
+        ("english", "sextortion", "someone online has my nudes and says he will post them"),
+        ("sunda", "grooming", "{orang_dewasa} menta poto aing nu teu make baju"),
+        ("javanese", "grooming", "{orang_dewasa} njaluk fotoku sing ora nganggo klambi"),
+    ],
+    "exploitation": [
+        ("jakarta", "labour", "{aku} disuruh kerja sampe malem tiap hari, gak boleh sekolah"),
+        ("jakarta", "labour", "{ortu} nyuruh {aku} ngamen di lampu merah, kalo gak dapet duit dipukul"),
+        ("jakarta", "sexual", "{aku} dijual ke om2 sama temen {ortu}{emo}"),
+        ("jakarta", "sexual", "ada yg nawarin {aku} jadi 'cewek panggilan', katanya gampang dapet duit"),
+        ("jakarta", "sexual", "{aku} disuruh nemenin om2 di karaoke buat bayar utang {ortu}"),
+        ("jakarta", "trafficking", "{aku} ditawarin kerja ke luar negeri tapi ijazah sama hp {aku} ditahan"),
+        ("jakarta", "trafficking", "{kawan} dibawa orang ke batam katanya kerja, sekarang gak bisa pulang"),
+        ("euphemism", "sexual", "{aku} dipaksa 'open bo' sama pacar {aku}"),
+        ("typo", "labour", "gw dsuruh krja di pabrik, gk blh skolah lg, gajinya diambil {ortu}"),
+        ("javanese", "labour", "aku dikon nyambut gawe terus, ora oleh sekolah"),
+        ("jakarta", "trafficking", "ada agen yang mau bawa {aku} kerja di malaysia, umur {aku} dipalsuin"),
+        ("english", "sexual", "they make me meet older men for money"),
+    ],
+    "child_marriage": [
+        ("jakarta", "marriage", "{aku} mau dinikahin sama {ortu} padahal {aku} masih sekolah{emo}"),
+        ("jakarta", "marriage", "{ortu} maksa {aku} nikah abis lulus smp"),
+        ("jakarta", "marriage", "{aku} dijodohin sama om2 umur 35, {aku} gak mau"),
+        ("jakarta", "marriage", "{ortu} bilang {aku} harus kawin biar gak jadi beban, {aku} baru kelas 9"),
+        ("javanese", "marriage", "aku arep dirabekke karo wong tuaku, aku isih sekolah"),
+        ("sunda", "marriage", "aing rek dikawinkeun ku kolot, padahal aing masih sakola"),
+        ("typo", "marriage", "gw mo dinikahin bln dpn, gk blh lanjut skolah"),
+        ("euphemism", "marriage", "{ortu} udah nerima lamaran buat {aku}, {aku} disuruh berhenti sekolah"),
+        ("jakarta", "marriage", "{kawan} dipaksa nikah sama {ortu}nya, dia baru 15 tahun"),
+        ("betawi", "marriage", "aye mau dikawinin ame babe, aye masih sekole"),
+    ],
+    "physical_abuse": [
+        ("jakarta", "abuse", "{ayah} suka mukulin {aku} pake ikat pinggang{emo}"),
+        ("jakarta", "abuse", "tiap {aku} salah dikit {ortu} nampar {aku}"),
+        ("jakarta", "abuse", "punggung {aku} biru2 abis dipukul {ortu}"),
+        ("jakarta", "abuse", "{ortu} nyundut {aku} pake rokok"),
+        ("jakarta", "abuse", "{aku} dikunci di kamar mandi semaleman sama {ortu}"),
+        ("jakarta", "abuse", "{ibu} jambak rambut {aku} terus kepala {aku} dibenturin ke tembok"),
+        ("typo", "abuse", "gw d gebukin bokap smpe memar smua"),
+        ("javanese", "abuse", "aku dipenthung bapak nganggo kayu"),
+        ("sunda", "abuse", "aing sok dipeupeuh ku bapa"),
+        ("betawi", "abuse", "aye digebukin babe pake sapu ampe bonyok"),
+        ("english", "abuse", "my dad hits me when he is drunk"),
+        ("jakarta", "abuse", "wali kelas nendang {aku} di depan kelas"),
+        ("euphemism", "abuse", "{aku} takut pulang, nanti 'dihajar' lagi sama {ayah}"),
+    ],
+    "neglect": [
+        ("jakarta", "neglect", "udah 2 hari {aku} gak dikasih makan sama {ortu}"),
+        ("jakarta", "neglect", "{ortu} pergi seminggu, {aku} ditinggal sendiri sama adek tanpa duit"),
+        ("jakarta", "neglect", "{aku} sakit dari kemaren tapi {ortu} gak mau bawa ke dokter"),
+        ("jakarta", "neglect", "{aku} diusir dari rumah, sekarang tidur di musola"),
+        ("jakarta", "neglect", "gak ada yang ngurus {aku} sama adek, {ortu} gak pulang2"),
+        ("typo", "neglect", "gw gk dksh mkn dr kmrn{emo}"),
+        ("javanese", "neglect", "aku ora dikei mangan karo wong tuaku"),
+        ("sunda", "neglect", "aing teu dibere dahar ku kolot geus dua poe"),
+        ("euphemism", "neglect", "{aku} ditelantarin, {ortu} udah gak peduli {aku} makan apa"),
+        ("jakarta", "neglect", "{aku} disuruh ngurus diri sendiri, rumah gak ada makanan sama sekali"),
+    ],
+    "domestic_violence": [
+        ("jakarta", "witnessed", "{ayah} mukulin {ibu} lagi semalem, {aku} cuma bisa nangis{emo}"),
+        ("jakarta", "witnessed", "tiap malem {ortu} berantem sampe banting2 barang dan {ibu} dipukul"),
+        ("jakarta", "witnessed", "{aku} liat {ayah} nyekik {ibu} di dapur"),
+        ("jakarta", "witnessed", "di rumah ada kdrt, {aku} takut {bgt}"),
+        ("typo", "witnessed", "bokap ngamuk trs nampar nyokap, gw ngumpet di kmr"),
+        ("javanese", "witnessed", "bapak ngantemi ibu maneh, aku wedi"),
+        ("sunda", "witnessed", "bapa neunggeul ema deui, aing sieun"),
+        ("betawi", "witnessed", "babe mukulin enyak lagi, aye kagak bisa ngapa2in"),
+        ("euphemism", "witnessed", "{ibu} sering biru2 mukanya abis {ayah} marah"),
+        ("jakarta", "witnessed", "{ayah} ngancem mau bunuh {ibu} pake pisau"),
+    ],
+    "coerced_substance": [
+        ("jakarta", "coerced", "{aku} dipaksa minum {miras} sama {pelaku} terus divideoin{emo}"),
+        ("jakarta", "coerced", "{pelaku} maksa {aku} nyobain sabu"),
+        ("jakarta", "coerced", "{aku} dicekokin {miras} sampe mabok terus difoto2"),
+        ("jakarta", "coerced", "kalo gak mau ngerokok {aku} dipukulin sama {pelaku}"),
+        ("jakarta", "coerced", "{kerabat} nyuruh {aku} ngisep lem{emo}"),
+        ("typo", "coerced", "gw dpksa mnum {miras} sm {pelaku}, trs d rekam"),
+        ("jakarta", "coerced", "{aku} disuruh nganter paket narkoba sama {pelaku}, kalo nolak diancam"),
+        ("javanese", "coerced", "aku dipeksa ngombe {miras} karo {pelaku}"),
+        ("sunda", "coerced", "aing dipaksa nginum {miras} ku {pelaku}"),
+        ("euphemism", "coerced", "{pelaku} masukin sesuatu ke minuman {aku}, abis itu {aku} gak inget apa2"),
+        ("jakarta", "coerced", "{aku} dipaksa nyobain obat2an biar dianggap keren"),
+    ],
+    "bullying": [
+        # physical
+        ("jakarta", "physical", "tiap istirahat {aku} ditoyor2 sama {pelaku}"),
+        ("jakarta", "physical", "{aku} dikeroyok {pelaku} pulang sekolah"),
+        ("jakarta", "physical", "tas {aku} dibuang ke tong sampah sama {pelaku}"),
+        ("jakarta", "physical", "{pelaku} ngunciin {aku} di wc sekolah"),
+        # verbal
+        ("jakarta", "verbal", "{aku} dikatain gendut sama {pelaku} tiap hari{emo}"),
+        ("jakarta", "verbal", "{pelaku} manggil {aku} banci terus"),
+        ("javanese", "verbal", "aku dipoyoki konco sakelas terus"),
+        ("sunda", "verbal", "aing sok dipoyok ku barudak kelas"),
+        ("betawi", "verbal", "aye dikata2in mulu ame {pelaku}"),
+        # relational
+        ("jakarta", "relational", "{pelaku} ngomongin {aku} jelek2 di grup trus ngeluarin {aku}"),
+        ("jakarta", "relational", "satu kelas ngejauhin {aku}, gak ada yg mau sekelompok sama {aku}"),
+        ("jakarta", "relational", "{aku} dikucilin sama {pelaku}{emo}"),
+        ("typo", "relational", "gw d jauhin sm sekelas gr2 gosip"),
+        # cyber
+        ("jakarta", "cyber", "foto {aku} diedit jelek terus disebar di ig sama {pelaku}"),
+        ("jakarta", "cyber", "{pelaku} bikin akun palsu buat ngehina {aku}"),
+        ("jakarta", "cyber", "aib {aku} disebar di grup angkatan"),
+        ("english", "cyber", "they made a fake account to humiliate me"),
+        # extortion / pemalakan
+        ("jakarta", "extortion", "tiap hari {aku} dipalak {uang} sama {pelaku}"),
+        ("jakarta", "extortion", "tiap istirahat {aku} disuruh beliin jajan {pelaku} pake uang {aku} sendiri"),
+        ("jakarta", "extortion", "{pelaku} minta duit {aku} terus, kalo gak ngasih diancam dipukul"),
+        ("typo", "extortion", "duit jajan gw d ambil mulu sm {pelaku}"),
+        ("jakarta", "general", "{aku} dibully di sekolah{emo}"),
+    ],
+    "violence": [
+        ("jakarta", "threat", "{aku} bakal bikin mereka semua nyesel, {aku} udah punya rencana"),
+        ("jakarta", "threat", "pengen {aku} tusuk aja si dio yang ngehina {aku}"),
+        ("jakarta", "threat", "liat aja {aku} bakal hajar dia sampe mampus"),
+        ("jakarta", "threat", "{aku} pengen bakar sekolah ini"),
+        ("typo", "threat", "gw bkl bacok dia klo ketemu"),
+        ("javanese", "threat", "tak pateni kowe mengko"),
+        ("sunda", "threat", "ku aing dipaehan siah"),
+        ("betawi", "threat", "aye bakal abisin die, liat aje"),
+        ("english", "threat", "i am going to hurt them all"),
+        ("jakarta", "threat", "{pelaku} mau tawuran sama sekolah sebelah, {aku} diajak bawa celurit"),
+        # with a plan and a time -> imminent
+        ("jakarta", "imminent", "{waktu} {aku} bawa pisau ke sekolah buat nusuk si dio"),
+        ("jakarta", "imminent", "{aku} udah nyimpen celurit di tas, {waktu} {aku} balas"),
+        ("jakarta", "imminent", "{waktu} {aku} mau racunin minuman dia, udah beli racunnya"),
+        ("typo", "imminent", "{waktu} gw serang mrk pake gir, udh siap"),
+        ("jakarta", "imminent", "udah {aku} rencanain, {waktu} {aku} bakar rumahnya"),
+    ],
+}
+
+# --- hard negatives: family -> templates (the words the rules look for, meaning nothing risky)
+
+NEGATIVE = {
+    "mati": [
+        "mati lampu lagi di rumah {aku}{emo}",
+        "hp {aku} mati, nanti {aku} chat lagi{bu}",
+        "bosen setengah mati nunggu angkot",
+        "ulangan mtk bikin pengen mati aja wkwk",
+        "{aku} belajar mati2an buat snbt",
+        "tanaman cabe {aku} mati semua kepanasan",
+        "wifi sekolah mati terus dari pagi",
+        "ngakak sampe mau mati liat video itu 😂",
+        "ikan cupang {aku} mati, sedih {bgt}",
+        "motor {aku} mati di jalan, telat deh",
+        "laper {bgt} mau mati rasanya nunggu istirahat",
+        "mati gaya {aku} di acara keluarga",
+    ],
+    "bunuh": [
+        "{aku} bunuh nyamuk pake raket listrik semaleman",
+        "barusan bunuh kecoa di kamar mandi, jijik",
+        "nonton drakor buat bunuh waktu",
+        "di game {aku} bunuh bos terakhir akhirnya wkwk",
+        "awas lu gw bunuh kalo spoiler endgame 😤",
+        "tugas pkn tentang pencegahan bunuh diri",
+        "td liat berita ada artis bunuh diri, serem ya{bu}",
+        "bom bunuh diri di berita tadi pagi serem",
+        "raket nyamuk {aku} bunyi cetar2 tiap ada nyamuk",
+        "tikus di dapur udah mati kena racun tikus",
+        "mau nyemprot kecoa sama nyamuk di kelas pake obat nyamuk",
+    ],
+    "obat": [
+        "{aku} minum obat flu terus ngantuk {bgt}",
+        "disuruh {ibu} minum obat cacing sebulan sekali",
+        "{aku} udah ngumpulin tugas kelompok ke wali kelas",
+        "obat tidur di film itu bikin plotnya seru",
+        "{aku} nyimpen vitamin di laci biar gak lupa",
+        "nenek lagi minum obat darah tinggi rutin",
+    ],
+    "tajam": [
+        "besok bawa cutter buat prakarya ya",
+        "silet buat rautan pensil {aku} ilang",
+        "{ibu} bawa pisau buat masak di praktik tata boga",
+        "tangan {aku} kegores kertas, perih wkwk",
+        "jari {aku} keiris pisau pas motong bawang",
+        "di kotak pensil {aku} ada cutter buat tugas seni rupa",
+    ],
+    "tinggi": [
+        "besok kita foto2 di rooftop mall ya",
+        "pjok hari ini lompat tinggi sama loncat tali",
+        "{aku} berani naik jembatan gantung di dufan",
+        "tadi lewat jembatan layang macet {bgt}",
+    ],
+    "akhir": [
+        "akhirnya semester ini berakhir juga",
+        "{aku} mau ngakhirin rapat osis jam 4",
+        "udahan dulu ya main ml nya, mau belajar",
+        "endingnya film itu sedih, tokohnya pergi selamanya",
+        "lirik lagunya 'tidur selamanya di pelukmu' bagus {bgt}",
+        "{aku} pamit pulang duluan ya{bu}",
+        "besok {aku} pergi study tour ke jogja",
+        "surat izin {aku} udah dikasih ke wali kelas",
+    ],
+    "beban": [
+        "beban tugas kelas 12 banyak {bgt} wkwk",
+        "{aku} latihan angkat beban di gym sama {ayah}",
+        "fisika bab usaha dan beban bikin pusing",
+        "maaf ya {aku} jadi ngerepotin, makasih udah bantuin tugas",
+        "tas {aku} berat {bgt}, bebannya bikin pegel",
+    ],
+    "sendiri": [
+        "hari ini {aku} di rumah sendirian nonton netflix, enak {bgt}",
+        "gak ada yang dateng ke ulang tahun kucing {aku} wkwk",
+        "lagi galau dikit soalnya gebetan gak bales chat",
+        "lirik lagu 'tak ada yang peduli' dari band kesukaan {aku} relate wkwk",
+        "{aku} kerja kelompok sendirian soalnya yg lain sakit",
+    ],
+    "harapan": [
+        "harapan {aku} tahun ini bisa juara olimpiade",
+        "udah nyerah ngerjain soal nomor 5, susah {bgt} wkwk",
+        "tim bola {aku} kalah terus, udah gak ada harapan juara",
+        "putus asa {aku} sama sinyal di rumah",
+        "gak ada gunanya belajar kimia semalem, soalnya beda semua wkwk",
+    ],
+    "sakiti": [
+        "kepala {aku} kejedot pintu gak sengaja",
+        "{aku} jatuh dari sepeda, lutut luka dikit",
+        "tangan {aku} kena knalpot, melepuh",
+        "abis latihan silat badan {aku} memar2",
+        "{aku} tonjok samsak di tempat latihan tinju",
+        "{aku} gak makan soalnya lagi puasa senin kamis",
+        "{aku} nyakar tembok pas main panjat tebing wkwk",
+        "jangan bilang mama ya {aku} beli hp baru",
+    ],
+    "seksual": [
+        "materi biologi hari ini sistem reproduksi",
+        "sosialisasi pencegahan pelecehan seksual di aula",
+        "{aku} dipegang tangannya sama {ibu} pas nyebrang jalan",
+        "{orang_dewasa} minta foto {aku} buat daftar lomba",
+        "guru minta foto tugas prakarya dikirim ke wa",
+        "{aku} kirim foto selfie pake seragam buat kartu pelajar",
+        "{ortu} bilang jangan kasih foto ke orang asing di internet",
+        "om {aku} bantuin benerin sepeda kemaren",
+        "{kerabat} ngajak {aku} mancing hari minggu",
+        "di film itu ada adegan pemaksaan, {aku} skip",
+    ],
+    "kerja": [
+        "{aku} bantu {ibu} jualan kue di pasar pas libur",
+        "kerja kelompok sampe malem di rumah {kawan}",
+        "{kakak} kerja di malaysia, pulang lebaran nanti",
+        "{aku} jualan online buat nambah uang jajan, seru",
+        "ngamen di acara pensi seru {bgt}",
+    ],
+    "nikah": [
+        "kakak sepupu {aku} nikah minggu depan, {aku} jadi pagar ayu",
+        "kondangan ke nikahan tante, makanannya enak",
+        "materi biologi kawin silang mendel susah",
+        "{aku} dijodohin sama temen2 sama si dio wkwk",
+        "{ortu} bilang nikah nanti aja abis kuliah",
+    ],
+    "pukul": [
+        "besok masuk pukul 7",
+        "{ayah} pulang pukul 5 sore",
+        "pukul bola voli yang kenceng ya",
+        "{ibu} nepuk punggung {aku} buat nyemangatin",
+        "dicubit {ibu} gara2 {aku} nyuri gorengan wkwk",
+        "{ibu} marahin {aku} karena pulang telat",
+        "{ayah} ngunci pintu rumah jam 10 malem",
+    ],
+    "makan": [
+        "{aku} belum makan dari pagi soalnya sibuk osis",
+        "{aku} lagi diet jadi gak makan nasi",
+        "{ortu} lagi dinas ke luar kota, {aku} dititipin ke nenek",
+        "{aku} ditinggal sendiri di rumah soalnya {ortu} kondangan",
+    ],
+    "ortu_berantem": [
+        "{ortu} debat soal mau liburan ke mana wkwk",
+        "{ayah} sama {ibu} beda pendapat soal pilihan kampus {aku}",
+        "berita kdrt di tv bikin {aku} sedih",
+        "tugas ppkn tentang uu penghapusan kdrt",
+    ],
+    "miras": [
+        "{aku} dipaksa makan sayur sama {ibu} 😩",
+        "{ayah} maksa {aku} minum jamu biar gak sakit",
+        "berita razia miras di kampung sebelah",
+        "di film itu ada adegan orang mabuk",
+        "{aku} mabuk perjalanan pas study tour",
+        "penyuluhan bahaya narkoba di sekolah tadi",
+        "ngerokok itu bahaya, jangan dicoba ya",
+    ],
+    "bully": [
+        "poster anti bullying buat mading udah jadi",
+        "{aku} diledekin {kawan} soal gebetan wkwk",
+        "temenku dipalak sama tukang parkir pas beli cilok",
+        "{aku} ngejek {kawan} karena kalah main uno wkwk",
+        "drama tentang bullying buat tugas bahasa indonesia",
+        "{aku} dikeluarin dari grup kelas gara2 ganti nomor",
+        "{aku} disuruh beliin jajan {ibu} ke warung",
+        "{aku} sebar foto kelas di grup angkatan",
+    ],
+    "kekerasan": [
+        "{aku} mau nembak dia besok di kantin",
+        "habisin makanannya ya, jangan dibuang",
+        "bakar sate bareng keluarga malam tahun baru",
+        "berita tawuran di tv kemaren serem",
+        "main pubg {aku} abisin satu squad musuh",
+        "{aku} serang benteng musuh di game clash of clans",
+        "latihan pencak silat besok jam 3",
+        "besok bawa pisau buat praktek prakarya",
+        "sejarah perang diponegoro buat tugas ips",
+    ],
+    "waktu": [
+        "malam ini {aku} mau belajar buat ulangan",
+        "besok {aku} mau ke rumah {kawan} kerja kelompok",
+        "{waktu} {aku} mau nonton konser, udah beli tiket",
+        "{aku} udah nyiapin baju buat pensi besok",
+        "udah siap pergi ke sekolah{bu}",
+    ],
+}
+
+FILLERS = {**SLOTS, "kakak": ["kakak aku", "abang aku", "mbak aku"]}
+
+
+def _fill(template, rng):
+    chosen = {}  # one message says "gue" or "aku", not both
+
+    def pick(match):
+        name = match.group(1)
+        if name not in chosen:
+            chosen[name] = rng.choice(FILLERS[name])
+        return chosen[name]
+
+    return re.sub(r"\{(\w+)\}", pick, template)
+
+
+def _chat(text, rng):
+    """Swap some formal words for chat spellings; templates already mix both."""
+
+    def swap(match):
+        word = match.group(0)
+        options = SPELLINGS.get(word)
+        return rng.choice(options) if options and rng.random() < CHAT else word
+
+    return re.sub(r"[a-z]+", swap, text)
+
+
+def _clean(text):
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+,", ",", text)
+    return text
+
+
+def _heldout(template):
+    return int(hashlib.sha256(template.encode()).hexdigest(), 16) % HELDOUT_SHARE == 0
+
+
+def build():
+    rng = random.Random(SEED)
+    rows, seen = [], set()
+
+    def add(text, template, **fields):
+        text = _clean(text)
+        if text in seen:
+            return
+        seen.add(text)
+        rows.append({"text": text, **fields, "split": "heldout" if _heldout(template) else "dev"})
+
+    for category, templates in RISK.items():
+        for register, facet, template in templates:
+            for _ in range(PER_TEMPLATE + (1 if facet == "imminent" else 0)):
+                text = _chat(_fill(template, rng), rng)
+                add(
+                    text,
+                    template,
+                    label="risk",
+                    categories=[category],
+                    triage="imminent" if facet == "imminent" else "",
+                    facet=facet,
+                    register=register,
+                )
+    for family, templates in NEGATIVE.items():
+        for template in templates:
+            for _ in range(PER_TEMPLATE):
+                text = _chat(_fill(template, rng), rng)
+                add(
+                    text,
+                    template,
+                    label="none",
+                    categories=[],
+                    triage="",
+                    facet=f"hard negative: {family}",
+                    register="chat",
+                )
+    return rows
+
+
+def main():
+    rows = build()
+    with open(OUT, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    risky = sum(row["label"] == "risk" for row in rows)
+    heldout = sum(row["split"] == "heldout" for row in rows)
+    print(f"{OUT.name}: {len(rows)} messages, {risky} risk, {len(rows) - risky} none; {heldout} held out")
+
+
+if __name__ == "__main__":
+    main()
