@@ -103,6 +103,49 @@ _LEET = str.maketrans("431057698", "aeiostggb")
 _VOWELS = frozenset("aeiou")
 _NUM = "#num"
 _REDUP_SUFFIXES = ("", "an", "in", "kan", "i", "nya")
+# Words in most messages: a phrase is indexed under another of its words when it has one.
+_COMMON = frozenset(
+    [
+        "aku",
+        "kamu",
+        "dia",
+        "mereka",
+        "tidak",
+        "ingin",
+        "akan",
+        "bakal",
+        "sama",
+        "di",
+        "ke",
+        "dari",
+        "yang",
+        "saja",
+        "sudah",
+        "lagi",
+        "terus",
+        "buat",
+        "untuk",
+        "kalau",
+        "ada",
+        "ini",
+        "itu",
+        "dan",
+        "atau",
+        "orang",
+        "ayah",
+        "ibu",
+        "teman",
+        "rumah",
+        "sekolah",
+        "kelas",
+        "hari",
+        "banget",
+        "bisa",
+        "jadi",
+        "sampai",
+        "pakai",
+    ]
+)
 
 
 class LexiconError(ValueError):
@@ -486,11 +529,14 @@ class Lexicon:
         self._word.cache_clear()
         self._stem.cache_clear()
         self.patterns = tuple(patterns)
+        # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
+        # searched for the phrases one of whose rare words it contains.
         index = {}
-        for pattern in patterns:
-            for order in pattern.orders:
-                for key in order[0]:
-                    index.setdefault(key, []).append((pattern, order))
+        orders = [(pattern, order) for pattern in patterns for order in pattern.orders]
+        for number, (pattern, order) in enumerate(orders):
+            anchor = min(order, key=lambda spec: (sum(key in _COMMON for key in spec), len(spec)))
+            for key in anchor:
+                index.setdefault(key, []).append((number, pattern, order))
         self._index = {key: tuple(value) for key, value in index.items()}
 
     # normalisation
@@ -613,13 +659,22 @@ class Lexicon:
                 token_keys.add(_NUM)
             keys.append(token_keys)
         found = {}
-        for start, token_keys in enumerate(keys):
-            for key in token_keys:
-                for pattern, order in self._index.get(key, ()):
-                    end = _extend(keys, order, pattern.gap, 1, start)
-                    if end is not None:
-                        span = (start, end + 1)
-                        found.setdefault((id(pattern), span), (pattern, *span))
+        present = frozenset().union(*keys)
+        candidates = {}
+        for key in present:
+            for number, pattern, order in self._index.get(key, ()):
+                candidates[number] = (pattern, order)
+        for _number, (pattern, order) in sorted(candidates.items()):  # lexicon order, on every run
+            if not all(not spec.isdisjoint(present) for spec in order):
+                continue
+            first = order[0]
+            for start, token_keys in enumerate(keys):
+                if first.isdisjoint(token_keys):
+                    continue
+                end = _extend(keys, order, pattern.gap, 1, start)
+                if end is not None:
+                    span = (start, end + 1)
+                    found.setdefault((id(pattern), span), (pattern, *span))
         return found.values()
 
     def screen(self, text):
