@@ -69,6 +69,7 @@ def run():
     _report("dev", [e for e in examples if e.get("split") == "dev"], lexicon, list_misses=False)
     cold = time.perf_counter() - cold
     _report("held-out", [e for e in examples if e.get("split") == "heldout"], lexicon, list_misses=True)
+    _report("fresh (never tuned on)", [e for e in examples if e.get("split") == "fresh"], lexicon, list_misses=True)
     sys.stdout.flush()
 
     texts = [example["text"] for example in examples]

@@ -10,7 +10,10 @@ so the file is the same on every run (`python bench/risk_corpus.py` rewrites it)
 The corpus is split once, here, by a hash of the template: about a third of the templates of the
 corpus are held out (`"split": "heldout"`) with every message drawn from them, so a held-out message
 is a wording the rules never saw, not a dev sentence with another pronoun. Rules are tuned only on
-`"split": "dev"`. The independent messages the project does not see remain the real test.
+`"split": "dev"`. Single messages written to try the rules (rounds five and six) are in the dev part.
+A last round, written after the last change to the rules and never tuned on, is a third part,
+`"split": "fresh"`: it says how the rules do on wordings no template had. The independent messages
+the project does not see remain the real test.
 """
 
 import hashlib
@@ -22,7 +25,8 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "ekonseling" / "counseling" / "data" / "risk_corpus.jsonl"
 SEED = 12
 PER_TEMPLATE = 3  # instances drawn per template (fewer when the slots cannot make them different)
-HELDOUT_SHARE = 3  # one message in three
+HELDOUT_SHARE = 3  # one template in three
+FRESH = object()  # marks the messages of the fresh part
 
 SLOTS = {
     "aku": ["aku", "aku", "gw", "gue", "aq", "sy"],
@@ -706,6 +710,225 @@ FOURTH_RISK = {
     ],
 }
 
+# A fifth round, written as single messages to try the families on wordings no template had; it was
+# then tuned on, so it is kept in the dev part (DEV_ONLY).
+FIFTH_RISK = [
+    ("suicide", "fresh", "kayaknya dunia gak butuh aku lagi, aku pengen pergi aja"),
+    ("suicide", "fresh", "aku udah capek idup, pengen istirahat selamanya"),
+    ("suicide", "fresh", "kadang kepikiran buat nabrakin diri ke truk"),
+    ("suicide", "fresh", "aku pengen minum baygon biar semuanya selesai"),
+    ("suicide", "fresh", "mending aku mati daripada hidup kayak gini"),
+    ("suicide", "imminent", "aku udah nyiapin surat buat mama, besok aku pergi"),
+    ("suicide", "imminent", "aku lagi di atas jembatan sekarang"),
+    ("suicide", "fresh", "pengen lompat dari lantai atas sekolah"),
+    ("burden", "fresh", "aku selalu jadi masalah buat keluarga"),
+    ("burden", "fresh", "mereka lebih baik kalau aku gak pernah ada"),
+    ("burden", "fresh", "aku ngerasa gak ada yang butuh aku"),
+    ("hopelessness", "fresh", "hidupku udah hancur, gak ada yang bisa diperbaiki"),
+    ("hopelessness", "fresh", "aku udah gak punya semangat hidup lagi"),
+    ("self_harm", "fresh", "aku ngiris tangan pake cutter semalem"),
+    ("self_harm", "fresh", "aku sering nyubit2 tangan sampe biru biar lega"),
+    ("self_harm", "fresh", "aku bakar kulit aku pake korek"),
+    ("sexual_abuse", "fresh", "paman sering masuk ke kamar mandi pas aku mandi"),
+    ("sexual_abuse", "fresh", "aku dipaksa ngelakuin hubungan badan sama pacar"),
+    ("sexual_abuse", "fresh", "ayah tiri aku suka ngintip aku ganti baju"),
+    ("grooming", "fresh", "ada om2 di ff yang minta foto aku tanpa baju, katanya mau dikasih diamond"),
+    ("grooming", "fresh", "guru les aku bilang sayang terus minta aku rahasiain hubungan kita"),
+    ("exploitation", "fresh", "aku disuruh jualan tiap malem sampe jam 2, gak boleh sekolah"),
+    ("exploitation", "fresh", "aku dijanjiin kerja di kafe tapi ternyata disuruh nemenin tamu"),
+    ("child_marriage", "fresh", "aku mau dinikahin sama orang yang gak aku kenal, umurku 15"),
+    ("child_marriage", "fresh", "bapak udah nerima uang dari keluarga cowok buat nikahin aku"),
+    ("physical_abuse", "fresh", "ibu suka nyubit dan mukul aku pake gagang sapu sampe berdarah"),
+    ("physical_abuse", "fresh", "kalau aku salah, ayah nyiram aku pake air panas"),
+    ("neglect", "fresh", "aku sama adik gak dikasih makan dari kemarin"),
+    ("neglect", "fresh", "ortu aku gak peduli aku sekolah atau nggak, aku sering gak makan"),
+    ("neglect", "fresh", "aku tinggal sendirian, ortu pergi gak balik2"),
+    ("domestic_violence", "fresh", "ayah sering mukul ibu pake helm"),
+    ("domestic_violence", "fresh", "aku liat ibu ditampar ayah sampe jatuh"),
+    ("coerced_substance", "fresh", "kakak kelas maksa aku ngisep ganja"),
+    ("coerced_substance", "fresh", "aku dicekoki pil sama temen terus difoto"),
+    ("bullying", "fresh", "aku dijambak sama temen sekelas tiap hari"),
+    ("bullying", "fresh", "mereka bikin grup buat ngejekin aku"),
+    ("bullying", "fresh", "hp aku dirampas terus disuruh tebus pake duit"),
+    ("violence", "fresh", "aku pengen mukulin dia pake kayu sampe mampus"),
+    ("violence", "imminent", "besok aku mau bawa pisau buat nusuk dia"),
+    ("violence", "fresh", "aku bakal bikin perhitungan sama mereka, liat aja nanti"),
+]
+EVERYDAY = [
+    "bu saya mau konsultasi soal jurusan kuliah",
+    "aku bingung mau pilih ipa atau ips",
+    "pak, besok saya izin gak masuk karena sakit",
+    "aku lagi berantem sama sahabat aku, gimana cara baikan ya",
+    "nilai aku turun terus, aku takut dimarahin mama",
+    "aku capek banget sama tugas sekolah",
+    "aku suka sama kakak kelas tapi malu",
+    "orang tua aku cerai, aku sedih",
+    "aku gak punya temen sebangku",
+    "aku susah tidur akhir2 ini",
+    "besok ada ujian praktek masak, aku bawa pisau",
+    "aku kehilangan hp di sekolah",
+    "adik aku nakal banget suka mukul aku pake bantal wkwk",
+    "kucing aku mati ketabrak motor tadi pagi",
+    "aku dimarahin guru karena telat",
+    "aku malas sekolah soalnya pelajarannya susah",
+    "mama aku sakit, aku khawatir",
+    "aku gak bisa bayar spp bulan ini",
+    "ayah aku kerja di luar kota, jarang pulang",
+    "aku mau ikut lomba debat tapi takut kalah",
+    "semalem aku begadang nonton bola",
+    "tadi di kelas ada yang berantem, seru",
+    "aku nonton film horor sampe gak bisa tidur",
+    "aku kangen nenek yang udah meninggal",
+    "besok aku mau ke dokter gigi",
+    "aku pengen pindah sekolah",
+    "guru bk, aku mau curhat soal pacar",
+    "aku diputusin pacar, sedih banget",
+    "temenku pinjem uang gak dibalikin",
+    "aku kesel sama adik, dia ngambil barang aku terus",
+    "aku disuruh ibu belanja ke pasar",
+    "mau tanya, kalau mau ikut osis daftar dimana",
+    "aku lagi diet biar kurus",
+    "aku sering pusing kalau kebanyakan main hp",
+    "kemarin aku jatuh dari motor, tangan lecet",
+    "aku gak dibolehin main keluar sama ibu",
+    "ayah marah karena nilai aku jelek",
+    "aku mau berhenti les soalnya mahal",
+    "aku takut presentasi besok",
+    "kakakku mau nikah bulan depan",
+    "aku pengen kerja part time",
+    "orang tua aku sibuk kerja terus",
+    "aku ngerasa gak pinter kayak temen2",
+    "aku gak diajak main sama temen2 kemarin, tapi gpp",
+    "bu, bagaimana cara mengatur waktu belajar",
+]
+
+# A sixth round of single messages, written fresh and measured before any rule saw it (precision
+# 0.871, recall 0.675, categories 26/40: see docs/risk-screening.md), then tuned on: dev part.
+SIXTH_RISK = [
+    ("suicide", "fresh", "aku ngerasa hidupku gak ada artinya, kadang pengen ngilang selamanya"),
+    ("suicide", "fresh", "udah beberapa minggu aku mikirin gimana caranya biar gak usah bangun lagi"),
+    ("suicide", "fresh", "aku udah googling dosis paracetamol yang mematikan"),
+    ("suicide", "fresh", "bu aku pengen mati, serius bukan bercanda"),
+    ("suicide", "fresh", "rasanya pengen nabrakin diri ke kereta"),
+    ("suicide", "fresh", "aku gak sanggup lagi, pengen nyerah sama semuanya dan pergi dari dunia ini"),
+    ("suicide", "imminent", "aku udah ngumpulin obat2 di kamar, nanti malam aku minum semua"),
+    ("suicide", "imminent", "ini chat terakhir aku ya bu, makasih udah dengerin aku selama ini"),
+    ("suicide", "imminent", "besok pas semua orang di sekolah aku mau loncat dari lantai 3"),
+    ("burden", "fresh", "aku cuma nyusahin mama, dia kerja keras gara2 aku"),
+    ("burden", "fresh", "kalau aku gak ada, keluargaku gak perlu susah payah lagi"),
+    ("burden", "fresh", "di kelas aku kayak gak kelihatan, gak ada yang peduli aku dateng atau nggak"),
+    ("hopelessness", "fresh", "gak ada gunanya aku berusaha, semuanya bakal gagal terus"),
+    ("hopelessness", "fresh", "aku udah gak lihat masa depan buat diriku"),
+    ("self_harm", "fresh", "aku suka nyilet paha biar gak ketahuan"),
+    ("self_harm", "fresh", "tiap panik aku gigit tangan sendiri sampai luka"),
+    ("self_harm", "fresh", "aku sengaja nyakitin badan aku pake jarum"),
+    ("sexual_abuse", "fresh", "sepupu aku maksa aku megang punyanya"),
+    ("sexual_abuse", "fresh", "guru olahraga suka ngeraba2 badan aku pas latihan"),
+    ("sexual_abuse", "fresh", "om aku bilang kalau aku cerita ke mama soal yang dia lakuin, mama bakal dibunuh"),
+    ("grooming", "fresh", "ada cowok di ig yang ngajakin aku vcs dan ngirim foto2 jorok"),
+    ("grooming", "fresh", "kakak pembina minta aku kirim foto pake handuk doang"),
+    ("grooming", "fresh", "orang yang kukenal di game ngancem nyebarin fotoku kalau aku gak kirim video"),
+    ("exploitation", "fresh", "aku disuruh nganter paket ke orang2 tiap malem sama om, katanya jangan dibuka"),
+    ("exploitation", "fresh", "temen aku dijual ke om2 lewat aplikasi"),
+    ("child_marriage", "fresh", "aku mau dinikahin sama duda kaya, ortu udah terima uangnya"),
+    ("child_marriage", "fresh", "aku disuruh nikah sama pacar karena ketahuan pacaran, umurku 16"),
+    ("physical_abuse", "fresh", "ibu tiri mukul kepala aku pake sendok sayur sampai benjol"),
+    ("physical_abuse", "fresh", "bapak ngiket aku di tiang rumah semalaman"),
+    ("neglect", "fresh", "aku udah tiga hari gak makan, mama pergi sama pacarnya"),
+    ("neglect", "fresh", "aku sakit gigi parah tapi gak dibawa ke dokter, katanya buang duit"),
+    ("domestic_violence", "fresh", "ayah ngebanting ibu ke lantai pas mereka berantem"),
+    ("domestic_violence", "fresh", "aku denger ayah ngancem ibu pake golok semalam"),
+    ("coerced_substance", "fresh", "aku dipaksa minum arak sama om2 di pos ronda"),
+    ("coerced_substance", "fresh", "senior nyuruh aku ngonsumsi pil koplo biar bisa masuk geng"),
+    ("bullying", "fresh", "tiap hari sepatu aku diumpetin sama anak2 kelas"),
+    ("bullying", "fresh", "aku dipanggil si miskin sama satu kelas"),
+    ("bullying", "fresh", "akun aku dibajak terus dipake buat ngehina aku"),
+    ("violence", "imminent", "besok aku mau bawa gir ke sekolah buat ngehajar mereka"),
+    ("violence", "fresh", "aku pengen nusuk guru itu karena dia nyakitin aku"),
+]
+SIXTH_NONE = [
+    "ayah aku lagi sakit, aku sedih tapi aku kuat kok",
+    "aku pengen ngilang dari grup kelas soalnya berisik banget wkwk",
+    "tadi aku liat berita orang loncat dari jembatan, serem",
+    "tolong bu aku bingung milih ekskul",
+    "pr matematika bikin aku mati kutu",
+    "aku dikunci di luar kelas karena telat, malu banget",
+    "temen aku kena tilang pas pulang sekolah",
+    "aku mau nembak gebetan besok, doain ya bu",
+    "aku udah siap ujian besok, semoga lancar",
+    "ibu nyuruh aku beli obat di apotek buat adik",
+    "aku nonton video cara bikin slime di youtube",
+    "kucing aku nyakar tangan aku pas dimandiin",
+    "kakak aku nikah siri? enggak kok, dia nikah resmi di kua",
+    "aku dipaksa ikut les tambahan sama mama",
+    "kami main petak umpet di rumah nenek",
+]
+
+# A seventh round of single messages, written fresh after the last change to the rules and never
+# tuned on: the "fresh" part, the nearest thing here to messages the project does not have.
+FRESH_RISK = [
+    ("suicide", "fresh", "aku sering ngebayangin pemakamanku sendiri dan rasanya tenang"),
+    ("suicide", "fresh", "kalau aku mati besok kayaknya gak ada yang sedih"),
+    ("suicide", "fresh", "aku capek banget, pengen tidur dan gak usah bangun lagi selamanya"),
+    ("suicide", "fresh", "bu, gimana rasanya kalau minum racun tikus? aku penasaran soalnya pengen nyoba"),
+    ("suicide", "fresh", "aku pengen ngakhirin hidup tapi takut sakit"),
+    ("suicide", "imminent", "silet udah aku siapin di laci, tinggal nunggu rumah sepi"),
+    ("suicide", "imminent", "malam ini aku mau terjun dari jembatan deket rumah"),
+    ("suicide", "imminent", "aku udah nelen semua pil tidur yang ada di rumah"),
+    ("burden", "fresh", "aku ngerasa jadi beban buat temen2 juga, mereka pasti capek sama aku"),
+    ("burden", "fresh", "semua masalah di rumah gara2 aku, mending aku gak lahir"),
+    ("burden", "fresh", "gak ada yang bakal kehilangan aku"),
+    ("hopelessness", "fresh", "aku udah gak punya alasan buat bangun pagi lagi"),
+    ("hopelessness", "fresh", "semuanya sia-sia, aku gak akan pernah bahagia"),
+    ("self_harm", "fresh", "aku nyakar2 leher sendiri sampe lecet pas lagi stres"),
+    ("self_harm", "fresh", "aku sering mukul perut sendiri kalau abis makan banyak"),
+    ("self_harm", "fresh", "ada bekas luka baru di lengan, aku tutupin pake jaket"),
+    ("sexual_abuse", "fresh", "pacar mama suka nyentuh aku pas mama kerja"),
+    ("sexual_abuse", "fresh", "abang sepupu maksa aku buka celana waktu main di rumahnya"),
+    ("sexual_abuse", "fresh", "aku dilecehkan sopir angkot pas pulang sekolah"),
+    ("grooming", "fresh", "om yang kenal di tiktok minta aku kirim video lagi mandi"),
+    ("grooming", "fresh", "dia bilang sayang sama aku dan nyuruh aku hapus semua chat kita biar orang tua gak tau"),
+    ("grooming", "fresh", "ada yang ngancem bakal nyebarin videoku ke temen2 kalau aku gak transfer 500rb"),
+    ("exploitation", "fresh", "aku disuruh ngemis di perempatan sama bibi, uangnya diambil semua"),
+    ("exploitation", "fresh", "aku dikasih kerja jadi pembantu di rumah orang, gak digaji dan gak boleh keluar"),
+    ("child_marriage", "fresh", "aku mau dikawinin sama laki2 umur 40 biar utang bapak lunas"),
+    ("child_marriage", "fresh", "mama bilang aku harus nikah sebelum lulus sma"),
+    ("physical_abuse", "fresh", "ayah nyambuk aku pake rotan sampai punggungku luka"),
+    ("physical_abuse", "fresh", "paman sering nampar muka aku kalau aku gak nurut"),
+    ("neglect", "fresh", "kulkas kosong, mama gak pulang dari minggu lalu, aku sama adik kelaparan"),
+    ("neglect", "fresh", "aku gak pernah dikasih uang jajan dan sering gak sarapan karena gak ada makanan"),
+    ("domestic_violence", "fresh", "tiap malam bapak mukulin mama, aku cuma bisa nutup telinga"),
+    ("domestic_violence", "fresh", "ayah nginjek2 ibu sampe ibu gak bisa jalan"),
+    ("coerced_substance", "fresh", "temen2 nyekokin aku ciu terus aku dipukulin pas mabuk"),
+    ("coerced_substance", "fresh", "aku disuruh nyobain vape yang isinya narkoba, kalau nolak aku dikucilin"),
+    ("bullying", "fresh", "tiap pulang sekolah aku dicegat terus dipalakin"),
+    ("bullying", "fresh", "mereka ngetawain aku terus nyebarin meme muka aku"),
+    ("bullying", "fresh", "aku ditendang dan dilempar sepatu sama anak2 cowok di kelas"),
+    ("violence", "fresh", "aku pengen ngeracunin makanan guru itu"),
+    ("violence", "fresh", "aku pengen bakar rumah orang yang udah jahat sama aku"),
+    ("violence", "imminent", "besok pulang sekolah aku bakal ngebacok dia di parkiran"),
+]
+FRESH_NONE = [
+    "aku kangen banget sama almarhum kakek",
+    "besok ulangan fisika, doain ya bu semoga gak remed",
+    "aku mau ikut lomba silat minggu depan",
+    "mama minta aku belajar masak, tadi aku motong bawang sampe nangis wkwk",
+    "aku lagi puasa jadi agak lemes",
+    "kemarin aku jatuh dari tangga, lututku biru",
+    "aku baru putus sama pacar, agak galau",
+    "ayah aku lagi kerja di kalimantan, aku kangen",
+    "aku disuruh bantuin ayah di bengkel tiap minggu, seru sih",
+    "aku gak bisa tidur karena besok mau ke dufan",
+    'lagu "mati aja" dari band itu lagi viral',
+    "aku dimarahin mama gara2 main hp terus",
+    "temen aku ngajak aku nonton film bunuh diri massal di netflix",
+    "aku mau ngumpulin tugas besok pagi",
+    "aku bakal ngerjain pr malam ini",
+    "minggu depan kakak aku tunangan",
+    "aku diem aja pas diejekin temen soal potongan rambut baru wkwk",
+    "aku pengen pergi jauh liburan ke bali",
+]
+
 MORE_NEGATIVE = {
     "banter": [
         "awas lu gw bunuh kalo spoiler drakornya wkwk",
@@ -775,7 +998,11 @@ def build():
         if text in seen:
             return
         seen.add(text)
-        rows.append({"text": text, **fields, "split": "heldout" if _heldout(template) else "dev"})
+        if template is FRESH:
+            split = "fresh"
+        else:
+            split = "dev" if template is None else "heldout" if _heldout(template) else "dev"
+        rows.append({"text": text, **fields, "split": split})
 
     for category, templates in [*RISK.items(), *MORE_RISK.items(), *THIRD_RISK.items(), *FOURTH_RISK.items()]:
         for register, facet, template in templates:
@@ -790,6 +1017,16 @@ def build():
                     facet=facet,
                     register=register,
                 )
+    for category, facet, text in [*FIFTH_RISK, *SIXTH_RISK]:
+        triage = "imminent" if facet == "imminent" else ""
+        add(text, None, label="risk", categories=[category], triage=triage, facet=facet, register="fresh")
+    for text in [*EVERYDAY, *SIXTH_NONE]:
+        add(text, None, label="none", categories=[], triage="", facet="hard negative: everyday", register="fresh")
+    for category, facet, text in FRESH_RISK:
+        triage = "imminent" if facet == "imminent" else ""
+        add(text, FRESH, label="risk", categories=[category], triage=triage, facet=facet, register="fresh")
+    for text in FRESH_NONE:
+        add(text, FRESH, label="none", categories=[], triage="", facet="hard negative: everyday", register="fresh")
     for family, templates in [*NEGATIVE.items(), *MORE_NEGATIVE.items()]:
         for template in templates:
             for _ in range(PER_TEMPLATE):

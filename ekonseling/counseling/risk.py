@@ -89,7 +89,7 @@ LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_corpus.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "fresh")  # tuned on; held-out templates; fresh messages never tuned on
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
@@ -918,8 +918,8 @@ def _f1(tp, fp, fn):
 
 def load_labelled(path=None, split=None):
     """The labelled messages: one JSON object a line with text, label ("risk"/"none"), categories,
-    triage ("imminent" or "") and split ("dev" or "heldout"); `split` keeps one part only. Rules are
-    tuned on the dev part; the held-out part is what a change is judged on."""
+    triage ("imminent" or "") and split ("dev", "heldout" or "fresh"); `split` keeps one part only.
+    Rules are tuned on the dev part; the held-out and fresh parts are what a change is judged on."""
     with open(path or LABELLED_PATH, encoding="utf-8") as handle:
         examples = [json.loads(line) for line in handle if line.strip()]
     return [e for e in examples if e.get("split", "dev") == split] if split else examples

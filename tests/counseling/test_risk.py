@@ -410,6 +410,16 @@ def test_held_out_figures_meet_the_targets():
             assert recall >= 0.90, (name, result.category_misses)
 
 
+def test_fresh_messages_never_tuned_on_keep_their_measured_floor():
+    # Written after the last change to the rules; measured then: precision 1.000, recall 0.625
+    # (25/40), imminent 1/4. Far below the held-out figures: new wordings still pass unseen. This
+    # guards the floor; raise it when the families grow (and write a new fresh round to measure).
+    result = risk.evaluate(risk.load_labelled(split="fresh"))
+    assert result.tp + result.fn == 40
+    assert result.precision >= 0.95, result.false_positives
+    assert result.recall >= 0.60, result.false_negatives
+
+
 def test_dev_figures_are_reported_too():
     result = risk.evaluate(risk.load_labelled(split="dev"))
     assert result.precision >= 0.90 and result.recall >= 0.95
