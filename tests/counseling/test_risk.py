@@ -112,6 +112,7 @@ def test_issue_hard_negatives_do_not_flag(text):
         "gak kuat lagi nahan ketawa",
         "tugas pkn tentang pencegahan bunuh diri",
         "kakakku mau nikah bulan depan",  # a relative's wedding is not child marriage
+        "tugas aku udah selesai semua, lega",  # "udah" is not "sudahi", "selesai" is not "selesaikan"
     ],
 )
 def test_more_hard_negatives(text):
@@ -167,6 +168,11 @@ def test_imminent_risk_is_its_own_triage_level_and_says_why(text, reason):
 def test_a_farewell_phrase_does_not_match_across_words():
     # "aku udah [gelap], gak ada": hopelessness, not the farewell "aku sudah tidak ada".
     assert screen("masa depan aku udah gelap, gak ada gunanya nyoba").categories == ("hopelessness",)
+
+
+def test_having_no_zest_for_life_is_hopelessness_not_a_wish_to_end_it():
+    # "udah ... hidup" once matched "sudahi hidup" through the stem of "sudahi".
+    assert screen("aku udah gak punya semangat hidup lagi").categories == ("hopelessness",)
 
 
 def test_a_school_adds_time_words_and_intent_phrases():
