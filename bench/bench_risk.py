@@ -1,5 +1,6 @@
-"""Risk screening of messages: precision and recall on the labelled corpus (its dev part and its
-held-out part, per category and for the imminent triage level), and its throughput.
+"""Risk screening of messages: precision, recall and throughput on the dev, held-out and fresh parts.
+
+Each part is measured overall, for the imminent triage level and per category.
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
 (texts cut to 80 characters) for a reviewer to read, not only counted. No database is used.
