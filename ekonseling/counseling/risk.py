@@ -85,8 +85,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "risk_lexicon.json"
-LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_labelled.jsonl"
+LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_corpus.jsonl"
 SEVERITIES = ("high", "medium", "low")
+IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
+TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
+SPLITS = ("dev", "heldout", "fresh")  # tuned on; held-out templates; fresh messages never tuned on
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
@@ -100,6 +103,49 @@ _LEET = str.maketrans("431057698", "aeiostggb")
 _VOWELS = frozenset("aeiou")
 _NUM = "#num"
 _REDUP_SUFFIXES = ("", "an", "in", "kan", "i", "nya")
+# Words in most messages: a phrase is indexed under another of its words when it has one.
+_COMMON = frozenset(
+    [
+        "aku",
+        "kamu",
+        "dia",
+        "mereka",
+        "tidak",
+        "ingin",
+        "akan",
+        "bakal",
+        "sama",
+        "di",
+        "ke",
+        "dari",
+        "yang",
+        "saja",
+        "sudah",
+        "lagi",
+        "terus",
+        "buat",
+        "untuk",
+        "kalau",
+        "ada",
+        "ini",
+        "itu",
+        "dan",
+        "atau",
+        "orang",
+        "ayah",
+        "ibu",
+        "teman",
+        "rumah",
+        "sekolah",
+        "kelas",
+        "hari",
+        "banget",
+        "bisa",
+        "jadi",
+        "sampai",
+        "pakai",
+    ]
+)
 
 
 class LexiconError(ValueError):
@@ -118,12 +164,18 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Screening:
-    """The verdict on one message; `matches` are the evidence a counselor is shown next to the flag."""
+    """The verdict on one message; `matches` are the evidence a counselor is shown next to the flag.
+
+    `triage` is "imminent" when a flagged category has a plan, a preparation, an act under way or an
+    intent with a time, else the severity; `reason` says which ("suicide: plan or preparation") in the
+    lexicon's words, never the student's, so that it can be stored with the alert."""
 
     flagged: bool
     categories: tuple[str, ...]
     severity: str | None
     matches: tuple[Match, ...]
+    triage: str | None = None
+    reason: str = ""
 
 
 NOT_FLAGGED = Screening(False, (), None, ())
@@ -198,8 +250,18 @@ def _colloquial_forms(word: str):
 
 # --- lexicon documents: validation and merging ----------------------------------------------------
 
-_TOP_KEYS = {"version", "threshold", "default_gap", "normalisation", "roots", "hyperbole", "categories", "crisis"}
-_PHRASE_KEYS = {"phrase", "weight", "strong", "hyperbole", "support", "gap", "any_order"}
+_TOP_KEYS = {
+    "version",
+    "threshold",
+    "default_gap",
+    "normalisation",
+    "roots",
+    "hyperbole",
+    "imminent",
+    "categories",
+    "crisis",
+}
+_PHRASE_KEYS = {"phrase", "weight", "strong", "hyperbole", "support", "gap", "any_order", "imminent", "intent"}
 _NEGATIVE_KEYS = {"phrase", "window", "gap"}
 _CATEGORY_KEYS = {"severity", "phrases", "negatives", "remove"}
 
@@ -255,7 +317,7 @@ def _check_item(item, place, keys, source):
         _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
     if "window" in item:
         _check_int(item["window"], f"{place}.window", 0, MAX_WINDOW, source)
-    for key in ("strong", "hyperbole", "support", "any_order"):
+    for key in ("strong", "hyperbole", "support", "any_order", "imminent", "intent"):
         _check_bool(item, key, place, source)
 
 
@@ -307,6 +369,20 @@ def validate(doc, source="", known_categories=()):
         _check_list(context, "hyperbole.context", source)
         for i, word in enumerate(context):
             _check_phrase_text(word, f"hyperbole.context[{i}]", source)
+    if "imminent" in doc:
+        imminent = doc["imminent"]
+        if not isinstance(imminent, dict):
+            _fail("imminent", "must be an object with window and time", source)
+        imminent = _visible(imminent)
+        unknown = sorted(set(imminent) - {"window", "time"})
+        if unknown:
+            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: time, window)", source)
+        if "window" in imminent:
+            _check_int(imminent["window"], "imminent.window", 0, MAX_WINDOW, source)
+        time_words = imminent.get("time", [])
+        _check_list(time_words, "imminent.time", source)
+        for i, word in enumerate(time_words):
+            _check_phrase_text(word, f"imminent.time[{i}]", source)
     categories = doc.get("categories", {})
     if not isinstance(categories, dict):
         _fail("categories", "must be an object of category name → category", source)
@@ -368,6 +444,12 @@ def _merge(base, extra):
             hyperbole[key] = extra_hyperbole[key]
     hyperbole["context"] = [*hyperbole.get("context", []), *extra_hyperbole.get("context", [])]
     merged["hyperbole"] = hyperbole
+    imminent = dict(merged.get("imminent", {}))
+    extra_imminent = _visible(extra.get("imminent", {}))
+    if "window" in extra_imminent:
+        imminent["window"] = extra_imminent["window"]
+    imminent["time"] = [*imminent.get("time", []), *extra_imminent.get("time", [])]
+    merged["imminent"] = imminent
     categories = {name: dict(_visible(c)) for name, c in merged.get("categories", {}).items()}
     for name, category in _visible(extra.get("categories", {})).items():
         category = _visible(category)
@@ -389,7 +471,7 @@ def _merge(base, extra):
 
 @dataclass(frozen=True, slots=True)
 class _Pattern:
-    kind: str  # "phrase", "negative", "context" or "crisis"
+    kind: str  # "phrase", "negative", "context", "time" or "crisis"
     category: str | None
     text: str
     orders: tuple[tuple[frozenset, ...], ...]  # each: one key set per word; several when any_order
@@ -399,6 +481,8 @@ class _Pattern:
     hyperbole: bool = False
     support: bool = False
     window: int = 0
+    imminent: bool = False  # a plan, a preparation or an act: imminent risk when its category flags
+    intent: bool = False  # an intent: imminent risk when a time word is within the imminent window
 
 
 class Lexicon:
@@ -422,9 +506,13 @@ class Lexicon:
         hyperbole = _visible(doc.get("hyperbole", {}))
         self.hyperbole_window = hyperbole.get("window", 8)
         self.hyperbole_factor = float(hyperbole.get("factor", 0.5))
+        imminent = _visible(doc.get("imminent", {}))
+        self.imminent_window = imminent.get("window", 8)
         patterns = []
         for i, text in enumerate(hyperbole.get("context", [])):
             patterns.append(self._pattern("context", None, {"phrase": text, "gap": 0}, f"hyperbole.context[{i}]"))
+        for i, text in enumerate(imminent.get("time", [])):
+            patterns.append(self._pattern("time", None, {"phrase": text, "gap": 0}, f"imminent.time[{i}]"))
         for name, category in categories.items():
             for key, kind in (("phrases", "phrase"), ("negatives", "negative")):
                 for i, item in enumerate(category.get(key, [])):
@@ -441,11 +529,14 @@ class Lexicon:
         self._word.cache_clear()
         self._stem.cache_clear()
         self.patterns = tuple(patterns)
+        # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
+        # searched for the phrases one of whose rare words it contains.
         index = {}
-        for pattern in patterns:
-            for order in pattern.orders:
-                for key in order[0]:
-                    index.setdefault(key, []).append((pattern, order))
+        orders = [(pattern, order) for pattern in patterns for order in pattern.orders]
+        for number, (pattern, order) in enumerate(orders):
+            anchor = min(order, key=lambda spec: (sum(key in _COMMON for key in spec), len(spec)))
+            for key in anchor:
+                index.setdefault(key, []).append((number, pattern, order))
         self._index = {key: tuple(value) for key, value in index.items()}
 
     # normalisation
@@ -551,6 +642,8 @@ class Lexicon:
             hyperbole=item.get("hyperbole", False),
             support=item.get("support", False),
             window=item.get("window", 0),
+            imminent=kind == "crisis" or item.get("imminent", False),
+            intent=item.get("intent", False),
         )
 
     # screening
@@ -566,20 +659,35 @@ class Lexicon:
                 token_keys.add(_NUM)
             keys.append(token_keys)
         found = {}
-        for start, token_keys in enumerate(keys):
-            for key in token_keys:
-                for pattern, order in self._index.get(key, ()):
-                    end = _extend(keys, order, pattern.gap, 1, start)
-                    if end is not None:
-                        span = (start, end + 1)
-                        found.setdefault((id(pattern), span), (pattern, *span))
+        present = frozenset().union(*keys)
+        candidates = {}
+        for key in present:
+            for number, pattern, order in self._index.get(key, ()):
+                candidates[number] = (pattern, order)
+        for _number, (pattern, order) in sorted(candidates.items()):  # lexicon order, on every run
+            for spec in order:
+                if spec.isdisjoint(present):
+                    break
+            else:
+                self._search(keys, pattern, order, found)
         return found.values()
+
+    def _search(self, keys, pattern, order, found):
+        """Every match of one way of matching a phrase, each word of which is in the message."""
+        first = order[0]
+        for start, token_keys in enumerate(keys):
+            if first.isdisjoint(token_keys):
+                continue
+            end = _extend(keys, order, pattern.gap, 1, start)
+            if end is not None:
+                span = (start, end + 1)
+                found.setdefault((id(pattern), span), (pattern, *span))
 
     def screen(self, text):
         tokens = self.tokens(text)
         if not tokens:
             return NOT_FLAGGED
-        candidates, negatives, contexts, crisis = {}, {}, [], {}
+        candidates, negatives, contexts, times, crisis = {}, {}, [], [], {}
         for pattern, start, end in self._occurrences(tokens):
             if pattern.kind == "phrase":
                 candidates.setdefault(pattern.category, []).append((pattern, start, end))
@@ -587,6 +695,8 @@ class Lexicon:
                 negatives.setdefault(pattern.category, []).append((start, end, pattern.window))
             elif pattern.kind == "context":
                 contexts.append((start, end))
+            elif pattern.kind == "time":
+                times.append((pattern, start, end))
             else:
                 crisis.setdefault(pattern.category, []).append((math.inf, pattern, start, end))
         flagged = {}
@@ -604,7 +714,25 @@ class Lexicon:
             for category in categories
             for _, pattern, start, end in sorted(flagged[category], key=lambda m: m[2])
         )
-        return Screening(True, categories, self.severity[categories[0]], matches)
+        reason = self._imminence(categories, flagged, times)
+        severity = self.severity[categories[0]]
+        return Screening(True, categories, severity, matches, IMMINENT if reason else severity, reason)
+
+    def _imminence(self, categories, flagged, times):
+        """Why the message is imminent risk ("" when it is not): the first plan, preparation or act of
+        a flagged category, else its first intent with a time word within the imminent window."""
+        for category in categories:
+            for _, pattern, _start, _end in flagged[category]:
+                if pattern.imminent:
+                    return f"{category}: {'act under way' if pattern.kind == 'crisis' else 'plan or preparation'}"
+        for category in categories:
+            for _, pattern, start, end in flagged[category]:
+                if not pattern.intent:
+                    continue
+                for time, t_start, t_end in times:
+                    if _near(start, end, t_start, t_end, self.imminent_window):
+                        return f"{category}: intent with a time ({time.text})"
+        return ""
 
     def _score(self, found, negatives, contexts):
         alive = [
@@ -651,9 +779,15 @@ def _reduplicated(word):
     return None
 
 
+_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+")  # 😂 🤣 😆 😹 😅
+
+
 def _fold(text):
-    """Lower case without diacritics: "Mátí" and "mati" must be the same word."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without diacritics: "Mátí" and "mati" must be the same word. Laughing emoji are
+    laughter ("wkwk"), which tells hyperbole and banter from distress; other emoji are dropped."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", _LAUGHING.sub(" wkwk ", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -745,6 +879,21 @@ class Evaluation:
     per_category: dict  # category → (tp, fp, fn), counted on categories, not on messages
     false_positives: tuple  # (text, predicted categories)
     false_negatives: tuple  # (text, labelled categories)
+    imminent: tuple = (0, 0, 0)  # (tp, fp, fn) of the imminent triage level, on messages
+    imminent_misses: tuple = ()  # (text, triage given) of imminent messages not triaged imminent
+    category_misses: tuple = ()  # (text, labelled categories, predicted categories): a category missed
+
+    @property
+    def imminent_recall(self):
+        return _ratio(self.imminent[0], self.imminent[0] + self.imminent[2])
+
+    @property
+    def imminent_precision(self):
+        return _ratio(self.imminent[0], self.imminent[0] + self.imminent[1])
+
+    def category_recall(self, name):
+        tp, _fp, fn = self.per_category.get(name, (0, 0, 0))
+        return _ratio(tp, tp + fn)
 
     @property
     def precision(self):
@@ -767,19 +916,28 @@ def _f1(tp, fp, fn):
     return _ratio(2 * tp, 2 * tp + fp + fn)
 
 
-def load_labelled(path=None):
-    """The labelled messages: one JSON object a line with text, label ("risk"/"none") and categories."""
+def load_labelled(path=None, split=None):
+    """The labelled messages: one JSON object a line with text, label ("risk"/"none"), categories,
+    triage ("imminent" or "") and split ("dev", "heldout" or "fresh"); `split` keeps one part only.
+    Rules are tuned on the dev part; the held-out and fresh parts are what a change is judged on."""
     with open(path or LABELLED_PATH, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        examples = [json.loads(line) for line in handle if line.strip()]
+    return [e for e in examples if e.get("split", "dev") == split] if split else examples
 
 
 def evaluate(examples, lexicon=None) -> Evaluation:
     lexicon = lexicon or default_lexicon()
     tp = fp = fn = tn = 0
     per_category = {name: [0, 0, 0] for name in lexicon.categories}
-    false_positives, false_negatives = [], []
+    false_positives, false_negatives, imminent_misses, category_misses = [], [], [], []
+    imminent = [0, 0, 0]
     for example in examples:
         result = lexicon.screen(example["text"])
+        gold_imminent, said_imminent = example.get("triage") == IMMINENT, result.triage == IMMINENT
+        if gold_imminent or said_imminent:
+            imminent[0 if gold_imminent and said_imminent else 1 if said_imminent else 2] += 1
+        if gold_imminent and not said_imminent:
+            imminent_misses.append((example["text"], result.triage))
         labelled = example["label"] == "risk"
         if result.flagged and labelled:
             tp += 1
@@ -792,6 +950,8 @@ def evaluate(examples, lexicon=None) -> Evaluation:
         else:
             tn += 1
         gold, predicted = set(example["categories"]), set(result.categories)
+        if result.flagged and gold - predicted:
+            category_misses.append((example["text"], tuple(example["categories"]), result.categories))
         for name in gold | predicted:
             counts = per_category.setdefault(name, [0, 0, 0])
             counts[0 if name in gold and name in predicted else 1 if name in predicted else 2] += 1
@@ -803,4 +963,7 @@ def evaluate(examples, lexicon=None) -> Evaluation:
         {name: tuple(counts) for name, counts in per_category.items()},
         tuple(false_positives),
         tuple(false_negatives),
+        tuple(imminent),
+        tuple(imminent_misses),
+        tuple(category_misses),
     )

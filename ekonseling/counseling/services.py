@@ -368,6 +368,13 @@ def _allocate_seqs(rows, now):
     return last_seqs
 
 
+def alert_items(screening: risk.Screening) -> list[str]:
+    """What the alert tells the counselor: for imminent risk, first why (the lexicon's rule, never the
+    student's words), then the categories most severe first."""
+    reason = [f"{risk.IMMINENT}: {screening.reason}"[:120]] if screening.reason else []
+    return [*reason, *screening.categories]
+
+
 def _raise_alert(conversation, message, screening):
     Conversation.objects.filter(pk=conversation.pk).update(urgent=True)
     conversation.urgent = True
@@ -376,8 +383,8 @@ def _raise_alert(conversation, message, screening):
         student=conversation.student,
         source=Alert.Source.MESSAGE,
         source_id=message.pk,
-        items=screening.categories,
-        severity=screening.severity or "medium",
+        items=alert_items(screening),
+        severity=screening.triage or screening.severity or "medium",
     )
     ConversationEvent.objects.create(conversation=conversation, kind=ConversationEvent.Kind.ALERT)
     return alert

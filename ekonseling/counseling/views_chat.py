@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, JSONField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -29,10 +29,10 @@ from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Student
 
-from . import alerts, attachments, letters, protocol, services
+from . import alerts, attachments, letters, protocol, risk, services
 from . import office_hours as hours
 from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
-from .models import Conversation, OfficeHours
+from .models import Conversation, Message, OfficeHours
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +161,21 @@ def _tab_filter(tab, user):
     }.get(tab, open_ | Q(urgent=True))
 
 
+def _imminent_alerts():
+    """The open imminent-risk alerts of the conversation of the row (OuterRef): those come first."""
+    return Alert.objects.filter(
+        source=Alert.Source.MESSAGE,
+        status=Alert.Status.OPEN,
+        severity=risk.IMMINENT,
+        source_id__in=Message.objects.filter(conversation=OuterRef(OuterRef("pk"))).values("pk"),
+    ).order_by("-pk")
+
+
 @policy.require("counseling.inbox")
 def inbox(request):
-    """Urgent first (the latest first, so a conversation that was just flagged jumps to the top),
-    then unclaimed, then those awaiting a reply. A fixed number of queries whatever the number of
+    """Imminent risk first (a plan, a preparation, an intent with a time), then urgent (the latest
+    first, so a conversation that was just flagged jumps to the top), then unclaimed, then those
+    awaiting a reply. A fixed number of queries whatever the number of
     conversations: one page, one unread count for the whole page."""
     user = request.user
     if request.htmx:
@@ -174,13 +185,15 @@ def inbox(request):
         policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))
         .filter(_tab_filter(tab, user), last_seq__gt=0)  # an empty chat is nothing to answer yet
         .annotate(
+            imminent=Subquery(_imminent_alerts().values("items")[:1], output_field=JSONField()),
             rank=Case(
+                When(imminent__isnull=False, then=Value(-1)),
                 When(urgent=True, then=Value(0)),
                 When(counselor__isnull=True, then=Value(1)),
                 When(awaiting_reply=True, then=Value(2)),
                 default=Value(3),
                 output_field=IntegerField(),
-            )
+            ),
         )
         .order_by("rank", F("last_message_at").desc(nulls_last=True), "-pk")
     )

@@ -12,14 +12,29 @@ from ekonseling.counseling.models import CounselingSettings
 from ekonseling.safety.models import Alert
 
 MODAR = {"categories": {"suicide": {"phrases": ["pengen modar"]}}}
-BAG = "tas aku dibuang ke tong sampah sama mereka"  # a bullying message the shipped lexicon misses
-SPOILER = "awas lu gw bunuh kalo spoiler endgame"  # a false alarm of the shipped lexicon
+BAG = "tas aku dicemplungin ke got sama mereka"  # a bullying message the shipped lexicon misses
+SPOILER = "gw bakal hajar dia di smackdown nanti"  # a false alarm of the shipped lexicon (a wrestling game)
 BETTER = {
     "categories": {
-        "bullying": {"phrases": ["tas dibuang"]},
-        "violence": {"negatives": [{"phrase": "spoiler", "window": 8}]},
+        "bullying": {"phrases": ["tas dicemplungin"]},
+        "violence": {"negatives": [{"phrase": "smackdown", "window": 8}]},
     }
 }
+
+
+@pytest.fixture(autouse=True)
+def corpus(tmp_path, monkeypatch):
+    """A small held-out part whose verdicts do not move when the shipped lexicon improves."""
+    rows = [
+        {"text": BAG, "label": "risk", "categories": ["bullying"], "triage": "", "split": "heldout"},
+        {"text": SPOILER, "label": "none", "categories": [], "triage": "", "split": "heldout"},
+        {"text": "pengen bunuh diri", "label": "risk", "categories": ["suicide"], "triage": "", "split": "heldout"},
+        {"text": "mati lampu", "label": "none", "categories": [], "triage": "", "split": "dev"},
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    monkeypatch.setattr(risk, "LABELLED_PATH", path)
+    return path
 
 
 def student_message(world, body, student=None):
@@ -125,7 +140,7 @@ def test_the_coordinator_checks_a_draft_without_saving_it(client, world):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "data-screening" in page and "tas dibuang" in page
+    assert "data-screening" in page and "tas dicemplungin" in page
     assert BAG in page  # listed as now caught
     assert lexicons.extension_of(world.school) == {}
 
@@ -172,3 +187,25 @@ def test_a_coordinator_edits_only_their_own_school(client, world, other_world):
 
     assert lexicons.extension_of(world.school) == {}
     assert lexicons.extension_of(other_world.school) == MODAR
+
+
+def test_the_page_shows_the_held_out_figures_of_a_draft_with_a_new_category_and_imminent_phrases(client, world):
+    client.force_login(world.koordinator)
+    draft = {
+        "imminent": {"time": ["ntar sore"]},
+        "categories": {
+            "gambling": {"severity": "medium", "phrases": ["judi online"]},
+            "suicide": {"phrases": [{"phrase": "siap nyebur", "imminent": True}]},
+        },
+    }
+
+    response = client.post(
+        reverse("counseling:risk_lexicon"),
+        {"extension": json.dumps(draft), "sample": "aku udah siap nyebur ke kali", "action": "check"},
+    )
+
+    page = response.content.decode()
+    assert "bagian uji" in page  # the held-out part, in the page's language
+    assert 'data-row="school"' in page
+    assert "Risiko segera" in page and "suicide: plan or preparation" in page
+    assert lexicons.extension_of(world.school) == {}

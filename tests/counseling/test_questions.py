@@ -150,7 +150,7 @@ def test_a_risky_question_raises_the_alert_through_the_store(client, asker, monk
     """Whatever the screener decides, the store raises the alert; the coordinator then sees who it is."""
 
     class Flagged:
-        flagged, categories, severity = True, ["self_harm"], "high"
+        flagged, categories, severity, triage, reason = True, ["self_harm"], "high", "high", ""
 
     monkeypatch.setattr(services.risk, "screen", lambda body, lexicon=None: Flagged())
     client.force_login(asker.siswa)

@@ -111,6 +111,8 @@ def test_issue_hard_negatives_do_not_flag(text):
         "pr numpuk pengen mati aja wkwk",
         "gak kuat lagi nahan ketawa",
         "tugas pkn tentang pencegahan bunuh diri",
+        "kakakku mau nikah bulan depan",  # a relative's wedding is not child marriage
+        "tugas aku udah selesai semua, lega",  # "udah" is not "sudahi", "selesai" is not "selesaikan"
     ],
 )
 def test_more_hard_negatives(text):
@@ -121,21 +123,92 @@ def test_more_hard_negatives(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "category", "severity"),
+    ("text", "expected", "triage"),
     [
-        ("kadang kepikiran pengen akhiri hidup", "suicide", "high"),
-        ("tangan aku udh banyak bekas sayatan", "self_harm", "high"),
-        ("bapak tiap mabok mukulin ibu sama aku", "abuse", "high"),
-        ("om aku suka pegang2 aku aku takut", "abuse", "high"),
-        ("tiap hari dipalak kakak kelas", "bullying", "medium"),
-        ("aku pengen bawa pisau besok buat si X", "violence", "medium"),
+        ("kadang kepikiran pengen akhiri hidup", ("suicide",), "high"),
+        ("tangan aku udh banyak bekas sayatan", ("self_harm",), "high"),
+        # The child is hit and sees the mother hit: physical abuse and domestic violence witnessed.
+        ("bapak tiap mabok mukulin ibu sama aku", ("physical_abuse", "domestic_violence"), "high"),
+        ("om aku suka pegang2 aku aku takut", ("sexual_abuse",), "high"),
+        ("aku ngerasa cuma jadi beban buat semua orang di rumah", ("burden",), "high"),
+        ("masa depan aku udah gelap, gak ada gunanya nyoba", ("hopelessness",), "medium"),
+        ("guru les aku suka ngirim chat aneh dan minta foto aku", ("grooming",), "high"),
+        ("aku mau dinikahin padahal masih sekolah", ("child_marriage",), "high"),
+        ("udah 2 hari aku gak dikasih makan", ("neglect",), "high"),
+        ("aku dipaksa minum ciu terus divideoin", ("coerced_substance",), "high"),
+        ("aku disuruh nemenin om2 di karaoke buat bayar utang", ("exploitation",), "high"),
+        ("tiap hari dipalak kakak kelas", ("bullying",), "medium"),
+        ("aku pengen bawa pisau besok buat si X", ("violence",), "imminent"),
     ],
 )
-def test_each_category(text, category, severity):
+def test_each_category(text, expected, triage):
     result = screen(text)
-    assert result.categories == (category,)
-    assert result.severity == severity
-    assert {match.category for match in result.matches} == {category}
+    assert result.categories == expected
+    assert result.triage == triage
+    assert {match.category for match in result.matches} == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("aku udah ngumpulin obat tidur mama, mau aku minum sekaligus", "suicide: plan or preparation"),
+        ("aku simpen silet di kotak pensil buat jaga2", "suicide: plan or preparation"),
+        ("malam ini aku mau bunuh diri", "suicide: intent with a time (malam ini)"),
+        ("aku udah minum racun", "suicide: act under way"),
+        ("besok gw bacok dia", "violence: intent with a time (besok)"),
+    ],
+)
+def test_imminent_risk_is_its_own_triage_level_and_says_why(text, reason):
+    result = screen(text)
+    assert result.triage == risk.IMMINENT
+    assert result.severity == "high"
+    assert result.reason == reason
+
+
+def test_a_farewell_phrase_does_not_match_across_words():
+    # "aku udah [gelap], gak ada": hopelessness, not the farewell "aku sudah tidak ada".
+    assert screen("masa depan aku udah gelap, gak ada gunanya nyoba").categories == ("hopelessness",)
+
+
+def test_having_no_zest_for_life_is_hopelessness_not_a_wish_to_end_it():
+    # "udah ... hidup" once matched "sudahi hidup" through the stem of "sudahi".
+    assert screen("aku udah gak punya semangat hidup lagi").categories == ("hopelessness",)
+
+
+def test_a_school_adds_time_words_and_intent_phrases():
+    lexicon = load_lexicon(
+        extra={
+            "imminent": {"window": 4, "time": ["ntar sore"]},
+            "categories": {"suicide": {"phrases": [{"phrase": "mau nyebur", "intent": True}]}},
+        }
+    )
+    assert screen("ntar sore aku mau nyebur", lexicon).triage == risk.IMMINENT
+    assert screen("aku mau nyebur", lexicon).triage == "high"
+    with pytest.raises(LexiconError, match=r"^imminent\.window: must be a whole number"):
+        load_lexicon(extra={"imminent": {"window": 99}})
+    with pytest.raises(LexiconError, match=r"phrases\[0\]\.imminent|imminent: must be true or false"):
+        load_lexicon(extra={"categories": {"suicide": {"phrases": [{"phrase": "x", "imminent": "ya"}]}}})
+
+
+def test_intent_without_a_time_is_not_imminent():
+    result = screen("kadang aku pengen bunuh diri")
+    assert result.flagged and result.triage == "high" and result.reason == ""
+
+
+def test_the_missed_kinds_of_the_issue_are_caught_as_families():
+    """Paraphrases of the kinds the issue lists, none of them a sentence of the corpus."""
+    for text, category in [
+        ("aku ngumpulin pil penenang papa biar bisa diminum sekaligus", "suicide"),
+        ("pengen ngakhirin semuanya", "suicide"),
+        ("aku cuma nyusahin semua orang di rumah", "burden"),
+        ("kalau stres aku benturin kepala ke tembok", "self_harm"),
+        ("pakde maksa aku ngelakuin hal yang gak pantes", "sexual_abuse"),
+        ("guru privat aku ngirim chat jorok terus minta pap", "grooming"),
+        ("aku dipaksa minum bir sama senior terus direkam", "coerced_substance"),
+        ("aku dipaksa nikah padahal masih kelas 8", "child_marriage"),
+    ]:
+        assert category in screen(text).categories, text
+    assert not screen("semalem bunuh nyamuk pake raket listrik").flagged
 
 
 def test_categories_are_sorted_by_severity_and_matches_point_at_tokens():
@@ -289,22 +362,70 @@ def test_school_silences_a_noisy_phrase_and_adds_a_crisis_phrase():
 # --- the labelled set -----------------------------------------------------------------------------
 
 
-def test_labelled_set_is_large_varied_and_well_formed():
+def test_labelled_corpus_is_large_varied_split_and_well_formed():
     examples = risk.load_labelled()
     labels = Counter(example["label"] for example in examples)
-    assert len(examples) >= 240
-    assert labels["risk"] >= 90 and labels["none"] >= 120
-    assert sum(example.get("note", "").startswith("hard negative") for example in examples) >= 60
+    assert len(examples) >= 800
+    assert labels["risk"] >= 450 and labels["none"] >= 250
     assert len({example["text"] for example in examples}) == len(examples)
     per_category = Counter(c for example in examples for c in example["categories"])
     assert set(per_category) == set(risk.default_lexicon().categories)
+    families = {e["facet"] for e in examples if e["facet"].startswith("hard negative")}
+    assert len(families) >= 15
+    assert {e["register"] for e in examples} >= {"jakarta", "typo", "javanese", "sunda", "betawi", "euphemism"}
     for example in examples:
         assert example["label"] in {"risk", "none"}
+        assert example["split"] in risk.SPLITS
         assert bool(example["categories"]) == (example["label"] == "risk"), example
+        assert example["triage"] in {"", risk.IMMINENT}
+    heldout = risk.load_labelled(split="heldout")
+    assert 0.25 <= len(heldout) / len(examples) <= 0.45
+    for name in per_category:
+        assert any(name in e["categories"] for e in heldout), name
 
 
-def test_precision_and_recall_on_the_labelled_set():
-    # Achieved when this was written: precision 0.976 (124/127), recall 0.932 (124/133), F1 0.954.
-    result = risk.evaluate(risk.load_labelled())
+def test_the_corpus_file_is_what_its_generator_writes():
+    """The committed corpus is reproducible: the generator, run again, writes the same lines."""
+    sys.path.insert(0, str(ROOT))
+    from bench import risk_corpus
+
+    rows = [json.dumps(row, ensure_ascii=False) for row in risk_corpus.build()]
+    assert rows == risk.LABELLED_PATH.read_text(encoding="utf-8").splitlines()
+
+
+# Held-out cells still below the per-category target of 0.90 (docs/risk-screening.md, "Figures"):
+# they are not tuned on their held-out messages; they need more dev wordings. A category that reaches
+# the target must leave this list, and one that falls below it must not join it silently.
+BELOW_TARGET = {"neglect": 0.70, "violence": 0.80}
+
+
+def test_held_out_figures_meet_the_targets():
+    # The done-when of the issue, on the part the rules were not tuned on. Achieved when this was
+    # written: precision 0.996, recall 0.962, imminent recall 1.000; per category see the docs.
+    result = risk.evaluate(risk.load_labelled(split="heldout"))
+    assert result.precision >= 0.90, result.false_positives
+    assert result.recall >= 0.95, result.false_negatives
+    assert result.imminent_recall >= 0.97, result.imminent_misses
+    for name, (tp, _fp, fn) in result.per_category.items():
+        if not tp + fn:
+            continue
+        recall = result.category_recall(name)
+        if name in BELOW_TARGET:
+            assert BELOW_TARGET[name] <= recall < 0.90, (name, recall)
+        else:
+            assert recall >= 0.90, (name, result.category_misses)
+
+
+def test_fresh_messages_never_tuned_on_keep_their_measured_floor():
+    # Written after the last change to the rules; measured then: precision 1.000, recall 0.625
+    # (25/40), imminent 1/4. Far below the held-out figures: new wordings still pass unseen. This
+    # guards the floor; raise it when the families grow (and write a new fresh round to measure).
+    result = risk.evaluate(risk.load_labelled(split="fresh"))
+    assert result.tp + result.fn == 40
     assert result.precision >= 0.95, result.false_positives
-    assert result.recall >= 0.91, result.false_negatives
+    assert result.recall >= 0.60, result.false_negatives
+
+
+def test_dev_figures_are_reported_too():
+    result = risk.evaluate(risk.load_labelled(split="dev"))
+    assert result.precision >= 0.90 and result.recall >= 0.95
