@@ -37,6 +37,10 @@ class SchoolAdmin(SchoolScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if request.user.is_superuser else ["slug"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only field is not in the form, and the admin cannot prepopulate what is not there.
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
+
     def get_exclude(self, request, obj=None):
         return []
 
