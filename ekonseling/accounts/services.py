@@ -1,10 +1,17 @@
+"""Account actions: sessions, one-time passwords, role changes, two-factor devices. Each writes its
+own audit event."""
+
 import base64
 
 import segno
+from axes.utils import reset as reset_lockouts
 from django.contrib.auth import logout
+from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ekonseling.core import audit
+from ekonseling.core import audit, ratelimit
+
+from .models import User
 
 
 def end_all_sessions(request):
@@ -12,6 +19,47 @@ def end_all_sessions(request):
     user.end_all_sessions()
     audit.record(request, audit.Action.LOGOUT_ALL, user, user=user)
     logout(request)
+
+
+def issue_one_time_password(target: User, actor: User, request=None) -> str:
+    """A one-time password for `target`, issued by `actor` (who must hold `account.issue_password`
+    for it: the caller checks). Every session of `target` ends; its lockouts are lifted so the owner
+    can sign in with it at once. Returns the password; it is stored only as a hash."""
+    with transaction.atomic():
+        password = target.issue_one_time_password()
+        audit.record(request, audit.Action.PASSWORD, target, user=actor, detail="one-time password issued")
+    reset_lockouts(username=target.username)
+    return password
+
+
+def withdraw_credentials(target: User, actor: User, request=None, *, detail: str) -> None:
+    """The role of `target` changed: its password stops working and its sessions end, so nobody who
+    held them for the old role keeps them for the new one."""
+    with transaction.atomic():
+        target.withdraw_credentials()
+        audit.record(request, audit.Action.CHANGE, target, user=actor, detail=f"{detail}; password withdrawn")
+
+
+# Guessing the password from before a reset is the one way a counselor who reset a student's
+# password could reopen what was withheld: a few tries a day, each failure audited.
+RESTORE_LIMIT = 5
+RESTORE_WINDOW_SECONDS = 24 * 3600
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def restore_withheld_counseling(request, raw_password: str) -> bool:
+    """Reopen the counseling content withheld since the last issued password, if `raw_password` is
+    the owner's own password from before it; raises TooManyAttempts past the daily limit."""
+    user = request.user
+    if not ratelimit.allow(f"restore-counseling:{user.pk}", RESTORE_LIMIT, RESTORE_WINDOW_SECONDS):
+        raise TooManyAttempts
+    restored = user.restore_withheld_counseling(raw_password)
+    detail = "earlier counseling shown again (previous password)" if restored else "previous password wrong"
+    audit.record(request, audit.Action.PASSWORD, user, detail=detail)
+    return restored
 
 
 def pending_totp_device(user):

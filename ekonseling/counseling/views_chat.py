@@ -126,12 +126,11 @@ def _student_of(user):
     return student
 
 
-def _open_chat(student):
-    return (
-        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
-        .order_by("-pk")
-        .first()
-    )
+def _open_chat(student, user):
+    """The student's open chat that this account may read: a chat withheld since a password reset
+    is not continued from an account that may not read it (a new one is started)."""
+    chats = Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
+    return policy.visible(user, "conversation.view", chats).order_by("-pk").first()
 
 
 @policy.require("counseling.start")
@@ -145,7 +144,7 @@ def chat_new(request):
         with transaction.atomic():
             # Lock the student's row so two quick taps cannot both find no chat and create two.
             Student.objects.select_for_update().filter(pk=student.pk).first()
-            conversation = _open_chat(student) or services.start_conversation(student)
+            conversation = _open_chat(student, request.user) or services.start_conversation(student)
         body = form.cleaned_data["body"]
         if body.strip():
             draft = services.Draft(conversation.pk, request.user, form.cleaned_data["client_key"], body)
@@ -153,7 +152,7 @@ def chat_new(request):
             if posted.error is not None:
                 messages.error(request, str(posted.error))
         return _back(conversation)
-    context = {"form": form, "open_chat": _open_chat(student), "max_body": services.MAX_BODY}
+    context = {"form": form, "open_chat": _open_chat(student, request.user), "max_body": services.MAX_BODY}
     return render(request, "counseling/chat/new.html", context)
 
 
