@@ -50,6 +50,20 @@ def test_every_admin_page_opens(client, world, actor):
     )
 
 
+@pytest.mark.parametrize("actor", ["operator", "superuser"])
+def test_every_password_page_opens_or_is_refused(client, world, actor):
+    """The one-time password page of every account: 200 where the actor may issue one, 403 where
+    not; never a 500."""
+    from ekonseling.core import policy
+
+    user = _actors(world)[actor]
+    client.force_login(user)
+
+    for target in User.objects.filter(is_superuser=False):
+        status = client.get(reverse("admin:auth_user_password_change", args=[target.pk])).status_code
+        assert status == (200 if policy.can(user, "account.issue_password", target) else 403), target.role
+
+
 def test_the_operator_saves_the_school_settings(client, world):
     """Item 6 of issue 11: the page answered 500, so only the superuser could require 2FA."""
     client.force_login(world.operator)
