@@ -56,9 +56,9 @@ def _issue_password(user, target=None):
     """Who may give another account a one-time password (the only way anyone but the owner sets a
     password). Whoever issues it could sign in with it first, so the issuer must already be able to
     read everything the account can: the operator for staff without counseling access; a koordinator
-    BK for counselor accounts nobody has signed in to yet (activation: such an account handles no
-    conversation yet); the platform superuser, who holds the data keys, for any staff account.
-    Student accounts get theirs from their counselors (`student.reset_password`, with the earlier
+    BK for counselor accounts nobody has signed in to yet and that handle no conversation
+    (activation); the platform superuser, who holds the data keys, for any staff account. Student
+    accounts get theirs from their counselors (`student.reset_password`, with the earlier
     counseling content withheld). Nobody issues for themselves."""
     if target is not None and (target.pk == user.pk or target.is_superuser or not target.is_active):
         return False
@@ -67,8 +67,18 @@ def _issue_password(user, target=None):
     if user.role == Role.OPERATOR:
         return target is None or target.role in OPERATOR_ISSUES_FOR
     if user.role == Role.KOORDINATOR_BK:
-        return target is None or (target.role in COUNSELOR_ROLES and target.last_login is None)
+        return target is None or (
+            target.role in COUNSELOR_ROLES and target.last_login is None and not _handles_conversations(target)
+        )
     return False
+
+
+def _handles_conversations(target):
+    """A conversation can be transferred to a counselor who has never signed in; the koordinator may
+    not be able to read it, so such an account is activated by the platform superuser. (The reverse
+    relation of the counseling app's Conversation.counselor: accounts imports no upper layer.)"""
+    conversations = getattr(target, "conversations", None)
+    return conversations is not None and conversations.exists()
 
 
 # The koordinator's page of counselor accounts waiting to be activated.

@@ -330,6 +330,20 @@ def test_the_coordinator_really_activates_a_new_counselor(client, world):
     assert reach(new) <= reach(world.koordinator)
 
 
+def test_the_coordinator_may_not_activate_a_new_counselor_who_was_handed_a_conversation(client, world):
+    """A guru BK may transfer a conversation to a colleague who has never signed in; the coordinator
+    may not read it, so they may not activate that account either."""
+    _content(world)
+    new = _target(world, "guru_bk_new")
+    conversation = services.start_conversation(world.student)
+    services.claim(conversation, new)
+    client.force_login(world.koordinator)
+
+    assert client.post(f"/akun/staf/{new.pk}/sandi-sekali/").status_code == 404
+    assert User.objects.get(pk=new.pk).check_password(factories.PASSWORD)  # untouched
+    assert new not in client.get("/akun/staf/").context["accounts"]
+
+
 def test_a_role_change_ends_the_sessions_and_the_password(client, world):
     """The wali kelas's own phone stays signed in no more once they become guru BK: they activate
     the counselor account again with a one-time password from the coordinator."""
