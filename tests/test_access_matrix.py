@@ -153,11 +153,13 @@ IMPORT_MATRIX = {
     "students:import": ({Role.OPERATOR}, "get", None),
     "students:import_preview": ({Role.OPERATOR}, "get", _import_batch),
 }
+# Student logins are issued by counselors only: a card holder can sign in as the student first, and
+# the student's account reads health notes and results the operator may not (issue 11).
 ACCOUNT_MATRIX = {
-    "students:account_rombels": (STAFF_EDITORS, "get", None),
-    "students:rombel_accounts": (STAFF_EDITORS, "get", lambda world: {"pk": world.rombel_a.pk}),
+    "students:account_rombels": (COUNSELORS, "get", None),
+    "students:rombel_accounts": (COUNSELORS, "get", lambda world: {"pk": world.rombel_a.pk}),
     # Nothing pending to print: allowed users are sent back with an explanation (302).
-    "students:rombel_login_cards": (STAFF_EDITORS, "get", lambda world: {"pk": world.rombel_a.pk}),
+    "students:rombel_login_cards": (COUNSELORS, "get", lambda world: {"pk": world.rombel_a.pk}),
     "students:student_reset_password": (COUNSELORS, "get", _own_student),
     "students:student_login_card": (COUNSELORS, "get", _own_student),
     "students:student_changes": (COUNSELORS, "get", _own_student),
@@ -415,6 +417,10 @@ MATRIX = {
     "accounts:otp_setup": (ALL, "get", None),
     "accounts:otp_verify": (ALL, "get", None),
     "accounts:otp_disable": (ALL, "get", None),
+    "accounts:restore_counseling": (ALL, "get", None),
+    # Counselor accounts nobody has signed in to yet are activated by the coordinator.
+    "accounts:staff_activation": ({Role.KOORDINATOR_BK}, "get", None),
+    "accounts:staff_issue_password": ({Role.KOORDINATOR_BK}, "post", lambda world: {"pk": world.gurubk_other.pk}),
     "students:list": ({Role.OPERATOR, Role.KOORDINATOR_BK, Role.GURU_BK, Role.WALI_KELAS}, "get", None),
     # world.student is in rombel_a: gurubk's caseload, walikelas's homeroom, and siswa's own record.
     "students:detail": (
@@ -440,8 +446,8 @@ OBJECT_CELLS = [
     # world.other_student is gurubk_other's: gurubk may not open or claim it; the coordinator may.
     ("counseling:conversation", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
     ("counseling:messages", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
-    ("students:rombel_accounts", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
-    ("students:rombel_login_cards", lambda world: {"pk": world.rombel_b.pk}, {Role.OPERATOR, Role.KOORDINATOR_BK}),
+    ("students:rombel_accounts", lambda world: {"pk": world.rombel_b.pk}, {Role.KOORDINATOR_BK}),
+    ("students:rombel_login_cards", lambda world: {"pk": world.rombel_b.pk}, {Role.KOORDINATOR_BK}),
     ("students:student_reset_password", _other_caseload_student, {Role.KOORDINATOR_BK}),
     ("students:student_login_card", _other_caseload_student, {Role.KOORDINATOR_BK}),
     ("students:student_changes", _other_caseload_student, {Role.KOORDINATOR_BK}),

@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,13 +13,31 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ekonseling.core import audit, policy
 from ekonseling.core.admin_site import SchoolScopedAdmin, admin_site
 
+from . import services
 from .models import Role, User
 
 
-class SchoolUserCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+class SchoolUserCreationForm(forms.ModelForm):
+    """A new account has no password anyone knows: its owner gets a one-time password from whoever
+    may issue one for its role (`account.issue_password`), and replaces it at the first sign-in."""
+
+    class Meta:
         model = User
         fields = ("username", "full_name", "role")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("An account with this username already exists."))
+        return username
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
 
 
 class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
@@ -30,28 +52,40 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         (_("Person"), {"fields": ["full_name", "email", "nip", "role"]}),
         (_("Status"), {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]}),
     ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "full_name", "role", "password1", "password2"]})
-    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "role"]})]
     actions = ["reset_two_factor"]
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["last_login", "date_joined"]
+        # Only the owner's own new password clears "must change": an administrator who could clear it
+        # would turn a one-time password into a working one.
+        fields = ["must_change_password", "last_login", "date_joined"]
         if obj is not None and not policy.can(request.user, "admin.users.change_role", obj):
             fields.append("role")
         return fields
 
     def user_change_password(self, request, id, form_url=""):
-        target = self.get_object(request, id)
-        if target is not None and not policy.can(request.user, "admin.users.set_password", target):
+        """Replaces Django's "set password" form: nobody types a password for someone else. A POST
+        issues a random one-time password, shown on this one response, which the owner must replace
+        at the next sign-in; only for accounts the administrator's reach covers
+        (`account.issue_password`)."""
+        target = self.get_object(request, unquote(id))
+        if target is None:
+            raise Http404
+        if not policy.can(request.user, "account.issue_password", target):
             raise PermissionDenied
-        response = super().user_change_password(request, id, form_url)
-        if target is not None and request.method == "POST":
-            updated = User.objects.get(pk=target.pk)
-            if updated.password != target.password:
-                # A password someone else chose is a one-time password: the owner replaces it.
-                User.objects.filter(pk=target.pk).update(must_change_password=True)
-                audit.record(request, audit.Action.PASSWORD, updated, detail="password set by administrator")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("One-time password for %(username)s") % {"username": target.username},
+            "opts": self.opts,
+            "original": target,
+            "target": target,
+            "password": None,
+        }
+        if request.method == "POST":
+            context["password"] = services.issue_one_time_password(target, request.user, request)
+        request.current_app = self.admin_site.name
+        response = TemplateResponse(request, "admin/accounts/user/issue_password.html", context)
+        add_never_cache_headers(response)
         return response
 
     def save_model(self, request, obj, form, change):
@@ -60,7 +94,9 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         if not change:
             audit.record(request, audit.Action.CREATE, obj, detail=f"account, role={obj.role}")
         elif previous_role != obj.role:
-            audit.record(request, audit.Action.CHANGE, obj, detail=f"role {previous_role} -> {obj.role}")
+            # A role is what the account may read: whoever held its password or a session for the
+            # old role must not carry them into the new one, so the owner activates it again.
+            services.withdraw_credentials(obj, request.user, request, detail=f"role {previous_role} -> {obj.role}")
 
     @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
     def reset_two_factor(self, request, queryset):

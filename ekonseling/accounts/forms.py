@@ -52,3 +52,11 @@ class ConfirmPasswordForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class PreviousPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password from before the reset"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        max_length=4096,
+    )

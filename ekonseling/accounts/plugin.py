@@ -33,3 +33,4 @@ def heading(user):
 
 registry.register_home_heading(heading)
 registry.register_menu("accounts:account", _("My account"), "account.manage_own", order=150)
+registry.register_menu("accounts:staff_activation", _("Staff activation"), "account.activate_staff", order=140)

@@ -46,17 +46,43 @@ def _admin_users(user, obj=None):
     return user.is_superuser or user.role == Role.OPERATOR
 
 
-@rule("admin.users.set_password")
-def _admin_set_password(user, target=None):
-    if user.is_superuser:
-        return True
-    if user.role != Role.OPERATOR:
+# Roles whose accounts read no counseling content, no health data and no instrument answers: nothing
+# the operator may not read already, so the operator may give them a one-time password.
+OPERATOR_ISSUES_FOR = frozenset({Role.OPERATOR, Role.WALI_KELAS, Role.KEPALA_SEKOLAH})
+
+
+@rule("account.issue_password")
+def _issue_password(user, target=None):
+    """Who may give another account a one-time password (the only way anyone but the owner sets a
+    password). Whoever issues it could sign in with it first, so the issuer must already be able to
+    read everything the account can: the operator for staff without counseling access; a koordinator
+    BK for counselor accounts nobody has signed in to yet and that handle no conversation
+    (activation); the platform superuser, who holds the data keys, for any staff account. Student
+    accounts get theirs from their counselors (`student.reset_password`, with the earlier
+    counseling content withheld). Nobody issues for themselves."""
+    if target is not None and (target.pk == user.pk or target.is_superuser or not target.is_active):
         return False
-    if target is None:
-        return True
-    # Whoever sets a counselor's password can sign in as them and read counseling content: once a
-    # counselor has signed in, only the platform administrator may set their password.
-    return not (target.role in COUNSELOR_ROLES and target.last_login is not None)
+    if user.is_superuser:
+        return target is None or target.role != Role.SISWA
+    if user.role == Role.OPERATOR:
+        return target is None or target.role in OPERATOR_ISSUES_FOR
+    if user.role == Role.KOORDINATOR_BK:
+        return target is None or (
+            target.role in COUNSELOR_ROLES and target.last_login is None and not _handles_conversations(target)
+        )
+    return False
+
+
+def _handles_conversations(target):
+    """A conversation can be transferred to a counselor who has never signed in; the koordinator may
+    not be able to read it, so such an account is activated by the platform superuser. (The reverse
+    relation of the counseling app's Conversation.counselor: accounts imports no upper layer.)"""
+    conversations = getattr(target, "conversations", None)
+    return conversations is not None and conversations.exists()
+
+
+# The koordinator's page of counselor accounts waiting to be activated.
+rule("account.activate_staff")(has_role(Role.KOORDINATOR_BK))
 
 
 @rule("admin.users.change_role")

@@ -1,13 +1,15 @@
-"""Account actions a user takes on their own account; each writes its audit line. Views keep the
-session work (sign-out, the session hash) and pass the actor and where the request came from."""
+"""Account actions: sessions, one's own password, one-time passwords, role changes, two-factor
+devices. Each writes its own audit event. Views keep the session work (sign-out, the session hash)
+and pass the actor and where the request came from."""
 
 import base64
 
 import segno
+from axes.utils import reset as reset_lockouts
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ekonseling.core import audit
+from ekonseling.core import audit, ratelimit
 
 from .models import User
 
@@ -27,6 +29,47 @@ def change_own_password(form, *, ip: str | None = None, user_agent: str = "") ->
             user.save(update_fields=["must_change_password"])
         audit.record_for(user, audit.Action.PASSWORD, user, "changed own password", ip, user_agent)
     return user
+
+
+def issue_one_time_password(target: User, actor: User, request=None) -> str:
+    """A one-time password for `target`, issued by `actor` (who must hold `account.issue_password`
+    for it: the caller checks). Every session of `target` ends; its lockouts are lifted so the owner
+    can sign in with it at once. Returns the password; it is stored only as a hash."""
+    with transaction.atomic():
+        password = target.issue_one_time_password()
+        audit.record(request, audit.Action.PASSWORD, target, user=actor, detail="one-time password issued")
+    reset_lockouts(username=target.username)
+    return password
+
+
+def withdraw_credentials(target: User, actor: User, request=None, *, detail: str) -> None:
+    """The role of `target` changed: its password stops working and its sessions end, so nobody who
+    held them for the old role keeps them for the new one."""
+    with transaction.atomic():
+        target.withdraw_credentials()
+        audit.record(request, audit.Action.CHANGE, target, user=actor, detail=f"{detail}; password withdrawn")
+
+
+# Guessing the password from before a reset is the one way a counselor who reset a student's
+# password could reopen what was withheld: a few tries a day, each failure audited.
+RESTORE_LIMIT = 5
+RESTORE_WINDOW_SECONDS = 24 * 3600
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def restore_withheld_counseling(request, raw_password: str) -> bool:
+    """Reopen the counseling content withheld since the last issued password, if `raw_password` is
+    the owner's own password from before it; raises TooManyAttempts past the daily limit."""
+    user = request.user
+    if not ratelimit.allow(f"restore-counseling:{user.pk}", RESTORE_LIMIT, RESTORE_WINDOW_SECONDS):
+        raise TooManyAttempts
+    restored = user.restore_withheld_counseling(raw_password)
+    detail = "earlier counseling shown again (previous password)" if restored else "previous password wrong"
+    audit.record(request, audit.Action.PASSWORD, user, detail=detail)
+    return restored
 
 
 def pending_totp_device(user):

@@ -3,17 +3,19 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ekonseling.core import audit, policy
 
 from . import services
-from .forms import ConfirmPasswordForm, LoginForm, TokenForm
+from .forms import ConfirmPasswordForm, LoginForm, PreviousPasswordForm, TokenForm
+from .models import COUNSELOR_ROLES, User
 
 
 class LoginView(auth_views.LoginView):
@@ -58,7 +60,58 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = services.change_own_password(form, **audit.request_origin(self.request))
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
+        if user.has_withheld_counseling:
+            return redirect("accounts:restore_counseling")
         return redirect("core:home")
+
+
+@policy.require("account.manage_own")
+@require_http_methods(["GET", "POST"])
+def restore_counseling(request):
+    """After someone else gave this account a password, its earlier conversations are hidden: the
+    owner shows them again with the password they had before (docs/anonymity.md)."""
+    if not request.user.has_withheld_counseling:
+        return redirect("accounts:account")
+    form = PreviousPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            restored = services.restore_withheld_counseling(request, form.cleaned_data["password"])
+        except services.TooManyAttempts:
+            form.add_error(None, _("Too many wrong attempts today. Try again tomorrow or ask your guru BK."))
+        else:
+            if restored:
+                messages.success(request, _("Your earlier conversations are shown again."))
+                return redirect("core:home")
+            form.add_error("password", _("That is not your previous password."))
+    return render(request, "accounts/restore_counseling.html", {"form": form})
+
+
+def _awaiting_activation(user):
+    return (
+        User.objects.filter(school_id=user.school_id, role__in=COUNSELOR_ROLES, is_active=True, last_login__isnull=True)
+        .exclude(pk=user.pk)
+        .order_by("full_name", "username")
+    )
+
+
+@policy.require("account.activate_staff")
+@require_GET
+def staff_activation(request):
+    """The koordinator BK's list of counselor accounts nobody has signed in to yet: the operator
+    creates them, the koordinator gives their owners a one-time password."""
+    accounts = [a for a in _awaiting_activation(request.user) if policy.can(request.user, "account.issue_password", a)]
+    return render(request, "accounts/staff_activation.html", {"accounts": accounts})
+
+
+@policy.require("account.activate_staff")
+@require_POST
+def staff_issue_password(request, pk):
+    target = policy.get_object_or_404(request.user, "account.issue_password", User.objects.all(), pk=pk)
+    password = services.issue_one_time_password(target, request.user, request)
+    # Rendered, not redirected: the password is on this one response and nowhere else.
+    response = render(request, "accounts/staff_issued.html", {"target": target, "password": password})
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

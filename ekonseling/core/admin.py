@@ -42,8 +42,8 @@ class SchoolAdmin(SchoolScopedAdmin):
         return [] if request.user.is_superuser else ["slug"]
 
     def get_prepopulated_fields(self, request, obj=None):
-        # A read-only slug cannot be prepopulated (the page would fail for the school's operator).
-        return self.prepopulated_fields if request.user.is_superuser else {}
+        # A read-only field is not in the form, and the admin cannot prepopulate what is not there.
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
 
     def get_exclude(self, request, obj=None):
         return []

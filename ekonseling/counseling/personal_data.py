@@ -8,7 +8,9 @@ message's `flagged`, no `urgent`, no alert. An anonymous question is in the stud
 who asked. A staff requester (the coordinator) gets no more than the policy already lets them read:
 the conversations they may view, and anonymous questions only where they may see who asked; their
 file always says that such conversations are left out, so that it reveals nothing. A requester who
-may not read counseling content at all (the operator) gets none of it, and the file says so.
+may not read counseling content at all (the operator) gets none of it, and the file says so. A
+student account that someone else gave a password (a reset) gets only what it may read, and its
+file says that earlier conversations may be left out.
 
 Erasure needs no hook: conversations, messages, attachments, receipts, events and alerts cascade
 from the student's row, and attachment files go with their rows (apps._delete_attachment_file).
@@ -100,23 +102,24 @@ def counseling(student: Any, viewer: Any) -> Any:
     }
     for conversation in conversations:
         conversation.student = student
-        if not subject and not _staff_may_read(viewer, conversation):
+        if viewer is not None and not _may_read(viewer, conversation, subject):
             continue
         lists[conversation.kind].append(_conversation(conversation, student))
-    if subject:
+    if subject and (viewer is None or viewer.counseling_visible_from is None):
         return data
     # Said whether or not anything was left out: a file that said it only when something was
     # would tell the requester that the student has a conversation hidden from them.
     return personal_data.Partial(data, omitted=(NOT_READABLE,))
 
 
-def _staff_may_read(viewer: Any, conversation: Conversation) -> bool:
-    """A staff requester's copy holds only what the policy already lets them read: a conversation
-    they may view, and an anonymous question only if they may see who asked (else the export
-    would unmask the student)."""
+def _may_read(viewer: Any, conversation: Conversation, subject: bool) -> bool:
+    """A requester's copy holds only what the policy already lets them read: a conversation they may
+    view, and for staff an anonymous question only if they may see who asked (else the export would
+    unmask the student). The student's own account reads its own conversations, except those
+    withheld since someone else gave it a password (docs/anonymity.md)."""
     if not policy.can(viewer, "conversation.view", conversation):
         return False
-    return not conversation.identity_hidden or policy.can(viewer, "conversation.see_identity", conversation)
+    return subject or not conversation.identity_hidden or policy.can(viewer, "conversation.see_identity", conversation)
 
 
 def register() -> None:

@@ -23,7 +23,7 @@ def _conversation_view(user, conversation=None):
     if conversation is None:
         return user.role in (Role.SISWA, *COUNSELOR_ROLES)
     if user.role == Role.SISWA:
-        return conversation.student.user_id == user.pk
+        return conversation.student.user_id == user.pk and _not_withheld(user, conversation)
     if user.role not in COUNSELOR_ROLES:
         return False
     if conversation.counselor_id == user.pk:
@@ -31,6 +31,13 @@ def _conversation_view(user, conversation=None):
     if conversation.counselor_id is None:
         return caseload.serves(user, conversation.student)
     return user.role == Role.KOORDINATOR_BK and conversation.urgent
+
+
+def _not_withheld(user, conversation):
+    """After someone else gave a student account its password (a reset, a new account), what the
+    account wrote before is not the card holder's to read until the student proves continuity
+    (`User.counseling_visible_from`; docs/anonymity.md)."""
+    return user.counseling_visible_from is None or conversation.created_at >= user.counseling_visible_from
 
 
 @rule("conversation.claim")
@@ -59,14 +66,17 @@ def _conversation_identity(user, conversation=None):
     if conversation is None or not conversation.identity_hidden:
         return True
     if user.role == Role.SISWA:
-        return conversation.student.user_id == user.pk
+        return conversation.student.user_id == user.pk and _not_withheld(user, conversation)
     return user.role == Role.KOORDINATOR_BK and conversation.urgent
 
 
 @scope("conversation.view", "conversation.post")
 def _conversation_scope(user, queryset):
     if user.role == Role.SISWA:
-        return queryset.filter(student__user=user)
+        queryset = queryset.filter(student__user=user)
+        if user.counseling_visible_from is not None:
+            queryset = queryset.filter(created_at__gte=user.counseling_visible_from)
+        return queryset
     if user.role == Role.GURU_BK:
         return queryset.filter(Q(counselor=user) | Q(counselor__isnull=True, student__in=caseload.caseload(user)))
     if user.role == Role.KOORDINATOR_BK:

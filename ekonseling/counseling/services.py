@@ -527,21 +527,19 @@ def unread_counts(user, conversations):
 # --- handling ------------------------------------------------------------------------------------------------
 
 
-def open_chat(student: Student) -> Conversation | None:
-    """The student's open chat, if any (a student has at most one)."""
-    return (
-        Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
-        .order_by("-pk")
-        .first()
-    )
+def open_chat(student: Student, user: User) -> Conversation | None:
+    """The student's open chat that this account may read (a student has at most one): a chat
+    withheld since a password reset is not continued from an account that may not read it."""
+    chats = Conversation.objects.filter(student=student, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN)
+    return policy.visible(user, "conversation.view", chats).order_by("-pk").first()
 
 
-def open_or_start_chat(student: Student) -> Conversation:
+def open_or_start_chat(student: Student, user: User) -> Conversation:
     """Continue the student's open chat or start one: one student, one open chat."""
     with transaction.atomic():
         # Lock the student's row so two quick taps cannot both find no chat and create two.
         Student.objects.select_for_update().filter(pk=student.pk).first()
-        return open_chat(student) or start_conversation(student)
+        return open_chat(student, user) or start_conversation(student)
 
 
 def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False):

@@ -133,7 +133,7 @@ def chat_new(request):
     student = _student_of(request.user)
     form = ChatStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        conversation = services.open_or_start_chat(student)
+        conversation = services.open_or_start_chat(student, request.user)
         body = form.cleaned_data["body"]
         if body.strip():
             draft = services.Draft(conversation.pk, request.user, form.cleaned_data["client_key"], body)
@@ -141,7 +141,7 @@ def chat_new(request):
             if posted.error is not None:
                 messages.error(request, str(posted.error))
         return _back(conversation)
-    context = {"form": form, "open_chat": services.open_chat(student), "max_body": services.MAX_BODY}
+    context = {"form": form, "open_chat": services.open_chat(student, request.user), "max_body": services.MAX_BODY}
     return render(request, "counseling/chat/new.html", context)
 
 

@@ -80,15 +80,24 @@ rule("student.carry_out_deletion", "student.import", "rombel.promote")(has_role(
 rule("caseload.manage")(has_role(Role.OPERATOR, Role.KOORDINATOR_BK))
 
 
-@rule("rombel.manage_accounts", "rombel.export")
+@rule("rombel.export")
 def _rombel_staff(user, rombel=None):
-    """Create student logins and print login cards, or export a rombel: operator, coordinator, and the
-    rombel's own counselors."""
+    """Export a rombel: operator, coordinator, and the rombel's own counselors."""
     if user.role in (Role.OPERATOR, Role.KOORDINATOR_BK):
         return True
     if user.role != Role.GURU_BK:
         return False
     return rombel is None or caseload.serves_rombel(user, rombel)
+
+
+@rule("rombel.manage_accounts")
+def _rombel_accounts(user, rombel=None):
+    """Create student logins and print their cards: the coordinator and the rombel's own counselors.
+    Not the operator: whoever holds a card can sign in as the student first, and a student account
+    reads the student's health notes and instrument results, which the operator may not."""
+    if user.role == Role.OPERATOR:
+        return False
+    return _rombel_staff(user, rombel)
 
 
 @scope(

@@ -9,7 +9,6 @@ after `PENDING_TTL`. Whoever loses the cards resets the password; nobody can loo
 import hashlib
 import json
 import re
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,20 +16,17 @@ from io import BytesIO
 
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from ekonseling.accounts.models import Role, User
+from ekonseling.accounts.models import Role, User, new_one_time_password
 from ekonseling.core import audit, crypto
 
 from .models import Rombel, Student
-
-# No 0/O, 1/l/I: the password is typed from paper on a phone keyboard.
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-PASSWORD_GROUPS = (4, 4)
 
 PENDING_SESSION_KEY = "students.pending_login_cards"
 PENDING_TTL = timedelta(minutes=30)
@@ -49,12 +45,6 @@ class IssuedLogin:
     student: Student
     username: str
     password: str
-
-
-def new_one_time_password():
-    """Eight characters in two groups ("k7m4-p9xa"); the hyphen is part of the password, so the
-    student types exactly what the card shows."""
-    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(n)) for n in PASSWORD_GROUPS)
 
 
 # --- creating and resetting --------------------------------------------------------------------------
@@ -112,6 +102,9 @@ def create_accounts_for_rombel(
                 school=school,
                 full_name=student.name[:200],
                 must_change_password=True,
+                # The student record may hold conversations of an earlier, deleted account: they
+                # are not the card holder's to read.
+                counseling_visible_from=timezone.now(),
             )
             user.set_password(password)
             user.save()
@@ -134,18 +127,17 @@ def reset_password(student: Student, actor: User | None, *, ip: str | None = Non
     """A new one-time password for a student who forgot theirs or whose card went astray.
 
     Only a student account is reset: a staff account mistakenly linked to a student record must not
-    become a way for a counselor to take over a colleague's login.
+    become a way for a counselor to take over a colleague's login. Whoever knew the old password (or
+    still holds a signed-in phone) is out from now on, and the conversations the student wrote before
+    are withheld from the account until the student types their previous password: the counselor
+    who holds the card cannot read them, nor learn who asked an anonymous question
+    (docs/anonymity.md).
     """
     user = student.user
     if user is None or user.role != Role.SISWA or user.school_id != student.school_id:
         raise NoAccountError(student)
-    password = new_one_time_password()
     with transaction.atomic():
-        user.set_password(password)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
-        # Whoever knew the old password (or still holds a signed-in phone) is out from now on.
-        user.end_all_sessions()
+        password = user.issue_one_time_password()
         audit.record_for(actor, audit.Action.PASSWORD, user, "reset by counselor", ip, user_agent)
     # A student locked out by failed attempts would otherwise wait out the cool-off with a new card.
     reset_lockouts(username=user.username)

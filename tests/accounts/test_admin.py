@@ -9,28 +9,33 @@ from tests import factories
 NEW_PASSWORD = {"password1": "Sandi-Baru-2026", "password2": "Sandi-Baru-2026", "usable_password": "true"}
 
 
-def test_the_operator_sets_a_students_password_as_a_one_time_password(client, world):
+def test_the_operator_issues_a_one_time_password_to_a_homeroom_teacher(client, world):
     client.force_login(world.operator)
 
+    response = client.post(f"/admin/accounts/user/{world.walikelas.pk}/password/", NEW_PASSWORD)
+
+    assert response.status_code == 200
+    password = response.context["password"]
+    assert password not in NEW_PASSWORD.values()  # whatever was posted, nobody chose it
+    assert "no-store" in response["Cache-Control"]
+    world.walikelas.refresh_from_db()
+    assert world.walikelas.check_password(password)
+    assert world.walikelas.must_change_password is True
+    event = AuditEvent.objects.get(action="password", object_id=str(world.walikelas.pk))
+    assert event.actor == world.operator
+    assert password not in event.detail
+
+
+def test_the_operator_cannot_set_or_issue_a_students_password(client, world):
+    """Issue 11, item 1a: the operator signed in as the student and read the chat and health."""
+    client.force_login(world.operator)
+
+    assert client.get(f"/admin/accounts/user/{world.siswa.pk}/password/").status_code == 403
     response = client.post(f"/admin/accounts/user/{world.siswa.pk}/password/", NEW_PASSWORD)
 
-    assert response.status_code == 302
-    world.siswa.refresh_from_db()
-    assert world.siswa.check_password("Sandi-Baru-2026")
-    assert world.siswa.must_change_password is True
-    assert AuditEvent.objects.filter(action="password", object_id=str(world.siswa.pk), actor=world.operator).exists()
-
-
-def test_the_operator_cannot_set_the_password_of_a_counselor_who_has_signed_in(client, world, login):
-    login(world.gurubk)
-    client.post("/keluar/")
-    client.force_login(world.operator)
-
-    response = client.post(f"/admin/accounts/user/{world.gurubk.pk}/password/", NEW_PASSWORD)
-
     assert response.status_code == 403
-    world.gurubk.refresh_from_db()
-    assert world.gurubk.check_password(factories.PASSWORD)
+    world.siswa.refresh_from_db()
+    assert world.siswa.check_password(factories.PASSWORD)
 
 
 def test_the_operator_cannot_change_their_own_role(client, world):
@@ -52,6 +57,9 @@ def test_creating_an_account_and_changing_a_role_are_audited(client, world):
     created = User.objects.get(username="baru")
 
     assert AuditEvent.objects.filter(action="create", object_id=str(created.pk)).exists()
+    # Issue 11, item 1c: no password came with the form, however one was posted.
+    assert not created.has_usable_password()
+    assert created.must_change_password is True
 
 
 def test_the_superuser_gets_a_form_error_for_an_account_without_a_school(client, world):
@@ -60,7 +68,7 @@ def test_the_superuser_gets_a_form_error_for_an_account_without_a_school(client,
 
     response = client.post(
         "/admin/accounts/user/add/",
-        {"username": "yatim", "full_name": "Tanpa Sekolah", "role": Role.GURU_BK, "school": "", **NEW_PASSWORD},
+        {"username": "yatim", "full_name": "Tanpa Sekolah", "role": Role.GURU_BK, "school": ""},
     )
 
     assert response.status_code == 200

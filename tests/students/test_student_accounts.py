@@ -60,7 +60,7 @@ def test_accounts_are_created_for_exactly_the_active_students_without_one(world)
     graduated = factories.student(world.school, rombel=world.rombel_a, status=Student.Status.GRADUATED)
     siswa_password_hash = world.siswa.password
 
-    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
 
     assert [login.student for login in issued] == [world.classmate]
     login = issued[0]
@@ -82,10 +82,10 @@ def test_accounts_are_created_for_exactly_the_active_students_without_one(world)
 
 
 def test_pressing_the_button_twice_changes_nothing_the_second_time(world):
-    first = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    first = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
     hash_after_first = User.objects.get(student=world.classmate).password
 
-    second = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    second = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
 
     assert len(first) == 1
     assert second == []
@@ -99,7 +99,7 @@ def test_a_nisn_already_used_as_a_username_gets_the_school_slug(world, other_wor
     factories.student(other_world.school, rombel=other_world.rombel_a, nisn=nisn, user=moved)
     factories.user(other_world.school, Role.SISWA, username=f"{nisn}-{world.school.slug}")
 
-    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
 
     assert [login.username for login in issued] == [f"{nisn}-{world.school.slug}-2"]
     assert User.objects.filter(username__startswith=nisn).count() == 3
@@ -108,8 +108,8 @@ def test_a_nisn_already_used_as_a_username_gets_the_school_slug(world, other_wor
 def test_usernames_are_unique_across_the_deployment(world, other_world):
     for _ in range(3):
         factories.student(world.school, rombel=world.rombel_a)
-    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
-    issued += student_accounts.create_accounts_for_rombel(other_world.rombel_a, other_world.operator)
+    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
+    issued += student_accounts.create_accounts_for_rombel(other_world.rombel_a, other_world.koordinator)
 
     usernames = [login.username for login in issued]
     assert len(usernames) == len(set(usernames)) == 5
@@ -117,7 +117,7 @@ def test_usernames_are_unique_across_the_deployment(world, other_world):
 
 
 def test_a_new_student_must_change_the_one_time_password_at_first_sign_in(client, world):
-    (login,) = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    (login,) = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
 
     response = client.post("/masuk/", {"username": login.username, "password": login.password}, follow=True)
 
@@ -137,8 +137,8 @@ def test_a_new_student_must_change_the_one_time_password_at_first_sign_in(client
 # --- the pages ----------------------------------------------------------------------------------------
 
 
-def test_the_operator_creates_accounts_and_downloads_the_cards_once(client, world):
-    client.force_login(world.operator)
+def test_the_coordinator_creates_accounts_and_downloads_the_cards_once(client, world):
+    client.force_login(world.koordinator)
 
     page = client.get(rombel_url(world.rombel_a))
     assert page.status_code == 200
@@ -169,7 +169,7 @@ def test_the_operator_creates_accounts_and_downloads_the_cards_once(client, worl
     assert "Sandi hanya ditampilkan sekali" in again.content.decode()
 
     created = AuditEvent.objects.get(action="create")
-    assert created.actor == world.operator
+    assert created.actor == world.koordinator
     assert created.object_type == "students.Rombel"
     assert created.detail == "student accounts created: 1; already had an account: 1"
     exported = AuditEvent.objects.get(action="export")
@@ -178,7 +178,7 @@ def test_the_operator_creates_accounts_and_downloads_the_cards_once(client, worl
 
 
 def test_the_pending_passwords_are_kept_encrypted_in_the_session(client, world):
-    client.force_login(world.operator)
+    client.force_login(world.koordinator)
     client.post(rombel_url(world.rombel_a))
     password = _pending_password(client, world.classmate)
 
@@ -195,7 +195,7 @@ def _pending_password(client, student):
 
 
 def test_pending_cards_expire(client, world, monkeypatch):
-    client.force_login(world.operator)
+    client.force_login(world.koordinator)
     client.post(rombel_url(world.rombel_a))
     monkeypatch.setattr(student_accounts, "PENDING_TTL", timedelta(seconds=-1))
 
@@ -206,7 +206,7 @@ def test_pending_cards_expire(client, world, monkeypatch):
 
 
 def test_a_card_is_dropped_once_the_student_has_chosen_a_password(client, world):
-    client.force_login(world.operator)
+    client.force_login(world.koordinator)
     client.post(rombel_url(world.rombel_a))
     user = User.objects.get(student=world.classmate)
     user.set_password("pilihan-Sendiri-9")
@@ -221,7 +221,7 @@ def test_nine_cards_take_two_a4_pages(world):
         factories.student(world.school, rombel=world.rombel_a)
     long_name = "Muhammad Rizky Pratama Putra Ramadhan Nugroho Wicaksono Adiputra Hidayatullah"
     factories.student(world.school, rombel=world.rombel_a, name=long_name)
-    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.operator)
+    issued = student_accounts.create_accounts_for_rombel(world.rombel_a, world.koordinator)
     assert len(issued) == 9
 
     data = student_accounts.login_cards_pdf(issued, world.school, "https://bk.contoh.sch.id/")
@@ -282,7 +282,7 @@ def test_other_roles_are_refused(client, world, role):
 
 
 def test_another_schools_rombel_is_not_found(client, world, other_world):
-    client.force_login(world.operator)
+    client.force_login(world.koordinator)
 
     assert client.get(rombel_url(other_world.rombel_a)).status_code == 404
     assert client.post(rombel_url(other_world.rombel_a)).status_code == 404
@@ -304,7 +304,7 @@ def test_the_rombel_list_shows_the_rombel_one_may_manage(client, world, other_wo
 
     assert rombels == [world.rombel_a]
     assert rombels[0].without_account == 1
-    client.force_login(world.operator)
+    client.force_login(world.koordinator)
     assert set(client.get("/siswa/rombel/akun/").context["rombels"]) == {world.rombel_a, world.rombel_b}
 
 
