@@ -68,9 +68,14 @@ def test_the_operator_saves_the_school_settings(client, world):
     """Item 6 of issue 11: the page answered 500, so only the superuser could require 2FA."""
     client.force_login(world.operator)
     url = reverse("admin:core_school_change", args=[world.school.pk])
-    form = client.get(url).context["adminform"].form
+    page = client.get(url).context
+    form = page["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
     data["require_staff_2fa"] = "on"
+    for inline in page["inline_admin_formsets"]:  # the apps' settings inlines (crisis contacts, ...)
+        formset = inline.formset
+        management = formset.management_form
+        data.update({f"{formset.prefix}-{name}": value for name, value in management.initial.items()})
 
     response = client.post(url, data)
 
