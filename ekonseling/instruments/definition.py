@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from ekonseling.core import jsonsafe
 
 SCHEMA_VERSION = 1
 
@@ -349,6 +352,12 @@ class _Checker:
         return value
 
 
+def _listed(data: Mapping, name: str) -> list:
+    """The list under `name`, or [] when it is missing or not a list (already reported)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
@@ -526,7 +535,7 @@ def _validate_items(
             check.error(f"{path}.options", f"{label}: pilihan pernyataan hanya dipakai oleh penskoran perkembangan.")
 
     # An area without items would make every percentage of it a division by zero.
-    for index, area in enumerate(data.get("areas") or []):
+    for index, area in enumerate(_listed(data, "areas")):
         if isinstance(area, Mapping) and isinstance(area.get("code"), str) and area["code"] not in per_area:
             check.error(f"areas[{index}]", f"area {area['code']!r} tidak memiliki butir satu pun.")
     return numbers
@@ -584,7 +593,7 @@ def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_cod
             continue
         area = target.get("area")
         if area is not None:
-            if area not in area_codes:
+            if not isinstance(area, str) or area not in area_codes:
                 check.error(f"{path}.area", f"aspek {area!r} tidak ada di daftar areas.")
             elif area in seen:
                 check.error(f"{path}.area", f"aspek {area!r} sudah memiliki target.")
@@ -593,8 +602,9 @@ def _validate_targets(check: _Checker, data: Mapping, kind: str | None, area_cod
         if level is not None and levels and level > top_level:
             check.error(f"{path}.level", f"tingkat {level} di luar rentang 1–{top_level}.")
     if default is None:
-        for index, area in enumerate(data.get("areas") or []):
-            if isinstance(area, Mapping) and area.get("code") in area_codes and area["code"] not in seen:
+        for index, area in enumerate(_listed(data, "areas")):
+            code = area.get("code") if isinstance(area, Mapping) else None
+            if isinstance(code, str) and code in area_codes and code not in seen:
                 check.error(
                     f"areas[{index}]",
                     f"aspek {area['code']!r} tidak memiliki target tingkat (isi target_level atau targets).",
@@ -663,6 +673,12 @@ def _validate_critical(check: _Checker, data: Mapping, item_numbers: set[int]) -
 # --------------------------------------------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
+MAX_SOURCE_BYTES = 4 * 1024 * 1024  # well above the upload form's 2 MB
+MAX_SOURCE_DEPTH = 16
+
+
 def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
     if isinstance(text_or_bytes, bytes):
         try:
@@ -688,17 +704,22 @@ def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
     if not lowered.endswith(".json"):
         raise DefinitionInvalid([DefinitionError("", "nama berkas harus berakhiran .json (atau .yaml bila didukung).")])
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DefinitionInvalid(
-            [DefinitionError(f"baris {exc.lineno}, kolom {exc.colno}", f"JSON tidak dapat dibaca ({exc.msg}).")]
-        ) from exc
+        # Bounded: a definition nests a few levels; deeper, huge or non-finite numbers are hostile.
+        return jsonsafe.loads(text, max_bytes=MAX_SOURCE_BYTES, max_depth=MAX_SOURCE_DEPTH)
+    except jsonsafe.JSONRejected as exc:
+        where = f"baris {exc.line}, kolom {exc.column}" if exc.line else ""
+        raise DefinitionInvalid([DefinitionError(where, f"JSON tidak dapat dibaca: {exc}")]) from None
 
 
 def load_definition(text_or_bytes: str | bytes, filename: str) -> Definition:
     """Parse, validate and build a definition; raise :class:`DefinitionInvalid` with every error."""
     data = _parse(text_or_bytes, filename)
-    errors = validate(data)
+    try:
+        errors = validate(data)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # A shape the checks above did not foresee: refused as such, never a 500.
+        log.warning("definition %r: unforeseen shape (%s)", filename[:80], type(exc).__name__)
+        raise DefinitionInvalid([DefinitionError("", "struktur berkas tidak sesuai skema definisi.")]) from None
     if errors:
         raise DefinitionInvalid(errors)
     return build(data)
