@@ -204,6 +204,10 @@ def is_dropped(label):
 # The reader's refusals in this import's wording (see `spreadsheets.CODES`); too many rows is `_too_many_rows`.
 FILE_MESSAGES = {
     "empty": "Berkas kosong: tidak ada isinya.",
+    "too_big": "Berkas terlalu besar; batasnya %(limit)s MB.",
+    "too_many_cells": "Berkas Excel ini berisi lebih dari %(limit)s sel. Hapus lembar atau kolom yang tidak perlu.",
+    "too_many_texts": "Berkas Excel ini berisi lebih dari %(limit)s teks yang berbeda.",
+    "line_too_long": "Satu baris berkas CSV ini lebih dari %(limit)s karakter; ini bukan lembar kerja yang wajar.",
     "old_excel": (
         "Berkas ini berformat Excel lama (.xls) atau dikunci kata sandi. Buka di Excel, lalu simpan "
         "sebagai .xlsx (tanpa kata sandi) atau CSV."
