@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import audit, policy, realtime
+from ekonseling.core.text import clean as clean_text
 from ekonseling.students.models import Student
 
 from . import attachments, protocol, services
@@ -82,7 +83,7 @@ def start_letter(student, sender, *, subject, body, client_key, notify_student=F
         student,
         sender,
         kind=Conversation.Kind.LETTER,
-        subject=subject.strip()[:MAX_SUBJECT],
+        subject=clean_text(subject).strip()[:MAX_SUBJECT],
         body=body,
         client_key=client_key,
         notify_student=notify_student and may_be_notified(student),

@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from ekonseling.core import spreadsheets
+from ekonseling.core.text import clean as clean_text
 
 MAX_DATA_ROWS = 5000
 HEADER_SCAN_ROWS = 15
@@ -461,7 +462,7 @@ def _text(value):
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = " ".join(str(value).split())
+    text = " ".join(clean_text(str(value)).split())  # no RTL override in a name (students.names)
     return "" if text in ("-", "--", "'") else text
 
 
