@@ -178,8 +178,7 @@ def _measure(label: str, work) -> None:
         from django.db import connections
 
         for conn in connections.all():
-            conn.inc_thread_sharing()  # the copy is this process's own now
-            conn.connection = None
+            conn.connection = None  # the parent's: this process opens its own if it needs one
         start_rss = _status("VmRSS")
         started = time.perf_counter()
         try:
