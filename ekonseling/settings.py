@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ekonseling.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ekonseling.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ekonseling.students.names.NotOwnNameValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -292,6 +294,19 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # an alert e-mail must not hold up
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "E-Konseling <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Further risk alerts in one conversation within this many seconds go out as one e-mail with a count.
+SAFETY_ALERT_MAIL_WINDOW = env_int("SAFETY_ALERT_MAIL_WINDOW", 600)
+
+# --- Flood limits (per user, over every tab, socket and process: the cache is shared) ---------------------
+# (how many, per seconds); counseling.protocol has the defaults for any kind left out (messages:
+# protocol.SEND_LIMIT per SEND_WINDOW, unless RATE_LIMIT_MESSAGES is set).
+COUNSELING_RATE_LIMITS = {
+    "letter": (env_int("RATE_LIMIT_LETTERS", 5), 600),
+    "question": (env_int("RATE_LIMIT_QUESTIONS", 5), 600),
+    "reply": (env_int("RATE_LIMIT_REPLIES", 20), 60),
+}
+if os.environ.get("RATE_LIMIT_MESSAGES"):
+    COUNSELING_RATE_LIMITS["message"] = (env_int("RATE_LIMIT_MESSAGES", 30), 15)
 
 LOGGING = {
     "version": 1,

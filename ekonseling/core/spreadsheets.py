@@ -19,6 +19,8 @@ with its own wording maps the code to it.
 
 import csv
 import io
+import itertools
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -26,12 +28,40 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-# A 5 MB .xlsx is compressed XML; one that unpacks beyond this is a zip bomb, not a class list.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MB = 1024 * 1024
+# What the server may spend on one upload (issue 11: at most 256 MB more memory and 10 s for the
+# worst file under each limit; `bench/bench_hostile_files.py` measures it). An .xlsx is a zip of XML:
+# each part is capped by its kind before openpyxl opens the file, because what openpyxl holds grows
+# with the part (every shared string is kept, with an index), not with the zip. The sizes checked
+# are the ones the zip declares, and they hold: Python's zip reader stops at the declared size, and
+# a part that unpacks to more fails its checksum.
+# What costs time and memory in openpyxl is the number of cells and of shared strings (a few
+# microseconds and up to a hundred bytes each), not bytes: a cell can be 16 bytes of XML. So both
+# are counted in the unpacked XML (a streaming scan, well under a second) before openpyxl starts.
+MAX_FILE_BYTES = 16 * MB  # the importers' own limits are lower (5 MB); this is the reader's floor
+MAX_UNPACKED_BYTES = 100 * MB  # all parts together
+MAX_SHARED_STRINGS_BYTES = 16 * MB  # a 5,000-student Dapodik export holds about 10 MB
+MAX_SHEET_BYTES = 48 * MB
+MAX_OTHER_PART_BYTES = 1 * MB  # styles, themes, workbook: kilobytes in a real file
+MAX_PARTS = 500
+# 2,000 answer sheets of a 240-item instrument are 500,000 cells; 5,000 students of a Dapodik
+# export about 350,000.
+MAX_CELLS = 500_000
+MAX_SHARED_STRINGS = 250_000
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+# One physical CSV line: a 1,000-column row of answers is about 10 kB. csv.reader turns a line
+# into one string per cell before `max_columns` cuts it, so a line of 5 million `;` would be
+# 5 million strings.
+MAX_CSV_LINE_CHARS = 256 * 1024
 DELIMITERS = (";", ",", "\t")
 
 CODES = (
     "empty",
+    "too_big",
+    "line_too_long",
+    "too_many_cells",
+    "too_many_texts",
     "old_excel",
     "pdf",
     "not_xlsx",
@@ -63,6 +93,7 @@ class Limits:
     max_empty_run: int  # this many empty rows in a row end the data
     header_scan_rows: int  # how far down a header may be: picks the sheet and the CSV delimiter
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+    max_bytes: int = MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -77,6 +108,12 @@ def read(file_bytes, filename, limits, find_header: Callable[[list], int | None]
     `find_header(rows)` returns the index of the header row in the top rows, or None: it picks the
     sheet of a workbook (a school may keep notes on a first sheet) and the delimiter of a CSV.
     """
+    if len(file_bytes) > limits.max_bytes:
+        raise SpreadsheetError(
+            "too_big",
+            _("The file is larger than %(limit)s MB.") % {"limit": limits.max_bytes // MB},
+            limit=limits.max_bytes // MB,
+        )
     if not file_bytes or not file_bytes.strip():
         raise SpreadsheetError("empty", _("The file is empty."))
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -143,8 +180,8 @@ def _read_xlsx(file_bytes, limits, find_header):
 
     try:
         with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > limits.max_unpacked_bytes:
-                raise SpreadsheetError("unpacked_too_big", _("The Excel file is too large once unpacked."))
+            _check_parts(archive.infolist(), limits)
+            _check_counts(archive)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
             workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
@@ -172,6 +209,72 @@ def _read_xlsx(file_bytes, limits, find_header):
         workbook.close()
 
 
+def _part_limit(name):
+    name = name.lower()
+    if name.endswith("sharedstrings.xml"):
+        return MAX_SHARED_STRINGS_BYTES
+    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        return MAX_SHEET_BYTES
+    return MAX_OTHER_PART_BYTES
+
+
+def _check_parts(parts, limits):
+    """Refuse a zip whose parts would unpack into more than a spreadsheet needs (a zip bomb),
+    from the sizes its directory declares, before anything is unpacked."""
+    too_big = SpreadsheetError("unpacked_too_big", _("The Excel file is too large once unpacked."))
+    if len(parts) > MAX_PARTS:
+        raise too_big
+    if sum(info.file_size for info in parts) > limits.max_unpacked_bytes:
+        raise too_big
+    if any(info.file_size > _part_limit(info.filename) for info in parts):
+        raise too_big
+
+
+def _count(archive, info, pattern, limit):
+    """How many times the pattern occurs in a part, streamed; stops past `limit`."""
+    found = 0
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(MB):
+            block = tail + chunk
+            # A tag that starts in the last 32 bytes is counted with the next block, where it is whole.
+            cut = max(0, len(block) - 32)
+            found += sum(1 for match in pattern.finditer(block) if match.start() < cut)
+            tail = block[cut:]
+            if found > limit:
+                return found
+    return found + len(pattern.findall(tail))
+
+
+def _check_counts(archive):
+    """Refuse a workbook with more cells or shared strings than any import needs, before openpyxl
+    spends seconds and memory on each of them."""
+    cells = 0
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            if _count(archive, info, _SHARED_STRING, MAX_SHARED_STRINGS) > MAX_SHARED_STRINGS:
+                limit = f"{MAX_SHARED_STRINGS:,}".replace(",", ".")
+                raise SpreadsheetError(
+                    "too_many_texts",
+                    _("The Excel file holds more than %(limit)s different texts.") % {"limit": limit},
+                    limit=limit,
+                )
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            cells += _count(archive, info, _CELL, MAX_CELLS - cells)
+            if cells > MAX_CELLS:
+                raise _too_many_cells()
+
+
+def _too_many_cells():
+    return SpreadsheetError(
+        "too_many_cells",
+        _("The Excel file has more than %(limit)s cells. Delete the sheets and columns that are not needed.")
+        % {"limit": f"{MAX_CELLS:,}".replace(",", ".")},
+        limit=f"{MAX_CELLS:,}".replace(",", "."),
+    )
+
+
 def _sheet_rows(sheet, limits, stop_after=None):
     sheet.reset_dimensions()  # trust the cells, not the file's own claim about its size
     return _bounded(sheet.iter_rows(values_only=True), limits, stop_after)
@@ -181,7 +284,7 @@ def _read_csv(file_bytes, limits, find_header):
     text = _decode(file_bytes)
     delimiter = _sniff_delimiter(text, limits, find_header)
     try:
-        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limits)
+        return _bounded(csv.reader(_lines(text), delimiter=delimiter), limits)
     except csv.Error as exc:
         message = _("This CSV file cannot be read: %(error)s.") % {"error": exc}
         raise SpreadsheetError("bad_csv", message, error=exc) from exc
@@ -206,12 +309,24 @@ def _decode(file_bytes):
     return file_bytes.decode("latin-1")  # decodes every byte
 
 
+def _lines(text):
+    """The physical lines of the text, one at a time; refuses a line no spreadsheet row needs."""
+    for line in io.StringIO(text, newline=""):
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise SpreadsheetError(
+                "line_too_long",
+                _("A line of this CSV file is longer than %(limit)s characters.") % {"limit": MAX_CSV_LINE_CHARS},
+                limit=MAX_CSV_LINE_CHARS,
+            )
+        yield line
+
+
 def _sniff_delimiter(text, limits, find_header):
     """The delimiter that splits the header row into the most cells; else the most frequent one.
 
     Counting characters alone would not do: Google Forms headers are item texts full of commas.
     """
-    head = "\n".join(text.splitlines()[: limits.header_scan_rows * 2])
+    head = "".join(itertools.islice(_lines(text), limits.header_scan_rows * 2))
     best, best_cells = None, 0
     for delimiter in DELIMITERS:
         try:

@@ -106,5 +106,7 @@ def register() -> None:
             recipients=_recipients,
             # The open pages are told by whoever stored the message (`services.Posted.inbox_events`).
             decided=_decided,
+            # A student writing many worrying messages in one conversation is one matter: one e-mail.
+            thread=lambda alert: f"conversation:{conversation_id_of(alert)}",
         )
     )

@@ -108,7 +108,10 @@ def prepare(upload):
     name = upload.name or ""
     if data.startswith(b"%PDF-"):
         check_pdf(data)
-        return Prepared(data=data, content_type=PDF, original_name=_display_name(name, "pdf"))
+        clean = rewrite_pdf(data)
+        if len(clean) > limit:
+            raise _too_large()
+        return Prepared(data=clean, content_type=PDF, original_name=_display_name(name, "pdf"))
     image_data, image_format = reencode_image(data)
     if len(image_data) > limit:
         raise _too_large()
@@ -198,6 +201,121 @@ def check_pdf(data):
             raise _not_pdf()
     else:
         raise _not_pdf()
+
+
+# What a PDF may carry besides its pages, and what a counselor's viewer must never run or reveal:
+# keys removed wherever they occur (document, pages, annotations, outline items, any dictionary).
+_PDF_REMOVED_KEYS = (
+    "/OpenAction",  # runs on opening
+    "/AA",  # runs on page, field or document events
+    "/JS",
+    "/JavaScript",
+    "/AcroForm",  # forms (and their scripts, XFA)
+    "/XFA",
+    "/EmbeddedFiles",
+    "/EF",  # a file specification's embedded file
+    "/RichMedia",
+    "/Metadata",  # XMP: author, tool, dates, often the sender's name or device
+    "/PieceInfo",  # application private data
+)
+# Actions that run code, open other files or send data; any /A or /Next holding one is removed.
+_PDF_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Movie",
+    "/Sound",
+    "/RichMediaExecute",
+}
+# Annotations that are forms, embedded files or media; links and notes stay.
+_PDF_REMOVED_ANNOTATIONS = {"/Widget", "/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
+MAX_PDF_OBJECTS = 200_000
+
+
+def rewrite_pdf(data):
+    """The PDF written again without metadata (document info and XMP), JavaScript and other
+    active actions, forms, embedded files and media; raises `AttachmentError` when it cannot be
+    read (or is encrypted: its content could not be checked).
+
+    An anonymous question's PDF carried its author's name in /Author (issue 11 item 5); a PDF can
+    run JavaScript when the counselor opens it. Streams are copied as they are, never decompressed,
+    so a compressed bomb inside costs nothing; only objects still reachable are written, so what
+    was removed is really gone, and the document ID is new (the old one could match the sender's
+    own copy).
+    """
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.objects) > MAX_PDF_OBJECTS:
+                raise _not_pdf()
+            for key in ("/Info", "/ID"):
+                if key in pdf.trailer:
+                    del pdf.trailer[key]
+            for obj in [pdf.Root, *pdf.objects]:
+                if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+                    _strip_active(obj, pikepdf)
+            names = pdf.Root.get("/Names")
+            if isinstance(names, pikepdf.Dictionary):
+                for key in ("/JavaScript", "/EmbeddedFiles"):
+                    if key in names:
+                        del names[key]
+            for page in pdf.pages:
+                _strip_annotations(page.obj, pikepdf)
+            out = io.BytesIO()
+            pdf.save(
+                out,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                compress_streams=False,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                deterministic_id=True,
+            )
+    except AttachmentError:
+        raise
+    except pikepdf.PasswordError:
+        raise AttachmentError(_("This PDF is protected with a password. Send a copy without the password.")) from None
+    except Exception:  # pikepdf raises many kinds for a damaged file (PdfError, ValueError, ...)
+        raise _not_pdf() from None
+    return out.getvalue()
+
+
+def _strip_active(obj, pikepdf, depth=0):
+    """Remove active content from one object and the direct objects inside it (indirect ones are
+    visited on their own); bounded depth, as a hostile file may nest deeply."""
+    if depth > 64:
+        return
+    if isinstance(obj, pikepdf.Array):
+        for item in obj:
+            if isinstance(item, pikepdf.Dictionary | pikepdf.Array) and not item.is_indirect:
+                _strip_active(item, pikepdf, depth + 1)
+        return
+    for key in _PDF_REMOVED_KEYS:
+        if key in obj:
+            del obj[key]
+    for key in ("/A", "/Next"):
+        action = obj.get(key)
+        if isinstance(action, pikepdf.Dictionary) and str(action.get("/S", "")) in _PDF_ACTIVE_ACTIONS:
+            del obj[key]
+    if str(obj.get("/S", "")) in _PDF_ACTIVE_ACTIONS:
+        del obj["/S"]  # an action object on its own: inert without its kind
+    for key in list(obj.keys()):
+        value = obj.get(key)
+        if isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect:
+            _strip_active(value, pikepdf, depth + 1)
+
+
+def _strip_annotations(page, pikepdf):
+    annotations = page.get("/Annots")
+    if not isinstance(annotations, pikepdf.Array):
+        return
+    kept = [a for a in annotations if str(a.get("/Subtype", "")) not in _PDF_REMOVED_ANNOTATIONS]
+    if len(kept) != len(annotations):
+        page["/Annots"] = pikepdf.Array(kept)
 
 
 def _not_pdf():

@@ -6,6 +6,8 @@ other sockets once committed, and only then are they acknowledged. Frames are bu
 as the HTTP fallback's answers are.
 """
 
+import logging
+
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -13,15 +15,20 @@ from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, jsonsafe, policy
 
 from . import protocol, services, socket_sessions
 from .models import Conversation
 from .writer import writer
 
+log = logging.getLogger(__name__)
+
 # What the user does (not what the page does by itself: pings, syncs, delivery receipts) keeps the
 # session alive, as an HTTP request would (socket_sessions).
 USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
+# The largest frame: a message of MAX_BODY characters, each escaped as \uXXXX, with room to spare.
+MAX_FRAME_BYTES = 64 * 1024
+MAX_FRAME_DEPTH = 4  # frames are flat objects
 
 
 class CounselingConsumer(AsyncJsonWebsocketConsumer):
@@ -66,8 +73,31 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 
     # --- frames from the client -----------------------------------------------------------------------
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame a client can send gets an answer, never a closed socket: a binary, oversized,
+        malformed or too deeply nested frame is an error frame (Channels' own decoding would raise
+        and close the socket with 1011), and so is a frame that trips over a fault of ours, which is
+        logged."""
+        if not hasattr(self, "user"):
+            return  # refused at connect: the close is on its way
+        if text_data is None:
+            await self.error("bad_frame", _("Frames must be JSON text."))
+            return
+        try:
+            content = jsonsafe.loads(text_data, max_bytes=MAX_FRAME_BYTES, max_depth=MAX_FRAME_DEPTH, want_object=True)
+        except jsonsafe.JSONRejected as rejected:
+            await self.error("bad_frame", str(rejected))
+            return
+        try:
+            await self.receive_json(content)
+        except Exception:
+            log.exception("counseling socket: a %r frame failed", str(content.get("type"))[:32])
+            await self.error("server_error", _("Something went wrong. Try again."))
+
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
+        if not isinstance(kind, str):
+            kind = None
         handler = {
             "subscribe": self.on_subscribe,
             "unsubscribe": self.on_unsubscribe,
@@ -251,7 +281,5 @@ def _visible_conversation(user, conversation_id):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A conversation id or sequence number from a frame, or None (a list, `1e400`, a huge number)."""
+    return jsonsafe.bounded_int(value, minimum=0)

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import audit, policy
+from ekonseling.core.text import clean as clean_text
 from ekonseling.students.models import Student
 
 from . import attachments, protocol, services
@@ -74,22 +75,24 @@ def may_be_notified(student):
 # --- starting and replying ----------------------------------------------------------------------------------
 
 
-def start_letter(student, sender, *, subject, body, client_key, notify_student=False):
+def start_letter(student, sender, *, subject, body, client_key, notify_student=False, rate_limit=False):
     """A new letter thread with its first letter. A double submit (same client key) returns the
-    thread the first submit created instead of a second one."""
+    thread the first submit created instead of a second one. `rate_limit` (what users' requests
+    ask for) spends the sender's letter budget (`protocol.rate_limit`)."""
     return _start(
         student,
         sender,
         kind=Conversation.Kind.LETTER,
-        subject=subject.strip()[:MAX_SUBJECT],
+        subject=clean_text(subject).strip()[:MAX_SUBJECT],
         body=body,
         client_key=client_key,
         notify_student=notify_student and may_be_notified(student),
         limit=protocol.MAX_LETTER_BODY,
+        rate_limit=rate_limit,
     )
 
 
-def start_question(student, sender, *, body, client_key):
+def start_question(student, sender, *, body, client_key, rate_limit=False):
     """A new anonymous question: the guru BK sees the question, not who asks it."""
     return _start(
         student,
@@ -100,10 +103,13 @@ def start_question(student, sender, *, body, client_key):
         client_key=client_key,
         anonymous=True,
         limit=protocol.MAX_BODY,
+        rate_limit=rate_limit,
     )
 
 
-def _start(student, sender, *, kind, subject, body, client_key, limit, anonymous=False, notify_student=False):
+def _start(
+    student, sender, *, kind, subject, body, client_key, limit, anonymous=False, notify_student=False, rate_limit=False
+):
     services.validate_body(body, limit)
     with transaction.atomic():
         # Serialises two submits of the same form, so the duplicate check below sees the first.
@@ -118,6 +124,9 @@ def _start(student, sender, *, kind, subject, body, client_key, limit, anonymous
         if earlier is not None:
             # Posted again, so the resend is answered and told to open pages as any resend is.
             return Started(earlier.conversation, _post(earlier.conversation, sender, body, client_key, limit))
+        # Only a new thread spends the budget: a double submit above is answered, not counted.
+        if rate_limit and not protocol.may(kind, sender.pk):
+            raise services.rate_limited_error()
         conversation = services.start_conversation(
             student, kind=kind, subject=subject, anonymous=anonymous, notify_student=notify_student
         )
@@ -127,10 +136,14 @@ def _start(student, sender, *, kind, subject, body, client_key, limit, anonymous
     return Started(conversation, posted)
 
 
-def reply(conversation, sender, *, body, client_key, prepared=None):
+def reply(conversation, sender, *, body, client_key, prepared=None, rate_limit=False):
     """A reply in a letter thread or question, by either side, with an optional checked
-    attachment (`attachments.prepare`). A resend with the same client key lands once."""
+    attachment (`attachments.prepare`). A resend with the same client key lands once.
+    `rate_limit` spends the sender's reply budget (a chat's attachment spends the message budget
+    in its view, before the file is read)."""
     limit = body_limit(conversation)
+    if rate_limit and not protocol.may("reply", sender.pk):
+        raise services.rate_limited_error()
     with transaction.atomic():
         posted = _post(conversation, sender, body, client_key, limit)
         if prepared is not None and not posted.duplicate:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit
+from ekonseling.core import audit, jsonsafe
 from ekonseling.core.models import School
 
 from . import risk
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 RECHECK_SECONDS = 60
 MAX_EXTENSION_BYTES = 200_000
+MAX_EXTENSION_DEPTH = 8  # categories → name → phrases → a phrase
 
 _lock = threading.Lock()
 _cache = {}  # school id -> (fingerprint, Lexicon, checked at)
@@ -93,12 +94,13 @@ def parse(text):
     if len(text.encode()) > MAX_EXTENSION_BYTES:
         raise ExtensionError(_("The extension is larger than %(size)d kB.") % {"size": MAX_EXTENSION_BYTES // 1000})
     try:
-        extension = json.loads(text)
-    except json.JSONDecodeError as error:
+        extension = jsonsafe.loads(text, max_bytes=MAX_EXTENSION_BYTES, max_depth=MAX_EXTENSION_DEPTH)
+    except jsonsafe.JSONRejected as error:
+        raise ExtensionError(str(error)) from None
+    if not isinstance(extension, dict):  # `[]` too, which the schema check would take for "nothing"
         raise ExtensionError(
-            _("Line %(line)d, column %(column)d: this is not valid JSON (%(error)s).")
-            % {"line": error.lineno, "column": error.colno, "error": error.msg}
-        ) from None
+            _("The extension does not fit the lexicon schema: %(error)s") % {"error": "lexicon: must be a JSON object"}
+        )
     try:
         compile_extension(extension)
     except risk.LexiconError as error:

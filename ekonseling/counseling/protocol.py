@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
 
@@ -41,12 +42,38 @@ MAX_SEQ = 2**31 - 1  # the receipt columns' range
 # worth is allowed (a reconnect flushing an outbox), a flood from any number of tabs is not.
 SEND_LIMIT = 30
 SEND_WINDOW = 15  # seconds
+# What else a user may start or send per window, over every tab and process (each e-mails or
+# alerts someone): (how many, seconds). settings.COUNSELING_RATE_LIMITS overrides any of them,
+# and "message" too.
+DEFAULT_RATE_LIMITS = {
+    "letter": (5, 600),  # new letter threads
+    "question": (5, 600),  # new anonymous questions
+    "reply": (20, 60),  # replies in letter threads and questions
+}
+
+
+def rate_limit(kind: str) -> tuple[int, int]:
+    """(how many, window in seconds) for a kind of action: message, letter, question, reply."""
+    configured = getattr(settings, "COUNSELING_RATE_LIMITS", {}) or {}
+    if kind in configured:
+        limit, window = configured[kind]
+        return int(limit), int(window)
+    if kind == "message":
+        return SEND_LIMIT, SEND_WINDOW
+    return DEFAULT_RATE_LIMITS[kind]
+
+
+def may(kind: str, user_id: int) -> bool:
+    """Whether the user may do one more of this kind now (and spend it)."""
+    limit, window = rate_limit(kind)
+    return ratelimit.allow(f"counseling-{kind}:{user_id}", limit, window)
 
 
 def sends_allowed(wanted: dict[int, int]) -> dict[int, int]:
     """{user id: how many of their wanted messages they may send now}: one counter per user shared
     by every process, checked for a whole batch of senders at once."""
-    allowed = ratelimit.take_many({f"counseling-post:{u}": n for u, n in wanted.items()}, SEND_LIMIT, SEND_WINDOW)
+    limit, window = rate_limit("message")
+    allowed = ratelimit.take_many({f"counseling-post:{u}": n for u, n in wanted.items()}, limit, window)
     return {user_id: allowed[f"counseling-post:{user_id}"] for user_id in wanted}
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import audit, policy, realtime
+from ekonseling.core.text import clean as clean_text
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
@@ -93,6 +94,9 @@ class Posted:
 
 
 def validate_body(body, limit=MAX_BODY):
+    """The body as it is stored (without bidirectional controls, `core.text`), or PostError."""
+    if isinstance(body, str):
+        body = clean_text(body)
     if not isinstance(body, str) or not body.strip():
         raise PostError(_("The message is empty."), "empty")
     if len(body) > limit:
@@ -291,7 +295,7 @@ def _store(results, *, check_stored=True):
                 sender=draft.sender,
                 sender_role=Message.SenderRole.STUDENT if is_student else Message.SenderRole.COUNSELOR,
                 client_key=draft.client_key,
-                body=draft.body.strip(),
+                body=clean_text(draft.body).strip(),
                 flagged=bool(screening and screening.flagged),
                 created_at=now,
             )

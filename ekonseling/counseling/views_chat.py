@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, jsonsafe, policy
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Student
@@ -36,6 +36,8 @@ from .models import Conversation, Message, OfficeHours
 
 log = logging.getLogger(__name__)
 
+# A message of MAX_BODY characters, each escaped as \uXXXX, fits with room to spare.
+MAX_REQUEST_BYTES = 64 * 1024
 HISTORY = 100  # messages rendered with the page; the client asks for anything newer itself
 INBOX_PAGE = 50
 WS_PATH = "/ws/konseling/"
@@ -66,10 +68,9 @@ def _request_data(request):
     """Form fields or a JSON object: the polling client may send either."""
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            return jsonsafe.loads(request.body or b"{}", max_bytes=MAX_REQUEST_BYTES, want_object=True)
+        except jsonsafe.JSONRejected:
             return None
-        return data if isinstance(data, dict) else None
     return request.POST
 
 
@@ -83,11 +84,8 @@ def _bad_frame(message, conversation=None):
 
 
 def _seq(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
+    """A sequence number from a query or a request, or None (negative, huge, `1e400`, a list)."""
+    return jsonsafe.bounded_int(value, minimum=0)
 
 
 # --- the student's list and starting a chat ------------------------------------------------------------------

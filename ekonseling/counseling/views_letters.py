@@ -122,6 +122,7 @@ def letter_new(request):
                 body=data["body"],
                 client_key=data["client_key"],
                 notify_student=data.get("notify", False),
+                rate_limit=True,
             )
         except services.PostError as exc:
             form.add_error("body", str(exc))
@@ -142,7 +143,9 @@ def question_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            started = letters.start_question(student, request.user, body=data["body"], client_key=data["client_key"])
+            started = letters.start_question(
+                student, request.user, body=data["body"], client_key=data["client_key"], rate_limit=True
+            )
         except services.PostError as exc:
             form.add_error("body", str(exc))
         else:
@@ -237,6 +240,7 @@ def reply(request, pk):
                 body=data["body"],
                 client_key=data["client_key"],
                 prepared=data["attachment"],
+                rate_limit=True,
             )
         except services.PostError as exc:
             form.add_error("body", str(exc))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +31,8 @@ from .text import gettext as _
 
 if TYPE_CHECKING:
     from .kinds.base import Kind
+
+from ekonseling.core import jsonsafe
 
 SCHEMA_VERSION = 1
 
@@ -349,6 +352,12 @@ class _Checker:
         return value
 
 
+def _listed(data: Mapping, name: str) -> list:
+    """The list under `name`, or [] when it is missing or not a list (already reported)."""
+    value = data.get(name)
+    return value if isinstance(value, list) else []
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
@@ -578,7 +587,7 @@ def _validate_items(
             )
 
     # An area without items would make every percentage of it a division by zero.
-    for index, area in enumerate(data.get("areas") or []):
+    for index, area in enumerate(_listed(data, "areas")):
         if isinstance(area, Mapping) and isinstance(area.get("code"), str) and area["code"] not in per_area:
             check.error(f"areas[{index}]", _("area %(area)s has no items at all.") % {"area": repr(area["code"])})
     return numbers
@@ -644,7 +653,7 @@ def _validate_targets(
             continue
         area = target.get("area")
         if area is not None:
-            if area not in area_codes:
+            if not isinstance(area, str) or area not in area_codes:
                 check.error(f"{path}.area", _("aspect %(area)s is not in the list of areas.") % {"area": repr(area)})
             elif area in seen:
                 check.error(f"{path}.area", _("aspect %(area)s already has a target.") % {"area": repr(area)})
@@ -653,8 +662,9 @@ def _validate_targets(
         if level is not None and levels and level > top_level:
             check.error(f"{path}.level", out_of_range(level, top_level))
     if default is None:
-        for index, area in enumerate(data.get("areas") or []):
-            if isinstance(area, Mapping) and area.get("code") in area_codes and area["code"] not in seen:
+        for index, area in enumerate(_listed(data, "areas")):
+            code = area.get("code") if isinstance(area, Mapping) else None
+            if isinstance(code, str) and code in area_codes and code not in seen:
                 check.error(
                     f"areas[{index}]",
                     _("aspect %(area)s has no target level (fill in target_level or targets).")
@@ -738,6 +748,12 @@ def out_of_range(level: int, top: int) -> str:
     return _("level %(level)d is outside the range 1–%(top)d.") % {"level": level, "top": top}
 
 
+log = logging.getLogger(__name__)
+
+MAX_SOURCE_BYTES = 4 * 1024 * 1024  # well above the upload form's 2 MB
+MAX_SOURCE_DEPTH = 16
+
+
 def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
     if isinstance(text_or_bytes, bytes):
         try:
@@ -764,21 +780,24 @@ def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
     if not lowered.endswith(".json"):
         raise DefinitionInvalid([DefinitionError("", _("the file name must end in .json (or .yaml where supported)."))])
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        # Bounded: a definition nests a few levels; deeper, huge or non-finite numbers are hostile.
+        return jsonsafe.loads(text, max_bytes=MAX_SOURCE_BYTES, max_depth=MAX_SOURCE_DEPTH)
+    except jsonsafe.JSONRejected as exc:
+        where = _position(exc.line, exc.column) if exc.line else ""
         raise DefinitionInvalid(
-            [
-                DefinitionError(
-                    _position(exc.lineno, exc.colno), _("the JSON cannot be read (%(reason)s).") % {"reason": exc.msg}
-                )
-            ]
-        ) from exc
+            [DefinitionError(where, _("the JSON cannot be read (%(reason)s).") % {"reason": exc})]
+        ) from None
 
 
 def load_definition(text_or_bytes: str | bytes, filename: str) -> Definition:
     """Parse, validate and build a definition; raise :class:`DefinitionInvalid` with every error."""
     data = _parse(text_or_bytes, filename)
-    errors = validate(data)
+    try:
+        errors = validate(data)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # A shape the checks above did not foresee: refused as such, never a 500.
+        log.warning("definition %r: unforeseen shape (%s)", filename[:80], type(exc).__name__)
+        raise DefinitionInvalid([DefinitionError("", "struktur berkas tidak sesuai skema definisi.")]) from None
     if errors:
         raise DefinitionInvalid(errors)
     return build(data)

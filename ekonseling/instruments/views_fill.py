@@ -6,7 +6,6 @@ Every write goes through `services.save_answers` / `services.submit`, which enfo
 lock and the definition; these views only translate a refusal into a message or a JSON error.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ekonseling.core import policy
+from ekonseling.core import jsonsafe, policy
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 
@@ -179,8 +178,8 @@ def autosave(request, pk):
     try:
         # A form post with no fields (or an empty body) is "nothing to save", answered with the state.
         is_json = request.content_type == "application/json"
-        changes = json.loads(request.body or b"{}") if is_json else {} if not request.POST else None
-    except ValueError:
+        changes = jsonsafe.loads(request.body or b"{}", max_depth=4) if is_json else {} if not request.POST else None
+    except jsonsafe.JSONRejected:
         changes = None
     if changes is None:
         return _json_error(_("The answer data cannot be read."), 400)

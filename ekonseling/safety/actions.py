@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CRISIS_CONTACTS = ["Layanan Kesehatan Jiwa (Kemenkes): 119 ext. 8"]
 DECIDE = "safety.alert.decide"  # the policy action
+DEFAULT_MAIL_WINDOW = 600  # seconds
+# In Indonesian, as the sources' own e-mails (they go out without a request).
+HELD_MAIL_LEAD = "Ada {count} peringatan baru lagi pada hal yang sama sejak e-mail terakhir.\n\n"
 
 
 class SafetyError(Exception):
@@ -79,8 +83,58 @@ def notify_alert(alert_id: int) -> None:
     event = source.inbox_event(alert)
     if event is not None:
         tell_inboxes([user.pk for user in recipients], event)
+    _mail(source, alert, recipients)
+
+
+def mail_window() -> int:
+    """Seconds in which further alerts of one thread (a conversation) are held for one e-mail."""
+    return int(getattr(settings, "SAFETY_ALERT_MAIL_WINDOW", DEFAULT_MAIL_WINDOW))
+
+
+def _mail(source: sources.Source, alert: Alert, recipients: list[User]) -> None:
+    """The first alert of a thread is mailed at once; the ones after it within the window are
+    counted and mailed together, once, when the window ends (a flood of worrying messages is one
+    matter, not fifty e-mails). The inboxes are told of every alert live all the same. The count
+    lives in the cache, shared by every process when it is Redis."""
+    window = mail_window()
+    held = f"safety-mail:{alert.school_id}:{source.thread(alert)}"
+    if window <= 0 or cache.add(held, 0, window):
+        _send_mail(source, alert, recipients, count=1)
+        return
+    cache.set(f"{held}:last", alert.pk, window * 2)
+    try:
+        count = cache.incr(held)
+    except ValueError:  # the window closed in between: this one opens the next
+        cache.add(held, 0, window)
+        _send_mail(source, alert, recipients, count=1)
+        return
+    if count == 1:
+        _schedule(window, partial(flush_held_mail, held))
+
+
+def _schedule(delay: int, job) -> None:
+    notify.later(delay, job)
+
+
+def flush_held_mail(held: str) -> None:
+    """One e-mail for the alerts held in a window, with their number; a new window starts, so the
+    next alerts of the thread are held again rather than mailed one by one."""
+    count = cache.get(held) or 0
+    last = cache.get(f"{held}:last")
+    cache.set(held, 0, mail_window())
+    alert = Alert.objects.select_related("student").filter(pk=last).first() if count and last else None
+    if alert is None:
+        return
+    source = sources.get(alert.source)
+    _send_mail(source, alert, list(source.recipients(alert)), count=count)
+
+
+def _send_mail(source: sources.Source, alert: Alert, recipients: list[User], *, count: int) -> None:
     link = settings.SITE_URL.rstrip("/") + source.link(alert)
-    notify.send_link_mails(source.mail_subject, source.mail_body.format(link=link), [u.email for u in recipients])
+    body = source.mail_body.format(link=link)
+    if count > 1:
+        body = HELD_MAIL_LEAD.format(count=count) + body
+    notify.send_link_mails(source.mail_subject, body, [u.email for u in recipients])
 
 
 def tell_inboxes(user_ids: Iterable[int], event: dict) -> None:

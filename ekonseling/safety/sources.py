@@ -57,6 +57,9 @@ class Source:
     inbox_event: Callable[[Alert], dict | None] = lambda alert: None
     # Called inside the decision's transaction (a conversation stops being urgent, say).
     decided: Callable[[Alert], None] = lambda alert: None
+    # What alerts are "the same matter" for e-mail: one mail per thread within a window, with a
+    # count (`actions.notify_alert`); by default each source object is its own thread.
+    thread: Callable[[Alert], str] = lambda alert: f"{alert.source}:{alert.source_id}"
 
 
 _SOURCES: dict[str, Source] = {}

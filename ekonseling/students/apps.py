@@ -17,6 +17,15 @@ class StudentsConfig(AppConfig):
 
         post_delete.connect(_delete_photo_file, sender=Student, dispatch_uid="students.photo_file")
 
+        from django.db.models.signals import pre_save
+
+        from ekonseling.accounts.models import User
+
+        from .names import clean_names
+
+        for model in (User, Student):
+            pre_save.connect(clean_names, sender=model, dispatch_uid=f"students.clean_names.{model.__name__}")
+
         from . import personal_data
 
         personal_data.register()

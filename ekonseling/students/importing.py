@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ekonseling.core import spreadsheets
+from ekonseling.core.text import clean as clean_text
 
 MAX_DATA_ROWS = 5000
 HEADER_SCAN_ROWS = 15
@@ -208,6 +209,14 @@ def is_dropped(label):
 # The reader's refusals in this import's wording (see `spreadsheets.CODES`); too many rows is `_too_many_rows`.
 FILE_MESSAGES = {
     "empty": gettext_lazy("The file is empty: it has no content."),
+    "too_big": gettext_lazy("The file is too big; the limit is %(limit)s MB."),
+    "too_many_cells": gettext_lazy(
+        "This Excel file holds more than %(limit)s cells. Delete the sheets or columns that are not needed."
+    ),
+    "too_many_texts": gettext_lazy("This Excel file holds more than %(limit)s different texts."),
+    "line_too_long": gettext_lazy(
+        "One line of this CSV file is longer than %(limit)s characters; this is not a normal spreadsheet."
+    ),
     "old_excel": gettext_lazy(
         "The file is in the old Excel format (.xls) or locked with a password. Open it in Excel, then save it "
         "as .xlsx (without a password) or CSV."
@@ -493,7 +502,7 @@ def _text(value):
         value = value.date()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = " ".join(str(value).split())
+    text = " ".join(clean_text(str(value)).split())  # no RTL override in a name (students.names)
     return "" if text in ("-", "--", "'") else text
 
 

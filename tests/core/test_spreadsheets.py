@@ -282,3 +282,49 @@ def test_the_importers_reword_a_refusal_as_their_own_error(module, data, message
         module.read_table(data, "x.csv")
 
     assert str(caught.value) == message
+
+
+# --- bounded work (issue 11 item 8): refused from the zip's directory and a streaming count ---------------------
+
+
+ROOMY = Limits(max_rows=10_000, max_columns=5, max_empty_run=3, header_scan_rows=4)
+
+
+def test_the_issues_zip_bomb_is_refused_before_openpyxl_reads_it(monkeypatch):
+    from bench.bench_hostile_files import old_bomb
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to open a zip bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    assert refusal(old_bomb(), "a.xlsx").code == "unpacked_too_big"
+
+
+def test_more_shared_strings_than_any_import_needs_are_refused(monkeypatch):
+    from bench.bench_hostile_files import shared_strings_file
+
+    monkeypatch.setattr(spreadsheets, "MAX_SHARED_STRINGS", 1000)
+    assert read(shared_strings_file(1000), "a.xlsx", ROOMY).rows[0] == ["NISN", "Nama"]
+    assert refusal(shared_strings_file(1001), "a.xlsx").code == "too_many_texts"
+
+
+def test_more_cells_than_any_import_needs_are_refused_however_they_are_laid_out(monkeypatch):
+    from bench.bench_hostile_files import dense_sheet_file
+
+    monkeypatch.setattr(spreadsheets, "MAX_CELLS", 5000)
+    assert read(dense_sheet_file(4998, per_row=7), "a.xlsx", ROOMY).rows[0] == ["NISN", "Nama"]
+    for per_row in (7, 333, 5000):
+        assert refusal(dense_sheet_file(5001, per_row=per_row), "a.xlsx").code == "too_many_cells"
+
+
+def test_a_part_of_styles_beyond_what_a_real_file_holds_is_refused():
+    from bench.bench_hostile_files import styles_file
+
+    assert refusal(styles_file(spreadsheets.MAX_OTHER_PART_BYTES + 1024), "a.xlsx").code == "unpacked_too_big"
+
+
+def test_a_csv_line_no_row_needs_is_refused_and_the_file_size_is_capped():
+    line = b";" * (spreadsheets.MAX_CSV_LINE_CHARS + 1)
+    assert refusal(b"NISN;Nama\n" + line + b"\n", "a.csv").code == "line_too_long"
+    small = Limits(max_rows=10, max_columns=5, max_empty_run=3, header_scan_rows=4, max_bytes=100)
+    assert refusal(b"NISN;Nama\n" + b"1;a\n" * 30, "a.csv", small).code == "too_big"

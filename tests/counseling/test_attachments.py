@@ -4,6 +4,7 @@ through the access policy with headers that keep them private."""
 import io
 import uuid
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,8 +117,62 @@ def test_a_pdf_is_downloaded_not_shown(client, world, thread):
     served = client.get(reverse("counseling:attachment", args=[attachment.pk]))
     assert served["Content-Type"] == "application/pdf"
     assert served["Content-Disposition"].startswith("attachment")
-    assert served.content == document
+    assert served.content == attachments.rewrite_pdf(document)  # the pages, written again without extras
+    assert len(pikepdf.open(io.BytesIO(served.content)).pages) == 1
     assert served["Cache-Control"] == "private, no-store"
+
+
+def hostile_pdf():
+    """A PDF as the issue found them: the author's name in the document info and the XMP, and
+    JavaScript on opening, a page action, a link that launches a program, a form and an embedded file."""
+    out = io.BytesIO()
+    drawn = canvas.Canvas(out)
+    drawn.setAuthor("Siswa X-1 Rahasia")
+    drawn.drawString(72, 720, "Isi surat")
+    drawn.showPage()
+    drawn.save()
+    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('x')"))
+    pdf.Root.OpenAction = pdf.make_indirect(script)
+    with pdf.open_metadata() as meta:
+        meta["dc:creator"] = ["Siswa X-1 Rahasia"]
+    pdf.attachments["rahasia.txt"] = pikepdf.AttachedFileSpec(pdf, b"isi lampiran tersembunyi", mime_type="text/plain")
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array())
+    page = pdf.pages[0].obj
+    page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)")))
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9], A=launch)
+    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    saved = io.BytesIO()
+    pdf.save(saved, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return saved.getvalue()
+
+
+TRACES = [b"Rahasia", b"JavaScript", b"/JS", b"isi lampiran", b"AcroForm", b"Launch", b"OpenAction", b"/AA"]
+
+
+def test_a_pdf_loses_metadata_scripts_forms_and_embedded_files(client, world, thread):
+    document = hostile_pdf()
+    assert all(trace in document for trace in TRACES)
+    client.force_login(world.siswa)
+    assert send(client, thread, "surat.pdf", document, "application/pdf").status_code == 302
+    stored = attachments.open_decrypted(Attachment.objects.get())
+    assert [trace for trace in TRACES if trace in stored] == []
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        assert len(pdf.pages) == 1 and "/Info" not in pdf.trailer and not pdf.attachments
+        assert "/OpenAction" not in pdf.Root and "/Metadata" not in pdf.Root
+
+
+def test_a_password_protected_pdf_is_refused_clearly(client, world, thread):
+    source = pikepdf.open(io.BytesIO(pdf_bytes()))
+    locked = io.BytesIO()
+    source.save(locked, encryption=pikepdf.Encryption(owner="guru", user="rahasia"))
+    client.force_login(world.siswa)
+    response = send(client, thread, "kunci.pdf", locked.getvalue(), "application/pdf")
+    assert response.status_code == 200
+    [error] = response.context["reply_form"].errors["attachment"]
+    assert "password" in error.lower() or "sandi" in error.lower()
+    assert Attachment.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,367 @@
+"""Hostile input never crashes (issue 11): a property-based fuzz over every endpoint that takes JSON,
+the main forms and every WebSocket frame type.
+
+Whatever arrives: never a 500, never a closed socket (1011), always an answer with a message, and
+nothing half-written (a refused request stores no row). Examples are few per endpoint (the suite
+runs in `make test`); the hostile corner cases are always among them (`st.sampled_from` first).
+"""
+
+import json
+import logging
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from ekonseling.asgi import application
+from ekonseling.core import jsonsafe
+from ekonseling.counseling import letters, lexicons, services
+from ekonseling.counseling.models import Conversation, Message
+from ekonseling.instruments.models import Instrument
+
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,  # no example database on disk: every run starts from the same corner cases
+)
+
+# The texts that crashed the server before (issue 11 item 9) and their kin.
+HOSTILE_TEXTS = [
+    "[" * 5000 + "]" * 5000,
+    '{"a":' * 3000 + "1" + "}" * 3000,
+    "1e400",
+    "-1e400",
+    "Infinity",
+    "NaN",
+    "-Infinity",
+    "9" * 5000,
+    '"\\ud800"',
+    '{"x": "\\udfff"}',
+    "[]",
+    "{}",
+    "null",
+    "true",
+    '"text"',
+    "",
+    "{",
+    "\x00",
+    "\u202e",
+]
+HOSTILE_NUMBERS = ["1e400", "Infinity", "-Infinity", "NaN", "1e308", str(2**70), "-1", "0", "1.5", "true", '"7"']
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+json_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8,
+)
+hostile_number_text = st.sampled_from(HOSTILE_NUMBERS)
+
+
+def _raw_object(fields):
+    """A JSON object text whose values are raw JSON texts (so `1e400` and `Infinity` go as written)."""
+    return "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in fields.items()) + "}"
+
+
+def _field_value(names):
+    return st.one_of(hostile_number_text, json_values.map(json.dumps), st.sampled_from(HOSTILE_TEXTS[:2]))
+
+
+def request_bodies(names):
+    """A JSON request body: a hostile text, an arbitrary JSON value, or an object with the
+    endpoint's own field names holding hostile values."""
+    objects = st.dictionaries(st.sampled_from(names), _field_value(names), max_size=len(names)).map(_raw_object)
+    return st.one_of(st.sampled_from(HOSTILE_TEXTS), json_values.map(json.dumps), objects, st.binary(max_size=64))
+
+
+def assert_answered(response, *, json_answer=True):
+    assert response.status_code < 500, response.content[:300]
+    if response.status_code >= 400 and json_answer:
+        data = response.json()
+        assert data.get("message") or data.get("error"), data
+
+
+def _no_errors_logged(caplog):
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not bad, [r.getMessage() for r in bad]
+
+
+# --- the bounded loader itself ------------------------------------------------------------------------------
+
+
+@FUZZ
+@given(st.one_of(st.sampled_from(HOSTILE_TEXTS), st.text(max_size=200), st.binary(max_size=200)))
+def test_the_loader_answers_a_value_or_a_coded_refusal(data):
+    try:
+        jsonsafe.loads(data)
+    except jsonsafe.JSONRejected as rejected:
+        assert rejected.code in {"too_large", "too_deep", "bad_number", "bad_encoding", "malformed", "not_object"}
+        assert str(rejected)
+
+
+@pytest.mark.parametrize("text", ["1e400", "Infinity", "NaN", "[" * 100 + "]" * 100, "9" * 40, '"\\ud800"'])
+def test_the_loader_refuses_what_crashed_the_server(text):
+    with pytest.raises(jsonsafe.JSONRejected):
+        jsonsafe.loads(text)
+
+
+@pytest.mark.parametrize("value", [1e400, float("nan"), 2**70, -1, True, "1e400", "", [], {}, None, "٣"])
+def test_bounded_int_names_no_row_for_hostile_numbers(value):
+    assert jsonsafe.bounded_int(value) is None
+
+
+# --- HTTP endpoints that take JSON --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def student(client, world):
+    client.force_login(world.siswa)
+    return client
+
+
+def test_chat_post_and_read_marks_survive_anything(student, world, caplog):
+    conversation = services.start_conversation(world.student)
+    post_url = reverse("counseling:messages", args=[conversation.pk])
+    read_url = reverse("counseling:mark_read", args=[conversation.pk])
+
+    @FUZZ
+    @given(request_bodies(["client_key", "body", "seq", "delivered"]))
+    @example(f'{{"client_key": "{uuid.uuid4()}", "body": "[[[["}}')
+    @example('{"seq": 1e400, "delivered": Infinity}')
+    def check(body):
+        before = Message.objects.count()
+        posted = student.post(post_url, body, content_type="application/json")
+        assert_answered(posted)
+        stored = Message.objects.count() - before
+        assert stored == (1 if posted.status_code == 200 and not posted.json().get("duplicate") else 0)
+        assert_answered(student.post(read_url, body, content_type="application/json"))
+
+    check()
+    # The GET half takes a sequence number in the query.
+    for after in HOSTILE_NUMBERS + ["[]", "%00"]:
+        assert_answered(student.get(post_url, {"after": after}))
+    _no_errors_logged(caplog)
+
+
+def test_autosave_survives_anything(student, world, caplog):
+    from tests.instruments.test_views_fill import sheet_of
+
+    sheet = sheet_of(world)
+    url = reverse("instruments:autosave", args=[sheet.pk])
+
+    @FUZZ
+    @given(
+        st.one_of(
+            request_bodies(["items", "heavy", "open"]),
+            st.fixed_dictionaries(
+                {"items": st.dictionaries(st.sampled_from(["1", "2", "1e400", "-1", "99999", "x"]), json_values)}
+            ).map(json.dumps),
+        )
+    )
+    def check(body):
+        revision = type(sheet).objects.get(pk=sheet.pk).revision
+        response = student.post(url, body, content_type="application/json")
+        assert_answered(response)
+        if response.status_code != 200:
+            assert type(sheet).objects.get(pk=sheet.pk).revision == revision
+
+    check()
+    _no_errors_logged(caplog)
+
+
+def test_the_risk_lexicon_page_survives_anything(client, world, caplog):
+    client.force_login(world.koordinator)
+    url = reverse("counseling:risk_lexicon")
+
+    @FUZZ
+    @given(
+        st.one_of(
+            st.sampled_from(HOSTILE_TEXTS),
+            json_values.map(json.dumps),
+            st.dictionaries(st.sampled_from(["categories", "normalisation", "crisis", "_note"]), json_values).map(
+                json.dumps
+            ),
+        ),
+        st.sampled_from(["check", "save"]),
+    )
+    def check(text, action):
+        before = lexicons.extension_of(world.school)
+        response = client.post(url, {"extension": text, "action": action})
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200 and action == "save":
+            after = lexicons.extension_of(world.school)
+            assert after == before  # shown again with the error: nothing saved
+
+    check()
+    _no_errors_logged(caplog)
+
+
+def test_lexicon_text_that_is_not_an_object_is_refused_clearly():
+    with pytest.raises(lexicons.ExtensionError):
+        lexicons.parse("[]")
+
+
+def test_definition_import_survives_anything(client, world, caplog):
+    client.force_login(world.gurubk)
+    url = reverse("instruments:import_definition")
+
+    @FUZZ
+    @given(
+        st.one_of(
+            st.sampled_from(HOSTILE_TEXTS).map(str.encode),
+            json_values.map(lambda v: json.dumps(v).encode()),
+            st.dictionaries(
+                st.sampled_from(["code", "version", "title", "items", "areas", "scoring", "answer_format"]),
+                json_values,
+            ).map(lambda v: json.dumps(v).encode()),
+            st.binary(max_size=100),
+        )
+    )
+    def check(content):
+        before = Instrument.objects.count()
+        response = client.post(url, {"file": SimpleUploadedFile("fuzz.json", content)})
+        assert response.status_code == 200, response.status_code  # the page again, with the errors
+        assert Instrument.objects.count() == before
+
+    check()
+    _no_errors_logged(caplog)
+
+
+# --- forms -----------------------------------------------------------------------------------------------------
+
+form_text = st.one_of(st.sampled_from(HOSTILE_TEXTS), st.text(max_size=300))
+
+
+def test_letter_question_reply_and_chat_forms_survive_anything(student, world, caplog):
+    letter = letters.start_letter(
+        world.student, world.siswa, subject="Uji", body="Halo", client_key=uuid.uuid4()
+    ).conversation
+    forms = {
+        reverse("counseling:letter_new"): ["subject", "body", "client_key", "notify"],
+        reverse("counseling:question_new"): ["body", "client_key"],
+        reverse("counseling:reply", args=[letter.pk]): ["body", "client_key"],
+        reverse("counseling:chat_new"): ["body", "client_key"],
+    }
+
+    @FUZZ
+    @given(st.sampled_from(sorted(forms)), st.data())
+    def check(url, data):
+        fields = data.draw(st.dictionaries(st.sampled_from(forms[url]), form_text, max_size=4))
+        before = Message.objects.count()
+        response = student.post(url, fields)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200:
+            assert Message.objects.count() == before  # shown again with the error: nothing stored
+        for message in Message.objects.all():
+            assert "\u202e" not in message.body and "\x00" not in message.body
+
+    check()
+    _no_errors_logged(caplog)
+
+
+# --- WebSocket frames -------------------------------------------------------------------------------------------
+
+FRAME_TYPES = ["subscribe", "unsubscribe", "send", "sync", "typing", "delivered", "read", "ping", "nonsense"]
+FRAME_FIELDS = ["conversation", "after", "seq", "client_key", "body"]
+
+
+def frames(conversation_id):
+    known = st.fixed_dictionaries(
+        {"type": st.sampled_from(FRAME_TYPES).map(json.dumps)},
+        optional={
+            "conversation": st.one_of(st.just(str(conversation_id)), hostile_number_text, json_values.map(json.dumps)),
+            "after": st.one_of(hostile_number_text, json_values.map(json.dumps)),
+            "seq": st.one_of(hostile_number_text, json_values.map(json.dumps)),
+            "client_key": st.one_of(st.just(json.dumps(str(uuid.uuid4()))), json_values.map(json.dumps)),
+            "body": st.one_of(st.sampled_from(['"halo"', '"\\u202ehalo"']), json_values.map(json.dumps)),
+        },
+    ).map(_raw_object)
+    return st.one_of(
+        known.map(lambda text: ("text", text)),
+        st.sampled_from(HOSTILE_TEXTS).map(lambda text: ("text", text)),
+        st.binary(min_size=1, max_size=64).map(lambda data: ("bytes", data)),
+    )
+
+
+async def _exchange(cookie, sent):
+    """Send the frames, then a ping; every answer up to the pong. The socket must stay open."""
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", f"sessionid={cookie}".encode())]
+    communicator = WebsocketCommunicator(application, "/ws/konseling/", headers=headers)
+    connected, _code = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
+    try:
+        for kind, data in sent:
+            await communicator.send_input({"type": "websocket.receive", kind: data})
+        await communicator.send_json_to({"type": "ping"})
+        answers = []
+        while True:
+            output = await communicator.receive_output(timeout=5)
+            assert output["type"] == "websocket.send", output  # a close here is the 1011 of old
+            frame = json.loads(output["text"])
+            if frame["type"] == "pong":
+                break
+            answers.append(frame)
+        return answers
+    finally:
+        await communicator.disconnect()
+
+
+def test_every_frame_type_is_answered_and_the_socket_stays_open(live_world, session_cookie, caplog):
+    conversation = services.start_conversation(live_world.student)
+    cookie = session_cookie(live_world.siswa)
+    run = async_to_sync(_exchange)
+
+    @settings(FUZZ, max_examples=40)
+    @given(st.lists(frames(conversation.pk), min_size=1, max_size=4))
+    @example([("bytes", b"\x00\xff")])
+    @example([("text", "not json")])
+    @example([("text", '{"type": "read", "conversation": 1e400, "seq": Infinity}')])
+    @example([("text", f'{{"type": "subscribe", "conversation": {conversation.pk}, "after": 1e400}}')])
+    def check(sent):
+        before = Message.objects.count()
+        answers = run(cookie, sent)
+        for frame in answers:
+            if frame["type"] == "error":
+                assert frame["code"] != "server_error", frame
+                assert frame["message"], frame
+        acked = {a["client_key"] for a in answers if a["type"] == "ack" and not a["duplicate"]}
+        assert Message.objects.count() - before == len(acked)
+
+    check()
+    assert not any("\u202e" in message.body for message in Message.objects.all())
+    assert Conversation.objects.count() == 1
+    _no_errors_logged(caplog)
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    from tests import factories
+
+    return factories.SchoolWorld("SMA Fuzz")
+
+
+@pytest.fixture
+def session_cookie():
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_writer():
+    from ekonseling.counseling import socket_sessions, writer
+
+    yield
+    writer.reset()
+    socket_sessions.reset()
