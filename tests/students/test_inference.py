@@ -56,3 +56,16 @@ def test_the_student_list_does_not_depend_on_hidden_fields(world, role, query):
 
 def _without_tokens(text):
     return re.sub(r"[A-Za-z0-9]{32,}", "<token>", text)  # CSRF tokens are masked afresh on every page
+
+
+@pytest.mark.parametrize("role", ["operator", "kepsek", "koordinator"])
+def test_the_school_summary_does_not_depend_on_hidden_fields(world, role):
+    """The principal's summary gives counts by sex and rombel only: none of a hidden field."""
+    client = Client()
+    client.force_login(getattr(world, role))
+    with_hidden(world, EMPTY)
+    without = client.get(reverse("students:summary"))
+    with_hidden(world, HIDDEN)
+    with_values = client.get(reverse("students:summary"))
+    assert without.status_code == with_values.status_code == 200
+    assert _without_tokens(with_values.content.decode()) == _without_tokens(without.content.decode())
