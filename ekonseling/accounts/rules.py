@@ -16,6 +16,10 @@ rule("school.aggregates")(has_role(Role.KEPALA_SEKOLAH, Role.KOORDINATOR_BK, Rol
 
 rule("audit.view", "audit.export")(has_role(Role.KOORDINATOR_BK))
 
+# Students' own events are shown to staff by date only: their sign-in second would name the asker of
+# an anonymous question created at that second (issue 11 item 4, docs/anonymity.md).
+rule("audit.private_time")(has_role(Role.SISWA))
+
 
 @scope("audit.view", "audit.export")
 def _audit_scope(user, queryset):

@@ -19,7 +19,7 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    from .models import User
+    from .models import Role, User
 
     username = (credentials or {}).get("username", "")[:150]
     user = User.objects.filter(username=username).select_related("school").first()
@@ -30,6 +30,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         user=None,
         school=user.school if user else None,
         detail=f"username={username}" if user else "unknown username",
+        # a student's failed sign-in is their activity too: by date only, like their sign-ins
+        private_time=user is not None and user.role == Role.SISWA,
     )
 
 

@@ -2,8 +2,11 @@
 
 import csv
 
+from django.db.models import Case, F, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from . import policy
 from .models import AuditEvent
 
 Action = AuditEvent.Action
@@ -48,10 +51,15 @@ def scope_origin(scope) -> dict:
     return {"ip": _client_ip(meta), "user_agent": headers.get(b"user-agent", b"").decode("latin-1")}
 
 
-def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, school=None):
-    """Write one audit event for an explicit actor: actions and consumers have no request to hand."""
+def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, school=None, private_time=None):
+    """Write one audit event for an explicit actor: actions and consumers have no request to hand.
+
+    `private_time` (by default: the policy's "audit.private_time" for the actor) marks an event that
+    staff see by date only; see `for_staff`."""
     if actor is not None and not actor.is_authenticated:
         actor = None
+    if private_time is None:
+        private_time = actor is not None and policy.can(actor, "audit.private_time")
     school_id = getattr(obj, "school_id", None) or getattr(actor, "school_id", None)
     if school is not None:
         school_id = school.pk
@@ -66,13 +74,37 @@ def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, sc
         detail=detail[:500],
         ip_address=ip or None,
         user_agent=(user_agent or "")[:300],
+        private_time=private_time,
     )
 
 
-def record(request, action, obj=None, *, user=None, detail="", school=None):
+def record(request, action, obj=None, *, user=None, detail="", school=None, private_time=None):
     """`record_for` with the actor, address and browser taken from a request (`user` overrides the actor)."""
     user = user if user is not None else getattr(request, "user", None)
-    return record_for(user, action, obj, detail, school=school, **request_origin(request))
+    return record_for(user, action, obj, detail, school=school, private_time=private_time, **request_origin(request))
+
+
+def for_staff(events):
+    """`events` in the order staff see them: newest day first; within a day, the events with a precise
+    time newest first, then those with a private time (`private_time`) by person and kind, never by
+    time: their place among timed events would bracket them as well as a time would."""
+    return events.order_by(
+        TruncDate("created_at").desc(),
+        "private_time",
+        Case(When(private_time=False, then=F("created_at"))).desc(nulls_last=True),
+        "actor_name",
+        "action",
+        "object_repr",
+        "id",
+    )
+
+
+def shown_time(event) -> str:
+    """An event's time as staff see it: the date alone when the time is private."""
+    local = timezone.localtime(event.created_at)
+    if event.private_time:
+        return local.date().isoformat()
+    return local.isoformat(timespec="seconds")
 
 
 def read_confidential(request, obj, *fields):
@@ -107,7 +139,7 @@ def export_log(events, out, actor, *, ip: str | None = None, user_agent: str = "
             [
                 spreadsheet_safe(value)
                 for value in [
-                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    shown_time(e),
                     e.actor_name,
                     e.action,
                     e.object_type,

@@ -76,6 +76,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The person acting may not be placed in time more finely than the day (a student: an anonymous
+    # question's time against their sign-in would name the asker). Shown by date, after the day's
+    # other events, in an order that says nothing of time (docs/anonymity.md).
+    private_time = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("audit event")

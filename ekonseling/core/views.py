@@ -39,7 +39,7 @@ def _audit_events(request, action):
     if request.GET.get("q"):
         q = request.GET["q"]
         events = events.filter(Q(actor_name__icontains=q) | Q(object_repr__icontains=q))
-    return events
+    return audit.for_staff(events)
 
 
 @policy.require("audit.view")

@@ -43,6 +43,14 @@ class StudentAdmin(SchoolScopedAdmin):
     # which strips their metadata.
     exclude = ["health_notes", "special_needs", "user", "needs_attention", "photo", "counselors"]
     list_select_related = ["rombel"]
+    # Fields the change list may not be filtered by from the address bar: `?special_needs=` would
+    # list exactly the students without special needs (issue 11, inference by difference).
+    hidden_lookups = frozenset({"health_notes", "special_needs", "needs_attention", "counselors", "user"})
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in self.hidden_lookups:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_delete_permission(self, request, obj=None):
         # Erasure goes through a deletion request, which also scrubs the audit log and imports.

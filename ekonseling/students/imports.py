@@ -11,9 +11,13 @@ Why it works this way:
 - Students are matched by NISN within the school and nowhere else: another school's student with
   the same NISN is a different record, never read or touched.
 - A record from `importing.parse` holds only the file's non-empty cells, so an empty cell never
-  erases anything, and importing the same file twice finds nothing to change.
+  erases anything, and importing the same file twice finds nothing to change (but special needs, below).
 - Special needs are health data that counselors keep and the operator may not read: the file fills
-  them only when the record has none, and never overwrites what a counselor wrote.
+  them only when the record has none, and never overwrites what a counselor wrote. So that the
+  preview, the applied counts and the audit detail cannot tell the operator which students already
+  have special needs on record (issue 11 item 3, inference by difference), a row carrying the
+  column is always an "update" of "special needs (filled only where none is recorded)", whatever
+  is stored: the preview depends on the file alone for that field. `BLIND_KEYS` lists such fields.
 - `apply()` compares again with the database as it is at confirmation time, and writes only what the
   operator saw: an "update" writes the previewed fields that still differ, an "unchanged" row
   writes nothing even if someone has edited the student since (that edit is newer than the file),
@@ -53,6 +57,11 @@ __all__ = ["ImportFileError", "ImportRefused", "apply", "build_preview", "cancel
 
 class ImportRefused(Exception):
     """A batch that may not be applied as asked (already applied, cancelled, no current academic year)."""
+
+
+# Fields the operator may not read: a row carrying one is an update of it whatever is on record, and
+# the stored value is only filled when empty (see the module docstring).
+BLIND_KEYS = frozenset({"special_needs"})
 
 
 def max_bytes():
@@ -274,6 +283,9 @@ def _apply(batch_pk, user, ip, user_agent):
             if key == "rombel":
                 rombels_left.add(student.rombel_id)
                 student.rombel_id = state.rombels[rombel_key(record["rombel"])][0]
+            elif key in BLIND_KEYS:
+                if not getattr(student, key):  # fill an empty record, never overwrite a counselor's note
+                    setattr(student, key, record[key])
             else:
                 setattr(student, key, record[key])
         if fields:
@@ -472,10 +484,8 @@ class _State:
             if key in ("nisn", "rombel") or key not in record:
                 continue
             current = getattr(student, key)
-            if key == "special_needs":
-                if not current:
-                    changes.append(key)
-            elif (current if current is not None else "") != record[key]:
+            # a blind key is listed whatever is stored: the preview must not depend on it
+            if key in BLIND_KEYS or (current if current is not None else "") != record[key]:
                 changes.append(key)
         if record.get("rombel"):
             target = self.rombels.get(rombel_key(record["rombel"]), (None,))[0]
@@ -514,6 +524,8 @@ def _from_json(record):
 
 def change_label(key):
     """A changed field's name for people, in the user's language: "rombel", "Father: occupation"."""
+    if key == "special_needs":
+        return _("special needs (filled only where none is recorded)")
     if "." in key:
         relation, name = key.split(".", 1)
         return f"{Guardian.Relation(relation).label}: {Guardian._meta.get_field(name).verbose_name}"

@@ -1,6 +1,8 @@
 import csv
 import io
 
+from django.db.models import Q
+
 from ekonseling.core.models import AuditEvent
 
 
@@ -138,3 +140,21 @@ def test_a_socket_is_audited_from_its_scope_by_the_same_proxy_rule_as_a_request(
     assert audit.scope_origin(scope) == {"ip": "10.0.0.1", "user_agent": "Tes/3.0"}
     settings.TRUSTED_PROXY_COUNT = 1
     assert audit.scope_origin(scope) == {"ip": "203.0.113.7", "user_agent": "Tes/3.0"}
+
+
+def test_a_students_sign_ins_and_failed_sign_ins_are_shown_to_staff_by_date_only(world, client, login):
+    """Issue 11 item 4: a student's sign-in second would name the asker of an anonymous question."""
+    from ekonseling.core import audit as audit_module
+
+    client.post("/masuk/", {"username": world.siswa.username, "password": "wrong password"})
+    login(world.siswa)
+    client.logout()
+    login(world.gurubk)
+
+    student_events = AuditEvent.objects.filter(Q(actor=world.siswa) | Q(detail=f"username={world.siswa.username}"))
+    assert {e.action for e in student_events} >= {"login", "login_failed"}
+    assert all(e.private_time for e in student_events)
+    staff_login = AuditEvent.objects.get(actor=world.gurubk, action="login")
+    assert not staff_login.private_time
+    assert len(audit_module.shown_time(student_events.first())) == len("2026-12-02")
+    assert "T" in audit_module.shown_time(staff_login)

@@ -208,6 +208,41 @@ def test_special_needs_fill_an_empty_record_but_never_overwrite_a_counselors_not
     assert world.other_student.special_needs == "Rungu (B)"
 
 
+def _operator_sees(world, rows, stored):
+    """What the operator is shown of a preview and of its confirmation, with `stored` as the classmate's
+    special needs on record; everything is rolled back afterwards."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        Student.objects.filter(pk=world.classmate.pk).update(special_needs=stored)
+        batch = upload(world, rows)
+        shown = imports.describe(batch)
+        applied = imports.apply(batch, world.operator)
+        detail = AuditEvent.objects.filter(object_id=str(batch.pk)).values_list("detail", flat=True).last()
+        after = Student.objects.get(pk=world.classmate.pk).special_needs
+        transaction.set_rollback(True)
+    return {"preview": shown, "applied": applied, "audit": detail}, after
+
+
+def test_the_preview_does_not_tell_the_operator_who_has_special_needs_on_record(world):
+    """Issue 11 item 3: the operator may not read special needs, so what they are shown of an import
+    that sets them is the same whether or not the student already has them on record."""
+    rows = [
+        dapodik.student(1, NISN=world.classmate.nisn, **{"Kebutuhan Khusus": "Netra (A)"}),
+        dapodik.student(2, NISN=world.other_student.nisn, **{"Kebutuhan Khusus": "Rungu (B)"}),
+    ]
+    imports.apply(upload(world, rows), world.operator)  # both known and up to date: only the column differs
+
+    with_none, kept_none = _operator_sees(world, rows, "")
+    with_note, kept_note = _operator_sees(world, rows, "Low vision: duduk di depan.")
+    with_same, kept_same = _operator_sees(world, rows, "Netra (A)")
+
+    assert with_none == with_note == with_same
+    assert [r["nisn"] for r in with_none["preview"]["updates"]] == [world.classmate.nisn, world.other_student.nisn]
+    assert with_none["preview"]["unchanged"] == []
+    assert (kept_none, kept_note, kept_same) == ("Netra (A)", "Low vision: duduk di depan.", "Netra (A)")
+
+
 def test_apply_is_one_transaction(world, monkeypatch):
     batch = upload(world, [dapodik.student(n) for n in range(1, 7)])
     before = counts()
