@@ -423,3 +423,18 @@ def _table(rows, goal):
     if p99("app") is not None:
         verdict = "meets" if p99("app") < goal else "misses"
         print(f"  app p99 {p99('app'):.1f} ms {verdict} the goal of {goal} ms")
+    _storm(rows)
+
+
+def _storm(rows):
+    """The connect storm (every open page reconnecting after a deploy): the app's connecting phase
+    (handshake, admission, hello, subscribe) against the bare Channels relay's (handshake, join).
+    Goal (issue 10): within 2x the relay's time."""
+    app, relay = rows.get("app"), rows.get("channels")
+    if not app:
+        return
+    line = f"  connect {app['connections']} sockets: {app['connect_s']:.1f} s"
+    if relay:
+        ratio = app["connect_s"] / relay["connect_s"] if relay["connect_s"] else float("inf")
+        line += f" (relay {relay['connect_s']:.1f} s, {ratio:.1f}x; goal within 2x)"
+    print(line)

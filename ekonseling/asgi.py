@@ -1,4 +1,8 @@
-"""HTTP and WebSocket on one ASGI application, served by Daphne."""
+"""HTTP and WebSocket on one ASGI application, served by Daphne.
+
+The counseling socket's user is loaded, and its admission decided, in one database call
+(`counseling.admission`), in place of Channels' AuthMiddlewareStack.
+"""
 
 import gc
 import os
@@ -6,19 +10,19 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ekonseling.settings")
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from ekonseling.counseling.admission import AdmissionMiddlewareStack  # noqa: E402
 from ekonseling.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(AdmissionMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -9,15 +9,13 @@ as the HTTP fallback's answers are.
 import logging
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+from django_otp import user_has_device
 
-from ekonseling.accounts.models import COUNSELOR_ROLES, Role
 from ekonseling.core import audit, jsonsafe, policy
 
-from . import protocol, services, socket_sessions
+from . import admission, protocol, services, socket_sessions
 from .models import Conversation
 from .writer import writer
 
@@ -35,8 +33,10 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         verdict = protocol.CLOSE_UNAUTHENTICATED
-        if user is not None and user.is_authenticated and user.is_active:
-            verdict = await database_sync_to_async(_admission)(user, self.scope.get("session"))
+        if admission.SCOPE_KEY in self.scope:
+            verdict = self.scope[admission.SCOPE_KEY]  # decided with the user (admission.AdmissionMiddleware)
+        elif user is not None and user.is_authenticated and user.is_active:
+            verdict = await admission.run(_admission, user, self.scope.get("session"))
         if verdict is not None:
             # Accept, then close with the reason: a refused handshake reaches the browser as a bare
             # 1006, and the page could not tell "sign in again" from "the network is down".
@@ -56,8 +56,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def dispatch(self, message):
         """Channels' own dispatch hops to the single database thread before every event to close
         stale connections; with a thousand sockets that hop, not the work, became the bottleneck.
-        Every database call here goes through `database_sync_to_async`, which closes stale
-        connections itself, and the batch writer keeps its own connection healthy."""
+        Every database call here goes through `admission.run`, which closes stale connections
+        itself, and the batch writer keeps its own connection healthy."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -119,20 +119,33 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_subscribe(self, content):
-        conversation = await self.conversation_for(content)
-        if conversation is None:
+        """One database call (admission.run): the policy, the counselor's audit row, the messages
+        and the other side's receipt. The group is joined before it, so that nothing stored after
+        the messages were read is missed; live frames reach the page only once `subscribed` holds
+        the conversation, which a refusal never adds."""
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id is None:
+            await self.error("bad_frame", _("The frame names no conversation."))
             return
-        group = protocol.conversation_group(conversation.pk)
-        if conversation.pk not in self.subscribed:
+        group = protocol.conversation_group(conversation_id)
+        joining = conversation_id not in self.subscribed
+        if joining:
             await self.channel_layer.group_add(group, self.channel_name)
-            self.subscribed.add(conversation.pk)
-        if self.role == "counselor" and conversation.pk not in self.audited:
-            self.audited.add(conversation.pk)
-            await database_sync_to_async(services.read_conversation)(
-                self.user, conversation, detail="conversation (live)", **audit.scope_origin(self.scope)
-            )
-        await self.send_messages(conversation, content.get("after", 0))
-        receipt = await database_sync_to_async(protocol.other_side_receipt)(conversation, self.user)
+        audit_origin = None
+        if self.role == "counselor" and conversation_id not in self.audited:
+            audit_origin = audit.scope_origin(self.scope)
+        opened = await admission.run(_open, self.user, conversation_id, _int(content.get("after")) or 0, audit_origin)
+        if opened is None:
+            if joining:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            # Another student's conversation and one that does not exist look the same.
+            await self.error("not_found", _("There is no such conversation."), conversation=conversation_id)
+            return
+        self.subscribed.add(conversation_id)
+        if audit_origin is not None:
+            self.audited.add(conversation_id)
+        messages, receipt = opened
+        await self.send_json(messages)
         if receipt["delivered_seq"] or receipt["read_seq"]:
             await self.send_json(receipt)
 
@@ -143,9 +156,15 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
 
     async def on_sync(self, content):
-        conversation = await self.conversation_for(content)
-        if conversation is not None:
-            await self.send_messages(conversation, content.get("after", 0))
+        conversation_id = _int(content.get("conversation"))
+        if conversation_id is None:
+            await self.error("bad_frame", _("The frame names no conversation."))
+            return
+        frame = await admission.run(_sync, self.user, conversation_id, _int(content.get("after")) or 0)
+        if frame is None:
+            await self.error("not_found", _("There is no such conversation."), conversation=conversation_id)
+        else:
+            await self.send_json(frame)
 
     async def on_send(self, content):
         """Stored (and rate limited) by the batch writer, which also tells the other sockets once
@@ -224,7 +243,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         conversation_id = event["conversation"]
         if conversation_id not in self.subscribed:
             return
-        if await database_sync_to_async(_visible_conversation)(self.user, conversation_id) is None:
+        if await admission.run(_visible_conversation, self.user, conversation_id) is None:
             self.subscribed.discard(conversation_id)
             await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
             await self.error(
@@ -239,45 +258,40 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
 
     # --- helpers ------------------------------------------------------------------------------------------------
 
-    async def conversation_for(self, content):
-        conversation_id = _int(content.get("conversation"))
-        if conversation_id is None:
-            await self.error("bad_frame", _("The frame names no conversation."))
-            return None
-        conversation = await database_sync_to_async(_visible_conversation)(self.user, conversation_id)
-        if conversation is None:
-            # Another student's conversation and one that does not exist look the same.
-            await self.error("not_found", _("There is no such conversation."), conversation=conversation_id)
-        return conversation
-
-    async def send_messages(self, conversation, after):
-        after = _int(after) or 0
-        batch, complete = await database_sync_to_async(services.messages_after)(conversation, after)
-        await self.send_json(protocol.messages(conversation.pk, batch, complete, after))
-
     async def error(self, code, message, **fields):
         await self.send_json(protocol.error(code, message, **fields))
 
 
 def _admission(user, session):
-    """None when the user may use the socket, else the close code (the HTTP middleware's rules)."""
-    if user.role not in (Role.SISWA, *COUNSELOR_ROLES) or not policy.can(user, "conversation.view"):
-        return protocol.CLOSE_FORBIDDEN
-    if user_has_device(user, confirmed=True) and not (session and session.get(DEVICE_ID_SESSION_KEY)):
-        return protocol.CLOSE_UNAUTHENTICATED
-    if user.requires_two_factor and not user_has_device(user, confirmed=True):
-        return protocol.CLOSE_FORBIDDEN
-    if user.must_change_password:
-        return protocol.CLOSE_FORBIDDEN
-    return None
+    """The verdict for a scope that came without one (a stack without `admission.AdmissionMiddleware`)."""
+    return admission.verdict(user, session, user_has_device(user, confirmed=True))
+
+
+def _open(user, conversation_id, after, audit_origin):
+    """(the `messages` frame, the other side's receipt) of a conversation the user may read, or None;
+    a counselor's first subscribe on the connection is audited (`audit_origin` given)."""
+    conversation = _visible_conversation(user, conversation_id)
+    if conversation is None:
+        return None
+    if audit_origin is not None:
+        services.read_conversation(user, conversation, detail="conversation (live)", **audit_origin)
+    return _messages(conversation, after), protocol.other_side_receipt(conversation, user)
+
+
+def _sync(user, conversation_id, after):
+    conversation = _visible_conversation(user, conversation_id)
+    return None if conversation is None else _messages(conversation, after)
+
+
+def _messages(conversation, after):
+    batch, complete = services.messages_after(conversation, after)
+    return protocol.messages(conversation.pk, batch, complete, after)
 
 
 def _visible_conversation(user, conversation_id):
-    return (
-        policy.visible(user, "conversation.view", Conversation.objects.select_related("student__rombel"))
-        .filter(pk=conversation_id)
-        .first()
-    )
+    """The conversation alone: the socket never shows its student, whose loaded row (encrypted
+    fields and all) cost more than the query itself."""
+    return policy.visible(user, "conversation.view", Conversation.objects.all()).filter(pk=conversation_id).first()
 
 
 def _int(value):

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from ekonseling.counseling import socket_sessions, writer
+from ekonseling.counseling import admission, socket_sessions, writer
 from tests import factories
 
 
@@ -16,6 +16,7 @@ def _fresh_writer():
     yield
     writer.reset()
     socket_sessions.reset()
+    admission.reset()
 
 
 @pytest.fixture

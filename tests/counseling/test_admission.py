@@ -1,0 +1,115 @@
+"""Admitting a counseling socket in one database call (counseling.admission): the same verdicts as
+before, in a fixed number of queries, and a subscribe in one call too."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ekonseling.counseling import admission, consumers, protocol, services
+
+pytestmark = pytest.mark.django_db
+
+ADMISSION_QUERIES = 2  # the session, then the user with their school and second-factor state
+OPEN_QUERIES = 3  # the conversation through the policy, its messages, the other side's receipt
+
+
+def session_of(user, **extra):
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    for key, value in extra.items():
+        session[key] = value
+    session.save()
+    return SessionStore(session.session_key)  # a fresh store, loaded lazily as the socket's is
+
+
+def admitted(session):
+    with CaptureQueriesContext(connection) as queries:
+        user, verdict = admission.admit(session)
+    return user, verdict, len(queries)
+
+
+@pytest.mark.parametrize("role", ["siswa", "gurubk", "koordinator"])
+def test_students_and_counselors_are_admitted_in_two_queries(world, role):
+    user, verdict, queries = admitted(session_of(getattr(world, role)))
+
+    assert (user.pk, verdict, queries) == (getattr(world, role).pk, None, ADMISSION_QUERIES)
+    assert user.school.name  # loaded with the user
+
+
+@pytest.mark.parametrize("role", ["walikelas", "kepsek", "operator"])
+def test_roles_without_counseling_get_4403(world, role):
+    _user, verdict, queries = admitted(session_of(getattr(world, role)))
+    assert (verdict, queries) == (protocol.CLOSE_FORBIDDEN, ADMISSION_QUERIES)
+
+
+def test_an_empty_session_gets_4401_after_one_query():
+    user, verdict, queries = admitted(SessionStore("nosuchsessionkeyatall000000000000"))
+    assert (user.is_authenticated, verdict, queries) == (False, protocol.CLOSE_UNAUTHENTICATED, 1)
+
+
+def test_an_inactive_account_gets_4401(world):
+    session = session_of(world.siswa)
+    world.siswa.is_active = False
+    world.siswa.save(update_fields=["is_active"])
+    user, verdict, _queries = admitted(session)
+    assert (user.is_authenticated, verdict) == (False, protocol.CLOSE_UNAUTHENTICATED)
+
+
+def test_a_session_from_before_a_password_change_gets_4401_and_is_ended(world):
+    session = session_of(world.siswa)
+    world.siswa.set_password("another password 123")
+    world.siswa.save(update_fields=["password"])
+
+    user, verdict, _queries = admitted(session)
+
+    assert (user.is_authenticated, verdict) == (False, protocol.CLOSE_UNAUTHENTICATED)
+    assert not SessionStore().exists(session.session_key)
+
+
+def test_a_password_that_must_be_changed_first_gets_4403(world):
+    world.siswa.must_change_password = True
+    world.siswa.save(update_fields=["must_change_password"])
+    assert admitted(session_of(world.siswa))[1] == protocol.CLOSE_FORBIDDEN
+
+
+def test_the_second_factor_decides_in_the_same_two_queries(world):
+    device = TOTPDevice.objects.create(user=world.gurubk, name="HP", confirmed=True)
+    TOTPDevice.objects.create(user=world.gurubk_other, name="HP", confirmed=False)  # unconfirmed: none
+
+    owed = admitted(session_of(world.gurubk))
+    verified = admitted(session_of(world.gurubk, **{DEVICE_ID_SESSION_KEY: device.persistent_id}))
+    unconfirmed = admitted(session_of(world.gurubk_other))
+
+    assert owed[1:] == (protocol.CLOSE_UNAUTHENTICATED, ADMISSION_QUERIES)
+    assert verified[1:] == (None, ADMISSION_QUERIES)
+    assert unconfirmed[1:] == (None, ADMISSION_QUERIES)
+
+
+def test_a_school_requiring_two_factor_refuses_counselors_without_a_device_with_4403(world):
+    world.school.require_staff_2fa = True
+    world.school.save(update_fields=["require_staff_2fa"])
+
+    assert admitted(session_of(world.gurubk))[1] == protocol.CLOSE_FORBIDDEN
+    assert admitted(session_of(world.siswa))[1] is None  # students are not staff
+
+
+def test_a_subscribe_reads_everything_in_one_call_with_a_fixed_number_of_queries(world):
+    conversation = services.start_conversation(world.student)
+
+    with CaptureQueriesContext(connection) as queries:
+        messages, receipt = consumers._open(world.siswa, conversation.pk, 0, None)
+
+    assert (messages["type"], messages["conversation"], messages["complete"]) == ("messages", conversation.pk, True)
+    assert receipt["type"] == "receipt"
+    assert len(queries) == OPEN_QUERIES
+
+
+def test_a_subscribe_to_a_conversation_the_user_may_not_read_is_refused(world):
+    conversation = services.start_conversation(world.other_student)
+    assert consumers._open(world.gurubk, conversation.pk, 0, {"ip": None, "user_agent": ""}) is None
+    assert consumers._sync(world.siswa, conversation.pk, 0) is None
