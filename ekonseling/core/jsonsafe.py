@@ -76,19 +76,22 @@ def depth(text: str) -> int:
     return deepest
 
 
-def _encodable(value: Any) -> bool:
-    """False when a string holds a lone surrogate (`"\\ud800"`): no database or page can take it.
+def _encodable(value: Any, allow_nul: bool = True) -> bool:
+    """False when a string holds a lone surrogate (`"\\ud800"`): no database or page can take it;
+    or, unless `allow_nul`, a NUL character, which PostgreSQL refuses in text and JSON columns.
     Recursive, but only as deep as `max_depth` allowed."""
     if isinstance(value, str):
+        if not allow_nul and "\x00" in value:
+            return False
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return False
         return True
     if isinstance(value, dict):
-        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+        return all(_encodable(k, allow_nul) and _encodable(v, allow_nul) for k, v in value.items())
     if isinstance(value, list):
-        return all(_encodable(v) for v in value)
+        return all(_encodable(v, allow_nul) for v in value)
     return True
 
 
@@ -98,9 +101,11 @@ def loads(
     max_bytes: int = MAX_BYTES,
     max_depth: int = MAX_DEPTH,
     want_object: bool = False,
+    allow_nul: bool = True,
 ) -> Any:
     """Parse JSON within the limits, or raise `JSONRejected`. `want_object` also refuses a top
-    level that is not an object (what every request body and frame must be)."""
+    level that is not an object (what every request body and frame must be); `allow_nul=False`
+    refuses NUL characters, for JSON stored as it is in a JSON column (a lexicon, a definition)."""
     if len(data) > max_bytes or (isinstance(data, str) and len(data.encode("utf-8", "surrogatepass")) > max_bytes):
         raise JSONRejected("too_large", _("The data is larger than %(size)d kB.") % {"size": max(1, max_bytes // 1000)})
     if isinstance(data, bytes | bytearray):
@@ -128,6 +133,8 @@ def loads(
         raise JSONRejected("malformed", _("This is not valid JSON.")) from None
     if not _encodable(value):
         raise JSONRejected("bad_encoding", _("The data holds text that is not valid Unicode."))
+    if not allow_nul and not _encodable(value, allow_nul=False):
+        raise JSONRejected("nul", _("The data holds a NUL character (\\u0000), which cannot be stored."))
     if want_object and not isinstance(value, dict):
         raise JSONRejected("not_object", _("The data must be a JSON object."))
     return value

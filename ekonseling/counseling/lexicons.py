@@ -94,7 +94,7 @@ def parse(text):
     if len(text.encode()) > MAX_EXTENSION_BYTES:
         raise ExtensionError(_("The extension is larger than %(size)d kB.") % {"size": MAX_EXTENSION_BYTES // 1000})
     try:
-        extension = jsonsafe.loads(text, max_bytes=MAX_EXTENSION_BYTES, max_depth=MAX_EXTENSION_DEPTH)
+        extension = jsonsafe.loads(text, max_bytes=MAX_EXTENSION_BYTES, max_depth=MAX_EXTENSION_DEPTH, allow_nul=False)
     except jsonsafe.JSONRejected as error:
         raise ExtensionError(str(error)) from None
     if not isinstance(extension, dict):  # `[]` too, which the schema check would take for "nothing"

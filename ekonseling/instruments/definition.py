@@ -781,7 +781,7 @@ def _parse(text_or_bytes: str | bytes, filename: str) -> Any:
         raise DefinitionInvalid([DefinitionError("", _("the file name must end in .json (or .yaml where supported)."))])
     try:
         # Bounded: a definition nests a few levels; deeper, huge or non-finite numbers are hostile.
-        return jsonsafe.loads(text, max_bytes=MAX_SOURCE_BYTES, max_depth=MAX_SOURCE_DEPTH)
+        return jsonsafe.loads(text, max_bytes=MAX_SOURCE_BYTES, max_depth=MAX_SOURCE_DEPTH, allow_nul=False)
     except jsonsafe.JSONRejected as exc:
         where = _position(exc.line, exc.column) if exc.line else ""
         raise DefinitionInvalid(
