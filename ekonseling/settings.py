@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "ekonseling.safety",
     "ekonseling.counseling",
     "ekonseling.instruments",
+    "ekonseling.records",
+    "ekonseling.cases",
 ]
 
 MIDDLEWARE = [
