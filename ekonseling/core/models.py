@@ -24,6 +24,8 @@ class School(models.Model):
     website = models.URLField(_("website"), blank=True)
     headmaster_name = models.CharField(_("principal's name"), max_length=200, blank=True)
     headmaster_nip = models.CharField(_("principal's NIP"), max_length=30, blank=True)
+    # Re-encoded on upload (core.images.normalise_logo); drawn on the letterhead of every PDF.
+    logo = models.ImageField(_("logo"), upload_to="school/logos/", blank=True)
     require_staff_2fa = models.BooleanField(
         _("require two-factor sign-in for staff"),
         default=False,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, pdf, policy
@@ -50,18 +50,6 @@ def _text(value):
 
 def _when(value):
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "—"
-
-
-def _letterhead(school, styles):
-    lines = [Paragraph(_text(school.name), styles["school"])]
-    place = ", ".join(part for part in (school.address.strip(), school.city, school.province) if part)
-    if place:
-        lines.append(Paragraph(_text(place), styles["address"]))
-    contact = " · ".join(part for part in (school.phone, school.email, school.website) if part)
-    if contact:
-        lines.append(Paragraph(_text(contact), styles["address"]))
-    lines.append(HRFlowable(width="100%", thickness=1.2, color=colors.black, spaceBefore=4, spaceAfter=6))
-    return lines
 
 
 def _facts(rows, styles):
@@ -119,7 +107,7 @@ def conversation_pdf(conversation, user):
     styles = _styles()
     show_identity = policy.can(user, "conversation.see_identity", conversation)
     school = conversation.school
-    story = _letterhead(school, styles)
+    story = pdf.letterhead(school, styles)
     story.append(Paragraph(_text(_("Online counseling record")), styles["title"]))
     rows = [(_("Kind"), conversation.get_kind_display())]
     if conversation.subject:

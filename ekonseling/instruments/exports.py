@@ -1,7 +1,7 @@
 """Report downloads: the class profile as a spreadsheet, and class or student profiles as PDF.
 
 Both render the same `reports` tables the page shows, so the three never disagree. The PDF is on
-the school's letterhead with a signature block for the counselor, and draws its charts with
+the school's letterhead with a signature block for the counselor (both `core.pdf`), and draws its charts with
 reportlab's own graphics (bars with value and band labels, readable in black and white). Cells
 in the spreadsheet hold numbers where the page shows figures; text that begins like a formula is
 stored as text, so a student's typed answer cannot run as a formula when the file is opened.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -23,10 +23,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ekonseling.core import pdf
-from ekonseling.core.pdf import fonts
+from ekonseling.core.pdf import fonts, letterhead
+from ekonseling.core.pdf import signature_block as signature
 
 from . import reports
 from .reports import Comparison, GroupReport, IndividualReport, collector_paused
@@ -144,22 +145,6 @@ def _styles():
 
 def _p(value, style):
     return Paragraph("<br/>".join(escape(line) for line in str(value).splitlines()) or "&nbsp;", style)
-
-
-def letterhead(school, styles):
-    """School name, address, contacts and NPSN over a rule, as on the school's letters."""
-    lines = [_p(school.name, styles["school"])]
-    place = ", ".join(part for part in (school.address.strip(), school.city, school.province) if part)
-    if place:
-        lines.append(_p(place, styles["address"]))
-    contact = " · ".join(part for part in (school.phone, school.email, school.website) if part)
-    if contact:
-        lines.append(_p(contact, styles["address"]))
-    if school.npsn:
-        lines.append(_p(f"NPSN {school.npsn}", styles["address"]))
-    lines.append(HRFlowable(width="100%", thickness=1.5, color=colors.black, spaceBefore=3, spaceAfter=1))
-    lines.append(HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceBefore=0, spaceAfter=6))
-    return lines
 
 
 def _facts(rows, styles):
@@ -298,24 +283,6 @@ def stacked_drawing(stacks, levels, width, title=""):
         if stack.marker:
             drawing.add(String(label_w + span + 3, y + 2, f"≥ {stack.marker}", fontName=regular, fontSize=7))
     return drawing
-
-
-def signature(school, user, styles):
-    """Place and date, the counselor's role, room to sign, the name and NIP."""
-    when = formats.date_format(timezone.localdate(), "j F Y")
-    place = f"{school.city}, {when}" if school.city else when
-    role = user.get_role_display() if getattr(user, "role", "") else ""
-    lines = [
-        _p(place, styles["body"]),
-        _p(role, styles["body"]),
-        Spacer(1, 16 * mm),
-        _p(user.display_name, styles["head"]),
-    ]
-    if getattr(user, "nip", ""):
-        lines.append(_p(f"NIP {user.nip}", styles["body"]))
-    block = Table([["", lines]], colWidths=[None, 70 * mm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 8 * mm), block])
 
 
 def _document(story, school, title):
