@@ -10,6 +10,10 @@ from .models import School
 class SchoolForm(forms.ModelForm):
     """The school settings; the logo is re-encoded on upload (core.images) and may be removed."""
 
+    # A website typed without a scheme is read as https (Django 6's default), said here so that
+    # Django 5.2 does not warn on every form it builds.
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     class Meta:
