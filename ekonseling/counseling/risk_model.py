@@ -79,7 +79,7 @@ def features(text, lexicon) -> set[str]:
 class Score:
     probability: float
     possible: bool
-    features: tuple[str, ...]  # the features that weighed most towards risk, heaviest first
+    features: tuple[str, ...]  # the words whose features weighed most towards risk, heaviest first
 
 
 class Model:
@@ -101,17 +101,80 @@ class Model:
         possible = probability >= self.threshold
         shown = ()
         if possible:
-            heaviest = heapq.nlargest(SHOWN, ((weights[f], f) for f in known))
-            shown = tuple(_readable(f) for w, f in heaviest if w > 0)
+            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known if _telling(f)))
+            shown = _words(text, [f for w, f in heaviest if w > 0])
         return Score(probability, possible, shown)
 
 
-def _readable(feature):
+_FUNCTION_WORDS = frozenset(
+    [
+        "aku",
+        "kamu",
+        "dia",
+        "mereka",
+        "kami",
+        "kita",
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "sama",
+        "dengan",
+        "tidak",
+        "sudah",
+        "ingin",
+        "mau",
+        "lagi",
+        "ini",
+        "itu",
+        "ada",
+        "saja",
+        "juga",
+        "terus",
+        "bu",
+        "pak",
+        "kak",
+        "banget",
+        "karena",
+        "kalau",
+        "tapi",
+        "atau",
+        "buat",
+        "untuk",
+    ]
+)
+
+
+def _telling(feature):
+    """Whether a feature says something to a counselor: not a fragment of fewer than three letters
+    ("ah "), not a letters run across two words ("g d"), not a function word ("aku", "sama")."""
     if feature.startswith("w:"):
-        return f"word “{feature[2:]}”"
+        return feature[2:] not in _FUNCTION_WORDS
     if feature.startswith("b:"):
-        return f"words “{feature[2:].replace('_', ' ')}”"
-    return f"letters “{feature.strip()}”"
+        return not set(feature[2:].split("_")) <= _FUNCTION_WORDS
+    text = feature.strip()
+    return len(text) >= 3 and " " not in text
+
+
+def _words(text, features):
+    """The features as a reader sees them: a letters feature as the message's word that holds it
+    ("nyusahin" for "usah"), a stem as itself; heaviest first, each once, at most SHOWN."""
+    words = _fold(text).split()
+    shown = []
+    for feature in features:
+        if feature.startswith("w:"):
+            found = [feature[2:]]
+        elif feature.startswith("b:"):
+            found = [feature[2:].replace("_", " ")]
+        else:
+            found = [word for word in words if feature.strip() in word][:1]
+        for word in found:
+            if word not in shown:
+                shown.append(word)
+        if len(shown) >= SHOWN:
+            break
+    return tuple(shown[:SHOWN])
 
 
 _lock = threading.Lock()

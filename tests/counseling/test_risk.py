@@ -237,7 +237,9 @@ def test_a_friend_reported_is_a_risk():
 
 
 def test_support_phrases_alone_never_flag():
-    assert not screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").flagged
+    # The phrases alone; the second-stage model may still call it a possible risk (test_risk_model.py).
+    assert not load_lexicon(model=None).screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").flagged
+    assert "bullying" not in screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").categories
     assert categories("aku sering diejek kakak kelas") == ("bullying",)
 
 
