@@ -10,8 +10,9 @@ labelled corpus only (`risk_corpus.jsonl`, `"split": "dev"`), by `train()` below
 with a fixed seed, so the shipped weights (`data/risk_model.json`) are what `train()` writes from
 that part (a test checks it). Features:
 
-- character 3- to 5-grams of the folded message (lower case, no diacritics, letters and digits, runs
-  of three or more letters collapsed), which carry typos, affixes and spellings the lexicon lacks;
+- character 3- to 5-grams of each word of the folded message (lower case, no diacritics, letters and
+  digits, runs of three or more letters collapsed; a space either side of the word), which carry
+  typos, affixes and spellings the lexicon lacks;
 - the lexicon's stems (`"w:…"`), so "dipukulin", "mukulin" and "pukul" share a feature, and stem
   pairs (`"b:…_…"`).
 
@@ -21,6 +22,7 @@ root of their number: no dependency, deterministic, tens of microseconds a messa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
@@ -62,13 +64,16 @@ def _fold(text):
     return " " + text.strip() + " "
 
 
-def _grams(text):
-    return {text[i : i + n] for n in (3, 4, 5) for i in range(len(text) - n + 1)}
+@functools.lru_cache(maxsize=65536)
+def _grams(word):
+    """The 3- to 5-grams of one word with a space either side: words recur, so this is cached."""
+    padded = f" {word} "
+    return frozenset(padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
 
 
 def features(text, lexicon) -> set[str]:
     """The features of a message; `lexicon` gives the stems (the shipped lexicon in training and use)."""
-    out = _grams(_fold(text))
+    out = set().union(*map(_grams, _fold(text).split()))
     stems = [stem for _, stem in lexicon.tokens(text)]
     out.update("w:" + stem for stem in stems)
     out.update(f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
