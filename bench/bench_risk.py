@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-from ekonseling.counseling import risk
+from ekonseling.counseling import risk, risk_model
 
 REPEAT = 20
 
@@ -60,20 +60,43 @@ def run():
     stemmer_built = risk._stemmer is not None
     started = time.perf_counter()
     lexicon = risk.load_lexicon()
+    phrases_only = risk.load_lexicon(model=None)
     print(
         f"  lexicon: load_lexicon() read, validated and compiled it in {(time.perf_counter() - started) * 1000:.1f} ms"
         f"  (Sastrawi stemmer {'already built in this process' if stemmer_built else 'built by this call'})",
         flush=True,
     )
+    print(
+        f"  second stage: {risk_model.MODEL_PATH.name}, {len(lexicon.model.weights):,} weights, "
+        f"threshold {lexicon.model.threshold}; a message the phrases pass and the model flags is a "
+        f"'{risk_model.POSSIBLE}' alert (severity {risk_model.SEVERITY})"
+    )
     print(f"  set: {len(examples)} messages from {risk.LABELLED_PATH.name}; rules are tuned on the dev part only")
     cold = time.perf_counter()
     _report("dev", [e for e in examples if e.get("split") == "dev"], lexicon, list_misses=False)
     cold = time.perf_counter() - cold
-    _report("held-out", [e for e in examples if e.get("split") == "heldout"], lexicon, list_misses=True)
-    _report("fresh (never tuned on)", [e for e in examples if e.get("split") == "fresh"], lexicon, list_misses=True)
+    parts = {
+        "held-out": [e for e in examples if e.get("split") == "heldout"],
+        "fresh (never tuned on)": [e for e in examples if e.get("split") == "fresh"],
+        "fresh-2 (hand-written before round eight, never tuned on)": risk.load_labelled(risk.FRESH2_PATH),
+    }
+    for name, part in parts.items():
+        _report(name, part, lexicon, list_misses=True)
+    print("  -- the same parts with the phrases only (no second stage):")
+    for name, part in parts.items():
+        result = risk.evaluate(part, phrases_only)
+        print(_line(f"{name}, phrases only", result.tp, result.fp, result.fn))
+        print(_line(f"{name}, phrases only, imminent", *result.imminent))
     sys.stdout.flush()
 
     texts = [example["text"] for example in examples]
+    for name, screener in (("phrases + model", lexicon), ("phrases only", phrases_only)):
+        _throughput(name, screener, texts)
+    first = cold / sum(e.get("split") == "dev" for e in examples) * 1e6
+    print(f"  first pass: {first:.0f} µs per message  (this lexicon's word cache filling)", flush=True)
+
+
+def _throughput(name, lexicon, texts):
     samples = []
     for _ in range(REPEAT):
         for text in texts:
@@ -84,8 +107,6 @@ def run():
     p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
     median = statistics.median(samples)
     print(
-        f"  throughput: {len(samples) / sum(samples):,.0f} messages/s, median {median * 1e6:.1f} µs, "
+        f"  throughput, {name}: {len(samples) / sum(samples):,.0f} messages/s, median {median * 1e6:.1f} µs, "
         f"p99 {p99 * 1e6:.1f} µs per message  (warm caches, {REPEAT}× the set, n={len(samples)})"
     )
-    first = cold / sum(e.get("split") == "dev" for e in examples) * 1e6
-    print(f"  first pass: {first:.0f} µs per message  (this lexicon's word cache filling)", flush=True)

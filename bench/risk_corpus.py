@@ -864,6 +864,118 @@ SIXTH_NONE = [
     "kami main petak umpet di rumah nenek",
 ]
 
+# An eighth round of single risk messages for the dev part, written from the taxonomy's concepts where
+# the rules were weakest (neglect, threats with a means, preparation, burden, self-injury without the
+# usual words, euphemisms, coercion, being married off); the rules of round eight were tuned on them.
+EIGHTH_RISK = [
+    ("neglect", "fresh", "udah dua hari aku cuma minum air, di rumah gak ada yang masak dan ortu gak ninggalin uang"),
+    ("neglect", "fresh", "mama sama papa kerja di luar kota, aku ditinggal sendirian di kontrakan tanpa uang"),
+    ("neglect", "fresh", "aku sakit tifus tapi gak dibawa berobat, disuruh tahan aja"),
+    ("neglect", "fresh", "ortu udah gak ngurusin aku, seragam aku cuci sendiri, makan nyari sendiri"),
+    ("neglect", "fresh", "aku ditelantarin sama bapak sejak ibu meninggal"),
+    ("neglect", "fresh", "pulang sekolah rumah dikunci, aku nunggu di teras sampe malem kelaparan"),
+    ("neglect", "fresh", "papa bilang aku bukan urusannya lagi, aku disuruh keluar dari rumah"),
+    ("neglect", "fresh", "gigi aku bolong dan bengkak tapi mama gak mau ngobatin"),
+    ("neglect", "fresh", "adik bayi aku yang ngasih makan soalnya mama mabuk terus tiap hari"),
+    ("neglect", "fresh", "aku gak pernah diperhatiin, sakit pun gak ada yang nanya"),
+    ("neglect", "fresh", "aku dibiarin kelaparan kalau papa lagi kesel"),
+    ("neglect", "fresh", "ibu ninggalin kami berdua di rumah, udah tiga hari gak ada kabar"),
+    ("violence", "fresh", "aku udah beli bensin, rumah dia mau aku bakar"),
+    ("violence", "fresh", "kalau dia ngejek lagi aku colok matanya pake pulpen"),
+    ("violence", "fresh", "aku nyimpen gunting di tas buat nusuk si doni kalo dia macem2"),
+    ("violence", "fresh", "pengen aku lempar batu ke kepalanya sampe pecah"),
+    ("violence", "fresh", "anak2 tongkrongan udah siap nyerbu sekolah sebelah jumat ini"),
+    ("violence", "fresh", "aku mau nabrak dia pake motor pas dia pulang"),
+    ("violence", "fresh", "kubunuh kau kalo berani deket2 adikku"),
+    ("violence", "fresh", "dia harus dapet balasan, aku bakal bikin dia masuk rumah sakit"),
+    ("suicide", "imminent", "aku udah ngumpulin obat2 di laci buat diminum barengan nanti"),
+    ("suicide", "imminent", "cutter udah aku taruh di kotak pensil, buat jaga2"),
+    ("suicide", "imminent", "aku udah nulis wasiat, hp aku kasih ke adek"),
+    ("suicide", "imminent", "aku udah di atap gedung sekarang, mau lompat"),
+    ("suicide", "imminent", "tali udah aku gantung di kamar"),
+    ("suicide", "fresh", "aku mau ngakhirin semuanya, udah gak kuat"),
+    ("burden", "fresh", "aku cuma ngerepotin mama, dia harus kerja dua shift buat aku"),
+    ("burden", "fresh", "semua orang capek ngadepin aku"),
+    ("burden", "fresh", "rasanya keluarga bakal lega kalau aku pergi selamanya"),
+    ("self_harm", "fresh", "tiap kesel aku jedotin kepala ke lemari"),
+    ("self_harm", "fresh", "aku nonjok2 paha sendiri sampe memar"),
+    ("self_harm", "fresh", "aku garuk2 kulit sampe berdarah kalau cemas"),
+    ("self_harm", "fresh", "aku sengaja nyiram tangan pake air panas biar sakitnya pindah"),
+    ("sexual_abuse", "fresh", "paman maksa aku ngelakuin hal yang gak pantas"),
+    ("sexual_abuse", "fresh", "kakak ipar suka megang2 dada aku"),
+    ("sexual_abuse", "fresh", "dia ngelakuin itu ke aku pas rumah kosong, aku takut hamil"),
+    ("grooming", "fresh", "kakak yang kenal di game minta aku video call tanpa baju"),
+    ("grooming", "fresh", "pelatih nyuruh aku jangan cerita ke siapa2 soal chat kita, dia ngirim foto gak senonoh"),
+    ("coerced_substance", "fresh", "aku dicekokin bir sama senior terus direkam"),
+    ("coerced_substance", "fresh", "dipaksa ngerokok sama anak2 kelas, kalau gak mau dipukul"),
+    ("child_marriage", "fresh", "bapak mau ngawinin aku sama juragan tanah, aku masih kelas 8"),
+    ("child_marriage", "fresh", "aku disuruh berhenti sekolah soalnya mau dinikahkan"),
+]
+# An eighth round: everyday messages for the dev part (no rule was tuned on them; they give the
+# second-stage model of risk_model.py the ordinary first-person talk a school's traffic is made of).
+EIGHTH_NONE = [
+    "aku pengen cerita soal temen sebangku, dia pindah ke luar kota",
+    "bu, jadwal konseling minggu ini hari apa ya?",
+    "aku lagi bingung mau ikut ekskul paskibra atau pmr",
+    "aku ngerasa kurang pede kalau presentasi di depan kelas",
+    "kemarin aku berantem kecil sama sahabat, sekarang udah baikan",
+    "aku suka gambar anime, pengen jadi ilustrator",
+    "bu aku mau tanya cara belajar yang efektif buat ujian",
+    "aku sering telat bangun pagi, gimana ya biar disiplin",
+    "adik aku baru lahir, sekarang rumah rame",
+    "papa baru dapet kerja baru, kita mau pindah rumah",
+    "aku pengen banget kuliah di ui, tapi nilai aku pas2an",
+    "aku kangen temen2 smp, sekarang jarang ketemu",
+    "aku takut gak lolos seleksi olimpiade",
+    "hari ini aku seneng banget, dapet nilai 90 di matematika",
+    "aku lagi deket sama cowok, tapi ragu dia suka aku juga",
+    "mama nyuruh aku les piano padahal aku pengen les renang",
+    "aku capek ngurusin acara pensi, tapi seru",
+    "aku gak ngerti materi kimia bab stoikiometri",
+    "aku pengen minta saran soal milih jurusan",
+    "aku suka nonton drakor sampai malam, jadi ngantuk di kelas",
+    "aku baru masuk sekolah ini, belum punya banyak temen",
+    "kakak aku lagi skripsi, rumah jadi sepi",
+    "aku dimarahin guru karena lupa bawa buku",
+    "aku mau tanya, boleh gak izin pulang cepat buat ke dokter gigi",
+    "aku lagi latihan buat lomba pidato bahasa inggris",
+    "aku gak suka pelajaran olahraga soalnya aku lambat lari",
+    "temen aku suka nyontek pr aku, aku bingung harus gimana",
+    "aku pengen punya kucing tapi mama alergi",
+    "akhir2 ini aku sering main hp sampai lupa belajar",
+    "aku gugup mau tampil nyanyi di acara sekolah",
+    "nenek aku sakit, aku sering jenguk ke rumah sakit",
+    "aku abis putus, tapi udah lebih baik sekarang",
+    "aku lagi nabung buat beli sepeda",
+    "aku suka bantu mama jualan kue di pasar tiap minggu",
+    "ayah ngajarin aku benerin genteng yang bocor",
+    "aku mau curhat soal grup kelas yang isinya gosip terus",
+    "aku pengen ikut organisasi tapi takut gak bisa bagi waktu",
+    "aku gak enak badan dari pagi, kayaknya masuk angin",
+    "gimana caranya ngomong ke ortu kalau aku pengen masuk smk",
+    "aku suka main voli sama temen2 tiap sore",
+    "aku ketinggalan bus tadi pagi jadi telat",
+    "temen aku ulang tahun, aku bingung mau kasih kado apa",
+    "aku lagi belajar ngoding bikin game sederhana",
+    "aku deg2an nunggu pengumuman hasil seleksi",
+    "aku ngerasa bosan sama rutinitas sekolah",
+    "sepupu aku nginep di rumah selama liburan",
+    "aku sama temen2 lagi bikin video buat tugas bahasa indonesia",
+    "aku lupa password akun belajar, gimana resetnya bu",
+    "aku ngantuk banget abis makan siang",
+    "aku lagi usaha ngurangin jajan biar sehat",
+    "aku suka baca komik di perpustakaan pas istirahat",
+    "kakak kelas ngajak aku gabung tim futsal",
+    "aku agak sedih karena gak kepilih jadi ketua kelas",
+    "aku takut ketinggalan pelajaran karena sering izin lomba",
+    "bapak kerja di luar negeri, kita telponan tiap malam",
+    "aku lagi seneng belajar masak nasi goreng",
+    "aku pengen minta maaf ke temen tapi malu",
+    "aku sering mimisan kalau kecapean, udah diperiksa dokter katanya gak apa2",
+    "aku bingung ngatur waktu antara tugas dan latihan band",
+    "hari minggu aku ikut kerja bakti di kampung",
+]
+
 # A seventh round of single messages, written fresh after the last change to the rules and never
 # tuned on: the "fresh" part, the nearest thing here to messages the project does not have.
 FRESH_RISK = [
@@ -1017,10 +1129,10 @@ def build():
                     facet=facet,
                     register=register,
                 )
-    for category, facet, text in [*FIFTH_RISK, *SIXTH_RISK]:
+    for category, facet, text in [*FIFTH_RISK, *SIXTH_RISK, *EIGHTH_RISK]:
         triage = "imminent" if facet == "imminent" else ""
         add(text, None, label="risk", categories=[category], triage=triage, facet=facet, register="fresh")
-    for text in [*EVERYDAY, *SIXTH_NONE]:
+    for text in [*EVERYDAY, *SIXTH_NONE, *EIGHTH_NONE]:
         add(text, None, label="none", categories=[], triage="", facet="hard negative: everyday", register="fresh")
     for category, facet, text in FRESH_RISK:
         triage = "imminent" if facet == "imminent" else ""

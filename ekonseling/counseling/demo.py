@@ -76,6 +76,18 @@ CONVERSATIONS = [
         None,
         True,
     ),
+    (
+        "X-2",
+        1,
+        "chat",
+        "",
+        [
+            # No phrase matches; the second-stage model raises a "possible risk" (severity low).
+            (True, "bu, rasanya aku udah gak sanggup lagi ngejalanin semuanya"),
+        ],
+        None,
+        False,
+    ),
 ]
 
 

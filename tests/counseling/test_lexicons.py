@@ -12,8 +12,8 @@ from ekonseling.counseling.models import CounselingSettings
 from ekonseling.safety.models import Alert
 
 MODAR = {"categories": {"suicide": {"phrases": ["pengen modar"]}}}
-BAG = "tas aku dicemplungin ke got sama mereka"  # a bullying message the shipped lexicon misses
-SPOILER = "gw bakal hajar dia di smackdown nanti"  # a false alarm of the shipped lexicon (a wrestling game)
+BAG = "tasku dicemplungin ke got tadi siang"  # a bullying message the shipped lexicon (and its model) misses
+SPOILER = "bakal gw hajar si cena di smackdown"  # a false alarm of the shipped lexicon (a wrestling game)
 BETTER = {
     "categories": {
         "bullying": {"phrases": ["tas dicemplungin"]},

@@ -237,7 +237,9 @@ def test_a_friend_reported_is_a_risk():
 
 
 def test_support_phrases_alone_never_flag():
-    assert not screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").flagged
+    # The phrases alone; the second-stage model may still call it a possible risk (test_risk_model.py).
+    assert not load_lexicon(model=None).screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").flagged
+    assert "bullying" not in screen("aku sering dipanggil ke depan tiap hari sama kakak kelas").categories
     assert categories("aku sering diejek kakak kelas") == ("bullying",)
 
 
@@ -354,7 +356,14 @@ def test_school_silences_a_noisy_phrase_and_adds_a_crisis_phrase():
             "crisis": [{"phrase": "menara air", "category": "suicide", "gap": 0}],
         }
     )
-    assert not screen("aku udah 2 minggu ga sh", lexicon).flagged
+    # The phrase is gone; the second-stage model may still call it a possible risk (a school cannot
+    # silence the model, only the phrases).
+    assert "self_harm" not in screen("aku udah 2 minggu ga sh", lexicon).categories
+    assert (
+        not load_lexicon(extra={"categories": {"self_harm": {"remove": ["sh"]}}}, model=None)
+        .screen("aku udah 2 minggu ga sh")
+        .flagged
+    )
     # A crisis phrase alerts whatever the context says, even beside a hyperbole word.
     assert categories("ulangan besok wkwk aku di menara air", lexicon) == ("suicide",)
 
@@ -393,15 +402,16 @@ def test_the_corpus_file_is_what_its_generator_writes():
     assert rows == risk.LABELLED_PATH.read_text(encoding="utf-8").splitlines()
 
 
-# Held-out cells still below the per-category target of 0.90 (docs/risk-screening.md, "Figures"):
-# they are not tuned on their held-out messages; they need more dev wordings. A category that reaches
-# the target must leave this list, and one that falls below it must not join it silently.
-BELOW_TARGET = {"neglect": 0.70, "violence": 0.80}
+# Held-out cells still below the per-category target of 0.90 (docs/risk-screening.md, "Figures"). A
+# category that reaches the target must leave this list, and one that falls below it must not join it
+# silently. Neglect and violence left it in round eight (see the docs for how far that is to be trusted).
+BELOW_TARGET = {}
 
 
 def test_held_out_figures_meet_the_targets():
     # The done-when of the issue, on the part the rules were not tuned on. Achieved when this was
-    # written: precision 0.996, recall 0.962, imminent recall 1.000; per category see the docs.
+    # written: precision 0.996, recall 0.962, imminent recall 1.000; after round eight and with the
+    # second-stage model: precision 0.996, recall 0.992, imminent recall 1.000.
     result = risk.evaluate(risk.load_labelled(split="heldout"))
     assert result.precision >= 0.90, result.false_positives
     assert result.recall >= 0.95, result.false_negatives

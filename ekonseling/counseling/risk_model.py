@@ -1,0 +1,306 @@
+"""The second stage of risk screening: a character n-gram linear model that only raises recall.
+
+The lexicon (`risk.py`) decides first. A message it lets pass is scored by this model; at or above
+the model's threshold the message becomes a **possible risk**: a lower-severity alert (`low`) with no
+category, and the features that weighed most for it, so that a counselor reads the message and sees
+why it was raised. The model never silences the lexicon and never changes a lexicon verdict.
+
+It is logistic regression on binary features of a message, trained on the development part of the
+labelled corpus only (`risk_corpus.jsonl`, `"split": "dev"`), by `train()` below, in pure Python
+with a fixed seed, so the shipped weights (`data/risk_model.json`) are what `train()` writes from
+that part (a test checks it). Features:
+
+- character 3- to 5-grams of each word of the folded message (lower case, no diacritics, letters and
+  digits, runs of three or more letters collapsed; a space either side of the word), which carry
+  typos, affixes and spellings the lexicon lacks;
+- the lexicon's stems (`"w:…"`), so "dipukulin", "mukulin" and "pukul" share a feature, and stem
+  pairs (`"b:…_…"`).
+
+Scoring is a sum of weights over the message's features (a set lookup each), scaled by the square
+root of their number: no dependency, deterministic, tens of microseconds a message.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import heapq
+import json
+import math
+import random
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "risk_model.json"
+POSSIBLE = "possible_risk"  # the category name a model-only verdict carries
+SEVERITY = "low"
+
+# Training settings; changing any of them changes the shipped weights (retrain and commit).
+SEED = 7
+EPOCHS = 15
+LEARNING_RATE = 0.5
+L2 = 1e-4
+MIN_DF = 2  # a feature must occur in at least this many dev messages
+FOLDS = 5  # for choosing the threshold out of fold
+GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.50 … 0.95
+MAX_FALSE_ALARMS = 0.02  # the threshold: the lowest whose out-of-fold false-alarm rate on dev negatives is at most this
+DECIMALS = 5
+SHOWN = 5  # features shown with a verdict
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+
+def _fold(text):
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _REPEATS.sub(r"\1", _NOT_WORD.sub(" ", text))
+    return " " + text.strip() + " "
+
+
+@functools.lru_cache(maxsize=65536)
+def _grams(word):
+    """The 3- to 5-grams of one word with a space either side: words recur, so this is cached."""
+    padded = f" {word} "
+    return frozenset(padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
+
+
+def features(text, lexicon) -> set[str]:
+    """The features of a message; `lexicon` gives the stems (the shipped lexicon in training and use)."""
+    out = set().union(*map(_grams, _fold(text).split()))
+    stems = [stem for _, stem in lexicon.tokens(text)]
+    out.update("w:" + stem for stem in stems)
+    out.update(f"b:{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    probability: float
+    possible: bool
+    features: tuple[str, ...]  # the words whose features weighed most towards risk, heaviest first
+
+
+class Model:
+    def __init__(self, doc):
+        self.doc = doc
+        self.bias = float(doc["bias"])
+        self.threshold = float(doc["threshold"])
+        self.weights = {str(k): float(v) for k, v in doc["weights"].items()}
+        self._known = frozenset(self.weights)
+
+    def score(self, text, lexicon) -> Score:
+        found = features(text, lexicon)
+        if not found:
+            return Score(0.0, False, ())
+        weights = self.weights
+        known = found & self._known  # in C; most features of a message are not in the model
+        z = self.bias + sum(map(weights.__getitem__, known)) / math.sqrt(len(found))
+        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        possible = probability >= self.threshold
+        shown = ()
+        if possible:
+            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known if _telling(f)))
+            shown = _words(text, [f for w, f in heaviest if w > 0])
+        return Score(probability, possible, shown)
+
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "aku",
+        "kamu",
+        "dia",
+        "mereka",
+        "kami",
+        "kita",
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "sama",
+        "dengan",
+        "tidak",
+        "sudah",
+        "ingin",
+        "mau",
+        "lagi",
+        "ini",
+        "itu",
+        "ada",
+        "saja",
+        "juga",
+        "terus",
+        "bu",
+        "pak",
+        "kak",
+        "banget",
+        "karena",
+        "kalau",
+        "tapi",
+        "atau",
+        "buat",
+        "untuk",
+    ]
+)
+
+
+def _telling(feature):
+    """Whether a feature says something to a counselor: not a fragment of fewer than three letters
+    ("ah "), not a letters run across two words ("g d"), not a function word ("aku", "sama")."""
+    if feature.startswith("w:"):
+        return feature[2:] not in _FUNCTION_WORDS
+    if feature.startswith("b:"):
+        return not set(feature[2:].split("_")) <= _FUNCTION_WORDS
+    text = feature.strip()
+    return len(text) >= 3 and " " not in text
+
+
+def _words(text, features):
+    """The features as a reader sees them: a letters feature as the message's word that holds it
+    ("nyusahin" for "usah"), a stem as itself; heaviest first, each once, at most SHOWN."""
+    words = _fold(text).split()
+    shown = []
+    for feature in features:
+        if feature.startswith("w:"):
+            found = [feature[2:]]
+        elif feature.startswith("b:"):
+            found = [feature[2:].replace("_", " ")]
+        else:
+            found = [word for word in words if feature.strip() in word][:1]
+        for word in found:
+            if word not in shown:
+                shown.append(word)
+        if len(shown) >= SHOWN:
+            break
+    return tuple(shown[:SHOWN])
+
+
+_lock = threading.Lock()
+_shipped = None
+
+
+def shipped_model() -> Model:
+    """The committed model, read once per process."""
+    global _shipped
+    if _shipped is None:
+        with _lock:
+            if _shipped is None:
+                _shipped = load_model()
+    return _shipped
+
+
+def load_model(path=None) -> Model:
+    with open(path or MODEL_PATH, encoding="utf-8") as handle:
+        return Model(json.load(handle))
+
+
+# --- training ---------------------------------------------------------------------------------------
+
+
+def _fit(feature_sets, labels):
+    """Logistic regression by stochastic gradient descent, in a fixed order: the same input gives the
+    same weights on every run."""
+    weights, bias = {}, 0.0
+    positives = sum(labels)
+    # Classes weigh the same: the dev part has about 2.6 risk messages to one negative, and a model
+    # that learns "a message is risk unless proven otherwise" floods counselors in a school's traffic.
+    class_weight = {1.0: len(labels) / (2 * positives), 0.0: len(labels) / (2 * (len(labels) - positives))}
+    order = list(range(len(feature_sets)))
+    rng = random.Random(SEED)
+    for _ in range(EPOCHS):
+        rng.shuffle(order)
+        for i in order:
+            found = feature_sets[i]
+            if not found:
+                continue
+            scale = 1.0 / math.sqrt(len(found))
+            z = bias + sum(weights.get(f, 0.0) for f in found) * scale
+            gradient = (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - labels[i]) * class_weight[labels[i]]
+            bias -= LEARNING_RATE * gradient * 0.1
+            for f in found:
+                weights[f] = weights.get(f, 0.0) * (1 - LEARNING_RATE * L2) - LEARNING_RATE * gradient * scale
+    return weights, bias
+
+
+def _train_once(feature_sets, labels):
+    df = {}
+    for found in feature_sets:
+        for f in found:
+            df[f] = df.get(f, 0) + 1
+    kept = [sorted(f for f in found if df[f] >= MIN_DF) for found in feature_sets]
+    weights, bias = _fit(kept, labels)
+    return weights, bias
+
+
+def _probability(weights, bias, found):
+    if not found:
+        return 0.0
+    z = bias + sum(weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def train(examples, lexicon) -> dict:
+    """The model document trained on `examples` (the dev part): weights, and the threshold chosen out
+    of fold on the same part (FOLDS folds by position in a fixed order; the lowest threshold of GRID
+    whose out-of-fold false-alarm rate on the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS)."""
+    examples = sorted(examples, key=lambda e: e["text"])
+    feature_sets = [features(e["text"], lexicon) for e in examples]
+    labels = [1.0 if e["label"] == "risk" else 0.0 for e in examples]
+    out_of_fold = [0.0] * len(examples)
+    for fold in range(FOLDS):
+        train_idx = [i for i in range(len(examples)) if i % FOLDS != fold]
+        weights, bias = _train_once([feature_sets[i] for i in train_idx], [labels[i] for i in train_idx])
+        for i in range(fold, len(examples), FOLDS):
+            out_of_fold[i] = _probability(weights, bias, feature_sets[i])
+    passed = [i for i, e in enumerate(examples) if not lexicon.screen(e["text"]).flagged]
+    negatives = [i for i in passed if labels[i] == 0.0]
+    threshold = GRID[-1]
+    for candidate in GRID:
+        alarms = sum(out_of_fold[i] >= candidate for i in negatives)
+        if alarms <= MAX_FALSE_ALARMS * len(negatives):
+            threshold = candidate
+            break
+    weights, bias = _train_once(feature_sets, labels)
+    rounded = {f: round(w, DECIMALS) for f, w in sorted(weights.items()) if round(w, DECIMALS) != 0.0}
+    digest = hashlib.sha256("\n".join(e["text"] for e in examples).encode()).hexdigest()
+    return {
+        "_note": "Written by `python -m ekonseling.counseling.risk_model`; see risk_model.py. Do not edit by hand.",
+        "version": 1,
+        "trained_on": {"corpus": "risk_corpus.jsonl", "split": "dev", "messages": len(examples), "sha256": digest},
+        "settings": {
+            "seed": SEED,
+            "epochs": EPOCHS,
+            "learning_rate": LEARNING_RATE,
+            "l2": L2,
+            "min_df": MIN_DF,
+            "folds": FOLDS,
+            "max_false_alarms": MAX_FALSE_ALARMS,
+        },
+        "threshold": threshold,
+        "bias": round(bias, DECIMALS),
+        "weights": rounded,
+    }
+
+
+def dump(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def main():
+    from ekonseling.counseling import risk
+
+    lexicon = risk.load_lexicon(model=None)
+    doc = train(risk.load_labelled(split="dev"), lexicon)
+    MODEL_PATH.write_text(dump(doc), encoding="utf-8")
+    print(f"{MODEL_PATH.name}: {len(doc['weights'])} weights, threshold {doc['threshold']}")
+
+
+if __name__ == "__main__":
+    main()
