@@ -24,15 +24,6 @@ FORBIDDEN_IMPORTS = {
     ("ekonseling.core.audit", "record_for"): "audit.record_for",
 }
 
-# Left for the instrument-kinds work in the same views (issue 10): each count must only shrink;
-# when a view is cleaned, take it off this list.
-LEFTOVERS = {
-    "instruments/views_entry.py": {"audit.record": 2},
-    "instruments/views_library.py": {"audit.record": 4},
-    "instruments/views_manage.py": {"audit.record": 5},
-    "instruments/views_reports.py": {"audit.record": 8},
-}
-
 
 def offences(source: str) -> dict[str, int]:
     """How often the source uses each forbidden call (called, used as a decorator, or imported)."""
@@ -58,7 +49,7 @@ def test_no_view_or_template_tag_opens_a_transaction_or_writes_an_audit_line():
         used = offences(path.read_text())
         if used:
             found[str(path.relative_to(ROOT))] = used
-    assert found == LEFTOVERS, (
+    assert found == {}, (
         "Views must call an action for writes, transactions and audit (docs/architecture.md, Conventions)"
     )
 

@@ -37,6 +37,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit, policy, spreadsheets
 from ekonseling.core.spreadsheets import is_empty_row
 from ekonseling.students import importing
@@ -505,7 +506,15 @@ def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
     )
 
 
-def describe(answer_import) -> dict:
+def show_preview(answer_import: AnswerImport, viewer: User, *, ip: str | None = None, user_agent: str = "") -> dict:
+    """`describe` for `viewer`'s preview page; the rows carry students' answers, so the read is audited."""
+    shown = describe(answer_import)
+    detail = f"answer import preview {answer_import.filename}"
+    audit.record_for(viewer, audit.Action.READ, answer_import.administration, detail, ip, user_agent)
+    return shown
+
+
+def describe(answer_import: AnswerImport) -> dict:
     """What the preview page shows: counts, the rows to write, the located errors, ignored columns."""
     payload = json.loads(answer_import.payload) if answer_import.payload else {}
     definition = answer_import.administration.instrument.definition
@@ -535,11 +544,18 @@ def describe(answer_import) -> dict:
 # --- apply and cancel -----------------------------------------------------------------------------------------------
 
 
-def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict:
-    """Write every row in one transaction, or nothing. The pending import is consumed."""
+def apply(
+    answer_import: AnswerImport,
+    user: User,
+    *,
+    replace_confirmed: bool = False,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> dict:
+    """Write every row in one transaction, or nothing, for `user` (audited). The pending import is consumed."""
     try:
         with transaction.atomic():
-            applied = _apply(answer_import.pk, user, request, replace_confirmed)
+            applied = _apply(answer_import.pk, user, replace_confirmed, ip, user_agent)
     except AnswersInvalid as exc:  # the preview checked every row; only a changed definition gets here
         raise ImportRefused(
             _("The answers no longer fit the instrument; nothing was saved: %(error)s") % {"error": exc}
@@ -547,7 +563,7 @@ def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict
     return applied
 
 
-def _apply(pk, user, request, replace_confirmed):
+def _apply(pk: int, user: User, replace_confirmed: bool, ip: str | None, user_agent: str) -> dict:
     locked = AnswerImport.objects.select_for_update().filter(pk=pk).select_related("administration").first()
     if locked is None:
         raise ImportRefused(_("This import was already applied or cancelled; the same import is not applied twice."))
@@ -591,19 +607,14 @@ def _apply(pk, user, request, replace_confirmed):
     for row in rows:
         services.record_sheet(served[row["assignment"]], row["doc"], by=user, source=Assignment.Source.IMPORT)
     result = {"written": len(rows), "new": summary.get("new", 0), "replace": summary.get("replace", 0)}
-    audit.record(
-        request,
-        audit.Action.CHANGE,
-        administration,
-        user=user,
-        detail=(
-            f"answer import {locked.filename}: {result['written']} sheets "
-            f"({result['new']} new, {result['replace']} replaced)"
-        ),
+    detail = (
+        f"answer import {locked.filename}: {result['written']} sheets "
+        f"({result['new']} new, {result['replace']} replaced)"
     )
+    audit.record_for(user, audit.Action.CHANGE, administration, detail, ip, user_agent)
     locked.delete()
     return result
 
 
-def cancel(answer_import):
+def cancel(answer_import: AnswerImport) -> None:
     AnswerImport.objects.filter(pk=answer_import.pk).delete()
