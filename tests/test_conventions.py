@@ -2,7 +2,8 @@
 
 Writes, transactions and audit belong to actions (`services.py`, `actions.py`, the apps' action
 modules), never to views or template tags: a view checks the policy, calls an action and renders. So
-no module named `views*.py` (nor a template tag) opens a transaction or writes an audit line.
+no module named `views*.py` (nor a template tag, nor an admin module) opens a transaction or writes
+an audit line; every app is held to zero.
 """
 
 import ast
@@ -44,6 +45,7 @@ def test_no_view_or_template_tag_opens_a_transaction_or_writes_an_audit_line():
     views = sorted(p for p in ROOT.rglob("views*.py") if "migrations" not in p.parts)
     assert len(views) > 10  # the scan sees the views
     views += sorted(ROOT.glob("*/templatetags/*.py"))  # template tags render; they write nothing either
+    views += sorted(ROOT.glob("*/admin*.py"))  # the admin's pages are views too
     found = {}
     for path in views:
         used = offences(path.read_text())

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,9 +150,12 @@ def tell_inboxes(user_ids: Iterable[int], event: dict) -> None:
             log.exception("could not tell user %s of an alert", user_id)
 
 
-def decide(alert: Alert, actor: User, outcome: str, note: str = "", *, request: HttpRequest | None = None) -> Alert:
+def decide(
+    alert: Alert, actor: User, outcome: str, note: str = "", *, ip: str | None = None, user_agent: str = ""
+) -> Alert:
     """Handled or a false alarm: recorded with who decided, when and why (the note is encrypted),
-    never deleted, and audited. Access is the caller's check (`safety.alert.decide`)."""
+    never deleted, and audited for `actor` from where they asked (`audit.request_origin`, or
+    `audit.scope_origin` on a socket). Access is the caller's check (`safety.alert.decide`)."""
     if outcome not in (Alert.Status.HANDLED, Alert.Status.FALSE):
         raise SafetyError(_("Choose handled or false alarm."))
     with transaction.atomic():
@@ -163,7 +165,7 @@ def decide(alert: Alert, actor: User, outcome: str, note: str = "", *, request: 
         alert.status, alert.decided_by, alert.decided_at, alert.note = outcome, actor, timezone.now(), note
         alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
         sources.get(alert.source).decided(alert)
-    audit.record(request, audit.Action.CHANGE, alert, user=actor, detail=f"alert {alert.status}")
+        audit.record_for(actor, audit.Action.CHANGE, alert, f"alert {alert.status}", ip, user_agent)
     return alert
 
 
