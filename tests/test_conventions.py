@@ -7,6 +7,7 @@ an audit line; every app is held to zero.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,50 @@ def test_the_scan_finds_each_form(source):
 def test_the_scan_lets_actions_and_reads_through():
     source = "from ekonseling.core import audit\ndef v(r, s):\n    audit.read_confidential(r, s, 'x')\n"
     assert offences(source) == {}
+
+
+# --- error codes per domain -----------------------------------------------------------------------
+
+# The apps whose refusals carry "<app>.<reason>" codes. counseling's codes are the socket protocol's
+# own (docs/websocket.md: "rate_limited", "closed"...), and the kernel's reading errors (JSONRejected,
+# SpreadsheetError) name a reason each importer words its own way.
+CODED_APPS = ("accounts", "instruments", "safety", "students")
+
+
+def _domain_errors(app):
+    import importlib
+    import inspect
+
+    found = {}
+    for path in sorted((ROOT / app).rglob("*.py")):
+        relative = path.relative_to(ROOT.parent).with_suffix("")
+        if {"migrations", "management"} & set(relative.parts):
+            continue
+        module = importlib.import_module(".".join(relative.parts).removesuffix(".__init__"))
+        for name, value in vars(module).items():
+            is_error = inspect.isclass(value) and issubclass(value, Exception)
+            if is_error and value.__module__ == module.__name__ and not name.startswith("_"):
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+@pytest.mark.parametrize("app", CODED_APPS)
+def test_every_refusal_of_a_domain_has_its_own_code_in_that_domain(app):
+    errors = _domain_errors(app)
+    assert errors  # the scan sees the app's errors
+    codes = {name: getattr(error, "code", None) for name, error in errors.items()}
+    assert {name: code for name, code in codes.items() if not (code or "").startswith(f"{app}.")} == {}
+    assert sorted(codes.values()) == sorted(set(codes.values())), "two errors of one domain share a code"
+    assert all(re.fullmatch(r"[a-z]+\.[a-z_]+", code) for code in codes.values())  # English identifiers
+
+
+def test_a_finer_code_stays_in_its_domain():
+    from ekonseling.core.errors import ActionError
+    from ekonseling.instruments.services import InstrumentError, WindowClosed
+
+    assert WindowClosed("x").code == "instruments.window_closed"
+    assert WindowClosed("x", code="instruments.window_not_open").code == "instruments.window_not_open"
+    assert InstrumentError("x").code == "instruments.refused" and str(InstrumentError("Nope")) == "Nope"
+    with pytest.raises(ValueError, match="outside its domain"):
+        InstrumentError("x", code="students.no_account")
+    assert ActionError().code == "core.refused"

@@ -7,9 +7,11 @@ import base64
 import segno
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ekonseling.core import audit, ratelimit
+from ekonseling.core.errors import ActionError
 
 from .models import User
 
@@ -72,8 +74,8 @@ RESTORE_LIMIT = 5
 RESTORE_WINDOW_SECONDS = 24 * 3600
 
 
-class TooManyAttempts(Exception):
-    pass
+class TooManyAttempts(ActionError):
+    code = "accounts.too_many_attempts"
 
 
 def restore_withheld_counseling(user: User, raw_password: str, *, ip: str | None = None, user_agent: str = "") -> bool:
@@ -81,7 +83,7 @@ def restore_withheld_counseling(user: User, raw_password: str, *, ip: str | None
     `raw_password` is the owner's own password from before it; raises TooManyAttempts past the daily
     limit."""
     if not ratelimit.allow(f"restore-counseling:{user.pk}", RESTORE_LIMIT, RESTORE_WINDOW_SECONDS):
-        raise TooManyAttempts
+        raise TooManyAttempts(_("Too many wrong attempts today. Try again tomorrow or ask your guru BK."))
     restored = user.restore_withheld_counseling(raw_password)
     detail = "earlier counseling shown again (previous password)" if restored else "previous password wrong"
     audit.record_for(user, audit.Action.PASSWORD, user, detail, ip, user_agent)

@@ -78,8 +78,8 @@ def restore_counseling(request):
             restored = services.restore_withheld_counseling(
                 request.user, form.cleaned_data["password"], **audit.request_origin(request)
             )
-        except services.TooManyAttempts:
-            form.add_error(None, _("Too many wrong attempts today. Try again tomorrow or ask your guru BK."))
+        except services.TooManyAttempts as refused:
+            form.add_error(None, str(refused))
         else:
             if restored:
                 messages.success(request, _("Your earlier conversations are shown again."))

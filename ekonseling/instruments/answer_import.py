@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, policy, spreadsheets
+from ekonseling.core.errors import ActionError
 from ekonseling.core.spreadsheets import is_empty_row
 from ekonseling.students import importing
 
@@ -58,12 +59,16 @@ PAYLOAD_VERSION = 1
 SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
 
 
-class ImportFileError(ValueError):
+class ImportFileError(ActionError, ValueError):
     """The file as a whole is unusable (not a spreadsheet, empty, no NISN column, too big)."""
 
+    code = "instruments.import_file"
 
-class ImportRefused(Exception):
+
+class ImportRefused(ActionError):
     """A pending import that may not be applied as asked."""
+
+    code = "instruments.import_refused"
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,8 @@ class DefinitionError:
 class DefinitionInvalid(ValueError):
     """Raised by :func:`load_definition`; carries every error found, not just the first."""
 
+    code = "instruments.definition_invalid"  # the domain's error code (core/errors.py)
+
     def __init__(self, errors: list[DefinitionError]):
         self.errors = list(errors)
         super().__init__(_("Invalid instrument definition:") + "\n" + "\n".join(f"- {error}" for error in self.errors))
@@ -797,7 +799,8 @@ def load_definition(text_or_bytes: str | bytes, filename: str) -> Definition:
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # A shape the checks above did not foresee: refused as such, never a 500.
         log.warning("definition %r: unforeseen shape (%s)", filename[:80], type(exc).__name__)
-        raise DefinitionInvalid([DefinitionError("", "struktur berkas tidak sesuai skema definisi.")]) from None
+        message = _("the file's structure does not fit the definition schema.")
+        raise DefinitionInvalid([DefinitionError("", message)]) from None
     if errors:
         raise DefinitionInvalid(errors)
     return build(data)

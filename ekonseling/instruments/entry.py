@@ -49,6 +49,10 @@ class EntryError:
 
 
 class EntryInvalid(ValueError):
+    """Typed answers that cannot be read; carries every slip, by field."""
+
+    code = "instruments.entry_invalid"  # the domain's error code (core/errors.py)
+
     def __init__(self, errors: list[EntryError]):
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit
+from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
@@ -31,16 +32,18 @@ from .models import Administration, Assignment, Instrument
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 
-class InstrumentError(Exception):
+class InstrumentError(ActionError):
     """A refusal with a message for the user (translated, like the definition errors)."""
+
+    code = "instruments.refused"
 
 
 class WindowClosed(InstrumentError):
-    pass
+    code = "instruments.window_closed"
 
 
 class SheetLocked(InstrumentError):
-    pass
+    code = "instruments.sheet_locked"
 
 
 # --- the library ------------------------------------------------------------------------------------------
@@ -82,13 +85,11 @@ def _store_definition(school, content, filename, *, user, sample):
             if existing.fingerprint == definition.fingerprint:
                 return existing, "unchanged"
             if existing.frozen:
-                raise InstrumentError(
-                    _(
-                        "%(code)s version %(version)s is in use and already has answers, so its content may not "
-                        "change. Raise 'version' in the file, then import it again."
-                    )
-                    % {"code": definition.code, "version": definition.version}
-                )
+                message = _(
+                    "%(code)s version %(version)s is in use and already has answers, so its content may not "
+                    "change. Raise 'version' in the file, then import it again."
+                ) % {"code": definition.code, "version": definition.version}
+                raise InstrumentError(message, code="instruments.version_in_use")
             outcome = "replaced"
             instrument = existing
         else:
@@ -159,16 +160,16 @@ def open_administration(
     """Give an instrument to the active students of some rombel and/or chosen students (audited,
     `created_by` the actor)."""
     if closes_at <= opens_at:
-        raise InstrumentError(_("The closing time must come after the opening time."))
+        raise InstrumentError(_("The closing time must come after the opening time."), code="instruments.bad_window")
     if instrument.archived:
-        raise InstrumentError(_("This instrument is archived."))
+        raise InstrumentError(_("This instrument is archived."), code="instruments.archived")
     chosen = {s.pk: s for s in students}
     rombels = list(rombels)
     if rombels:
         for student in Student.objects.filter(rombel__in=rombels, status=Student.Status.ACTIVE):
             chosen.setdefault(student.pk, student)
     if not chosen:
-        raise InstrumentError(_("Choose at least one rombel or one student."))
+        raise InstrumentError(_("Choose at least one rombel or one student."), code="instruments.nobody_chosen")
     with transaction.atomic():
         administration = Administration.objects.create(
             school=instrument.school,
@@ -194,7 +195,7 @@ def extend(
 ) -> Assignment:
     """Give one student more time (or reopen the window for them after it closed)."""
     if until <= timezone.now():
-        raise InstrumentError(_("The new deadline must lie in the future."))
+        raise InstrumentError(_("The new deadline must lie in the future."), code="instruments.bad_window")
     with transaction.atomic():
         assignment.closes_at = until
         assignment.save(update_fields=["closes_at"])
@@ -214,7 +215,10 @@ def reopen(
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.status != Assignment.Status.SUBMITTED:
-            raise InstrumentError(_("This answer sheet has not been submitted, so it need not be reopened."))
+            raise InstrumentError(
+                _("This answer sheet has not been submitted, so it need not be reopened."),
+                code="instruments.not_submitted",
+            )
         assignment.status = Assignment.Status.IN_PROGRESS
         assignment.submitted_at = None
         assignment.reopened_by = by
@@ -263,7 +267,7 @@ def _check_student_may_write(assignment: Assignment, now: datetime) -> None:
         )
     if not assignment.window_open(now):
         if now < assignment.administration.opens_at:
-            raise WindowClosed(_("Filling in has not opened yet."))
+            raise WindowClosed(_("Filling in has not opened yet."), code="instruments.window_not_open")
         raise WindowClosed(_("The time for filling in has closed. Contact your guru BK if you need more time."))
 
 

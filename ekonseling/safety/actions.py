@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, notify, policy
+from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.students.models import Student
 
@@ -33,12 +34,14 @@ DEFAULT_MAIL_WINDOW = 600  # seconds
 HELD_MAIL_LEAD = "Ada {count} peringatan baru lagi pada hal yang sama sejak e-mail terakhir.\n\n"
 
 
-class SafetyError(Exception):
+class SafetyError(ActionError):
     """A refusal with a message for the user."""
+
+    code = "safety.refused"
 
 
 class AlreadyDecided(SafetyError):
-    pass
+    code = "safety.already_decided"
 
 
 def raise_alert(
@@ -157,7 +160,7 @@ def decide(
     never deleted, and audited for `actor` from where they asked (`audit.request_origin`, or
     `audit.scope_origin` on a socket). Access is the caller's check (`safety.alert.decide`)."""
     if outcome not in (Alert.Status.HANDLED, Alert.Status.FALSE):
-        raise SafetyError(_("Choose handled or false alarm."))
+        raise SafetyError(_("Choose handled or false alarm."), code="safety.bad_outcome")
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != Alert.Status.OPEN:

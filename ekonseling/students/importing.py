@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ekonseling.core import spreadsheets
+from ekonseling.core.errors import ActionError
 from ekonseling.core.text import clean as clean_text
 
 MAX_DATA_ROWS = 5000
@@ -48,8 +49,10 @@ MAX_EMPTY_RUN = 1000
 OLDEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 
-class ImportFileError(ValueError):
+class ImportFileError(ActionError, ValueError):
     """The file as a whole is unusable (not a spreadsheet, empty, no header, too big): nothing is read."""
+
+    code = "students.import_file"
 
 
 @dataclass(frozen=True)

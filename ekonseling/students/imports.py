@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit
+from ekonseling.core.errors import ActionError
 
 from . import caseload, importing
 from .importing import ImportFileError, RowError, rombel_grade, rombel_key
@@ -55,8 +56,10 @@ BATCH_SIZE = 500
 __all__ = ["ImportFileError", "ImportRefused", "apply", "build_preview", "cancel", "describe", "preview"]
 
 
-class ImportRefused(Exception):
+class ImportRefused(ActionError):
     """A batch that may not be applied as asked (already applied, cancelled, no current academic year)."""
+
+    code = "students.import_refused"
 
 
 # Fields the operator may not read: a row carrying one is an update of it whatever is on record, and

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, personal_data, policy
+from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 
 from . import caseload
@@ -32,12 +33,16 @@ FINAL_GRADE = {School.Level.SD: 6, School.Level.SMP: 9, School.Level.SMA: 12, Sc
 ROMAN = dict(enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII"], start=1))
 
 
-class PromotionError(Exception):
+class PromotionError(ActionError):
     """The year-end step was refused; the message says why, for the operator."""
 
+    code = "students.promotion_refused"
 
-class DeletionError(Exception):
+
+class DeletionError(ActionError):
     """A deletion request cannot be decided (already decided, or the student is gone)."""
+
+    code = "students.deletion_refused"
 
 
 # --- the year-end step (kenaikan kelas, kelulusan) ----------------------------------------------------

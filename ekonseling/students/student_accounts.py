@@ -25,6 +25,7 @@ from reportlab.pdfgen import canvas
 
 from ekonseling.accounts.models import Role, User, new_one_time_password
 from ekonseling.core import audit, crypto
+from ekonseling.core.errors import ActionError
 
 from .models import Rombel, Student
 
@@ -36,8 +37,10 @@ CARD_TITLE = gettext_lazy("E-Konseling sign-in card")
 CARD_WARNING = gettext_lazy("Change the password when you first sign in. Do not give this card to anyone.")
 
 
-class NoAccountError(Exception):
+class NoAccountError(ActionError):
     """The student has no account of their own to reset."""
+
+    code = "students.no_account"
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def reset_password(student: Student, actor: User | None, *, ip: str | None = Non
     """
     user = student.user
     if user is None or user.role != Role.SISWA or user.school_id != student.school_id:
-        raise NoAccountError(student)
+        raise NoAccountError(gettext("This student has no student account to reset."))
     with transaction.atomic():
         password = user.issue_one_time_password()
         audit.record_for(actor, audit.Action.PASSWORD, user, "reset by counselor", ip, user_agent)

@@ -112,6 +112,8 @@ class AnswerError:
 class AnswersInvalid(ValueError):
     """Answers that do not fit the definition; carries every error found."""
 
+    code = "instruments.answers_invalid"  # the domain's error code (core/errors.py)
+
     def __init__(self, errors: list[AnswerError]):
         self.errors = list(errors)
         super().__init__(_("Invalid answers:") + "\n" + "\n".join(f"- {error}" for error in self.errors))
