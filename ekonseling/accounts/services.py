@@ -6,6 +6,7 @@ import base64
 
 import segno
 from axes.utils import reset as reset_lockouts
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,7 +23,7 @@ def end_all_sessions(user: User, *, ip: str | None = None, user_agent: str = "")
     audit.record_for(user, audit.Action.LOGOUT_ALL, user, "", ip, user_agent)
 
 
-def change_own_password(form, *, ip: str | None = None, user_agent: str = "") -> User:
+def change_own_password(form: PasswordChangeForm, *, ip: str | None = None, user_agent: str = "") -> User:
     """Save a valid password-change form: the new password, no more forced change, the audit line."""
     with transaction.atomic():
         user = form.save()

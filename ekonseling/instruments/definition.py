@@ -30,6 +30,8 @@ from . import kinds
 from .text import gettext as _
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from .kinds.base import Kind
 
 from ekonseling.core import jsonsafe
@@ -223,7 +225,7 @@ class Definition:
         used = {area.bidang for area in self.areas if area.bidang}
         return tuple(bidang for bidang in BIDANG if bidang in used)
 
-    def band_for(self, percent) -> Band | None:
+    def band_for(self, percent: Fraction | int) -> Band | None:
         """The band of an exact percentage (Fraction/int); None when the definition has no bands."""
         for band in self.bands:
             if percent <= band.upper:

@@ -72,7 +72,9 @@ def import_definition(
     return instrument, outcome
 
 
-def _store_definition(school, content, filename, *, user, sample):
+def _store_definition(
+    school: School, content: bytes | str, filename: str, *, user: User | None, sample: bool
+) -> tuple[Instrument, str]:
     definition = definitions.load_definition(content, filename)
     source = definitions.canonical_json(definition)
     with transaction.atomic():

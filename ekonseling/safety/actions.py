@@ -6,7 +6,7 @@ the same critical items raises no second alert and sends no second e-mail.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
@@ -114,7 +114,7 @@ def _mail(source: sources.Source, alert: Alert, recipients: list[User]) -> None:
         _schedule(window, partial(flush_held_mail, held))
 
 
-def _schedule(delay: int, job) -> None:
+def _schedule(delay: int, job: Callable[[], None]) -> None:
     notify.later(delay, job)
 
 
