@@ -134,6 +134,7 @@ TYPED_MODULES = [
     "accounts/services.py",
     "core/audit.py",
     "core/errors.py",
+    "core/spreadsheets.py",
     "instruments/alerts.py",
     "instruments/answer_import.py",
     "instruments/answers.py",
@@ -148,6 +149,7 @@ TYPED_MODULES = [
     "safety/actions.py",
     "safety/sources.py",
     "students/caseload.py",
+    "students/imports.py",
 ]
 
 
