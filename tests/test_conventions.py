@@ -149,6 +149,7 @@ TYPED_MODULES = [
     "safety/actions.py",
     "safety/sources.py",
     "students/caseload.py",
+    "students/importing.py",
     "students/imports.py",
 ]
 
