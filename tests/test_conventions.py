@@ -151,6 +151,9 @@ TYPED_MODULES = [
     "students/caseload.py",
     "students/importing.py",
     "students/imports.py",
+    "students/profile.py",
+    "students/records.py",
+    "students/student_accounts.py",
 ]
 
 
