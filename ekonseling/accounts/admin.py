@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ekonseling.core import audit, policy
 from ekonseling.core.admin_site import SchoolScopedAdmin, admin_site
@@ -82,7 +81,9 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             "password": None,
         }
         if request.method == "POST":
-            context["password"] = services.issue_one_time_password(target, request.user, request)
+            context["password"] = services.issue_one_time_password(
+                target, request.user, **audit.request_origin(request)
+            )
         request.current_app = self.admin_site.name
         response = TemplateResponse(request, "admin/accounts/user/issue_password.html", context)
         add_never_cache_headers(response)
@@ -91,21 +92,18 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         previous_role = User.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
+        origin = audit.request_origin(request)
         if not change:
-            audit.record(request, audit.Action.CREATE, obj, detail=f"account, role={obj.role}")
+            services.account_created(obj, request.user, **origin)
         elif previous_role != obj.role:
             # A role is what the account may read: whoever held its password or a session for the
             # old role must not carry them into the new one, so the owner activates it again.
-            services.withdraw_credentials(obj, request.user, request, detail=f"role {previous_role} -> {obj.role}")
+            services.withdraw_credentials(obj, request.user, detail=f"role {previous_role} -> {obj.role}", **origin)
 
     @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
     def reset_two_factor(self, request, queryset):
-        count = 0
-        for user in queryset:
-            deleted, _ignored = TOTPDevice.objects.filter(user=user).delete()
-            if deleted:
-                count += 1
-                audit.record(request, audit.Action.TWO_FACTOR, user, detail="reset by administrator")
+        origin = audit.request_origin(request)
+        count = sum(services.reset_two_factor(user, request.user, **origin) for user in queryset)
         self.message_user(
             request,
             ngettext(

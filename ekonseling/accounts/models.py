@@ -127,12 +127,14 @@ class User(AbstractUser):
             self.previous_visible_from = self.counseling_visible_from
         self.counseling_visible_from = timezone.now()
 
-    def issue_one_time_password(self) -> str:
-        """Replace the password with a random one-time password that the owner must change at the
-        next sign-in; end every session. Returns the password, which is stored nowhere in clear."""
-        password = new_one_time_password()
+    def _replace_credentials(self, password: str | None) -> None:
+        """Someone other than the owner replaces the password (None: no password works): earlier
+        content is withheld, the owner must choose a password at the next sign-in, every session ends."""
         self._withhold_earlier_content()
-        self.set_password(password)
+        if password is None:
+            self.set_unusable_password()
+        else:
+            self.set_password(password)
         self.must_change_password = True
         self.save(
             update_fields=[
@@ -144,24 +146,18 @@ class User(AbstractUser):
             ]
         )
         self.end_all_sessions()
+
+    def issue_one_time_password(self) -> str:
+        """Replace the password with a random one-time password that the owner must change at the
+        next sign-in; end every session. Returns the password, which is stored nowhere in clear."""
+        password = new_one_time_password()
+        self._replace_credentials(password)
         return password
 
     def withdraw_credentials(self) -> None:
         """No password works any more and every session ends: the account waits for a one-time
         password from someone allowed to issue one for its (new) role."""
-        self._withhold_earlier_content()
-        self.set_unusable_password()
-        self.must_change_password = True
-        self.save(
-            update_fields=[
-                "password",
-                "must_change_password",
-                "counseling_visible_from",
-                "previous_password",
-                "previous_visible_from",
-            ]
-        )
-        self.end_all_sessions()
+        self._replace_credentials(None)
 
     def restore_withheld_counseling(self, raw_password: str) -> bool:
         """Show the withheld content again if `raw_password` is the owner's password from before it
@@ -174,7 +170,7 @@ class User(AbstractUser):
         self.save(update_fields=["counseling_visible_from", "previous_password", "previous_visible_from"])
         return True
 
-    def end_all_sessions(self):
+    def end_all_sessions(self) -> None:
         from .signals import all_sessions_ended
 
         self.session_salt = _new_session_salt()

@@ -6,10 +6,13 @@ import base64
 
 import segno
 from axes.utils import reset as reset_lockouts
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ekonseling.core import audit, ratelimit
+from ekonseling.core.errors import ActionError
 
 from .models import User
 
@@ -20,7 +23,7 @@ def end_all_sessions(user: User, *, ip: str | None = None, user_agent: str = "")
     audit.record_for(user, audit.Action.LOGOUT_ALL, user, "", ip, user_agent)
 
 
-def change_own_password(form, *, ip: str | None = None, user_agent: str = "") -> User:
+def change_own_password(form: PasswordChangeForm, *, ip: str | None = None, user_agent: str = "") -> User:
     """Save a valid password-change form: the new password, no more forced change, the audit line."""
     with transaction.atomic():
         user = form.save()
@@ -31,23 +34,39 @@ def change_own_password(form, *, ip: str | None = None, user_agent: str = "") ->
     return user
 
 
-def issue_one_time_password(target: User, actor: User, request=None) -> str:
+def issue_one_time_password(target: User, actor: User, *, ip: str | None = None, user_agent: str = "") -> str:
     """A one-time password for `target`, issued by `actor` (who must hold `account.issue_password`
     for it: the caller checks). Every session of `target` ends; its lockouts are lifted so the owner
     can sign in with it at once. Returns the password; it is stored only as a hash."""
     with transaction.atomic():
         password = target.issue_one_time_password()
-        audit.record(request, audit.Action.PASSWORD, target, user=actor, detail="one-time password issued")
+        audit.record_for(actor, audit.Action.PASSWORD, target, "one-time password issued", ip, user_agent)
     reset_lockouts(username=target.username)
     return password
 
 
-def withdraw_credentials(target: User, actor: User, request=None, *, detail: str) -> None:
+def withdraw_credentials(
+    target: User, actor: User, *, detail: str, ip: str | None = None, user_agent: str = ""
+) -> None:
     """The role of `target` changed: its password stops working and its sessions end, so nobody who
     held them for the old role keeps them for the new one."""
     with transaction.atomic():
         target.withdraw_credentials()
-        audit.record(request, audit.Action.CHANGE, target, user=actor, detail=f"{detail}; password withdrawn")
+        audit.record_for(actor, audit.Action.CHANGE, target, f"{detail}; password withdrawn", ip, user_agent)
+
+
+def account_created(user: User, actor: User, *, ip: str | None = None, user_agent: str = "") -> None:
+    """Audit a new account (the administration form saved it, with no password anyone knows)."""
+    audit.record_for(actor, audit.Action.CREATE, user, f"account, role={user.role}", ip, user_agent)
+
+
+def reset_two_factor(user: User, actor: User, *, ip: str | None = None, user_agent: str = "") -> bool:
+    """Remove `user`'s two-factor devices (a lost phone); whether there were any. Audited when so."""
+    with transaction.atomic():
+        deleted, _ignored = TOTPDevice.objects.filter(user=user).delete()
+        if deleted:
+            audit.record_for(actor, audit.Action.TWO_FACTOR, user, "reset by administrator", ip, user_agent)
+    return bool(deleted)
 
 
 # Guessing the password from before a reset is the one way a counselor who reset a student's
@@ -56,23 +75,23 @@ RESTORE_LIMIT = 5
 RESTORE_WINDOW_SECONDS = 24 * 3600
 
 
-class TooManyAttempts(Exception):
-    pass
+class TooManyAttempts(ActionError):
+    code = "accounts.too_many_attempts"
 
 
-def restore_withheld_counseling(request, raw_password: str) -> bool:
-    """Reopen the counseling content withheld since the last issued password, if `raw_password` is
-    the owner's own password from before it; raises TooManyAttempts past the daily limit."""
-    user = request.user
+def restore_withheld_counseling(user: User, raw_password: str, *, ip: str | None = None, user_agent: str = "") -> bool:
+    """Reopen the counseling content withheld from `user` since the last issued password, if
+    `raw_password` is the owner's own password from before it; raises TooManyAttempts past the daily
+    limit."""
     if not ratelimit.allow(f"restore-counseling:{user.pk}", RESTORE_LIMIT, RESTORE_WINDOW_SECONDS):
-        raise TooManyAttempts
+        raise TooManyAttempts(_("Too many wrong attempts today. Try again tomorrow or ask your guru BK."))
     restored = user.restore_withheld_counseling(raw_password)
     detail = "earlier counseling shown again (previous password)" if restored else "previous password wrong"
-    audit.record(request, audit.Action.PASSWORD, user, detail=detail)
+    audit.record_for(user, audit.Action.PASSWORD, user, detail, ip, user_agent)
     return restored
 
 
-def pending_totp_device(user):
+def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed device being set up; reused across page loads so the QR code stays put."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
@@ -94,10 +113,10 @@ def disable_totp(user: User, *, ip: str | None = None, user_agent: str = "") -> 
         audit.record_for(user, audit.Action.TWO_FACTOR, user, "disabled TOTP", ip, user_agent)
 
 
-def totp_secret_b32(device):
+def totp_secret_b32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
-def totp_qr_svg(device):
+def totp_qr_svg(device: TOTPDevice) -> str:
     """An inline SVG QR code: no external QR service ever sees the secret."""
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111")

@@ -75,9 +75,11 @@ def restore_counseling(request):
     form = PreviousPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            restored = services.restore_withheld_counseling(request, form.cleaned_data["password"])
-        except services.TooManyAttempts:
-            form.add_error(None, _("Too many wrong attempts today. Try again tomorrow or ask your guru BK."))
+            restored = services.restore_withheld_counseling(
+                request.user, form.cleaned_data["password"], **audit.request_origin(request)
+            )
+        except services.TooManyAttempts as refused:
+            form.add_error(None, str(refused))
         else:
             if restored:
                 messages.success(request, _("Your earlier conversations are shown again."))
@@ -107,7 +109,7 @@ def staff_activation(request):
 @require_POST
 def staff_issue_password(request, pk):
     target = policy.get_object_or_404(request.user, "account.issue_password", User.objects.all(), pk=pk)
-    password = services.issue_one_time_password(target, request.user, request)
+    password = services.issue_one_time_password(target, request.user, **audit.request_origin(request))
     # Rendered, not redirected: the password is on this one response and nowhere else.
     response = render(request, "accounts/staff_issued.html", {"target": target, "password": password})
     add_never_cache_headers(response)

@@ -1,18 +1,30 @@
 """The audit log: one helper per kind of event, so no view writes AuditEvent rows by hand."""
 
-import csv
+from __future__ import annotations
 
-from django.db.models import Case, F, When
+import csv
+from typing import IO, TYPE_CHECKING, Any
+
+from django.db.models import Case, F, Model, QuerySet, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import policy
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from .models import School
+
+    Actor = AbstractBaseUser | AnonymousUser | None
+
 Action = AuditEvent.Action
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address; django-axes uses this too (AXES_CLIENT_IP_CALLABLE).
 
     Behind TRUSTED_PROXY_COUNT proxies the real address is that many hops from the end of
@@ -21,7 +33,7 @@ def client_ip(request):
     return _client_ip(request.META)
 
 
-def _client_ip(meta):
+def _client_ip(meta: dict[str, Any]) -> str | None:
     from django.conf import settings
 
     proxies = settings.TRUSTED_PROXY_COUNT
@@ -33,14 +45,14 @@ def _client_ip(meta):
     return meta.get("REMOTE_ADDR") or None
 
 
-def request_origin(request) -> dict:
+def request_origin(request: HttpRequest | None) -> dict:
     """Where a request came from, as `record_for`'s keyword arguments (`**audit.request_origin(request)`)."""
     if request is None:
         return {"ip": None, "user_agent": ""}
     return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
 
 
-def scope_origin(scope) -> dict:
+def scope_origin(scope: dict[str, Any]) -> dict:
     """Where an ASGI connection (a WebSocket) came from, by the same rules as `request_origin`."""
     headers = dict(scope.get("headers") or [])
     client = scope.get("client") or (None, None)
@@ -51,7 +63,17 @@ def scope_origin(scope) -> dict:
     return {"ip": _client_ip(meta), "user_agent": headers.get(b"user-agent", b"").decode("latin-1")}
 
 
-def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, school=None, private_time=None):
+def record_for(
+    actor: Actor,
+    action: str,
+    obj: Model | None = None,
+    detail: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+    *,
+    school: School | None = None,
+    private_time: bool | None = None,
+) -> AuditEvent:
     """Write one audit event for an explicit actor: actions and consumers have no request to hand.
 
     `private_time` (by default: the policy's "audit.private_time" for the actor) marks an event that
@@ -78,13 +100,22 @@ def record_for(actor, action, obj=None, detail="", ip=None, user_agent="", *, sc
     )
 
 
-def record(request, action, obj=None, *, user=None, detail="", school=None, private_time=None):
+def record(
+    request: HttpRequest | None,
+    action: str,
+    obj: Model | None = None,
+    *,
+    user: Actor = None,
+    detail: str = "",
+    school: School | None = None,
+    private_time: bool | None = None,
+) -> AuditEvent:
     """`record_for` with the actor, address and browser taken from a request (`user` overrides the actor)."""
     user = user if user is not None else getattr(request, "user", None)
     return record_for(user, action, obj, detail, school=school, private_time=private_time, **request_origin(request))
 
 
-def for_staff(events):
+def for_staff(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
     """`events` in the order staff see them: newest day first; within a day, the events with a precise
     time newest first, then those with a private time (`private_time`) by person and kind, never by
     time: their place among timed events would bracket them as well as a time would."""
@@ -99,7 +130,7 @@ def for_staff(events):
     )
 
 
-def shown_time(event) -> str:
+def shown_time(event: AuditEvent) -> str:
     """An event's time as staff see it: the date alone when the time is private."""
     local = timezone.localtime(event.created_at)
     if event.private_time:
@@ -107,7 +138,7 @@ def shown_time(event) -> str:
     return local.isoformat(timespec="seconds")
 
 
-def read_confidential(request, obj, *fields):
+def read_confidential(request: HttpRequest, obj: Model, *fields: str) -> dict[str, Any]:
     """Return the decrypted values of `fields` on `obj` and log the read.
 
     Views show confidential content only through this, so a read is never missed in the log.
@@ -119,7 +150,7 @@ def read_confidential(request, obj, *fields):
 CSV_HEADER = ["time", "user", "action", "object type", "object id", "object", "detail", "ip", "user agent"]
 
 
-def spreadsheet_safe(value):
+def spreadsheet_safe(value: object) -> str:
     """Neutralise text a spreadsheet would run as a formula (user agents and names are user input)."""
     value = str(value)
     if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -127,7 +158,9 @@ def spreadsheet_safe(value):
     return value
 
 
-def export_log(events, out, actor, *, ip: str | None = None, user_agent: str = "") -> int:
+def export_log(
+    events: QuerySet[AuditEvent], out: IO[str], actor: Actor, *, ip: str | None = None, user_agent: str = ""
+) -> int:
     """Write `events` to `out` as CSV (with a BOM: Excel reads UTF-8 only so) and record the export,
     which is itself an event; returns how many rows were written."""
     out.write("\ufeff")

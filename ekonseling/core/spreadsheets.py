@@ -23,8 +23,9 @@ import itertools
 import re
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,7 @@ CODES = (
 class SpreadsheetError(ValueError):
     """The file as a whole cannot be read. `code` says why, for an importer that words it its own way."""
 
-    def __init__(self, code, message, **params):
+    def __init__(self, code: str, message: str, **params: Any):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -102,7 +103,10 @@ class Table:
     from_csv: bool  # a CSV has only text: numbers Excel wrote without their leading zeros look like text
 
 
-def read(file_bytes, filename, limits, find_header: Callable[[list], int | None]):
+FindHeader = Callable[[list], int | None]
+
+
+def read(file_bytes: bytes, filename: str, limits: Limits, find_header: FindHeader) -> Table:
     """The file's rows as a `Table`. Raises SpreadsheetError when the file as a whole is unusable.
 
     `find_header(rows)` returns the index of the header row in the top rows, or None: it picks the
@@ -136,17 +140,17 @@ def read(file_bytes, filename, limits, find_header: Callable[[list], int | None]
     raise SpreadsheetError("unsupported", _("This kind of file is not supported. Upload an .xlsx or .csv file."))
 
 
-def is_empty_row(row):
+def is_empty_row(row: Iterable) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 
 
-def trim_empty_tail(rows):
+def trim_empty_tail(rows: list) -> list:
     while rows and is_empty_row(rows[-1]):
         rows.pop()
     return rows
 
 
-def _too_many_rows(limits):
+def _too_many_rows(limits: Limits) -> SpreadsheetError:
     return SpreadsheetError(
         "too_many_rows",
         _("The file has more than %(limit)s filled rows. Split it into smaller files.") % {"limit": limits.max_rows},
@@ -154,7 +158,7 @@ def _too_many_rows(limits):
     )
 
 
-def _bounded(rows, limits, stop_after=None):
+def _bounded(rows: Iterable, limits: Limits, stop_after: int | None = None) -> list:
     """The rows, cut to `max_columns`; stops after a long empty run, or after `stop_after` rows."""
     kept = []
     empty_run = filled = 0
@@ -175,7 +179,7 @@ def _bounded(rows, limits, stop_after=None):
     return trim_empty_tail(kept)
 
 
-def _read_xlsx(file_bytes, limits, find_header):
+def _read_xlsx(file_bytes: bytes, limits: Limits, find_header: FindHeader) -> list:
     from openpyxl import load_workbook
 
     try:
@@ -209,7 +213,7 @@ def _read_xlsx(file_bytes, limits, find_header):
         workbook.close()
 
 
-def _part_limit(name):
+def _part_limit(name: str) -> int:
     name = name.lower()
     if name.endswith("sharedstrings.xml"):
         return MAX_SHARED_STRINGS_BYTES
@@ -218,7 +222,7 @@ def _part_limit(name):
     return MAX_OTHER_PART_BYTES
 
 
-def _check_parts(parts, limits):
+def _check_parts(parts: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Refuse a zip whose parts would unpack into more than a spreadsheet needs (a zip bomb),
     from the sizes its directory declares, before anything is unpacked."""
     too_big = SpreadsheetError("unpacked_too_big", _("The Excel file is too large once unpacked."))
@@ -230,7 +234,7 @@ def _check_parts(parts, limits):
         raise too_big
 
 
-def _count(archive, info, pattern, limit):
+def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes], limit: int) -> int:
     """How many times the pattern occurs in a part, streamed; stops past `limit`."""
     found = 0
     tail = b""
@@ -246,7 +250,7 @@ def _count(archive, info, pattern, limit):
     return found + len(pattern.findall(tail))
 
 
-def _check_counts(archive):
+def _check_counts(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook with more cells or shared strings than any import needs, before openpyxl
     spends seconds and memory on each of them."""
     cells = 0
@@ -266,7 +270,7 @@ def _check_counts(archive):
                 raise _too_many_cells()
 
 
-def _too_many_cells():
+def _too_many_cells() -> SpreadsheetError:
     return SpreadsheetError(
         "too_many_cells",
         _("The Excel file has more than %(limit)s cells. Delete the sheets and columns that are not needed.")
@@ -275,12 +279,12 @@ def _too_many_cells():
     )
 
 
-def _sheet_rows(sheet, limits, stop_after=None):
+def _sheet_rows(sheet: Any, limits: Limits, stop_after: int | None = None) -> list:
     sheet.reset_dimensions()  # trust the cells, not the file's own claim about its size
     return _bounded(sheet.iter_rows(values_only=True), limits, stop_after)
 
 
-def _read_csv(file_bytes, limits, find_header):
+def _read_csv(file_bytes: bytes, limits: Limits, find_header: FindHeader) -> list:
     text = _decode(file_bytes)
     delimiter = _sniff_delimiter(text, limits, find_header)
     try:
@@ -290,7 +294,7 @@ def _read_csv(file_bytes, limits, find_header):
         raise SpreadsheetError("bad_csv", message, error=exc) from exc
 
 
-def _decode(file_bytes):
+def _decode(file_bytes: bytes) -> str:
     """UTF-8 with or without BOM (Google Forms, Excel's "CSV UTF-8"); UTF-16; else cp1252 (older Excel)."""
     if file_bytes[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
@@ -309,7 +313,7 @@ def _decode(file_bytes):
     return file_bytes.decode("latin-1")  # decodes every byte
 
 
-def _lines(text):
+def _lines(text: str) -> Iterator[str]:
     """The physical lines of the text, one at a time; refuses a line no spreadsheet row needs."""
     for line in io.StringIO(text, newline=""):
         if len(line) > MAX_CSV_LINE_CHARS:
@@ -321,7 +325,7 @@ def _lines(text):
         yield line
 
 
-def _sniff_delimiter(text, limits, find_header):
+def _sniff_delimiter(text: str, limits: Limits, find_header: FindHeader) -> str:
     """The delimiter that splits the header row into the most cells; else the most frequent one.
 
     Counting characters alone would not do: Google Forms headers are item texts full of commas.

@@ -539,7 +539,7 @@ def alert_decide(request, pk):
         return _back_or_inbox(request.user, conversation)
     outcome = form.cleaned_data["decision"]
     try:
-        safety.decide(alert, request.user, outcome, form.cleaned_data["note"], request=request)
+        safety.decide(alert, request.user, outcome, form.cleaned_data["note"], **audit.request_origin(request))
     except safety.AlreadyDecided:
         messages.info(request, _("This alert has already been decided."))
     else:

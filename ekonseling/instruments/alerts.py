@@ -8,9 +8,12 @@ coordinators). Their open inbox pages hear of it at once, then an e-mail with a 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ekonseling.accounts.models import User
+from ekonseling.core import audit
 from ekonseling.safety import sources
 from ekonseling.safety.models import Alert
 
+from .definition import Item
 from .models import Assignment
 
 SHEET = Alert.Source.SHEET
@@ -26,6 +29,19 @@ MAIL_BODY = (
 
 def sheet_of(alert: Alert) -> Assignment:
     return Assignment.objects.select_related("administration__instrument", "student__rombel").get(pk=alert.source_id)
+
+
+def read_alert(
+    alert: Alert, viewer: User, *, ip: str | None = None, user_agent: str = ""
+) -> tuple[Assignment, list[Item]]:
+    """The sheet an alert is on and the critical items it names (their texts), for `viewer`, who may
+    decide it (the caller's check); the read is audited, as the items say what the student marked."""
+    sheet = sheet_of(alert)
+    definition = sheet.administration.instrument.definition
+    items = [definition.items_by_number[n] for n in alert.items if n in definition.items_by_number]
+    detail = "critical items: " + ", ".join(map(str, alert.items))
+    audit.record_for(viewer, audit.Action.READ, alert, detail, ip, user_agent)
+    return sheet, items
 
 
 def _link(alert: Alert) -> str:

@@ -37,14 +37,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ekonseling.accounts.models import User
 from ekonseling.core import audit, policy, spreadsheets
+from ekonseling.core.errors import ActionError
 from ekonseling.core.spreadsheets import is_empty_row
 from ekonseling.students import importing
 
 from . import answers as sheets
 from . import entry, kinds
 from .definition import Definition
-from .models import AnswerImport, Assignment
+from .models import Administration, AnswerImport, Assignment
 from .scoring import AnswersInvalid
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -57,12 +59,16 @@ PAYLOAD_VERSION = 1
 SHOWN_ERRORS = 300  # a file with more has something wrong everywhere; the first ones tell what
 
 
-class ImportFileError(ValueError):
+class ImportFileError(ActionError, ValueError):
     """The file as a whole is unusable (not a spreadsheet, empty, no NISN column, too big)."""
 
+    code = "instruments.import_file"
 
-class ImportRefused(Exception):
+
+class ImportRefused(ActionError):
     """A pending import that may not be applied as asked."""
+
+    code = "instruments.import_refused"
 
 
 @dataclass(frozen=True)
@@ -71,15 +77,15 @@ class RowError:
     column: str  # "E · 12. Saya sering pusing", or "" for the whole row
     message: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-def max_bytes():
+def max_bytes() -> int:
     return getattr(settings, "ANSWER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def check_size(size):
+def check_size(size: int) -> None:
     limit = max_bytes()
     if size > limit:
         raise ImportFileError(
@@ -119,7 +125,7 @@ def read_table(file_bytes: bytes, filename: str) -> tuple[list[list], bool]:
     return table.rows, table.from_csv
 
 
-def _too_many_rows():
+def _too_many_rows() -> ImportFileError:
     return ImportFileError(
         _("The file has more than %(limit)d data rows; split it by rombel.") % {"limit": MAX_DATA_ROWS}
     )
@@ -128,17 +134,17 @@ def _too_many_rows():
 # --- the header -------------------------------------------------------------------------------------------------
 
 
-def header_key(text):
+def header_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text or "").casefold())
 
 
-def _is_nisn(label):
+def _is_nisn(label: object) -> bool:
     """ "NISN", "NISN siswa", "Nomor Induk Siswa Nasional (NISN)"; not an item that mentions NISN."""
     words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
     return "nisn" in words and len(words) <= 6 and item_number_of(label) is None
 
 
-def find_header(rows):
+def find_header(rows: list[list]) -> int | None:
     """Index of the first of the top rows with a NISN column, or None."""
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if any(_is_nisn(value) for value in row if value is not None):
@@ -151,7 +157,7 @@ _ITEM_HEADER = re.compile(rf"^\s*{_PREFIX}(\d{{1,4}})(?:\s*[.):\]-]|\s|$)", re.I
 _ITEM_BRACKET = re.compile(rf"\[\s*{_PREFIX}(\d{{1,4}})(?:\s*[.):-][^\]]*|\s[^\]]*)?\]\s*$", re.IGNORECASE)
 
 
-def item_number_of(label) -> int | None:
+def item_number_of(label: object) -> int | None:
     """The item number a column header starts with (or carries in Google Forms' grid brackets)."""
     if label is None:
         return None
@@ -171,7 +177,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _shown_label(label, limit=40):
+def _shown_label(label: object, limit: int = 40) -> str:
     text = " ".join(str(label if label is not None else "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -187,7 +193,7 @@ class Header:
     ignored: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
-    def column(self, index):
+    def column(self, index: int) -> str:
         return f"{column_letter(index)} · {self.labels.get(index, '')}".rstrip(" ·")
 
 
@@ -267,11 +273,11 @@ def read_header(definition: Definition, rows: list[list]) -> Header:
 # --- the rows ---------------------------------------------------------------------------------------------------
 
 
-def _cell(row, index):
+def _cell(row: list, index: int) -> object:
     return row[index] if index < len(row) else None
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -281,7 +287,7 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def read_nisn(raw, *, from_csv: bool) -> tuple[str | None, str | None]:
+def read_nisn(raw: object, *, from_csv: bool) -> tuple[str | None, str | None]:
     """(nisn, None) or (None, message). Zeros Excel dropped are put back; a short typed NISN is a typo."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, _("The NISN is empty.")
@@ -302,7 +308,7 @@ def read_nisn(raw, *, from_csv: bool) -> tuple[str | None, str | None]:
     return None, _nisn_digits(_shown_label(raw, 20))
 
 
-def _nisn_digits(written) -> str:
+def _nisn_digits(written: object) -> str:
     return _("The NISN must be 10 digits (written: %(written)s).") % {"written": written}
 
 
@@ -339,7 +345,7 @@ def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
     return Parsed(header, records, errors, data_rows)
 
 
-def _read_answers(definition, header, row, number, errors) -> dict:
+def _read_answers(definition: Definition, header: Header, row: list, number: int, errors: list[RowError]) -> dict:
     kind = kinds.of(definition)
     items: dict[str, object] = {}
     missing = []
@@ -375,7 +381,7 @@ def _read_answers(definition, header, row, number, errors) -> dict:
 # --- preview ------------------------------------------------------------------------------------------------------
 
 
-def preview(administration, file_bytes, filename, user) -> AnswerImport:
+def preview(administration: Administration, file_bytes: bytes, filename: str, user: User) -> AnswerImport:
     """Parse and compare, then keep the outcome as a pending AnswerImport. Nothing else is written."""
     answer_import = build_preview(administration, file_bytes, filename, user)
     cutoff = timezone.now() - datetime.timedelta(days=PREVIEW_KEEP_DAYS)
@@ -384,7 +390,7 @@ def preview(administration, file_bytes, filename, user) -> AnswerImport:
     return answer_import
 
 
-def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
+def build_preview(administration: Administration, file_bytes: bytes, filename: str, user: User) -> AnswerImport:
     from ekonseling.students.models import Student
 
     check_size(len(file_bytes))
@@ -505,7 +511,15 @@ def build_preview(administration, file_bytes, filename, user) -> AnswerImport:
     )
 
 
-def describe(answer_import) -> dict:
+def show_preview(answer_import: AnswerImport, viewer: User, *, ip: str | None = None, user_agent: str = "") -> dict:
+    """`describe` for `viewer`'s preview page; the rows carry students' answers, so the read is audited."""
+    shown = describe(answer_import)
+    detail = f"answer import preview {answer_import.filename}"
+    audit.record_for(viewer, audit.Action.READ, answer_import.administration, detail, ip, user_agent)
+    return shown
+
+
+def describe(answer_import: AnswerImport) -> dict:
     """What the preview page shows: counts, the rows to write, the located errors, ignored columns."""
     payload = json.loads(answer_import.payload) if answer_import.payload else {}
     definition = answer_import.administration.instrument.definition
@@ -535,11 +549,18 @@ def describe(answer_import) -> dict:
 # --- apply and cancel -----------------------------------------------------------------------------------------------
 
 
-def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict:
-    """Write every row in one transaction, or nothing. The pending import is consumed."""
+def apply(
+    answer_import: AnswerImport,
+    user: User,
+    *,
+    replace_confirmed: bool = False,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> dict:
+    """Write every row in one transaction, or nothing, for `user` (audited). The pending import is consumed."""
     try:
         with transaction.atomic():
-            applied = _apply(answer_import.pk, user, request, replace_confirmed)
+            applied = _apply(answer_import.pk, user, replace_confirmed, ip, user_agent)
     except AnswersInvalid as exc:  # the preview checked every row; only a changed definition gets here
         raise ImportRefused(
             _("The answers no longer fit the instrument; nothing was saved: %(error)s") % {"error": exc}
@@ -547,7 +568,7 @@ def apply(answer_import, user, *, request=None, replace_confirmed=False) -> dict
     return applied
 
 
-def _apply(pk, user, request, replace_confirmed):
+def _apply(pk: int, user: User, replace_confirmed: bool, ip: str | None, user_agent: str) -> dict:
     locked = AnswerImport.objects.select_for_update().filter(pk=pk).select_related("administration").first()
     if locked is None:
         raise ImportRefused(_("This import was already applied or cancelled; the same import is not applied twice."))
@@ -591,19 +612,14 @@ def _apply(pk, user, request, replace_confirmed):
     for row in rows:
         services.record_sheet(served[row["assignment"]], row["doc"], by=user, source=Assignment.Source.IMPORT)
     result = {"written": len(rows), "new": summary.get("new", 0), "replace": summary.get("replace", 0)}
-    audit.record(
-        request,
-        audit.Action.CHANGE,
-        administration,
-        user=user,
-        detail=(
-            f"answer import {locked.filename}: {result['written']} sheets "
-            f"({result['new']} new, {result['replace']} replaced)"
-        ),
+    detail = (
+        f"answer import {locked.filename}: {result['written']} sheets "
+        f"({result['new']} new, {result['replace']} replaced)"
     )
+    audit.record_for(user, audit.Action.CHANGE, administration, detail, ip, user_agent)
     locked.delete()
     return result
 
 
-def cancel(answer_import):
+def cancel(answer_import: AnswerImport) -> None:
     AnswerImport.objects.filter(pk=answer_import.pk).delete()

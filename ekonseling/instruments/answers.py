@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import kinds
-from .definition import Definition
+from .definition import Definition, Item
 from .scoring import AnswerError, AnswersInvalid, read_answers, unanswered
 from .text import gettext as _
 
 
-def check_value(definition: Definition, item, value: Any) -> str | None:
+def check_value(definition: Definition, item: Item, value: Any) -> str | None:
     """An error for a value this item does not accept (the kind decides), or None."""
     return kinds.of(definition).check_value(definition, item, value)
 

@@ -30,6 +30,8 @@ from . import kinds
 from .text import gettext as _
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     from .kinds.base import Kind
 
 from ekonseling.core import jsonsafe
@@ -223,7 +225,7 @@ class Definition:
         used = {area.bidang for area in self.areas if area.bidang}
         return tuple(bidang for bidang in BIDANG if bidang in used)
 
-    def band_for(self, percent) -> Band | None:
+    def band_for(self, percent: Fraction | int) -> Band | None:
         """The band of an exact percentage (Fraction/int); None when the definition has no bands."""
         for band in self.bands:
             if percent <= band.upper:
@@ -249,6 +251,8 @@ class DefinitionError:
 
 class DefinitionInvalid(ValueError):
     """Raised by :func:`load_definition`; carries every error found, not just the first."""
+
+    code = "instruments.definition_invalid"  # the domain's error code (core/errors.py)
 
     def __init__(self, errors: list[DefinitionError]):
         self.errors = list(errors)
@@ -797,7 +801,8 @@ def load_definition(text_or_bytes: str | bytes, filename: str) -> Definition:
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # A shape the checks above did not foresee: refused as such, never a 500.
         log.warning("definition %r: unforeseen shape (%s)", filename[:80], type(exc).__name__)
-        raise DefinitionInvalid([DefinitionError("", "struktur berkas tidak sesuai skema definisi.")]) from None
+        message = _("the file's structure does not fit the definition schema.")
+        raise DefinitionInvalid([DefinitionError("", message)]) from None
     if errors:
         raise DefinitionInvalid(errors)
     return build(data)

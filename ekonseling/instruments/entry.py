@@ -20,11 +20,11 @@ Why the rules are as they are:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import kinds
-from .definition import NO, YES, Definition
+from .definition import NO, YES, Definition, Item, OpenQuestion
 from .text import gettext as _
 from .text import ngettext
 
@@ -49,6 +49,10 @@ class EntryError:
 
 
 class EntryInvalid(ValueError):
+    """Typed answers that cannot be read; carries every slip, by field."""
+
+    code = "instruments.entry_invalid"  # the domain's error code (core/errors.py)
+
     def __init__(self, errors: list[EntryError]):
         self.errors = list(errors)
         super().__init__("\n".join(str(error) for error in self.errors))
@@ -121,7 +125,7 @@ def parse_numbers(definition: Definition, text: str) -> tuple[list[int], list[st
     return numbers, errors
 
 
-def number_list(numbers, limit=12) -> str:
+def number_list(numbers: Sequence[int], limit: int = 12) -> str:
     shown = ", ".join(str(n) for n in numbers[:limit])
     more = len(numbers) - limit
     return shown + (_(" and %(count)d more") % {"count": more} if more > 0 else "")
@@ -214,7 +218,7 @@ def parse_ordered(definition: Definition, part: dict, text: str, items: dict, er
             items[str(item.number)] = value
 
 
-def read_code(definition: Definition, item, word: str) -> tuple[str | None, str | None]:
+def read_code(definition: Definition, item: Item, word: str) -> tuple[str | None, str | None]:
     """One typed (or spreadsheet) answer of an ordered kind: (value, None) or (None, message)."""
     return kinds.of(definition).read_code(definition, item, word)
 
@@ -244,7 +248,7 @@ def parse_open(definition: Definition, fields: Mapping[str, str], errors: list[E
     return out
 
 
-def read_choice(question, text: str) -> tuple[list[str] | None, str | None]:
+def read_choice(question: OpenQuestion, text: str) -> tuple[list[str] | None, str | None]:
     """Choice codes of an open question (`guru_bk, teman`), matched on the code or the label."""
     by_key = {}
     for choice in question.choices:

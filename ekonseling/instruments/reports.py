@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import crypto, policy
+from ekonseling.core.errors import ActionError
 
 from . import answers as sheets
 from . import kinds
@@ -34,8 +35,10 @@ from .scoring import Percent, percent
 from .tables import HIDDEN, Bar, Cell, Stack, Table, choice_label, mean, number, pct, text  # noqa: F401 (re-exported)
 
 
-class ComparisonRefused(Exception):
+class ComparisonRefused(ActionError):
     """Two results that cannot stand side by side (another instrument, other areas); translated."""
+
+    code = "instruments.comparison_refused"
 
 
 @contextmanager

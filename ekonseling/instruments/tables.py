@@ -6,11 +6,12 @@ database layer; `reports` loads the sheets and hands the kinds' results to these
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .definition import NO, YES, Definition
+from .definition import NO, YES, Band, Definition
 from .scoring import Percent, fmt
 from .text import gettext as _
 
@@ -31,11 +32,11 @@ class Cell:
     formula: str = ""
     value: Any = None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
-def text(value) -> Cell:
+def text(value: object) -> Cell:
     value = "" if value is None else str(value)
     return Cell(value, "", value)
 
@@ -104,26 +105,26 @@ class Stack:
     marker: str = ""  # e.g. "target 5"
 
 
-def band_fields(definition: Definition, band) -> dict:
+def band_fields(definition: Definition, band: Band | None) -> dict:
     if band is None:
         return {}
     return {"band": band.label, "band_index": definition.bands.index(band)}
 
 
-def bar(definition, label, figure: Percent, band=None) -> Bar:
+def bar(definition: Definition, label: str, figure: Percent, band: Band | None = None) -> Bar:
     return Bar(
         label, float(figure.value), figure.display() + " %", formula=figure.formula, **band_fields(definition, band)
     )
 
 
-def band_text(band) -> Cell:
+def band_text(band: Band | None) -> Cell:
     return text(band.label if band else "—")
 
 
 # --- tables several kinds build the same way ------------------------------------------------------------
 
 
-def ranking_table(table_id, title, ranked, definition, *, note="") -> Table:
+def ranking_table(table_id: str, title: str, ranked: Iterable[Any], definition: Definition, *, note: str = "") -> Table:
     table = Table(
         table_id, title, [_("Rank"), _("No."), _("Area"), _("Item"), "f", "f/N %"], note=note, section=RANKING
     )
@@ -134,7 +135,9 @@ def ranking_table(table_id, title, ranked, definition, *, note="") -> Table:
     return table
 
 
-def item_list(table_id, title, numbers, definition, heavy=()) -> Table:
+def item_list(
+    table_id: str, title: str, numbers: Iterable[int], definition: Definition, heavy: Iterable[int] | None = ()
+) -> Table:
     table = Table(
         table_id,
         title,
@@ -150,7 +153,7 @@ def item_list(table_id, title, numbers, definition, heavy=()) -> Table:
     return table
 
 
-def bidang_table(shares_or_groups, title, *, yes=False) -> Table:
+def bidang_table(shares_or_groups: Iterable[Any], title: str, *, yes: bool = False) -> Table:
     table = Table("bidang", title, [_("Bidang"), _("Items"), "Σ", "%"])
     for row in shares_or_groups:
         table.rows.append(
@@ -164,7 +167,7 @@ def bidang_table(shares_or_groups, title, *, yes=False) -> Table:
     return table
 
 
-def choice_label(definition, question_code, code):
+def choice_label(definition: Definition, question_code: str, code: str) -> str:
     question = definition.open_questions_by_code[question_code]
     for choice in question.choices:
         if choice.code == code:

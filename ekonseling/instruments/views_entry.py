@@ -112,19 +112,16 @@ def paper_entry(request, pk):
             context["errors"] = exc.by_field()
             action = "edit"
     if action == "save":
-        replace = sheet.status == Assignment.Status.SUBMITTED
-        if replace and request.POST.get("confirm_replace") != "1":
+        if sheet.status == Assignment.Status.SUBMITTED and request.POST.get("confirm_replace") != "1":
             context["replace_error"] = True
             action = "check"
         else:
             try:
-                services.record_sheet(sheet, doc, by=request.user, source=Assignment.Source.PAPER)
+                services.enter_paper_sheet(sheet, doc, request.user, **audit.request_origin(request))
             except AnswersInvalid as exc:
                 context["errors"] = {"": [str(error) for error in exc.errors]}
                 action = "edit"
             else:
-                detail = "paper sheet entered" + (" (replacing the submitted sheet)" if replace else "")
-                audit.record(request, audit.Action.CHANGE, sheet, detail=detail)
                 messages.success(request, _("Saved: %(name)s.") % {"name": sheet.student.name})
                 following = _next_unentered(sheets, after=sheet)
                 if following is None:
@@ -213,8 +210,8 @@ def import_preview(request, pk):
                 result = answer_import.apply(
                     pending,
                     request.user,
-                    request=request,
                     replace_confirmed=request.POST.get("confirm_replace") == "1",
+                    **audit.request_origin(request),
                 )
             except answer_import.ImportRefused as exc:
                 messages.error(request, str(exc))
@@ -237,11 +234,10 @@ def import_preview(request, pk):
             return redirect("instruments:answer_import", pk=administration.pk)
         messages.error(request, _("Choose Confirm or Cancel."))
         return redirect("instruments:answer_import_preview", pk=pending.pk)
-    audit.record(request, audit.Action.READ, administration, detail=f"answer import preview {pending.filename}")
     context = {
         "pending": pending,
         "administration": administration,
         "definition": administration.instrument.definition,
-        **answer_import.describe(pending),
+        **answer_import.show_preview(pending, request.user, **audit.request_origin(request)),
     }
     return render(request, "instruments/entry/import_preview.html", context)

@@ -165,8 +165,9 @@ def _messages_of(refused):
     return "\n".join(error.message for error in refused.errors)
 
 
-def _json_error(message, status):
-    return JsonResponse({"error": message}, status=status)
+def _json_error(message, status, code):
+    """A refusal the page shows (`error`, translated) and tells apart by its code (core/errors.py)."""
+    return JsonResponse({"error": message, "code": code}, status=status)
 
 
 @policy.require("assignment.fill")
@@ -182,19 +183,19 @@ def autosave(request, pk):
     except jsonsafe.JSONRejected:
         changes = None
     if changes is None:
-        return _json_error(_("The answer data cannot be read."), 400)
+        return _json_error(_("The answer data cannot be read."), 400, "instruments.unreadable")
     message = filling.check_changes(definition, changes)
     if message:
-        return _json_error(message, 400)
+        return _json_error(message, 400, AnswersInvalid.code)
     if any(changes.values()):
         try:
             sheet = services.save_answers(sheet, changes, by=request.user)
         except AnswersInvalid as refused:
-            return _json_error(_messages_of(refused), 400)
+            return _json_error(_messages_of(refused), 400, refused.code)
         except services.WindowClosed as refused:
-            return _json_error(str(refused), 403)
+            return _json_error(str(refused), 403, refused.code)
         except services.SheetLocked as refused:
-            return _json_error(str(refused), 409)
+            return _json_error(str(refused), 409, refused.code)
     progress = filling.progress(definition, sheet.answer_data())
     return JsonResponse({"revision": sheet.revision, "answered": progress.answered, "total": progress.total})
 

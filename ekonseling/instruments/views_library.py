@@ -74,8 +74,7 @@ def library(request):
 @policy.require("instrument.library")
 @require_POST
 def install_samples(request):
-    installed = services.install_samples(request.user.school, user=request.user)
-    audit.record(request, audit.Action.CREATE, detail=f"sample instruments: {len(installed)}")
+    services.install_samples(request.user.school, user=request.user, **audit.request_origin(request))
     messages.success(
         request,
         _("The sample instruments are in the library. They are for trying the system, not licensed instruments."),
@@ -92,15 +91,13 @@ def import_definition(request):
         upload = form.cleaned_data["file"]
         try:
             instrument, outcome = services.import_definition(
-                request.user.school, upload.read(), upload.name, user=request.user
+                request.user.school, upload.read(), upload.name, user=request.user, **audit.request_origin(request)
             )
         except definitions.DefinitionInvalid as exc:
             errors = exc.errors
         except services.InstrumentError as exc:
             form.add_error("file", str(exc))
         else:
-            if outcome != "unchanged":
-                audit.record(request, audit.Action.CREATE, instrument, detail=f"import {upload.name}: {outcome}")
             messages.success(
                 request, OUTCOME_MESSAGES[outcome] % {"name": str(instrument)}, extra_tags=f"outcome-{outcome}"
             )
@@ -137,9 +134,9 @@ def detail(request, pk):
 @require_GET
 def export(request, pk):
     instrument = _school_instrument(request, pk)
-    response = HttpResponse(services.export_definition(instrument), content_type="application/json; charset=utf-8")
+    content = services.export_definition(instrument, request.user, **audit.request_origin(request))
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, f"{instrument.code}-v{instrument.version}.json")
-    audit.record(request, audit.Action.EXPORT, instrument, detail="definition file")
     return response
 
 
@@ -149,9 +146,7 @@ def archive(request, pk):
     instrument = _school_instrument(request, pk)
     form = ArchiveForm(request.POST)
     if form.is_valid():
-        instrument.archived = form.cleaned_data["archived"]
-        instrument.save(update_fields=["archived"])
-        audit.record(request, audit.Action.CHANGE, instrument, detail="archived" if instrument.archived else "restored")
+        services.set_archived(instrument, form.cleaned_data["archived"], request.user, **audit.request_origin(request))
         if instrument.archived:
             messages.success(
                 request,

@@ -110,11 +110,11 @@ def administration_new(request):
                 students=data["students"],
                 attention_percent=data["attention_percent"],
                 attention_min_areas=data["attention_min_areas"],
+                **audit.request_origin(request),
             )
         except services.InstrumentError as exc:
             form.add_error(None, str(exc))
         else:
-            audit.record(request, audit.Action.CREATE, administration, detail=str(administration.instrument))
             count = administration.assignments.count()
             messages.success(
                 request,
@@ -197,10 +197,7 @@ def administration_release(request, pk):
     form = ReleaseForm(request.POST)
     if form.is_valid():
         released = form.cleaned_data["released"]
-        services.release_results(administration, by=request.user, released=released)
-        audit.record(
-            request, audit.Action.CHANGE, administration, detail="results released" if released else "results withdrawn"
-        )
+        services.release_results(administration, by=request.user, released=released, **audit.request_origin(request))
         if released:
             messages.success(request, _("Students who submitted can now see their own results."))
         else:
@@ -230,13 +227,10 @@ def assignment_extend(request, pk):
         messages.error(request, _("Enter the new deadline as a date and time."))
     else:
         try:
-            services.extend(sheet, form.cleaned_data["until"], by=request.user)
+            services.extend(sheet, form.cleaned_data["until"], by=request.user, **audit.request_origin(request))
         except services.InstrumentError as exc:
             messages.error(request, str(exc))
         else:
-            audit.record(
-                request, audit.Action.CHANGE, sheet, detail=f"deadline {form.cleaned_data['until'].isoformat()}"
-            )
             messages.success(
                 request,
                 _("%(name)s may fill in until %(until)s.")
@@ -258,11 +252,10 @@ def assignment_reopen(request, pk):
         messages.error(request, _("The new deadline must be in the future."))
         return redirect("instruments:administration", pk=sheet.administration_id)
     try:
-        sheet = services.reopen(sheet, by=request.user, until=until)
+        sheet = services.reopen(sheet, by=request.user, until=until, **audit.request_origin(request))
     except services.InstrumentError as exc:
         messages.error(request, str(exc))
     else:
-        audit.record(request, audit.Action.CHANGE, sheet, detail="reopened")
         messages.success(
             request,
             _("%(name)s can change their answers until %(until)s, then must submit again.")
@@ -284,16 +277,19 @@ def alert(request, pk):
     form = AlertDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            safety.decide(alert, request.user, form.cleaned_data["status"], form.cleaned_data["note"], request=request)
+            safety.decide(
+                alert,
+                request.user,
+                form.cleaned_data["status"],
+                form.cleaned_data["note"],
+                **audit.request_origin(request),
+            )
         except safety.SafetyError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("instruments:alert", pk=alert.pk)
-    sheet = alerts.sheet_of(alert)
-    definition = sheet.administration.instrument.definition
-    items = [definition.items_by_number[n] for n in alert.items if n in definition.items_by_number]
-    audit.record(request, audit.Action.READ, alert, detail="critical items: " + ", ".join(map(str, alert.items)))
+    sheet, items = alerts.read_alert(alert, request.user, **audit.request_origin(request))
     context = {
         "alert": alert,
         "sheet": sheet,

@@ -1,8 +1,8 @@
 """Report pages: a class profile, one student's profile, comparisons, and their PDF/xlsx exports.
 
 Each view asks the policy (`administration.manage` for group reports, `assignment.view` for one
-student's), hands the work to `reports`, `charts` and `exports`, and writes one audit event: READ
-for a page, EXPORT for a download. Student-level rows in a group report are limited to the
+student's), hands the work to `reports` and `charts`, and shows or downloads through `report_actions`, which
+writes one audit event: READ for a page, EXPORT for a download. Student-level rows in a group report are limited to the
 students the viewer may see individually; the aggregate figures cover the whole group.
 """
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ekonseling.core import audit, policy
 
-from . import charts, exports, reports
+from . import charts, report_actions, reports
 from .models import Administration, Assignment
 
 # A class fits on the page; a whole year group's rows go to the spreadsheet (rendering 1,000 rows of
@@ -61,16 +61,11 @@ def _group(request, pk):
     return administration, report
 
 
-def _detail(report):
-    rombel = f", rombel {','.join(str(i) for i in report.rombel_ids)}" if report.rombel_ids else ""
-    return f"group report N={report.n}{rombel}"
-
-
 @policy.require("administration.manage")
 @require_GET
 def group_report(request, pk):
     administration, report = _group(request, pk)
-    audit.record(request, audit.Action.READ, administration, detail=_detail(report))
+    report_actions.show_group(request.user, administration, report, **audit.request_origin(request))
     context = {
         "administration": administration,
         "report": report,
@@ -94,8 +89,7 @@ def _download(data, content_type, filename):
 @require_GET
 def group_report_xlsx(request, pk):
     administration, report = _group(request, pk)
-    data = exports.group_xlsx(report)
-    audit.record(request, audit.Action.EXPORT, administration, detail=_detail(report) + " (xlsx)")
+    data = report_actions.export_group(request.user, administration, report, "xlsx", **audit.request_origin(request))
     return _download(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -107,8 +101,7 @@ def group_report_xlsx(request, pk):
 @require_GET
 def group_report_pdf(request, pk):
     administration, report = _group(request, pk)
-    data = exports.group_pdf(report, request.user)
-    audit.record(request, audit.Action.EXPORT, administration, detail=_detail(report) + " (pdf)")
+    data = report_actions.export_group(request.user, administration, report, "pdf", **audit.request_origin(request))
     return _download(
         data, "application/pdf", f"laporan-{administration.instrument.code.lower()}-{administration.pk}.pdf"
     )
@@ -123,7 +116,7 @@ def _individual(request, pk):
 @require_GET
 def individual_report(request, pk):
     assignment, report = _individual(request, pk)
-    audit.record(request, audit.Action.READ, assignment, detail="individual report")
+    report_actions.show_individual(request.user, assignment, **audit.request_origin(request))
     chart = charts.bar_chart(report.bars, _("Profile per area")) if report.bars else ""
     context = {
         "assignment": assignment,
@@ -140,8 +133,7 @@ def individual_report(request, pk):
 @require_GET
 def individual_report_pdf(request, pk):
     assignment, report = _individual(request, pk)
-    data = exports.individual_pdf(report, request.user)
-    audit.record(request, audit.Action.EXPORT, assignment, detail="individual report (pdf)")
+    data = report_actions.export_individual(request.user, assignment, report, "pdf", **audit.request_origin(request))
     return _download(data, "application/pdf", f"profil-{assignment.student.nisn}-{assignment.administration_id}.pdf")
 
 
@@ -149,8 +141,7 @@ def individual_report_pdf(request, pk):
 @require_GET
 def individual_report_xlsx(request, pk):
     assignment, report = _individual(request, pk)
-    data = exports.individual_xlsx(report)
-    audit.record(request, audit.Action.EXPORT, assignment, detail="individual report (xlsx)")
+    data = report_actions.export_individual(request.user, assignment, report, "xlsx", **audit.request_origin(request))
     return _download(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -192,8 +183,7 @@ def compare(request):
     chosen, context = _comparison(request)
     comparison = context["comparison"]
     if comparison is not None:
-        for administration in chosen:
-            audit.record(request, audit.Action.READ, administration, detail=f"comparison of {comparison.series}"[:500])
+        report_actions.show_comparison(request.user, chosen, comparison, **audit.request_origin(request))
         context["chart"] = charts.comparison_chart(
             [label for label, _cells in comparison.rows],
             [
@@ -212,15 +202,12 @@ def _comparison_export(request, kind):
     if comparison is None:
         messages.error(request, context["error"] or _("Choose what to compare first."))
         return redirect(reverse("instruments:compare") + (f"?{request.GET.urlencode()}" if request.GET else ""))
-    for administration in chosen:
-        audit.record(
-            request, audit.Action.EXPORT, administration, detail=f"comparison of {comparison.series} ({kind})"[:500]
-        )
-    school = request.user.school
+    data = report_actions.export_comparison(
+        request.user, chosen, comparison, request.user.school, kind, **audit.request_origin(request)
+    )
     if kind == "xlsx":
-        data = exports.comparison_xlsx(comparison, school)
         return _download(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "perbandingan.xlsx")
-    return _download(exports.comparison_pdf(comparison, school, request.user), "application/pdf", "perbandingan.pdf")
+    return _download(data, "application/pdf", "perbandingan.pdf")
 
 
 @policy.require("administration.manage")

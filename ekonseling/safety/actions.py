@@ -6,19 +6,19 @@ the same critical items raises no second alert and sends no second e-mail.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, notify, policy
+from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.students.models import Student
 
@@ -34,12 +34,14 @@ DEFAULT_MAIL_WINDOW = 600  # seconds
 HELD_MAIL_LEAD = "Ada {count} peringatan baru lagi pada hal yang sama sejak e-mail terakhir.\n\n"
 
 
-class SafetyError(Exception):
+class SafetyError(ActionError):
     """A refusal with a message for the user."""
+
+    code = "safety.refused"
 
 
 class AlreadyDecided(SafetyError):
-    pass
+    code = "safety.already_decided"
 
 
 def raise_alert(
@@ -112,7 +114,7 @@ def _mail(source: sources.Source, alert: Alert, recipients: list[User]) -> None:
         _schedule(window, partial(flush_held_mail, held))
 
 
-def _schedule(delay: int, job) -> None:
+def _schedule(delay: int, job: Callable[[], None]) -> None:
     notify.later(delay, job)
 
 
@@ -151,11 +153,14 @@ def tell_inboxes(user_ids: Iterable[int], event: dict) -> None:
             log.exception("could not tell user %s of an alert", user_id)
 
 
-def decide(alert: Alert, actor: User, outcome: str, note: str = "", *, request: HttpRequest | None = None) -> Alert:
+def decide(
+    alert: Alert, actor: User, outcome: str, note: str = "", *, ip: str | None = None, user_agent: str = ""
+) -> Alert:
     """Handled or a false alarm: recorded with who decided, when and why (the note is encrypted),
-    never deleted, and audited. Access is the caller's check (`safety.alert.decide`)."""
+    never deleted, and audited for `actor` from where they asked (`audit.request_origin`, or
+    `audit.scope_origin` on a socket). Access is the caller's check (`safety.alert.decide`)."""
     if outcome not in (Alert.Status.HANDLED, Alert.Status.FALSE):
-        raise SafetyError(_("Choose handled or false alarm."))
+        raise SafetyError(_("Choose handled or false alarm."), code="safety.bad_outcome")
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status != Alert.Status.OPEN:
@@ -163,7 +168,7 @@ def decide(alert: Alert, actor: User, outcome: str, note: str = "", *, request: 
         alert.status, alert.decided_by, alert.decided_at, alert.note = outcome, actor, timezone.now(), note
         alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
         sources.get(alert.source).decided(alert)
-    audit.record(request, audit.Action.CHANGE, alert, user=actor, detail=f"alert {alert.status}")
+        audit.record_for(actor, audit.Action.CHANGE, alert, f"alert {alert.status}", ip, user_agent)
     return alert
 
 

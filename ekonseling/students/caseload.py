@@ -8,8 +8,13 @@ active accounts of the student's own school count: an alert must not reach someo
 another school, just because an old assignment still names them.
 """
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, realtime
@@ -17,7 +22,7 @@ from ekonseling.core import audit, realtime
 from .models import AcademicYear, Rombel, Student
 
 
-def in_caseload(user, student) -> bool:
+def in_caseload(user: User, student: Student) -> bool:
     """The in-memory check: does `user` serve `student` through their rombel or individually?
     Uses the caller's prefetch of `rombel__counselors` and `counselors` when there is one."""
     if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):
@@ -25,39 +30,39 @@ def in_caseload(user, student) -> bool:
     return any(c.pk == user.pk for c in student.counselors.all())
 
 
-def caseload_q(user) -> Q:
+def caseload_q(user: User) -> Q:
     """The query expression: the students `user` serves through their rombel or individually."""
     by_rombel = Rombel.counselors.through.objects.filter(rombel_id=OuterRef("rombel_id"), user_id=user.pk)
     individually = Student.counselors.through.objects.filter(student_id=OuterRef("pk"), user_id=user.pk)
     return Q(Exists(by_rombel)) | Q(Exists(individually))
 
 
-def caseload(user):
+def caseload(user: User) -> QuerySet:
     """The students `user` serves (a queryset of ids, for `student__in=`)."""
     return Student.objects.filter(caseload_q(user)).values("pk")
 
 
-def rombels_of(user):
+def rombels_of(user: User) -> QuerySet:
     """The ids of the rombel `user` serves (a queryset of ids, for `rombel_id__in=`)."""
     return Rombel.counselors.through.objects.filter(user_id=user.pk).values("rombel_id")
 
 
-def serves_rombel(user, rombel) -> bool:
+def serves_rombel(user: User, rombel: Rombel) -> bool:
     return rombel.counselors.filter(pk=user.pk).exists()
 
 
-def serves(user, student) -> bool:
+def serves(user: User, student: Student) -> bool:
     """A counselor who may act on the student's counseling matters: the school's koordinator BK, or a
     guru BK whose caseload holds the student."""
     return user.role == Role.KOORDINATOR_BK or (user.role == Role.GURU_BK and in_caseload(user, student))
 
 
-def coordinators(school_id):
+def coordinators(school_id: int) -> QuerySet[User]:
     """The school's active koordinator BK, in a stable order."""
     return User.objects.filter(school_id=school_id, role=Role.KOORDINATOR_BK, is_active=True).order_by("pk")
 
 
-def serving_guru_bk(student):
+def serving_guru_bk(student: Student) -> QuerySet[User]:
     """The active guru BK of the student's school whose caseload holds the student, in one query."""
     serves = Exists(Student.counselors.through.objects.filter(student_id=student.pk, user_id=OuterRef("pk")))
     if student.rombel_id is not None:
@@ -65,7 +70,7 @@ def serving_guru_bk(student):
     return User.objects.filter(serves, school_id=student.school_id, role=Role.GURU_BK, is_active=True).order_by("pk")
 
 
-def once(*groups):
+def once(*groups: Iterable[User]) -> list[User]:
     """Users of several lists in order, each once: a coordinator who also serves is told once."""
     seen, users = set(), []
     for group in groups:
@@ -76,7 +81,7 @@ def once(*groups):
     return users
 
 
-def serving_counselors(student):
+def serving_counselors(student: Student) -> list[User]:
     """The guru BK who serve the student, then the coordinators: who must hear of an alert."""
     return once(serving_guru_bk(student), coordinators(student.school_id))
 
@@ -87,25 +92,25 @@ def serving_counselors(student):
 # lost students re-ask the policy and drop what they may no longer see (core.realtime).
 
 
-def removed(user_ids) -> None:
+def removed(user_ids: Iterable[int | None]) -> None:
     """Counselors lost students from their caseload: tell their open sockets after the commit."""
     user_ids = [pk for pk in user_ids if pk is not None]
     if user_ids:
         realtime.announce_access_changed(user_ids)
 
 
-def rombels_left(rombel_ids) -> None:
+def rombels_left(rombel_ids: Iterable[int]) -> None:
     """Students left these rombel in bulk (a year-end step, an import): their counselors re-check."""
     removed(Rombel.counselors.through.objects.filter(rombel_id__in=list(rombel_ids)).values_list("user_id", flat=True))
 
 
-def assign_rombels(pairs) -> None:
+def assign_rombels(pairs: Iterable[tuple[int, int]]) -> None:
     """Add (rombel id, user id) assignments."""
     through = Rombel.counselors.through
     through.objects.bulk_create([through(rombel_id=r, user_id=u) for r, u in pairs], ignore_conflicts=True)
 
 
-def unassign_rombels(pairs) -> None:
+def unassign_rombels(pairs: Iterable[tuple[int, int]]) -> None:
     """Remove (rombel id, user id) assignments and tell the counselors' open sockets. (Django sends
     no delete signals for the rows of an auto-created m2m table, so every removal goes through here.)"""
     pairs = list(pairs)
@@ -142,7 +147,15 @@ def set_rombel_assignments(
     return len(added), len(dropped)
 
 
-def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+def _m2m_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[int] | None,
+    **kwargs: Any,
+) -> None:
     if action == "post_remove":
         removed([instance.pk] if reverse else pk_set)
     elif action == "pre_clear":
@@ -152,15 +165,15 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
             removed(sender.objects.filter(**{_owner_field(sender): instance.pk}).values_list("user_id", flat=True))
 
 
-def _owner_field(through) -> str:
+def _owner_field(through: type[models.Model]) -> str:
     return "rombel_id" if through is Rombel.counselors.through else "student_id"
 
 
-def _remember_rombel(sender, instance, **kwargs):
+def _remember_rombel(sender: type[Student], instance: Student, **kwargs: Any) -> None:
     instance._caseload_rombel_id = instance.__dict__.get("rombel_id")
 
 
-def _student_saved(sender, instance, created, **kwargs):
+def _student_saved(sender: type[Student], instance: Student, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_caseload_rombel_id", None)
     if not created and before is not None and before != instance.rombel_id:
         removed(Rombel.counselors.through.objects.filter(rombel_id=before).values_list("user_id", flat=True))

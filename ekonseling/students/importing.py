@@ -27,6 +27,8 @@ Why the rules are as they are:
   the upload that found it (the preview keeps it as text).
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ekonseling.core import spreadsheets
+from ekonseling.core.errors import ActionError
 from ekonseling.core.text import clean as clean_text
 
 MAX_DATA_ROWS = 5000
@@ -48,8 +51,10 @@ MAX_EMPTY_RUN = 1000
 OLDEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 
-class ImportFileError(ValueError):
+class ImportFileError(ActionError, ValueError):
     """The file as a whole is unusable (not a spreadsheet, empty, no header, too big): nothing is read."""
+
+    code = "students.import_file"
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class RowError:
     field: str
     message: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
         return {"row": self.row_number, "field": self.field, "message": self.message}
 
 
@@ -73,16 +78,16 @@ class ParseResult:
     sheet: str = ""
 
     @property
-    def error_rows(self):
+    def error_rows(self) -> int:
         return len({e.row_number for e in self.errors})
 
 
-def header_key(text):
+def header_key(text: object) -> str:
     """Headers compare without case, spaces or punctuation: "Jml. Saudara Kandung" = "jml saudara kandung"."""
     return re.sub(r"[^0-9a-z]", "", str(text).casefold())
 
 
-def _tokens(text):
+def _tokens(text: object) -> set[str]:
     return set(re.findall(r"[0-9a-z]+", str(text).casefold()))
 
 
@@ -132,7 +137,7 @@ GUARDIAN_RELATIONS = ("ayah", "ibu", "wali")
 GUARDIAN_FIELDS = ("name", "birth_year", "education", "occupation", "income", "phone")
 
 
-def _guardian_columns(rel):
+def _guardian_columns(rel: str) -> list[Column]:
     group = f"data{rel}"
     return [
         Column(f"{rel}.name", f"Nama {rel}", (f"{group}nama", f"nama{rel}", f"nama{rel}kandung"), "name", 200),
@@ -200,7 +205,7 @@ _GROUP_KEYS = {f"data{rel}" for rel in GUARDIAN_RELATIONS}
 _SUBHEADER_KEYS = {"nama", "tahunlahir", "jenjangpendidikan", "pekerjaan", "penghasilan", "nik"}
 
 
-def is_dropped(label):
+def is_dropped(label: object) -> bool:
     return header_key(label) in _DROPPED_KEYS or bool(_tokens(label) & _DROPPED_WORDS)
 
 
@@ -235,7 +240,7 @@ FILE_MESSAGES = {
 }
 
 
-def read_table(file_bytes, filename):
+def read_table(file_bytes: bytes, filename: str) -> list[list]:
     """The rows of the spreadsheet as lists of cell values; row i of the list is spreadsheet row i + 1."""
     limits = spreadsheets.Limits(
         max_rows=MAX_DATA_ROWS + HEADER_SCAN_ROWS + 2,  # the data, title rows and a two-row header
@@ -251,7 +256,7 @@ def read_table(file_bytes, filename):
         raise ImportFileError(FILE_MESSAGES[exc.code] % exc.params) from exc
 
 
-def _too_many_rows():
+def _too_many_rows() -> ImportFileError:
     limit = f"{MAX_DATA_ROWS:,}".replace(",", ".")  # Indonesian thousands separator
     return ImportFileError(
         _(
@@ -265,7 +270,7 @@ def _too_many_rows():
 # --- the header -----------------------------------------------------------------------------------------
 
 
-def find_header(rows):
+def find_header(rows: list[list]) -> int | None:
     """Index of the first of the top rows that names at least Nama and NISN, or None."""
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         keys = set()
@@ -279,11 +284,11 @@ def find_header(rows):
     return None
 
 
-def _cell_label(value):
+def _cell_label(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def combine_header(rows, index):
+def combine_header(rows: list[list], index: int) -> tuple[list[str], int]:
     """The label of every column, and the index of the first data row.
 
     A second header row exists when the header names a parent group ("Data Ayah") or the next row
@@ -313,7 +318,7 @@ def combine_header(rows, index):
     return labels, index + 2
 
 
-def map_columns(labels):
+def map_columns(labels: list[str]) -> tuple[dict[int, Column], list[str], list[str]]:
     """Column index → Column for the columns read, plus the dropped and the unrecognised labels.
 
     When two headers name the same data, the more specific one wins, in the order of the aliases:
@@ -341,7 +346,7 @@ def map_columns(labels):
     return mapping, list(dict.fromkeys(dropped)), list(dict.fromkeys(unknown))
 
 
-def _is_numbering_row(row):
+def _is_numbering_row(row: list) -> bool:
     """Some exports put a row of column numbers (1, 2, 3, ...) under the header."""
     values = [v for v in row if not (v is None or (isinstance(v, str) and not v.strip()))]
     if len(values) < 3:
@@ -356,7 +361,7 @@ def _is_numbering_row(row):
 # --- the rows -------------------------------------------------------------------------------------------
 
 
-def parse(file_bytes, filename, *, today=None):
+def parse(file_bytes: bytes, filename: str, *, today: datetime.date | None = None) -> ParseResult:
     """Read, map and check every row. Raises ImportFileError when the file as a whole is unusable."""
     today = today or datetime.date.today()
     rows = read_table(file_bytes, filename)
@@ -430,11 +435,11 @@ def parse(file_bytes, filename, *, today=None):
     )
 
 
-def _blank(value):
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and _text(value) == "")
 
 
-def _check_row(number, cells, today):
+def _check_row(number: int, cells: dict[Column, object], today: datetime.date) -> tuple[dict, list[RowError]]:
     record = {"row": number}
     errors = []
     for column, raw in cells.items():
@@ -482,17 +487,17 @@ class _Invalid(ValueError):
     pass
 
 
-def _written(raw, column=None):
+def _written(raw: object, column: Column | None = None) -> dict[str, str]:
     """The parameters of a cell's error message: what the cell holds, and its column's label."""
     return {"value": _shown(raw), "column": column.label if column is not None else ""}
 
 
-def _shown(raw):
+def _shown(raw: object) -> str:
     text = raw.isoformat() if isinstance(raw, datetime.date) else _text(raw) or str(raw)
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
 
-def _text(value):
+def _text(value: object) -> str:
     """Cell text with whitespace collapsed; Dapodik writes "-" for "nothing"."""
     if value is None:
         return ""
@@ -509,7 +514,7 @@ def _text(value):
 _PARTICLES = {"bin", "binti"}
 
 
-def tidy_name(value):
+def tidy_name(value: object) -> str:
     """Names come in any capitalisation: "  AHMAD  fauzi " → "Ahmad Fauzi", "siti BINTI ahmad" → "Siti binti Ahmad".
 
     Every name is recased the same way, so a file and its re-import agree. str.title() would write
@@ -526,22 +531,22 @@ def tidy_name(value):
     return " ".join(tidy)
 
 
-def _check_text(raw, column, today):
+def _check_text(raw: object, column: Column, today: datetime.date) -> str:
     return _text(raw)
 
 
-def _check_name(raw, column, today):
+def _check_name(raw: object, column: Column, today: datetime.date) -> str:
     return tidy_name(raw)
 
 
-def _check_code(raw, column, today):
+def _check_code(raw: object, column: Column, today: datetime.date) -> str:
     """NIPD, RT, RW, postal code: a number cell becomes its digits ("3", not "3.0")."""
     if isinstance(raw, bool):
         raise _Invalid(_("%(column)s is not valid (written: %(value)s)") % _written(raw, column))
     return _text(raw)
 
 
-def _check_phone(raw, column, today):
+def _check_phone(raw: object, column: Column, today: datetime.date) -> str:
     """A numeric cell lost the leading 0 of an Indonesian mobile number (08…): it is put back."""
     text = _text(raw)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and text.startswith("8") and 9 <= len(text) <= 13:
@@ -549,7 +554,7 @@ def _check_phone(raw, column, today):
     return text
 
 
-def _check_nisn(raw, column, today):
+def _check_nisn(raw: object, column: Column, today: datetime.date) -> str:
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -584,7 +589,7 @@ _SEXES = {
 }
 
 
-def _check_sex(raw, column, today):
+def _check_sex(raw: object, column: Column, today: datetime.date) -> str:
     text = _text(raw)
     if not text:
         return ""
@@ -615,7 +620,7 @@ _RELIGIONS = {
 }
 
 
-def _check_religion(raw, column, today):
+def _check_religion(raw: object, column: Column, today: datetime.date) -> str:
     """Dapodik's spellings (Katholik, Budha, "Kepercayaan kpd Tuhan YME") map to `models.Religion`."""
     text = _text(raw)
     if not text:
@@ -666,7 +671,7 @@ _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _D_MONTH_Y = re.compile(r"(\d{1,2})[ -]([a-z]+)[ -](\d{4})")
 
 
-def parse_date(raw):
+def parse_date(raw: object) -> datetime.date | None:
     """A real Excel date, an Excel serial number, or text as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY or
     "5 Maret 2009". Raises _Invalid for an impossible date ("2010-02-30") or an unknown format."""
     if isinstance(raw, datetime.datetime):
@@ -703,7 +708,7 @@ def parse_date(raw):
         raise _Invalid(_("The date of birth is not in the calendar (written: %(value)s)") % _written(raw)) from None
 
 
-def _check_date(raw, column, today):
+def _check_date(raw: object, column: Column, today: datetime.date) -> datetime.date | None:
     date = parse_date(raw)
     if date is None:
         return None
@@ -714,7 +719,7 @@ def _check_date(raw, column, today):
     return date
 
 
-def _number(raw, column):
+def _number(raw: object, column: Column) -> Decimal | None:
     if isinstance(raw, bool):
         raise _Invalid(_("%(column)s must be a number (written: %(value)s)") % _written(raw, column))
     if isinstance(raw, int | float):
@@ -731,7 +736,7 @@ def _number(raw, column):
     return number
 
 
-def _check_count(raw, column, today):
+def _check_count(raw: object, column: Column, today: datetime.date) -> int | None:
     number = _number(raw, column)
     if number is None:
         return None
@@ -740,13 +745,13 @@ def _check_count(raw, column, today):
     return int(number)
 
 
-def _check_order(raw, column, today):
+def _check_order(raw: object, column: Column, today: datetime.date) -> int | None:
     """Anak ke-berapa: Dapodik writes 0 when nobody filled it in."""
     value = _check_count(raw, column, today)
     return value or None
 
 
-def _check_year(raw, column, today):
+def _check_year(raw: object, column: Column, today: datetime.date) -> int | None:
     """A parent's year of birth: Dapodik writes 0 when it is unknown."""
     if isinstance(raw, datetime.date):
         return raw.year
@@ -758,7 +763,7 @@ def _check_year(raw, column, today):
     return int(number)
 
 
-def _check_distance(raw, column, today):
+def _check_distance(raw: object, column: Column, today: datetime.date) -> Decimal | None:
     number = _number(raw, column)
     if number is None:
         return None
@@ -767,7 +772,7 @@ def _check_distance(raw, column, today):
     return number.quantize(Decimal("0.01"))
 
 
-def _check_email(raw, column, today):
+def _check_email(raw: object, column: Column, today: datetime.date) -> str:
     text = _text(raw)
     if not text:
         return ""
@@ -778,7 +783,7 @@ def _check_email(raw, column, today):
     return text
 
 
-def _check_needs(raw, column, today):
+def _check_needs(raw: object, column: Column, today: datetime.date) -> str:
     text = _text(raw)
     return "" if header_key(text) in ("tidakada", "tidak", "tidakberkebutuhankhusus", "normal") else text
 
@@ -807,7 +812,7 @@ _NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", 
 _ROMAN = {numeral: grade for grade, numeral in enumerate(_NUMERALS, start=1)}
 
 
-def rombel_grade(name):
+def rombel_grade(name: str) -> int | None:
     """The grade a rombel name starts with: "XI MIPA 2" → 11, "7A" → 7, "Kelas X-1" → 10; None if it does not."""
     text = re.sub(r"^KELAS\s*", "", _text(name).upper())
     if match := re.match(r"(\d{1,2})(?!\d)", text):
@@ -818,6 +823,6 @@ def rombel_grade(name):
     return None
 
 
-def rombel_key(name):
+def rombel_key(name: object) -> str:
     """Rombel names match without regard to case or spacing: "x  mipa 1" is the rombel "X MIPA 1"."""
     return " ".join(str(name).split()).casefold()

@@ -29,10 +29,14 @@ Why it works this way:
   A preview nobody confirms is dropped the same way after PREVIEW_KEEP_DAYS.
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -42,6 +46,8 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit
+from ekonseling.core.errors import ActionError
+from ekonseling.core.models import School
 
 from . import caseload, importing
 from .importing import ImportFileError, RowError, rombel_grade, rombel_key
@@ -55,8 +61,10 @@ BATCH_SIZE = 500
 __all__ = ["ImportFileError", "ImportRefused", "apply", "build_preview", "cancel", "describe", "preview"]
 
 
-class ImportRefused(Exception):
+class ImportRefused(ActionError):
     """A batch that may not be applied as asked (already applied, cancelled, no current academic year)."""
+
+    code = "students.import_refused"
 
 
 # Fields the operator may not read: a row carrying one is an update of it whatever is on record, and
@@ -64,17 +72,17 @@ class ImportRefused(Exception):
 BLIND_KEYS = frozenset({"special_needs"})
 
 
-def max_bytes():
+def max_bytes() -> int:
     return getattr(settings, "STUDENT_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
-def _size(n):
+def _size(n: int) -> str:
     if n >= 100 * 1024:
         return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
     return f"{max(1, round(n / 1024))} KB"
 
 
-def check_size(size):
+def check_size(size: int) -> None:
     """The upload view asks before reading the file into memory; `preview()` asks again."""
     limit = max_bytes()
     if size > limit:
@@ -90,7 +98,7 @@ def check_size(size):
 # --- preview ----------------------------------------------------------------------------------------------
 
 
-def preview(school, file_bytes, filename, user):
+def preview(school: School, file_bytes: bytes, filename: str, user: User | None) -> ImportBatch:
     """Parse and compare, then keep the outcome in a new ImportBatch awaiting confirmation."""
     batch = build_preview(school, file_bytes, filename, user=user)
     _expire_stale_previews(school.pk)
@@ -98,7 +106,14 @@ def preview(school, file_bytes, filename, user):
     return batch
 
 
-def build_preview(school, file_bytes, filename, *, user=None, today=None):
+def build_preview(
+    school: School,
+    file_bytes: bytes,
+    filename: str,
+    *,
+    user: User | None = None,
+    today: datetime.date | None = None,
+) -> ImportBatch:
     """The preview as an unsaved ImportBatch: nothing is written (this is what `--dry-run` shows)."""
     check_size(len(file_bytes))
     parsed = importing.parse(file_bytes, filename, today=today)
@@ -163,11 +178,11 @@ def build_preview(school, file_bytes, filename, *, user=None, today=None):
     )
 
 
-def _dumps(payload):
+def _dumps(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def _no_grade_message(name):
+def _no_grade_message(name: str) -> str:
     return _(
         "Rombel '%(name)s' does not exist yet and its grade cannot be read from its name: create the rombel "
         "first, or start its name with the grade (X, XI, XII, VII, VIII, IX or a number)"
@@ -196,7 +211,7 @@ def apply(batch: ImportBatch, user: User | None, *, ip: str | None = None, user_
     return applied.summary["applied"]
 
 
-def cancel(batch):
+def cancel(batch: ImportBatch) -> None:
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _refuse_unless_preview(locked)
@@ -206,7 +221,7 @@ def cancel(batch):
     batch.status, batch.payload = locked.status, locked.payload
 
 
-def _refuse_unless_preview(batch):
+def _refuse_unless_preview(batch: ImportBatch) -> None:
     if batch.status == ImportBatch.Status.APPLIED:
         if batch.applied_at:
             raise ImportRefused(
@@ -225,7 +240,7 @@ def _refuse_unless_preview(batch):
         )
 
 
-def _apply(batch_pk, user, ip, user_agent):
+def _apply(batch_pk: int, user: User | None, ip: str | None, user_agent: str) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_pk)
     _refuse_unless_preview(batch)
     payload = json.loads(batch.payload)
@@ -328,7 +343,7 @@ def _apply(batch_pk, user, ip, user_agent):
     return batch
 
 
-def _create_rombels(school_id, year, state, records):
+def _create_rombels(school_id: int, year: AcademicYear, state: _State, records: Iterable[dict]) -> int:
     missing = {}
     for record in records:
         key = rombel_key(record["rombel"])
@@ -348,7 +363,7 @@ def _create_rombels(school_id, year, state, records):
     return len(new)
 
 
-def _new_student(school_id, record, state):
+def _new_student(school_id: int, record: dict, state: _State) -> Student:
     fields = {key: record[key] for key in importing.STUDENT_KEYS if key in record and key != "rombel"}
     student = Student(school_id=school_id, **fields)
     if record.get("rombel"):
@@ -356,7 +371,7 @@ def _new_student(school_id, record, state):
     return student
 
 
-def _write_guardians(state, touched):
+def _write_guardians(state: _State, touched: Iterable[Touched]) -> None:
     """`touched` is (student, record, changes); changes None means a new student: everything is new."""
     new, changed, fields = [], [], set()
     for student, record, changes in touched:
@@ -377,7 +392,7 @@ def _write_guardians(state, touched):
         Guardian.objects.bulk_update(changed, sorted(fields), batch_size=BATCH_SIZE)
 
 
-def _write_enrollments(state, year, touched):
+def _write_enrollments(state: _State, year: AcademicYear, touched: Iterable[Touched]) -> None:
     """The rombel of the current year, kept as history that promotion builds on."""
     new, changed = [], []
     for student, record, changes in touched:
@@ -400,7 +415,7 @@ def _write_enrollments(state, year, touched):
 _KEPT_AFTER_USE = ("errors", "new_rombels", "dropped_columns", "unknown_columns")
 
 
-def _cleared(payload_text):
+def _cleared(payload_text: str) -> str:
     """What a finished batch keeps: counts are in the summary; the rows' personal data goes."""
     try:
         payload = json.loads(payload_text) if payload_text else {}
@@ -412,7 +427,7 @@ def _cleared(payload_text):
     return _dumps({"version": PAYLOAD_VERSION, "cleared": True, **kept})
 
 
-def scrub_student(student):
+def scrub_student(student: Student) -> None:
     """Erasure (UU PDP): a waiting preview that holds the student is cancelled and cleared; applied
     batches lose the row errors that quote them. Called inside the erasure's transaction."""
     for batch in ImportBatch.objects.select_for_update().filter(school_id=student.school_id):
@@ -433,7 +448,7 @@ def scrub_student(student):
         batch.save(update_fields=["status", "payload"])
 
 
-def _expire_stale_previews(school_id):
+def _expire_stale_previews(school_id: int) -> None:
     cutoff = timezone.now() - datetime.timedelta(days=PREVIEW_KEEP_DAYS)
     stale = ImportBatch.objects.filter(school_id=school_id, status=ImportBatch.Status.PREVIEW, created_at__lt=cutoff)
     stale.update(status=ImportBatch.Status.CANCELLED, payload=_cleared(""))
@@ -442,22 +457,32 @@ def _expire_stale_previews(school_id):
 # --- the database as the import sees it ------------------------------------------------------------------------
 
 
-def _current_year(school_id):
+def _current_year(school_id: int) -> AcademicYear | None:
     return AcademicYear.objects.filter(school_id=school_id, is_current=True).first()
+
+
+# (student, record, changes): changes None for a new student, whose every field is new.
+Touched = tuple[Student, dict, set[str] | None]
 
 
 class _State:
     """The school's students named in the file, their guardians and current enrollment, and the current
     year's rombel: loaded in a fixed number of queries, whatever the number of rows."""
 
-    def __init__(self, students, guardians, enrollments, rombels):
+    def __init__(
+        self,
+        students: dict[str, Student],
+        guardians: dict[tuple[int, str], Guardian],
+        enrollments: dict[int, Enrollment],
+        rombels: dict[str, tuple[int, str]],
+    ):
         self.students = students  # nisn -> Student
         self.guardians = guardians  # (student pk, relation) -> Guardian
         self.enrollments = enrollments  # student pk -> Enrollment of the current year
         self.rombels = rombels  # rombel_key(name) -> (pk, name), current year only
 
     @classmethod
-    def load(cls, school_id, year, nisns, *, lock=False):
+    def load(cls, school_id: int, year: AcademicYear | None, nisns: Iterable[str], *, lock: bool = False) -> _State:
         queryset = Student.objects.filter(school_id=school_id, nisn__in=set(nisns)).defer("health_notes")
         prefetch = [Prefetch("guardians", to_attr="import_guardians")]
         if year is not None:
@@ -477,7 +502,7 @@ class _State:
                 rombels.setdefault(rombel_key(name), (pk, name))
         return cls(students, guardians, enrollments, rombels)
 
-    def changes(self, record, student):
+    def changes(self, record: dict, student: Student) -> list[str]:
         """The keys of `record` that differ from the database: student fields, "rombel", "ayah.name"..."""
         changes = []
         for key in importing.STUDENT_KEYS:
@@ -504,7 +529,7 @@ class _State:
 # --- payload (de)serialisation and presentation -------------------------------------------------------------
 
 
-def _to_json(record):
+def _to_json(record: dict) -> dict:
     out = dict(record)
     if "birth_date" in out:
         out["birth_date"] = out["birth_date"].isoformat()
@@ -513,7 +538,7 @@ def _to_json(record):
     return out
 
 
-def _from_json(record):
+def _from_json(record: dict) -> dict:
     out = dict(record)
     if "birth_date" in out:
         out["birth_date"] = datetime.date.fromisoformat(out["birth_date"])
@@ -522,7 +547,7 @@ def _from_json(record):
     return out
 
 
-def change_label(key):
+def change_label(key: str) -> str:
     """A changed field's name for people, in the user's language: "rombel", "Father: occupation"."""
     if key == "special_needs":
         return _("special needs (filled only where none is recorded)")
@@ -532,7 +557,7 @@ def change_label(key):
     return str(Student._meta.get_field(key).verbose_name)
 
 
-def describe(batch):
+def describe(batch: ImportBatch) -> dict[str, Any]:
     """What the preview page and the command show of a batch, from its payload."""
     payload = json.loads(batch.payload) if batch.payload else {}
     rows = payload.get("rows", [])

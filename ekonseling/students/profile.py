@@ -6,11 +6,15 @@ and anything a counselor wrote stay with the school. Every change a student make
 finding out months later.
 """
 
+from __future__ import annotations
+
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,28 +48,28 @@ class OwnProfileForm(forms.ModelForm):
             "achievements": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for name in ("phone", "mobile"):
             # A text input with the phone keypad: the stylesheet styles text inputs, not type=tel.
             self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
-    def _clean_phone(self, name):
+    def _clean_phone(self, name: str) -> str:
         # Light on purpose: schools write "0812-3456-7890", "+62 812 3456 7890" or "(0274) 512345".
         value = " ".join(self.cleaned_data[name].split())
         if value and (not PHONE_CHARACTERS.match(value) or not 6 <= sum(c.isdigit() for c in value) <= 15):
             raise forms.ValidationError(_("Enter a phone number of 6 to 15 digits, for example 0812-3456-7890."))
         return value
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         return self._clean_phone("phone")
 
-    def clean_mobile(self):
+    def clean_mobile(self) -> str:
         return self._clean_phone("mobile")
 
 
-def _as_text(value):
+def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
@@ -96,7 +100,7 @@ def update_own_profile(
     return changes
 
 
-def unseen_changes(student):
+def unseen_changes(student: Student) -> QuerySet[ProfileChange]:
     return student.profile_changes.filter(seen_at__isnull=True)
 
 
@@ -111,7 +115,7 @@ def mark_seen(student: Student, counselor: User, *, ip: str | None = None, user_
     return count
 
 
-def field_label(field):
+def field_label(field: str) -> str:
     """The field's own verbose name, so the change list reads like the record does; a change to a
     field the record no longer has keeps its old name rather than hiding the history."""
     try:

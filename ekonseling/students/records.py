@@ -5,26 +5,37 @@ transaction and writes its own audit entry, so a half-done year-end or erasure c
 cannot go unlogged.
 """
 
+from __future__ import annotations
+
 import datetime
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, personal_data, policy
+from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 
 from . import caseload
-from .forms_records import guardian_changes
+from .forms_records import StudentRecordForm, guardian_changes
 from .models import AcademicYear, DeletionRequest, Enrollment, Guardian, Rombel, Student
 from .personal_data import masked_label, without_identity
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+
+# A rombel export column: header, width, and how to read a student's value (None: the row number).
+Column = tuple[str, int, Callable[[Student], object] | None]
 
 # The last grade of each level: its students graduate at the year-end instead of moving up.
 FINAL_GRADE = {School.Level.SD: 6, School.Level.SMP: 9, School.Level.SMA: 12, School.Level.SMK: 12}
@@ -32,22 +43,26 @@ FINAL_GRADE = {School.Level.SD: 6, School.Level.SMP: 9, School.Level.SMA: 12, Sc
 ROMAN = dict(enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII"], start=1))
 
 
-class PromotionError(Exception):
+class PromotionError(ActionError):
     """The year-end step was refused; the message says why, for the operator."""
 
+    code = "students.promotion_refused"
 
-class DeletionError(Exception):
+
+class DeletionError(ActionError):
     """A deletion request cannot be decided (already decided, or the student is gone)."""
+
+    code = "students.deletion_refused"
 
 
 # --- the year-end step (kenaikan kelas, kelulusan) ----------------------------------------------------
 
 
-def final_grade(school):
+def final_grade(school: School) -> int:
     return FINAL_GRADE.get(school.level, 12)
 
 
-def next_rombel_name(name, grade):
+def next_rombel_name(name: str, grade: int) -> str:
     """The usual name of a rombel one grade up: "X-1" → "XI-1", "VII A" → "VIII A", "10 IPA" → "11 IPA".
 
     Schools name rombel by the grade in Roman or Arabic numerals; the first whole numeral equal to
@@ -65,14 +80,14 @@ def next_rombel_name(name, grade):
     return ""
 
 
-def suggest_mapping(from_year):
+def suggest_mapping(from_year: AcademicYear) -> dict[Rombel, str | None]:
     """{rombel: suggested target name} for the year-end form; None marks a final-grade rombel (lulus)."""
     last = final_grade(from_year.school)
     rombels = Rombel.objects.filter(academic_year=from_year).order_by("grade", "name")
     return {r: (None if r.grade >= last else next_rombel_name(r.name, r.grade)) for r in rombels}
 
 
-def next_year_name(name):
+def next_year_name(name: str) -> str:
     """ "2026/2027" → "2027/2028"; anything else → "" (the operator types it)."""
     match = re.fullmatch(r"(\d{4})/(\d{4})", name.strip())
     if not match:
@@ -81,7 +96,7 @@ def next_year_name(name):
     return f"{first + 1}/{second + 1}"
 
 
-def shift_year(day):
+def shift_year(day: datetime.date) -> datetime.date:
     """The same calendar day a year later (29 February becomes 28 February)."""
     try:
         return day.replace(year=day.year + 1)
@@ -162,7 +177,13 @@ def promote_year(
     return result
 
 
-def _check_years(school, from_year, to_year_name, starts_on, ends_on):
+def _check_years(
+    school: School,
+    from_year: AcademicYear,
+    to_year_name: str,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+) -> None:
     if from_year.school_id != school.pk or not from_year.is_current:
         raise PromotionError(_("Only the current academic year can be closed."))
     if not to_year_name:
@@ -179,7 +200,7 @@ def _check_years(school, from_year, to_year_name, starts_on, ends_on):
         raise PromotionError(_("The new academic year must start after the current one."))
 
 
-def _clean_mapping(mapping, rombels):
+def _clean_mapping(mapping: Mapping | None, rombels: Mapping[int, Rombel]) -> dict[int, str]:
     targets = {}
     for key, name in (mapping or {}).items():
         pk = key.pk if isinstance(key, Rombel) else int(key)
@@ -193,7 +214,13 @@ def _clean_mapping(mapping, rombels):
     return targets
 
 
-def _plan_new_rombels(rombels, targets, students, retained, last):
+def _plan_new_rombels(
+    rombels: Mapping[int, Rombel],
+    targets: Mapping[int, str],
+    students: Iterable[Student],
+    retained: Collection[int],
+    last: int,
+) -> dict[str, tuple[int, set[int]]]:
     """{new name: (grade, counselor ids)} for every rombel the new year needs.
 
     Promotion targets get grade + 1 and the counselors of their source rombel (several rombel may
@@ -201,7 +228,7 @@ def _plan_new_rombels(rombels, targets, students, retained, last):
     """
     plan = {}
 
-    def want(name, grade, counselors):
+    def want(name: str, grade: int, counselors: set[int]) -> None:
         if name in plan and plan[name][0] != grade:
             raise PromotionError(
                 _("The new rombel %(name)s would hold grade %(a)d and grade %(b)d; choose another name.")
@@ -225,7 +252,9 @@ def _plan_new_rombels(rombels, targets, students, retained, last):
     return plan
 
 
-def _create_rombels(school, new_year, plan):
+def _create_rombels(
+    school: School, new_year: AcademicYear, plan: Mapping[str, tuple[int, set[int]]]
+) -> dict[str, Rombel]:
     # The wali kelas of the new year is assigned afresh; the counselors carry over.
     rombels = Rombel.objects.bulk_create(
         [Rombel(school=school, academic_year=new_year, name=name, grade=grade) for name, (grade, _ids) in plan.items()]
@@ -238,7 +267,17 @@ def _create_rombels(school, new_year, plan):
     return created
 
 
-def _move_students(students, rombels, targets, retained, created, from_year, new_year, last, graduated_on):
+def _move_students(
+    students: list[Student],
+    rombels: Mapping[int, Rombel],
+    targets: Mapping[int, str],
+    retained: Collection[int],
+    created: Mapping[str, Rombel],
+    from_year: AcademicYear,
+    new_year: AcademicYear,
+    last: int,
+    graduated_on: datetime.date,
+) -> tuple[int, int, int]:
     now = timezone.now()
     promoted = kept = graduated = 0
     outcomes = {}
@@ -272,7 +311,7 @@ def _move_students(students, rombels, targets, retained, created, from_year, new
     return promoted, kept, graduated
 
 
-def _record_old_year(outcomes, from_year):
+def _record_old_year(outcomes: Mapping[int, tuple[Rombel, str]], from_year: AcademicYear) -> None:
     """One Enrollment per student for the closing year, with its outcome (an import may have made it)."""
     existing = {e.student_id: e for e in Enrollment.objects.filter(academic_year=from_year, student_id__in=outcomes)}
     to_create = []
@@ -342,7 +381,7 @@ def request_deletion(
     return deletion
 
 
-def _lock_pending(deletion):
+def _lock_pending(deletion: DeletionRequest) -> DeletionRequest:
     locked = DeletionRequest.objects.select_for_update().filter(pk=deletion.pk).first()
     if locked is None or locked.status != DeletionRequest.Status.PENDING:
         raise DeletionError(_("This deletion request has already been decided."))
@@ -417,8 +456,8 @@ def reject_deletion(
 # --- rombel export -----------------------------------------------------------------------------------
 
 
-def _guardian(relation, attr):
-    def get(student):
+def _guardian(relation: str, attr: str) -> Callable[[Student], object]:
+    def get(student: Student) -> object:
         for g in student.guardians.all():
             if g.relation == relation:
                 return getattr(g, attr)
@@ -427,7 +466,7 @@ def _guardian(relation, attr):
     return get
 
 
-def _basic_columns():
+def _basic_columns() -> list[Column]:
     return [
         (_("No."), 5, None),
         ("NISN", 13, lambda s: s.nisn),
@@ -440,7 +479,7 @@ def _basic_columns():
     ]
 
 
-def _record_columns():
+def _record_columns() -> list[Column]:
     father, mother, guardian = (Guardian.Relation.FATHER, Guardian.Relation.MOTHER, Guardian.Relation.GUARDIAN)
     return [
         (_("Home address"), 32, lambda s: s.address),
@@ -468,7 +507,7 @@ def _record_columns():
     ]
 
 
-def rombel_students(rombel):
+def rombel_students(rombel: Rombel) -> QuerySet[Student]:
     """The rombel's active students, or, for a rombel of an earlier year, those enrolled in it."""
     return (
         Student.objects.filter(Q(rombel=rombel, status=Student.Status.ACTIVE) | Q(enrollments__rombel=rombel))
@@ -478,7 +517,13 @@ def rombel_students(rombel):
 
 
 def save_record(
-    student: Student, form, guardians, actor: User, *, ip: str | None = None, user_agent: str = ""
+    student: Student,
+    form: StudentRecordForm,
+    guardians: BaseInlineFormSet,
+    actor: User,
+    *,
+    ip: str | None = None,
+    user_agent: str = "",
 ) -> list[str]:
     """Save the record form and its guardian formset (both valid) in one transaction, audit what
     changed, and delete a replaced photo once the commit happened; returns the changed fields."""
@@ -503,7 +548,7 @@ def export_rombel(rombel: Rombel, actor: User, *, ip: str | None = None, user_ag
     return content
 
 
-def rombel_xlsx(rombel, user):
+def rombel_xlsx(rombel: Rombel, user: User) -> bytes:
     """The rombel as a spreadsheet with the columns `user` may see.
 
     Basic columns always; address, family and living situation only for whoever may read the whole
@@ -556,7 +601,7 @@ def rombel_xlsx(rombel, user):
     return out.getvalue()
 
 
-def _set_text(cell, value):
+def _set_text(cell: Cell, value: object) -> None:
     """Store text as text: openpyxl would turn "=…" into a formula that runs when the file opens."""
     cell.value = value
     if cell.data_type == "f":

@@ -6,16 +6,21 @@ the session encrypted (`keep_pending` / `take_pending`), and it is dropped after
 after `PENDING_TTL`. Whoever loses the cards resets the password; nobody can look it up again.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 
 from axes.utils import reset as reset_lockouts
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from reportlab.lib.pagesizes import A4
@@ -25,6 +30,8 @@ from reportlab.pdfgen import canvas
 
 from ekonseling.accounts.models import Role, User, new_one_time_password
 from ekonseling.core import audit, crypto
+from ekonseling.core.errors import ActionError
+from ekonseling.core.models import School
 
 from .models import Rombel, Student
 
@@ -36,8 +43,10 @@ CARD_TITLE = gettext_lazy("E-Konseling sign-in card")
 CARD_WARNING = gettext_lazy("Change the password when you first sign in. Do not give this card to anyone.")
 
 
-class NoAccountError(Exception):
+class NoAccountError(ActionError):
     """The student has no account of their own to reset."""
+
+    code = "students.no_account"
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,7 @@ class IssuedLogin:
 # --- creating and resetting --------------------------------------------------------------------------
 
 
-def _username_candidates(student, school):
+def _username_candidates(student: Student, school: School) -> Iterator[str]:
     """NISN first because it is unique nationally and all digits (easy on a phone keypad). It can
     still be taken here: a student who moved schools keeps an account at the old one, and one
     deployment serves many schools; then the school's slug tells the two apart."""
@@ -68,7 +77,7 @@ def _username_candidates(student, school):
         n += 1
 
 
-def _free_username(student, school, taken):
+def _free_username(student: Student, school: School, taken: set[str]) -> str:
     for candidate in _username_candidates(student, school):
         candidate = candidate[:150]
         if candidate.lower() not in taken and not User.objects.filter(username__iexact=candidate).exists():
@@ -135,7 +144,7 @@ def reset_password(student: Student, actor: User | None, *, ip: str | None = Non
     """
     user = student.user
     if user is None or user.role != Role.SISWA or user.school_id != student.school_id:
-        raise NoAccountError(student)
+        raise NoAccountError(gettext("This student has no student account to reset."))
     with transaction.atomic():
         password = user.issue_one_time_password()
         audit.record_for(actor, audit.Action.PASSWORD, user, "reset by counselor", ip, user_agent)
@@ -147,13 +156,13 @@ def reset_password(student: Student, actor: User | None, *, ip: str | None = Non
 # --- keeping issued passwords until the cards are printed ----------------------------------------------
 
 
-def _fingerprint(user):
+def _fingerprint(user: User) -> str:
     """Changes whenever the password does, so a card is dropped once the student has chosen their
     own password or someone reset it again: a stale card would only confuse."""
     return hashlib.sha256(user.password.encode()).hexdigest()[:24]
 
 
-def _load(session):
+def _load(session: SessionBase) -> tuple[dict[str, dict], bool]:
     """The pending entries still within `PENDING_TTL`, and whether any had to be dropped."""
     token = session.get(PENDING_SESSION_KEY)
     if not token:
@@ -167,7 +176,7 @@ def _load(session):
     return fresh, len(fresh) != len(entries)
 
 
-def _store(session, entries):
+def _store(session: SessionBase, entries: dict[str, dict]) -> None:
     if entries:
         session[PENDING_SESSION_KEY] = crypto.encrypt(json.dumps(entries))
     else:
@@ -175,7 +184,7 @@ def _store(session, entries):
     session.modified = True
 
 
-def keep_pending(session, issued):
+def keep_pending(session: SessionBase, issued: Iterable[IssuedLogin]) -> None:
     """Remember issued passwords, encrypted, until the cards are downloaded; a newer password for
     the same student replaces the older one."""
     entries, _ = _load(session)
@@ -189,7 +198,7 @@ def keep_pending(session, issued):
     _store(session, entries)
 
 
-def _pending(session, students, *, take):
+def _pending(session: SessionBase, students: QuerySet[Student], *, take: bool) -> list[IssuedLogin]:
     entries, changed = _load(session)
     wanted = students.filter(pk__in=[int(pk) for pk in entries]).select_related("user", "rombel")
     issued = []
@@ -207,12 +216,12 @@ def _pending(session, students, *, take):
     return issued
 
 
-def peek_pending(session, students):
+def peek_pending(session: SessionBase, students: QuerySet[Student]) -> list[IssuedLogin]:
     """The still-valid issued logins among `students`, left in place."""
     return _pending(session, students, take=False)
 
 
-def take_pending(session, students):
+def take_pending(session: SessionBase, students: QuerySet[Student]) -> list[IssuedLogin]:
     """The still-valid issued logins among `students`, removed: a card is downloaded once."""
     return _pending(session, students, take=True)
 
@@ -228,7 +237,7 @@ PADDING = 5 * mm
 TEXT_WIDTH = CARD_WIDTH - 2 * PADDING
 
 
-def _break_long(word, font, size, width):
+def _break_long(word: str, font: str, size: float, width: float) -> list[str]:
     """Split a word with no spaces (a long username or name) into pieces that fit."""
     pieces, current = [], ""
     for char in word:
@@ -240,7 +249,7 @@ def _break_long(word, font, size, width):
     return [*pieces, current] if current else pieces
 
 
-def _wrap(text, font, size, width):
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     lines, current = [], ""
     for word in text.split():
         pieces = _break_long(word, font, size, width) if stringWidth(word, font, size) > width else [word]
@@ -254,7 +263,15 @@ def _wrap(text, font, size, width):
     return [*lines, current] if current else lines
 
 
-def fit_text(text, font, size, min_size, width, max_lines, one_line_min=None):
+def fit_text(
+    text: str,
+    font: str,
+    size: float,
+    min_size: float,
+    width: float,
+    max_lines: int,
+    one_line_min: float | None = None,
+) -> tuple[float, list[str]]:
     """The largest size (down to `min_size`) at which `text` fits: one line is tried at every size
     before wrapping, because a name split over two lines reads worse than a slightly smaller one."""
     text = " ".join(str(text).split())
@@ -278,7 +295,9 @@ def fit_text(text, font, size, min_size, width, max_lines, one_line_min=None):
     return min_size, lines
 
 
-def _block(pdf, x, top, lines, font, size, leading=1.2):
+def _block(
+    pdf: canvas.Canvas, x: float, top: float, lines: list[str], font: str, size: float, leading: float = 1.2
+) -> float:
     """Draw `lines` in a box whose top edge is `top`; return the top of the space below it."""
     pdf.setFont(font, size)
     baseline = top - size * 0.8
@@ -288,7 +307,9 @@ def _block(pdf, x, top, lines, font, size, leading=1.2):
     return top - size * leading * len(lines)
 
 
-def _draw_card(pdf, left, bottom, login, school_name, site_url):
+def _draw_card(
+    pdf: canvas.Canvas, left: float, bottom: float, login: IssuedLogin, school_name: str, site_url: str
+) -> None:
     x = left + PADDING
     top = bottom + CARD_HEIGHT - PADDING
     grey, black = 0.35, 0
@@ -323,7 +344,7 @@ def _draw_card(pdf, left, bottom, login, school_name, site_url):
         _block(pdf, x, footer_top + size * 1.3, lines, "Helvetica", size)
 
 
-def _draw_cut_lines(pdf):
+def _draw_cut_lines(pdf: canvas.Canvas) -> None:
     pdf.saveState()
     pdf.setStrokeGray(0.6)
     pdf.setLineWidth(0.4)
@@ -337,7 +358,7 @@ def _draw_cut_lines(pdf):
     pdf.restoreState()
 
 
-def login_cards_pdf(issued, school, site_url=""):
+def login_cards_pdf(issued: Iterable[IssuedLogin], school: School, site_url: str = "") -> bytes:
     """A4 sheets of eight cards with cut lines, to hand out in class; built-in fonts only, so it
     renders the same on any server."""
     buffer = BytesIO()

@@ -143,8 +143,8 @@ def student_reset_password(request, pk):
     if request.method == "POST":
         try:
             login = student_accounts.reset_password(student, request.user, **audit.request_origin(request))
-        except student_accounts.NoAccountError:
-            messages.error(request, _("This student has no student account to reset."))
+        except student_accounts.NoAccountError as refused:
+            messages.error(request, str(refused))
             return redirect("students:student_reset_password", pk=student.pk)
         student_accounts.keep_pending(request.session, [login])
         # Rendered, not redirected: the password is on this one response and nowhere else to revisit.

@@ -125,3 +125,20 @@ def test_every_instruments_msgid_has_an_indonesian_translation():
     assert not _in_catalog(catalog, "no such message, surely", None)
     untranslated = [f"{path}: {msgid!r}" for path, msgid, context in msgids if not _in_catalog(catalog, msgid, context)]
     assert untranslated == []
+
+
+def test_an_unforeseen_definition_shape_is_refused_in_the_users_language(monkeypatch):
+    """It was the one definition error written in Indonesian in the code, so the English UI showed it too."""
+
+    def unforeseen(data):
+        raise TypeError("a shape nobody checked")
+
+    monkeypatch.setattr(definition, "validate", unforeseen)
+    raw = (SAMPLES_DIR / "dcm-contoh.json").read_bytes()
+    with pytest.raises(definition.DefinitionInvalid) as caught:
+        definition.load_definition(raw, "dcm.json")
+    assert caught.value.errors[0].message == "struktur berkas tidak sesuai skema definisi."
+    with translation.override("en"), pytest.raises(definition.DefinitionInvalid) as caught:
+        definition.load_definition(raw, "dcm.json")
+    assert caught.value.errors[0].message == "the file's structure does not fit the definition schema."
+    assert caught.value.code == "instruments.definition_invalid"

@@ -190,3 +190,21 @@ def test_no_module_outside_the_kinds_package_compares_the_kind_name():
     unexpected = {path: lines for path, lines in found.items() if len(lines) != ALLOWED.get(path)}
     assert unexpected == {}, "ask kinds.of(definition) instead of comparing its name"
     assert set(found) == set(ALLOWED), "a file no longer decides by name: take it off ALLOWED"
+
+
+def test_the_per_area_builders_keep_the_area_order_and_each_rows_cells():
+    from ekonseling.instruments.kinds import per_area
+    from ekonseling.instruments.tables import number
+
+    definition = load_definition((SAMPLES_DIR / "aum-umum-contoh.json").read_bytes(), "aum.json")
+    rows = [SimpleNamespace(code=a.code, name=a.name, count=i, band=None) for i, a in enumerate(definition.areas)]
+    table = per_area.table("areas", "T", ["Area", "J"], rows, lambda r: [number(r.count)])
+    assert [[c.text for c in line] for line in table.rows] == [[f"{r.code} {r.name}", str(r.count)] for r in rows]
+    first, second = definition.areas[:2]
+    assert per_area.columns(definition, "J", "%")[:4] == [
+        f"{first.code} J",
+        f"{first.code} %",
+        f"{second.code} J",
+        f"{second.code} %",
+    ]
+    assert [c.value for c in per_area.cells(rows[:2], lambda r: [number(r.count), number(-r.count)])] == [0, 0, 1, -1]

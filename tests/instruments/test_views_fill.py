@@ -63,8 +63,10 @@ def test_autosave_refuses_an_invalid_value_with_the_indonesian_message(student_c
     response = autosave(student_client, sheet, {"items": {"1": "X"}})
     assert response.status_code == 400
     assert "butir nomor 1: jawaban 'X' tidak dikenal" in response.json()["error"]
+    assert response.json()["code"] == "instruments.answers_invalid"
     assert fresh(sheet).answers == ""
-    assert autosave(student_client, sheet, "{not json").status_code == 400
+    unreadable = autosave(student_client, sheet, "{not json")
+    assert unreadable.status_code == 400 and unreadable.json()["code"] == "instruments.unreadable"
     assert autosave(student_client, sheet, {"items": ["1"]}).status_code == 400
     assert autosave(student_client, sheet, {"items": {"1": {"J": 1}}}).status_code == 400  # not a 500
     long = {"open": {"masalah_lain": "x" * 5000}}
@@ -85,9 +87,11 @@ def test_autosave_outside_the_window_is_refused_as_json(student_client, world):
     response = autosave(student_client, closed, {"items": {"1": True}})
     assert response.status_code == 403
     assert response.json()["error"].startswith("Waktu pengisian sudah ditutup")
+    assert response.json()["code"] == "instruments.window_closed"
     upcoming = sheet_of(world, "dcm-contoh.json", opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=2))
     response = autosave(student_client, upcoming, {"items": {"1": True}})
     assert response.status_code == 403 and response.json()["error"] == "Pengisian belum dibuka."
+    assert response.json()["code"] == "instruments.window_not_open"  # the same status, told apart by code
     assert fresh(closed).answers == "" and fresh(upcoming).answers == ""
 
 
@@ -97,6 +101,7 @@ def test_autosave_after_submitting_is_locked(student_client, world):
     response = autosave(student_client, sheet, {"items": {"1": True}})
     assert response.status_code == 409
     assert response.json()["error"].startswith("Jawaban sudah dikirim dan terkunci")
+    assert response.json()["code"] == "instruments.sheet_locked"
 
 
 def test_another_students_sheet_is_not_found(student_client, world):

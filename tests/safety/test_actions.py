@@ -65,6 +65,20 @@ def test_a_decision_is_recorded_audited_and_final(world):
         actions.decide(alert, world.koordinator, Alert.Status.HANDLED)
     alert.refresh_from_db()
     assert alert.decided_by == world.gurubk
+    assert AuditEvent.objects.filter(object_type="safety.Alert", object_id=str(alert.pk)).count() == 1
+
+
+def test_a_decision_is_audited_for_its_actor_and_origin_without_a_request(world):
+    """A consumer or a command decides with the actor and where they are, never a fake request."""
+    alert = _sheet_alert(world)
+    actions.decide(alert, world.koordinator, Alert.Status.HANDLED, ip="192.0.2.9", user_agent="ek-socket")
+    event = AuditEvent.objects.get(object_type="safety.Alert", object_id=str(alert.pk))
+    assert (event.actor, event.detail, event.ip_address, event.user_agent) == (
+        world.koordinator,
+        "alert handled",
+        "192.0.2.9",
+        "ek-socket",
+    )
 
 
 def test_a_sheet_alert_is_decided_by_the_counselors_who_serve_the_student(world):

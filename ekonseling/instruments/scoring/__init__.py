@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import kinds
-from ..definition import NO, YES, Band, Definition
+from ..definition import NO, YES, Band, Definition, Item
 from ..text import gettext as _
 
 
@@ -111,6 +111,8 @@ class AnswerError:
 
 class AnswersInvalid(ValueError):
     """Answers that do not fit the definition; carries every error found."""
+
+    code = "instruments.answers_invalid"  # the domain's error code (core/errors.py)
 
     def __init__(self, errors: list[AnswerError]):
         self.errors = list(errors)
@@ -270,7 +272,7 @@ def _read_open(definition: Definition, raw: Any, errors: list[AnswerError]) -> d
     return result
 
 
-def check_tick(item, value: Any) -> str | None:
+def check_tick(item: Item, value: Any) -> str | None:
     """Checklist items: ``True`` ticked, ``False`` (or absent) not ticked."""
     if not isinstance(value, bool):
         return _("item number %(number)s: the answer must be true (ticked) or false.") % {"number": item.number}
@@ -288,7 +290,7 @@ def unanswered(numbers: Iterable[int]) -> str:
     return _("these items are not answered yet: %(items)s.") % {"items": ", ".join(str(n) for n in numbers)}
 
 
-def unknown_code(item, value: Any, codes: Iterable[str]) -> str:
+def unknown_code(item: Item, value: Any, codes: Iterable[str]) -> str:
     """A scale answer that is not one of the scale's codes."""
     return _("item number %(number)s: answer %(value)s is not known; choose from %(codes)s.") % {
         "number": item.number,
@@ -297,7 +299,7 @@ def unknown_code(item, value: Any, codes: Iterable[str]) -> str:
     }
 
 
-def unknown_option(item, value: Any) -> str:
+def unknown_option(item: Item, value: Any) -> str:
     """A statement code the item does not offer."""
     return _("item number %(number)s: choice %(value)s does not exist; choose from %(codes)s.") % {
         "number": item.number,
@@ -306,7 +308,7 @@ def unknown_option(item, value: Any) -> str:
     }
 
 
-def not_yes_no(item, value: Any) -> str:
+def not_yes_no(item: Item, value: Any) -> str:
     return _("item number %(number)s: the answer must be '%(yes)s' or '%(no)s', not %(value)s.") % {
         "number": item.number,
         "yes": YES,

@@ -9,21 +9,11 @@ from __future__ import annotations
 import re
 
 from ... import entry
-from ...filling import ResultRow
-from ...tables import (
-    Table,
-    band_text,
-    bar,
-    item_list,
-    mean,
-    number,
-    pct,
-    ranking_table,
-    text,
-)
+from ...tables import Table, band_text, item_list, mean, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
-from ..base import ChecklistKind, band_words
+from .. import per_area
+from ..base import ChecklistKind
 from . import scoring
 
 
@@ -73,33 +63,30 @@ class ChecklistHeavy(ChecklistKind):
         return {"heavy": []}
 
     def group_metric(self, definition, group):
-        return [(a.code, a.name, a.percent, a.band) for a in group.areas]
+        return per_area.figures(group.areas)
 
     def individual_areas(self, definition, result):
-        return [(a.code, a.name, a.percent, a.band) for a in result.areas]
+        return per_area.figures(result.areas)
 
     def build_group(self, report, definition, group, names):
-        table = Table(
+        table = per_area.table(
             "areas",
             _("Group profile per area"),
             [_("Area"), _("Items"), "R", "T", "J", "P%", "M", _("Heavy Σ"), _("Heavy M"), _("Band")],
+            group.areas,
+            lambda a: [
+                number(a.items),
+                number(a.lowest),
+                number(a.highest),
+                number(a.total),
+                pct(a.percent),
+                mean(a.total, a.n),
+                number(a.heavy_total),
+                mean(a.heavy_total, a.n),
+                band_text(a.band),
+            ],
             note=_("R lowest and T highest individual count, J sum, P% = J / (items × N) × 100, M = J / N."),
         )
-        for a in group.areas:
-            table.rows.append(
-                [
-                    text(f"{a.code} {a.name}"),
-                    number(a.items),
-                    number(a.lowest),
-                    number(a.highest),
-                    number(a.total),
-                    pct(a.percent),
-                    mean(a.total, a.n),
-                    number(a.heavy_total),
-                    mean(a.heavy_total, a.n),
-                    band_text(a.band),
-                ]
-            )
         table.rows.append(
             [
                 text(_("All areas")),
@@ -116,7 +103,7 @@ class ChecklistHeavy(ChecklistKind):
         )
         ranked = Table("areas_ranked", _("Areas ranked by P%"), [_("Rank"), _("Area"), "P%", _("Band")])
         for rank, a in enumerate(group.areas_ranked, 1):
-            ranked.rows.append([number(rank), text(f"{a.code} {a.name}"), pct(a.percent), band_text(a.band)])
+            ranked.rows.append([number(rank), per_area.label(a), pct(a.percent), band_text(a.band)])
         report.tables += [
             table,
             ranked,
@@ -125,30 +112,20 @@ class ChecklistHeavy(ChecklistKind):
         ]
 
     def student_columns(self, definition):
-        columns = []
-        for a in definition.areas:
-            columns += [f"{a.code} J", f"{a.code} %"]
-        return [*columns, _("Overall %"), _("Heavy")]
+        return [*per_area.columns(definition, "J", "%"), _("Overall %"), _("Heavy")]
 
     def student_row(self, definition, r):
-        row = []
-        for a in r.areas:
-            row += [number(a.count), pct(a.percent)]
+        row = per_area.cells(r.areas, lambda a: [number(a.count), pct(a.percent)])
         return [*row, pct(r.overall), number(len(r.heavy))]
 
     def build_individual(self, report, definition, r):
-        table = Table("areas", _("Profile per area"), [_("Area"), _("Items"), "J", "%", _("Heavy"), _("Band")])
-        for a in r.areas:
-            table.rows.append(
-                [
-                    text(f"{a.code} {a.name}"),
-                    number(a.items),
-                    number(a.count),
-                    pct(a.percent),
-                    number(len(a.heavy)),
-                    band_text(a.band),
-                ]
-            )
+        table = per_area.table(
+            "areas",
+            _("Profile per area"),
+            [_("Area"), _("Items"), "J", "%", _("Heavy"), _("Band")],
+            r.areas,
+            lambda a: [number(a.items), number(a.count), pct(a.percent), number(len(a.heavy)), band_text(a.band)],
+        )
         table.rows.append(
             [
                 text(_("All areas")),
@@ -159,22 +136,11 @@ class ChecklistHeavy(ChecklistKind):
                 text(""),
             ]
         )
-        report.bars = [bar(definition, f"{a.code} {a.name}", a.percent, a.band) for a in r.areas]
+        report.bars = per_area.bars(definition, r.areas)
         report.tables += [table, item_list("items", _("Ticked items (heavy marked)"), r.ticked, definition, r.heavy)]
 
     def result_rows(self, definition, result):
-        texts = {item.number: item.text for item in definition.items}
-        return [
-            ResultRow(
-                a.name,
-                float(a.percent.value),
-                f"{a.percent.display()} %",
-                band_words(a.band),
-                tuple(texts[n] for n in a.ticked),
-                tuple(texts[n] for n in a.heavy),
-            )
-            for a in result.areas
-        ]
+        return per_area.result_rows(definition, result.areas, lambda a: a.ticked, heavy=lambda a: a.heavy)
 
 
 KIND = ChecklistHeavy()

@@ -6,11 +6,11 @@ with who ticked them, items ranked by frequency.
 
 from __future__ import annotations
 
-from ...filling import ResultRow
-from ...tables import HIDDEN, Table, band_text, bar, bidang_table, item_list, number, pct, ranking_table, text
+from ...tables import HIDDEN, Table, band_text, bidang_table, item_list, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
-from ..base import ChecklistKind, band_words
+from .. import per_area
+from ..base import ChecklistKind
 from . import scoring
 
 
@@ -24,29 +24,20 @@ class ChecklistTopic(ChecklistKind):
     result_measure = "problems"
 
     def group_metric(self, definition, group):
-        return [(t.code, t.name, t.percent, t.band) for t in group.topics]
+        return per_area.figures(group.topics)
 
     def individual_areas(self, definition, result):
-        return [(t.code, t.name, t.percent, t.band) for t in result.topics]
+        return per_area.figures(result.topics)
 
     def build_group(self, report, definition, group, names):
-        table = Table(
+        table = per_area.table(
             "areas",
             _("Group profile per topic"),
             [_("Topic"), _("Bidang"), _("Items"), "Σ", "%", _("Band")],
+            group.topics,
+            lambda t: [text(t.bidang), number(t.items), number(t.total), pct(t.percent), band_text(t.band)],
             note=_("Topic % = Σticked / (items × N) × 100."),
         )
-        for t in group.topics:
-            table.rows.append(
-                [
-                    text(f"{t.code} {t.name}"),
-                    text(t.bidang),
-                    number(t.items),
-                    number(t.total),
-                    pct(t.percent),
-                    band_text(t.band),
-                ]
-            )
         critical = Table(
             "critical", _("Critical items ticked, with who ticked them"), [_("No."), _("Item"), _("Students")]
         )
@@ -61,50 +52,27 @@ class ChecklistTopic(ChecklistKind):
         ]
 
     def student_columns(self, definition):
-        columns = []
-        for a in definition.areas:
-            columns += [f"{a.code} J", f"{a.code} %"]
-        return [*columns, _("Overall %")]
+        return [*per_area.columns(definition, "J", "%"), _("Overall %")]
 
     def student_row(self, definition, r):
-        row = []
-        for t in r.topics:
-            row += [number(len(t.ticked)), pct(t.percent)]
-        return [*row, pct(r.overall)]
+        return [*per_area.cells(r.topics, lambda t: [number(len(t.ticked)), pct(t.percent)]), pct(r.overall)]
 
     def build_individual(self, report, definition, r):
-        table = Table(
-            "areas", _("Profile per topic"), [_("Topic"), _("Bidang"), _("Items"), _("Ticked"), "%", _("Band")]
+        table = per_area.table(
+            "areas",
+            _("Profile per topic"),
+            [_("Topic"), _("Bidang"), _("Items"), _("Ticked"), "%", _("Band")],
+            r.topics,
+            lambda t: [text(t.bidang), number(t.items), number(len(t.ticked)), pct(t.percent), band_text(t.band)],
         )
-        for t in r.topics:
-            table.rows.append(
-                [
-                    text(f"{t.code} {t.name}"),
-                    text(t.bidang),
-                    number(t.items),
-                    number(len(t.ticked)),
-                    pct(t.percent),
-                    band_text(t.band),
-                ]
-            )
         bidang = Table("bidang", _("Per bidang"), [_("Bidang"), _("Items"), _("Ticked"), "%"])
         for b in r.bidang:
             bidang.rows.append([text(b.bidang), number(b.items), number(b.ticked), pct(b.percent)])
-        report.bars = [bar(definition, f"{t.code} {t.name}", t.percent, t.band) for t in r.topics]
+        report.bars = per_area.bars(definition, r.topics)
         report.tables += [table, bidang, item_list("items", _("Ticked items"), r.ticked, definition, None)]
 
     def result_rows(self, definition, result):
-        texts = {item.number: item.text for item in definition.items}
-        return [
-            ResultRow(
-                t.name,
-                float(t.percent.value),
-                f"{t.percent.display()} %",
-                band_words(t.band),
-                tuple(texts[n] for n in t.ticked),
-            )
-            for t in result.topics
-        ]
+        return per_area.result_rows(definition, result.topics, lambda t: t.ticked)
 
 
 KIND = ChecklistTopic()

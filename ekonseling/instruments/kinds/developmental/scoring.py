@@ -24,7 +24,7 @@ from fractions import Fraction
 from math import floor
 from typing import Any
 
-from ...definition import Definition
+from ...definition import Definition, Item
 from ...scoring import ChoiceTally, Percent, percent, read_answers, results_or_score, tally_open, unknown_option
 
 
@@ -87,7 +87,7 @@ class GroupResult:
 
 
 def score_individual(definition: Definition, answers: Mapping) -> IndividualResult:
-    def check(item, value: Any) -> str | None:
+    def check(item: Item, value: Any) -> str | None:
         if value not in item.options_by_code:
             return unknown_option(item, value)
         return None

@@ -6,12 +6,12 @@ of a problem), components ranked by Masalah%, items ranked by students answering
 
 from __future__ import annotations
 
-from ...filling import ResultRow
 from ...scoring import unknown_code
-from ...tables import Table, band_text, bar, item_list, number, pct, ranking_table, text
+from ...tables import Table, band_text, item_list, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
-from ..base import OrderedKind, band_words
+from .. import per_area
+from ..base import OrderedKind
 from . import scoring
 
 
@@ -52,36 +52,33 @@ class KeyedFrequency(OrderedKind):
         return [option.code for option in definition.scale]
 
     def group_metric(self, definition, group):
-        return [(c.code, c.name, c.score_percent, c.band) for c in group.components]
+        return per_area.figures(group.components, "score_percent")
 
     def individual_areas(self, definition, result):
         # The attention rule asks "how much of a problem": Masalah%, not Skor% (a high Skor% is good).
-        return [(c.code, c.name, c.problem_percent, c.band) for c in result.components]
+        return per_area.figures(result.components, "problem_percent")
 
     def build_group(self, report, definition, group, names):
-        table = Table(
+        table = per_area.table(
             "areas",
             _("Group profile per component"),
             [_("Component"), _("Items"), "Σ " + _("score"), "Skor%", "Σ " + _("problems"), "Masalah%", _("Band")],
+            group.components,
+            lambda c: [
+                number(c.items),
+                number(c.score),
+                pct(c.score_percent),
+                number(c.problems),
+                pct(c.problem_percent),
+                band_text(c.band),
+            ],
             note=_("Skor% = Σscore / (max × items × N) × 100; Masalah% = Σproblems / (items × N) × 100."),
         )
-        for c in group.components:
-            table.rows.append(
-                [
-                    text(f"{c.code} {c.name}"),
-                    number(c.items),
-                    number(c.score),
-                    pct(c.score_percent),
-                    number(c.problems),
-                    pct(c.problem_percent),
-                    band_text(c.band),
-                ]
-            )
         ranked = Table(
             "areas_ranked", _("Components ranked by Masalah%"), [_("Rank"), _("Component"), "Masalah%", "Skor%"]
         )
         for rank, c in enumerate(group.components_ranked, 1):
-            ranked.rows.append([number(rank), text(f"{c.code} {c.name}"), pct(c.problem_percent), pct(c.score_percent)])
+            ranked.rows.append([number(rank), per_area.label(c), pct(c.problem_percent), pct(c.score_percent)])
         report.tables += [
             table,
             ranked,
@@ -94,35 +91,26 @@ class KeyedFrequency(OrderedKind):
         ]
 
     def student_columns(self, definition):
-        columns = []
-        for a in definition.areas:
-            columns += [f"{a.code} Skor%", f"{a.code} Masalah%"]
-        return columns
+        return per_area.columns(definition, "Skor%", "Masalah%")
 
     def student_row(self, definition, r):
-        row = []
-        for c in r.components:
-            row += [pct(c.score_percent), pct(c.problem_percent)]
-        return row
+        return per_area.cells(r.components, lambda c: [pct(c.score_percent), pct(c.problem_percent)])
 
     def build_individual(self, report, definition, r):
-        table = Table(
+        table = per_area.table(
             "areas",
             _("Profile per component"),
             [_("Component"), _("Items"), _("Score"), "Skor%", _("Problems"), "Masalah%", _("Band")],
+            r.components,
+            lambda c: [
+                number(c.items),
+                number(c.score),
+                pct(c.score_percent),
+                number(len(c.problems)),
+                pct(c.problem_percent),
+                band_text(c.band),
+            ],
         )
-        for c in r.components:
-            table.rows.append(
-                [
-                    text(f"{c.code} {c.name}"),
-                    number(c.items),
-                    number(c.score),
-                    pct(c.score_percent),
-                    number(len(c.problems)),
-                    pct(c.problem_percent),
-                    band_text(c.band),
-                ]
-            )
         table.rows.append(
             [
                 text(_("All components")),
@@ -134,22 +122,12 @@ class KeyedFrequency(OrderedKind):
                 text(""),
             ]
         )
-        report.bars = [bar(definition, f"{c.code} {c.name}", c.score_percent, c.band) for c in r.components]
+        report.bars = per_area.bars(definition, r.components, "score_percent")
         problems = [n for c in r.components for n in c.problems]
         report.tables += [table, item_list("items", _("Items answered as a problem"), problems, definition, None)]
 
     def result_rows(self, definition, result):
-        texts = {item.number: item.text for item in definition.items}
-        return [
-            ResultRow(
-                c.name,
-                float(c.score_percent.value),
-                f"{c.score_percent.display()} %",
-                band_words(c.band),
-                tuple(texts[n] for n in c.problems),
-            )
-            for c in result.components
-        ]
+        return per_area.result_rows(definition, result.components, lambda c: c.problems, figure="score_percent")
 
 
 KIND = KeyedFrequency()

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...definition import Band, Definition
+from ...definition import Band, Definition, Item
 from ...scoring import (
     ChoiceTally,
     Percent,
@@ -93,7 +93,7 @@ class GroupResult:
 def score_individual(definition: Definition, answers: Mapping) -> IndividualResult:
     codes = tuple(definition.scale_by_code)
 
-    def check(item, value: Any) -> str | None:
+    def check(item: Item, value: Any) -> str | None:
         if value not in definition.scale_by_code:
             return unknown_code(item, value, codes)
         return None

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from ...definition import NO, YES
 from ...entry import yes_no
-from ...filling import ResultRow
 from ...scoring import not_yes_no, percent
-from ...tables import Table, band_text, bar, item_list, number, pct, ranking_table, text
+from ...tables import Table, band_text, item_list, number, pct, ranking_table, text
 from ...text import gettext as _
 from ...text import gettext_noop
-from ..base import OrderedKind, band_words
+from .. import per_area
+from ..base import OrderedKind
 from . import scoring
 
 
@@ -47,29 +47,21 @@ class Needs(OrderedKind):
         return [YES, NO]
 
     def group_metric(self, definition, group):
-        return [(a.code, a.name, a.percent, a.band) for a in group.areas]
+        return per_area.figures(group.areas)
 
     def individual_areas(self, definition, result):
-        return [(a.code, a.name, a.percent, a.band) for a in result.areas]
+        return per_area.figures(result.areas)
 
     def build_group(self, report, definition, group, names):
-        table = Table(
+        bidang_of = {area.code: area.bidang or "" for area in definition.areas}
+        table = per_area.table(
             "areas",
             _("Needs per area"),
             [_("Area"), _("Bidang"), _("Items"), "Σ ya", "%", _("Band")],
+            group.areas,
+            lambda s: [text(bidang_of[s.code]), number(s.items), number(s.yes), pct(s.percent), band_text(s.band)],
             note=_("Area % = Σya / (items × N) × 100; item % = ya / N × 100."),
         )
-        for share, area in zip(group.areas, definition.areas, strict=True):
-            table.rows.append(
-                [
-                    text(f"{share.code} {share.name}"),
-                    text(area.bidang or ""),
-                    number(share.items),
-                    number(share.yes),
-                    pct(share.percent),
-                    band_text(share.band),
-                ]
-            )
         bidang = Table("bidang", _("Needs per bidang"), [_("Bidang"), _("Items"), "Σ ya", "%"])
         for share in group.bidang:
             bidang.rows.append([text(share.code), number(share.items), number(share.yes), pct(share.percent)])
@@ -85,42 +77,31 @@ class Needs(OrderedKind):
             )
 
     def student_columns(self, definition):
-        columns = []
-        for a in definition.areas:
-            columns += [f"{a.code} J", f"{a.code} %"]
-        return [*columns, _("Overall %")]
+        return [*per_area.columns(definition, "J", "%"), _("Overall %")]
 
     def student_row(self, definition, r):
-        row = []
-        for a in r.areas:
-            row += [number(a.yes), pct(a.percent)]
-        return [*row, pct(percent(len(r.yes_items), len(definition.items)))]
+        overall = pct(percent(len(r.yes_items), len(definition.items)))
+        return [*per_area.cells(r.areas, lambda a: [number(a.yes), pct(a.percent)]), overall]
 
     def build_individual(self, report, definition, r):
-        table = Table("areas", _("Needs per area"), [_("Area"), _("Items"), "ya", "%", _("Band")])
-        for s in r.areas:
-            table.rows.append(
-                [text(f"{s.code} {s.name}"), number(s.items), number(s.yes), pct(s.percent), band_text(s.band)]
-            )
+        table = per_area.table(
+            "areas",
+            _("Needs per area"),
+            [_("Area"), _("Items"), "ya", "%", _("Band")],
+            r.areas,
+            lambda s: [number(s.items), number(s.yes), pct(s.percent), band_text(s.band)],
+        )
         bidang = Table("bidang", _("Needs per bidang"), [_("Bidang"), _("Items"), "ya", "%"])
         for s in r.bidang:
             bidang.rows.append([text(s.code), number(s.items), number(s.yes), pct(s.percent)])
-        report.bars = [bar(definition, f"{s.code} {s.name}", s.percent, s.band) for s in r.areas]
+        report.bars = per_area.bars(definition, r.areas)
         report.tables += [table, bidang, item_list("items", _("Items answered ya"), r.yes_items, definition, None)]
 
     def result_rows(self, definition, result):
-        texts = {item.number: item.text for item in definition.items}
         area_of = {item.number: item.area for item in definition.items}
-        return [
-            ResultRow(
-                s.name,
-                float(s.percent.value),
-                f"{s.percent.display()} %",
-                band_words(s.band),
-                tuple(texts[n] for n in result.yes_items if area_of[n] == s.code),
-            )
-            for s in result.areas
-        ]
+        return per_area.result_rows(
+            definition, result.areas, lambda s: [n for n in result.yes_items if area_of[n] == s.code]
+        )
 
 
 KIND = Needs()

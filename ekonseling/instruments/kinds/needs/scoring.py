@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...definition import NO, YES, Band, Definition
+from ...definition import NO, YES, Band, Definition, Item
 from ...scoring import (
     ChoiceTally,
     Percent,
@@ -78,7 +78,7 @@ class GroupResult:
     open_tallies: tuple[ChoiceTally, ...]
 
 
-def _check(item, value: Any) -> str | None:
+def _check(item: Item, value: Any) -> str | None:
     if value not in (YES, NO):
         return not_yes_no(item, value)
     return None
