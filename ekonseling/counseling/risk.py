@@ -90,11 +90,13 @@ LEXICON_PATH = Path(__file__).resolve().parent / "data" / "risk_lexicon.json"
 LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_corpus.jsonl"
 # A second fresh set, hand-written before the rules of round eight and never tuned on (split "fresh2").
 FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
+# 175 messages written on 2026-12-03 and committed before round nine; never tuned on
+FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
-SPLITS = ("dev", "heldout", "fresh", "fresh2")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
