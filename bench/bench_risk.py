@@ -78,7 +78,7 @@ def run():
     parts = {
         "held-out": [e for e in examples if e.get("split") == "heldout"],
         "fresh (never tuned on)": [e for e in examples if e.get("split") == "fresh"],
-        "fresh-2 (hand-written before round eight, never tuned on)": risk.load_labelled(risk.FRESH2_PATH),
+        "fresh-2 (hand-written before round eight; round nine was tuned on it)": risk.load_labelled(risk.FRESH2_PATH),
         "fresh-3 (hand-written before round nine, never tuned on)": risk.load_labelled(risk.FRESH3_PATH),
     }
     for name, part in parts.items():

@@ -108,6 +108,18 @@ _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _LEET = str.maketrans("431057698", "aeiostggb")
 _VOWELS = frozenset("aeiou")
+
+
+def _skeleton(word):
+    """The first letter and the consonants after it: what survives when a writer drops vowels."""
+    return word[0] + "".join(c for c in word[1:] if c not in _VOWELS)
+
+
+def _subsequence(short, long):
+    letters = iter(long)
+    return all(c in letters for c in short)
+
+
 _NUM = "#num"
 _REDUP_SUFFIXES = ("", "an", "in", "kan", "i", "nya")
 # Words in most messages: a phrase is indexed under another of its words when it has one.
@@ -515,6 +527,7 @@ class Lexicon:
         }
         self.roots = _sastrawi()[1] | frozenset(doc.get("roots", []))
         self.vocabulary = frozenset()
+        self._skeletons = {}  # filled once the phrases are compiled: phrases are written in full
         self._word = functools.lru_cache(maxsize=32768)(self._word_uncached)
         self._stem = functools.lru_cache(maxsize=32768)(self._stem_uncached)
         categories = _visible(doc.get("categories", {}))
@@ -544,6 +557,13 @@ class Lexicon:
         self.vocabulary = frozenset(
             key for p in patterns for order in p.orders for keys in order for key in keys if key[0] not in "=#"
         )
+        # Chat shorthand drops vowels ("bnuh", "hbisin", "smpe"): the lexicon's own words by their
+        # consonant skeleton, so a shorthand word is read as the one lexicon word it can only be.
+        skeletons = {}
+        for word in self.vocabulary | set(self.normalisation):
+            if len(word) >= 4 and word.isalpha():
+                skeletons.setdefault(_skeleton(word), set()).add(word)
+        self._skeletons = skeletons
         self._word.cache_clear()
         self._stem.cache_clear()
         self.patterns = tuple(patterns)
@@ -574,7 +594,7 @@ class Lexicon:
                 fallback = fallback or root
         return fallback or stemmed
 
-    def _plain(self, word):
+    def _plain(self, word, shorthand=True):
         if _LAUGH_RE.match(word):
             word = "wkwk"
         if word in self.normalisation:
@@ -583,7 +603,31 @@ class Lexicon:
             single = _DOUBLE_RE.sub(r"\1", word)
             if single != word and (single in self.normalisation or single in self.roots):
                 return self._plain(single)
-        return ((word, self._stem(word)),)
+        stem = self._stem(word)
+        if shorthand and stem not in self.roots and word not in self.vocabulary:
+            full = self._shorthand(word)
+            if full and full != word:
+                return self._plain(full, shorthand=False)
+        return ((word, stem),)
+
+    def _shorthand(self, word):
+        """The word a chat shorthand stands for, when there is exactly one: "dpaksa" is "dipaksa" (a
+        "di-" written "d"), "bnuh" is "bunuh" and "hbisin" "habisin" (vowels dropped from a lexicon
+        word, a colloquial suffix kept). None for a word that is not shorthand or could be two."""
+        if len(word) < 3 or not word.isalpha():
+            return None
+        if word[0] == "d" and word[1] not in _VOWELS and word[1] not in "yw":
+            form = "di" + word[1:]
+            if form in self.roots or self._stem(form) in self.roots:
+                return form
+        for suffix in ("", "in", "kan", "nya", "an"):
+            base = word[: len(word) - len(suffix)] if suffix else word
+            if suffix and not word.endswith(suffix) or len(base) < 3:
+                continue
+            found = {c for c in self._skeletons.get(_skeleton(base), ()) if _subsequence(base, c)}
+            if len(found) == 1:
+                return found.pop() + suffix
+        return None
 
     def _word_uncached(self, raw):
         """(surface, stem) pairs for one raw token; a token may become several ("gaada" → tidak ada)."""
@@ -769,8 +813,12 @@ class Lexicon:
         alive = [
             (pattern, start, end)
             for pattern, start, end in found
+            # A strong phrase is immune to windowed negatives, even one inside its span (an any-order
+            # phrase spans the words between its own: "tali jemuran … iket di kusen").
             if not any(
-                _near(start, end, n_start, n_end, 0 if pattern.strong else window)
+                _near(start, end, n_start, n_end, window)
+                if not pattern.strong
+                else not window and _near(start, end, n_start, n_end, 0)
                 for n_start, n_end, window in negatives
             )
         ]

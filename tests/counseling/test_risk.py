@@ -73,6 +73,34 @@ def test_stemming_and_colloquial_affixes():
     assert normalise("dibuli ngebully") == ["bully", "bully"]
 
 
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        # "di-" written "d" before a consonant (round nine: "dpaksa", "dkucilin", "dri")
+        ("dpaksa dkucilin", ["paksa", "kucil"]),
+        ("aq pngn bnuh dri", ["aku", "ingin", "bunuh", "diri"]),
+        # vowels dropped from a word the lexicon uses, a colloquial suffix kept
+        ("hbisin smpe mampus", ["habis", "sampai", "mati"]),
+    ],
+)
+def test_chat_shorthand_is_read_as_the_one_lexicon_word_it_can_be(text, tokens):
+    assert normalise(text) == tokens
+
+
+def test_shorthand_leaves_real_words_and_ambiguous_skeletons_alone():
+    lexicon = risk.default_lexicon()
+    # Known words are never re-read ("dompet", "drama" start with d + consonant after no vowel).
+    assert normalise("dompet drama") == ["dompet", "drama"]
+    # A skeleton two lexicon words share is left as it is: reading it as either would be a guess.
+    skeletons = {}
+    for word in lexicon.vocabulary:
+        if len(word) >= 4 and word.isalpha():
+            skeletons.setdefault(risk._skeleton(word), set()).add(word)
+    shared = next(key for key, words in skeletons.items() if len({w for w in words if risk._subsequence(key, w)}) > 1)
+    assert lexicon._shorthand(shared) is None
+    assert lexicon._shorthand("zzq") is None
+
+
 def test_stemming_is_memoised():
     risk._sastrawi_stem("menyakiti")
     hits = risk._sastrawi_stem.cache_info().hits
@@ -434,6 +462,38 @@ def test_fresh_messages_never_tuned_on_keep_their_measured_floor():
     assert result.tp + result.fn == 40
     assert result.precision >= 0.95, result.false_positives
     assert result.recall >= 0.60, result.false_negatives
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "triage"),
+    [
+        # round nine (concepts of the fresh-2 misses)
+        ("aku dipaksa ngelem sama anak2 jalanan", "coerced_substance", "high"),  # "jalanan" is not "perjalanan"
+        ("i keep thinking about ending my life lately", "suicide", "high"),  # "ending" of a film is not this
+        ("aku lagi di atas jembatan penyeberangan sekarang, pengen loncat aja", "suicide", "imminent"),
+        ("tali jemuran udah aku iket di kusen kamar, tinggal nunggu semua pada tidur", "suicide", "imminent"),
+        ("udah minum cairan pembersih lantai setengah botol, perut aku panas", "suicide", "imminent"),
+        ("bapa sok neunggeul indung abdi unggal peuting", "domestic_violence", "high"),
+        ("temen ditawarin kerja sama agen, ktp nya dipalsuin umurnya jadi 20", "exploitation", "high"),
+    ],
+)
+def test_round_nine_families(text, category, triage):
+    result = screen(text)
+    assert category in result.categories and result.triage == triage, result
+
+
+def test_fresh_3_never_tuned_on_keeps_its_measured_floor():
+    # 175 messages written and committed before round nine (2026-12-03), never tuned on. Measured
+    # before round nine: precision 0.949, recall 0.895, phrases only 0.810, imminent 5/9; after it:
+    # precision 0.941, recall 0.914, phrases only 0.838, imminent 5/9 (docs/risk-screening.md).
+    fresh3 = risk.load_labelled(risk.FRESH3_PATH)
+    dev = {example["text"] for example in risk.load_labelled(split="dev")}
+    assert len(fresh3) >= 150 and {e["split"] for e in fresh3} == {"fresh3"}
+    assert not dev & {example["text"] for example in fresh3}
+    assert {c for e in fresh3 for c in e["categories"]} == set(risk.default_lexicon().categories)
+    result = risk.evaluate(fresh3)
+    assert result.precision >= 0.92, result.false_positives
+    assert result.recall >= 0.90, result.false_negatives
 
 
 def test_dev_figures_are_reported_too():
