@@ -15,7 +15,7 @@ from . import lexicons, risk
 EXAMPLE = {
     "_note": "Contoh: bahasa gaul daerah kami",
     "normalisation": {"koit": "mati"},
-    "categories": {"suicide": {"phrases": ["pengen modar", "mau modar aja"]}},
+    "categories": {"suicide": {"phrases": ["pengen mate", "mau mate aja"]}},
 }
 
 

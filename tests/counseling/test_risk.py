@@ -361,7 +361,7 @@ def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     assert not screen(text).flagged
     extra = {
         "_comment": "SMA Negeri 1 Harapan, 2026",
-        "normalisation": {"modar": "mati"},
+        "normalisation": {"mate": "mati"},
         "categories": {
             "suicide": {"phrases": [{"phrase": "ingin nyebur sumur", "gap": 2, "strong": True}]},
             "narkoba": {"severity": "medium", "phrases": ["pakai sabu", {"phrase": "nyimeng", "weight": 1}]},
@@ -369,7 +369,7 @@ def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     }
     lexicon = load_lexicon(extra=write(tmp_path, extra, "sekolah.json"))
     assert categories(text, lexicon) == ("suicide",)
-    assert categories("pengen modar", lexicon) == ("suicide",)
+    assert categories("pengen mate", lexicon) == ("suicide",)
     assert categories("temen aku nyimeng di wc", lexicon) == ("narkoba",)
     assert screen("temen aku nyimeng di wc", lexicon).severity == "medium"
     # The shipped lexicon is untouched.
