@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ekonseling.accounts.forms import ConfirmPasswordForm
 from ekonseling.accounts.models import COUNSELOR_ROLES, User
 from ekonseling.core import policy
+from ekonseling.core.forms import id_formfield
 
 from .models import Guardian, Rombel, Student
 
@@ -76,6 +77,7 @@ class StudentRecordForm(forms.ModelForm):
 
     class Meta:
         model = Student
+        formfield_callback = id_formfield
         fields = [name for _title, names, _action in SECTIONS for name in names if name != "remove_photo"]
         widgets = {
             "distance_km": _numeric("decimal"),
@@ -224,6 +226,7 @@ def guardian_formset(student, data=None):
         formset=BaseGuardianFormSet,
         extra=len(missing),
         max_num=len(Guardian.Relation.values),
+        absolute_max=len(Guardian.Relation.values),  # a forged TOTAL_FORMS builds no more forms
         validate_max=True,
         can_delete=True,
     )
