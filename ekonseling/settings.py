@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ekonseling.safety.middleware.HeldMailMiddleware",
 ]
 
 ROOT_URLCONF = "ekonseling.urls"
@@ -298,6 +299,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "E-Konseling <noreply@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Further risk alerts in one conversation within this many seconds go out as one e-mail with a count.
 SAFETY_ALERT_MAIL_WINDOW = env_int("SAFETY_ALERT_MAIL_WINDOW", 600)
+# How often (seconds) a request checks for held alert e-mails whose window has ended (one query,
+# throttled through the cache); 0 turns the check off (cron runs `send_pending_alert_mail` instead).
+# Off in the tests, whose query counts it would change; tests/safety/test_held_mail.py turns it on.
+SAFETY_HELD_MAIL_CHECK = env_int("SAFETY_HELD_MAIL_CHECK", 0 if TESTING else 60)
 
 # --- Flood limits (per user, over every tab, socket and process: the cache is shared) ---------------------
 # (how many, per seconds); counseling.protocol has the defaults for any kind left out (messages:

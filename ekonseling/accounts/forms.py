@@ -14,6 +14,15 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def clean_username(self):
+        # AuthenticationForm sets max_length after the field is built, so nothing checks it: a
+        # 20,000-character name reached authenticate() and the lockout table (varchar 255), a 500 on
+        # PostgreSQL (issue 11). No account has such a name: the usual wrong-login answer.
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > (self.fields["username"].max_length or 150) or "\x00" in username:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -156,6 +157,12 @@ def otp_setup(request):
     )
 
 
+def _to_next(next_url):
+    """The checked `next` address as an address: redirect() would first try it as a URL name, and
+    `next=1e400` (no slash, no dot) raised NoReverseMatch, a 500 (issue 11)."""
+    return HttpResponseRedirect(next_url) if next_url else redirect("core:home")
+
+
 @policy.require("account.manage_own")
 def otp_verify(request):
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
@@ -163,11 +170,11 @@ def otp_verify(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
     if device is None or request.user.is_verified():
-        return redirect(next_url or "core:home")
+        return _to_next(next_url)
     form = TokenForm(device, request.POST or None)
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)
-        return redirect(next_url or "core:home")
+        return _to_next(next_url)
     return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 

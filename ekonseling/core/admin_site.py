@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+from .forms import IdField, IdsField
 
 
 class EKonselingAdminSite(admin.AdminSite):
@@ -108,19 +109,44 @@ class SchoolScopedAdmin(admin.ModelAdmin):
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdField)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = self._limit_to_school(request, field.queryset)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdsField)  # a 400-digit id is a message, not a 500 (issue 11)
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = self._limit_to_school(request, field.queryset)
         return field
 
 
-class SchoolSettingsInline(admin.StackedInline):
+MAX_INLINE_FORMS = 50
+
+
+class BoundedInlineMixin:
+    """An inline whose forged TOTAL_FORMS builds at most `max_num` forms (Django's own cap is
+    max_num + 1000: a thousand forms built and validated for one POST, issue 11). Every inline of
+    the admin uses it (tests/test_hostile_forms.py checks)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        max_num = kwargs.get("max_num", self.get_max_num(request, obj, **kwargs))
+        kwargs.setdefault("absolute_max", min(max_num or MAX_INLINE_FORMS, MAX_INLINE_FORMS))
+        kwargs.setdefault("max_num", kwargs["absolute_max"])
+        return super().get_formset(request, obj, **kwargs)
+
+
+class BoundedStackedInline(BoundedInlineMixin, admin.StackedInline):
+    pass
+
+
+class BoundedTabularInline(BoundedInlineMixin, admin.TabularInline):
+    pass
+
+
+class SchoolSettingsInline(BoundedStackedInline):
     """An app's per-school settings row (one-to-one to School), edited on the School's admin page by
     whoever may edit that school. Apps subclass it and `register_school_inline` it from their
     admin.py, so the kernel's School page carries no app's fields. An untouched form saves no row:

@@ -6,7 +6,6 @@ holds up neither the message store nor the page that raised the alert.
 """
 
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.mail import send_mail
@@ -30,31 +29,6 @@ def _send_each(subject, body, addresses):
             send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
         except Exception:
             log.exception("the e-mail %r to %s failed", subject, address)
-
-
-def later(delay_seconds, fn):
-    """Run `fn` on the mail thread after a delay (a coalesced e-mail at the end of its window).
-    In this process only: should it stop first, the held e-mail is not sent; the alerts it would
-    have announced are in the counselors' lists all the same."""
-
-    def run():
-        _mailer.submit(_run_logged, fn)
-
-    timer = threading.Timer(delay_seconds, run)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
-def _run_logged(fn):
-    from django.db import close_old_connections
-
-    try:
-        fn()
-    except Exception:
-        log.exception("a delayed e-mail job failed")
-    finally:
-        close_old_connections()
 
 
 def wait_for_mail():

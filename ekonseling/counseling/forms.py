@@ -8,6 +8,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, User
+from ekonseling.core.forms import IdField
 
 from .models import OfficeHours
 from .services import PostError, validate_body
@@ -36,7 +37,7 @@ class ChatStartForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Transfer to"), queryset=User.objects.none())
+    to = IdField(label=_("Transfer to"), queryset=User.objects.none())
     note = forms.CharField(
         label=_("Note for the counselor"),
         required=False,
@@ -58,6 +59,9 @@ class TransferForm(forms.Form):
 class AlertDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("handled", _("Handled")), ("false", _("False alarm"))])
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+MAX_OFFICE_HOURS_ROWS = 21  # three stretches a day
 
 
 class OfficeHoursForm(forms.ModelForm):
@@ -97,5 +101,13 @@ class BaseOfficeHoursFormSet(BaseModelFormSet):
 
 
 OfficeHoursFormSet = modelformset_factory(
-    OfficeHours, form=OfficeHoursForm, formset=BaseOfficeHoursFormSet, extra=2, can_delete=True
+    OfficeHours,
+    form=OfficeHoursForm,
+    formset=BaseOfficeHoursFormSet,
+    extra=2,
+    can_delete=True,
+    # A forged TOTAL_FORMS builds at most this many forms (Django's own cap is a thousand more).
+    max_num=MAX_OFFICE_HOURS_ROWS,
+    absolute_max=MAX_OFFICE_HOURS_ROWS,
+    validate_max=True,
 )

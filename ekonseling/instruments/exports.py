@@ -84,6 +84,8 @@ def _header(ws, report):
         (_("Submitted sheets (N)"), report.n),
         (_("Exported"), timezone.localtime().strftime("%d-%m-%Y %H:%M")),
     ]
+    if report.left_out:  # too few sheets of students the viewer does not serve to count them
+        rows.insert(4, (_("Left out of the figures (students you do not serve)"), report.left_out))
     for label, value in rows:
         ws.append([_xcell(ws, label, bold=True), _xcell(ws, value)])
     ws.append([])
@@ -315,6 +317,11 @@ def group_pdf(report: GroupReport, user) -> bytes:
                 (_("Instrument"), f"{instrument.title} ({instrument.code} v{instrument.version})"),
                 (_("Window"), f"{_when(administration.opens_at)} – {_when(administration.closes_at)}"),
                 (_("Submitted sheets (N)"), str(report.n)),
+                *(
+                    [(_("Left out of the figures (students you do not serve)"), str(report.left_out))]
+                    if report.left_out
+                    else []
+                ),
                 (_("Exported"), f"{_when(timezone.now())}, {user.display_name}"),
             ],
             styles,

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekonseling.core.forms import IdField, IdsField
 from ekonseling.safety.models import Alert
 
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
@@ -42,14 +43,12 @@ class DefinitionUploadForm(forms.Form):
 
 
 class AdministrationForm(forms.Form):
-    instrument = forms.ModelChoiceField(label=_("Instrument"), queryset=None, empty_label=None)
+    instrument = IdField(label=_("Instrument"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     opens_at = local_datetime_field(_("Opens at"))
     closes_at = local_datetime_field(_("Closes at"))
-    rombels = forms.ModelMultipleChoiceField(
-        label=_("Rombel"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    students = forms.ModelMultipleChoiceField(
+    rombels = IdsField(label=_("Rombel"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    students = IdsField(
         label=_("Individual students"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     attention_percent = forms.IntegerField(

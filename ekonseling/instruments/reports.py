@@ -143,6 +143,11 @@ class Attention:
     reasons: list[str]
 
 
+# A class profile counts the sheets of students its viewer does not serve only when there are at
+# least this many: fewer would be recoverable from the figures minus the rows the viewer is shown.
+MIN_UNSERVED_IN_FIGURES = 5
+
+
 @dataclass
 class GroupReport:
     administration: Administration
@@ -157,6 +162,9 @@ class GroupReport:
     attention: list[Attention] = field(default_factory=list)
     rombel_ids: list[int] | None = None
     hidden: int = 0  # sheets counted in the figures whose students the viewer may not see one by one
+    # Sheets of students the viewer does not serve left out of the figures: fewer than
+    # MIN_UNSERVED_IN_FIGURES of them could be told apart by difference.
+    left_out: int = 0
 
     @property
     def n(self) -> int:
@@ -192,11 +200,18 @@ def _group_report(administration, rombel_ids, visible, students) -> GroupReport:
     loaded = load_sheets(administration, rombel_ids=rombel_ids)
     score_sheets(definition, loaded)
     kind = kinds.of(definition)
-    report = GroupReport(administration, definition, loaded, None, kind.metric, rombel_ids=rombel_ids)
-    if not loaded:
-        return report
-    report.group = kind.score_group(definition, [sheet.result for sheet in loaded])
     shown = [sheet for sheet in loaded if visible is None or sheet.assignment_id in visible]
+    unserved = len(loaded) - len(shown)
+    counted = loaded
+    if 0 < unserved < MIN_UNSERVED_IN_FIGURES:
+        # Figures over all sheets minus the rows the viewer is shown would give away the answers
+        # of the one or few students they do not serve (issue 11): those sheets are left out.
+        counted = shown
+    report = GroupReport(administration, definition, counted, None, kind.metric, rombel_ids=rombel_ids)
+    report.left_out = len(loaded) - len(counted)
+    if not counted:
+        return report
+    report.group = kind.score_group(definition, [sheet.result for sheet in counted])
     names = {sheet.respondent: sheet.name for sheet in shown}
     kind.build_group(report, definition, report.group, names)
     report.bars = kind.group_bars(definition, report.group)
@@ -207,7 +222,7 @@ def _group_report(administration, rombel_ids, visible, students) -> GroupReport:
         reasons = attention_reasons(administration, definition, sheet)
         if reasons:
             report.attention.append(Attention(sheet, reasons))
-    report.hidden = len(loaded) - len(shown)
+    report.hidden = len(counted) - len(shown)
     return report
 
 

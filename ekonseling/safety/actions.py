@@ -6,13 +6,13 @@ the same critical items raises no second alert and sends no second e-mail.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from ekonseling.core.models import School
 from ekonseling.students.models import Student
 
 from . import sources
-from .models import Alert, SafetySettings, items_key, normal_items
+from .models import Alert, HeldMail, SafetySettings, items_key, normal_items
 
 log = logging.getLogger(__name__)
 
@@ -94,41 +94,56 @@ def mail_window() -> int:
 
 
 def _mail(source: sources.Source, alert: Alert, recipients: list[User]) -> None:
-    """The first alert of a thread is mailed at once; the ones after it within the window are
-    counted and mailed together, once, when the window ends (a flood of worrying messages is one
-    matter, not fifty e-mails). The inboxes are told of every alert live all the same. The count
-    lives in the cache, shared by every process when it is Redis."""
+    """The first alert of a thread is mailed at once and opens a window; the ones after it within
+    the window are counted in the thread's `HeldMail` row and mailed together, once, when the
+    window ends (a flood of worrying messages is one matter, not fifty e-mails). The inboxes are
+    told of every alert live all the same. The row lives in the database, so the held e-mail goes
+    even if this process stops: whichever process runs next sends it (`send_due_mail`)."""
     window = mail_window()
-    held = f"safety-mail:{alert.school_id}:{source.thread(alert)}"
-    if window <= 0 or cache.add(held, 0, window):
+    if window <= 0:
         _send_mail(source, alert, recipients, count=1)
         return
-    cache.set(f"{held}:last", alert.pk, window * 2)
+    now = timezone.now()
+    ends = now + timedelta(seconds=window)
+    thread = source.thread(alert)[:100]
+    rows = HeldMail.objects.filter(school_id=alert.school_id, thread=thread)
     try:
-        count = cache.incr(held)
-    except ValueError:  # the window closed in between: this one opens the next
-        cache.add(held, 0, window)
+        with transaction.atomic():  # a savepoint: a twin process may create the row first
+            HeldMail.objects.create(school_id=alert.school_id, thread=thread, window_ends_at=ends)
+    except IntegrityError:
+        pass
+    else:
         _send_mail(source, alert, recipients, count=1)
         return
-    if count == 1:
-        _schedule(window, partial(flush_held_mail, held))
-
-
-def _schedule(delay: int, job: Callable[[], None]) -> None:
-    notify.later(delay, job)
-
-
-def flush_held_mail(held: str) -> None:
-    """One e-mail for the alerts held in a window, with their number; a new window starts, so the
-    next alerts of the thread are held again rather than mailed one by one."""
-    count = cache.get(held) or 0
-    last = cache.get(f"{held}:last")
-    cache.set(held, 0, mail_window())
-    alert = Alert.objects.select_related("student").filter(pk=last).first() if count and last else None
-    if alert is None:
+    # A window that ended with nothing held: this alert opens the next one and goes at once.
+    if rows.filter(count=0, window_ends_at__lte=now).update(window_ends_at=ends):
+        _send_mail(source, alert, recipients, count=1)
         return
-    source = sources.get(alert.source)
-    _send_mail(source, alert, list(source.recipients(alert)), count=count)
+    rows.update(count=F("count") + 1, last_alert=alert)
+    send_due_mail()  # the window may have ended with nobody to send it yet
+
+
+def send_due_mail() -> int:
+    """Send every held e-mail whose window has ended; the number sent. Any process may call it at
+    any time (the next alert, `HeldMailMiddleware`, `manage.py send_pending_alert_mail`): each row is
+    claimed with one UPDATE conditional on what was read, so of two processes at most one sends
+    it. A claimed e-mail that then fails to send is logged by notify and not retried (at most
+    once: the alerts themselves wait in the counselors' lists)."""
+    window = mail_window()
+    now = timezone.now()
+    sent = 0
+    due = HeldMail.objects.filter(count__gt=0, window_ends_at__lte=now)
+    for row in list(due.values("pk", "count", "window_ends_at", "last_alert_id")[:100]):
+        claimed = HeldMail.objects.filter(**row).update(count=0, window_ends_at=now + timedelta(seconds=max(window, 0)))
+        if not claimed:
+            continue  # another process sent it, or an alert came in between: the next call sees it
+        alert = Alert.objects.select_related("student").filter(pk=row["last_alert_id"]).first()
+        if alert is None:
+            continue
+        source = sources.get(alert.source)
+        _send_mail(source, alert, list(source.recipients(alert)), count=row["count"])
+        sent += 1
+    return sent
 
 
 def _send_mail(source: sources.Source, alert: Alert, recipients: list[User], *, count: int) -> None:

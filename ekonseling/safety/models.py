@@ -84,3 +84,28 @@ class SafetySettings(models.Model):
 
     def __str__(self):
         return str(_("safety settings"))
+
+
+class HeldMail(SchoolOwned):
+    """The alert e-mail of one thread (a conversation, a sheet) held until its window ends.
+
+    The first alert of a thread is mailed at once and opens a window; alerts after it within the
+    window are counted here, and one e-mail with their number goes when the window ends. The row is
+    the state, so the e-mail does not depend on one process living until then: whichever process
+    runs next sends it (the next alert, the periodic check in `HeldMailMiddleware`, or
+    `manage.py send_pending_alert_mail` from cron), and a conditional UPDATE claims it, so it goes at
+    most once (`actions.send_due_mail`)."""
+
+    thread = models.CharField(max_length=100)
+    window_ends_at = models.DateTimeField()
+    # Alerts held since the last e-mail, and the latest of them (its link and recipients are used).
+    count = models.PositiveIntegerField(default=0)
+    last_alert = models.ForeignKey(Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("held alert e-mail")
+        constraints = [models.UniqueConstraint(fields=["school", "thread"], name="held_mail_once_per_thread")]
+        indexes = [models.Index(fields=["window_ends_at"], condition=models.Q(count__gt=0), name="held_mail_due")]
+
+    def __str__(self):
+        return f"{self.count} held on {self.thread}"

@@ -1,12 +1,10 @@
-from django.contrib import admin
-
 from ekonseling.core import policy
-from ekonseling.core.admin_site import SchoolScopedAdmin, admin_site
+from ekonseling.core.admin_site import BoundedTabularInline, SchoolScopedAdmin, admin_site
 
 from .models import AcademicYear, Rombel, Semester, Student
 
 
-class SemesterInline(admin.TabularInline):
+class SemesterInline(BoundedTabularInline):
     model = Semester
     extra = 0
     max_num = 2

@@ -32,6 +32,9 @@ from .models import (
 ERASED = "[dihapus]"
 RECORD_EXCLUDED = {"id", "school", "user", "rombel", "photo", "counselors"}
 HEALTH_FIELDS = ("health_notes", "special_needs")
+# Left out with the health fields: the flag is a counselor's judgement, and the last-changed time
+# moves when a hidden field changes.
+COUNSELOR_SIDE_FIELDS = ("needs_attention", "updated_at")
 
 
 def _value(value: Any) -> Any:
@@ -47,16 +50,19 @@ def _may_read_health(student: Student, viewer: User | None) -> bool:
 
 def record(student: Student, viewer: User | None) -> Any:
     """The buku pribadi's fields; the health fields only for whoever may read them (the operator's
-    copy leaves them out and says so)."""
+    copy leaves them out and says so). The same viewer gets neither the counselor's "needs
+    attention" flag nor the record's last-changed time, which moves when a hidden field changes and
+    so told the operator that one had (issue 11, inference by difference)."""
     with_health = _may_read_health(student, viewer)
+    hidden = () if with_health else HEALTH_FIELDS + COUNSELOR_SIDE_FIELDS
     data = {}
     for f in Student._meta.concrete_fields:
         if f.name in RECORD_EXCLUDED or f.attname in RECORD_EXCLUDED:
             continue
-        if f.name in HEALTH_FIELDS and not with_health:
+        if f.name in hidden:
             continue
         data[f.name] = _value(getattr(student, f.attname))
-    return data if with_health else personal_data.Partial(data, omitted=HEALTH_FIELDS)
+    return data if with_health else personal_data.Partial(data, omitted=hidden)
 
 
 def rombel(student: Student, viewer: User | None) -> dict | None:
