@@ -53,6 +53,7 @@
     }
     const data = await response.json();
     const badges = data.badges || {};
+    body.dataset.liveBadgesAt = String(Date.now()); // when the badges were last counted (tests wait on it)
     document.querySelectorAll("[data-menu-badge]").forEach((el) => show(el, badges[el.dataset.menuBadge]));
     show(document.querySelector("[data-menu-badge-total]"), data.total);
   }
@@ -89,11 +90,16 @@
     debounceTimer = setTimeout(refreshNow, DEBOUNCE_MS);
   }
 
+  let pollEvery = 0;
+
   function schedulePoll() {
+    const every = socketOpen ? POLL_LIVE_MS : POLL_BLOCKED_MS;
+    if (every === pollEvery) return; // a failed reconnect must not push the next check back
+    pollEvery = every;
     clearInterval(pollTimer);
     pollTimer = setInterval(() => {
       if (document.visibilityState === "visible") refreshNow();
-    }, socketOpen ? POLL_LIVE_MS : POLL_BLOCKED_MS);
+    }, every);
   }
 
   function onFrame(frame) {
@@ -116,6 +122,7 @@
     ws.onopen = () => {
       attempt = 0;
       socketOpen = true;
+      body.dataset.liveMode = "live";
       schedulePoll();
       refreshSoon(); // something may have changed while it was closed
     };
@@ -129,6 +136,7 @@
     ws.onclose = (event) => {
       const wasOpen = socketOpen;
       socketOpen = false;
+      body.dataset.liveMode = "polling";
       schedulePoll();
       if (event.code === 4401 || event.code === 4403) return; // signed out, or no socket for this account
       const next = wasOpen ? 1 : attempt + 1;
@@ -146,6 +154,7 @@
     document.addEventListener("ekonseling:frame", (event) => onFrame(event.detail));
     document.addEventListener("ekonseling:socket", (event) => {
       socketOpen = Boolean(event.detail && event.detail.open);
+      body.dataset.liveMode = socketOpen ? "live" : "polling";
       schedulePoll();
     });
     // The chat and inbox pages have their socket already (chat.js); every other page opens one.
