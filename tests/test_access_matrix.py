@@ -148,6 +148,35 @@ COUNSELING_MATRIX = {
     "counseling:reply": (CHAT_USERS, "post", lambda world: {"pk": _letter(world).pk}),
     "counseling:attachment": (CHAT_USERS, "get", _attachment),
     "counseling:export_pdf": ({Role.GURU_BK}, "get", lambda world: {"pk": _letter(world, "gurubk").pk}),
+    # The handling counselor's summary for the export: conversation.manage, as the export.
+    "counseling:summary": ({Role.GURU_BK}, "post", lambda world: {"pk": _letter(world, "gurubk").pk}),
+    # A counselor reaches out to a student of their caseload (world.student is gurubk's).
+    "counseling:start_for": (COUNSELORS, "get", _own_student),
+    # An empty call-in is refused as input (400) once access is granted.
+    "counseling:call_in_new": (COUNSELORS, "post", _own_student),
+    "counseling:call_ins": (COUNSELORS, "get", None),
+    # gurubk's call-in of world.student: the student acknowledges; its sender or the coordinator closes it.
+    "counseling:call_in_acknowledge": ({Role.SISWA}, "post", lambda world: {"pk": _call_in(world)}),
+    "counseling:call_in_status": (COUNSELORS, "post", lambda world: {"pk": _call_in(world)}),
+}
+
+
+def _call_in(world, counselor="gurubk", student="student"):
+    from ekonseling.counseling import outreach
+
+    sender = getattr(world, counselor)
+    return outreach.send_call_in(getattr(world, student), sender, message="Datang ke ruang BK ya.").pk
+
+
+def _home_card(name):
+    return lambda world: {"name": name}
+
+
+# The kernel's live parts of the home page: badges for everyone signed in; a live card only for
+# those who see it on their home (404 for the others, so the page removes it).
+HOME_MATRIX = {
+    "core:badges": (ALL, "get", None),
+    "core:home_card": (COUNSELORS, "get", _home_card("counseling.counselor")),
 }
 IMPORT_MATRIX = {
     "students:import": ({Role.OPERATOR}, "get", None),
@@ -433,6 +462,7 @@ MATRIX = {
     **ACCOUNT_MATRIX,
     **IMPORT_MATRIX,
     **COUNSELING_MATRIX,
+    **HOME_MATRIX,
     **INSTRUMENT_MANAGE_MATRIX,
     **INSTRUMENT_FILL_MATRIX,
     **INSTRUMENT_ENTRY_MATRIX,
@@ -446,6 +476,11 @@ OBJECT_CELLS = [
     # world.other_student is gurubk_other's: gurubk may not open or claim it; the coordinator may.
     ("counseling:conversation", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
     ("counseling:messages", _chat_of("other_student"), {Role.KOORDINATOR_BK}),
+    # other_student is gurubk_other's: gurubk may not reach out to them, nor see or close their call-in.
+    ("counseling:start_for", _other_caseload_student, {Role.KOORDINATOR_BK}),
+    ("core:home_card", _home_card("counseling.student"), {Role.SISWA}),
+    ("core:home_card", _home_card("students.own_record"), set()),  # not a live card
+    ("core:home_card", _home_card("no.such-card"), set()),
     ("students:rombel_accounts", lambda world: {"pk": world.rombel_b.pk}, {Role.KOORDINATOR_BK}),
     ("students:rombel_login_cards", lambda world: {"pk": world.rombel_b.pk}, {Role.KOORDINATOR_BK}),
     ("students:student_reset_password", _other_caseload_student, {Role.KOORDINATOR_BK}),
@@ -524,7 +559,7 @@ def _assert_denied(response, role):
 
 
 # Views that check their input after access: an allowed user's empty request is a 400, not 200/302.
-VALIDATES_INPUT = {"counseling:chat_attachment"}
+VALIDATES_INPUT = {"counseling:chat_attachment", "counseling:call_in_new"}
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs", "role", "expected"), list(_cells()))

@@ -13,7 +13,7 @@ from ekonseling.core import audit, policy
 from ekonseling.core.admin_site import SchoolScopedAdmin, admin_site
 
 from . import services
-from .models import Role, User
+from .models import COUNSELOR_ROLES, Role, User
 
 
 class SchoolUserCreationForm(forms.ModelForm):
@@ -22,7 +22,15 @@ class SchoolUserCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("username", "full_name", "role")
+        fields = ("username", "full_name", "email", "role")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Risk alerts reach a counselor by e-mail: an account without an address would miss them unseen.
+        if cleaned.get("role") in COUNSELOR_ROLES and not cleaned.get("email"):
+            message = _("A guru BK or koordinator BK needs an e-mail address: risk alerts are sent there.")
+            self.add_error("email", message)
+        return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -51,7 +59,7 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         (_("Person"), {"fields": ["full_name", "email", "nip", "role"]}),
         (_("Status"), {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "role"]})]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["username", "full_name", "role", "email"]})]
     actions = ["reset_two_factor"]
 
     def get_readonly_fields(self, request, obj=None):

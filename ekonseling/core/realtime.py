@@ -97,3 +97,24 @@ def announce_access_changed(user_ids: Iterable[int]) -> None:
 
     events = [(user_group(user_id), {"type": ACCESS_CHANGED}) for user_id in sorted(set(user_ids))]
     transaction.on_commit(lambda: publish(events))
+
+
+# --- live refresh ---------------------------------------------------------------------------------------
+# Something that changes what a user's menu badges or home cards count happened (a message, an alert, a
+# claim, a call-in): every open page of theirs re-fetches its badges and live cards (static/js/live.js).
+# The event carries nothing else: the page asks the server, through the policy, what changed.
+
+LIVE_REFRESH = "live.refresh"
+
+
+def refresh_events(user_ids: Iterable[int]) -> list[Event]:
+    return [(user_group(user_id), {"type": LIVE_REFRESH}) for user_id in sorted(set(user_ids)) if user_id]
+
+
+def announce_refresh(user_ids: Iterable[int]) -> None:
+    """After the commit (at once outside a transaction), these users' open pages refresh their badges."""
+    from django.db import transaction
+
+    events = refresh_events(user_ids)
+    if events:
+        transaction.on_commit(lambda: publish(events), robust=True)

@@ -45,6 +45,12 @@ def menu_for(user) -> list[MenuEntry]:
     ]
 
 
+def badges_for(user) -> dict[str, int]:
+    """{url name: count} for the user's menu entries that have a badge (0 included, so a page can
+    hide a badge that went to zero). Each badge function must be cheap: a query or two."""
+    return {entry.url_name: int(entry.badge(user) or 0) for entry in menu_for(user) if entry.badge is not None}
+
+
 # --- home page ----------------------------------------------------------------------------------------
 
 
@@ -68,6 +74,9 @@ class Card:
     context: Callable[..., dict | None] | None = None
     order: int = 100
     extrahead: str = ""  # a template for the page's <head> (the card's styles), included once
+    # A live card is re-fetched by the page (`/beranda/kartu/<name>/`, static/js/live.js) when a
+    # `live.refresh` event or the interval says something may have changed.
+    live: bool = False
 
 
 _HEADINGS: list[Callable[[Any], HomeHeading | None]] = []
@@ -88,9 +97,12 @@ def home_heading(user) -> HomeHeading | None:
     return None
 
 
-def register_home_card(name: str, template: str, action: str, context=None, order: int = 100, extrahead="") -> None:
-    """`context(request)` returns the card's template context, or None to leave the card out."""
-    _HOME_CARDS[name] = Card(name, template, action, context, order, extrahead)
+def register_home_card(
+    name: str, template: str, action: str, context=None, order: int = 100, extrahead="", live=False
+) -> None:
+    """`context(request)` returns the card's template context, or None to leave the card out. A
+    `live` card is refreshed in place by the page (its template is wrapped in `data-live-card`)."""
+    _HOME_CARDS[name] = Card(name, template, action, context, order, extrahead, live)
 
 
 def register_student_section(name: str, template: str, action: str, context=None, order: int = 100) -> None:
@@ -123,6 +135,16 @@ def extraheads(shown: list[Shown]) -> list[str]:
 
 def home_cards(request) -> list[Shown]:
     return _shown(_HOME_CARDS.values(), request)
+
+
+def live_home_card(request, name: str) -> Shown | None:
+    """One live card as the home page would show it now, or None (no such live card, not allowed,
+    or nothing to show)."""
+    card = _HOME_CARDS.get(name)
+    if card is None or not card.live:
+        return None
+    shown = _shown([card], request)
+    return shown[0] if shown else None
 
 
 def student_sections(request, student) -> list[Shown]:

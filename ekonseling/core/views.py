@@ -3,7 +3,7 @@ from channels.layers import get_channel_layer
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -27,6 +27,30 @@ def home(request):
     cards = registry.home_cards(request)
     context = {"heading": registry.home_heading(user), "cards": cards, "extraheads": registry.extraheads(cards)}
     return render(request, "core/home.html", context)
+
+
+@policy.require("home.view")
+def badges(request):
+    """The signed-in user's menu badges, {url name: count}, for static/js/live.js. Refreshing them
+    is the page's doing, not the user's: it does not renew an idle session."""
+    request.keeps_session_idle = True
+    counts = registry.badges_for(request.user)
+    response = JsonResponse({"badges": counts, "total": sum(counts.values())})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@policy.require("home.view")
+def home_card(request, name):
+    """One live home card, rendered afresh (static/js/live.js swaps it in); 404 when there is none
+    for this user, so the page removes it."""
+    request.keeps_session_idle = True
+    shown = registry.live_home_card(request, name)
+    if shown is None:
+        raise Http404
+    response = HttpResponse(shown.html)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 AUDIT_FILTERS = ("action", "actor")

@@ -230,6 +230,11 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         if self.role == "counselor":
             await self.send_json(protocol.inbox(event["event"]))
 
+    async def live_refresh(self, event):
+        """Something this user's badges or home cards count changed (core.realtime.announce_refresh):
+        the page re-fetches them through the policy; the frame itself carries nothing."""
+        await self.send_json({"type": "live.refresh"})
+
     async def session_ended(self, event):
         """The user signed out (here or everywhere), or the session expired (socket_sessions): an
         open socket must not outlive the session."""

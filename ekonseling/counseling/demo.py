@@ -4,13 +4,15 @@ anonymous question, office hours, crisis contacts and a risk lexicon extension."
 import datetime
 import uuid
 
+from django.utils import timezone
+
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import registry
 from ekonseling.safety import actions as safety
 from ekonseling.students.models import Student
 
 from . import services
-from .models import Conversation, CounselingSettings, OfficeHours
+from .models import CallIn, Conversation, CounselingSettings, OfficeHours
 
 DEMO_CRISIS_CONTACTS = "Layanan Kesehatan Jiwa Kemenkes: 119 ext. 8\nGuru BK piket: lihat jadwal di ruang BK"
 
@@ -112,6 +114,7 @@ def load(demo):
             OfficeHours(counselor=users["gurubk"], weekday=day, starts_at=datetime.time(7), ends_at=datetime.time(15))
             for day in range(5)
         )
+    _call_in(school, users)
     if Conversation.objects.filter(school=school).exists():
         return
     for rombel_name, index, kind, subject, messages, counselor, anonymous in CONVERSATIONS:
@@ -129,6 +132,24 @@ def load(demo):
             key = uuid.UUID(int=conversation.pk * 1000 + number)
             limit = services.MAX_LETTER_BODY if kind == "letter" else services.MAX_BODY
             services.post_messages([services.Draft(conversation.pk, sender, key, text)], limit=limit)
+
+
+def _call_in(school, users):
+    """`gurubk` calls `siswa` in for tomorrow's break; `siswa` sees it on their home, not yet acknowledged."""
+    if CallIn.objects.filter(school=school).exists():
+        return
+    student = Student.objects.filter(school=school, user__username="siswa").first()
+    if student is None:
+        return
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    CallIn.objects.create(
+        school=school,
+        student=student,
+        counselor=users["gurubk"],
+        message="Tolong datang ke ruang BK saat istirahat pertama, ya. Ibu ingin ngobrol sebentar soal grup kelas.",
+        meet_at=tomorrow.replace(hour=9, minute=30, second=0, microsecond=0),
+        place="Ruang BK, lantai 1",
+    )
 
 
 registry.register_demo("counseling", load, order=30)

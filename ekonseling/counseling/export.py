@@ -120,6 +120,9 @@ def conversation_pdf(conversation, user):
         (_("Exported"), f"{_when(timezone.now())}, {user.display_name}"),
     ]
     story.append(_facts(rows, styles))
+    if conversation.counselor_summary:
+        story.append(Paragraph(_text(_("Counselor's summary")), styles["heading"]))
+        story.append(Paragraph(_text(conversation.counselor_summary), styles["body"]))
 
     story.append(Paragraph(_text(_("Messages")), styles["heading"]))
     messages = list(conversation.messages.select_related("sender", "attachment").order_by("seq"))

@@ -67,9 +67,17 @@ def student_of(user):
     return Student.objects.select_related("rombel").filter(user=user, school_id=user.school_id).first()
 
 
+def student_address(student):
+    """Where a student's notices go: the e-mail the student gave in "Data saya" (their record, which
+    their guru BK can also edit), else their account's, else none."""
+    if not student.user_id:
+        return ""
+    return student.email or student.user.email or ""
+
+
 def may_be_notified(student):
-    """A student can ask for e-mail only when their account has an address to send it to."""
-    return bool(student.user_id and student.user.email)
+    """A student can ask for e-mail only when there is an address to send it to."""
+    return bool(student_address(student))
 
 
 # --- starting and replying ----------------------------------------------------------------------------------
@@ -226,7 +234,7 @@ def notify_letter(message_id):
         subject, body = COUNSELOR_MAIL_SUBJECT, COUNSELOR_MAIL_BODY.format(link=link)
     elif message.sender_role == Message.SenderRole.COUNSELOR and conversation.notify_student:
         student = conversation.student
-        addresses = [student.user.email] if may_be_notified(student) and student.user.is_active else []
+        addresses = [student_address(student)] if may_be_notified(student) and student.user.is_active else []
         subject, body = STUDENT_MAIL_SUBJECT, STUDENT_MAIL_BODY.format(link=link)
     else:
         return 0

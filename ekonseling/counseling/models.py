@@ -47,6 +47,8 @@ class Conversation(SchoolOwned):
     awaiting_reply = models.BooleanField(default=False, help_text="The last message is the student's.")
     # The student may be told of a reply by e-mail about a new letter (only a link, no content).
     notify_student = models.BooleanField(default=False)
+    # The handling counselor's summary, printed on the PDF export; counseling content, so encrypted.
+    counselor_summary = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +134,7 @@ class ConversationEvent(models.Model):
         REOPENED = "reopened", _("reopened")
         REVEALED = "revealed", _("the student revealed their name")
         ALERT = "alert", _("risk alert")
+        STARTED = "started", _("started by the counselor")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -192,3 +195,39 @@ class CounselingSettings(models.Model):
 
     def __str__(self):
         return str(_("counseling settings"))
+
+
+class CallIn(SchoolOwned):
+    """A call-in (panggilan): a counselor asks a student to come to the BK room. The student sees it
+    on their home and acknowledges it; the counselor sees whether they did. The reason is
+    counseling content (encrypted); the place and time are the meeting's logistics."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DONE = "done", _("Met")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="call_ins")
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="call_ins_sent"
+    )
+    message = EncryptedTextField(_("message"))
+    meet_at = models.DateTimeField(_("when"), null=True, blank=True)
+    place = models.CharField(_("where"), max_length=120, blank=True, default="")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.SENT)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["student", "status"]), models.Index(fields=["counselor", "status"])]
+        verbose_name = _("call-in")
+        verbose_name_plural = _("call-ins")
+
+    def __str__(self):
+        return f"call-in #{self.pk}"
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.SENT, self.Status.ACKNOWLEDGED)

@@ -12,7 +12,11 @@ may not read counseling content at all (the operator) gets none of it, and the f
 student account that someone else gave a password (a reset) gets only what it may read, and its
 file says that earlier conversations may be left out.
 
-Erasure needs no hook: conversations, messages, attachments, receipts, events and alerts cascade
+Call-ins (panggilan) are in the same section (`call_ins`), for whoever may read the student's
+counseling. A conversation's counselor summary (for the PDF export) is the counselor's note and is
+not exported, as alert notes are not.
+
+Erasure needs no hook: call-ins, conversations, messages, attachments, receipts, events and alerts cascade
 from the student's row, and attachment files go with their rows (apps._delete_attachment_file).
 """
 
@@ -22,7 +26,7 @@ from typing import Any
 
 from ekonseling.core import personal_data, policy
 
-from .models import Attachment, Conversation, ConversationEvent, Message, OfficeHours, Participant
+from .models import Attachment, CallIn, Conversation, ConversationEvent, Message, OfficeHours, Participant
 
 SECTION = "counseling"
 NOT_READABLE = "counseling.not_readable_by_requester"
@@ -94,7 +98,7 @@ def counseling(student: Any, viewer: Any) -> Any:
         .prefetch_related("messages__attachment", "messages__sender", "events__actor", "events__to_user")
         .order_by("created_at", "id")
     )
-    data = {"chats": [], "letters": [], "anonymous_questions": []}
+    data = {"chats": [], "letters": [], "anonymous_questions": [], "call_ins": _call_ins(student)}
     lists = {
         Conversation.Kind.CHAT: data["chats"],
         Conversation.Kind.LETTER: data["letters"],
@@ -122,9 +126,27 @@ def _may_read(viewer: Any, conversation: Conversation, subject: bool) -> bool:
     return subject or not conversation.identity_hidden or policy.can(viewer, "conversation.see_identity", conversation)
 
 
+def _call_ins(student: Any) -> list[dict]:
+    """The call-ins (panggilan) the student received, as their home showed them: the message, when
+    and where, who sent it, and whether they acknowledged it."""
+    rows = CallIn.objects.filter(student=student).select_related("counselor").order_by("created_at", "id")
+    return [
+        {
+            "message": call_in.message,
+            "sent_at": call_in.created_at,
+            "counselor": call_in.counselor.display_name if call_in.counselor_id else None,
+            "meet_at": call_in.meet_at,
+            "place": call_in.place,
+            "status": call_in.status,
+            "acknowledged_at": call_in.acknowledged_at,
+        }
+        for call_in in rows
+    ]
+
+
 def register() -> None:
     personal_data.register_export(
-        SECTION, counseling, models=[Conversation, Message, Attachment, ConversationEvent], order=60
+        SECTION, counseling, models=[Conversation, Message, Attachment, ConversationEvent, CallIn], order=60
     )
     personal_data.register_not_exported(
         [Participant],

@@ -82,3 +82,58 @@ def _conversation_scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset.filter(Q(counselor=user) | Q(counselor__isnull=True) | Q(urgent=True))
     return queryset.none()
+
+
+# --- counselor-started conversations and call-ins ---------------------------------------------------------
+# A counselor reaches out to a student of their caseload (students.caseload is the one answer): a chat,
+# a letter, or a call-in (panggilan) the student sees on their home and acknowledges.
+
+
+@rule("counseling.start_for", "callin.create")
+def _start_for(user, student=None):
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return student is None or caseload.serves(user, student)
+
+
+rule("callin.list")(has_role(*COUNSELOR_ROLES))
+# Who cannot be reached by alert e-mail (a counselor account without an address): the coordinator
+# and the operator, who can add one.
+rule("counseling.unreachable")(has_role(Role.KOORDINATOR_BK, Role.OPERATOR))
+
+
+@rule("callin.view")
+def _callin_view(user, call_in=None):
+    if call_in is None:
+        return user.role in (Role.SISWA, *COUNSELOR_ROLES)
+    if user.role == Role.SISWA:
+        return call_in.student.user_id == user.pk
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return call_in.counselor_id == user.pk or caseload.serves(user, call_in.student)
+
+
+@rule("callin.acknowledge")
+def _callin_acknowledge(user, call_in=None):
+    if user.role != Role.SISWA:
+        return False
+    return call_in is None or call_in.student.user_id == user.pk
+
+
+@rule("callin.manage")
+def _callin_manage(user, call_in=None):
+    """Mark it met or cancel it: the counselor who sent it, or the coordinator."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return call_in is None or call_in.counselor_id == user.pk or user.role == Role.KOORDINATOR_BK
+
+
+@scope("callin.view")
+def _callin_scope(user, queryset):
+    if user.role == Role.SISWA:
+        return queryset.filter(student__user=user)
+    if user.role == Role.GURU_BK:
+        return queryset.filter(Q(counselor=user) | Q(student__in=caseload.caseload(user)))
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset
+    return queryset.none()

@@ -67,6 +67,8 @@ class Posted:
     inbox_user_ids: list = field(default_factory=list)
     # Who must hear of a risk alert at once.
     alert_user_ids: list = field(default_factory=list)
+    # Whose badges and home cards change (core.realtime.LIVE_REFRESH): the other side, and the sender.
+    refresh_user_ids: list = field(default_factory=list)
 
     def inbox_events(self) -> list[realtime.Event]:
         """The inbox refreshes (and risk alert) this message causes, as channel-layer events."""
@@ -178,7 +180,7 @@ def _events(results) -> list[realtime.Event]:
     """What open pages are told of stored messages, a resend's stored message included: the
     message for the conversation's sockets (not the one that sent it, which has the ack), then the
     inbox refreshes. A message repeated within one batch is told once."""
-    events, told = [], set()
+    events, told, refresh = [], set(), set()
     for result in results:
         if result.error is not None or result.message is None:
             continue
@@ -188,13 +190,16 @@ def _events(results) -> list[realtime.Event]:
         told.add(key)
         events.append(protocol.message_event(result.message, result.draft.origin))
         events += result.inbox_events()
-    return events
+        refresh.update(result.refresh_user_ids, result.inbox_user_ids, result.alert_user_ids)
+    # Last, once per user for the whole batch: badges and home cards count what was just stored.
+    return events + realtime.refresh_events(refresh)
 
 
 def _forget(result):
     """What an undone attempt wrote into a result; the next attempt decides it afresh."""
     result.message, result.duplicate, result.alert, result.error = None, False, None, None
     result.crisis_contacts, result.inbox_user_ids, result.alert_user_ids = [], [], []
+    result.refresh_user_ids = []
 
 
 def _store_duplicate_or_fail(result, error):
@@ -300,6 +305,10 @@ def _store(results, *, check_stored=True):
                 created_at=now,
             )
             result.message = message
+            # A counselor's message: the student's unread replies, and the counselor's own "awaiting
+            # reply" list. (A student's message tells the inbox recipients, below.)
+            if not is_student:
+                result.refresh_user_ids = [draft.sender.pk, conversation.student.user_id]
             messages.append((message, screening, result, conversation))
     Message.objects.bulk_create([m for m, *_ in messages])
     for result, first in repeats:
@@ -571,6 +580,8 @@ def claim(conversation: Conversation, counselor: User, *, ip: str | None = None,
         )
     conversation.refresh_from_db()
     announce_access_change(conversation.pk)
+    # Those who could have claimed it see it leave their "unclaimed" list and badge.
+    realtime.announce_refresh([u.pk for u in caseload.serving_counselors(conversation.student)] + [counselor.pk])
     audit.record_for(counselor, audit.Action.CHANGE, conversation, "claimed", ip, user_agent)
     return conversation
 
@@ -610,6 +621,17 @@ def set_status(
         ConversationEvent.objects.create(conversation=conversation, kind=kind, actor=actor)
     conversation.refresh_from_db()
     audit.record_for(actor, audit.Action.CHANGE, conversation, str(kind), ip, user_agent)
+    return conversation
+
+
+def set_summary(
+    conversation: Conversation, actor: User, summary: str, *, ip: str | None = None, user_agent: str = ""
+) -> Conversation:
+    """The counselor's summary of the conversation (encrypted), printed on the PDF export."""
+    with transaction.atomic():
+        conversation.counselor_summary = clean_text(summary or "").strip()
+        conversation.save(update_fields=["counselor_summary"])
+        audit.record_for(actor, audit.Action.CHANGE, conversation, "summary", ip, user_agent)
     return conversation
 
 

@@ -5,4 +5,5 @@ app_name = "counseling"
 urlpatterns = [
     path("", include("ekonseling.counseling.urls_chat")),
     path("", include("ekonseling.counseling.urls_letters")),
+    path("", include("ekonseling.counseling.urls_outreach")),
 ]

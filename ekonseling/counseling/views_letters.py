@@ -131,7 +131,12 @@ def letter_new(request):
                 messages.success(request, _("Your letter has been sent to your guru BK."))
             _tell_crisis_contacts(request, started.posted)
             return redirect("counseling:conversation", pk=started.conversation.pk)
-    context = {"form": form, "can_notify": can_notify, "max_body": services.MAX_LETTER_BODY}
+    context = {
+        "form": form,
+        "can_notify": can_notify,
+        "notify_address": letters.student_address(student),
+        "max_body": services.MAX_LETTER_BODY,
+    }
     return render(request, "counseling/letters/letter_new.html", context)
 
 

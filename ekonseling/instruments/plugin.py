@@ -4,7 +4,28 @@ from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core import registry
 
-registry.register_menu("instruments:my", _("My instruments"), "assignment.fill", order=40)
+
+def _to_fill(user):
+    """The student's sheets open for filling now (not submitted, window open): one query."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from ekonseling.core import policy
+
+    from .models import Assignment
+
+    now = timezone.now()
+    sheets = policy.visible(user, "assignment.fill", Assignment.objects.exclude(status=Assignment.Status.SUBMITTED))
+    return (
+        sheets.filter(administration__opens_at__lte=now)
+        .annotate(until=Coalesce(F("closes_at"), F("administration__closes_at")))
+        .filter(until__gt=now)
+        .count()
+    )
+
+
+registry.register_menu("instruments:my", _("My instruments"), "assignment.fill", order=40, badge=_to_fill)
 registry.register_menu("instruments:administrations", _("Instruments"), "administration.manage", order=50)
 
 

@@ -84,7 +84,9 @@ def _choices(user):
 @require_http_methods(["GET", "POST"])
 def administration_new(request):
     instruments, rombels, students = _choices(request.user)
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    # Now, to the minute: a counselor who presses "Open" in class wants the sheets open at once, not
+    # "not yet open" until the next full hour. Planning ahead means changing the field.
+    start = timezone.localtime().replace(second=0, microsecond=0)
     initial = {
         "attention_percent": 50,
         "attention_min_areas": 1,

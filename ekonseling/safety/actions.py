@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit, notify, policy
+from ekonseling.core import audit, notify, policy, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.students.models import Student
@@ -85,6 +85,8 @@ def notify_alert(alert_id: int) -> None:
     event = source.inbox_event(alert)
     if event is not None:
         tell_inboxes([user.pk for user in recipients], event)
+    # Their menu badges and home cards count open alerts (static/js/live.js).
+    realtime.publish(realtime.refresh_events(user.pk for user in recipients))
     _mail(source, alert, recipients)
 
 
@@ -182,8 +184,10 @@ def decide(
             raise AlreadyDecided(_("This alert has already been decided."))
         alert.status, alert.decided_by, alert.decided_at, alert.note = outcome, actor, timezone.now(), note
         alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        sources.get(alert.source).decided(alert)
+        source = sources.get(alert.source)
+        source.decided(alert)
         audit.record_for(actor, audit.Action.CHANGE, alert, f"alert {alert.status}", ip, user_agent)
+        realtime.announce_refresh([actor.pk, *(user.pk for user in source.recipients(alert))])
     return alert
 
 

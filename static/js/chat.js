@@ -97,6 +97,7 @@
     setMode(mode) {
       if (this.mode === mode) return;
       this.mode = mode;
+      document.dispatchEvent(new CustomEvent("ekonseling:socket", { detail: { open: mode === "live" } }));
       if (this.handlers.onMode) this.handlers.onMode(mode);
     }
 
@@ -142,6 +143,9 @@
         this.lastFrameAt = Date.now();
         const frame = readJSON(event.data, null);
         if (!frame || typeof frame !== "object" || frame.type === "pong") return;
+        // static/js/live.js refreshes the menu's badges from the same socket (one per tab).
+        document.dispatchEvent(new CustomEvent("ekonseling:frame", { detail: frame }));
+        if (frame.type === "live.refresh") return;
         this.handlers.onFrame(frame);
       };
       ws.onclose = (event) => {

@@ -136,7 +136,14 @@ def admin_set_password(client, world, actor, target):
 
 def admin_create_account(client, world, actor, target):
     """The actor creates an account of the target's role with a chosen password."""
-    data = {"username": "dibuat", "full_name": "Dibuat", "role": target.role, "school": world.school.pk, **NEW_PASSWORD}
+    data = {
+        "username": "dibuat",
+        "full_name": "Dibuat",
+        "email": "dibuat@sekolah.sch.id",  # required for counselor accounts (their alerts go there)
+        "role": target.role,
+        "school": world.school.pk,
+        **NEW_PASSWORD,
+    }
     client.post("/admin/accounts/user/add/", data)
     created = User.objects.filter(username="dibuat").first()
     if created is not None:

@@ -78,6 +78,7 @@ def test_a_user_created_by_the_operator_belongs_to_the_operators_school(client, 
         {
             "username": "gurubaru",
             "full_name": "Guru Baru",
+            "email": "gurubaru@sekolah.sch.id",
             "role": Role.GURU_BK,
             "password1": "Sandi-Kuat-2026",
             "password2": "Sandi-Kuat-2026",

@@ -78,6 +78,10 @@ def koordinator_sees(world, clock, asker, bystander):
         koordinator = Client()
         koordinator.force_login(world.koordinator)
         urls = [
+            # The home's "needs attention" card, alone and on the page, and the menu badges (issue 13).
+            reverse("core:home"),
+            reverse("core:home_card", args=["counseling.counselor"]),
+            reverse("core:badges"),
             reverse("counseling:inbox"),
             reverse("counseling:conversation", args=[conversation.pk]),
             reverse("core:audit_log"),
@@ -109,7 +113,8 @@ def normalised(text, conversation):
     # Ids only where the pages print them (a URL segment, a data attribute, "#id", a CSV cell): a bare number elsewhere
     # ("1 student") must stay, and on a fresh database the ids are that small.
     for pk, name in [(conversation.pk, "<question>")] + [(m.pk, "<message>") for m in conversation.messages.all()]:
-        text = re.sub(rf"(/konseling/(?:[a-z-]+/)*){pk}(?=/)", rf"\g<1>{name}", text)
+        # Not /konseling/mulai/<id>/: that id is a student's (reaching out to them), printed alike in both runs.
+        text = re.sub(rf"(/konseling/(?!mulai/)(?:[a-z-]+/)*){pk}(?=/)", rf"\g<1>{name}", text)
         text = re.sub(rf"(?<=#){pk}(?!\d)", name, text)  # "Pertanyaan anonim #12" in audit rows
         text = re.sub(rf"(?i)(?<=conversation,){pk}(?=,)", name, text)  # the audit CSV's object id
         text = re.sub(rf'(data-(?:conversation|message|open-chat)="){pk}(")', rf"\g<1>{name}\2", text)

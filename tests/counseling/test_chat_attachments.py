@@ -109,7 +109,11 @@ def test_an_image_is_acked_stored_encrypted_broadcast_and_carried_in_the_payload
     assert [f["type"] for f in frames] == ["conversation.message"]  # once, not twice
     assert frames[0]["message"]["attachment"]["url"] == url
     assert "Budi" not in str(frames[0])
-    assert inbox() == [{"type": "inbox.event", "event": {"type": "updated", "conversation": chat.pk}}]
+    # The inbox row, then the menu badge and home card (live.refresh, issue 13): each once.
+    assert inbox() == [
+        {"type": "inbox.event", "event": {"type": "updated", "conversation": chat.pk}},
+        {"type": "live.refresh"},
+    ]
 
     # A resend of the same upload is the stored message, not a second one.
     with django_capture_on_commit_callbacks(execute=True):

@@ -525,7 +525,7 @@ def test_the_coordinators_export_has_health_and_counseling_but_says_what_may_be_
     data = json.loads(client.get(f"/siswa/{record.pk}/data-pribadi.json").content)
 
     assert data["student"]["health_notes"] == "Asma ringan."
-    assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": []}
+    assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": [], "call_ins": []}
     assert data["instrument_sheets"] == []
     assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
     event = AuditEvent.objects.get(action="export")

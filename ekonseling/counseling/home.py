@@ -1,0 +1,178 @@
+"""What needs me now: the counseling home cards and menu badges.
+
+A guru BK or koordinator sees, most urgent first: urgent conversations (a risk alert) and open
+alerts of other sources (a critical item ticked on an instrument), then conversations nobody has
+claimed, then their own conversations waiting for their reply. A student sees their conversations
+with unread replies and their counselors' call-ins. A counselor whose alerts cannot reach them (no
+e-mail on the account) is told so; the koordinator and the operator see who is unreachable.
+
+Everything here is read through the access policy, in a fixed number of queries whatever the size
+of the school (tests pin them). Nothing singles out the asker of an anonymous question: a row shows
+"Anonymous" unless the viewer may see who it is, and rows are ordered by what every viewer sees
+(tests/counseling/test_anonymity_metadata.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
+from ekonseling.core import policy
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
+
+from . import services
+from .models import CallIn, Conversation, Message, Participant
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+ROWS = 5  # rows per group on a card; the inbox has the rest
+URGENT, UNCLAIMED, AWAITING = 0, 1, 2
+
+
+def _attention_q(user: User) -> tuple[Q, Q, Q]:
+    open_ = Q(status=Conversation.Status.OPEN)
+    urgent = Q(urgent=True)
+    unclaimed = open_ & Q(counselor__isnull=True, urgent=False)
+    awaiting = open_ & Q(counselor=user, awaiting_reply=True, urgent=False)
+    return urgent, unclaimed, awaiting
+
+
+def _visible_conversations(user: User) -> QuerySet[Conversation]:
+    # An empty chat (opened, nothing written yet) is nothing to answer, as in the inbox.
+    return policy.visible(user, "conversation.view", Conversation.objects.filter(last_seq__gt=0))
+
+
+def counselor_counts(user: User) -> dict[str, int]:
+    """{urgent, unclaimed, awaiting, alerts}: one query for the conversations, one for the alerts."""
+    urgent, unclaimed, awaiting = _attention_q(user)
+    # Aliases unlike the fields the filters name (`urgent` is a column).
+    found = _visible_conversations(user).aggregate(
+        n_urgent=Count("pk", filter=urgent),
+        n_unclaimed=Count("pk", filter=unclaimed),
+        n_awaiting=Count("pk", filter=awaiting),
+    )
+    counts = {key.removeprefix("n_"): value or 0 for key, value in found.items()}
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
+    counts["alerts"] = policy.visible(user, safety.DECIDE, alerts).count()
+    return counts
+
+
+def counselor_badge(user: User) -> int:
+    """The inbox's badge: urgent + unclaimed + waiting for this counselor's reply + open instrument alerts."""
+    if user.role not in COUNSELOR_ROLES:
+        return 0
+    return sum(counselor_counts(user).values())
+
+
+def counselor_card(request: Any) -> dict:
+    user = request.user
+    urgent, unclaimed, awaiting = _attention_q(user)
+    rows = list(
+        _visible_conversations(user)
+        .filter(urgent | unclaimed | awaiting)
+        .select_related("student__rombel", "counselor")
+        .prefetch_related("student__rombel__counselors", "student__counselors")
+        .annotate(
+            group=Case(
+                When(urgent, then=Value(URGENT)),
+                When(unclaimed, then=Value(UNCLAIMED)),
+                default=Value(AWAITING),
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("group")],
+                order_by=[F("last_message_at").desc(nulls_last=True), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=ROWS)  # a few of each group, in one query; the counts say how many in all
+        .order_by("group", F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+    groups: dict[int, list[Conversation]] = {URGENT: [], UNCLAIMED: [], AWAITING: []}
+    for conversation in rows:
+        conversation.show_identity = policy.can(user, "conversation.see_identity", conversation)
+        conversation.may_claim = policy.can(user, "conversation.claim", conversation)
+        groups[conversation.group].append(conversation)
+    counts = counselor_counts(user)
+    alerts = safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, limit=ROWS) if counts["alerts"] else []
+    for alert in alerts:
+        alert.may_start = policy.can(user, "counseling.start_for", alert.student)
+    context = {
+        "counts": counts,
+        "urgent": groups[URGENT],
+        "alerts": alerts,
+        "unclaimed": groups[UNCLAIMED],
+        "awaiting": groups[AWAITING],
+        "unreachable_self": not user.email,
+        "open_call_ins": CallIn.objects.filter(counselor=user, status=CallIn.Status.SENT).count(),
+    }
+    if policy.can(user, "counseling.unreachable"):
+        context["unreachable"] = unreachable_counselors(user.school_id)
+    context["nothing"] = not (rows or alerts)
+    return context
+
+
+def unreachable_counselors(school_id: int) -> list[User]:
+    """The school's active counselors whose account has no e-mail: alert e-mails cannot reach them."""
+    return list(
+        User.objects.filter(school_id=school_id, role__in=COUNSELOR_ROLES, is_active=True, email="").order_by(
+            "full_name", "username"
+        )
+    )
+
+
+def operator_card(request: Any) -> dict | None:
+    """The operator adds e-mails in the administration: the list says whom to fix."""
+    counselors = unreachable_counselors(request.user.school_id)
+    return {"unreachable": counselors} if counselors else None
+
+
+# --- students --------------------------------------------------------------------------------------------
+
+
+def _own_conversations(user: User) -> QuerySet[Conversation]:
+    return policy.visible(user, "conversation.view", Conversation.objects.all())
+
+
+def _has_unread_reply(user: User) -> Exists:
+    read = Participant.objects.filter(conversation=OuterRef(OuterRef("pk")), user=user).values("read_seq")[:1]
+    return Exists(
+        Message.objects.filter(
+            conversation=OuterRef("pk"),
+            sender_role=Message.SenderRole.COUNSELOR,
+            seq__gt=Coalesce(Subquery(read), Value(0)),
+        )
+    )
+
+
+def student_badge(user: User) -> int:
+    """Conversations with a reply the student has not read, plus call-ins not yet acknowledged."""
+    if user.role != Role.SISWA:
+        return 0
+    unread = _own_conversations(user).filter(_has_unread_reply(user)).count()
+    return unread + CallIn.objects.filter(student__user=user, status=CallIn.Status.SENT).count()
+
+
+def student_card(request: Any) -> dict:
+    user = request.user
+    replied = list(
+        _own_conversations(user)
+        .filter(_has_unread_reply(user))
+        .order_by(Coalesce("last_message_at", "created_at").desc(), "-pk")[:ROWS]
+    )
+    unread = services.unread_counts(user, replied) if replied else {}
+    for conversation in replied:
+        conversation.unread = unread.get(conversation.pk, 0)
+    call_ins = list(
+        CallIn.objects.filter(student__user=user, status__in=[CallIn.Status.SENT, CallIn.Status.ACKNOWLEDGED])
+        .select_related("counselor")
+        .order_by(F("meet_at").asc(nulls_last=True), "-pk")
+    )
+    return {"replied": replied, "call_ins": call_ins}
