@@ -521,3 +521,22 @@ def test_erasing_a_student_erases_their_case_book(world):
 
     assert not Case.objects.exists() and not CaseNote.objects.exists()
     assert not FollowUp.objects.exists() and not Referral.objects.exists()
+
+
+def test_the_student_page_timeline_runs_a_fixed_number_of_queries(client, world):
+    from ekonseling.cases.models import HomeVisit
+
+    client.force_login(world.gurubk)
+    url = reverse("students:detail", args=[world.student.pk])
+
+    def add_case():
+        case = open_case(world)
+        actions.add_follow_up(case, world.gurubk, description="x", due_on=timezone.localdate())
+        actions.save_record(HomeVisit(case=case, visit_on=timezone.localdate(), address="x", purpose="x"), world.gurubk)
+        actions.refer(world.student, world.walikelas, reason="x")
+
+    add_case()
+    one = _count_queries(client, url)
+    for _ in range(4):
+        add_case()
+    assert _count_queries(client, url) == one
