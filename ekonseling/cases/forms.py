@@ -1,9 +1,13 @@
 """The case book's forms. Writes happen in `actions`; these only check input."""
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, User
+from ekonseling.instruments.models import Assignment
+from ekonseling.safety.models import Alert
 
 from .models import Bidang, Case, CaseConference, HomeVisit, ParentCallIn, ReferralOut, Source
 
@@ -20,12 +24,37 @@ def _clean_text(value):
     return (value or "").replace("\x00", "").strip()
 
 
+class _AlertChoice(forms.ModelChoiceField):
+    def label_from_instance(self, alert):
+        day = date_format(localtime(alert.created_at), "j M Y")
+        return f"{day} · {alert.get_source_display()} · {alert.get_status_display()}"
+
+
+class _SheetChoice(forms.ModelChoiceField):
+    def label_from_instance(self, sheet):
+        return f"{sheet.administration.title} · {date_format(localtime(sheet.submitted_at), 'j M Y')}"
+
+
 class OpenCaseForm(forms.Form):
     title = forms.CharField(
         label=_("Problem"), max_length=300, help_text=_("A short description; details go in the notes.")
     )
     bidang = forms.ChoiceField(label=_("Bidang"), choices=Bidang.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.COUNSELOR)
+    alert = _AlertChoice(label=_("From a safety alert"), queryset=Alert.objects.none(), required=False)
+    sheet = _SheetChoice(label=_("From an instrument answer sheet"), queryset=Assignment.objects.none(), required=False)
+
+    def __init__(self, *args, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The student's own alerts and submitted sheets: the counselor who serves them may see these.
+        self.fields["alert"].queryset = Alert.objects.filter(student=student, school_id=student.school_id).order_by(
+            "-created_at"
+        )
+        self.fields["sheet"].queryset = (
+            Assignment.objects.filter(student=student, school_id=student.school_id, submitted_at__isnull=False)
+            .select_related("administration")
+            .order_by("-submitted_at")
+        )
 
     def clean_title(self):
         value = _clean_text(self.cleaned_data["title"])

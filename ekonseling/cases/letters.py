@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
@@ -52,13 +52,17 @@ def _student_rows(student: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def _title(text: str, styles: dict) -> list:
-    return [Paragraph(text.upper(), styles["title"]), Spacer(1, 4 * mm)]
+def _title(text: str, styles: dict, subject: str = "") -> list:
+    """The letter's title, and the number line a school fills in by hand from its letter register."""
+    rows = [(_("Number"), "......./BK/" + str(timezone.localdate().year))]
+    if subject:
+        rows.append((_("Subject"), subject))
+    return [Paragraph(text.upper(), styles["title"]), _facts(rows, styles), Spacer(1, 4 * mm)]
 
 
 def _call_in(record: ParentCallIn, styles: dict) -> list:
     student = record.case.student
-    story = _title(_("Parent call-in letter"), styles)
+    story = _title(_("Parent call-in letter"), styles, _("Invitation to the parent or guardian"))
     story.append(pdf.paragraph(_("To: %(name)s, parent or guardian of") % {"name": record.parent_name}, styles["body"]))
     story += [_facts(_student_rows(student), styles), Spacer(1, 4 * mm)]
     story.append(
@@ -89,7 +93,7 @@ def _call_in(record: ParentCallIn, styles: dict) -> list:
 
 def _home_visit(record: HomeVisit, styles: dict) -> list:
     student = record.case.student
-    story = _title(_("Home visit letter"), styles)
+    story = _title(_("Home visit letter"), styles, _("Home visit"))
     story.append(
         pdf.paragraph(
             _("The guidance and counseling teacher named below will visit the home of the student:"), styles["body"]
@@ -130,7 +134,7 @@ def _conference(record: CaseConference, styles: dict) -> list:
 
 def _referral_out(record: ReferralOut, styles: dict) -> list:
     student = record.case.student
-    story = _title(_("Case referral letter (alih tangan kasus)"), styles)
+    story = _title(_("Case referral letter (alih tangan kasus)"), styles, _("Referral of a student"))
     to = f"{record.to_name} ({record.get_to_kind_display()})"
     story.append(pdf.paragraph(_("To: %(to)s") % {"to": to}, styles["body"]))
     if record.to_address:

@@ -88,8 +88,10 @@ def case_new(request, pk):
     alert = _of_student(Alert, request.GET.get("alert"), student)
     sheet = _of_student(Assignment, request.GET.get("sheet"), student)
     source = Source.ALERT if alert else Source.INSTRUMENT if sheet else Source.COUNSELOR
-    form = forms.OpenCaseForm(request.POST or None, initial={"source": source})
+    initial = {"source": source, "alert": alert, "sheet": sheet}
+    form = forms.OpenCaseForm(request.POST or None, initial=initial, student=student)
     if request.method == "POST" and form.is_valid():
+        alert, sheet = form.cleaned_data["alert"], form.cleaned_data["sheet"]
         try:
             case = actions.open_case(
                 student,

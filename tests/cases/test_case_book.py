@@ -352,9 +352,16 @@ def test_a_case_opened_from_an_alert_links_to_it(client, world):
     from ekonseling.safety.models import Alert
 
     alert, _ = safety.raise_alert(student=world.student, source=Alert.Source.SHEET, source_id=99, items=[4])
+    other, _ = safety.raise_alert(student=world.classmate, source=Alert.Source.SHEET, source_id=98, items=[4])
     client.force_login(world.gurubk)
     url = reverse("cases:new", args=[world.student.pk]) + f"?alert={alert.pk}"
-    response = client.post(url, {"title": "Butir kritis AUM", "bidang": "pribadi", "source": "alert"})
+    form = client.get(url).content.decode()
+    assert f'<option value="{alert.pk}" selected>' in form and f'value="{other.pk}"' not in form
+
+    fields = {"title": "Butir kritis AUM", "bidang": "pribadi", "source": "alert"}
+    response = client.post(url, {**fields, "alert": other.pk})  # the classmate's alert is not a choice
+    assert response.status_code == 200 and not Case.objects.exists()
+    response = client.post(url, {**fields, "alert": alert.pk})
     case = Case.objects.get()
     assert response.status_code == 302 and case.alert == alert
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
