@@ -116,18 +116,28 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Private note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(
+        label=_("Private note"),
+        widget=forms.Textarea(attrs={"rows": 4, "aria-label": _("Private note")}),
+        max_length=20_000,
+    )
 
 
 class FollowUpForm(forms.Form):
-    description = forms.CharField(label=_("What to do"), max_length=2000)
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput)
+    description = forms.CharField(
+        label=_("What to do"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": _("What to do"), "aria-label": _("What to do")}),
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput(attrs={"aria-label": _("Due date")}))
 
 
 class AccessForm(forms.Form):
     ACTIONS = [("share", _("Share")), ("unshare", _("Stop sharing")), ("handle", _("Handle the case"))]
-    action = forms.ChoiceField(choices=ACTIONS)
-    counselor = forms.ModelChoiceField(label=_("Counselor"), queryset=User.objects.none())
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.Select(attrs={"aria-label": _("What to do")}))
+    counselor = forms.ModelChoiceField(
+        label=_("Counselor"), queryset=User.objects.none(), widget=forms.Select(attrs={"aria-label": _("Counselor")})
+    )
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)

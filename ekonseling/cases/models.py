@@ -51,7 +51,7 @@ class Case(SchoolOwned):
         NEW = "baru", pgettext_lazy("case status", "New")
         HANDLING = "ditangani", _("Being handled")
         REFERRED = "dirujuk", _("Referred out")
-        CLOSED = "selesai", _("Closed")
+        CLOSED = "selesai", pgettext_lazy("case status", "Closed")
 
     OPEN_STATUSES = (Status.NEW, Status.HANDLING, Status.REFERRED)
 
@@ -211,6 +211,10 @@ class ReferralOut(models.Model):
     def __str__(self):
         return f"referral out #{self.pk} of case #{self.case_id}"
 
+    @property
+    def day(self):
+        return self.referred_on
+
 
 class HomeVisit(models.Model):
     """Kunjungan rumah."""
@@ -228,6 +232,10 @@ class HomeVisit(models.Model):
 
     def __str__(self):
         return f"home visit #{self.pk} of case #{self.case_id}"
+
+    @property
+    def day(self):
+        return self.visit_on
 
 
 class CaseConference(models.Model):
@@ -247,6 +255,10 @@ class CaseConference(models.Model):
 
     def __str__(self):
         return f"case conference #{self.pk} of case #{self.case_id}"
+
+    @property
+    def day(self):
+        return self.held_on
 
     def participant_list(self):
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
@@ -270,3 +282,7 @@ class ParentCallIn(models.Model):
 
     def __str__(self):
         return f"parent call-in #{self.pk} of case #{self.case_id}"
+
+    @property
+    def day(self):
+        return self.meet_on

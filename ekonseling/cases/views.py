@@ -59,6 +59,9 @@ def case_list(request):
         cases = cases.filter(bidang=bidang)
     if request.GET.get("mine"):
         cases = cases.filter(counselors=request.user)
+    if request.GET.get("overdue"):
+        late = FollowUp.objects.filter(done_at__isnull=True, due_on__lt=_today())
+        cases = cases.filter(status__in=Case.OPEN_STATUSES, pk__in=late.values("case_id"))
     page = Paginator(cases.prefetch_related("counselors").order_by("-opened_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
