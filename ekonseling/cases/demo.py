@@ -17,6 +17,19 @@ def _student(school, rombel, index):
     return Student.objects.filter(school=school, rombel__name=rombel).order_by("pk")[index]
 
 
+def _parent_of(student):
+    guardian = student.guardians.order_by("pk").first()
+    return guardian.name if guardian else "Bapak/Ibu"
+
+
+def _weekday_after(day, days):
+    """`days` days after `day`, moved on to a Monday when it falls on a weekend."""
+    day += datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def load(demo):
     school, users = demo.school, demo.users
     if Case.objects.filter(school=school).exists():
@@ -51,8 +64,8 @@ def load(demo):
     actions.save_record(
         ParentCallIn(
             case=case,
-            parent_name=f"Orang tua/wali {bullied.name}",
-            meet_on=today + datetime.timedelta(days=3),
+            parent_name=_parent_of(bullied),
+            meet_on=_weekday_after(today, 3),
             meet_at=datetime.time(9, 0),
             place="Ruang BK",
             purpose="Menyampaikan keadaan anak dan menyepakati dukungan di rumah.",
