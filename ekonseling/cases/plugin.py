@@ -7,8 +7,9 @@ from ekonseling.core import registry
 
 from . import home
 
-registry.register_menu("cases:list", _("Case book"), "case.list", order=25, badge=home.waiting_referrals)
-# Counselors reach referrals from the case book; the wali kelas has this entry for theirs.
+registry.register_menu("cases:list", _("Case book"), "case.list", order=25)
+# Counselors: the referrals waiting to be received, with their count as the badge (one query);
+# the wali kelas: their own referrals (no badge: nothing waits on them).
 registry.register_menu("cases:referrals", _("Referrals to BK"), "referral.view", order=26, badge=home.waiting_referrals)
 
 registry.register_home_card("cases.book", "cases/home/counselor.html", "home.cases", home.counselor_card, order=30)

@@ -289,8 +289,8 @@ def record_new(request, pk, kind):
     case = _case(request, pk, "case.manage")
     model = actions.RECORD_MODELS[kind]
     form = forms.RECORD_FORMS[kind](request.POST or None, instance=model(case=case))
-    if kind == "kunjungan-rumah" and request.method == "GET":
-        form.initial.setdefault("address", case.student.address)
+    if kind == "kunjungan-rumah" and not form.initial.get("address"):
+        form.initial["address"] = case.student.address  # the student's address from their record
     if request.method == "POST" and form.is_valid():
         try:
             record = actions.save_record(form.save(commit=False), request.user, **_origin(request))

@@ -413,7 +413,8 @@ def test_the_counselor_card_counts_by_status_and_referrals_waiting(world):
 def test_the_menu_entry_carries_the_referrals_waiting_as_its_badge(world):
     actions.refer(world.student, world.walikelas, reason="x")
     entries = {entry.url_name: entry for entry in registry.menu_for(world.gurubk)}
-    assert entries["cases:list"].badge(world.gurubk) == 1
+    assert entries["cases:referrals"].badge(world.gurubk) == 1
+    assert entries["cases:referrals"].badge(world.walikelas) == 0
     assert "cases:list" not in {entry.url_name for entry in registry.menu_for(world.walikelas)}
     assert "cases:referrals" in {entry.url_name for entry in registry.menu_for(world.walikelas)}
     for user in (world.kepsek, world.operator, world.siswa):

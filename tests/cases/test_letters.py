@@ -111,8 +111,12 @@ def test_a_counselor_the_case_is_not_shared_with_cannot_print_its_letters(client
 
 
 def test_records_are_made_and_edited_through_their_forms(client, world):
+    world.student.address = "Jl. Kenanga 3, Padang"
+    world.student.save(update_fields=["address"])
     case = actions.open_case(world.student, world.gurubk, title="x", bidang="sosial")
     client.force_login(world.gurubk)
+    form = client.get(reverse("cases:record_new", args=[case.pk, "kunjungan-rumah"])).content.decode()
+    assert 'value="Jl. Kenanga 3, Padang"' in form  # the visit starts from the address on record
     response = client.post(
         reverse("cases:record_new", args=[case.pk, "kunjungan-rumah"]),
         {"visit_on": "2026-12-07", "address": "Jl. Mawar 7", "purpose": "Silaturahmi", "met_with": "", "findings": ""},
