@@ -188,6 +188,25 @@ def add_handler(
             audit.record_for(actor, Action.CHANGE, case, f"handled by {counselor.get_username()}", ip, user_agent)
 
 
+def remove_handler(
+    case: Case, actor: User, counselor: User | None, *, ip: str | None = None, user_agent: str = ""
+) -> None:
+    """A counselor stops handling the case (a transfer, someone who left); a case keeps at least one."""
+    _require(actor, "case.manage", case)
+    if counselor is None:
+        raise BadCounselor(_("Choose an active counselor of this school."))
+    with transaction.atomic():
+        handlers = list(Case.objects.select_for_update().get(pk=case.pk).counselors.values_list("pk", flat=True))
+        if counselor.pk not in handlers:
+            raise BadCounselor(_("This counselor does not handle the case."), code="cases.not_a_handler")
+        if len(handlers) == 1:
+            raise BadCounselor(
+                _("A case needs a counselor who handles it: add another first."), code="cases.last_handler"
+            )
+        case.counselors.remove(counselor)
+        audit.record_for(actor, Action.CHANGE, case, f"no longer handled by {counselor.get_username()}", ip, user_agent)
+
+
 def add_note(case: Case, actor: User, body: str, *, ip: str | None = None, user_agent: str = "") -> CaseNote:
     _require(actor, "case.write_notes", case)
     body = _text(body)

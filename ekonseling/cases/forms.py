@@ -133,7 +133,12 @@ class FollowUpForm(forms.Form):
 
 
 class AccessForm(forms.Form):
-    ACTIONS = [("share", _("Share")), ("unshare", _("Stop sharing")), ("handle", _("Handle the case"))]
+    ACTIONS = [
+        ("share", _("Share")),
+        ("unshare", _("Stop sharing")),
+        ("handle", _("Handle the case")),
+        ("release", _("Stop handling the case")),
+    ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.Select(attrs={"aria-label": _("What to do")}))
     counselor = forms.ModelChoiceField(
         label=_("Counselor"), queryset=User.objects.none(), widget=forms.Select(attrs={"aria-label": _("Counselor")})

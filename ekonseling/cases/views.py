@@ -57,6 +57,8 @@ def case_list(request):
         cases = cases.filter(status=status)
     if bidang in Bidang.values:
         cases = cases.filter(bidang=bidang)
+    if request.GET.get("q", "").strip():
+        cases = cases.filter(student__name__icontains=request.GET["q"].strip()[:100])
     if request.GET.get("mine"):
         cases = cases.filter(counselors=request.user)
     if request.GET.get("overdue"):
@@ -223,9 +225,12 @@ def case_access(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a counselor."))
         return redirect("cases:detail", case.pk)
-    action = {"share": actions.share, "unshare": actions.unshare, "handle": actions.add_handler}[
-        form.cleaned_data["action"]
-    ]
+    action = {
+        "share": actions.share,
+        "unshare": actions.unshare,
+        "handle": actions.add_handler,
+        "release": actions.remove_handler,
+    }[form.cleaned_data["action"]]
     try:
         action(case, request.user, form.cleaned_data["counselor"], **_origin(request))
     except actions.CaseError as exc:

@@ -207,6 +207,30 @@ def test_the_coordinator_sees_every_case_but_reads_notes_only_once_shared(client
     ).exists()
 
 
+def test_handling_passes_to_another_counselor_and_a_case_keeps_one(client, world):
+    case = open_case(world)
+    with pytest.raises(actions.BadCounselor) as refused:
+        actions.remove_handler(case, world.koordinator, world.gurubk)
+    assert refused.value.code == "cases.last_handler"
+
+    client.force_login(world.koordinator)
+    url = reverse("cases:access", args=[case.pk])
+    client.post(url, {"action": "handle", "counselor": world.gurubk_other.pk})
+    client.post(url, {"action": "release", "counselor": world.gurubk.pk})
+    assert list(case.counselors.all()) == [world.gurubk_other]
+    assert page(client, world.gurubk, reverse("cases:detail", args=[case.pk])).status_code == 404
+    details = set(AuditEvent.objects.filter(object_id=str(case.pk), action="change").values_list("detail", flat=True))
+    assert {f"handled by {world.gurubk_other.username}", f"no longer handled by {world.gurubk.username}"} <= details
+
+
+def test_the_list_finds_a_student_by_name(client, world):
+    world.classmate.name = "Kartika Sari"
+    world.classmate.save(update_fields=["name"])
+    mine, other = open_case(world), open_case(world, student=world.classmate)
+    html = page(client, world.gurubk, reverse("cases:list") + "?q=kartika").content.decode()
+    assert f'data-case="{other.pk}"' in html and f'data-case="{mine.pk}"' not in html
+
+
 def test_sharing_is_only_with_an_active_counselor_of_the_school(world, other_world):
     case = open_case(world)
     for user in (world.walikelas, world.kepsek, world.siswa, other_world.gurubk):
