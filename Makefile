@@ -45,6 +45,7 @@ test-postgres: $(VENV)/.installed
 
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils)
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

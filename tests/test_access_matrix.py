@@ -430,6 +430,114 @@ INSTRUMENT_REPORTS_MATRIX = {
 }
 
 
+def _case_of(attr="student", opened_by="gurubk", shared_with=None):
+    """A case of `attr` opened by `opened_by` (who serves the student), shared with `shared_with` if named."""
+
+    def build(world):
+        from ekonseling.cases import actions
+
+        case = actions.open_case(
+            getattr(world, attr), getattr(world, opened_by), title="Sering bolos", bidang="belajar"
+        )
+        if shared_with:
+            actions.share(case, getattr(world, opened_by), getattr(world, shared_with))
+        return case
+
+    return build
+
+
+def _case_pk(*args, **kwargs):
+    build = _case_of(*args, **kwargs)
+    return lambda world: {"pk": build(world).pk}
+
+
+def _follow_up(world):
+    import datetime
+
+    from ekonseling.cases import actions
+
+    case = _case_of()(world)
+    return {"pk": actions.add_follow_up(case, world.gurubk, description="Panggil", due_on=datetime.date(2026, 1, 5)).pk}
+
+
+def _case_record(kind, attr="student", opened_by="gurubk"):
+    def build(world):
+        import datetime
+
+        from ekonseling.cases import actions, models
+
+        case = _case_of(attr, opened_by)(world)
+        day = datetime.date(2026, 12, 1)
+        record = {
+            "panggilan-ortu": lambda: models.ParentCallIn(
+                case=case, parent_name="Ibu Ani", meet_on=day, meet_at=datetime.time(9), place="Ruang BK", purpose="x"
+            ),
+            "kunjungan-rumah": lambda: models.HomeVisit(case=case, visit_on=day, address="Jl. Mawar 1", purpose="x"),
+            "konferensi": lambda: models.CaseConference(
+                case=case, held_on=day, place="Ruang BK", participants="Guru BK\nWali kelas", agenda="x"
+            ),
+            "alih-tangan": lambda: models.ReferralOut(case=case, to_kind="psychologist", to_name="Biro", reason="x"),
+        }[kind]()
+        actions.save_record(record, getattr(world, opened_by))
+        return {"kind": kind, "pk": record.pk}
+
+    return build
+
+
+def _referral_of(attr="student", by="walikelas"):
+    def build(world):
+        from ekonseling.cases import actions
+
+        referral = actions.refer(
+            getattr(world, attr),
+            getattr(world, by),
+            reason="Sering melamun",
+            source="teacher",
+            referrer_name="Pak Guru",
+        )
+        return {"pk": referral.pk}
+
+    return build
+
+
+# The case book: counselors only; a case is read by its handling counselors, those it is shared with
+# and the coordinator; private notes by the handling and shared counselors only. The wali kelas
+# refers students of their rombel and sees their own referrals (progress only).
+CASES_MATRIX = {
+    "cases:list": (COUNSELORS, "get", None),
+    "cases:new": (COUNSELORS, "get", _own_student),
+    "cases:detail": (COUNSELORS, "get", _case_pk()),
+    # Empty POSTs are refused with a message and a redirect (302): nothing changes.
+    "cases:status": (COUNSELORS, "post", _case_pk()),
+    "cases:note": ({Role.GURU_BK}, "post", _case_pk()),
+    "cases:access": (COUNSELORS, "post", _case_pk()),
+    "cases:follow_up_new": (COUNSELORS, "post", _case_pk()),
+    "cases:follow_up_done": (COUNSELORS, "post", _follow_up),
+    "cases:record_new": (COUNSELORS, "get", lambda world: {"pk": _case_of()(world).pk, "kind": "kunjungan-rumah"}),
+    "cases:record": (COUNSELORS, "get", _case_record("kunjungan-rumah")),
+    "cases:record_letter": (COUNSELORS, "get", _case_record("panggilan-ortu")),
+    "cases:referrals": ({*COUNSELORS, Role.WALI_KELAS}, "get", None),
+    "cases:referral_new": ({*COUNSELORS, Role.WALI_KELAS}, "get", None),
+    "cases:referral": ({*COUNSELORS, Role.WALI_KELAS}, "get", _referral_of()),
+}
+CASES_OBJECT_CELLS = [
+    # other_student's case, handled by gurubk_other: gurubk may not open it (the coordinator may).
+    ("cases:detail", _case_pk("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("cases:record", _case_record("konferensi", "other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("cases:record_letter", _case_record("alih-tangan", "other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    # ... until it is shared with gurubk.
+    ("cases:detail", _case_pk("other_student", "gurubk_other", shared_with="gurubk"), COUNSELORS),
+    # A case of gurubk's own student handled by someone else (the coordinator): not gurubk's either.
+    ("cases:detail", _case_pk("student", "koordinator"), {Role.KOORDINATOR_BK}),
+    ("cases:new", _other_caseload_student, {Role.KOORDINATOR_BK}),
+    ("cases:record_letter", _case_record("kunjungan-rumah"), COUNSELORS),
+    ("cases:record_letter", _case_record("konferensi"), COUNSELORS),
+    ("cases:record_letter", _case_record("alih-tangan"), COUNSELORS),
+    # A referral about other_student recorded by the coordinator: not gurubk's, not the wali kelas's.
+    ("cases:referral", _referral_of("other_student", "koordinator"), {Role.KOORDINATOR_BK}),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -467,6 +575,7 @@ MATRIX = {
     **INSTRUMENT_FILL_MATRIX,
     **INSTRUMENT_ENTRY_MATRIX,
     **INSTRUMENT_REPORTS_MATRIX,
+    **CASES_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -505,6 +614,7 @@ OBJECT_CELLS = [
     ("instruments:individual_report", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report_pdf", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report_xlsx", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    *CASES_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

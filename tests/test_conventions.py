@@ -82,7 +82,7 @@ def test_the_scan_lets_actions_and_reads_through():
 # The apps whose refusals carry "<app>.<reason>" codes. counseling's codes are the socket protocol's
 # own (docs/websocket.md: "rate_limited", "closed"...), and the kernel's reading errors (JSONRejected,
 # SpreadsheetError) name a reason each importer words its own way.
-CODED_APPS = ("accounts", "instruments", "safety", "students")
+CODED_APPS = ("accounts", "cases", "instruments", "safety", "students")
 
 
 def _domain_errors(app):
@@ -132,6 +132,10 @@ def test_a_finer_code_stays_in_its_domain():
 KIND_NAMES = ("checklist_heavy", "checklist_topic", "developmental", "keyed_frequency", "needs")
 TYPED_MODULES = [
     "accounts/services.py",
+    "cases/actions.py",
+    "cases/home.py",
+    "cases/letters.py",
+    "cases/personal_data.py",
     "core/audit.py",
     "core/errors.py",
     "core/spreadsheets.py",

@@ -365,3 +365,53 @@ def _fresh_writer():
     yield
     writer.reset()
     socket_sessions.reset()
+
+
+# --- the case book's forms -------------------------------------------------------------------------------------
+
+
+def test_the_case_book_forms_survive_anything(client, world, caplog):
+    from ekonseling.cases import actions as cases
+    from ekonseling.cases.models import Case, CaseNote, FollowUp, Referral
+
+    case = cases.open_case(world.student, world.gurubk, title="Uji", bidang="sosial")
+    referral = cases.refer(world.student, world.walikelas, reason="Uji")
+    forms = {
+        reverse("cases:new", args=[world.student.pk]): ["title", "bidang", "source"],
+        reverse("cases:status", args=[case.pk]): ["status", "note"],
+        reverse("cases:note", args=[case.pk]): ["body"],
+        reverse("cases:access", args=[case.pk]): ["action", "counselor"],
+        reverse("cases:follow_up_new", args=[case.pk]): ["description", "due_on"],
+        reverse("cases:record_new", args=[case.pk, "panggilan-ortu"]): [
+            "parent_name",
+            "meet_on",
+            "meet_at",
+            "place",
+            "purpose",
+            "attended",
+        ],
+        reverse("cases:record_new", args=[case.pk, "kunjungan-rumah"]): ["visit_on", "address", "purpose", "findings"],
+        reverse("cases:record_new", args=[case.pk, "konferensi"]): ["held_on", "place", "participants", "agenda"],
+        reverse("cases:record_new", args=[case.pk, "alih-tangan"]): ["to_kind", "to_name", "reason", "referred_on"],
+        reverse("cases:referral_new"): ["student", "reason", "source", "referrer_name"],
+        reverse("cases:referral", args=[referral.pk]): ["case", "title", "bidang"],
+    }
+    values = st.one_of(
+        form_text, st.sampled_from(["2026-12-07", "09:30", "1", str(world.student.pk), "sosial", "share"])
+    )
+    client.force_login(world.gurubk)
+
+    @FUZZ
+    @given(st.sampled_from(sorted(forms)), st.data())
+    def check(url, data):
+        fields = data.draw(st.dictionaries(st.sampled_from(forms[url]), values, max_size=6))
+        response = client.post(url, fields)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        for note in CaseNote.objects.all():
+            assert "\x00" not in note.body
+        for row in Case.objects.all():
+            assert "\x00" not in row.title and row.title.strip()
+
+    check()
+    _no_errors_logged(caplog)
+    assert FollowUp.objects.count() >= 0 and Referral.objects.count() >= 1

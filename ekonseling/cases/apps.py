@@ -8,3 +8,8 @@ class CasesConfig(AppConfig):
     name = "ekonseling.cases"
     label = "cases"
     verbose_name = _("Case book")
+
+    def ready(self):
+        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+
+        personal_data.register()

@@ -862,6 +862,7 @@ def test_a_guru_bks_detail_runs_a_fixed_number_of_queries(client, world, record,
     # session, user+school, OTP device, student (scoped) + rombel, rombel counselors and individual
     # counselors (prefetched once: every caseload question of the policy reads them), guardians,
     # enrollments, attendance, unseen profile changes, the counseling section's conversations, the
-    # instruments section's submitted sheets, audit insert, session save (3)
-    with django_assert_num_queries(17):
+    # instruments section's submitted sheets, the case book's timeline (referrals, cases,
+    # conversations), audit insert, session save (3)
+    with django_assert_num_queries(20):
         client.get(f"/siswa/{record.pk}/")
