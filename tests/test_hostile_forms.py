@@ -76,6 +76,8 @@ CASES: dict[str, Case] = {
     "core:audit_log": Case(),
     "core:audit_export": Case(),
     "core:healthz": Case(),
+    "core:badges": Case(),
+    "core:home_card": Case(),
     "set_language": Case(fields=("language", "next")),
     "accounts:login": Case(fields=("username", "password")),
     "accounts:logout": Case(relogin=True),
@@ -124,6 +126,23 @@ CASES: dict[str, Case] = {
     "counseling:reply": Case(
         fields=("body", "client_key", "attachment"), role=Role.SISWA, view_writes=("counseling.Participant",)
     ),
+    "counseling:start_for": Case(role=Role.GURU_BK),
+    "counseling:call_in_new": Case(role=Role.GURU_BK, fields=("message", "meet_at", "place")),
+    "counseling:call_ins": Case(),
+    "counseling:call_in_acknowledge": Case(role=Role.SISWA),
+    "counseling:call_in_status": Case(role=Role.GURU_BK, fields=("status",)),
+    "counseling:summary": Case(role=Role.GURU_BK, fields=("summary",)),
+    # cases
+    "cases:new": Case(role=Role.GURU_BK),
+    "cases:status": Case(role=Role.GURU_BK, fields=("status", "note")),
+    "cases:note": Case(role=Role.GURU_BK, fields=("body",)),
+    "cases:access": Case(role=Role.GURU_BK, fields=("action", "counselor")),
+    "cases:follow_up_new": Case(role=Role.GURU_BK, fields=("description", "due_on")),
+    "cases:follow_up_done": Case(role=Role.GURU_BK),
+    "cases:record_new": Case(role=Role.GURU_BK),
+    "cases:record": Case(role=Role.GURU_BK),
+    "cases:referral_new": Case(),
+    "cases:referral": Case(role=Role.GURU_BK),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),
@@ -152,7 +171,14 @@ BOOKKEEPING_APPS = {"axes"}
 
 # A Form class used by no routed view (say, a base class) maps to the view that fuzzes a subclass
 # automatically; list here only a form the scan below cannot see, with the view that uses it.
-FORM_VIEWS: dict[str, str] = {}
+FORM_VIEWS: dict[str, str] = {
+    # the case book's record forms: one view, the kind in the URL (the access matrix opens one kind)
+    "ReferralOutForm": "cases:record_new",
+    "HomeVisitForm": "cases:record_new",
+    "CaseConferenceForm": "cases:record_new",
+    "ParentCallInForm": "cases:record_new",
+    "_RecordForm": "cases:record_new",
+}
 
 
 # --- which views accept POST -----------------------------------------------------------------------------------
