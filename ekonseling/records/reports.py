@@ -101,13 +101,19 @@ def current_semester(school_id: int, today: datetime.date | None = None) -> Peri
     return Period("semester", start, end, label, "semester=")
 
 
+def as_id(value: Any) -> int | None:
+    """A row id typed in a query string, or None: ASCII digits only, never a number too long to be one."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
 def period_from(school_id: int, params: Any) -> Period:
     """The period a report's query string names (`bulan=2026-11` or `semester=<id>`); this month by default."""
     if "semester" in params:
-        value = params.get("semester") or ""
-        if value.isdigit():
+        number = as_id(params.get("semester"))
+        if number is not None:
             semester = (
-                Semester.objects.filter(pk=int(value), academic_year__school_id=school_id)
+                Semester.objects.filter(pk=number, academic_year__school_id=school_id)
                 .select_related("academic_year")
                 .first()
             )

@@ -49,8 +49,8 @@ def record_list(request):
     if params.get("bulan"):
         period = reports.period_from(user.school_id, {"bulan": params["bulan"]})
         records = records.filter(date__range=(period.start, period.end))
-    if params.get("konselor", "").isdigit():
-        records = records.filter(counselor_id=int(params["konselor"]))
+    if reports.as_id(params.get("konselor")) is not None:
+        records = records.filter(counselor_id=reports.as_id(params["konselor"]))
     if params.get("saya"):
         records = records.filter(counselor=user)
     q = (params.get("q") or "").strip()[:100]
@@ -76,14 +76,14 @@ def record_list(request):
 
 
 def _conversation_from(request):
-    value = request.GET.get("percakapan") or request.POST.get("percakapan") or ""
-    if not value.isdigit():
+    number = reports.as_id(request.GET.get("percakapan") or request.POST.get("percakapan"))
+    if number is None:
         return None
     conversation = policy.get_object_or_404(
         request.user,
         "conversation.manage",
         Conversation.objects.select_related("student", "student__rombel"),
-        pk=int(value),
+        pk=number,
     )
     try:
         return services.conversation_for_record(request.user, conversation)
@@ -115,8 +115,10 @@ def record_new(request):
     initial = {"date": timezone.localdate(), "duration_minutes": 45, "scope": Scope.STUDENT}
     if conversation is not None:
         initial.update({k: v for k, v in _prefill_from_conversation(conversation).items() if v is not None})
-    elif (request.GET.get("siswa") or "").isdigit():
-        student = policy.get_object_or_404(user, "student.view", Student.objects.all(), pk=int(request.GET["siswa"]))
+    elif reports.as_id(request.GET.get("siswa")) is not None:
+        student = policy.get_object_or_404(
+            user, "student.view", Student.objects.all(), pk=reports.as_id(request.GET["siswa"])
+        )
         initial["student"] = student.pk
     extra = [conversation.student] if conversation is not None else []
     form = RecordForm(user, request.POST or None, initial=initial, extra_students=extra)
@@ -230,10 +232,8 @@ def _report_counselor(request):
     user = request.user
     if user.role != Role.KOORDINATOR_BK:
         return user
-    value = request.GET.get("konselor") or ""
-    if value.isdigit():
-        return _counselors(user).filter(pk=int(value)).first()
-    return None
+    number = reports.as_id(request.GET.get("konselor"))
+    return _counselors(user).filter(pk=number).first() if number is not None else None
 
 
 def _report(request, *, activities=True):
