@@ -43,6 +43,7 @@ test-postgres: $(VENV)/.installed
 		echo "== PostgreSQL or Redis not answering: skipped the PostgreSQL + Redis run =="; \
 	fi
 
+# The browser for tests/browser/, and pdftotext (poppler-utils), which the PDF tests read PDFs with.
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@command -v pdftotext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils)

@@ -538,6 +538,77 @@ CASES_OBJECT_CELLS = [
 ]
 
 
+def _service_record(attr="student", counselor="gurubk", ask_laiseg=False):
+    """A record of one student's individual counseling, written by `counselor`."""
+
+    def build(world):
+        from django.utils import timezone
+
+        from ekonseling.records import services
+
+        data = services.RecordData(
+            service_type="konseling_perorangan",
+            bidang="pribadi",
+            medium="tatap_muka",
+            date=timezone.localdate(),
+            duration_minutes=30,
+            scope="student",
+            topic="Sesi uji",
+            description="Catatan rahasia",
+            students=[getattr(world, attr)],
+            ask_laiseg=ask_laiseg,
+        )
+        return services.create_record(getattr(world, counselor), data)
+
+    return build
+
+
+def _record_pk(attr="student", counselor="gurubk"):
+    return lambda world: {"pk": _service_record(attr, counselor)(world).pk}
+
+
+def _laiseg_of(attr="student"):
+    def build(world):
+        from ekonseling.records.models import Laiseg
+
+        record = _service_record("student")(world)
+        if attr != "student":  # the classmate has no account: their Laiseg is made directly
+            record.participations.create(student=getattr(world, attr))
+        laiseg, _ = Laiseg.objects.get_or_create(school=world.school, record=record, student=getattr(world, attr))
+        return {"pk": laiseg.pk}
+
+    return build
+
+
+# Service records: counselors only; a record's notes never reach wali kelas, principal or operator.
+# The principal's recap is aggregates only; a student answers only their own Laiseg.
+RECORDS_MATRIX = {
+    "records:list": (COUNSELORS, "get", None),
+    "records:new": (COUNSELORS, "get", None),
+    # gurubk's record of world.student: gurubk wrote it, the coordinator reads everything.
+    "records:detail": (COUNSELORS, "get", _record_pk()),
+    "records:edit": (COUNSELORS, "get", _record_pk()),
+    "records:laiseg_request": (COUNSELORS, "post", _record_pk()),
+    "records:laiseg_results": (COUNSELORS, "get", None),
+    "records:laiseg_answer": ({Role.SISWA}, "get", _laiseg_of()),
+    "records:report": (COUNSELORS, "get", None),
+    "records:report_pdf": (COUNSELORS, "get", None),
+    "records:report_xlsx": (COUNSELORS, "get", None),
+    "records:dashboard": (COUNSELORS, "get", None),
+    "records:principal": ({Role.KEPALA_SEKOLAH, Role.KOORDINATOR_BK}, "get", None),
+}
+RECORDS_OBJECT_CELLS = [
+    # A colleague's record of a student outside gurubk's caseload: only the coordinator.
+    ("records:detail", _record_pk("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("records:edit", _record_pk("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    # The coordinator's record of gurubk's student: gurubk reads it (their caseload) but may not change it.
+    ("records:detail", _record_pk("student", "koordinator"), {Role.KOORDINATOR_BK, Role.GURU_BK}),
+    ("records:edit", _record_pk("student", "koordinator"), {Role.KOORDINATOR_BK}),
+    # The classmate's Laiseg is not the student's to answer.
+    ("records:laiseg_answer", _laiseg_of("classmate"), set()),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -575,6 +646,7 @@ MATRIX = {
     **INSTRUMENT_FILL_MATRIX,
     **INSTRUMENT_ENTRY_MATRIX,
     **INSTRUMENT_REPORTS_MATRIX,
+    **RECORDS_MATRIX,
     **CASES_MATRIX,
 }
 
@@ -614,6 +686,7 @@ OBJECT_CELLS = [
     ("instruments:individual_report", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report_pdf", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:individual_report_xlsx", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
 ]
 

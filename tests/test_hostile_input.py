@@ -6,6 +6,7 @@ nothing half-written (a refused request stores no row). Examples are few per end
 runs in `make test`); the hostile corner cases are always among them (`st.sampled_from` first).
 """
 
+import datetime
 import json
 import logging
 import uuid
@@ -263,6 +264,67 @@ def test_letter_question_reply_and_chat_forms_survive_anything(student, world, c
             assert "\u202e" not in message.body and "\x00" not in message.body
 
     check()
+    _no_errors_logged(caplog)
+
+
+def test_service_record_and_laiseg_forms_and_report_periods_survive_anything(client, world, caplog):
+    """The service-record form, its edit, the Laiseg answer and the reports' period parameters."""
+    from ekonseling.records import services as records
+    from ekonseling.records.models import Laiseg, ServiceRecord
+
+    made = records.create_record(
+        world.gurubk,
+        records.RecordData(
+            service_type="konsultasi",
+            bidang="pribadi",
+            medium="telepon",
+            date=datetime.date(2026, 11, 2),
+            duration_minutes=20,
+            scope="student",
+            topic="Uji",
+            students=[world.student],
+            ask_laiseg=True,
+        ),
+    )
+    laiseg = made.laisegs.get()
+    record_fields = [
+        "service_type", "bidang", "medium", "date", "duration_minutes", "scope", "student", "group", "rombel",
+        "topic", "description", "result", "follow_up", "ask_laiseg", "percakapan",
+    ]  # fmt: skip
+    forms = {
+        reverse("records:new"): record_fields,
+        reverse("records:edit", args=[made.pk]): record_fields,
+        reverse("records:laiseg_answer", args=[laiseg.pk]): ["understanding", "comfort", "action", "plan"],
+    }
+    pages = [
+        reverse(name) for name in ("records:report", "records:report_pdf", "records:list", "records:laiseg_results")
+    ]
+
+    @FUZZ
+    @given(st.sampled_from(sorted(forms)), st.data())
+    def check(url, data):
+        client.force_login(world.siswa if "laiseg" in url else world.gurubk)
+        fields = data.draw(st.dictionaries(st.sampled_from(forms[url]), form_text, max_size=6))
+        before = (ServiceRecord.objects.count(), Laiseg.objects.filter(answered_at__isnull=False).count())
+        response = client.post(url, fields)
+        assert response.status_code in (200, 302, 404), response.status_code
+        if response.status_code != 302:
+            after = (ServiceRecord.objects.count(), Laiseg.objects.filter(answered_at__isnull=False).count())
+            assert after == before  # shown again with the error: nothing stored
+
+    @FUZZ
+    @given(
+        st.sampled_from(pages),
+        st.dictionaries(
+            st.sampled_from(["bulan", "semester", "konselor", "page", "q", "jenis"]), form_text, max_size=3
+        ),
+    )  # noqa: E501
+    def check_period(url, params):
+        client.force_login(world.koordinator)
+        assert client.get(url, params).status_code == 200
+
+    check()
+    check_period()
     _no_errors_logged(caplog)
 
 

@@ -8,3 +8,8 @@ class RecordsConfig(AppConfig):
     name = "ekonseling.records"
     label = "records"
     verbose_name = _("Service records")
+
+    def ready(self):
+        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+
+        personal_data.register()
