@@ -185,3 +185,19 @@ def test_the_type_scan_finds_a_missing_hint():
     assert unannotated("def f(a, *rest: int) -> int:\n    return a\n") == ["f(a)"]
     assert unannotated("def f(a: int):\n    return a\n") == ["f() -> ?"]
     assert unannotated("class K:\n    def m(self, **kw) -> None:\n        pass\n") == ["m(kw)"]
+
+
+def test_forms_choose_rows_through_the_id_fields():
+    """A plain ModelChoiceField lets a 400-digit id reach SQLite as an OverflowError (a 500):
+    forms choose rows with core.forms.IdField / IdsField, which refuse it as an invalid choice."""
+    offenders = []
+    scanned = 0
+    for path in ROOT.rglob("*.py"):
+        if path.name == "forms.py" and path.parent.name == "core":
+            continue
+        scanned += 1
+        text = path.read_text(encoding="utf-8")
+        for needle in ("forms.ModelChoiceField", "forms.ModelMultipleChoiceField"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert scanned > 100 and not offenders, offenders

@@ -6,6 +6,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, User
+from ekonseling.core.forms import IdField
 from ekonseling.instruments.models import Assignment
 from ekonseling.safety.models import Alert
 
@@ -24,13 +25,13 @@ def _clean_text(value):
     return (value or "").replace("\x00", "").strip()
 
 
-class _AlertChoice(forms.ModelChoiceField):
+class _AlertChoice(IdField):
     def label_from_instance(self, alert):
         day = date_format(localtime(alert.created_at), "j M Y")
         return f"{day} · {alert.get_source_display()} · {alert.get_status_display()}"
 
 
-class _SheetChoice(forms.ModelChoiceField):
+class _SheetChoice(IdField):
     def label_from_instance(self, sheet):
         return f"{sheet.administration.title} · {date_format(localtime(sheet.submitted_at), 'j M Y')}"
 
@@ -64,7 +65,7 @@ class OpenCaseForm(forms.Form):
 
 
 class AcceptReferralForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Add to an open case"), queryset=Case.objects.none(), required=False)
+    case = IdField(label=_("Add to an open case"), queryset=Case.objects.none(), required=False)
     title = forms.CharField(label=_("Problem (for a new case)"), max_length=300, required=False)
     bidang = forms.ChoiceField(label=_("Bidang"), choices=Bidang.choices, required=False)
 
@@ -85,7 +86,7 @@ class AcceptReferralForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    student = forms.ModelChoiceField(label=_("Student"), queryset=None)
+    student = IdField(label=_("Student"), queryset=None)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     source = forms.ChoiceField(label=_("Referred by"), choices=Source.choices)
     referrer_name = forms.CharField(
@@ -140,7 +141,7 @@ class AccessForm(forms.Form):
         ("release", _("Stop handling the case")),
     ]
     action = forms.ChoiceField(choices=ACTIONS, widget=forms.Select(attrs={"aria-label": _("What to do")}))
-    counselor = forms.ModelChoiceField(
+    counselor = IdField(
         label=_("Counselor"), queryset=User.objects.none(), widget=forms.Select(attrs={"aria-label": _("Counselor")})
     )
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import policy
+from ekonseling.core.forms import IdField, IdsField
 from ekonseling.students.models import Rombel, Student
 
 from . import services
@@ -27,12 +28,12 @@ def _rombels(user):
     return rombels.order_by("grade", "name")
 
 
-class StudentChoice(forms.ModelChoiceField):
+class StudentChoice(IdField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.rombel.name})" if obj.rombel_id else obj.name
 
 
-class StudentsChoice(forms.ModelMultipleChoiceField):
+class StudentsChoice(IdsField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.rombel.name})" if obj.rombel_id else obj.name
 
@@ -51,7 +52,7 @@ class RecordForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    rombel = forms.ModelChoiceField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
+    rombel = IdField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
     topic = forms.CharField(
         label=_("Topic"), max_length=200, help_text=_("A short title, shown in lists and reports; keep details below.")
     )
