@@ -254,3 +254,97 @@ def run():
     )
     deep = b"[" * 100_000 + b"]" * 100_000
     _measure("definition nested 100,000 deep", lambda: definition.load_definition(deep, "x.json"))
+    _uploads()
+
+
+# --- uploads that are decoded: attachments (images, PDFs), student photos, the school logo --------------------
+
+
+def png_of_pixels(pixels: int, mode: str = "RGBA") -> bytes:
+    """A PNG of about `pixels` pixels of one colour: tiny on disk, all of it decoded in memory."""
+    from PIL import Image
+
+    side = int(pixels**0.5)
+    out = io.BytesIO()
+    Image.new(mode, (side, side), (200, 30, 30, 255) if mode == "RGBA" else (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def pdf_of_objects(count: int) -> bytes:
+    """A PDF of one page and `count` small objects (the rewrite opens and walks every one)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.Junk = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=n)) for n in range(count)])
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+def pdf_compressed_bomb(unpacked: int) -> bytes:
+    """A PDF whose one stream inflates to `unpacked` bytes (the rewrite must not inflate it)."""
+    import zlib as _zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    packed = _zlib.compress(b"\x00" * unpacked, 9)
+    pdf.Root.Bomb = pikepdf.Stream(pdf, packed, Filter=pikepdf.Name.FlateDecode)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _upload(content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def _uploads():
+    from django import forms
+
+    from ekonseling.core import images
+    from ekonseling.counseling import attachments
+    from ekonseling.students import forms_records
+
+    limit = attachments.max_bytes()
+
+    def attachment(content, name):
+        def work():
+            prepared = attachments.prepare(_upload(content, name))
+            return f"{prepared.content_type}, {len(prepared.data) // 1024} kB"
+
+        return work
+
+    def image_field(content, name, clean):
+        def work():
+            field = forms.ImageField()
+            return f"{len(clean(field.clean(_upload(content, name))).read()) // 1024} kB"
+
+        return work
+
+    print(f"  -- counseling attachment (upload limit {limit // MB} MB)")
+    for label, build, name in [
+        ("PNG at the pixel cap", lambda: png_of_pixels(attachments.MAX_PIXELS), "a.png"),
+        ("PNG over the pixel cap", lambda: png_of_pixels(attachments.MAX_PIXELS * 2), "a.png"),
+        # As many objects as fit the upload limit (about 60 bytes each), at most the object cap.
+        ("PDF of the most objects", lambda: pdf_of_objects(min(attachments.MAX_PDF_OBJECTS, limit // 70)), "a.pdf"),
+        ("PDF with a 1 GB compressed stream", lambda: pdf_compressed_bomb(1024 * MB), "a.pdf"),
+    ]:
+        content = build()
+        _measure(f"{label} ({len(content) / MB:.1f} MB)", attachment(content, name))
+    print(f"  -- school logo (limit {images.LOGO_MAX_BYTES // MB} MB)")
+    content = png_of_pixels(images.LOGO_MAX_PIXELS)
+    _measure(
+        f"PNG at the pixel cap ({len(content) / MB:.1f} MB)",
+        image_field(content, "logo.png", images.normalise_logo),
+    )
+    print(f"  -- student photo (limit {forms_records.PHOTO_MAX_BYTES // MB} MB)")
+    content = png_of_pixels(forms_records.PHOTO_MAX_PIXELS, "RGB")
+    _measure(
+        f"PNG at the pixel cap ({len(content) / MB:.1f} MB)",
+        image_field(content, "photo.png", forms_records._normalise_photo),
+    )
