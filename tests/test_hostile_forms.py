@@ -834,3 +834,40 @@ def test_a_pdf_of_many_objects_is_a_whole_pdf():
     pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
     attachments.check_pdf(out.getvalue())
     assert attachments.rewrite_pdf(out.getvalue()).startswith(b"%PDF-")
+
+
+# --- the admin's other forms: change-list actions and the one-time password page ------------------------------
+
+ACTION_FIELDS = ["action", "_selected_action", "select_across", "index", "q", "o", "p"]
+
+
+@pytest.mark.parametrize("label", [model._meta.label for model in admin_site._registry])
+def test_every_admin_change_list_survives_hostile_actions(client, world, caplog, label):
+    model = apps.get_model(label)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    client.force_login(world.operator)
+    target = Target(client, url, ACTION_FIELDS, (), (), None)
+    valid = {"action": "delete_selected", "_selected_action": [str(world.student.pk)], "index": "0"}
+    for value in CORE_VALUES:
+        target.send(dict.fromkeys(ACTION_FIELDS, value))
+        target.send({**valid, "_selected_action": [value, BIG_ID]})
+    target.send({**valid, "action": "reset_two_factor", "_selected_action": [BIG_ID, "1e400", "-1"]})
+    for query in ("?q=" + _quote(NUL), "?o=" + BIG_ID, "?p=" + BIG_ID, "?rombel__id__exact=" + BIG_ID, "?e=1"):
+        assert client.get(url + query).status_code < 500
+    _no_errors_logged(caplog, url)
+
+
+@pytest.mark.parametrize("actor_name", ["operator", "superuser"])
+def test_the_admin_password_page_survives_hostile_posts(client, world, caplog, actor_name):
+    actor = world.operator if actor_name == "operator" else User.objects.create_superuser("root", password="x")
+    client.force_login(actor)
+    for target_user in (world.walikelas, world.kepsek, world.siswa, world.gurubk):
+        url = reverse("admin:auth_user_password_change", args=[target_user.pk])
+        if client.get(url).status_code != 200:
+            continue  # not the actor's to issue (tests/core/test_admin_smoke.py says whose)
+        fields = ["password1", "password2", "usable_password", "set_usable_password"]
+        target = Target(client, url, fields, (), (), lambda: client.force_login(actor))
+        for value in CORE_VALUES:
+            target.send(dict.fromkeys(fields, value))
+        target.send({name: [LONG_TEXT, NUL] for name in fields})
+    _no_errors_logged(caplog, "password pages")
