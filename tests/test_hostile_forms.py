@@ -375,6 +375,7 @@ def _png_header(width: int, height: int) -> bytes:
     )
 
 
+@functools.cache
 def _zip_bomb_xlsx() -> bytes:
     """An .xlsx whose shared strings unpack far beyond what the readers allow (a few KB packed)."""
     out = io.BytesIO()
