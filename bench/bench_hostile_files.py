@@ -255,6 +255,7 @@ def run():
     deep = b"[" * 100_000 + b"]" * 100_000
     _measure("definition nested 100,000 deep", lambda: definition.load_definition(deep, "x.json"))
     _uploads()
+    _lexicon()
 
 
 # --- uploads that are decoded: attachments (images, PDFs), student photos, the school logo --------------------
@@ -348,3 +349,35 @@ def _uploads():
         f"PNG at the pixel cap ({len(content) / MB:.1f} MB)",
         image_field(content, "photo.png", forms_records._normalise_photo),
     )
+
+
+def lexicon_extension(budget: int, most: int) -> str:
+    """A koordinator's lexicon extension of as many distinct phrases as fit its limits."""
+    phrases, size, n = [], 200, 0
+    while size < budget - 64 and n < most:
+        phrase = f"frasa{n:06d} kata{n % 997}"
+        phrases.append(phrase)
+        size += len(phrase) + 4
+        n += 1
+    return json.dumps({"categories": {"bullying": {"phrases": phrases}}})
+
+
+def _lexicon():
+    from ekonseling.counseling import lexicons
+
+    limit, most = lexicons.MAX_EXTENSION_BYTES, lexicons.MAX_EXTENSION_ENTRIES
+    print(f"  -- risk lexicon extension (limits {limit // 1000} kB, {most} entries)")
+
+    def check(text):
+        def work():  # what the page's "check" does before it measures: parse (which builds the lexicon)
+            extension = lexicons.parse(text)
+            hits = lexicons.compile_extension(extension).screen("aku frasa000123 kata123 dan " * 200)
+            return f"{lexicons.summary(extension).phrases} phrases, screened: {bool(hits)}"
+
+        return work
+
+    for label, text in [
+        ("the most entries", lexicon_extension(limit, most)),
+        ("200 kB of distinct phrases", lexicon_extension(limit, limit)),
+    ]:
+        _measure(f"{label} ({len(text) // 1000} kB)", check(text))

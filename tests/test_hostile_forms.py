@@ -872,3 +872,20 @@ def test_the_admin_password_page_survives_hostile_posts(client, world, caplog, a
             target.send(dict.fromkeys(fields, value))
         target.send({name: [LONG_TEXT, NUL] for name in fields})
     _no_errors_logged(caplog, "password pages")
+
+
+def test_a_lexicon_extension_of_too_many_entries_is_refused_before_it_is_built(monkeypatch):
+    """Each new word is stemmed when the lexicon is built: 200 kB of distinct phrases took over
+    10 s (bench/bench_hostile_files.py)."""
+    import json
+
+    from ekonseling.counseling import lexicons, risk
+
+    built = []
+    monkeypatch.setattr(risk, "load_lexicon", lambda *a, **k: built.append(1))
+    phrases = [f"frasa{n}" for n in range(lexicons.MAX_EXTENSION_ENTRIES + 1)]
+    with pytest.raises(lexicons.ExtensionError, match=str(lexicons.MAX_EXTENSION_ENTRIES)):
+        lexicons.parse(json.dumps({"categories": {"bullying": {"phrases": phrases}}}))
+    assert built == []
+    for shape in ({"categories": []}, {"categories": {"x": "y"}}, {"normalisation": "z", "crisis": 3}):
+        assert lexicons._entries(shape) == 0
