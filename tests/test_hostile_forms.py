@@ -594,6 +594,15 @@ def run_case(target: Target, case: Case, caplog):
         target.send(data)
 
     check()
+    if case.json:
+        from tests.test_hostile_input import request_bodies
+
+        @FUZZ
+        @given(request_bodies([*case.fields, "unknown"]))
+        def check_json(body):
+            target.send(body=body, content_type="application/json")
+
+        check_json()
     _no_errors_logged(caplog, target.url)
 
 
