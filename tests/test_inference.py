@@ -82,6 +82,13 @@ def record_hidden_facts(world):
     )
     letters.start_question(world.student, world.siswa, body="Boleh tanya soal orang tua?", client_key=uuid.uuid4())
 
+    from ekonseling.counseling.models import Conversation
+    from ekonseling.safety.models import Alert
+
+    assert Conversation.objects.filter(urgent=True).exists()
+    assert Conversation.objects.filter(kind=Conversation.Kind.QUESTION, anonymous=True).exists()
+    assert set(Alert.objects.values_list("source", flat=True)) == {Alert.Source.MESSAGE, Alert.Source.SHEET}
+
 
 # --- comparing answers -----------------------------------------------------------------------------------------
 

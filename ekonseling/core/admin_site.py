@@ -6,13 +6,15 @@ their own school's rows and nothing else; the superuser manages schools and thei
 
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
-from .forms import IdField, IdsField
+from .forms import IdField, IdsField, plausible_id
 
 
 class EKonselingAdminSite(admin.AdminSite):
@@ -68,6 +70,19 @@ class SchoolScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._can(request, obj)
+
+    def response_action(self, request, queryset):
+        # Django filters the rows with the posted ids as they are: `\x00` or a 400-digit id was a
+        # ValueError or an OverflowError, a 500 (issue 11). What cannot be an id selects nothing.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(plausible_id(pk) for pk in selected):
+            self.message_user(
+                request,
+                gettext("Items must be selected in order to perform actions on them. No items have been changed."),
+                messages.WARNING,
+            )
+            return None
+        return super().response_action(request, queryset)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

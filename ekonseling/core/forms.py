@@ -28,7 +28,8 @@ class SpreadsheetUploadForm(forms.Form):
 MAX_ID_DIGITS = 18  # every id fits a 64-bit column; SQLite refuses a larger int with OverflowError
 
 
-def _plausible_id(value) -> bool:
+def plausible_id(value) -> bool:
+    """Could this be a row id: ASCII digits that fit a 64-bit column."""
     text = str(value).strip()
     return text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS
 
@@ -46,7 +47,7 @@ class IdsField(forms.ModelMultipleChoiceField):
         field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
         if field.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField"):
             for pk in value:
-                if not _plausible_id(pk):
+                if not plausible_id(pk):
                     raise forms.ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(pk)[:20]}
                     )
@@ -57,7 +58,7 @@ class IdField(forms.ModelChoiceField):
     """One row by id, refusing what cannot be an id before the query (see IdsField)."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not self.to_field_name and not _plausible_id(value):
+        if value not in self.empty_values and not self.to_field_name and not plausible_id(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

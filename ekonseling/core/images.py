@@ -36,7 +36,7 @@ def normalise_logo(upload):
         raise forms.ValidationError(_("The image has too many pixels; make it smaller."))
     upload.seek(0)
     with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # no second copy of a large image
         image.thumbnail(LOGO_BOX)
         image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")
         out = io.BytesIO()

@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 RECHECK_SECONDS = 60
 MAX_EXTENSION_BYTES = 200_000
 MAX_EXTENSION_DEPTH = 8  # categories → name → phrases → a phrase
+# Phrases, negatives, removals, normalisations and crisis terms together. A school adds dozens;
+# each new word is stemmed when the lexicon is built, and 200 kB of distinct phrases took over 10 s
+# of one request (bench/bench_hostile_files.py).
+MAX_EXTENSION_ENTRIES = 1000
 
 _lock = threading.Lock()
 _cache = {}  # school id -> (fingerprint, Lexicon, checked at)
@@ -101,12 +105,31 @@ def parse(text):
         raise ExtensionError(
             _("The extension does not fit the lexicon schema: %(error)s") % {"error": "lexicon: must be a JSON object"}
         )
+    entries = _entries(extension)
+    if entries > MAX_EXTENSION_ENTRIES:
+        raise ExtensionError(
+            _("The extension has %(count)d entries; at most %(max)d are accepted.")
+            % {"count": entries, "max": MAX_EXTENSION_ENTRIES}
+        )
     try:
         compile_extension(extension)
     except risk.LexiconError as error:
         # risk.py names the place in the schema's own (English) words: keys and values as written.
         raise ExtensionError(_("The extension does not fit the lexicon schema: %(error)s") % {"error": error}) from None
     return extension
+
+
+def _entries(extension: dict) -> int:
+    """Entries of every list and mapping the lexicon reads, whatever their shape (checked later)."""
+    count = 0
+    categories = extension.get("categories")
+    for category in categories.values() if isinstance(categories, dict) else []:
+        if isinstance(category, dict):
+            count += sum(len(value) for value in category.values() if isinstance(value, (list, dict)))
+    for key in ("normalisation", "crisis"):
+        value = extension.get(key)
+        count += len(value) if isinstance(value, (list, dict)) else 0
+    return count
 
 
 def extension_of(school: School) -> dict:

@@ -177,7 +177,7 @@ def _normalise_photo(upload):
         raise forms.ValidationError(_("The photo has too many pixels; make it smaller."))
     upload.seek(0)
     with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)  # no second copy of a large image
         image.thumbnail(PHOTO_BOX)
         if image.mode != "RGB":
             background = Image.new("RGB", image.size, "white")

@@ -539,15 +539,16 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
 
     data = json.loads(response.content)
     assert "health_notes" not in data["student"] and "special_needs" not in data["student"]
+    # Nor the counselor's flag, nor the last-changed time that moves when a hidden field changes
+    # (issue 11, inference; tests/test_inference.py).
+    assert "needs_attention" not in data["student"] and "updated_at" not in data["student"]
     # The operator never reads counseling content: no conversations, no instrument sheets.
     assert (data["counseling"], data["instrument_sheets"]) == (None, None)
-    assert (data["complete"], data["omitted"]) == (
-        False,
-        ["health_notes", "special_needs", "counseling", "instrument_sheets"],
-    )
+    omitted = ["health_notes", "special_needs", "needs_attention", "updated_at", "counseling", "instrument_sheets"]
+    assert (data["complete"], data["omitted"]) == (False, omitted)
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
-        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets"
+        "personal data (UU PDP), JSON, leaves out " + ", ".join(omitted)
     )
 
 
