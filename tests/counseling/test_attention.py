@@ -604,3 +604,22 @@ def test_a_new_administration_defaults_to_now(world):
     response = client_for(world.gurubk).get(reverse("instruments:administration_new"))
     opens_at = response.context["form"].initial["opens_at"]
     assert abs((opens_at - timezone.now()).total_seconds()) < 120
+
+
+def test_the_demo_homes_are_alive(db):
+    from ekonseling.accounts.models import User
+    from ekonseling.core import demo
+
+    demo.load()
+    demo.load()  # idempotent: still one call-in
+    assert CallIn.objects.count() == 1
+    users = {u.username: u for u in User.objects.filter(username__in=["gurubk", "gurubk2", "koordinator", "siswa"])}
+
+    siswa = client_for(users["siswa"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="home-call-ins"' in siswa and 'data-testid="home-replies"' in siswa
+    gurubk = client_for(users["gurubk"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="home-urgent"' in gurubk and "unreachable-self" not in gurubk
+    assert 'data-testid="unreachable-self"' in client_for(users["gurubk2"]).get(reverse("core:home")).content.decode()
+    koordinator = client_for(users["koordinator"]).get(reverse("core:home")).content.decode()
+    assert 'data-unreachable="gurubk2"' in koordinator and 'data-unreachable="gurubk"' not in koordinator
+    assert badges(users["gurubk"])["total"] > 0 and badges(users["siswa"])["total"] > 0
