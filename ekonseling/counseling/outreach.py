@@ -33,6 +33,12 @@ class OutreachError(ActionError):
 def _check_caseload(counselor: User, student: Student, action: str) -> None:
     if not policy.can(counselor, action, student):
         raise OutreachError(_("This student is not in your caseload."), code="counseling.not_in_caseload")
+    if student.user_id is None:
+        # Nobody could read it: the student signs in to see conversations and call-ins.
+        raise OutreachError(
+            _("This student has no account yet, so they could not read it. Create their account first."),
+            code="counseling.no_account",
+        )
 
 
 # --- conversations ---------------------------------------------------------------------------------------

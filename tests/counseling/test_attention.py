@@ -623,3 +623,14 @@ def test_the_demo_homes_are_alive(db):
     koordinator = client_for(users["koordinator"]).get(reverse("core:home")).content.decode()
     assert 'data-unreachable="gurubk2"' in koordinator and 'data-unreachable="gurubk"' not in koordinator
     assert badges(users["gurubk"])["total"] > 0 and badges(users["siswa"])["total"] > 0
+
+
+def test_reaching_out_to_a_student_without_an_account_is_refused_clearly(world):
+    assert world.classmate.user_id is None
+    response = start(client_for(world.gurubk), world.classmate)
+    assert response.status_code == 400
+    assert 'data-testid="no-account"' in response.content.decode()
+    with pytest.raises(outreach.OutreachError) as refused:
+        outreach.send_call_in(world.classmate, world.gurubk, message="Ke ruang BK.")
+    assert refused.value.code == "counseling.no_account"
+    assert not Conversation.objects.exists() and not CallIn.objects.exists()
