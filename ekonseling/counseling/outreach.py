@@ -203,7 +203,9 @@ def set_call_in_status(
     return locked
 
 
-def call_ins_for(viewer: User, *, student: Student | None = None, ip: str | None = None, user_agent: str = ""):
+def call_ins_for(
+    viewer: User, *, student: Student | None = None, ip: str | None = None, user_agent: str = ""
+) -> list[CallIn]:
     """The call-ins `viewer` may see (of one student, or all), newest first. A staff member reading
     others' call-in messages is audited, as any read of counseling content."""
     call_ins = policy.visible(

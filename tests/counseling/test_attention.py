@@ -634,3 +634,35 @@ def test_reaching_out_to_a_student_without_an_account_is_refused_clearly(world):
         outreach.send_call_in(world.classmate, world.gurubk, message="Ke ruang BK.")
     assert refused.value.code == "counseling.no_account"
     assert not Conversation.objects.exists() and not CallIn.objects.exists()
+
+
+def test_the_instruments_badge_counts_the_sheets_open_to_fill(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ekonseling.instruments.models import Assignment
+    from tests.instruments.test_views_fill import administration, sheet_of
+
+    assert badges(world.siswa)["badges"]["instruments:my"] == 0
+    sheet = sheet_of(world)
+    later = timezone.now() + timedelta(days=2)
+    administration(world, "dcm-contoh.json", opens_at=later, closes_at=later + timedelta(days=1))  # not open yet
+    assert badges(world.siswa)["badges"]["instruments:my"] == 1
+    Assignment.objects.filter(pk=sheet.pk).update(status=Assignment.Status.SUBMITTED)
+    assert badges(world.siswa)["badges"]["instruments:my"] == 0
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_student_card_costs_a_fixed_number_of_queries(world, django_assert_num_queries, count):
+    for _ in range(count):
+        conversation = services.start_conversation(world.student, kind=Conversation.Kind.LETTER)
+        counselor_writes(conversation, world.gurubk)
+    outreach.send_call_in(world.student, world.gurubk, message="Ke ruang BK.")
+    client = client_for(world.siswa)
+    url = reverse("core:home_card", args=["counseling.student"])
+    client.get(url)
+    # session, user, second-factor device; conversations with unread replies, their counts; call-ins
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert page.count("data-conversation=") == count and page.count("data-call-in=") == 1
