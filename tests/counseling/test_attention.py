@@ -666,3 +666,11 @@ def test_the_student_card_costs_a_fixed_number_of_queries(world, django_assert_n
     with django_assert_num_queries(6):
         page = client.get(url).content.decode()
     assert page.count("data-conversation=") == count and page.count("data-call-in=") == 1
+
+
+def test_an_administration_that_opens_now_refreshes_its_students(world, published, django_capture_on_commit_callbacks):
+    from tests.instruments.test_views_fill import administration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        administration(world)
+    assert realtime.user_group(world.siswa.pk) in refreshed(published)
