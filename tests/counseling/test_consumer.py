@@ -478,3 +478,16 @@ async def test_a_critical_item_on_an_instrument_reaches_the_serving_counselors_i
     assert await not_serving.receive_nothing(timeout=0.3)
     for socket in (serving, koordinator, not_serving):
         await socket.disconnect()
+
+
+async def test_a_counselor_reply_reaches_the_students_open_page_as_live_refresh(live_world, session_cookie):
+    """Issue 13: the student is on another page (their home), subscribed to no conversation; the
+    counselor's reply tells that page to re-count its badges and cards."""
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    try:
+        draft = services.Draft(conversation.pk, live_world.gurubk, uuid.uuid4(), "Halo, Ibu di sini.")
+        await database_sync_to_async(services.post_messages)([draft])
+        assert await frame_of(student, "live.refresh") == {"type": "live.refresh"}
+    finally:
+        await student.disconnect()
