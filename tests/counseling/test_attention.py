@@ -257,8 +257,9 @@ def test_the_counselor_card_costs_a_fixed_number_of_queries(world, django_assert
     client = client_for(world.gurubk)
     url = reverse("core:home_card", args=["counseling.counselor"])
     client.get(url)
-    # session, user, second-factor device; rows with their two prefetches; the counts (two); open call-ins
-    with django_assert_num_queries(9):
+    # session, user, second-factor device; the ids in order, the rows shown with their two
+    # prefetches; the counts (two); open call-ins
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("data-conversation=") == min(count, home.ROWS)
 
