@@ -150,6 +150,8 @@ TYPED_MODULES = [
     *(f"instruments/kinds/{kind}/scoring.py" for kind in KIND_NAMES),
     "instruments/services.py",
     "instruments/tables.py",
+    "counseling/home.py",
+    "counseling/outreach.py",
     "safety/actions.py",
     "safety/sources.py",
     "students/caseload.py",

@@ -267,6 +267,49 @@ def test_letter_question_reply_and_chat_forms_survive_anything(student, world, c
     _no_errors_logged(caplog)
 
 
+def test_reaching_out_call_in_and_summary_forms_survive_anything(world, caplog):
+    """Issue 13's forms: starting a conversation with a student, a call-in, its status, the student's
+    acknowledgement and the export's summary. A refused form stores nothing."""
+    from ekonseling.counseling import outreach
+    from ekonseling.counseling.models import CallIn
+
+    counselor, student_client = Client(), Client()
+    counselor.force_login(world.gurubk)
+    student_client.force_login(world.siswa)
+    handled = letters.start_letter(world.student, world.siswa, subject="Uji", body="Halo", client_key=uuid.uuid4())
+    services.claim(handled.conversation, world.gurubk)
+    call_in = outreach.send_call_in(world.student, world.gurubk, message="Ke ruang BK.")
+    forms = {
+        reverse("counseling:start_for", args=[world.student.pk]): (
+            counselor,
+            ["kind", "subject", "body", "client_key"],
+        ),
+        reverse("counseling:call_in_new", args=[world.student.pk]): (counselor, ["message", "meet_at", "place"]),
+        reverse("counseling:call_in_status", args=[call_in.pk]): (counselor, ["status"]),
+        reverse("counseling:summary", args=[handled.conversation.pk]): (counselor, ["summary"]),
+        reverse("counseling:call_in_acknowledge", args=[call_in.pk]): (student_client, ["status"]),
+    }
+    kinds = st.one_of(st.sampled_from(["chat", "letter", "question", ""]), form_text)
+
+    @FUZZ
+    @given(st.sampled_from(sorted(forms)), st.data())
+    def check(url, data):
+        client, names = forms[url]
+        fields = data.draw(
+            st.dictionaries(st.sampled_from(names), st.one_of(form_text, kinds, hostile_number_text), max_size=4)
+        )
+        before = (Conversation.objects.count(), Message.objects.count(), CallIn.objects.count())
+        response = client.post(url, fields)
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code == 400:
+            assert (Conversation.objects.count(), Message.objects.count(), CallIn.objects.count()) == before
+        for stored in CallIn.objects.all():
+            assert "\u202e" not in stored.message and "\x00" not in stored.message
+
+    check()
+    _no_errors_logged(caplog)
+
+
 def test_service_record_and_laiseg_forms_and_report_periods_survive_anything(client, world, caplog):
     """The service-record form, its edit, the Laiseg answer and the reports' period parameters."""
     from ekonseling.records import services as records

@@ -108,7 +108,8 @@ LIVE_REFRESH = "live.refresh"
 
 
 def refresh_events(user_ids: Iterable[int]) -> list[Event]:
-    return [(user_group(user_id), {"type": LIVE_REFRESH}) for user_id in sorted(set(user_ids)) if user_id]
+    # A student without an account, a conversation nobody handles: no one to tell.
+    return [(user_group(user_id), {"type": LIVE_REFRESH}) for user_id in sorted({u for u in user_ids if u})]
 
 
 def announce_refresh(user_ids: Iterable[int]) -> None:

@@ -33,6 +33,12 @@ class OutreachError(ActionError):
 def _check_caseload(counselor: User, student: Student, action: str) -> None:
     if not policy.can(counselor, action, student):
         raise OutreachError(_("This student is not in your caseload."), code="counseling.not_in_caseload")
+    if student.user_id is None:
+        # Nobody could read it: the student signs in to see conversations and call-ins.
+        raise OutreachError(
+            _("This student has no account yet, so they could not read it. Create their account first."),
+            code="counseling.no_account",
+        )
 
 
 # --- conversations ---------------------------------------------------------------------------------------
@@ -197,7 +203,9 @@ def set_call_in_status(
     return locked
 
 
-def call_ins_for(viewer: User, *, student: Student | None = None, ip: str | None = None, user_agent: str = ""):
+def call_ins_for(
+    viewer: User, *, student: Student | None = None, ip: str | None = None, user_agent: str = ""
+) -> list[CallIn]:
     """The call-ins `viewer` may see (of one student, or all), newest first. A staff member reading
     others' call-in messages is audited, as any read of counseling content."""
     call_ins = policy.visible(

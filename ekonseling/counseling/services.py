@@ -608,6 +608,7 @@ def transfer(
         )
     conversation.refresh_from_db()
     announce_access_change(conversation.pk)
+    realtime.announce_refresh([actor.pk, to_counselor.pk])  # whose "waiting for my reply" changed
     audit.record_for(actor, audit.Action.CHANGE, conversation, f"transferred to {to_counselor}", ip, user_agent)
     return conversation
 
@@ -620,6 +621,7 @@ def set_status(
         Conversation.objects.filter(pk=conversation.pk).update(status=status)
         ConversationEvent.objects.create(conversation=conversation, kind=kind, actor=actor)
     conversation.refresh_from_db()
+    realtime.announce_refresh([actor.pk, conversation.counselor_id])
     audit.record_for(actor, audit.Action.CHANGE, conversation, str(kind), ip, user_agent)
     return conversation
 

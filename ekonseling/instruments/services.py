@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit
+from ekonseling.core import audit, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.safety import actions as safety
@@ -189,6 +189,9 @@ def open_administration(
             for student in chosen.values()
         )
         audit.record_for(created_by, audit.Action.CREATE, administration, str(instrument), ip, user_agent)
+        if opens_at <= timezone.now():
+            # Open now (the form's default): the students' open pages count the new sheet at once.
+            realtime.announce_refresh(s.user_id for s in chosen.values() if s.user_id)
     return administration
 
 

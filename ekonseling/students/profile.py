@@ -54,6 +54,10 @@ class OwnProfileForm(forms.ModelForm):
             # A text input with the phone keypad: the stylesheet styles text inputs, not type=tel.
             self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        # The one address student notices go to (counseling/letters.student_address).
+        self.fields["email"].help_text = _(
+            "We e-mail you here when your guru BK answers a letter (a link only, never the letter)."
+        )
 
     def _clean_phone(self, name: str) -> str:
         # Light on purpose: schools write "0812-3456-7890", "+62 812 3456 7890" or "(0274) 512345".

@@ -24,6 +24,7 @@
   const BACKOFF_MAX_MS = 30000;
 
   let socketOpen = false;
+  let everOpened = false;
   let stopped = false;
   let pollTimer = null;
   let debounceTimer = null;
@@ -124,7 +125,10 @@
       socketOpen = true;
       body.dataset.liveMode = "live";
       schedulePoll();
-      refreshSoon(); // something may have changed while it was closed
+      // After a reconnect something may have changed while it was closed; the first open follows
+      // the page's own rendering by a moment, so only the badges (not yet counted) are fetched.
+      if (everOpened) refreshSoon();
+      everOpened = true;
     };
     ws.onmessage = (event) => {
       try {
@@ -146,7 +150,7 @@
   }
 
   function start() {
-    refreshNow();
+    refreshBadges(); // the page was rendered without counts; its cards are fresh
     schedulePoll();
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") refreshSoon();

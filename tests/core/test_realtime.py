@@ -38,3 +38,12 @@ def test_a_failing_channel_layer_is_logged_never_raised(settings, caplog):
 
     assert "could not broadcast" in caplog.text
     channel_layers.backends.clear()
+
+
+def test_refresh_events_name_each_user_once_and_nobody_for_none():
+    from ekonseling.core import realtime
+
+    assert realtime.refresh_events([3, None, 1, 3, 0]) == [
+        ("user.1", {"type": "live.refresh"}),
+        ("user.3", {"type": "live.refresh"}),
+    ]

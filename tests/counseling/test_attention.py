@@ -257,8 +257,9 @@ def test_the_counselor_card_costs_a_fixed_number_of_queries(world, django_assert
     client = client_for(world.gurubk)
     url = reverse("core:home_card", args=["counseling.counselor"])
     client.get(url)
-    # session, user, second-factor device; rows with their two prefetches; the counts (two); open call-ins
-    with django_assert_num_queries(9):
+    # session, user, second-factor device; the ids in order, the rows shown with their two
+    # prefetches; the counts (two); open call-ins
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("data-conversation=") == min(count, home.ROWS)
 
@@ -604,3 +605,73 @@ def test_a_new_administration_defaults_to_now(world):
     response = client_for(world.gurubk).get(reverse("instruments:administration_new"))
     opens_at = response.context["form"].initial["opens_at"]
     assert abs((opens_at - timezone.now()).total_seconds()) < 120
+
+
+def test_the_demo_homes_are_alive(db):
+    from ekonseling.accounts.models import User
+    from ekonseling.core import demo
+
+    demo.load()
+    demo.load()  # idempotent: still one call-in
+    assert CallIn.objects.count() == 1
+    users = {u.username: u for u in User.objects.filter(username__in=["gurubk", "gurubk2", "koordinator", "siswa"])}
+
+    siswa = client_for(users["siswa"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="home-call-ins"' in siswa and 'data-testid="home-replies"' in siswa
+    gurubk = client_for(users["gurubk"]).get(reverse("core:home")).content.decode()
+    assert 'data-testid="home-urgent"' in gurubk and "unreachable-self" not in gurubk
+    assert 'data-testid="unreachable-self"' in client_for(users["gurubk2"]).get(reverse("core:home")).content.decode()
+    koordinator = client_for(users["koordinator"]).get(reverse("core:home")).content.decode()
+    assert 'data-unreachable="gurubk2"' in koordinator and 'data-unreachable="gurubk"' not in koordinator
+    assert badges(users["gurubk"])["total"] > 0 and badges(users["siswa"])["total"] > 0
+
+
+def test_reaching_out_to_a_student_without_an_account_is_refused_clearly(world):
+    assert world.classmate.user_id is None
+    response = start(client_for(world.gurubk), world.classmate)
+    assert response.status_code == 400
+    assert 'data-testid="no-account"' in response.content.decode()
+    with pytest.raises(outreach.OutreachError) as refused:
+        outreach.send_call_in(world.classmate, world.gurubk, message="Ke ruang BK.")
+    assert refused.value.code == "counseling.no_account"
+    assert not Conversation.objects.exists() and not CallIn.objects.exists()
+
+
+def test_the_instruments_badge_counts_the_sheets_open_to_fill(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ekonseling.instruments.models import Assignment
+    from tests.instruments.test_views_fill import administration, sheet_of
+
+    assert badges(world.siswa)["badges"]["instruments:my"] == 0
+    sheet = sheet_of(world)
+    later = timezone.now() + timedelta(days=2)
+    administration(world, "dcm-contoh.json", opens_at=later, closes_at=later + timedelta(days=1))  # not open yet
+    assert badges(world.siswa)["badges"]["instruments:my"] == 1
+    Assignment.objects.filter(pk=sheet.pk).update(status=Assignment.Status.SUBMITTED)
+    assert badges(world.siswa)["badges"]["instruments:my"] == 0
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_student_card_costs_a_fixed_number_of_queries(world, django_assert_num_queries, count):
+    for _ in range(count):
+        conversation = services.start_conversation(world.student, kind=Conversation.Kind.LETTER)
+        counselor_writes(conversation, world.gurubk)
+    outreach.send_call_in(world.student, world.gurubk, message="Ke ruang BK.")
+    client = client_for(world.siswa)
+    url = reverse("core:home_card", args=["counseling.student"])
+    client.get(url)
+    # session, user, second-factor device; conversations with unread replies, their counts; call-ins
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert page.count("data-conversation=") == count and page.count("data-call-in=") == 1
+
+
+def test_an_administration_that_opens_now_refreshes_its_students(world, published, django_capture_on_commit_callbacks):
+    from tests.instruments.test_views_fill import administration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        administration(world)
+    assert realtime.user_group(world.siswa.pk) in refreshed(published)

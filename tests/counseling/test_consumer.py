@@ -334,7 +334,11 @@ async def test_a_transfer_stops_the_old_counselors_subscription(live_world, sess
     )
 
     assert (refused["code"], refused["conversation"]) == ("forbidden", conversation.pk)
-    assert await counselor.receive_nothing(timeout=0.3)
+    # Nothing of the conversation any more; only the page's own badge refresh (issue 13), the
+    # transfer having changed what waits for them.
+    while not await counselor.receive_nothing(timeout=0.3):
+        frame = await counselor.receive_json_from()
+        assert frame == {"type": "live.refresh"}, frame
     await counselor.disconnect()
 
 
@@ -478,3 +482,16 @@ async def test_a_critical_item_on_an_instrument_reaches_the_serving_counselors_i
     assert await not_serving.receive_nothing(timeout=0.3)
     for socket in (serving, koordinator, not_serving):
         await socket.disconnect()
+
+
+async def test_a_counselor_reply_reaches_the_students_open_page_as_live_refresh(live_world, session_cookie):
+    """Issue 13: the student is on another page (their home), subscribed to no conversation; the
+    counselor's reply tells that page to re-count its badges and cards."""
+    conversation = await database_sync_to_async(chat)(live_world)
+    student = await signed_in(session_cookie, live_world.siswa)
+    try:
+        draft = services.Draft(conversation.pk, live_world.gurubk, uuid.uuid4(), "Halo, Ibu di sini.")
+        await database_sync_to_async(services.post_messages)([draft])
+        assert await frame_of(student, "live.refresh") == {"type": "live.refresh"}
+    finally:
+        await student.disconnect()
