@@ -93,6 +93,19 @@ def test_the_status_form_changes_the_status_and_the_page_shows_the_history(clien
     assert html.count('data-testid="status-change"') == 2
 
 
+def test_the_problem_and_bidang_are_corrected_with_an_audit_line(client, world):
+    case = open_case(world)
+    client.force_login(world.gurubk)
+    response = client.post(reverse("cases:edit", args=[case.pk]), {"title": "Konflik di rumah", "bidang": "pribadi"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.title, case.bidang) == ("Konflik di rumah", "pribadi")
+    assert AuditEvent.objects.filter(object_id=str(case.pk), detail="changed: title, bidang").count() == 1
+    client.post(reverse("cases:edit", args=[case.pk]), {"title": "   ", "bidang": "pribadi"})
+    case.refresh_from_db()
+    assert case.title == "Konflik di rumah"
+
+
 def test_a_shared_counselor_reads_but_does_not_manage(world):
     case = open_case(world)
     actions.share(case, world.gurubk, world.gurubk_other)
