@@ -539,15 +539,15 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
 
     data = json.loads(response.content)
     assert "health_notes" not in data["student"] and "special_needs" not in data["student"]
-    # The operator never reads counseling content: no conversations, no instrument sheets.
-    assert (data["counseling"], data["instrument_sheets"]) == (None, None)
+    # The operator never reads counseling content: no conversations, no instrument sheets, no case book.
+    assert (data["counseling"], data["instrument_sheets"], data["case_book"]) == (None, None, None)
     assert (data["complete"], data["omitted"]) == (
         False,
-        ["health_notes", "special_needs", "counseling", "instrument_sheets"],
+        ["health_notes", "special_needs", "counseling", "instrument_sheets", "case_book"],
     )
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
-        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets"
+        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets, case_book"
     )
 
 
