@@ -507,6 +507,7 @@ CASES_MATRIX = {
     "cases:list": (COUNSELORS, "get", None),
     "cases:new": (COUNSELORS, "get", _own_student),
     "cases:detail": (COUNSELORS, "get", _case_pk()),
+    "cases:edit": (COUNSELORS, "get", _case_pk()),
     # Empty POSTs are refused with a message and a redirect (302): nothing changes.
     "cases:status": (COUNSELORS, "post", _case_pk()),
     "cases:note": ({Role.GURU_BK}, "post", _case_pk()),
@@ -523,6 +524,9 @@ CASES_MATRIX = {
 CASES_OBJECT_CELLS = [
     # other_student's case, handled by gurubk_other: gurubk may not open it (the coordinator may).
     ("cases:detail", _case_pk("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    ("cases:edit", _case_pk("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    # A shared counselor reads the case but does not edit it.
+    ("cases:edit", _case_pk("other_student", "gurubk_other", shared_with="gurubk"), {Role.KOORDINATOR_BK}),
     ("cases:record", _case_record("konferensi", "other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("cases:record_letter", _case_record("alih-tangan", "other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
     # ... until it is shared with gurubk.

@@ -483,6 +483,7 @@ def test_the_case_book_forms_survive_anything(client, world, caplog):
     referral = cases.refer(world.student, world.walikelas, reason="Uji")
     forms = {
         reverse("cases:new", args=[world.student.pk]): ["title", "bidang", "source"],
+        reverse("cases:edit", args=[case.pk]): ["title", "bidang"],
         reverse("cases:status", args=[case.pk]): ["status", "note"],
         reverse("cases:note", args=[case.pk]): ["body"],
         reverse("cases:access", args=[case.pk]): ["action", "counselor"],

@@ -120,6 +120,19 @@ def open_case(
     return case
 
 
+def edit_case(case: Case, actor: User, *, title: str, bidang: str, ip: str | None = None, user_agent: str = "") -> Case:
+    """Correct the problem and the bidang as the case becomes clearer."""
+    _require(actor, "case.manage", case)
+    title = _text(title, limit=300)
+    changed = [name for name, value in (("title", title), ("bidang", bidang)) if getattr(case, name) != value]
+    if changed:
+        with transaction.atomic():
+            case.title, case.bidang = title, bidang
+            case.save(update_fields=changed)
+            audit.record_for(actor, Action.CHANGE, case, f"changed: {', '.join(changed)}", ip, user_agent)
+    return case
+
+
 def set_status(
     case: Case, actor: User, to_status: str, note: str = "", *, ip: str | None = None, user_agent: str = ""
 ) -> StatusChange:

@@ -64,6 +64,11 @@ class OpenCaseForm(forms.Form):
         return value
 
 
+class EditCaseForm(forms.Form):
+    title = forms.CharField(label=_("Problem"), max_length=300)
+    bidang = forms.ChoiceField(label=_("Bidang"), choices=Bidang.choices)
+
+
 class AcceptReferralForm(forms.Form):
     case = IdField(label=_("Add to an open case"), queryset=Case.objects.none(), required=False)
     title = forms.CharField(label=_("Problem (for a new case)"), max_length=300, required=False)

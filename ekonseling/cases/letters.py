@@ -176,7 +176,9 @@ def build(record: Any, signatory: User) -> bytes:
     builder, _name = BUILDERS[type(record)]
     story = pdf.letterhead(school)
     story += builder(record, styles)
-    story.append(pdf.signature_block(school, signatory, role=_("Guidance and counseling teacher")))
+    # A guru BK signs as such; a koordinator BK under their own role's name.
+    role = _("Guidance and counseling teacher") if signatory.role == "guru_bk" else None
+    story.append(pdf.signature_block(school, signatory, role=role))
     return pdf.confidential_document(
         story,
         footer=_("Confidential — %(school)s") % {"school": school.name},

@@ -1,11 +1,13 @@
 """The case book's part of the UU PDP export and erasure (registered in CasesConfig.ready()).
 
-The case book is the counselor's working file: its notes, findings and the letters' contents are
-counselor-side, as counseling's risk alerts are (services.md: access to counseling notes may be
-refused where it would harm someone or reveal other people's data). The export says that the
-student has case records, how many and in which status, and the referrals about them, without
-their contents, so the student knows the records exist and may ask their counselor; the file
-says what is left out.
+The case book is the counselor's working file: its notes, follow-ups, findings and the letters'
+contents are counselor-side and declared not exported, as counseling's risk alerts are
+(services.md: access to counseling notes may be refused where it would harm someone or reveal other
+people's data). The section `case_book` tells the student that case records exist: each case's
+dates, bidang and status and how many visits, conferences, call-ins and referrals out it holds, and
+the referrals about them (date, source, received), so the student knows and may ask their
+counselor. A requester who may not read counseling content (the operator) gets none of it, and
+the file says so whether or not there are cases, so that it reveals nothing.
 
 Erasure needs no hook: every row cascades from the student's (cases, referrals) or from the case.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ekonseling.core import personal_data
+from ekonseling.core import personal_data, policy
 
 from .models import (
     Case,
@@ -30,10 +32,11 @@ from .models import (
 )
 
 SECTION = "case_book"
-OMITTED = "case_book.contents_counselor_side"
 
 
 def case_book(student: Any, viewer: Any) -> Any:
+    if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
+        return personal_data.Partial(None, omitted=(SECTION,))
     cases = [
         {
             "opened_at": case.opened_at,
@@ -53,8 +56,7 @@ def case_book(student: Any, viewer: Any) -> Any:
         {"referred_at": r.created_at, "source": r.source, "received_at": r.received_at}
         for r in Referral.objects.filter(student=student)
     ]
-    data = {"cases": cases, "referrals": referrals}
-    return personal_data.Partial(data, omitted=[OMITTED]) if cases or referrals else data
+    return {"cases": cases, "referrals": referrals}
 
 
 def register() -> None:

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role
 from ekonseling.core.policy import has_role, rule, scope
 from ekonseling.students import caseload
+from ekonseling.students.models import Student
 
 from .models import Case, CaseShare
 
@@ -112,7 +113,9 @@ def _referral_scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset
     if user.role == Role.GURU_BK:
-        return queryset.filter(student__in=caseload.caseload(user))
+        # Correlated per referral (few wait at a time), not an IN over every student of the caseload.
+        serves = Student.objects.filter(caseload.caseload_q(user), pk=OuterRef("student_id"))
+        return queryset.filter(Exists(serves))
     return queryset.none()
 
 

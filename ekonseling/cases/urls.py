@@ -11,6 +11,7 @@ urlpatterns = [
     path("rujukan/<int:pk>/", views.referral_detail, name="referral"),
     path("siswa/<int:pk>/baru/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/ubah/", views.case_edit, name="edit"),
     path("<int:pk>/status/", views.case_status, name="status"),
     path("<int:pk>/catatan/", views.case_note, name="note"),
     path("<int:pk>/akses/", views.case_access, name="access"),

@@ -158,6 +158,26 @@ def case_detail(request, pk):
     return render(request, "cases/detail.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@policy.require("case.list")
+def case_edit(request, pk):
+    case = _case(request, pk, "case.manage")
+    if request.method == "POST":
+        form = forms.EditCaseForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.edit_case(case, request.user, **form.cleaned_data, **_origin(request))
+            except actions.CaseError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("cases:detail", case.pk)
+    else:
+        shown = audit.read_confidential(request, case, "title")
+        form = forms.EditCaseForm(initial={"title": shown["title"], "bidang": case.bidang})
+    return render(request, "cases/edit.html", {"form": form, "case": case})
+
+
 def _today():
     from django.utils import timezone
 

@@ -93,6 +93,19 @@ def test_the_status_form_changes_the_status_and_the_page_shows_the_history(clien
     assert html.count('data-testid="status-change"') == 2
 
 
+def test_the_problem_and_bidang_are_corrected_with_an_audit_line(client, world):
+    case = open_case(world)
+    client.force_login(world.gurubk)
+    response = client.post(reverse("cases:edit", args=[case.pk]), {"title": "Konflik di rumah", "bidang": "pribadi"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.title, case.bidang) == ("Konflik di rumah", "pribadi")
+    assert AuditEvent.objects.filter(object_id=str(case.pk), detail="changed: title, bidang").count() == 1
+    client.post(reverse("cases:edit", args=[case.pk]), {"title": "   ", "bidang": "pribadi"})
+    case.refresh_from_db()
+    assert case.title == "Konflik di rumah"
+
+
 def test_a_shared_counselor_reads_but_does_not_manage(world):
     case = open_case(world)
     actions.share(case, world.gurubk, world.gurubk_other)
@@ -539,7 +552,7 @@ def test_the_timeline_leaves_out_an_anonymous_question(client, world):
 # --- personal data -----------------------------------------------------------------------------------------
 
 
-def test_the_export_lists_cases_without_their_contents_and_says_so(world):
+def test_the_export_lists_cases_without_their_contents(world):
     case = open_case(world)
     actions.add_note(case, world.gurubk, NOTE)
     actions.refer(world.student, world.walikelas, reason="Sering melamun")
@@ -550,11 +563,19 @@ def test_the_export_lists_cases_without_their_contents_and_says_so(world):
     assert len(book["referrals"]) == 1
     text = str(data)
     assert NOTE not in text and "Perundungan" not in text and "Sering melamun" not in text
-    assert "case_book.contents_counselor_side" in data["omitted"] and data["complete"] is False
+    # The contents are a declared decision (counselor-side), not something left out of this copy.
+    assert data["complete"] is True and data["omitted"] == []
 
-    other = personal_data.export(world.classmate)
-    assert other["case_book"] == {"cases": [], "referrals": []}
-    assert "case_book.contents_counselor_side" not in other["omitted"]
+    assert personal_data.export(world.classmate)["case_book"] == {"cases": [], "referrals": []}
+    assert personal_data.export(world.student, world.koordinator)["case_book"] == book
+
+
+def test_the_operators_copy_has_no_case_book_whether_or_not_there_are_cases(world):
+    open_case(world)
+    with_case = personal_data.export(world.student, world.operator)
+    without = personal_data.export(world.classmate, world.operator)
+    for data in (with_case, without):
+        assert data["case_book"] is None and "case_book" in data["omitted"]
 
 
 def test_erasing_a_student_erases_their_case_book(world):

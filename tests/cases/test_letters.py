@@ -138,3 +138,15 @@ def test_records_are_made_and_edited_through_their_forms(client, world):
     response = client.post(reverse("cases:record_new", args=[case.pk, "konferensi"]), {})
     assert response.status_code == 200 and not CaseConference.objects.exists()
     assert client.get(reverse("cases:record_new", args=[case.pk, "nonsense"])).status_code == 404
+
+
+def test_the_coordinator_signs_under_their_own_role(client, world):
+    school_with_letterhead(world)
+    world.koordinator.nip = "197001011995032001"
+    world.koordinator.save(update_fields=["nip"])
+    case = actions.open_case(world.student, world.gurubk, title="x", bidang="sosial")
+    record = actions.save_record(_records(case)["konferensi"], world.gurubk)
+    client.force_login(world.koordinator)
+    text = pdf_text(client.get(reverse("cases:record_letter", args=["konferensi", record.pk])).content)
+    assert world.koordinator.display_name in text and "NIP 197001011995032001" in text
+    assert "Koordinator BK" in text and "Guru Bimbingan dan Konseling" not in text

@@ -542,9 +542,10 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
     # Nor the counselor's flag, nor the last-changed time that moves when a hidden field changes
     # (issue 11, inference; tests/test_inference.py).
     assert "needs_attention" not in data["student"] and "updated_at" not in data["student"]
-    # The operator never reads counseling content: no conversations, no instrument sheets.
-    assert (data["counseling"], data["instrument_sheets"]) == (None, None)
-    omitted = ["health_notes", "special_needs", "needs_attention", "updated_at", "counseling", "instrument_sheets"]
+    # The operator never reads counseling content: no conversations, no instrument sheets, no case book.
+    assert (data["counseling"], data["instrument_sheets"], data["case_book"]) == (None, None, None)
+    omitted = ["health_notes", "special_needs", "needs_attention", "updated_at"]
+    omitted += ["counseling", "instrument_sheets", "case_book"]
     assert (data["complete"], data["omitted"]) == (False, omitted)
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
