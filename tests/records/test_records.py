@@ -234,3 +234,11 @@ def test_the_home_shows_the_counselors_services_card(client, world):
     for user in (world.walikelas, world.operator, world.siswa, world.kepsek):
         client.force_login(user)
         assert 'data-testid="services-card"' not in client.get("/beranda/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_date_field_holds_an_iso_date_a_date_input_accepts(client, world):
+    """A browser's <input type=date> shows nothing for "03/12/2026" and then the form is refused."""
+    client.force_login(world.gurubk)
+    page = client.get("/layanan/baru/").content.decode()
+    assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in page
