@@ -42,6 +42,11 @@ def test_a_claimed_chat_is_recorded_in_one_step_and_found_in_the_monthly_report(
     assert page.locator("#id_scope_0").is_checked()
     assert page.locator("#id_student").input_value() != ""
     assert_fits(page, "the record form", width=MOBILE["width"])
+    # Only the field the chosen participants need is shown.
+    assert page.locator("#id_student").is_visible() and not page.locator("#id_rombel").is_visible()
+    page.locator("#id_scope_2").check()
+    assert page.locator("#id_rombel").is_visible() and not page.locator("#id_student").is_visible()
+    page.locator("#id_scope_0").check()
     page.select_option("#id_bidang", "pribadi")
     page.fill("#id_topic", TOPIC)
     page.fill("#id_description", "Siswa menyampaikan keinginan menghilang; rencana keselamatan disusun bersama.")
