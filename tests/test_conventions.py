@@ -82,7 +82,7 @@ def test_the_scan_lets_actions_and_reads_through():
 # The apps whose refusals carry "<app>.<reason>" codes. counseling's codes are the socket protocol's
 # own (docs/websocket.md: "rate_limited", "closed"...), and the kernel's reading errors (JSONRejected,
 # SpreadsheetError) name a reason each importer words its own way.
-CODED_APPS = ("accounts", "instruments", "safety", "students")
+CODED_APPS = ("accounts", "instruments", "records", "safety", "students")
 
 
 def _domain_errors(app):
@@ -146,6 +146,9 @@ TYPED_MODULES = [
     *(f"instruments/kinds/{kind}/scoring.py" for kind in KIND_NAMES),
     "instruments/services.py",
     "instruments/tables.py",
+    "records/reports.py",
+    "records/services.py",
+    "records/suppression.py",
     "safety/actions.py",
     "safety/sources.py",
     "students/caseload.py",
