@@ -242,3 +242,16 @@ def test_the_date_field_holds_an_iso_date_a_date_input_accepts(client, world):
     client.force_login(world.gurubk)
     page = client.get("/layanan/baru/").content.decode()
     assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in page
+
+
+@pytest.mark.django_db
+def test_a_conversation_transferred_from_outside_the_caseload_can_be_recorded(world):
+    chat = counseling.start_conversation(world.other_student)
+    counseling.claim(chat, world.koordinator)
+    counseling.transfer(chat, world.koordinator, world.gurubk)
+    chat.refresh_from_db()
+    made = services.create_record(world.gurubk, data([world.other_student], conversation=chat, medium="chat"))
+    assert made.conversation == chat
+    # Without the conversation, the same student is not gurubk's to record.
+    with pytest.raises(services.RecordError):
+        services.create_record(world.gurubk, data([world.other_student]))
