@@ -539,15 +539,16 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
 
     data = json.loads(response.content)
     assert "health_notes" not in data["student"] and "special_needs" not in data["student"]
-    # The operator never reads counseling content: no conversations, no instrument sheets.
-    assert (data["counseling"], data["instrument_sheets"]) == (None, None)
+    # The operator never reads counseling content: no conversations, no instrument sheets, no services.
+    assert (data["counseling"], data["instrument_sheets"], data["service_records"]) == (None, None, None)
     assert (data["complete"], data["omitted"]) == (
         False,
-        ["health_notes", "special_needs", "counseling", "instrument_sheets"],
+        ["health_notes", "special_needs", "counseling", "instrument_sheets", "service_records"],
     )
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
-        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets"
+        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets, "
+        "service_records"
     )
 
 
@@ -862,6 +863,7 @@ def test_a_guru_bks_detail_runs_a_fixed_number_of_queries(client, world, record,
     # session, user+school, OTP device, student (scoped) + rombel, rombel counselors and individual
     # counselors (prefetched once: every caseload question of the policy reads them), guardians,
     # enrollments, attendance, unseen profile changes, the counseling section's conversations, the
-    # instruments section's submitted sheets, audit insert, session save (3)
-    with django_assert_num_queries(17):
+    # instruments section's submitted sheets, the services section's records, audit insert, session
+    # save (3)
+    with django_assert_num_queries(18):
         client.get(f"/siswa/{record.pk}/")
