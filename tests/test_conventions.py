@@ -82,7 +82,7 @@ def test_the_scan_lets_actions_and_reads_through():
 # The apps whose refusals carry "<app>.<reason>" codes. counseling's codes are the socket protocol's
 # own (docs/websocket.md: "rate_limited", "closed"...), and the kernel's reading errors (JSONRejected,
 # SpreadsheetError) name a reason each importer words its own way.
-CODED_APPS = ("accounts", "cases", "instruments", "safety", "students")
+CODED_APPS = ("accounts", "cases", "instruments", "records", "safety", "students")
 
 
 def _domain_errors(app):
@@ -152,6 +152,9 @@ TYPED_MODULES = [
     "instruments/tables.py",
     "counseling/home.py",
     "counseling/outreach.py",
+    "records/reports.py",
+    "records/services.py",
+    "records/suppression.py",
     "safety/actions.py",
     "safety/sources.py",
     "students/caseload.py",

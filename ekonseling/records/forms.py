@@ -42,7 +42,7 @@ class RecordForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     bidang = forms.ChoiceField(label=_("Field (bidang)"), choices=Bidang.choices)
     medium = forms.ChoiceField(label=_("Medium"), choices=Medium.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=services.MAX_DURATION)
     scope = forms.ChoiceField(label=_("Who took part"), choices=Scope.choices, widget=forms.RadioSelect)
     student = StudentChoice(label=_("Student"), queryset=Student.objects.none(), required=False)

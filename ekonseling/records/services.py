@@ -88,6 +88,10 @@ def _check(actor: User, data: RecordData, record: ServiceRecord | None = None) -
         if data.scope == Scope.STUDENT and len(data.students) != 1:
             raise RecordError(_("An individual service has one student."), code="records.invalid")
         old = set(record.participations.values_list("student_id", flat=True)) if record else set()
+        if data.conversation is not None:
+            # A conversation transferred to the actor is theirs to record, caseload or not.
+            conversation_for_record(actor, data.conversation)
+            old.add(data.conversation.student_id)
         for student in data.students:
             # A student already on the record may stay even if they left the caseload since.
             if student.school_id != actor.school_id or (student.pk not in old and not may_record_for(actor, student)):

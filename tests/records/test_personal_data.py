@@ -15,7 +15,9 @@ def test_the_export_lists_the_students_services_and_laiseg_never_the_notes(world
     made = services.create_record(
         world.gurubk, data([world.student], topic="Sesi pertama", description="Catatan konselor", ask_laiseg=True)
     )
-    services.answer_laiseg(world.siswa, made.laisegs.get(), {"understanding": 3, "comfort": 4, "action": 2}, "Rencanaku")
+    services.answer_laiseg(
+        world.siswa, made.laisegs.get(), {"understanding": 3, "comfort": 4, "action": 2}, "Rencanaku"
+    )
     exported = personal_data.export(world.student)
     entry = exported["service_records"][0]
     assert entry["topic"] == "Sesi pertama" and entry["counselor"] == world.gurubk.display_name

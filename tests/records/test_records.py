@@ -234,3 +234,24 @@ def test_the_home_shows_the_counselors_services_card(client, world):
     for user in (world.walikelas, world.operator, world.siswa, world.kepsek):
         client.force_login(user)
         assert 'data-testid="services-card"' not in client.get("/beranda/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_date_field_holds_an_iso_date_a_date_input_accepts(client, world):
+    """A browser's <input type=date> shows nothing for "03/12/2026" and then the form is refused."""
+    client.force_login(world.gurubk)
+    page = client.get("/layanan/baru/").content.decode()
+    assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in page
+
+
+@pytest.mark.django_db
+def test_a_conversation_transferred_from_outside_the_caseload_can_be_recorded(world):
+    chat = counseling.start_conversation(world.other_student)
+    counseling.claim(chat, world.koordinator)
+    counseling.transfer(chat, world.koordinator, world.gurubk)
+    chat.refresh_from_db()
+    made = services.create_record(world.gurubk, data([world.other_student], conversation=chat, medium="chat"))
+    assert made.conversation == chat
+    # Without the conversation, the same student is not gurubk's to record.
+    with pytest.raises(services.RecordError):
+        services.create_record(world.gurubk, data([world.other_student]))
