@@ -10,7 +10,14 @@ from . import home
 registry.register_menu("cases:list", _("Case book"), "case.list", order=25)
 # Counselors: the referrals waiting to be received, with their count as the badge (one query);
 # the wali kelas: their own referrals (no badge: nothing waits on them).
-registry.register_menu("cases:referrals", _("Referrals to BK"), "referral.view", order=26, badge=home.waiting_referrals)
+registry.register_menu(
+    "cases:referrals",
+    _("Referrals to BK"),
+    "referral.view",
+    order=26,
+    badge=home.waiting_referrals,
+    badge_action="referral.inbox",
+)
 
 registry.register_home_card("cases.book", "cases/home/counselor.html", "home.cases", home.counselor_card, order=30)
 registry.register_home_card(

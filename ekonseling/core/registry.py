@@ -28,13 +28,19 @@ class MenuEntry:
     order: int = 100
     # An optional badge: a function of the user returning a number to show beside the label (0 hides it).
     badge: Callable[[Any], int] | None = None
+    # Who gets the badge, when not everyone who sees the entry does (say, counselors but not the
+    # wali kelas who also opens the page): a policy action; None means the entry's own.
+    badge_action: str | None = None
+
+    def badged_for(self, user) -> bool:
+        return self.badge is not None and (self.badge_action is None or policy.can(user, self.badge_action))
 
 
 _MENU: dict[str, MenuEntry] = {}
 
 
-def register_menu(url_name: str, label, action: str, order: int = 100, badge=None) -> None:
-    _MENU[url_name] = MenuEntry(url_name, label, action, order, badge)
+def register_menu(url_name: str, label, action: str, order: int = 100, badge=None, badge_action=None) -> None:
+    _MENU[url_name] = MenuEntry(url_name, label, action, order, badge, badge_action)
 
 
 def menu_for(user) -> list[MenuEntry]:
@@ -48,7 +54,7 @@ def menu_for(user) -> list[MenuEntry]:
 def badges_for(user) -> dict[str, int]:
     """{url name: count} for the user's menu entries that have a badge (0 included, so a page can
     hide a badge that went to zero). Each badge function must be cheap: a query or two."""
-    return {entry.url_name: int(entry.badge(user) or 0) for entry in menu_for(user) if entry.badge is not None}
+    return {entry.url_name: int(entry.badge(user) or 0) for entry in menu_for(user) if entry.badged_for(user)}
 
 
 # --- home page ----------------------------------------------------------------------------------------

@@ -185,7 +185,8 @@ def badges(user):
 
 def test_badge_counts_for_counselors_and_students(world):
     classmate = with_classmate_account(world)
-    assert badges(world.gurubk) == {"badges": {"counseling:inbox": 0}, "total": 0}
+    # (the case book's referrals waiting: tests/cases)
+    assert badges(world.gurubk) == {"badges": {"counseling:inbox": 0, "cases:referrals": 0}, "total": 0}
 
     conversation = student_writes(world)  # unclaimed: 1
     student_writes(world, "aku pengen bunuh diri aja", student=classmate, user=classmate.user)  # urgent: 1
@@ -243,8 +244,9 @@ def test_badges_cost_a_fixed_number_of_queries(world, django_assert_num_queries,
     student = client_for(world.siswa)
     client.get(reverse("core:badges"))
     student.get(reverse("core:badges"))
-    # session, user, second-factor device; then conversations (one aggregate), instrument alerts (one count)
-    with django_assert_num_queries(5):
+    # session, user, second-factor device; then conversations (one aggregate), instrument alerts (one
+    # count), the case book's referrals waiting (one count)
+    with django_assert_num_queries(6):
         assert client.get(reverse("core:badges")).json()["total"] == count
     # session, user, second-factor device; then unread replies, call-ins, instruments to fill
     with django_assert_num_queries(6):
@@ -283,7 +285,8 @@ def test_a_live_card_renders_alone_and_a_card_that_is_not_live_or_not_allowed_is
 def test_the_registry_answers_badges_only_for_allowed_entries(world):
     counts = registry.badges_for(world.siswa)
     assert set(counts) == {"counseling:home", "instruments:my"}
-    assert set(registry.badges_for(world.koordinator)) == {"counseling:inbox"}
+    assert set(registry.badges_for(world.koordinator)) == {"counseling:inbox", "cases:referrals"}
+    assert registry.badges_for(world.walikelas) == {}  # their referrals page has no badge: nothing waits on them
 
 
 # --- live.refresh ----------------------------------------------------------------------------------------------

@@ -545,7 +545,7 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
     # The operator never reads counseling content: no conversations, no instrument sheets, no case book.
     assert (data["counseling"], data["instrument_sheets"], data["case_book"], data["service_records"]) == (None,) * 4
     omitted = ["health_notes", "special_needs", "needs_attention", "updated_at"]
-    omitted += ["counseling", "instrument_sheets", "service_records", "case_book"]
+    omitted += ["counseling", "instrument_sheets", "case_book", "service_records"]
     assert (data["complete"], data["omitted"]) == (False, omitted)
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
