@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -32,12 +33,18 @@ from ekonseling.core.pdf import signature_block as signature
 from . import reports
 from .reports import Comparison, GroupReport, IndividualReport, collector_paused
 from .reports import Table as ReportTable
-from .tables import RANKING
+from .tables import DECIMAL, PERCENT, RANKING
 
 MARGIN = 16 * mm
 PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
 
 # --- spreadsheet ---------------------------------------------------------------------------------------------
+
+#: Number formats. A format code is stored with "." and "," and shown in the reader's locale, so
+#: Excel or LibreOffice set to Indonesian prints 1.234,56 and 26,67%: the page's figures, as numbers.
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
 def _value(ws, value):
@@ -47,15 +54,27 @@ def _value(ws, value):
     return value
 
 
-def _xcell(ws, value, *, bold=False):
+def _xcell(ws, value, *, bold=False, number_format=None):
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"  # "=…" typed by a student stays text, never a formula
-    if isinstance(value, float):
-        cell.number_format = "0.00"
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, float):
+        cell.number_format = DECIMAL_FORMAT
     if bold:
         cell.font = Font(bold=True)
     return cell
+
+
+def _figure(ws, cell):
+    """A report cell as a spreadsheet cell: a percentage as a fraction of 1 in a percent format
+    (26,67 % is the number 0.2667), a mean with two decimals, anything else as it is."""
+    if cell.format == PERCENT and cell.value is not None:
+        return _xcell(ws, round(cell.value / 100, 6), number_format=PERCENT_FORMAT)
+    if cell.format == DECIMAL and cell.value is not None:
+        return _xcell(ws, cell.value, number_format=DECIMAL_FORMAT)
+    return _value(ws, cell.value)
 
 
 def _sheet_title(text):
@@ -64,17 +83,57 @@ def _sheet_title(text):
     return text[:31]
 
 
-def _write_table(ws, table):
-    ws.append([_xcell(ws, table.title, bold=True)])
-    ws.append([_xcell(ws, column, bold=True) for column in table.columns])
-    for row in table.rows:
-        ws.append([_value(ws, cell.value) for cell in row])
-    if table.note:
-        ws.append([_xcell(ws, table.note)])
-    ws.append([])
+class _Sheet:
+    """A write-only sheet whose rows are gathered first, so that the column widths (from the
+    longest text of each column) and the frozen header can be set before openpyxl streams them."""
+
+    def __init__(self, wb, title):
+        self.ws = wb.create_sheet(_sheet_title(title))
+        self.rows = []  # (cells, texts counting for the widths or None)
+        self.freeze = None
+
+    def line(self, values, *, bold=False, widths=True):
+        ws = self.ws
+        self.rows.append(([_xcell(ws, v, bold=bold) for v in values], [str(v) for v in values] if widths else None))
+
+    def blank(self):
+        self.rows.append(([], None))
+
+    def header(self, columns, *, freeze_columns=0):
+        """The header row of the sheet's one table: frozen, so it stays in view while scrolling."""
+        self.line(columns, bold=True)
+        self.freeze = f"{get_column_letter(freeze_columns + 1)}{len(self.rows) + 1}"
+
+    def cells(self, row):
+        self.rows.append(([_figure(self.ws, cell) for cell in row], [cell.text for cell in row]))
+
+    def table(self, table, *, freeze=False):
+        self.line([table.title], bold=True, widths=False)
+        if freeze:
+            self.header(table.columns, freeze_columns=1)
+        else:
+            self.line(table.columns, bold=True)
+        for row in table.rows:
+            self.cells(row)
+        if table.note:
+            self.line([table.note], widths=False)
+        self.blank()
+
+    def close(self):
+        widths = {}
+        for _cells, texts in self.rows:
+            for index, value in enumerate(texts or ()):
+                longest = max((len(part) for part in value.splitlines()), default=0)
+                widths[index] = max(widths.get(index, MIN_WIDTH), min(longest + 2, MAX_WIDTH))
+        for index, width in widths.items():
+            self.ws.column_dimensions[get_column_letter(index + 1)].width = width
+        if self.freeze:
+            self.ws.freeze_panes = self.freeze
+        for cells, _texts in self.rows:
+            self.ws.append(cells)
 
 
-def _header(ws, report):
+def _header(sheet, report):
     administration = report.administration
     school = administration.school
     rows = [
@@ -85,8 +144,8 @@ def _header(ws, report):
         (_("Exported"), timezone.localtime().strftime("%d-%m-%Y %H:%M")),
     ]
     for label, value in rows:
-        ws.append([_xcell(ws, label, bold=True), _xcell(ws, value)])
-    ws.append([])
+        sheet.rows.append(([_xcell(sheet.ws, label, bold=True), _xcell(sheet.ws, value)], None))
+    sheet.blank()
 
 
 def group_xlsx(report: GroupReport) -> bytes:
@@ -97,27 +156,27 @@ def group_xlsx(report: GroupReport) -> bytes:
 
 def _group_xlsx(report):
     wb = Workbook(write_only=True)
-    profile = wb.create_sheet(_sheet_title(_("Group profile")))
+    profile = _Sheet(wb, _("Group profile"))
     _header(profile, report)
     for table in report.tables:
         if table.section != RANKING:
-            _write_table(profile, table)
-    ranking = wb.create_sheet(_sheet_title(_("Item ranking")))
+            profile.table(table)
+    ranking = _Sheet(wb, _("Item ranking"))
     for table in report.tables:
         if table.section == RANKING:
-            _write_table(ranking, table)
-    students = wb.create_sheet(_sheet_title(_("Students")))
+            ranking.table(table)
+    students = _Sheet(wb, _("Students"))
     if report.students is not None:
-        students.append([_xcell(students, column, bold=True) for column in report.students.columns])
+        students.header(report.students.columns, freeze_columns=1)
         for row in report.students.rows:
-            students.append([_value(students, cell.value) for cell in row])
-    attention = wb.create_sheet(_sheet_title(_("Needs attention")))
-    attention.append([_xcell(attention, c, bold=True) for c in (_("Name"), "NISN", _("Rombel"), _("Reasons"))])
+            students.cells(row)
+    attention = _Sheet(wb, _("Needs attention"))
+    attention.header((_("Name"), "NISN", _("Rombel"), _("Reasons")), freeze_columns=1)
     for entry in report.attention:
         sheet = entry.sheet
-        attention.append(
-            [_xcell(attention, v) for v in (sheet.name, sheet.nisn, sheet.rombel, "; ".join(entry.reasons))]
-        )
+        attention.line((sheet.name, sheet.nisn, sheet.rombel, "; ".join(entry.reasons)))
+    for each in (profile, ranking, students, attention):
+        each.close()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -393,7 +452,7 @@ def individual_xlsx(report: IndividualReport) -> bytes:
         administration = assignment.administration
         student = assignment.student
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_sheet_title(_("Individual profile")))
+        ws = _Sheet(wb, _("Individual profile"))
         facts = [
             (administration.school.name, ""),
             (_("Student"), f"{student.name} · NISN {student.nisn}"),
@@ -403,19 +462,20 @@ def individual_xlsx(report: IndividualReport) -> bytes:
             (_("Exported"), _when(timezone.now())),
         ]
         for label, value in facts:
-            ws.append([_xcell(ws, label, bold=True), _xcell(ws, value)])
-        ws.append([])
+            ws.rows.append(([_xcell(ws.ws, label, bold=True), _xcell(ws.ws, value)], None))
+        ws.blank()
         for table in report.tables:
-            _write_table(ws, table)
+            ws.table(table)
         if report.open_answers:
-            ws.append([_xcell(ws, _("Open questions"), bold=True)])
+            ws.line([_("Open questions")], bold=True, widths=False)
             for question, answer in report.open_answers:
-                ws.append([_xcell(ws, question), _xcell(ws, answer or "—")])
-            ws.append([])
+                ws.line([question, answer or "—"], widths=False)
+            ws.blank()
         if report.reasons:
-            ws.append([_xcell(ws, _("Needs individual attention"), bold=True)])
+            ws.line([_("Needs individual attention")], bold=True, widths=False)
             for reason in report.reasons:
-                ws.append([_xcell(ws, reason)])
+                ws.line([reason], widths=False)
+        ws.close()
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
@@ -433,11 +493,12 @@ def comparison_table(comparison: Comparison) -> ReportTable:
 
 def comparison_xlsx(comparison: Comparison, school) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(_("Comparison")))
-    ws.append([_xcell(ws, school.name, bold=True)])
-    ws.append([_xcell(ws, _("Exported"), bold=True), _xcell(ws, _when(timezone.now()))])
-    ws.append([])
-    _write_table(ws, comparison_table(comparison))
+    ws = _Sheet(wb, _("Comparison"))
+    ws.line([school.name], bold=True, widths=False)
+    ws.rows.append(([_xcell(ws.ws, _("Exported"), bold=True), _xcell(ws.ws, _when(timezone.now()))], None))
+    ws.blank()
+    ws.table(comparison_table(comparison), freeze=True)
+    ws.close()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
