@@ -338,11 +338,12 @@ def _pending_answer_import(attr="gurubk", rombel="rombel_a"):
 
 
 # Answers typed from paper or imported: the counselors who manage the administration; a pending
-# import only its uploader (gurubk here).
+# import its uploader (gurubk here) and the counselors allowed on the administration who serve
+# every student it would write (the coordinator).
 INSTRUMENT_ENTRY_MATRIX = {
     "instruments:paper_entry": (COUNSELORS, "get", _entry_administration()),
     "instruments:answer_import": (COUNSELORS, "get", _entry_administration()),
-    "instruments:answer_import_preview": ({Role.GURU_BK}, "get", _pending_answer_import()),
+    "instruments:answer_import_preview": (COUNSELORS, "get", _pending_answer_import()),
 }
 
 
@@ -462,7 +463,7 @@ OBJECT_CELLS = [
     # An administration of rombel_b opened by gurubk_other: gurubk may not enter or import its answers.
     ("instruments:paper_entry", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     ("instruments:answer_import", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
-    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), set()),
+    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     # rombel_b's administration (opened by gurubk_other) and other_student's sheet: not gurubk's.
     ("instruments:group_report", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:group_report_xlsx", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
