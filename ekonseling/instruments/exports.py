@@ -33,7 +33,7 @@ from ekonseling.core.pdf import signature_block as signature
 from . import reports
 from .reports import Comparison, GroupReport, IndividualReport, collector_paused
 from .reports import Table as ReportTable
-from .tables import DECIMAL, PERCENT, RANKING
+from .tables import DECIMAL, PERCENT, RANKING, band_legend
 
 MARGIN = 16 * mm
 PDF_RANKING_ROWS = 30  # longer rankings are cut in the PDF; the spreadsheet has them whole
@@ -141,6 +141,7 @@ def _header(sheet, report):
         (_("Instrument"), f"{administration.instrument.code} v{administration.instrument.version}"),
         (pgettext("instrument", "Administration"), administration.title),
         (_("Submitted sheets (N)"), report.n),
+        (_("Answer sheets assigned"), report.assigned),
         (_("Exported"), timezone.localtime().strftime("%d-%m-%Y %H:%M")),
     ]
     for label, value in rows:
@@ -175,6 +176,10 @@ def _group_xlsx(report):
     for entry in report.attention:
         sheet = entry.sheet
         attention.line((sheet.name, sheet.nisn, sheet.rombel, "; ".join(entry.reasons)))
+    if report.definition.bands:
+        profile.line([_("Bands")], bold=True, widths=False)
+        for line in band_legend(report.definition):
+            profile.line([line], widths=False)
     for each in (profile, ranking, students, attention):
         each.close()
     out = io.BytesIO()
@@ -197,7 +202,7 @@ def _styles():
         ),
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9),
-        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=7.5, leading=9),
+        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=7.5, leading=9, splitLongWords=False),
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444")),
     }
 
@@ -216,21 +221,69 @@ def _facts(rows, styles):
     return table
 
 
-def _widths(table, total):
-    """Column widths in proportion to their longest text (capped), so item texts get the room."""
-    weights = []
+TABLE_FONT_SIZES = (7.5, 7, 6.5, 6, 5.5)
+LONGEST_CELL_WORD = 90  # points: a longer word in a cell (a URL) may still be split; a header word never
+CELL_PADDING = 5  # left + right padding and the grid line
+
+
+def _words(value):
+    return str(value).split() or [""]
+
+
+def _widths(table, total, size=7.5):
+    """Column widths: each at least its longest header word (so "Target" or "Impulsif" is never
+    split mid-word) and its longest short word in a cell; the room left in proportion to the
+    longest text (capped), so item texts get it. None when the minimums do not fit in ``total``."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, bold = fonts()
+    minimums, weights = [], []
     for index, column in enumerate(table.columns):
+        head = max(stringWidth(word, bold, size) for word in _words(column))
+        cells = max(
+            [
+                min(stringWidth(word, regular, size), LONGEST_CELL_WORD)
+                for row in table.rows
+                for word in _words(row[index].text)
+            ],
+            default=0,
+        )
+        minimums.append(max(head, cells) + CELL_PADDING)
         longest = max([len(column), *(len(row[index].text) for row in table.rows)], default=4)
         weights.append(min(max(longest, 4), 48))
-    scale = total / sum(weights)
-    return [weight * scale for weight in weights]
+    room = total - sum(minimums)
+    if room < 0:
+        return None
+    natural = [weight * total / sum(weights) for weight in weights]
+    wants = [max(0.0, n - m) for n, m in zip(natural, minimums, strict=True)]
+    share = sum(wants) or sum(weights)
+    extra = wants if sum(wants) else weights
+    return [m + room * e / share for m, e in zip(minimums, extra, strict=True)]
+
+
+def _fitted(table, total, styles):
+    """(widths, cell style, head style): the largest font size at which every header word fits."""
+    for size in TABLE_FONT_SIZES:
+        widths = _widths(table, total, size)
+        if widths is not None:
+            break
+    else:
+        size = TABLE_FONT_SIZES[-1]
+        widths = [total / len(table.columns)] * len(table.columns)
+    if size == styles["cell"].fontSize:
+        return widths, styles["cell"], styles["head"]
+    leading = size * 1.2
+    cell = ParagraphStyle(f"cell{size}", parent=styles["cell"], fontSize=size, leading=leading)
+    head = ParagraphStyle(f"head{size}", parent=styles["head"], fontSize=size, leading=leading)
+    return widths, cell, head
 
 
 def _table(table, styles, width, *, limit=None):
     rows = table.rows if limit is None else table.rows[:limit]
-    data = [[_p(column, styles["head"]) for column in table.columns]]
-    data += [[_p(cell.text, styles["cell"]) for cell in row] for row in rows]
-    flow = Table(data, colWidths=_widths(table, width), repeatRows=1, hAlign="LEFT")
+    widths, cell_style, head_style = _fitted(table, width, styles)
+    data = [[_p(column, head_style) for column in table.columns]]
+    data += [[_p(cell.text, cell_style) for cell in row] for row in rows]
+    flow = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     flow.setStyle(
         TableStyle(
             [
@@ -259,8 +312,49 @@ def _table(table, styles, width, *, limit=None):
 BAND_GREYS = (0.92, 0.78, 0.62, 0.46, 0.3, 0.18, 0.08)
 
 
+def _fit_label(text, font, width, size=7.5):
+    """A chart label in at most two lines of ``width`` points, at 7.5 pt or smaller; clipped only
+    when even that cannot hold it."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, size) <= width:
+        return [text], size
+    words = text.split()
+    for small in (size, 7, 6.5, 6):
+        lines, line = [], ""
+        for word in words:
+            candidate = f"{line} {word}".strip()
+            if stringWidth(candidate, font, small) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        if len(lines) <= 2 and all(stringWidth(one, font, small) <= width for one in lines):
+            return lines, small
+    while len(text) > 4 and stringWidth(text + "…", font, 6) > width * 2:
+        text = text[:-1]
+    return _fit_label(text + "…", font, width, 6)[0][:2], 6
+
+
+def _label(drawing, x, y, text, font, width):
+    """Draws a right-aligned label ending at ``x``, centred on a bar at ``y`` (one or two lines)."""
+    lines, size = _fit_label(text, font, width)
+    if len(lines) == 1:
+        drawing.add(String(x, y + 2, lines[0], fontName=font, fontSize=size, textAnchor="end"))
+        return
+    drawing.add(String(x, y + 5.5, lines[0], fontName=font, fontSize=size, textAnchor="end"))
+    drawing.add(String(x, y - 1.5, lines[1], fontName=font, fontSize=size, textAnchor="end"))
+
+
 def bar_drawing(bars, width, title=""):
-    """The bar chart drawn with reportlab graphics: grey by band, value and band label as text."""
+    """The bar chart drawn with reportlab graphics: grey by band, value and band label as text.
+
+    The value label sits on a white ground, so the grid lines stop at its edges instead of
+    running through the figure; the band prints with its description ("B Ringan").
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     regular, bold = fonts()
     row, bar, label_w, value_w = 15, 10, 62 * mm, 38 * mm
     span = width - label_w - value_w
@@ -275,8 +369,7 @@ def bar_drawing(bars, width, title=""):
         drawing.add(String(x, 2, str(tick), fontName=regular, fontSize=6.5, textAnchor="middle"))
     for index, item in enumerate(bars):
         y = top - (index + 1) * row + 2
-        label = item.label if len(item.label) <= 40 else item.label[:39] + "…"
-        drawing.add(String(label_w - 4, y + 2, label, fontName=regular, fontSize=7.5, textAnchor="end"))
+        _label(drawing, label_w - 4, y, item.label, regular, label_w - 6)
         grey = BAND_GREYS[item.band_index % len(BAND_GREYS)] if item.band_index is not None else 0.55
         length = max(0.0, min(100.0, item.value)) * span / 100
         drawing.add(
@@ -290,34 +383,60 @@ def bar_drawing(bars, width, title=""):
                 strokeWidth=0.4,
             )
         )
-        note = f"{item.display} · {item.band}" if item.band else item.display
-        drawing.add(String(label_w + length + 3, y + 2, note, fontName=regular, fontSize=7.5))
+        band = " ".join(part for part in (item.band, getattr(item, "band_description", "")) if part)
+        note = f"{item.display} · {band}" if band else item.display
+        x = label_w + length + 3
+        size = 7.5
+        while size > 5.5 and x + stringWidth(note, regular, size) > width:
+            size -= 0.5
+        drawing.add(
+            Rect(
+                x - 1.5,
+                y - 0.5,
+                stringWidth(note, regular, size) + 3,
+                bar + 1,
+                fillColor=colors.white,
+                strokeColor=None,
+                strokeWidth=0,
+            )
+        )
+        drawing.add(String(x, y + 2, note, fontName=regular, fontSize=size))
     return drawing
 
 
 def stacked_drawing(stacks, levels, width, title=""):
     """Students per level per aspect as 100 % stacked bars, greys light (low) to dark (high)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     regular, bold = fonts()
     row, bar, label_w = 15, 10, 62 * mm
     span = width - label_w - 14 * mm
-    height = row * len(stacks) + 40
+    # the legend: every level's whole name, on as many lines as it takes
+    placed, x, line = [], 0.0, 0
+    for name in levels:
+        step = 9 + stringWidth(name, regular, 6.5) + 10
+        if x and x + step > width:
+            x, line = 0.0, line + 1
+        placed.append((x, line, name))
+        x += step
+    legend_lines = line + 1 if levels else 0
+    height = row * len(stacks) + 30 + 11 * legend_lines
     drawing = Drawing(width, height)
     if title:
         drawing.add(String(0, height - 10, title, fontName=bold, fontSize=9))
     count = max(len(levels), 1)
     greys = [0.95 - 0.85 * index / max(count - 1, 1) for index in range(count)]
-    legend_y = height - 24
-    for index, name in enumerate(levels):
-        x = index * (width / count)
+    for index, (x, line, name) in enumerate(placed):
+        legend_y = height - 24 - 11 * line
         g = greys[index]
         drawing.add(Rect(x, legend_y, 7, 7, fillColor=colors.Color(g, g, g), strokeColor=colors.black, strokeWidth=0.3))
-        drawing.add(String(x + 9, legend_y + 1, name[:16], fontName=regular, fontSize=6))
-    top = legend_y - 6
+        drawing.add(String(x + 9, legend_y + 1, name, fontName=regular, fontSize=6.5))
+    top = height - 24 - 11 * (legend_lines - 1) - 6
     for row_index, stack in enumerate(stacks):
         y = top - (row_index + 1) * row + 2
-        drawing.add(String(label_w - 4, y + 2, stack.label[:40], fontName=regular, fontSize=7.5, textAnchor="end"))
+        _label(drawing, label_w - 4, y, stack.label, regular, label_w - 6)
         x = label_w
-        for index, (_label, n, share) in enumerate(stack.segments):
+        for index, (_level, n, share) in enumerate(stack.segments):
             length = share * span / 100
             if length <= 0:
                 continue
@@ -361,6 +480,18 @@ def _when(value):
     return timezone.localtime(value).strftime("%d-%m-%Y %H:%M") if value else "—"
 
 
+def submitted_of_assigned(report: GroupReport) -> str:
+    """ "10 of 28 assigned": N with the number of answer sheets given out."""
+    return _("%(n)d of %(assigned)d assigned") % {"n": report.n, "assigned": report.assigned}
+
+
+def _legend(definition, styles):
+    """What each band means, with its range: "A 0–20 %: Sangat ringan · B 21–40 %: Ringan …"."""
+    if not definition.bands:
+        return []
+    return [_p(_("Bands: %(bands)s") % {"bands": " · ".join(band_legend(definition))}, styles["small"])]
+
+
 def group_pdf(report: GroupReport, user) -> bytes:
     administration = report.administration
     school = administration.school
@@ -373,7 +504,7 @@ def group_pdf(report: GroupReport, user) -> bytes:
             [
                 (_("Instrument"), f"{instrument.title} ({instrument.code} v{instrument.version})"),
                 (_("Window"), f"{_when(administration.opens_at)} – {_when(administration.closes_at)}"),
-                (_("Submitted sheets (N)"), str(report.n)),
+                (_("Submitted sheets (N)"), submitted_of_assigned(report)),
                 (_("Exported"), f"{_when(timezone.now())}, {user.display_name}"),
             ],
             styles,
@@ -389,6 +520,7 @@ def group_pdf(report: GroupReport, user) -> bytes:
     if report.stacks:
         levels = [f"{level.value} {level.name}" for level in report.definition.levels]
         story += [Spacer(1, 3 * mm), stacked_drawing(report.stacks, levels, WIDTH, _("Students at each level"))]
+    story += _legend(report.definition, styles)
     for table in report.tables:
         limit = PDF_RANKING_ROWS if table.section == RANKING else None
         story += _table(table, styles, WIDTH, limit=limit)
@@ -396,7 +528,8 @@ def group_pdf(report: GroupReport, user) -> bytes:
     if report.attention:
         for entry in report.attention:
             sheet = entry.sheet
-            story.append(_p(f"{sheet.name} ({sheet.rombel}) — {'; '.join(entry.reasons)}", styles["body"]))
+            where = "" if sheet.label != sheet.name else f" ({sheet.rombel})"
+            story.append(_p(f"{sheet.label}{where} — {'; '.join(entry.reasons)}", styles["body"]))
     else:
         story.append(_p("—", styles["body"]))
     story.append(signature(school, user, styles))
@@ -427,6 +560,7 @@ def individual_pdf(report: IndividualReport, user) -> bytes:
         story.append(_p(_("This answer sheet has not been submitted."), styles["body"]))
     if report.bars:
         story += [Spacer(1, 3 * mm), bar_drawing(report.bars, WIDTH, _("Profile per area"))]
+    story += _legend(report.definition, styles)
     for table in report.tables:
         story += _table(table, styles, WIDTH)
     if report.open_answers:

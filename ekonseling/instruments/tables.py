@@ -127,6 +127,7 @@ class Bar:
     band: str = ""
     band_index: int | None = None
     formula: str = ""
+    band_description: str = ""  # the band's words ("Ringan"), printed with its letter
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,30 @@ class Stack:
 def band_fields(definition: Definition, band: Band | None) -> dict:
     if band is None:
         return {}
-    return {"band": band.label, "band_index": definition.bands.index(band)}
+    return {
+        "band": band.label,
+        "band_index": definition.bands.index(band),
+        "band_description": band.description or "",
+    }
+
+
+def band_label(band: Band | None) -> str:
+    """A band as a report prints it: the letter with its description, "B (Ringan)", so a reader
+    without the manual knows what "B" means; the label alone when the band has no description."""
+    if band is None:
+        return "—"
+    if band.description and band.description != band.label:
+        return f"{band.label} ({band.description})"
+    return band.label
+
+
+def band_legend(definition: Definition) -> list[str]:
+    """Every band of the definition with its range and description: "B 21–40 %: Ringan"."""
+    out = []
+    for band in definition.bands:
+        words = f": {band.description}" if band.description and band.description != band.label else ""
+        out.append(f"{band.label} {band.lower}–{band.upper} %{words}")
+    return out
 
 
 def bar(definition: Definition, label: str, figure: Percent, band: Band | None = None) -> Bar:
@@ -151,7 +175,7 @@ def bar(definition: Definition, label: str, figure: Percent, band: Band | None =
 
 
 def band_text(band: Band | None) -> Cell:
-    return text(band.label if band else "—")
+    return text(band_label(band))
 
 
 # --- tables several kinds build the same way ------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ekonseling.core import audit, policy
 
-from . import charts, report_actions, reports
+from . import charts, report_actions, reports, tables
 from .models import Administration, Assignment
 
 # A class fits on the page; a whole year group's rows go to the spreadsheet (rendering 1,000 rows of
@@ -70,6 +70,7 @@ def group_report(request, pk):
         "administration": administration,
         "report": report,
         "charts": report.kind.group_charts(report),
+        "band_legend": tables.band_legend(report.definition),
         "rombels": list(administration.rombels.order_by("name")),
         "chosen_rombels": report.rombel_ids or [],
         "query": request.GET.urlencode(),
@@ -124,6 +125,7 @@ def individual_report(request, pk):
         "student": assignment.student,
         "report": report,
         "chart": chart,
+        "band_legend": tables.band_legend(report.definition) if report.sheet else [],
         "may_group": policy.can(request.user, "administration.manage", assignment.administration),
     }
     return render(request, "instruments/reports/individual.html", context)
