@@ -239,6 +239,9 @@ INSTRUMENT_MANAGE_MATRIX = {
     "instruments:instrument": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:export_definition": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:archive": (COUNSELORS, "post", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:definition_template": (COUNSELORS, "get", lambda world: {"kind": "checklist_topic"}),
+    "instruments:export_definition_xlsx": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:edit_definition": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:administrations": (COUNSELORS, "get", None),
     "instruments:administration_new": (COUNSELORS, "get", None),
     # gurubk opened it for rombel_a, which gurubk serves.
