@@ -402,6 +402,7 @@ INSTRUMENT_REPORTS_MATRIX = {
     # Nothing chosen to compare: allowed users are sent back to the comparison page (302).
     "instruments:compare_xlsx": (COUNSELORS, "get", None),
     "instruments:compare_pdf": (COUNSELORS, "get", None),
+    "instruments:cohort": (COUNSELORS, "get", None),
 }
 
 
