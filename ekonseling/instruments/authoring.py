@@ -31,12 +31,29 @@ def form_rows(definition: Definition) -> dict[str, Any]:
     ]
     return {
         "title": definition.title,
-        "areas": list(definition.areas),
-        "items": list(definition.items),
-        "questions": list(definition.open_questions),
+        "areas": [{"code": a.code, "name": a.name} for a in definition.areas],
+        "items": [{"number": i.number, "area": i.area, "text": i.text} for i in definition.items],
+        "questions": [{"code": q.code, "text": q.text} for q in definition.open_questions],
         "bands": bands,
         "critical": ", ".join(str(n) for n in definition.critical_items),
     }
+
+
+def posted_rows(definition: Definition, post: Mapping) -> dict[str, Any]:
+    """The form as it was posted, so correcting one band does not lose twenty edited item texts."""
+    rows = form_rows(definition)
+    rows["title"] = str(post.get("title", rows["title"]))
+    rows["critical"] = str(post.get("critical", rows["critical"]))
+    for area in rows["areas"]:
+        area["name"] = str(post.get(f"area_{area['code']}", area["name"]))
+    for item in rows["items"]:
+        item["text"] = str(post.get(f"item_{item['number']}", item["text"]))
+    for question in rows["questions"]:
+        question["text"] = str(post.get(f"question_{question['code']}", question["text"]))
+    for band in rows["bands"]:
+        for name in ("lower", "upper", "label", "description"):
+            band[name] = str(post.get(f"band_{band['index']}_{name}", ""))
+    return rows
 
 
 def _text(post: Mapping, name: str, default: str) -> str:

@@ -211,25 +211,6 @@ def edit(request, pk):
             else:
                 messages.success(request, _("%(name)s was saved.") % {"name": str(instrument)})
                 return redirect("instruments:instrument", pk=instrument.pk)
-        rows = _posted_rows(rows, request.POST)
+        rows = authoring.posted_rows(definition, request.POST)
     context = {"instrument": instrument, "definition": definition, "rows": rows, "errors": errors}
     return render(request, "instruments/library/edit.html", context, status=400 if errors else 200)
-
-
-def _posted_rows(rows, post):
-    """The form as it was posted, so a correction does not retype everything."""
-    rows = dict(rows)
-    rows["title"] = post.get("title", rows["title"])
-    rows["critical"] = post.get("critical", rows["critical"])
-    rows["posted"] = post
-    rows["bands"] = [
-        {
-            "index": band["index"],
-            **{
-                name: post.get(f"band_{band['index']}_{name}", "")
-                for name in ("lower", "upper", "label", "description")
-            },
-        }
-        for band in rows["bands"]
-    ]
-    return rows

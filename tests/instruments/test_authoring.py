@@ -162,8 +162,16 @@ def test_the_edit_form_refuses_bad_bands_and_changes_nothing(client, world):
     fingerprint = instrument.fingerprint
     client.force_login(world.gurubk)
     url = reverse("instruments:edit_definition", args=[instrument.pk])
-    response = client.post(url, {"title": "x", "band_0_lower": "0", "band_0_upper": "abc", "band_0_label": "A"})
+    post = {
+        "title": "x",
+        "item_2": "Teks baru butir dua",
+        "band_0_lower": "0",
+        "band_0_upper": "abc",
+        "band_0_label": "A",
+    }
+    response = client.post(url, post)
     assert response.status_code == 400 and 'data-testid="definition-errors"' in response.content.decode()
+    assert 'value="Teks baru butir dua"' in response.content.decode()  # the edits are kept for the correction
     response = client.post(url, {"title": "x", "band_0_lower": "5", "band_0_upper": "100", "band_0_label": "A"})
     assert response.status_code == 400 and "Kategori 1" in response.content.decode()
     instrument.refresh_from_db()
