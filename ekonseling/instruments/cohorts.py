@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from ekonseling.accounts.models import User
 from ekonseling.core import crypto, policy
@@ -168,7 +169,8 @@ def _build(user: User, rombel: Rombel, code: str, complete: bool) -> Cohort:
         sheets = loaded[administration.pk]
         definition = administration.instrument.definition
         where = _where(administration, students)
-        label = f"{administration.title} ({administration.opens_at:%m/%Y}{', ' + where if where else ''})"
+        month = f"{timezone.localtime(administration.opens_at):%m/%Y}"
+        label = f"{administration.title} ({month}{', ' + where if where else ''})"
         column = Column(administration, label, len(sheets))
         if sheets:
             kind = kinds.of(definition)
