@@ -268,6 +268,9 @@ INSTRUMENT_MANAGE_MATRIX = {
     "instruments:instrument": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:export_definition": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:archive": (COUNSELORS, "post", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:definition_template": (COUNSELORS, "get", lambda world: {"kind": "checklist_topic"}),
+    "instruments:export_definition_xlsx": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
+    "instruments:edit_definition": (COUNSELORS, "get", lambda world: {"pk": _instrument(world).pk}),
     "instruments:administrations": (COUNSELORS, "get", None),
     "instruments:administration_new": (COUNSELORS, "get", None),
     # gurubk opened it for rombel_a, which gurubk serves.
@@ -367,11 +370,12 @@ def _pending_answer_import(attr="gurubk", rombel="rombel_a"):
 
 
 # Answers typed from paper or imported: the counselors who manage the administration; a pending
-# import only its uploader (gurubk here).
+# import its uploader (gurubk here) and the counselors allowed on the administration who serve
+# every student it would write (the coordinator).
 INSTRUMENT_ENTRY_MATRIX = {
     "instruments:paper_entry": (COUNSELORS, "get", _entry_administration()),
     "instruments:answer_import": (COUNSELORS, "get", _entry_administration()),
-    "instruments:answer_import_preview": ({Role.GURU_BK}, "get", _pending_answer_import()),
+    "instruments:answer_import_preview": (COUNSELORS, "get", _pending_answer_import()),
 }
 
 
@@ -427,6 +431,7 @@ INSTRUMENT_REPORTS_MATRIX = {
     # Nothing chosen to compare: allowed users are sent back to the comparison page (302).
     "instruments:compare_xlsx": (COUNSELORS, "get", None),
     "instruments:compare_pdf": (COUNSELORS, "get", None),
+    "instruments:cohort": (COUNSELORS, "get", None),
 }
 
 
@@ -682,7 +687,7 @@ OBJECT_CELLS = [
     # An administration of rombel_b opened by gurubk_other: gurubk may not enter or import its answers.
     ("instruments:paper_entry", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     ("instruments:answer_import", _entry_administration("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
-    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), set()),
+    ("instruments:answer_import_preview", _pending_answer_import("gurubk_other", "rombel_b"), {Role.KOORDINATOR_BK}),
     # rombel_b's administration (opened by gurubk_other) and other_student's sheet: not gurubk's.
     ("instruments:group_report", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("instruments:group_report_xlsx", _report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),

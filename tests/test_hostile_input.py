@@ -235,6 +235,66 @@ def test_definition_import_survives_anything(client, world, caplog):
     _no_errors_logged(caplog)
 
 
+def test_definition_workbook_upload_survives_anything(client, world, caplog):
+    """The spreadsheet template (issue 14): any bytes named .xlsx, and a real workbook whose cells
+    hold hostile values, give the page again with located errors, never a 500."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from ekonseling.instruments import workbook
+
+    client.force_login(world.gurubk)
+    url = reverse("instruments:import_definition")
+    template = workbook.template("checklist_heavy")
+
+    @FUZZ
+    @given(
+        st.binary(max_size=200),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["Butir", "Area", "Kategori", "Instrumen"]),
+                st.sampled_from(["A2", "B2", "C3"]),
+                st.one_of(st.sampled_from(HOSTILE_TEXTS[2:]), st.integers(), st.floats(allow_nan=False)),
+            ),
+            max_size=4,
+        ),
+    )
+    def check(junk, cells):
+        before = Instrument.objects.count()
+        book = load_workbook(io.BytesIO(template))
+        for sheet, cell, value in cells:
+            book[sheet][cell] = value.replace("\x00", "") if isinstance(value, str) else value
+        out = io.BytesIO()
+        book.save(out)
+        for content in (junk, out.getvalue()):
+            response = client.post(url, {"file": SimpleUploadedFile("fuzz.xlsx", content)})
+            assert response.status_code in (200, 302), response.status_code
+        assert Instrument.objects.count() <= before + 1
+
+    check()
+    _no_errors_logged(caplog)
+
+
+def test_definition_edit_form_survives_anything(client, world, caplog):
+    from ekonseling.instruments import services as instrument_services
+
+    raw = (instrument_services.SAMPLES_DIR / "dcm-contoh.json").read_bytes()
+    instrument, _ = instrument_services.import_definition(world.school, raw, "dcm-contoh.json")
+    client.force_login(world.gurubk)
+    url = reverse("instruments:edit_definition", args=[instrument.pk])
+    fields = ["title", "item_1", "area_PR", "critical", "band_0_lower", "band_0_upper", "band_0_label", "band_6_lower"]
+
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(fields), st.one_of(form_text, hostile_number_text), max_size=6))
+    def check(post):
+        response = client.post(url, post)
+        assert response.status_code in (302, 400), response.status_code
+
+    check()
+    _no_errors_logged(caplog)
+
+
 # --- forms -----------------------------------------------------------------------------------------------------
 
 form_text = st.one_of(st.sampled_from(HOSTILE_TEXTS), st.text(max_size=300))

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -174,7 +175,7 @@ def signature_block(school, signatory, styles_=None, *, role=None, date=None, ac
         nip = getattr(school, "headmaster_nip", "")
         left = [
             paragraph(_("Acknowledged by,"), style["body"]),
-            paragraph(_("Principal"), style["body"]),
+            paragraph(pgettext("signature block", "Principal"), style["body"]),
             Spacer(1, 16 * mm),
             paragraph(name, bold),
             paragraph(f"NIP {nip}" if nip else "NIP", style["body"]),

@@ -140,6 +140,48 @@ def read(file_bytes: bytes, filename: str, limits: Limits, find_header: FindHead
     raise SpreadsheetError("unsupported", _("This kind of file is not supported. Upload an .xlsx or .csv file."))
 
 
+def read_sheets(file_bytes: bytes, limits: Limits) -> dict[str, list]:
+    """Every worksheet of an .xlsx workbook as {title: rows}, under the same checks as `read`
+    (size, zip bomb, cell and text counts; each sheet bounded by `limits`). For a workbook whose
+    sheets each mean something (an instrument definition template); CSV cannot hold several sheets,
+    so anything but an .xlsx is refused with the same codes as `read`."""
+    if len(file_bytes) > limits.max_bytes:
+        raise SpreadsheetError(
+            "too_big",
+            _("The file is larger than %(limit)s MB.") % {"limit": limits.max_bytes // MB},
+            limit=limits.max_bytes // MB,
+        )
+    if not file_bytes or not file_bytes.strip():
+        raise SpreadsheetError("empty", _("The file is empty."))
+    if file_bytes[:4] != b"PK\x03\x04":
+        raise SpreadsheetError("not_xlsx", _("This file is not an Excel spreadsheet (.xlsx) that can be read."))
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
+            _check_parts(archive.infolist(), limits)
+            _check_counts(archive)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(file_bytes), read_only=True, data_only=True)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(
+            "not_xlsx", _("This file is not an Excel spreadsheet (.xlsx) that can be read.")
+        ) from exc
+    try:
+        if not workbook.worksheets:
+            raise SpreadsheetError("no_sheets", _("This Excel file has no worksheets."))
+        return {sheet.title: _sheet_rows(sheet, limits) for sheet in workbook.worksheets}
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError("damaged_xlsx", _("This Excel file is damaged or cannot be read.")) from exc
+    finally:
+        workbook.close()
+
+
 def is_empty_row(row: Iterable) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
 

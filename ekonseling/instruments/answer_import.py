@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, policy, spreadsheets
@@ -138,10 +138,21 @@ def header_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text or "").casefold())
 
 
+_NISN_WORDS = re.compile(r"^(?:no|nomor|nomer)?(?:induk)?(?:siswa|peserta(?:didik)?)?nasional(?:nisn)?(?:siswa)?$")
+
+
 def _is_nisn(label: object) -> bool:
-    """ "NISN", "NISN siswa", "Nomor Induk Siswa Nasional (NISN)"; not an item that mentions NISN."""
+    """ "NISN", "NISN siswa", "N.I.S.N", "Nomor Induk Siswa Nasional" with or without "(NISN)",
+    "No. Induk Siswa Nasional", "Nomor Induk Peserta Didik Nasional"; not an item that mentions NISN."""
+    if item_number_of(label) is not None:
+        return False
     words = re.findall(r"[0-9a-z]+", str(label or "").casefold())
-    return "nisn" in words and len(words) <= 6 and item_number_of(label) is None
+    if "nisn" in words and len(words) <= 6:
+        return True
+    key = "".join(words)
+    if len(words) > 8 or not key:
+        return False
+    return key in ("nisn", "nisnsiswa") or ("induk" in key and bool(_NISN_WORDS.match(key)))
 
 
 def find_header(rows: list[list]) -> int | None:
@@ -287,25 +298,41 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
+#: The shortest NISN Excel leaves of a real one: a NISN is 10 digits, and Excel drops the leading
+#: zeros of a number (every demo NISN starts with 000, so 0001234567 becomes 1234567).
+MIN_STRIPPED_DIGITS = 7
+
+
 def read_nisn(raw: object, *, from_csv: bool) -> tuple[str | None, str | None]:
-    """(nisn, None) or (None, message). Zeros Excel dropped are put back; a short typed NISN is a typo."""
+    """(nisn, None) or (None, message). Zeros Excel dropped are put back; a short typed NISN is a typo.
+
+    See :func:`read_nisn_padded` for whether zeros were put back.
+    """
+    nisn, message, _padded = read_nisn_padded(raw, from_csv=from_csv)
+    return nisn, message
+
+
+def read_nisn_padded(raw: object, *, from_csv: bool) -> tuple[str | None, str | None, bool]:
+    """(nisn, message, padded): a number of 7–9 digits (an .xlsx number cell, or digits in a CSV
+    that Excel wrote) is the NISN with its leading zeros stripped and is padded back to 10; the
+    preview then accepts it only when the padded NISN is a student of the school."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, _("The NISN is empty.")
+        return None, _("The NISN is empty."), False
     if isinstance(raw, bool):
-        return None, _("The NISN must be 10 digits.")
+        return None, _("The NISN must be 10 digits."), False
     if isinstance(raw, int | float):
         if isinstance(raw, float) and not raw.is_integer():
-            return None, _nisn_digits(raw)
+            return None, _nisn_digits(raw), False
         digits = str(int(raw))
-        if int(raw) > 0 and 8 <= len(digits) <= 10:
-            return digits.zfill(10), None
-        return None, _nisn_digits(digits)
+        if int(raw) > 0 and MIN_STRIPPED_DIGITS <= len(digits) <= 10:
+            return digits.zfill(10), None, len(digits) < 10
+        return None, _nisn_digits(digits), False
     text = re.sub(r"\s+", "", str(raw)).lstrip("'")
     if re.fullmatch(r"\d{10}", text):
-        return text, None
-    if from_csv and re.fullmatch(r"[1-9]\d{7,8}", text):  # Excel wrote the number without its zeros
-        return text.zfill(10), None
-    return None, _nisn_digits(_shown_label(raw, 20))
+        return text, None, False
+    if from_csv and re.fullmatch(r"[1-9]\d{6,8}", text):  # Excel wrote the number without its zeros
+        return text.zfill(10), None, True
+    return None, _nisn_digits(_shown_label(raw, 20)), False
 
 
 def _nisn_digits(written: object) -> str:
@@ -315,7 +342,7 @@ def _nisn_digits(written: object) -> str:
 @dataclass
 class Parsed:
     header: Header
-    records: list[dict]  # {"row", "nisn" (or None), "doc" (or None when the row has errors)}
+    records: list[dict]  # {"row", "nisn" (or None), "doc" (or None when the row has errors), "padded", "blank"}
     errors: list[RowError]
     data_rows: int
 
@@ -334,15 +361,36 @@ def parse(definition: Definition, file_bytes: bytes, filename: str) -> Parsed:
         data_rows += 1
         number = index + 1
         row_errors: list[RowError] = []
-        nisn, message = read_nisn(_cell(row, header.nisn), from_csv=from_csv)
+        nisn, message, padded = read_nisn_padded(_cell(row, header.nisn), from_csv=from_csv)
         if message:
             row_errors.append(RowError(number, header.column(header.nisn), message))
         doc = _read_answers(definition, header, row, number, row_errors)
         errors += row_errors
-        records.append({"row": number, "nisn": nisn, "doc": None if row_errors else doc})
+        blank = kinds.of(definition).blank_is_no and not _answered_anything(header, row)
+        records.append(
+            {"row": number, "nisn": nisn, "doc": None if row_errors else doc, "padded": padded, "blank": blank}
+        )
     if data_rows > MAX_DATA_ROWS:
         raise _too_many_rows()
+    if not data_rows:
+        raise ImportFileError(
+            _(
+                "The file has a header (row %(row)d) but no rows of answers under it: there is nothing to import. "
+                "Fill in one row per student."
+            )
+            % {"row": header.row}
+        )
     return Parsed(header, records, errors, data_rows)
+
+
+def _answered_anything(header: Header, row: list) -> bool:
+    """Whether any answer cell of the row (items, the kind's own columns, open questions) is filled in.
+
+    A checklist row with a NISN and nothing else is not "ticked nothing" for certain: it may be a
+    student whose answers were never typed. The preview warns and counts such rows.
+    """
+    columns = [*header.items, *header.fields.values(), *header.open]
+    return any(_text(_cell(row, index)) for index in columns)
 
 
 def _read_answers(definition: Definition, header: Header, row: list, number: int, errors: list[RowError]) -> dict:
@@ -413,6 +461,8 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
         ).values_list("pk", flat=True)
     )
     errors = list(parsed.errors)
+    warnings = []
+    nisn_column = parsed.header.column(parsed.header.nisn)  # the same label as the reading errors'
     counts = {"unknown_nisn": 0, "not_in_administration": 0, "not_served": 0, "duplicates": 0}
     first_row: dict[str, int] = {}
     rows = []
@@ -425,7 +475,7 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
             errors.append(
                 RowError(
                     number,
-                    "NISN",
+                    nisn_column,
                     _("NISN %(nisn)s is already in row %(row)d; one row per student.")
                     % {"nisn": nisn, "row": first_row[nisn]},
                 )
@@ -436,16 +486,21 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
         sheet = sheets_by_student.get(student.pk) if student else None
         if student is None:
             counts["unknown_nisn"] += 1
-            errors.append(
-                RowError(number, "NISN", _("NISN %(nisn)s is not a student of this school.") % {"nisn": nisn})
-            )
+            if record.get("padded"):
+                message = _(
+                    "NISN %(nisn)s is not a student of this school (the cell held %(written)s: Excel drops the "
+                    "leading zeros of a number, and with them put back it is no student's NISN)."
+                ) % {"nisn": nisn, "written": nisn.lstrip("0")}
+            else:
+                message = _("NISN %(nisn)s is not a student of this school.") % {"nisn": nisn}
+            errors.append(RowError(number, nisn_column, message))
             continue
         if sheet is None:
             counts["not_in_administration"] += 1
             errors.append(
                 RowError(
                     number,
-                    "NISN",
+                    nisn_column,
                     _("the student with NISN %(nisn)s is not part of this administration.") % {"nisn": nisn},
                 )
             )
@@ -455,7 +510,7 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
             errors.append(
                 RowError(
                     number,
-                    "NISN",
+                    nisn_column,
                     _(
                         "the student with NISN %(nisn)s is not one you serve; only their guru BK may enter their "
                         "answers."
@@ -471,10 +526,23 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
         except AnswersInvalid as exc:
             errors.extend(RowError(number, "", str(error)) for error in exc.errors)
             continue
+        if record.get("blank"):
+            warnings.append(
+                RowError(
+                    number,
+                    "",
+                    _(
+                        "no answer at all in this row: it will be stored as a sheet that ticked nothing, which "
+                        "lowers every percentage of the class. Remove the row if this student's answers are "
+                        "missing."
+                    ),
+                )
+            )
         rows.append(
             {
                 "row": number,
                 "nisn": nisn,
+                "blank": bool(record.get("blank")),
                 "assignment": sheet.pk,
                 "revision": sheet.revision,
                 "name": sheet.student.name,
@@ -491,6 +559,8 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
         "replace": sum(1 for r in rows if r["action"] == "replace"),
         "error_rows": len({e.row for e in errors}),
         "errors": len(errors),
+        "blank": len(warnings),
+        "assignments": [r["assignment"] for r in rows],  # ids only: who may open the pending import
         **counts,
     }
     payload = {
@@ -498,6 +568,7 @@ def build_preview(administration: Administration, file_bytes: bytes, filename: s
         "header_row": parsed.header.row,
         "rows": rows,
         "errors": [e.as_dict() for e in errors],
+        "warnings": [w.as_dict() for w in warnings],
         "ignored_columns": parsed.header.ignored,
     }
     return AnswerImport(
@@ -542,6 +613,7 @@ def describe(answer_import: AnswerImport) -> dict:
         "more_errors": max(0, len(errors) - SHOWN_ERRORS),
         "ignored_columns": payload.get("ignored_columns", []),
         "header_row": payload.get("header_row"),
+        "warnings": payload.get("warnings", []),
         "can_confirm": not summary.get("errors") and bool(rows),
     }
 
@@ -554,13 +626,18 @@ def apply(
     user: User,
     *,
     replace_confirmed: bool = False,
+    blank_confirmed: bool = False,
     ip: str | None = None,
     user_agent: str = "",
 ) -> dict:
-    """Write every row in one transaction, or nothing, for `user` (audited). The pending import is consumed."""
+    """Write every row in one transaction, or nothing, for `user` (audited). The pending import is consumed.
+
+    Rows with a NISN and no answer at all are written only with ``blank_confirmed``: the counselor
+    accepts, having seen their count, that these students ticked nothing.
+    """
     try:
         with transaction.atomic():
-            applied = _apply(answer_import.pk, user, replace_confirmed, ip, user_agent)
+            applied = _apply(answer_import.pk, user, replace_confirmed, blank_confirmed, ip, user_agent)
     except AnswersInvalid as exc:  # the preview checked every row; only a changed definition gets here
         raise ImportRefused(
             _("The answers no longer fit the instrument; nothing was saved: %(error)s") % {"error": exc}
@@ -568,13 +645,28 @@ def apply(
     return applied
 
 
-def _apply(pk: int, user: User, replace_confirmed: bool, ip: str | None, user_agent: str) -> dict:
+def _apply(
+    pk: int, user: User, replace_confirmed: bool, blank_confirmed: bool, ip: str | None, user_agent: str
+) -> dict:
     locked = AnswerImport.objects.select_for_update().filter(pk=pk).select_related("administration").first()
     if locked is None:
         raise ImportRefused(_("This import was already applied or cancelled; the same import is not applied twice."))
     summary = locked.summary
     if summary.get("errors"):
         raise ImportRefused(_("This file still has errors, so nothing was saved. Correct it and upload it again."))
+    if not summary.get("ok"):
+        raise ImportRefused(_("This file has no answer sheet to store, so there is nothing to confirm."))
+    if summary.get("blank") and not blank_confirmed:
+        raise ImportRefused(
+            ngettext(
+                "%(count)d row has a NISN but no answer at all; tick the confirmation that this student ticked "
+                "nothing, or remove the row and upload the file again.",
+                "%(count)d rows have a NISN but no answer at all; tick the confirmation that these students ticked "
+                "nothing, or remove the rows and upload the file again.",
+                summary["blank"],
+            )
+            % {"count": summary["blank"]}
+        )
     if summary.get("replace") and not replace_confirmed:
         raise ImportRefused(
             _(

@@ -59,9 +59,25 @@ def _clip(label: str, limit: int = 16) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _label(y: float, text: str) -> str:
-    """The category label left of a bar, right-aligned against the axis."""
-    return f'<text x="{LABEL_W - 6}" y="{y + BAR - 3}" text-anchor="end" font-size="12">{escape(_clip(text))}</text>'
+FIT = 17  # characters of a 12-unit label that fit in LABEL_W
+LABEL_ROW = 15  # the extra height of a row whose label stands above its bar
+LONGEST_LABEL = 60  # characters of a label above its bar: the chart's whole width
+
+
+def _geometry(labels: Sequence[str], right: int) -> tuple[int, int, int]:
+    """(x of the axis, span of 100 %, extra row height). Labels that fit stand left of their bars;
+    when one does not ("HSO Hubungan Sosial"), every label stands whole above its bar instead of
+    being cut, and the bars take the whole width."""
+    if all(len(label) <= FIT for label in labels):
+        return LABEL_W, WIDTH - LABEL_W - right, 0
+    return 0, WIDTH - right, LABEL_ROW
+
+
+def _label(y: float, text: str, x0: int = LABEL_W) -> str:
+    """The category label: right-aligned against the axis, or whole above the bar (x0 = 0)."""
+    if x0:
+        return f'<text x="{x0 - 6}" y="{y + BAR - 3}" text-anchor="end" font-size="12">{escape(_clip(text))}</text>'
+    return f'<text class="label" x="0" y="{y - 4}" font-size="12">{escape(_clip(text, LONGEST_LABEL))}</text>'
 
 
 def _scale(value: float, span: float) -> float:
@@ -86,11 +102,11 @@ def bar_chart(bars: Sequence, title: str) -> str:
     ``bars`` are objects with label, value (0..100), display, band, band_index and formula
     (reports.Bar); the formula becomes the bar's tooltip.
     """
-    span = WIDTH - LABEL_W - VALUE_W
-    bottom = TOP + ROW * len(bars)
-    body = [_axis(TOP, bottom, LABEL_W, span)]
+    x0, span, extra = _geometry([bar.label for bar in bars], VALUE_W)
+    bottom = TOP + (ROW + extra) * len(bars)
+    body = [_axis(TOP, bottom, x0, span)]
     for index, bar in enumerate(bars):
-        y = TOP + index * ROW
+        y = TOP + index * (ROW + extra) + extra
         width = _scale(bar.value, span)
         fill = f"url(#band{bar.band_index})" if bar.band_index is not None else "#607d8b"
         note = f"{bar.display} · {bar.band}" if bar.band else bar.display
@@ -98,10 +114,10 @@ def bar_chart(bars: Sequence, title: str) -> str:
         body.append(
             f'<g class="bar" data-value="{bar.value:.4f}">'
             f"<title>{escape(bar.label)}: {escape(tip)}</title>"
-            f"{_label(y, bar.label)}"
-            f'<rect x="{LABEL_W}" y="{y}" width="{width:.2f}" height="{BAR}" fill="{fill}" stroke="#000" '
+            f"{_label(y, bar.label, x0)}"
+            f'<rect x="{x0}" y="{y}" width="{width:.2f}" height="{BAR}" fill="{fill}" stroke="#000" '
             f'stroke-width=".6"/>'
-            f'<text class="value" x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 3}"{HALO}>{escape(note)}</text></g>'
+            f'<text class="value" x="{x0 + width + 4:.2f}" y="{y + BAR - 3}"{HALO}>{escape(note)}</text></g>'
         )
     return _svg(bottom + 20, title, "".join(body), _patterns("band", BAND_COLOURS))
 
@@ -112,23 +128,23 @@ def stacked_chart(stacks: Sequence, title: str, legend: Sequence[str]) -> str:
     ``stacks`` are objects with label, segments ((level label, count, percent), ...) and marker
     (e.g. the target level, printed after the bar). Segments print their count when wide enough.
     """
-    span = WIDTH - LABEL_W - STACK_RIGHT
-    legend_rows = (len(legend) + 2) // 3
+    x0, span, extra = _geometry([stack.label for stack in stacks], STACK_RIGHT)
+    legend_rows = (len(legend) + 1) // 2  # two per line: "2 Perlindungan Diri" whole
     top = TOP + 10 + legend_rows * 18
-    bottom = top + ROW * len(stacks)
+    bottom = top + (ROW + extra) * len(stacks)
     body = []
     for index, name in enumerate(legend):
-        x = (index % 3) * (WIDTH / 3)
-        y = TOP + 8 + (index // 3) * 18
+        x = (index % 2) * (WIDTH / 2)
+        y = TOP + 8 + (index // 2) * 18
         body.append(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#level{index})" stroke="#000" '
-            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="12">{escape(_clip(name, 16))}</text>'
+            f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="12">{escape(_clip(name, 26))}</text>'
         )
-    body.append(_axis(top, bottom, LABEL_W, span))
+    body.append(_axis(top, bottom, x0, span))
     for row, stack in enumerate(stacks):
-        y = top + row * ROW
-        x = float(LABEL_W)
-        parts = [_label(y, stack.label)]
+        y = top + row * (ROW + extra) + extra
+        x = float(x0)
+        parts = [_label(y, stack.label, x0)]
         for index, (label, count, share) in enumerate(stack.segments):
             width = _scale(share, span)
             if width <= 0:
@@ -146,9 +162,7 @@ def stacked_chart(stacks: Sequence, title: str, legend: Sequence[str]) -> str:
                 )
             x += width
         if stack.marker:
-            parts.append(
-                f'<text x="{LABEL_W + span + 6}" y="{y + BAR - 3}" font-size="11">▶ {escape(stack.marker)}</text>'
-            )
+            parts.append(f'<text x="{x0 + span + 6}" y="{y + BAR - 3}" font-size="11">▶ {escape(stack.marker)}</text>')
         body.append(f'<g class="stack">{"".join(parts)}</g>')
     greys = LEVEL_GREYS[-len(legend) :] if len(legend) <= len(LEVEL_GREYS) else LEVEL_GREYS
     return _svg(bottom + 20, title, "".join(body), _patterns("level", greys))
@@ -162,8 +176,8 @@ def comparison_chart(
     A missing value (no submitted sheets, or an area the other version lacks) is printed as "—"
     instead of a zero-length bar, so it cannot be read as 0 %.
     """
-    span = WIDTH - LABEL_W - 60
-    per = BAR * len(series) + 10
+    x0, span, extra = _geometry(categories, 60)
+    per = BAR * len(series) + 10 + extra
     legend_rows = (len(series) + 1) // 2
     top = TOP + 10 + legend_rows * 18
     bottom = top + per * len(categories)
@@ -175,25 +189,25 @@ def comparison_chart(
             f'<rect x="{x:.1f}" y="{y - 9}" width="12" height="12" fill="url(#series{index})" stroke="#000" '
             f'stroke-width=".5"/><text x="{x + 16:.1f}" y="{y + 1}" font-size="12">{escape(_clip(name, 28))}</text>'
         )
-    body.append(_axis(top, bottom, LABEL_W, span))
+    body.append(_axis(top, bottom, x0, span))
     for row, category in enumerate(categories):
-        y0 = top + row * per
-        parts = [_label(y0, category)]
+        y0 = top + row * per + extra
+        parts = [_label(y0, category, x0)]
         for index, (name, values) in enumerate(series):
             value = values[row]
             y = y0 + index * BAR
             if value is None:
                 parts.append(
-                    f'<text x="{LABEL_W + 4}" y="{y + BAR - 4}" font-size="11">— ({escape(_clip(name, 20))})</text>'
+                    f'<text x="{x0 + 4}" y="{y + BAR - 4}" font-size="11">— ({escape(_clip(name, 20))})</text>'
                 )
                 continue
             width = _scale(value, span)
             shown = f"{value:.2f}".replace(".", ",")
             parts.append(
-                f'<rect class="bar" data-series="{index}" data-value="{value:.4f}" x="{LABEL_W}" y="{y + 1}" '
+                f'<rect class="bar" data-series="{index}" data-value="{value:.4f}" x="{x0}" y="{y + 1}" '
                 f'width="{width:.2f}" height="{BAR - 2}" fill="url(#series{index})" stroke="#000" stroke-width=".5">'
                 f"<title>{escape(name)}: {shown} %</title></rect>"
-                f'<text x="{LABEL_W + width + 4:.2f}" y="{y + BAR - 4}" font-size="12"{HALO}>{shown} %</text>'
+                f'<text x="{x0 + width + 4:.2f}" y="{y + BAR - 4}" font-size="12"{HALO}>{shown} %</text>'
             )
         body.append(f'<g class="category">{"".join(parts)}</g>')
     return _svg(bottom + 20, title, "".join(body), _patterns("series", SERIES_COLOURS))

@@ -1,6 +1,7 @@
 """The demo school's instruments: the samples; a DCM of X-2 closed last week with a critical item
 among its sheets; an AUM Umum of X-1 open now, half filled in by `siswa`; an AKPD of X-1 closed with
-its results released. Answers go through the services, as a phone's would."""
+its results released, and the same AKPD a year earlier (a cohort over two years on the cohort page).
+Answers go through the services, as a phone's would."""
 
 import datetime
 import random
@@ -67,6 +68,14 @@ def load(demo):
         doc = _demo_answers(aum.instrument.definition, rng)
         _demo_fill(sheet, doc, rng, aum.opens_at, submit=0 < index <= 10, half=index == 0 or index > 10)
 
+    # The same AKPD a year earlier (the cohort page compares the two: X-1's students across years,
+    # with the change per area): everyone but two submitted, with somewhat more needs back then.
+    earlier = give("AKPD-CONTOH", "AKPD X-1 tahun lalu", "X-1", now - 395 * day, now - 388 * day)
+    for index, sheet in enumerate(sheets(earlier)):
+        if index not in (5, 17):
+            doc = _demo_answers(earlier.instrument.definition, rng, more=0.1)
+            _demo_fill(sheet, doc, rng, earlier.opens_at, submit=True)
+
     # AKPD at the start of the year, closed and released: everyone but one submitted.
     akpd = give("AKPD-CONTOH", "AKPD X-1 awal tahun", "X-1", now - 30 * day, now - 23 * day)
     for index, sheet in enumerate(sheets(akpd)):
@@ -79,9 +88,9 @@ YES_NO = {"ya": "ya", "tidak": "tidak"}
 DEMO_OTHER_PROBLEMS = ["Sering sakit kepala saat ujian.", "Belum punya laptop untuk tugas.", ""]
 
 
-def _demo_answers(definition, rng, *, critical=False):
+def _demo_answers(definition, rng, *, critical=False, more=0.0):
     """A plausible sheet: each student ticks (or answers "ya" to) their own share of the items."""
-    share = rng.choice([0.05, 0.1, 0.15, 0.2, 0.3, 0.45])
+    share = rng.choice([0.05, 0.1, 0.15, 0.2, 0.3, 0.45]) + more
     kind = kinds.of(definition)
     items = {}
     for item in definition.items:

@@ -31,8 +31,13 @@ def local_datetime_field(label, **kwargs):
 class DefinitionUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Definition file"),
-        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
-        help_text=_("A JSON file in the E-Konseling instrument format."),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".json,.xlsx,application/json,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        help_text=_("The spreadsheet template (.xlsx) filled in, or a JSON file in the E-Konseling instrument format."),
     )
 
     def clean_file(self):

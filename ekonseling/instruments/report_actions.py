@@ -108,3 +108,11 @@ def export_comparison(
     if kind == XLSX:
         return exports.comparison_xlsx(comparison, school)
     return exports.comparison_pdf(comparison, school, viewer)
+
+
+def show_cohort(
+    viewer: User, administrations: Sequence[Administration], detail: str, *, ip: str | None = None, user_agent: str = ""
+) -> None:
+    """One READ event on each administration a cohort comparison shows."""
+    for administration in administrations:
+        audit.record_for(viewer, audit.Action.READ, administration, detail[:500], ip, user_agent)

@@ -73,10 +73,27 @@ class Sheet:
     rombel: str
     doc: dict
     result: Any = None
+    label: str = ""  # the name as lists print it; with NISN when another listed student has the same name
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.name
 
     @property
     def respondent(self) -> str:
         return str(self.assignment_id)
+
+
+def tell_apart(sheets_: Sequence[Sheet]) -> None:
+    """Two students with the same name are told apart in every list: "Ani Lestari (X-1, NISN
+    0012345678)" instead of the name twice. Other names stay as they are."""
+    counts: dict[str, int] = {}
+    for sheet in sheets_:
+        key = " ".join(sheet.name.casefold().split())
+        counts[key] = counts.get(key, 0) + 1
+    for sheet in sheets_:
+        if counts[" ".join(sheet.name.casefold().split())] > 1:
+            where = f"{sheet.rombel}, " if sheet.rombel else ""
+            sheet.label = f"{sheet.name} ({where}NISN {sheet.nisn})"
 
 
 def load_sheets(administration: Administration, *, rombel_ids: Iterable[int] | None = None) -> list[Sheet]:
@@ -165,6 +182,7 @@ class GroupReport:
     # Sheets of students the viewer does not serve left out of the figures: fewer than
     # MIN_UNSERVED_IN_FIGURES of them could be told apart by difference.
     left_out: int = 0
+    assigned: int = 0  # answer sheets given out (the same rombel choice): N is "of M assigned"
 
     @property
     def n(self) -> int:
@@ -209,10 +227,12 @@ def _group_report(administration, rombel_ids, visible, students) -> GroupReport:
         counted = shown
     report = GroupReport(administration, definition, counted, None, kind.metric, rombel_ids=rombel_ids)
     report.left_out = len(loaded) - len(counted)
+    report.assigned = assigned_count(administration, rombel_ids)
     if not counted:
         return report
     report.group = kind.score_group(definition, [sheet.result for sheet in counted])
-    names = {sheet.respondent: sheet.name for sheet in shown}
+    tell_apart(shown)
+    names = {sheet.respondent: sheet.label for sheet in shown}
     kind.build_group(report, definition, report.group, names)
     report.bars = kind.group_bars(definition, report.group)
     report.tables.extend(_tallies(definition, report.group))
@@ -224,6 +244,14 @@ def _group_report(administration, rombel_ids, visible, students) -> GroupReport:
             report.attention.append(Attention(sheet, reasons))
     report.hidden = len(counted) - len(shown)
     return report
+
+
+def assigned_count(administration: Administration, rombel_ids: Iterable[int] | None = None) -> int:
+    """How many answer sheets the administration gave out (to the chosen rombel): the M of "N of M"."""
+    rows = Assignment.objects.filter(administration=administration)
+    if rombel_ids is not None:
+        rows = rows.filter(student__rombel_id__in=list(rombel_ids))
+    return rows.count()
 
 
 def _tallies(definition, group) -> list[Table]:

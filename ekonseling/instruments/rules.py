@@ -89,14 +89,33 @@ def _own_assignment_scope(user, queryset):
 
 @rule("answer_import.use")
 def _answer_import_use(user, answer_import=None):
-    """A pending answer import is its uploader's, while they still manage its administration."""
+    """A pending answer import: its uploader, and every counselor allowed on its administration who
+    serves each student its rows would write (a coordinator serves everyone), so a colleague can
+    check and confirm what was uploaded; only while they manage the administration."""
     if user.role not in COUNSELOR_ROLES:
         return False
     if answer_import is None:
         return True
-    return answer_import.uploaded_by_id == user.pk and _administration_manage(user, answer_import.administration)
+    if not _administration_manage(user, answer_import.administration):
+        return False
+    if answer_import.uploaded_by_id == user.pk or user.role == Role.KOORDINATOR_BK:
+        return True
+    ids = (answer_import.summary or {}).get("assignments")
+    if not isinstance(ids, list) or not ids:
+        return False  # a preview that writes nobody's sheet stays its uploader's
+    served = answer_import.administration.assignments.filter(pk__in=ids, student__in=caseload.caseload(user)).count()
+    return served == len(set(ids))
 
 
 @scope("answer_import.use")
 def _answer_import_scope(user, queryset):
-    return queryset.filter(uploaded_by=user)
+    """The pending imports of administrations the user manages (the rule then checks the students)."""
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset
+    if user.role == Role.GURU_BK:
+        Through = queryset.model.administration.field.related_model.rombels.through
+        serves = Through.objects.filter(
+            administration_id=OuterRef("administration_id"), rombel_id__in=caseload.rombels_of(user)
+        )
+        return queryset.filter(Q(uploaded_by=user) | Q(administration__created_by=user) | Q(Exists(serves)))
+    return queryset.none()

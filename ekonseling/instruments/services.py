@@ -75,7 +75,12 @@ def import_definition(
 def _store_definition(
     school: School, content: bytes | str, filename: str, *, user: User | None, sample: bool
 ) -> tuple[Instrument, str]:
-    definition = definitions.load_definition(content, filename)
+    if filename.lower().endswith(".xlsx"):
+        from . import workbook
+
+        definition = workbook.read(content if isinstance(content, bytes) else content.encode())
+    else:
+        definition = definitions.load_definition(content, filename)
     source = definitions.canonical_json(definition)
     with transaction.atomic():
         existing = (
@@ -129,6 +134,45 @@ def export_definition(instrument: Instrument, actor: User, *, ip: str | None = N
     content = definitions.to_json(instrument.definition)
     audit.record_for(actor, audit.Action.EXPORT, instrument, "definition file", ip, user_agent)
     return content
+
+
+def export_definition_xlsx(
+    instrument: Instrument, actor: User, *, ip: str | None = None, user_agent: str = ""
+) -> bytes:
+    """The definition in the spreadsheet template (the same sheets a school fills in); audited."""
+    from . import workbook
+
+    content = workbook.to_xlsx(instrument.definition)
+    audit.record_for(actor, audit.Action.EXPORT, instrument, "definition workbook", ip, user_agent)
+    return content
+
+
+def edit_definition(
+    instrument: Instrument, data: Mapping, actor: User, *, ip: str | None = None, user_agent: str = ""
+) -> Instrument:
+    """Store `data` (the definition's JSON data, edited in the form) as the same code and version.
+
+    Only while nobody has answered the version (else InstrumentError: raise the version instead);
+    the code and version may not change here. Raises DefinitionInvalid with every problem.
+    """
+    if data.get("code") != instrument.code or data.get("version") != instrument.version:
+        raise InstrumentError(_("The code and version of an instrument cannot be changed in the form."))
+    content = json.dumps(data, ensure_ascii=False)
+    with transaction.atomic():
+        locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
+        if locked.frozen:
+            raise InstrumentError(
+                _(
+                    "Students have answered %(name)s, so its content cannot change. Export it, raise its version "
+                    "and import it again."
+                )
+                % {"name": str(locked)},
+                code="instruments.version_in_use",
+            )
+        stored, outcome = _store_definition(instrument.school, content, "edit.json", user=actor, sample=locked.sample)
+        if outcome != "unchanged":
+            audit.record_for(actor, audit.Action.CHANGE, stored, "definition edited in the form", ip, user_agent)
+    return stored
 
 
 def set_archived(

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from .definition import NO, YES, Band, Definition
-from .scoring import Percent, fmt
+from .scoring import Percent
 from .text import gettext as _
 
 HIDDEN = "•"  # a student the viewer may not see individually, in "who ticked it" lists
@@ -24,13 +24,23 @@ PROFILE, RANKING = "profile", "ranking"
 # --- cells and tables: what every renderer (page, xlsx, PDF) draws --------------------------------------
 
 
+#: How a spreadsheet shows a cell's value (Cell.format): a percentage (the value 26.67 is written as
+#: 0.2667 with a percent format), a figure with two decimals, or as it is (text, whole numbers).
+PERCENT, DECIMAL = "percent", "decimal"
+
+
 @dataclass(frozen=True)
 class Cell:
-    """One figure as shown, the formula behind it, and the value a spreadsheet cell should hold."""
+    """One figure as shown, the formula behind it, and the value a spreadsheet cell should hold.
+
+    A figure's shown text and its value come from the same rounded hundredths (:func:`hundredths`),
+    so the page, the PDF (both print ``text``) and the spreadsheet (``value``) cannot disagree.
+    """
 
     text: str
     formula: str = ""
     value: Any = None
+    format: str = ""  # PERCENT, DECIMAL or "" (see above)
 
     def __str__(self) -> str:
         return self.text
@@ -45,9 +55,32 @@ def number(value: int) -> Cell:
     return Cell(str(value), "", value)
 
 
+def hundredths(numerator: int, denominator: int) -> int:
+    """numerator / denominator in hundredths, rounded half up: THE rounding rule of every report.
+
+    The page, the PDF and the spreadsheet all show a figure through this one function (Python's
+    ``round`` rounds half to even and, on a float, on a binary approximation: 3/40 = 0.075 became
+    0.07 in the spreadsheet while the page showed 0,08). Non-negative figures.
+    """
+    return (numerator * 200 + denominator) // (2 * denominator)
+
+
 def _hundredths(numerator: int, denominator: int) -> int:
     """numerator / denominator × 100, in hundredths rounded half up (non-negative figures)."""
-    return (numerator * 20000 + denominator) // (2 * denominator)
+    return hundredths(numerator * 100, denominator)
+
+
+def shown(hundredths_: int) -> str:
+    """Hundredths as the page prints them: "0,08"."""
+    return f"{hundredths_ // 100},{hundredths_ % 100:02d}"
+
+
+def decimal(value: Fraction | int, formula: str = "") -> Cell:
+    """A non-percentage figure (a mean) with two decimals; text and value from the same rounding."""
+    value = Fraction(value)
+    rounded = hundredths(value.numerator, value.denominator)
+    text_ = shown(rounded)
+    return Cell(text_, formula.replace("{}", text_), rounded / 100, DECIMAL)
 
 
 def pct(figure: Percent) -> Cell:
@@ -61,17 +94,17 @@ def pct(figure: Percent) -> Cell:
     denominator = 1
     for term in terms:
         denominator *= term
-    hundredths = _hundredths(figure.numerator, denominator)
-    shown = f"{hundredths // 100},{hundredths % 100:02d}"
+    rounded = _hundredths(figure.numerator, denominator)
+    text_ = shown(rounded)
     joined = " × ".join(map(str, terms))
     if len(terms) > 1:
         joined = f"({joined})"
-    return Cell(shown, f"{figure.numerator} / {joined} × 100 = {shown} %", hundredths / 100)
+    return Cell(text_, f"{figure.numerator} / {joined} × 100 = {text_} %", rounded / 100, PERCENT)
 
 
 def mean(total: int, n: int) -> Cell:
-    value = Fraction(total, n)
-    return Cell(fmt(value), f"{total} / {n} = {fmt(value)}", round(float(value), 2))
+    """M = total / N, e.g. J / N: shown and stored rounded half up, like every figure."""
+    return decimal(Fraction(total, n), f"{total} / {n} = {{}}")
 
 
 @dataclass
@@ -94,6 +127,7 @@ class Bar:
     band: str = ""
     band_index: int | None = None
     formula: str = ""
+    band_description: str = ""  # the band's words ("Ringan"), printed with its letter
 
 
 @dataclass(frozen=True)
@@ -108,7 +142,30 @@ class Stack:
 def band_fields(definition: Definition, band: Band | None) -> dict:
     if band is None:
         return {}
-    return {"band": band.label, "band_index": definition.bands.index(band)}
+    return {
+        "band": band.label,
+        "band_index": definition.bands.index(band),
+        "band_description": band.description or "",
+    }
+
+
+def band_label(band: Band | None) -> str:
+    """A band as a report prints it: the letter with its description, "B (Ringan)", so a reader
+    without the manual knows what "B" means; the label alone when the band has no description."""
+    if band is None:
+        return "—"
+    if band.description and band.description != band.label:
+        return f"{band.label} ({band.description})"
+    return band.label
+
+
+def band_legend(definition: Definition) -> list[str]:
+    """Every band of the definition with its range and description: "B 21–40 %: Ringan"."""
+    out = []
+    for band in definition.bands:
+        words = f": {band.description}" if band.description and band.description != band.label else ""
+        out.append(f"{band.label} {band.lower}–{band.upper} %{words}")
+    return out
 
 
 def bar(definition: Definition, label: str, figure: Percent, band: Band | None = None) -> Bar:
@@ -118,7 +175,7 @@ def bar(definition: Definition, label: str, figure: Percent, band: Band | None =
 
 
 def band_text(band: Band | None) -> Cell:
-    return text(band.label if band else "—")
+    return text(band_label(band))
 
 
 # --- tables several kinds build the same way ------------------------------------------------------------

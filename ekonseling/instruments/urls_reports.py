@@ -14,4 +14,5 @@ urlpatterns = [
     path("bandingkan/", views_reports.compare, name="compare"),
     path("bandingkan.xlsx", views_reports.compare_xlsx, name="compare_xlsx"),
     path("bandingkan.pdf", views_reports.compare_pdf, name="compare_pdf"),
+    path("kohort/", views_reports.cohort, name="cohort"),
 ]

@@ -180,7 +180,15 @@ def import_upload(request, pk):
         else:
             return redirect("instruments:answer_import_preview", pk=pending.pk)
     definition = administration.instrument.definition
-    waiting = policy.visible(request.user, "answer_import.use", administration.answer_imports.defer("payload"))
+    waiting = [
+        pending
+        for pending in policy.visible(
+            request.user,
+            "answer_import.use",
+            administration.answer_imports.defer("payload").select_related("uploaded_by"),
+        )[:20]
+        if policy.can(request.user, "answer_import.use", pending)
+    ]
     context = {
         "administration": administration,
         "definition": definition,
@@ -211,6 +219,7 @@ def import_preview(request, pk):
                     pending,
                     request.user,
                     replace_confirmed=request.POST.get("confirm_replace") == "1",
+                    blank_confirmed=request.POST.get("confirm_blank") == "1",
                     **audit.request_origin(request),
                 )
             except answer_import.ImportRefused as exc:

@@ -6,7 +6,7 @@ importing and exporting are (they change or carry out a licensed text a school t
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ekonseling.core import audit, policy
 
+from . import authoring, kinds, services, workbook
 from . import definition as definitions
-from . import kinds, services
 from .forms import ArchiveForm, DefinitionUploadForm
 from .models import Instrument
 
@@ -102,7 +102,8 @@ def import_definition(request):
                 request, OUTCOME_MESSAGES[outcome] % {"name": str(instrument)}, extra_tags=f"outcome-{outcome}"
             )
             return redirect("instruments:instrument", pk=instrument.pk)
-    return render(request, "instruments/library/import.html", {"form": form, "errors": errors})
+    context = {"form": form, "errors": errors, "kinds": [kinds.get(name) for name in kinds.NAMES]}
+    return render(request, "instruments/library/import.html", context)
 
 
 @policy.require("instrument.library")
@@ -155,3 +156,61 @@ def archive(request, pk):
         else:
             messages.success(request, _("%(name)s is back in use.") % {"name": str(instrument)})
     return redirect("instruments:instrument", pk=instrument.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@policy.require("instrument.library")
+@require_GET
+def definition_template(request, kind):
+    """The spreadsheet template of a scoring kind: its sample (our own texts) in the workbook."""
+    if kind not in kinds.NAMES:
+        raise Http404
+    response = HttpResponse(workbook.template(kind), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"templat-{kind}.xlsx")
+    return response
+
+
+@policy.require("instrument.library")
+@require_GET
+def export_xlsx(request, pk):
+    instrument = _school_instrument(request, pk)
+    content = services.export_definition_xlsx(instrument, request.user, **audit.request_origin(request))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{instrument.code}-v{instrument.version}.xlsx")
+    return response
+
+
+@policy.require("instrument.library")
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Texts, bands and critical items of a version nobody has answered yet."""
+    instrument = _school_instrument(request, pk)
+    definition = instrument.definition
+    if instrument.frozen:
+        messages.error(
+            request,
+            _(
+                "Students have answered this version, so its content cannot change. Export it, raise its version and "
+                "import it again."
+            ),
+        )
+        return redirect("instruments:instrument", pk=instrument.pk)
+    errors = []
+    rows = authoring.form_rows(definition)
+    if request.method == "POST":
+        data, errors = authoring.edited(definition, request.POST)
+        if not errors:
+            try:
+                services.edit_definition(instrument, data, request.user, **audit.request_origin(request))
+            except definitions.DefinitionInvalid as exc:
+                errors = [authoring.described(error, definition) for error in exc.errors]
+            except services.InstrumentError as exc:
+                errors = [str(exc)]
+            else:
+                messages.success(request, _("%(name)s was saved.") % {"name": str(instrument)})
+                return redirect("instruments:instrument", pk=instrument.pk)
+        rows = authoring.posted_rows(definition, request.POST)
+    context = {"instrument": instrument, "definition": definition, "rows": rows, "errors": errors}
+    return render(request, "instruments/library/edit.html", context, status=400 if errors else 200)

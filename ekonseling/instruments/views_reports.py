@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ekonseling.core import audit, policy
+from ekonseling.students.models import Rombel
 
-from . import charts, report_actions, reports
+from . import charts, cohorts, report_actions, reports, tables
 from .models import Administration, Assignment
 
 # A class fits on the page; a whole year group's rows go to the spreadsheet (rendering 1,000 rows of
@@ -70,6 +71,7 @@ def group_report(request, pk):
         "administration": administration,
         "report": report,
         "charts": report.kind.group_charts(report),
+        "band_legend": tables.band_legend(report.definition),
         "rombels": list(administration.rombels.order_by("name")),
         "chosen_rombels": report.rombel_ids or [],
         "query": request.GET.urlencode(),
@@ -124,6 +126,7 @@ def individual_report(request, pk):
         "student": assignment.student,
         "report": report,
         "chart": chart,
+        "band_legend": tables.band_legend(report.definition) if report.sheet else [],
         "may_group": policy.can(request.user, "administration.manage", assignment.administration),
     }
     return render(request, "instruments/reports/individual.html", context)
@@ -220,3 +223,39 @@ def compare_xlsx(request):
 @require_GET
 def compare_pdf(request):
     return _comparison_export(request, "pdf")
+
+
+@policy.require("administration.manage")
+@require_GET
+def cohort(request):
+    """One rombel's students across years: ?rombel=…&code=…[&complete=1]."""
+    user = request.user
+    rombels = list(
+        Rombel.objects.filter(school_id=user.school_id)
+        .select_related("academic_year")
+        .order_by("-academic_year__starts_on", "grade", "name")
+    )
+    context = {"rombels": rombels, "codes": cohorts.codes_for(user), "cohort": None}
+    rombel_ids = _ids(request.GET.getlist("rombel"))
+    code = request.GET.get("code", "")
+    complete = request.GET.get("complete") == "1"
+    context.update({"chosen_rombel": rombel_ids[0] if rombel_ids else None, "chosen_code": code, "complete": complete})
+    rombel = next((r for r in rombels if rombel_ids and r.pk == rombel_ids[0]), None)
+    if rombel is not None and code in context["codes"]:
+        result = cohorts.build(user, rombel, code, complete=complete)
+        context["cohort"] = result
+        if result.columns:
+            detail = f"cohort of {rombel.name} ({rombel.academic_year.name}), {code}"
+            report_actions.show_cohort(user, result.administrations, detail, **audit.request_origin(request))
+            context["chart"] = charts.comparison_chart(
+                [label for label, _cells, _steps, _total in result.rows],
+                [
+                    (
+                        f"{column.label} (N={column.n})",
+                        [cells[i].value if cells[i] else None for _l, cells, _s, _t in result.rows],
+                    )
+                    for i, column in enumerate(result.columns)
+                ],
+                _("Cohort: %(metric)s per area") % {"metric": result.metric},
+            )
+    return render(request, "instruments/reports/cohort.html", context)

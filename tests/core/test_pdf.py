@@ -59,7 +59,7 @@ def test_letterhead_and_both_signatories_are_in_the_pdf(world):
         "sma@uji.sch.id",
         "NPSN 10301234",
         "Mengetahui,",
-        "Kepala sekolah",
+        "Kepala Sekolah",  # the title as a letter writes it (issue 14)
         "Drs. Hendra Gunawan",
         "NIP 196501011990031001",
         world.gurubk.display_name,

@@ -27,7 +27,7 @@ def test_the_demo_loads_instruments_once(db):
 
     assert _instrument_snapshot() == first
     assert Instrument.objects.filter(sample=True).count() == 5
-    assert Administration.objects.count() == 3
+    assert Administration.objects.count() == 4
 
 
 def test_the_demo_administrations_are_in_the_states_it_promises(db):
@@ -51,6 +51,20 @@ def test_the_demo_administrations_are_in_the_states_it_promises(db):
     docs = {s.answers for s in aum.assignments.filter(status=Assignment.Status.SUBMITTED)}
     assert len(docs) > 3
 
-    akpd = Administration.objects.get(instrument__code="AKPD-CONTOH")
+    akpd = Administration.objects.get(title="AKPD X-1 awal tahun")
     assert services.window_state(akpd) == "closed" and akpd.released_at is not None
     assert akpd.assignments.get(student__user__username="siswa").status == Assignment.Status.SUBMITTED
+
+
+def test_the_demo_has_a_cohort_over_two_years(db):
+    """Issue 14: X-1's AKPD a year ago and now, side by side on the cohort page with the change per area."""
+    from ekonseling.accounts.models import User
+    from ekonseling.instruments import cohorts
+    from ekonseling.students.models import Rombel
+
+    demo.load()
+    gurubk = User.objects.get(username="gurubk")
+    x1 = Rombel.objects.get(school=gurubk.school, name="X-1", academic_year__is_current=True)
+    cohort = cohorts.build(gurubk, x1, "AKPD-CONTOH")
+    assert [c.administration.title for c in cohort.columns] == ["AKPD X-1 tahun lalu", "AKPD X-1 awal tahun"]
+    assert all(total is not None for _label, _cells, _steps, total in cohort.rows)

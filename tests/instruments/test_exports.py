@@ -15,9 +15,10 @@ def test_xlsx_has_the_group_table_ranking_students_and_attention(world):
     profile, ranking, students, attention = wb.worksheets
     rows = list(profile.iter_rows(values_only=True))
     jdk = next(row for row in rows if isinstance(row[0], str) and row[0].startswith("JDK"))
-    assert jdk[:7] == ("JDK Jasmani dan Kesehatan", 5, 0, 3, 4, 26.67, 1.33)
+    # P% 26,67 % is the number 0.2667 in a percent format; M 1,33 a number with two decimals
+    assert jdk[:7] == ("JDK Jasmani dan Kesehatan", 5, 0, 3, 4, 0.2667, 1.33)
     ranked = [row for row in ranking.iter_rows(values_only=True) if isinstance(row[0], int)]
-    assert ranked[0][1] == 1 and ranked[0][4] == 2 and ranked[0][5] == 66.67
+    assert ranked[0][1] == 1 and ranked[0][4] == 2 and ranked[0][5] == 0.6667
     names = [row[0] for row in students.iter_rows(min_row=2, values_only=True)]
     assert names == ["Ani", "Budi", "Citra"]
     assert [row[0] for row in attention.iter_rows(min_row=2, values_only=True)] == ["Ani"]
@@ -80,3 +81,23 @@ def test_signature_and_letterhead_carry_the_school_and_counselor():
     block = exports.signature(school, user, styles)
     cell = block._content[1]._cellvalues[0][1]
     assert [p.getPlainText() for p in cell if hasattr(p, "getPlainText")][-2:] == ["Bu Rina", "NIP 198001012005012001"]
+
+
+def test_xlsx_sheets_have_widths_a_frozen_header_and_number_formats(world):
+    """Issue 14: no column widths, no frozen header and percentages in General format."""
+    report = reports.group_report(aum_class(world))
+    wb = load_workbook(io.BytesIO(exports.group_xlsx(report)))
+    profile, ranking, students, attention = wb.worksheets
+    assert students.freeze_panes == "B2" and attention.freeze_panes == "B2"
+    for ws in (profile, ranking, students, attention):
+        assert ws.column_dimensions["A"].customWidth and ws.column_dimensions["A"].width >= 6
+    # the item text column of the ranking is wide, the rank column narrow
+    assert ranking.column_dimensions["D"].width > ranking.column_dimensions["A"].width
+    jdk = next(row for row in profile.iter_rows() if str(row[0].value).startswith("JDK"))
+    assert jdk[5].number_format == exports.PERCENT_FORMAT and jdk[6].number_format == exports.DECIMAL_FORMAT
+    assert isinstance(jdk[5].value, float) and isinstance(jdk[1].value, int)
+    assert profile.column_dimensions["A"].width >= len("JDK Jasmani dan Kesehatan")
+    percent_cells = [
+        cell for row in students.iter_rows(min_row=2) for cell in row if cell.number_format == exports.PERCENT_FORMAT
+    ]
+    assert percent_cells and all(0 <= cell.value <= 1 for cell in percent_cells)

@@ -71,7 +71,7 @@ def test_group_figures_match_a_hand_count(world):
     areas = report.table("areas")
     jdk = [cell.text for cell in _row(areas, "JDK")]
     # items 5; R 0 (Citra); T 3 (Ani); J 4; P% 4/(5×3); M 4/3; heavy Σ 1, mean 1/3; band B (21–40)
-    assert jdk[1:] == ["5", "0", "3", "4", "26,67", "1,33", "1", "0,33", "B"]
+    assert jdk[1:] == ["5", "0", "3", "4", "26,67", "1,33", "1", "0,33", "B (Ringan)"]  # the band with its words
     assert _row(areas, "JDK")[5].formula == "4 / (5 × 3) × 100 = 26,67 %"
     assert [cell.text for cell in _row(areas, "HSO")][4:8] == ["2", "13,33", "0,67", "2"]
     assert [cell.text for cell in _row(areas, "KDP")][2:6] == ["0", "0", "0", "0,00"]

@@ -145,7 +145,7 @@ def test_comparisons_and_individual_profiles_export_to_pdf_and_xlsx(client, worl
     assert xlsx.status_code == 200
     rows = [[c for c in row if c is not None] for row in load_workbook(io.BytesIO(xlsx.content)).active.values]
     assert ["N", 1, 1] in rows
-    assert any(row[1:] == [20.0, 40.0] for row in rows if len(row) == 3 and row[0] != "N")
+    assert any(row[1:] == [0.2, 0.4] for row in rows if len(row) == 3 and row[0] != "N")
     pdf = client.get(reverse("instruments:compare_pdf"), {"a": [last.pk, this.pk]})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert _events("export", last).count() == 2 and _events("export", this).count() == 2

@@ -36,14 +36,15 @@ def test_the_demo_students_export_has_their_four_messages_and_both_sheets(client
     student = Student.objects.select_related("user").get(user__username="siswa")
     messages = list(Message.objects.filter(conversation__student=student).order_by("conversation", "seq"))
     sheets = list(Assignment.objects.filter(student=student).order_by("administration__opens_at", "pk"))
-    assert (len(messages), len(sheets)) == (4, 2)  # what the demo promises
+    # what the demo promises: the AUM being filled in, this year's AKPD and last year's (issue 14: a cohort)
+    assert (len(messages), len(sheets)) == (4, 3)
 
     data, raw = download(client, student.user, student)
 
     exported = [m for c in data["counseling"]["chats"] for m in c["messages"]]
     assert [m["body"] for m in exported] == [m.body for m in messages]
     assert [m["from"] for m in exported] == [m.sender_role for m in messages]
-    assert len(data["instrument_sheets"]) == 2
+    assert len(data["instrument_sheets"]) == 3
     for sheet, exported_sheet in zip(sheets, data["instrument_sheets"], strict=True):
         assert exported_sheet["administration"]["title"] == sheet.administration.title
         given = {int(k): v for k, v in sheet.answer_data().get("items", {}).items()}

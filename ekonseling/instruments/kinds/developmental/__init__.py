@@ -10,7 +10,7 @@ from __future__ import annotations
 from ... import charts
 from ...filling import ResultRow
 from ...scoring import fmt, unknown_option
-from ...tables import HIDDEN, Bar, Cell, Stack, Table, number, pct, text
+from ...tables import HIDDEN, Bar, Cell, Stack, Table, decimal, number, pct, text
 from ...text import gettext as _
 from ...text import gettext_noop
 from ..base import OrderedKind
@@ -127,7 +127,7 @@ class Developmental(OrderedKind):
             table.rows.append(
                 [
                     text(f"{a.code} {a.name}"),
-                    Cell(fmt(a.mean), f"({levels}) / {len(a.item_levels)} = {fmt(a.mean)}", round(float(a.mean), 2)),
+                    decimal(a.mean, f"({levels}) / {len(a.item_levels)} = {{}}"),
                     Cell(f"{a.level} {a.level_name}", _("%(mean)s rounded half up") % {"mean": fmt(a.mean)}, a.level),
                     number(a.target),
                     text("✓" if a.below_target else ""),
