@@ -55,8 +55,10 @@ def _admin_change_pages(world):
 # --- the hidden facts ----------------------------------------------------------------------------------------
 
 
-def record_hidden_facts(world):
-    """Everything these roles may not read, on the students their pages show."""
+def record_hidden_facts(world, administration=None):
+    """Everything these roles may not read, on the students their pages show. `administration`: an
+    instrument administration already on record before the snapshot (that one exists, and how many
+    sheets came in, aggregate pages may show; what a sheet answers they may not)."""
     from ekonseling.counseling import letters, services
     from ekonseling.students.models import Student
     from tests.test_access_matrix import _instrument_administration
@@ -67,7 +69,7 @@ def record_hidden_facts(world):
         student.needs_attention = True
         student.save()
     # Critical items ticked on an instrument sheet (the DCM sample's critical item raises an alert).
-    administration = _instrument_administration()(world)
+    administration = administration or _instrument_administration()(world)
     sheet = administration.assignments.get(student=world.classmate)
     from ekonseling.instruments import services as instruments
 
@@ -158,8 +160,11 @@ def test_no_page_tells_a_role_what_it_may_not_read(client, world, role):
         urls += _admin_change_pages(world)
     assert len(urls) >= 5
 
+    from tests.test_access_matrix import _instrument_administration
+
+    administration = _instrument_administration()(world)
     before = {url: normalised(client.get(url), user) for url in urls}
-    record_hidden_facts(world)
+    record_hidden_facts(world, administration)
     client.force_login(user)
     after = {url: normalised(client.get(url), user) for url in urls}
 
