@@ -755,7 +755,7 @@ def test_the_admin_page_survives_hostile_posts(client, world, caplog, label, kin
     if page is None or page.status_code != 200:
         pytest.skip(f"{actor_name} may not open this page")
     base = _valid_admin_data(page)
-    fields = set(base) | set(_FORM_NAME_TEXT(page))
+    fields = set(base) | set(_page_field_names(page))
     fields = {f for f in fields if not f.startswith("_") and f != "csrfmiddlewaretoken"}
     management = {f for f in fields if f.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MAX_NUM_FORMS"))}
     files = {f for f in fields if f.split("-")[-1] in ("logo", "photo", "file")}
@@ -798,7 +798,7 @@ def _worst_value_for(form_field):
     return BIG_ID  # numbers, choices of rows, anything else
 
 
-def _FORM_NAME_TEXT(response):
+def _page_field_names(response):
     return [n.decode() for n in _FORM_NAME.findall(response.content)]
 
 
