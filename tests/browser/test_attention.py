@@ -1,17 +1,21 @@
 """Issue 13 at 360 px: a student's risky message appears on the counselor's home at once, without a
-reload (the card and the menu badge refresh on `live.refresh`, static/js/live.js), and the counselor
-takes the conversation from there.
+reload (the card and the menu badge refresh on `live.refresh`, static/js/live.js), the counselor
+takes the conversation from there, records the session from the conversation in one step and finds
+it in the month's report.
 
 Runs twice, as the chat's browser tests do: against Daphne, where the home page hears `live.refresh`
 over the WebSocket, and against pytest-django's live server, which speaks no WebSocket, so live.js
 falls back to its interval — the network that blocks WebSockets.
 """
 
+import re
+
 import pytest
 
 from ekonseling.accounts.models import Role, User
 from ekonseling.core import demo
 from ekonseling.counseling.models import Conversation
+from ekonseling.records.models import ServiceRecord
 from ekonseling.students.models import Student
 
 from .conftest import MOBILE
@@ -90,3 +94,24 @@ def test_a_risky_message_appears_on_the_counselor_home_at_once_and_is_taken_ther
     row = counselor.locator(f'[data-testid="home-urgent"] [data-conversation="{chat_id}"]')
     row.wait_for()
     assert row.locator("[data-action=claim]").count() == 0
+
+    # From the conversation, the session is recorded in one step and found in the month's report.
+    counselor.goto(f"/konseling/{chat_id}/")
+    counselor.locator("[data-action=record-session]").click()
+    counselor.wait_for_url(re.compile(rf"/layanan/baru/\?percakapan={chat_id}$"))
+    assert counselor.locator("#id_medium").input_value() == "chat"
+    counselor.select_option("#id_bidang", "pribadi")
+    topic = f"Sesi darurat {transport}"
+    counselor.fill("#id_topic", topic)
+    counselor.fill("#id_description", "Rencana keselamatan disusun bersama siswa.")
+    counselor.locator("[data-action=save-record]").click()
+    counselor.wait_for_url(re.compile(r"/layanan/\d+/$"))
+    record = ServiceRecord.objects.get(topic=topic)
+    assert record.conversation_id == chat_id
+    counselor.goto("/layanan/laporan/")
+    row = counselor.locator(f'[data-testid=activities] tr[data-activity="{record.pk}"]')
+    if row.count() == 0:  # 50 activities a page, oldest first
+        counselor.locator(".pager a").last.click()
+        row = counselor.locator(f'[data-testid=activities] tr[data-activity="{record.pk}"]')
+    assert topic in row.inner_text()
+    assert_fits(counselor, "the monthly report", width=MOBILE["width"])
