@@ -9,6 +9,7 @@ urlpatterns = [
     path("siswa/", include("ekonseling.students.urls")),
     path("konseling/", include("ekonseling.counseling.urls")),
     path("instrumen/", include("ekonseling.instruments.urls")),
+    path("sosiometri/", include("ekonseling.sociometry.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

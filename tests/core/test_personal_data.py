@@ -172,6 +172,7 @@ def test_the_registered_erasure_hooks():
         "students.deletion_requests",
         "students.import_batches",
         "instruments.pending_imports",
+        "sociometry.choices",
     }
 
 
