@@ -103,6 +103,7 @@ class Thresholds:
 @dataclass
 class Analysis:
     choices: int  # k
+    rejections: int
     members: list[StudentIndex]
     matrix: dict[tuple[int, int], tuple[int, bool]]  # (chooser, chosen) -> (rank, positive)
     thresholds: Thresholds
@@ -142,7 +143,9 @@ def _mean_sd(values: Sequence[int]) -> tuple[float, float]:
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
-def clean_picks(members: Sequence[Member], picks: Iterable[Pick], choices: int) -> dict[tuple[int, int], Pick]:
+def clean_picks(
+    members: Sequence[Member], picks: Iterable[Pick], choices: int, rejections: int | None = None
+) -> dict[tuple[int, int], Pick]:
     """The picks that count: both students members, not oneself, the rank within 1..choices, one
     pick per (chooser, chosen) (the best rank wins; a choice wins over a rejection of the same
     rank), one name per (chooser, rank, kind): the first given."""
@@ -153,7 +156,7 @@ def clean_picks(members: Sequence[Member], picks: Iterable[Pick], choices: int) 
     for pick in ordered:
         if pick.chooser not in ids or pick.chosen not in ids or pick.chooser == pick.chosen:
             continue
-        if not 1 <= pick.rank <= choices:
+        if not 1 <= pick.rank <= (choices if pick.positive or rejections is None else rejections):
             continue
         key = (pick.chooser, pick.chosen)
         slot = (pick.chooser, pick.rank, pick.positive)
@@ -165,24 +168,31 @@ def clean_picks(members: Sequence[Member], picks: Iterable[Pick], choices: int) 
 
 
 def analyse(
-    members: Sequence[Member], picks: Iterable[Pick], choices: int = 3, respondents: Iterable[int] | None = None
+    members: Sequence[Member],
+    picks: Iterable[Pick],
+    choices: int = 3,
+    respondents: Iterable[int] | None = None,
+    rejections: int | None = None,
 ) -> Analysis:
     """The whole analysis of one criterion of one survey. `respondents`: the members who answered
-    (a respondent may have named nobody under this criterion); by default those who named someone."""
+    (a respondent may have named nobody under this criterion); by default those who named someone.
+    `rejections`: how many rejections were asked (their weights run from it down to 1); by default
+    as many as choices."""
     if choices < 1:
         raise ValueError("choices must be at least 1")
     ordered = list(members)
     index = {
         m.id: StudentIndex(m.id, m.number or position, m.name, m.sex) for position, m in enumerate(ordered, start=1)
     }
-    matrix_picks = clean_picks(ordered, picks, choices)
+    rejections = choices if rejections is None else rejections
+    matrix_picks = clean_picks(ordered, picks, choices, rejections)
     chosen_sets: dict[int, set[int]] = {m.id: set() for m in ordered}  # who j chose
     rejected_sets: dict[int, set[int]] = {m.id: set() for m in ordered}
     first: dict[int, int] = {}
     for (chooser, chosen), pick in matrix_picks.items():
         giver, receiver = index[chooser], index[chosen]
         giver.responded = True
-        w = weight(pick.rank, choices)
+        w = weight(pick.rank, choices if pick.positive else rejections)
         if pick.positive:
             giver.made += 1
             receiver.chosen_by += 1
@@ -208,9 +218,9 @@ def analyse(
         s.balance = Fraction(s.chosen_by - s.rejected_by, others)
 
     scores = [s.score for s in index.values()]
-    rejections = [s.rejected_by for s in index.values()]
+    received_rejections = [s.rejected_by for s in index.values()]
     mean_s, sd_s = _mean_sd(scores)
-    mean_r, sd_r = _mean_sd(rejections)
+    mean_r, sd_r = _mean_sd(received_rejections)
     thresholds = Thresholds(mean_s, sd_s, mean_r, sd_r)
     eps = 1e-9
     for s in index.values():
@@ -272,6 +282,7 @@ def analyse(
     total_pairs = Fraction(n * (n - 1), 2) if n > 1 else Fraction(1)
     return Analysis(
         choices=choices,
+        rejections=rejections,
         members=[index[m.id] for m in ordered],
         matrix={key: (p.rank, p.positive) for key, p in matrix_picks.items()},
         thresholds=thresholds,

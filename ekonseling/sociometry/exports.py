@@ -59,7 +59,7 @@ def matrix_cell(result: analysis.Analysis, chooser: int, chosen: int) -> str | i
     if found is None:
         return ""
     rank, positive = found
-    w = analysis.weight(rank, result.choices)
+    w = analysis.weight(rank, result.choices if positive else result.rejections)
     return w if positive else -w
 
 

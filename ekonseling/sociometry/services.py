@@ -10,7 +10,7 @@ for them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -299,7 +299,6 @@ class SurveyAnalysis:
     members: list[analysis.Member]
     results: list[analysis.Analysis]
     responded: int
-    students: dict[int, Student] = field(default_factory=dict)
 
     def result_for(self, criterion_id: int | None) -> tuple[Criterion, analysis.Analysis]:
         for criterion, result in zip(self.criteria, self.results, strict=True):
@@ -312,16 +311,21 @@ def analyse(survey: Survey) -> SurveyAnalysis:
     """Every criterion's analysis in three queries. Not audited: callers that show it to a person
     go through `read_analysis`."""
     criteria = list(survey.criteria.all())
-    rows = list(survey.members.select_related("student").only("number", "student_id", "student__name", "student__sex"))
-    members = [analysis.Member(m.student_id, m.student.name, m.student.sex, m.number) for m in rows]
+    # values, not model rows: a Student row costs its post_init bookkeeping (and a deferred field a query).
+    members = [
+        analysis.Member(pk, name, sex, number)
+        for pk, name, sex, number in survey.members.values_list("student_id", "student__name", "student__sex", "number")
+    ]
     respondents = set(survey.responses.values_list("student_id", flat=True))
     by_criterion: dict[int, list[analysis.Pick]] = {c.pk: [] for c in criteria}
     for criterion_id, chooser, chosen, rank, positive in Choice.objects.filter(response__survey=survey).values_list(
         "criterion_id", "response__student_id", "chosen_id", "rank", "positive"
     ):
         by_criterion.setdefault(criterion_id, []).append(analysis.Pick(chooser, chosen, rank, positive))
-    results = [analysis.analyse(members, by_criterion[c.pk], survey.choices, respondents) for c in criteria]
-    return SurveyAnalysis(survey, criteria, members, results, len(respondents), {m.student_id: m.student for m in rows})
+    results = [
+        analysis.analyse(members, by_criterion[c.pk], survey.choices, respondents, survey.rejections) for c in criteria
+    ]
+    return SurveyAnalysis(survey, criteria, members, results, len(respondents))
 
 
 def read_analysis(
