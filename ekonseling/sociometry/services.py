@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, windows
@@ -343,17 +344,17 @@ def read_analysis(
 # What a guru BK may offer (layanan BK), per category.
 SUGGESTIONS = {
     analysis.ISOLATE: (
-        "konseling individual",
-        "bimbingan kelompok (keterampilan sosial)",
-        "penempatan dalam kelompok belajar bersama teman yang memilihnya atau dipilihnya",
+        _l("individual counseling"),
+        _l("group guidance (social skills)"),
+        _l("placement in a study group with classmates they chose or who chose them"),
     ),
     analysis.REJECTED: (
-        "konseling individual",
-        "konseling kelompok",
-        "layanan mediasi bila ada konflik",
-        "konsultasi dengan wali kelas",
+        _l("individual counseling"),
+        _l("group counseling"),
+        _l("mediation where there is a conflict"),
+        _l("consultation with the homeroom teacher"),
     ),
-    analysis.NEGLECTED: ("bimbingan kelompok", "penempatan dan penyaluran dalam kegiatan kelompok"),
+    analysis.NEGLECTED: (_l("group guidance"), _l("placement and channelling into group activities")),
 }
 FLAGGED = (analysis.REJECTED, analysis.ISOLATE, analysis.NEGLECTED)
 
@@ -379,8 +380,8 @@ def flags(survey_analysis: SurveyAnalysis) -> list[Flag]:
                 flag = found.setdefault(m.id, Flag(survey_analysis.survey, m.id, m.name, m.number, [], []))
                 flag.categories.append((criterion.question, category))
                 for s in SUGGESTIONS[category]:
-                    if s not in flag.suggestions:
-                        flag.suggestions.append(s)
+                    if str(s) not in flag.suggestions:
+                        flag.suggestions.append(str(s))
     order = {c: i for i, c in enumerate(FLAGGED)}
     return sorted(found.values(), key=lambda f: (min(order[c] for _q, c in f.categories), f.number))
 
@@ -416,7 +417,7 @@ def read_student_section(student: Student, surveys: Sequence[Survey], actor: Use
         if not rows:
             continue
         categories = {c for _criterion, index in rows for c in index.categories}
-        suggestions = [s for c in FLAGGED if c in categories for s in SUGGESTIONS[c]]
+        suggestions = [str(s) for c in FLAGGED if c in categories for s in SUGGESTIONS[c]]
         shown.append(
             {"survey": survey, "rows": rows, "suggestions": list(dict.fromkeys(suggestions)), "n": len(result.members)}
         )
