@@ -11,6 +11,8 @@ registry.register_menu("sociometry:my", _("Sociometry"), "sociometry.fill", orde
 
 
 def _counselor_card(request):
+    from django.utils import timezone
+
     from ekonseling.core import policy
 
     from . import services
@@ -18,9 +20,12 @@ def _counselor_card(request):
 
     visible = policy.visible(request.user, "sociometry.manage", Survey.objects.all())
     flagged = []
-    for survey in services.latest_surveys(visible):
-        flagged += services.flags(services.analyse(survey))
-    open_now = [s for s in visible.select_related("rombel").order_by("closes_at")[:50] if s.is_open()]
+    for data in services.analyse_many(services.latest_surveys(visible)).values():
+        flagged += services.flags(data)
+    now = timezone.now()
+    open_now = list(
+        visible.filter(opens_at__lte=now, closes_at__gt=now).select_related("rombel").order_by("closes_at")[:20]
+    )
     if not flagged and not open_now:
         return None
     return {"flags": flagged[:30], "more": max(len(flagged) - 30, 0), "open_now": open_now}
