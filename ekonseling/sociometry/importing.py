@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ekonseling.core import spreadsheets
 from ekonseling.students.models import Student
 
+from .models import Survey
 from .services import CriterionAnswer, check_answers
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -60,7 +61,7 @@ def find_header(rows: list) -> int | None:
     return None
 
 
-def parse(survey, file_bytes: bytes, filename: str) -> Parsed:
+def parse(survey: Survey, file_bytes: bytes, filename: str) -> Parsed:
     """The responses in the file, checked against the survey. Raises ImportError_ with every reason."""
     if len(file_bytes) > MAX_BYTES:
         raise ImportError_([_("The file is larger than 5 MB.")])
@@ -164,7 +165,7 @@ def parse(survey, file_bytes: bytes, filename: str) -> Parsed:
     return Parsed(parsed, skipped)
 
 
-def template_rows(survey, members: Sequence, criteria: Sequence) -> tuple[list[str], list[list]]:
+def template_rows(survey: Survey, members: Sequence, criteria: Sequence) -> tuple[list[str], list[list]]:
     """The header and the prefilled rows of the survey's template."""
     header = ["No", "NISN", "Nama"]
     for c in range(1, len(criteria) + 1):

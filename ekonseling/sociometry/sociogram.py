@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .analysis import ISOLATE, REJECTED, STAR, Analysis
+from .analysis import ISOLATE, REJECTED, STAR, Analysis, StudentIndex
 
 SIZE = 1000.0
 CENTRE = SIZE / 2
@@ -64,7 +64,7 @@ def short_name(name: str, limit: int = 12) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def _ring(member, mean: float) -> int:
+def _ring(member: StudentIndex, mean: float) -> int:
     if STAR in member.categories:
         return 0
     if member.chosen_by == 0:

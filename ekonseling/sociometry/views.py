@@ -421,8 +421,11 @@ def fill(request, pk):
 @require_GET
 @policy.require("sociometry.fill")
 def classmate_photo(request, pk, student_pk):
-    """A classmate's photo on the survey's sheet: only members of the survey, to members."""
+    """A classmate's photo on the survey's sheet: only members of the survey, to members, while it
+    is open (the sheet shows photos only then)."""
     survey = _survey(request, pk, "sociometry.fill")
+    if not survey.is_open():
+        raise Http404
     member = Member.objects.filter(survey=survey, student_id=student_pk).select_related("student").first()
     if member is None or not member.student.photo:
         raise Http404

@@ -179,3 +179,20 @@ def test_a_student_never_learns_who_chose_them(client, world, letter):
     assert [c["chosen"] for c in export["sociometric_choices"][0]["criteria"]] == [
         ["Budi", "Citra", "Dewi"] if letter == "A" else ["Ahmad", "Citra", "Budi"]
     ]
+
+
+def test_classmates_photos_only_to_members_while_open(client, world):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    seven = SevenClass(world, answered=False)
+    out = BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    seven.s("B").photo.save("b.jpg", ContentFile(out.getvalue()))
+    client.force_login(seven.account)
+    url = reverse("sociometry:photo", args=[seven.survey.pk, seven.s("B").pk])
+    assert client.get(url).status_code == 200
+    assert 'src="' + url in client.get(reverse("sociometry:fill", args=[seven.survey.pk])).content.decode()
+    seven.survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    seven.survey.save(update_fields=["closes_at"])
+    assert client.get(url).status_code == 404
