@@ -196,3 +196,39 @@ def test_classmates_photos_only_to_members_while_open(client, world):
     seven.survey.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     seven.survey.save(update_fields=["closes_at"])
     assert client.get(url).status_code == 404
+
+
+def test_compare_over_time_and_the_window(client, world):
+    from ekonseling.sociometry import services
+
+    first = SevenClass(world)
+    later = services.open_survey(
+        rombel=first.rombel,
+        title="Later",
+        criteria=[("belajar", "")],
+        opens_at=timezone.now() - datetime.timedelta(minutes=30),
+        closes_at=timezone.now() + datetime.timedelta(days=1),
+        created_by=world.gurubk,
+    )
+    criterion = later.criteria.get()
+    services.submit(
+        later,
+        first.s("F"),
+        {criterion.pk: services.CriterionAnswer([first.s(c).pk for c in "GAB"])},
+        by=world.gurubk,
+        source="paper",
+    )
+    client.force_login(world.gurubk)
+    url = reverse("sociometry:compare")
+    page = client.get(url, {"a": later.pk, "b": first.survey.pk}).content.decode()  # order does not matter
+    assert page.count('data-testid="over-time"') == 1 and "Gita" in page
+    # Another rombel's survey cannot be compared with it (nor seen by gurubk at all).
+    assert client.get(url, {"a": first.survey.pk, "b": 999999}).status_code == 404
+    # Close now, then open again.
+    window = reverse("sociometry:survey_window", args=[later.pk])
+    client.post(window, {"action": "close"})
+    later.refresh_from_db()
+    assert not later.is_open()
+    client.post(window, {"action": "reopen"})
+    later.refresh_from_db()
+    assert later.is_open()
