@@ -41,10 +41,13 @@ def _manage_scope(user, queryset):
 
 @rule("sociometry.view_student")
 def _view_student(user, student=None):
-    """The student page's section: the counselors of the student's rombel, the koordinator BK."""
+    """The student page's section: the counselors of the student's rombel, the koordinator BK.
+    (The rombel's counselors as the student page prefetches them: no query of its own there.)"""
     if user.role not in COUNSELOR_ROLES:
         return False
-    return student is None or serves_rombel(user, student.rombel_id)
+    if student is None or user.role == Role.KOORDINATOR_BK:
+        return True
+    return student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all())
 
 
 @rule("sociometry.fill")

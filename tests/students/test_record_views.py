@@ -527,6 +527,7 @@ def test_the_coordinators_export_has_health_and_counseling_but_says_what_may_be_
     assert data["student"]["health_notes"] == "Asma ringan."
     assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": []}
     assert data["instrument_sheets"] == []
+    assert data["sociometric_choices"] == []
     assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
     event = AuditEvent.objects.get(action="export")
     assert (event.actor, event.object_id) == (world.koordinator, str(record.pk))
@@ -540,14 +541,15 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
     data = json.loads(response.content)
     assert "health_notes" not in data["student"] and "special_needs" not in data["student"]
     # The operator never reads counseling content: no conversations, no instrument sheets.
-    assert (data["counseling"], data["instrument_sheets"]) == (None, None)
+    assert (data["counseling"], data["instrument_sheets"], data["sociometric_choices"]) == (None, None, None)
     assert (data["complete"], data["omitted"]) == (
         False,
-        ["health_notes", "special_needs", "counseling", "instrument_sheets"],
+        ["health_notes", "special_needs", "counseling", "instrument_sheets", "sociometric_choices"],
     )
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
-        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets"
+        "personal data (UU PDP), JSON, leaves out health_notes, special_needs, counseling, instrument_sheets, "
+        "sociometric_choices"
     )
 
 
@@ -862,6 +864,7 @@ def test_a_guru_bks_detail_runs_a_fixed_number_of_queries(client, world, record,
     # session, user+school, OTP device, student (scoped) + rombel, rombel counselors and individual
     # counselors (prefetched once: every caseload question of the policy reads them), guardians,
     # enrollments, attendance, unseen profile changes, the counseling section's conversations, the
-    # instruments section's submitted sheets, audit insert, session save (3)
-    with django_assert_num_queries(17):
+    # instruments section's submitted sheets, the sociometry section's surveys, audit insert,
+    # session save (3)
+    with django_assert_num_queries(18):
         client.get(f"/siswa/{record.pk}/")

@@ -44,6 +44,6 @@ def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_
     # session, user+school, OTP device, student+rombel+wali+year, rombel counselors, individual
     # counselors (prefetched for the policy), guardians, enrollments, attendance, unseen profile
     # changes, the counseling section's conversations, the instruments section's submitted sheets,
-    # audit insert, session save (3)
-    with django_assert_num_queries(16):
+    # the sociometry section's surveys, audit insert, session save (3)
+    with django_assert_num_queries(17):
         client.get(f"/siswa/{world.student.pk}/")
