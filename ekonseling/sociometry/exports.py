@@ -84,7 +84,7 @@ def sociomatrix_xlsx(data: SurveyAnalysis) -> bytes:
         )
         ws.append([])
         members = result.members
-        ws.append([_cell(ws, _("No"), True), _cell(ws, _("Name"), True)] + [_cell(ws, m.number, True) for m in members])
+        ws.append([_cell(ws, "No", True), _cell(ws, _("Name"), True)] + [_cell(ws, m.number, True) for m in members])
         for row in members:
             ws.append([row.number, _cell(ws, row.name)] + [matrix_cell(result, row.id, col.id) for col in members])
         totals = [
@@ -176,7 +176,7 @@ def sociogram_drawing(drawn: sociogram.Layout, width: float) -> Drawing:
 
 
 def _legend_table(result: analysis.Analysis, styles) -> Table:
-    head = [_("No"), _("Name"), "L/P", "C", "S", "R", "C/(N−1)", "R/(N−1)", _("Category")]
+    head = ["No", _("Name"), "L/P", "C", "S", "R", "C/(N−1)", "R/(N−1)", _("Category")]
     rows = [[pdf.paragraph(h, styles["head"]) for h in head]]
     for m in result.members:
         rows.append(

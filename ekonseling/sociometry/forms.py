@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core.forms import SpreadsheetUploadForm
@@ -78,7 +78,7 @@ class UploadForm(SpreadsheetUploadForm):
     @staticmethod
     def check_size(size):
         if size > importing.MAX_BYTES:
-            raise ValueError(_g("The file is larger than 5 MB."))
+            raise ValueError(gettext("The file is larger than 5 MB."))
 
 
 def field_name(criterion_id: int, student_id: int) -> str:
@@ -87,8 +87,8 @@ def field_name(criterion_id: int, student_id: int) -> str:
 
 def slot_options(choices: int, rejections: int) -> list[tuple[str, str]]:
     options = [("", "—")]
-    options += [(f"p{r}", _g("Choice %(rank)d") % {"rank": r}) for r in range(1, choices + 1)]
-    options += [(f"t{r}", _g("Rejection %(rank)d") % {"rank": r}) for r in range(1, rejections + 1)]
+    options += [(f"p{r}", gettext("Choice %(rank)d") % {"rank": r}) for r in range(1, choices + 1)]
+    options += [(f"t{r}", gettext("Rejection %(rank)d") % {"rank": r}) for r in range(1, rejections + 1)]
     return options
 
 
@@ -107,19 +107,20 @@ def read_sheet(
                 continue
             kind, digits = value[:1], value[1:]
             if kind not in ("p", "t") or not digits.isdigit() or len(digits) > 2:
-                errors.append(_g("%(criterion)s: an unknown choice.") % {"criterion": criterion.question})
+                errors.append(gettext("%(criterion)s: an unknown choice.") % {"criterion": criterion.question})
                 continue
             rank, positive = int(digits), kind == "p"
             limit = survey.choices if positive else survey.rejections
             if not 1 <= rank <= limit:
-                errors.append(_g("%(criterion)s: an unknown choice.") % {"criterion": criterion.question})
+                errors.append(gettext("%(criterion)s: an unknown choice.") % {"criterion": criterion.question})
                 continue
             if rank in slots[positive]:
                 errors.append(
-                    _g("%(criterion)s: %(slot)s is given to two classmates.")
+                    gettext("%(criterion)s: %(slot)s is given to two classmates.")
                     % {
                         "criterion": criterion.question,
-                        "slot": (_g("Choice %(rank)d") if positive else _g("Rejection %(rank)d")) % {"rank": rank},
+                        "slot": (gettext("Choice %(rank)d") if positive else gettext("Rejection %(rank)d"))
+                        % {"rank": rank},
                     }
                 )
                 continue
@@ -128,7 +129,7 @@ def read_sheet(
             ranks = sorted(slots[positive])
             if ranks != list(range(1, len(ranks) + 1)):
                 errors.append(
-                    _g("%(criterion)s: fill the choices from the first without a gap.")
+                    gettext("%(criterion)s: fill the choices from the first without a gap.")
                     % {"criterion": criterion.question}
                 )
         answers[criterion.pk] = CriterionAnswer(

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ekonseling.accounts.models import User
 from ekonseling.core import audit, windows
@@ -364,17 +364,20 @@ def read_analysis(
 # What a guru BK may offer (layanan BK), per category.
 SUGGESTIONS = {
     analysis.ISOLATE: (
-        _l("individual counseling"),
-        _l("group guidance (social skills)"),
-        _l("placement in a study group with classmates they chose or who chose them"),
+        gettext_lazy("individual counseling"),
+        gettext_lazy("group guidance (social skills)"),
+        gettext_lazy("placement in a study group with classmates they chose or who chose them"),
     ),
     analysis.REJECTED: (
-        _l("individual counseling"),
-        _l("group counseling"),
-        _l("mediation where there is a conflict"),
-        _l("consultation with the homeroom teacher"),
+        gettext_lazy("individual counseling"),
+        gettext_lazy("group counseling"),
+        gettext_lazy("mediation where there is a conflict"),
+        gettext_lazy("consultation with the homeroom teacher"),
     ),
-    analysis.NEGLECTED: (_l("group guidance"), _l("placement and channelling into group activities")),
+    analysis.NEGLECTED: (
+        gettext_lazy("group guidance"),
+        gettext_lazy("placement and channelling into group activities"),
+    ),
 }
 FLAGGED = (analysis.REJECTED, analysis.ISOLATE, analysis.NEGLECTED)
 

@@ -232,3 +232,13 @@ def test_compare_over_time_and_the_window(client, world):
     client.post(window, {"action": "reopen"})
     later.refresh_from_db()
     assert later.is_open()
+
+
+def test_the_sheet_speaks_indonesian(client, world):
+    seven = SevenClass(world, answered=False, rejections=1)
+    client.force_login(seven.account)
+    page = client.get(reverse("sociometry:fill", args=[seven.survey.pk])).content.decode()
+    assert ">Pilihan 1</option>" in page and ">Tolak 1</option>" in page
+    client.force_login(world.gurubk)
+    page = client.get(reverse("sociometry:survey", args=[seven.survey.pk])).content.decode()
+    assert ">No</th>" in page and "Tidak" not in page.split("<table", 1)[1].split("</thead>", 1)[0]
