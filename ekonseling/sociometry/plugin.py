@@ -47,15 +47,16 @@ def _student_card(request):
 
 
 def _student_section(request, student):
+    from django.utils import timezone
+
     from ekonseling.core import policy
 
     from . import services
     from .models import Survey
 
+    closed = Survey.objects.filter(members__student=student, responses__isnull=False, closes_at__lte=timezone.now())
     surveys = list(
-        policy.visible(
-            request.user, "sociometry.manage", Survey.objects.filter(members__student=student, responses__isnull=False)
-        )
+        policy.visible(request.user, "sociometry.manage", closed)
         .distinct()
         .select_related("rombel")
         .order_by("-opens_at")[:2]

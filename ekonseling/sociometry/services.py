@@ -410,11 +410,12 @@ def flags(survey_analysis: SurveyAnalysis) -> list[Flag]:
 
 
 def latest_surveys(queryset: Any, now: datetime | None = None) -> list[Survey]:
-    """Per rombel, the latest survey that has responses and has opened."""
+    """Per rombel, the latest CLOSED survey that has responses. (While a survey is open, a student
+    not chosen yet may only be waiting for classmates to answer: no flag comes from it.)"""
     now = now or timezone.now()
     latest: dict[int, Survey] = {}
     for survey in (
-        queryset.filter(opens_at__lte=now, responses__isnull=False)
+        queryset.filter(closes_at__lte=now, responses__isnull=False)
         .distinct()
         .select_related("rombel")
         .order_by("-closes_at", "-pk")
