@@ -618,6 +618,92 @@ RECORDS_OBJECT_CELLS = [
 ]
 
 
+def _sociometric_survey(rombel="rombel_a", opened_by="gurubk"):
+    """An open survey of `rombel` (one criterion, one choice); in rombel_a the classmate chose the
+    student. rombel_b gets a second student first (a survey needs two)."""
+
+    def build(world):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from ekonseling.sociometry import services
+        from tests import factories
+
+        if rombel == "rombel_b":
+            factories.student(world.school, rombel=world.rombel_b)
+        now = timezone.now()
+        survey = services.open_survey(
+            rombel=getattr(world, rombel),
+            title="Sosiometri",
+            criteria=[("belajar", "")],
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=1),
+            created_by=getattr(world, opened_by),
+            choices=1,
+        )
+        if rombel == "rombel_a":
+            criterion = survey.criteria.get()
+            answer = {criterion.pk: services.CriterionAnswer([world.student.pk])}
+            services.submit(survey, world.classmate, answer, by=world.gurubk, source="paper")
+        return survey
+
+    return build
+
+
+def _survey_pk(rombel="rombel_a", opened_by="gurubk"):
+    return lambda world: {"pk": _sociometric_survey(rombel, opened_by)(world).pk}
+
+
+def _classmate_photo(attr="classmate"):
+    def build(world):
+        survey = _sociometric_survey()(world)
+        return {"pk": survey.pk, "student_pk": _photo_of(attr)(world)["pk"]}
+
+    return build
+
+
+# Sociometry: the counselors of the rombel and the coordinator; a student fills their own survey
+# and sees classmates' photos on it. Wali kelas, principal and operator see none of it.
+SOCIOMETRY_MATRIX = {
+    "sociometry:surveys": (COUNSELORS, "get", None),
+    "sociometry:survey_new": (COUNSELORS, "get", None),
+    "sociometry:compare": (COUNSELORS, "get", None),
+    "sociometry:survey": (COUNSELORS, "get", _survey_pk()),
+    # An empty POST changes nothing: a message and a redirect (302).
+    "sociometry:survey_window": (COUNSELORS, "post", _survey_pk()),
+    "sociometry:analysis": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:sociomatrix_xlsx": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:sociogram_svg": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:report_pdf": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:template_xlsx": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:paper_entry": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:import": (COUNSELORS, "get", _survey_pk()),
+    "sociometry:my": ({Role.SISWA}, "get", None),
+    "sociometry:fill": ({Role.SISWA}, "get", _survey_pk()),
+    "sociometry:photo": ({Role.SISWA}, "get", _classmate_photo()),
+}
+# rombel_b's survey (gurubk_other's): not gurubk's, not the student's; a photo of someone outside
+# the survey is nobody's through it.
+SOCIOMETRY_OBJECT_CELLS = [
+    *[
+        (name, _survey_pk("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK})
+        for name in (
+            "sociometry:survey",
+            "sociometry:analysis",
+            "sociometry:sociomatrix_xlsx",
+            "sociometry:sociogram_svg",
+            "sociometry:report_pdf",
+            "sociometry:template_xlsx",
+            "sociometry:paper_entry",
+            "sociometry:import",
+        )
+    ],
+    ("sociometry:fill", _survey_pk("rombel_b", "gurubk_other"), set()),
+    ("sociometry:photo", _classmate_photo("other_student"), set()),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -657,6 +743,7 @@ MATRIX = {
     **INSTRUMENT_REPORTS_MATRIX,
     **RECORDS_MATRIX,
     **CASES_MATRIX,
+    **SOCIOMETRY_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -697,6 +784,7 @@ OBJECT_CELLS = [
     ("instruments:individual_report_xlsx", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
+    *SOCIOMETRY_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

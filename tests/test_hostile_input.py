@@ -581,3 +581,91 @@ def test_the_case_book_forms_survive_anything(client, world, caplog):
     check()
     _no_errors_logged(caplog)
     assert FollowUp.objects.count() >= 0 and Referral.objects.count() >= 1
+
+
+# --- sociometry ----------------------------------------------------------------------------------------------
+
+
+def _sociometry_class(world):
+    from tests.sociometry.conftest import SevenClass
+
+    return SevenClass(world, answered=False)
+
+
+def test_the_sociometry_sheet_survives_anything(client, world, caplog):
+    """The student's sheet and the counselor's paper entry: any field names and values; a refused
+    post stores nothing, a stored one names only classmates, each once, never the student."""
+    from ekonseling.sociometry.models import Choice, Response
+
+    seven = _sociometry_class(world)
+    k = seven.criterion.pk
+    names = [f"k{k}_s{s.pk}" for s in seven.students] + [f"k{k}_s{world.other_student.pk}", "k1e400_s1", "siswa"]
+    values = st.one_of(st.sampled_from(["p1", "p2", "p3", "t1", "t2", "p0", "p99", "x", "p1e400", ""]), form_text)
+    fill_url = reverse("sociometry:fill", args=[seven.survey.pk])
+    paper_url = reverse("sociometry:paper_entry", args=[seven.survey.pk])
+
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(names), values, max_size=8), st.booleans())
+    def check(fields, as_counselor):
+        client.force_login(world.gurubk if as_counselor else seven.account)
+        if as_counselor:
+            fields = {**fields, "siswa": fields.get("siswa", str(seven.s("B").pk))}
+        before = Choice.objects.count()
+        response = client.post(paper_url if as_counselor else fill_url, fields)
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code != 302:
+            assert Choice.objects.count() == before
+        for response_row in Response.objects.all():
+            chosen = list(response_row.picks.values_list("criterion_id", "chosen_id"))
+            assert len(chosen) == len(set(chosen))
+            assert all(pk != response_row.student_id for _c, pk in chosen)
+            assert {pk for _c, pk in chosen} <= {s.pk for s in seven.students}
+        Response.objects.filter(student=seven.s("A")).delete()  # let the student try again
+
+    check()
+    _no_errors_logged(caplog)
+
+
+def test_the_sociometry_import_and_new_survey_survive_anything(client, world, caplog):
+    from ekonseling.sociometry.models import Response, Survey
+
+    seven = _sociometry_class(world)
+    client.force_login(world.gurubk)
+    import_url = reverse("sociometry:import", args=[seven.survey.pk])
+    header = "No;NISN;Nama;K1 Pilihan 1;K1 Pilihan 2;K1 Pilihan 3;K1 Tolak 1;K9 Pilihan 1\n"
+    cells = st.one_of(
+        st.sampled_from(["1", "2", "7", "99", "0", "-1", "1e400", "=cmd()", "", seven.s("B").nisn]),
+        st.text(max_size=12),
+    )
+    rows = st.lists(st.lists(cells, max_size=8).map(";".join), max_size=6).map("\n".join)
+
+    @FUZZ
+    @given(
+        st.one_of(
+            rows.map(lambda r: (header + r).encode()),
+            st.binary(max_size=200),
+            st.sampled_from(HOSTILE_TEXTS).map(str.encode),
+        )
+    )
+    def check(content):
+        before = Response.objects.count()
+        response = client.post(import_url, {"file": SimpleUploadedFile("fuzz.csv", content)})
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code != 302:
+            assert Response.objects.count() == before
+
+    check()
+    new_url = reverse("sociometry:survey_new")
+    fields = ["rombel", "title", "criteria", "own_question", "choices", "rejections", "opens_at", "closes_at"]
+
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(fields), st.one_of(form_text, st.sampled_from(HOSTILE_NUMBERS)), max_size=8))
+    def check_new(data):
+        before = Survey.objects.count()
+        response = client.post(new_url, data)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200:
+            assert Survey.objects.count() == before
+
+    check_new()
+    _no_errors_logged(caplog)

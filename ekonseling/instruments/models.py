@@ -12,9 +12,9 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ekonseling.core import windows
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
 
@@ -83,8 +83,7 @@ class Administration(SchoolOwned):
         return self.title
 
     def is_open(self, now=None):
-        now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at
+        return windows.is_open(self.opens_at, self.closes_at, now)
 
 
 class Assignment(SchoolOwned):
@@ -142,8 +141,7 @@ class Assignment(SchoolOwned):
         return self.closes_at or self.administration.closes_at
 
     def window_open(self, now=None):
-        now = now or timezone.now()
-        return self.administration.opens_at <= now < self.deadline
+        return windows.is_open(self.administration.opens_at, self.deadline, now)
 
     def answer_data(self) -> dict:
         """The decrypted answers. Callers that show them to staff audit the read."""

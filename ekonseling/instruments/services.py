@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit, realtime
+from ekonseling.core import audit, realtime, windows
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
 from ekonseling.safety import actions as safety
@@ -205,7 +205,7 @@ def open_administration(
 ) -> Administration:
     """Give an instrument to the active students of some rombel and/or chosen students (audited,
     `created_by` the actor)."""
-    if closes_at <= opens_at:
+    if not windows.valid(opens_at, closes_at):
         raise InstrumentError(_("The closing time must come after the opening time."), code="instruments.bad_window")
     if instrument.archived:
         raise InstrumentError(_("This instrument is archived."), code="instruments.archived")
@@ -446,7 +446,4 @@ def status_counts(assignments: QuerySet[Assignment]) -> dict[str, int]:
 
 def window_state(administration: Administration, now: datetime | None = None) -> str:
     """ "upcoming", "open" or "closed" for the administration's own window (not per-student extensions)."""
-    now = now or timezone.now()
-    if now < administration.opens_at:
-        return "upcoming"
-    return "open" if now < administration.closes_at else "closed"
+    return windows.state(administration.opens_at, administration.closes_at, now)

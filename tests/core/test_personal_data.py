@@ -173,6 +173,7 @@ def test_the_registered_erasure_hooks():
         "students.import_batches",
         "instruments.pending_imports",
         "records.services",
+        "sociometry.choices",
     }
 
 

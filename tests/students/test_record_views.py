@@ -527,6 +527,7 @@ def test_the_coordinators_export_has_health_and_counseling_but_says_what_may_be_
     assert data["student"]["health_notes"] == "Asma ringan."
     assert data["counseling"] == {"chats": [], "letters": [], "anonymous_questions": [], "call_ins": []}
     assert data["instrument_sheets"] == []
+    assert data["sociometric_choices"] == []
     assert (data["complete"], data["omitted"]) == (False, ["counseling.not_readable_by_requester"])
     event = AuditEvent.objects.get(action="export")
     assert (event.actor, event.object_id) == (world.koordinator, str(record.pk))
@@ -543,9 +544,10 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
     # (issue 11, inference; tests/test_inference.py).
     assert "needs_attention" not in data["student"] and "updated_at" not in data["student"]
     # The operator never reads counseling content: no conversations, no instrument sheets, no case book.
-    assert (data["counseling"], data["instrument_sheets"], data["case_book"], data["service_records"]) == (None,) * 4
+    for section in ("counseling", "instrument_sheets", "case_book", "service_records", "sociometric_choices"):
+        assert data[section] is None, section
     omitted = ["health_notes", "special_needs", "needs_attention", "updated_at"]
-    omitted += ["counseling", "instrument_sheets", "case_book", "service_records"]
+    omitted += ["counseling", "instrument_sheets", "case_book", "service_records", "sociometric_choices"]
     assert (data["complete"], data["omitted"]) == (False, omitted)
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (
@@ -865,6 +867,7 @@ def test_a_guru_bks_detail_runs_a_fixed_number_of_queries(client, world, record,
     # counselors (prefetched once: every caseload question of the policy reads them), guardians,
     # enrollments, attendance, unseen profile changes, the counseling section's conversations, the
     # instruments section's submitted sheets, the case book's timeline (referrals, cases,
-    # conversations), the services section's records, audit insert, session save (3)
-    with django_assert_num_queries(21):
+    # conversations), the services section's records, the sociometry section's surveys, audit insert,
+    # session save (3)
+    with django_assert_num_queries(22):
         client.get(f"/siswa/{record.pk}/")

@@ -1,0 +1,451 @@
+"""Sociometry's actions: open a survey, store a response (a phone's, a paper sheet's, a spreadsheet
+row's), read the analysis (audited), the counselor's flags and the student page's section.
+
+Every action takes an explicit actor and writes its audit line inside its transaction. A response
+is checked whole before anything is written: only members of the survey, never oneself, never a
+classmate twice within a criterion, ranks 1..k without gaps, rejections only where the survey asks
+for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ekonseling.accounts.models import User
+from ekonseling.core import audit, windows
+from ekonseling.core.errors import ActionError
+from ekonseling.students.models import Rombel, Student
+
+from . import analysis
+from .models import MAX_CHOICES, MAX_CRITERIA, Choice, Criterion, Member, Response, Survey
+
+
+class SociometryError(ActionError):
+    code = "sociometry.refused"
+
+
+class WindowClosed(SociometryError):
+    code = "sociometry.window_closed"
+
+
+# What each criterion kind asks, in the school's language (the counselor may rewrite it).
+DEFAULT_QUESTIONS = {
+    Criterion.Kind.STUDY: "Dengan siapa kamu paling ingin belajar bersama?",
+    Criterion.Kind.PLAY: "Dengan siapa kamu paling ingin bermain atau menghabiskan waktu istirahat?",
+    Criterion.Kind.GROUP_WORK: "Dengan siapa kamu paling ingin satu kelompok dalam kerja kelompok?",
+}
+
+
+@dataclass(frozen=True)
+class CriterionAnswer:
+    """One criterion of a response: the classmates chosen in rank order, and those rejected."""
+
+    chosen: Sequence[int] = ()
+    rejected: Sequence[int] = ()
+
+
+# --- surveys --------------------------------------------------------------------------------------------
+
+
+def open_survey(
+    *,
+    rombel: Rombel,
+    title: str,
+    criteria: Sequence[tuple[str, str]],
+    opens_at: datetime,
+    closes_at: datetime,
+    created_by: User,
+    choices: int = 3,
+    rejections: int = 0,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Survey:
+    """A survey of the active students of `rombel`, numbered by name as in the sociomatrix.
+    `criteria`: (kind, question) pairs; an empty question takes the kind's default."""
+    if not windows.valid(opens_at, closes_at):
+        raise SociometryError(_("The closing time must come after the opening time."), code="sociometry.bad_window")
+    if not 1 <= choices <= MAX_CHOICES:
+        raise SociometryError(
+            _("Choose between 1 and %(max)d classmates per criterion.") % {"max": MAX_CHOICES},
+            code="sociometry.bad_choices",
+        )
+    if not 0 <= rejections <= MAX_CHOICES:
+        raise SociometryError(
+            _("Ask for between 0 and %(max)d rejections.") % {"max": MAX_CHOICES}, code="sociometry.bad_choices"
+        )
+    cleaned = []
+    for kind, question in criteria:
+        if kind not in Criterion.Kind.values:
+            raise SociometryError(_("Unknown criterion."), code="sociometry.bad_criterion")
+        question = (question or "").strip() or DEFAULT_QUESTIONS.get(kind, "")
+        if not question:
+            raise SociometryError(_("Write the question of your own criterion."), code="sociometry.bad_criterion")
+        cleaned.append((kind, question[:300]))
+    if not 1 <= len(cleaned) <= MAX_CRITERIA:
+        raise SociometryError(
+            _("Give between 1 and %(max)d criteria.") % {"max": MAX_CRITERIA}, code="sociometry.bad_criterion"
+        )
+    students = list(
+        Student.objects.filter(rombel=rombel, status=Student.Status.ACTIVE).order_by("name", "pk").only("pk")
+    )
+    if len(students) < 2:
+        raise SociometryError(_("The rombel needs at least two active students."), code="sociometry.too_few")
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            school_id=rombel.school_id,
+            rombel=rombel,
+            title=title.strip()[:200] or _("Sociometry"),
+            choices=choices,
+            rejections=rejections,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=created_by,
+        )
+        Criterion.objects.bulk_create(
+            Criterion(survey=survey, order=i, kind=kind, question=q) for i, (kind, q) in enumerate(cleaned, start=1)
+        )
+        Member.objects.bulk_create(Member(survey=survey, student=s, number=i) for i, s in enumerate(students, start=1))
+        audit.record_for(created_by, audit.Action.CREATE, survey, f"sociometric survey of {rombel}", ip, user_agent)
+    return survey
+
+
+def set_window(
+    survey: Survey, opens_at: datetime, closes_at: datetime, *, by: User, ip: str | None = None, user_agent: str = ""
+) -> Survey:
+    """Move the window (close it now, reopen it for latecomers)."""
+    if not windows.valid(opens_at, closes_at):
+        raise SociometryError(_("The closing time must come after the opening time."), code="sociometry.bad_window")
+    with transaction.atomic():
+        survey.opens_at, survey.closes_at = opens_at, closes_at
+        survey.save(update_fields=["opens_at", "closes_at"])
+        audit.record_for(by, audit.Action.CHANGE, survey, "window changed", ip, user_agent)
+    return survey
+
+
+# --- responses ------------------------------------------------------------------------------------------
+
+
+def member_ids(survey: Survey) -> dict[int, int]:
+    """student id -> number in the sociomatrix."""
+    return dict(survey.members.values_list("student_id", "number"))
+
+
+def check_answers(
+    survey: Survey,
+    student_id: int,
+    answers: Mapping[int, CriterionAnswer],
+    *,
+    members: Mapping[int, int] | None = None,
+    criteria: Sequence[Criterion] | None = None,
+    complete: bool = False,
+) -> list[str]:
+    """What is wrong with a response (empty: nothing). `complete`: every criterion must name as many
+    classmates as the survey asks (or every classmate, in a very small class)."""
+    members = member_ids(survey) if members is None else members
+    criteria = list(survey.criteria.all()) if criteria is None else criteria
+    errors: list[str] = []
+    if student_id not in members:
+        return [_("This student is not in the survey.")]
+    known = {c.pk: c for c in criteria}
+    for key in answers:
+        if key not in known:
+            errors.append(_("Unknown criterion."))
+    need = min(survey.choices, len(members) - 1)
+    for criterion in criteria:
+        answer = answers.get(criterion.pk, CriterionAnswer())
+        chosen, rejected = list(answer.chosen), list(answer.rejected)
+        label = criterion.question
+        if len(chosen) > survey.choices:
+            errors.append(_("%(criterion)s: at most %(n)d choices.") % {"criterion": label, "n": survey.choices})
+        if complete and len(chosen) < need:
+            errors.append(_("%(criterion)s: choose %(n)d classmates.") % {"criterion": label, "n": need})
+        if not complete and not chosen:
+            errors.append(_("%(criterion)s: choose at least one classmate.") % {"criterion": label})
+        if len(rejected) > survey.rejections:
+            if survey.rejections:
+                errors.append(
+                    _("%(criterion)s: at most %(n)d rejections.") % {"criterion": label, "n": survey.rejections}
+                )
+            else:
+                errors.append(_("%(criterion)s: this survey asks for no rejections.") % {"criterion": label})
+        named = chosen + rejected
+        if any(pk not in members for pk in named):
+            errors.append(_("%(criterion)s: only classmates in this survey can be named.") % {"criterion": label})
+        if student_id in named:
+            errors.append(_("%(criterion)s: nobody can name themselves.") % {"criterion": label})
+        if len(set(named)) != len(named):
+            errors.append(_("%(criterion)s: a classmate can be named only once.") % {"criterion": label})
+    return errors
+
+
+def submit(
+    survey: Survey,
+    student: Student,
+    answers: Mapping[int, CriterionAnswer],
+    *,
+    by: User,
+    source: str = Response.Source.ONLINE,
+    now: datetime | None = None,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Response:
+    """Store a student's whole response. Online: the student themself, inside the window, once.
+    Paper and import: a counselor, any time; a later entry replaces the earlier response."""
+    now = now or timezone.now()
+    online = source == Response.Source.ONLINE
+    if online:
+        if student.user_id != by.pk:
+            raise SociometryError(_("Only the student fills in their own survey."), code="sociometry.not_own")
+        state = survey.window_state(now)
+        if state == windows.UPCOMING:
+            raise WindowClosed(_("This survey has not opened yet."), code="sociometry.window_not_open")
+        if state == windows.CLOSED:
+            raise WindowClosed(_("This survey has closed."))
+    errors = check_answers(survey, student.pk, answers, complete=online)
+    if errors:
+        raise SociometryError("; ".join(errors), code="sociometry.invalid")
+    with transaction.atomic():
+        existing = Response.objects.select_for_update().filter(survey=survey, student=student).first()
+        if existing is not None and online:
+            raise SociometryError(_("You have already sent your answers."), code="sociometry.already_sent")
+        if existing is not None:
+            existing.delete()
+        response = Response.objects.create(
+            survey=survey,
+            student=student,
+            source=source,
+            entered_by=None if online else by,
+            submitted_at=now,
+        )
+        Choice.objects.bulk_create(_choices(response, answers))
+        detail = f"response of student {student.pk} ({source}{', replaced' if existing else ''})"
+        audit.record_for(by, audit.Action.CHANGE if existing else audit.Action.CREATE, survey, detail, ip, user_agent)
+    return response
+
+
+def _choices(response: Response, answers: Mapping[int, CriterionAnswer]) -> Iterable[Choice]:
+    for criterion_id, answer in answers.items():
+        for rank, pk in enumerate(answer.chosen, start=1):
+            yield Choice(response=response, criterion_id=criterion_id, chosen_id=pk, rank=rank, positive=True)
+        for rank, pk in enumerate(answer.rejected, start=1):
+            yield Choice(response=response, criterion_id=criterion_id, chosen_id=pk, rank=rank, positive=False)
+
+
+def submit_many(
+    survey: Survey,
+    rows: Sequence[tuple[Student, Mapping[int, CriterionAnswer]]],
+    *,
+    by: User,
+    source: str = Response.Source.IMPORT,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> int:
+    """Many responses in one transaction (a spreadsheet): all are stored or none."""
+    members = member_ids(survey)
+    criteria = list(survey.criteria.all())
+    errors = []
+    for student, answers in rows:
+        for error in check_answers(survey, student.pk, answers, members=members, criteria=criteria):
+            errors.append(f"{student.name}: {error}")
+    if errors:
+        raise SociometryError("; ".join(errors), code="sociometry.invalid")
+    now = timezone.now()
+    with transaction.atomic():
+        Response.objects.filter(survey=survey, student__in=[s for s, _a in rows]).delete()
+        responses = Response.objects.bulk_create(
+            Response(survey=survey, student=s, source=source, entered_by=by, submitted_at=now) for s, _a in rows
+        )
+        if not responses or responses[0].pk is None:  # backends that return no keys
+            by_student = dict(Response.objects.filter(survey=survey).values_list("student_id", "pk"))
+            for response in responses:
+                response.pk = response.id = by_student[response.student_id]
+        Choice.objects.bulk_create(
+            choice
+            for response, (_s, answers) in zip(responses, rows, strict=True)
+            for choice in _choices(response, answers)
+        )
+        audit.record_for(by, audit.Action.CHANGE, survey, f"{len(rows)} responses ({source})", ip, user_agent)
+    return len(rows)
+
+
+def own_response(survey: Survey, student: Student) -> dict[int, CriterionAnswer] | None:
+    """The student's own choices (what they may see): criterion id -> chosen and rejected ids."""
+    response = Response.objects.filter(survey=survey, student=student).first()
+    if response is None:
+        return None
+    found: dict[int, dict[bool, list[tuple[int, int]]]] = {}
+    for c in response.picks.all():
+        found.setdefault(c.criterion_id, {True: [], False: []})[c.positive].append((c.rank, c.chosen_id))
+    return {
+        key: CriterionAnswer([pk for _r, pk in sorted(v[True])], [pk for _r, pk in sorted(v[False])])
+        for key, v in found.items()
+    }
+
+
+# --- analysis -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyAnalysis:
+    survey: Survey
+    criteria: list[Criterion]
+    members: list[analysis.Member]
+    results: list[analysis.Analysis]
+    responded: int
+
+    def result_for(self, criterion_id: int | None) -> tuple[Criterion, analysis.Analysis]:
+        for criterion, result in zip(self.criteria, self.results, strict=True):
+            if criterion.pk == criterion_id:
+                return criterion, result
+        return self.criteria[0], self.results[0]
+
+
+def analyse(survey: Survey) -> SurveyAnalysis:
+    """Every criterion's analysis in four queries. Not audited: callers that show it to a person
+    go through `read_analysis`."""
+    return analyse_many([survey])[survey.pk]
+
+
+def analyse_many(surveys: Sequence[Survey]) -> dict[int, SurveyAnalysis]:
+    """The analyses of many surveys (a home card over 36 rombel) in four queries together."""
+    surveys = list(surveys)
+    ids = [s.pk for s in surveys]
+    criteria: dict[int, list[Criterion]] = {pk: [] for pk in ids}
+    for criterion in Criterion.objects.filter(survey_id__in=ids).order_by("order", "pk"):
+        criteria[criterion.survey_id].append(criterion)
+    # values, not model rows: a Student row costs its post_init bookkeeping (and a deferred field a query).
+    members: dict[int, list[analysis.Member]] = {pk: [] for pk in ids}
+    for survey_id, pk, name, sex, number in (
+        Member.objects.filter(survey_id__in=ids)
+        .order_by("number", "pk")
+        .values_list("survey_id", "student_id", "student__name", "student__sex", "number")
+    ):
+        members[survey_id].append(analysis.Member(pk, name, sex, number))
+    respondents: dict[int, set[int]] = {pk: set() for pk in ids}
+    for survey_id, student_id in Response.objects.filter(survey_id__in=ids).values_list("survey_id", "student_id"):
+        respondents[survey_id].add(student_id)
+    picks: dict[int, list[analysis.Pick]] = {c.pk: [] for group in criteria.values() for c in group}
+    for criterion_id, chooser, chosen, rank, positive in Choice.objects.filter(response__survey_id__in=ids).values_list(
+        "criterion_id", "response__student_id", "chosen_id", "rank", "positive"
+    ):
+        picks.setdefault(criterion_id, []).append(analysis.Pick(chooser, chosen, rank, positive))
+    found = {}
+    for survey in surveys:
+        results = [
+            analysis.analyse(members[survey.pk], picks[c.pk], survey.choices, respondents[survey.pk], survey.rejections)
+            for c in criteria[survey.pk]
+        ]
+        found[survey.pk] = SurveyAnalysis(
+            survey, criteria[survey.pk], members[survey.pk], results, len(respondents[survey.pk])
+        )
+    return found
+
+
+def read_analysis(
+    survey: Survey, actor: User, what: str = "analysis", *, ip: str | None = None, user_agent: str = ""
+) -> SurveyAnalysis:
+    """The analysis for a counselor, audited (`read`, or `export` for a file)."""
+    result = analyse(survey)
+    action = audit.Action.EXPORT if what.endswith(("xlsx", "pdf", "svg")) else audit.Action.READ
+    audit.record_for(actor, action, survey, f"sociometry {what}", ip, user_agent)
+    return result
+
+
+# --- flags: who needs the counselor's attention -------------------------------------------------------
+
+# What a guru BK may offer (layanan BK), per category.
+SUGGESTIONS = {
+    analysis.ISOLATE: (
+        gettext_lazy("individual counseling"),
+        gettext_lazy("group guidance (social skills)"),
+        gettext_lazy("placement in a study group with classmates they chose or who chose them"),
+    ),
+    analysis.REJECTED: (
+        gettext_lazy("individual counseling"),
+        gettext_lazy("group counseling"),
+        gettext_lazy("mediation where there is a conflict"),
+        gettext_lazy("consultation with the homeroom teacher"),
+    ),
+    analysis.NEGLECTED: (
+        gettext_lazy("group guidance"),
+        gettext_lazy("placement and channelling into group activities"),
+    ),
+}
+FLAGGED = (analysis.REJECTED, analysis.ISOLATE, analysis.NEGLECTED)
+
+
+@dataclass
+class Flag:
+    survey: Survey
+    student_id: int
+    name: str
+    number: int
+    categories: list[tuple[str, str]]  # (criterion question, category)
+    suggestions: list[str]
+
+
+def flags(survey_analysis: SurveyAnalysis) -> list[Flag]:
+    """The students rejected, isolated or neglected under some criterion, with suggested services."""
+    found: dict[int, Flag] = {}
+    for criterion, result in zip(survey_analysis.criteria, survey_analysis.results, strict=True):
+        for m in result.members:
+            for category in m.categories:
+                if category not in FLAGGED:
+                    continue
+                flag = found.setdefault(m.id, Flag(survey_analysis.survey, m.id, m.name, m.number, [], []))
+                flag.categories.append((criterion.question, category))
+                for s in SUGGESTIONS[category]:
+                    if str(s) not in flag.suggestions:
+                        flag.suggestions.append(str(s))
+    order = {c: i for i, c in enumerate(FLAGGED)}
+    return sorted(found.values(), key=lambda f: (min(order[c] for _q, c in f.categories), f.number))
+
+
+def latest_surveys(queryset: Any, now: datetime | None = None) -> list[Survey]:
+    """Per rombel, the latest CLOSED survey that has responses. (While a survey is open, a student
+    not chosen yet may only be waiting for classmates to answer: no flag comes from it.)"""
+    now = now or timezone.now()
+    latest: dict[int, Survey] = {}
+    for survey in (
+        queryset.filter(closes_at__lte=now, responses__isnull=False)
+        .distinct()
+        .select_related("rombel")
+        .order_by("-closes_at", "-pk")
+    ):
+        latest.setdefault(survey.rombel_id, survey)
+    return list(latest.values())
+
+
+def student_status(survey_analysis: SurveyAnalysis, student_id: int) -> list[tuple[Criterion, analysis.StudentIndex]]:
+    return [
+        (criterion, result.by_id()[student_id])
+        for criterion, result in zip(survey_analysis.criteria, survey_analysis.results, strict=True)
+        if student_id in result.by_id()
+    ]
+
+
+def read_student_section(student: Student, surveys: Sequence[Survey], actor: User) -> list[dict]:
+    """The student page's sociometry section for a counselor (audited when anything is shown)."""
+    shown = []
+    analyses = analyse_many(surveys)
+    for survey in surveys:
+        result = analyses[survey.pk]
+        rows = student_status(result, student.pk)
+        if not rows:
+            continue
+        categories = {c for _criterion, index in rows for c in index.categories}
+        suggestions = [str(s) for c in FLAGGED if c in categories for s in SUGGESTIONS[c]]
+        shown.append(
+            {"survey": survey, "rows": rows, "suggestions": list(dict.fromkeys(suggestions)), "n": len(result.members)}
+        )
+    if shown:
+        audit.record_for(actor, audit.Action.READ, student, f"sociometric status: {len(shown)} surveys")
+    return shown
