@@ -148,6 +148,13 @@ CASES: dict[str, Case] = {
     "records:principal": Case(role=Role.KEPALA_SEKOLAH),
     # cases
     "cases:new": Case(role=Role.GURU_BK),
+    "cases:edit": Case(role=Role.GURU_BK),
+    # sociometry
+    "sociometry:survey_new": Case(role=Role.GURU_BK),
+    "sociometry:survey_window": Case(role=Role.GURU_BK, fields=("action", "closes_at")),
+    "sociometry:paper_entry": Case(role=Role.GURU_BK, fields=("siswa",)),
+    "sociometry:import": Case(role=Role.GURU_BK),
+    "sociometry:fill": Case(role=Role.SISWA),
     "cases:status": Case(role=Role.GURU_BK, fields=("status", "note")),
     "cases:note": Case(role=Role.GURU_BK, fields=("body",)),
     "cases:access": Case(role=Role.GURU_BK, fields=("action", "counselor")),
@@ -160,6 +167,7 @@ CASES: dict[str, Case] = {
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),
+    "instruments:edit_definition": Case(),
     "instruments:archive": Case(fields=("confirm",)),
     "instruments:administration_new": Case(setup=_instrument),
     "instruments:administration_release": Case(fields=("release", "confirm")),
