@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ekonseling.core.forms import SpreadsheetUploadForm
+from ekonseling.core.forms import IdField, SpreadsheetUploadForm
 from ekonseling.instruments.forms import local_datetime_field
 
 from . import importing
@@ -19,7 +19,7 @@ from .services import DEFAULT_QUESTIONS, CriterionAnswer
 
 
 class SurveyForm(forms.Form):
-    rombel = forms.ModelChoiceField(label=_("Rombel"), queryset=None)
+    rombel = IdField(label=_("Rombel"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200)
     criteria = forms.MultipleChoiceField(
         label=_("Criteria"),

@@ -79,7 +79,7 @@ def test_each_letter_is_on_the_letterhead_with_both_signatories(client, world, k
         world.gurubk.display_name,
         "NIP 198001012005012001",
         "Mengetahui,",
-        "Kepala sekolah",
+        "Kepala Sekolah",
         "Drs. Hendra Gunawan",
         "NIP 196501011990031001",
         *EXPECTED[kind],
