@@ -315,14 +315,16 @@ class _Reader:
         if isinstance(value, bool):
             self.error(place, _("a whole number is needed here."))
             return None
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)
         text = str(value).strip()
-        if re.fullmatch(r"-?\d+", text):
+        if re.fullmatch(r"-?\d{1,9}", text):
             return int(text)
-        self.error(place, _("%(value)s is not a whole number.") % {"value": repr(text)})
+        if re.fullmatch(r"-?\d+", text):
+            # A number no instrument needs (and Python will not even read past 4,300 digits).
+            self.error(place, _("%(value)s is too large a number.") % {"value": repr(text[:20])})
+            return None
+        self.error(place, _("%(value)s is not a whole number.") % {"value": repr(text[:40])})
         return None
 
     def flag(self, value: Any, place: Place) -> bool:

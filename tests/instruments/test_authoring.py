@@ -70,6 +70,19 @@ def test_every_error_is_located_by_sheet_row_and_column():
     assert not any(path.startswith(("items", "bands", "critical_items")) for path in where)  # no JSON paths
 
 
+def test_a_number_of_thousands_of_digits_is_a_located_error_not_a_crash():
+    # Found by the hypothesis fuzz: Python refuses to read an int of over 4,300 digits (ValueError).
+    def edit(book):
+        book[workbook.ITEMS]["A2"] = "9" * 5000
+        book[workbook.ITEMS]["A3"] = "1" + "0" * 12
+
+    with pytest.raises(definition.DefinitionInvalid) as caught:
+        workbook.read(_edited_template("checklist_topic", edit))
+    where = {error.path: error.message for error in caught.value.errors}
+    assert "terlalu besar" in where["lembar Butir, baris 2, kolom A (nomor)"]
+    assert "terlalu besar" in where["lembar Butir, baris 3, kolom A (nomor)"]
+
+
 def test_a_missing_sheet_or_column_is_named():
     def edit(book):
         del book[workbook.AREAS]
