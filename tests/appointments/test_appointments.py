@@ -354,3 +354,28 @@ def test_a_colleague_cannot_answer_another_counselors_appointment(client, world)
     assert client.post(reverse("appointments:confirm", args=[appointment.pk])).status_code == 404
     appointment.refresh_from_db()
     assert appointment.status == "requested"
+
+
+def test_the_demo_has_weekly_slots_requests_a_confirmed_one_tomorrow_and_a_no_show(db):
+    from ekonseling.core import demo
+
+    demo.load()
+    gurubk = WeeklySlot.objects.order_by("pk").first().counselor
+    assert gurubk.username == "gurubk" and WeeklySlot.objects.filter(counselor=gurubk).count() == 5
+    rows = Appointment.objects.filter(counselor=gurubk)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert timezone.localtime(rows.get(status="confirmed").starts_at).date() == tomorrow
+    assert rows.filter(status="requested").count() == 1
+    assert rows.get(status="no_show").starts_at < timezone.now() - datetime.timedelta(days=6)
+    demo.load()  # idempotent
+    assert Appointment.objects.count() == 3
+
+
+def test_personal_data_export_lists_the_students_appointments(world):
+    from ekonseling.appointments import personal_data
+
+    actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(days=1), 30, "chat", "Rahasia")
+    rows = personal_data.appointments(world.student, world.gurubk)
+    assert rows[0]["medium"] == "chat" and rows[0]["topic"] == "Rahasia"
+    partial = personal_data.appointments(world.student, world.operator)
+    assert "topic" not in partial.data[0] and partial.omitted
