@@ -127,12 +127,20 @@ def detail(request, pk):
     is_counselor = user.role != Role.SISWA
     topic = audit.read_confidential(request, appointment, "topic")["topic"] if is_counselor else appointment.topic
     may_manage = policy.can(user, "appointment.manage", appointment)
+    history = {}
+    if is_counselor:  # the student's attendance: no-shows and late cancellations, all counselors
+        of_student = Appointment.objects.filter(student_id=appointment.student_id)
+        history = {
+            "no_shows": of_student.filter(status=Appointment.Status.NO_SHOW).count(),
+            "late_cancellations": of_student.filter(late_cancellation=True).count(),
+        }
     return render(
         request,
         "appointments/detail.html",
         {
             "appointment": appointment,
             "topic": topic,
+            "history": history,
             "may_manage": may_manage,
             "may_cancel": appointment.is_active and policy.can(user, "appointment.cancel", appointment),
             "may_accept": appointment.status == Appointment.Status.PROPOSED

@@ -379,3 +379,42 @@ def test_personal_data_export_lists_the_students_appointments(world):
     assert rows[0]["medium"] == "chat" and rows[0]["topic"] == "Rahasia"
     partial = personal_data.appointments(world.student, world.operator)
     assert "topic" not in partial.data[0] and partial.omitted
+
+
+def test_the_counselor_sees_the_students_no_shows_and_late_cancellations(client, world):
+    past = Appointment.objects.create(
+        school=world.school,
+        counselor=world.gurubk,
+        student=world.student,
+        status="no_show",
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+        ends_at=timezone.now() - datetime.timedelta(days=7, minutes=-30),
+    )
+    late = actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(hours=5), 30, "chat", "")
+    actions.cancel(late, world.siswa, "Ada ulangan")
+    client.force_login(world.gurubk)
+    page = client.get(reverse("appointments:detail", args=[past.pk])).content.decode()
+    assert 'data-testid="attendance">1 ' in page and ", 1 " in page
+    client.force_login(world.siswa)
+    assert 'data-testid="attendance"' not in client.get(reverse("appointments:detail", args=[past.pk])).content.decode()
+
+
+def test_the_periodic_check_sends_due_reminders_once_per_interval(client, world, settings):
+    from django.core.cache import cache
+
+    from ekonseling.appointments.middleware import THROTTLE_KEY
+
+    world.gurubk.email = "bk@sekolah.id"
+    world.gurubk.save()
+    actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(hours=3), 30, "chat", "")
+    cache.delete(THROTTLE_KEY)
+    mail.outbox.clear()
+    settings.APPOINTMENT_REMINDER_CHECK = 60
+    client.get(reverse("core:index"))
+    notify.wait_for_mail()
+    assert len(mail.outbox) == 1
+    actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(hours=4), 30, "chat", "")
+    client.get(reverse("core:index"))  # within the interval: no check
+    notify.wait_for_mail()
+    assert len(mail.outbox) == 1
+    cache.delete(THROTTLE_KEY)
