@@ -1,7 +1,7 @@
 """Appointments' part of the UU PDP export and erasure (registered in AppointmentsConfig.ready()).
 
 The student's own appointments are theirs: dates, counselor, medium, status, and the topic they
-wrote (the topic only to a requester who may read counseling content). Erasure needs no hook: the
+wrote; nothing of it to a requester who may not read counseling content. Erasure needs no hook: the
 appointments cascade from the student's row. Availability, holidays and feeds hold no student data.
 """
 
@@ -17,24 +17,23 @@ SECTION = "appointments"
 
 
 def appointments(student: Any, viewer: Any) -> Any:
-    with_topic = viewer is None or policy.can(viewer, "student.view_counseling", student)
-    rows = []
-    for a in Appointment.objects.filter(student=student).select_related("counselor"):
-        row = {
+    """That a student sees BK is confidential: a requester who may not read counseling content
+    (the operator) gets no section at all, and the file says so, with or without appointments."""
+    if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
+        return personal_data.Partial(None, omitted=(SECTION,))
+    return [
+        {
             "starts_at": a.starts_at,
             "ends_at": a.ends_at,
             "counselor": a.counselor.get_full_name() or a.counselor.username,
             "medium": a.medium,
+            "topic": a.topic,
             "status": a.status,
             "cancel_reason": a.cancel_reason,
             "late_cancellation": a.late_cancellation,
         }
-        if with_topic:
-            row["topic"] = a.topic
-        rows.append(row)
-    if not with_topic:
-        return personal_data.Partial(rows, omitted=("appointments.topic",))
-    return rows
+        for a in Appointment.objects.filter(student=student).select_related("counselor")
+    ]
 
 
 def register() -> None:
