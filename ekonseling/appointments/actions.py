@@ -19,6 +19,7 @@ from ekonseling.core import audit, notify, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
 from ekonseling.students import caseload
+from ekonseling.students.models import Student
 
 from . import slots
 from .models import Appointment, AvailabilityException, CalendarFeed, Medium, SchoolHoliday, WeeklySlot
@@ -53,6 +54,8 @@ def _create(**fields):
 
 def request_slot(student, actor, counselor, starts_at, medium, topic, *, ip=None, user_agent=""):
     """A student asks for a free session of one of their counselors."""
+    if student.status != Student.Status.ACTIVE:
+        raise AppointmentError(_("Only an active student may ask for an appointment."), code="appointments.inactive")
     if medium not in Medium.values:
         raise AppointmentError(_("Choose a medium."), code="appointments.medium")
     if counselor.pk not in {c.pk for c in counselors_for(student)}:

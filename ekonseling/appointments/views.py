@@ -90,7 +90,7 @@ def request_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-@policy.require("appointment.availability")
+@policy.require("appointment.book_for")
 def book(request):
     form = forms.BookForm(request.user, request.POST or None, initial={"student": request.GET.get("siswa")})
     if request.method == "POST" and form.is_valid():
@@ -115,13 +115,8 @@ def book(request):
 
 @require_GET
 @never_cache
+@policy.require("appointment.list")
 def detail(request, pk):
-    if not policy.can(request.user, "appointment.list"):
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        raise Http404
     appointment = _appointment(request, pk)
     user = request.user
     is_counselor = user.role != Role.SISWA

@@ -97,6 +97,15 @@ def test_a_student_cannot_take_a_counselor_who_does_not_serve_them(world):
     assert refused.value.code == "appointments.counselor"
 
 
+def test_a_student_who_left_cannot_ask(world):
+    _every_day(world.gurubk)
+    world.student.status = "left"
+    world.student.save()
+    with pytest.raises(actions.AppointmentError) as refused:
+        actions.request_slot(world.student, world.siswa, world.gurubk, slots.free(world.gurubk)[0][0], "chat", "")
+    assert refused.value.code == "appointments.inactive"
+
+
 def test_a_time_outside_availability_is_refused(world):
     _every_day(world.gurubk, 9, 10)
     with pytest.raises(actions.AppointmentError) as refused:
