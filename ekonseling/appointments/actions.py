@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ekonseling.accounts.models import COUNSELOR_ROLES, Role
+from ekonseling.accounts.models import Role
 from ekonseling.core import audit, notify, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
@@ -310,7 +310,3 @@ def _send_reminder(appointment):
     if appointment.student.user_id:
         emails.append(appointment.student.user.email)
     notify.send_link_mails(subject, body, emails)
-
-
-def is_counselor(user):
-    return user.role in COUNSELOR_ROLES

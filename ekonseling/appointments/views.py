@@ -4,6 +4,7 @@ renders; the rules are in `rules.py`."""
 import hmac
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,11 +42,11 @@ def index(request):
     visible = policy.visible(user, "appointment.list", Appointment.objects.all()).select_related(
         "student__rombel", "counselor"
     )
+    if user.role != Role.SISWA:  # a counselor's own list (the koordinator's too)
+        visible = visible.filter(counselor=user)
     now = timezone.now()
     upcoming = visible.filter(status__in=Appointment.ACTIVE, ends_at__gte=now)
-    if user.role != Role.SISWA:
-        upcoming = upcoming.filter(counselor=user)
-    past = visible.exclude(pk__in=upcoming.values("pk")).order_by("-starts_at")[:30]
+    past = visible.filter(Q(ends_at__lt=now) | ~Q(status__in=Appointment.ACTIVE)).order_by("-starts_at")[:30]
     return render(
         request,
         "appointments/index.html",

@@ -427,3 +427,20 @@ def test_the_periodic_check_sends_due_reminders_once_per_interval(client, world,
     notify.wait_for_mail()
     assert len(mail.outbox) == 1
     cache.delete(THROTTLE_KEY)
+
+
+def test_the_list_shows_a_counselor_their_own_and_a_student_theirs(client, world):
+    mine = actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(days=1), 30, "chat", "")
+    theirs = actions.book(
+        world.gurubk_other, world.other_student, timezone.now() + datetime.timedelta(days=1), 30, "chat", ""
+    )
+    done = actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(days=2), 30, "chat", "")
+    actions.cancel(done, world.gurubk, "Rapat")
+    client.force_login(world.gurubk)
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert f"/jadwal/{mine.pk}/" in page and f"/jadwal/{done.pk}/" in page and f"/jadwal/{theirs.pk}/" not in page
+    client.force_login(world.koordinator)
+    assert f"/jadwal/{theirs.pk}/" not in client.get(reverse("appointments:index")).content.decode()
+    client.force_login(world.siswa)
+    page = client.get(reverse("appointments:index")).content.decode()
+    assert f"/jadwal/{mine.pk}/" in page and f"/jadwal/{theirs.pk}/" not in page
