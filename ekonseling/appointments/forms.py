@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import User
@@ -19,7 +20,7 @@ def _slot_value(start):
 def _slot_label(start, end):
     local = timezone.localtime(start, timezone.get_default_timezone())
     finish = timezone.localtime(end, timezone.get_default_timezone())
-    return f"{local:%d/%m} {local:%H:%M}–{finish:%H:%M}"
+    return f"{date_format(local, 'D d/m')} {local:%H.%M}–{finish:%H.%M}"
 
 
 class CounselorChoice(IdField):
