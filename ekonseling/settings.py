@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ekonseling.records",
     "ekonseling.cases",
     "ekonseling.sociometry",
+    "ekonseling.appointments",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "ekonseling.safety.middleware.HeldMailMiddleware",
+    "ekonseling.appointments.middleware.ReminderMiddleware",
 ]
 
 ROOT_URLCONF = "ekonseling.urls"
@@ -304,6 +306,8 @@ SAFETY_ALERT_MAIL_WINDOW = env_int("SAFETY_ALERT_MAIL_WINDOW", 600)
 # throttled through the cache); 0 turns the check off (cron runs `send_pending_alert_mail` instead).
 # Off in the tests, whose query counts it would change; tests/safety/test_held_mail.py turns it on.
 SAFETY_HELD_MAIL_CHECK = env_int("SAFETY_HELD_MAIL_CHECK", 0 if TESTING else 60)
+# Appointment reminders: how often (seconds) a request checks for due ones; 0 = cron only.
+APPOINTMENT_REMINDER_CHECK = env_int("APPOINTMENT_REMINDER_CHECK", 0 if TESTING else 60)
 
 # --- Flood limits (per user, over every tab, socket and process: the cache is shared) ---------------------
 # (how many, per seconds); counseling.protocol has the defaults for any kind left out (messages:

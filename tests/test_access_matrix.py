@@ -704,6 +704,60 @@ SOCIOMETRY_OBJECT_CELLS = [
 ]
 
 
+def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hours=48):
+    """An appointment of `attr` with `counselor`, booked directly and put in `status`."""
+
+    def build(world):
+        import datetime
+
+        from django.utils import timezone
+
+        from ekonseling.appointments.models import Appointment
+
+        start = timezone.now() + datetime.timedelta(hours=hours)
+        appointment = Appointment.objects.create(
+            school=world.school,
+            counselor=getattr(world, counselor),
+            student=getattr(world, attr),
+            starts_at=start,
+            ends_at=start + datetime.timedelta(minutes=30),
+            status=status,
+        )
+        return {"pk": appointment.pk}
+
+    return build
+
+
+def _feed_token(world):
+    from ekonseling.appointments import actions
+
+    return {"token": actions.regenerate_feed(world.gurubk)}
+
+
+# Appointments: the student's own and their counselor's; the koordinator sees the school's. Never the
+# wali kelas, the principal or the operator (that a student sees BK is confidential). The feed is
+# public at its secret address (the token is the key).
+APPOINTMENTS_MATRIX = {
+    "appointments:index": ({Role.SISWA, *COUNSELORS}, "get", None),
+    "appointments:request": ({Role.SISWA}, "get", None),
+    "appointments:book": (COUNSELORS, "get", None),
+    "appointments:availability": (COUNSELORS, "get", None),
+    "appointments:holidays": ({Role.KOORDINATOR_BK, Role.OPERATOR}, "get", None),
+    "appointments:feed_settings": (COUNSELORS, "get", None),
+    "appointments:feed": (PUBLIC, "get", _feed_token),
+    "appointments:detail": ({Role.SISWA, *COUNSELORS}, "get", _appointment_of()),
+    "appointments:confirm": ({Role.GURU_BK}, "post", _appointment_of(status="requested")),
+    "appointments:propose": ({Role.GURU_BK}, "post", _appointment_of()),
+    "appointments:accept": ({Role.SISWA}, "post", _appointment_of(status="proposed")),
+    "appointments:cancel": ({Role.SISWA, Role.GURU_BK}, "post", _appointment_of()),
+    "appointments:outcome": ({Role.GURU_BK}, "post", _appointment_of(hours=-1)),
+}
+APPOINTMENTS_OBJECT_CELLS = [
+    # gurubk_other's appointment with other_student: only the koordinator sees it, nobody else.
+    ("appointments:detail", _appointment_of("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -744,6 +798,7 @@ MATRIX = {
     **RECORDS_MATRIX,
     **CASES_MATRIX,
     **SOCIOMETRY_MATRIX,
+    **APPOINTMENTS_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -785,6 +840,7 @@ OBJECT_CELLS = [
     *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
     *SOCIOMETRY_OBJECT_CELLS,
+    *APPOINTMENTS_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

@@ -162,6 +162,17 @@ CASES: dict[str, Case] = {
     "cases:follow_up_done": Case(role=Role.GURU_BK),
     "cases:record_new": Case(role=Role.GURU_BK),
     "cases:record": Case(role=Role.GURU_BK),
+    # appointments
+    "appointments:request": Case(role=Role.SISWA, fields=("counselor", "slot", "medium", "topic")),
+    "appointments:book": Case(role=Role.GURU_BK),
+    "appointments:availability": Case(role=Role.GURU_BK, fields=("action", "slot", "exception")),
+    "appointments:holidays": Case(role=Role.KOORDINATOR_BK, fields=("action", "holiday")),
+    "appointments:feed_settings": Case(role=Role.GURU_BK, fields=("action",)),
+    "appointments:confirm": Case(role=Role.GURU_BK),
+    "appointments:propose": Case(role=Role.GURU_BK, fields=("starts_at",)),
+    "appointments:accept": Case(role=Role.SISWA),
+    "appointments:cancel": Case(role=Role.GURU_BK, fields=("reason",)),
+    "appointments:outcome": Case(role=Role.GURU_BK, fields=("outcome",)),
     "cases:referral_new": Case(),
     "cases:referral": Case(role=Role.GURU_BK),
     # instruments

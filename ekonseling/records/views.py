@@ -108,6 +108,25 @@ def _prefill_from_conversation(conversation):
     return initial
 
 
+def _prefill_from_query(params):
+    """The medium, date and length another page (an appointment's outcome) passes in the address:
+    `?medium=`, `?tanggal=` (YYYY-MM-DD), `?durasi=` (minutes). Anything not valid is ignored."""
+    import contextlib
+    import datetime
+
+    initial = {}
+    if params.get("medium") in Medium.values:
+        initial["medium"] = params["medium"]
+    with contextlib.suppress(ValueError):
+        initial["date"] = datetime.date.fromisoformat(params.get("tanggal", "")[:10])
+    minutes = reports.as_id(params.get("durasi"))
+    if minutes is not None:
+        initial["duration_minutes"] = min(max(minutes, 5), services.MAX_DURATION)
+    if initial:
+        initial["service_type"] = ServiceType.KONSELING_PERORANGAN
+    return initial
+
+
 @policy.require("service_record.create")
 def record_new(request):
     user = request.user
@@ -120,6 +139,7 @@ def record_new(request):
             user, "student.view", Student.objects.all(), pk=reports.as_id(request.GET["siswa"])
         )
         initial["student"] = student.pk
+        initial.update(_prefill_from_query(request.GET))
     extra = [conversation.student] if conversation is not None else []
     form = RecordForm(user, request.POST or None, initial=initial, extra_students=extra)
     if request.method == "POST" and form.is_valid():

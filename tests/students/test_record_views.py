@@ -544,10 +544,11 @@ def test_the_operators_export_leaves_out_health_data_and_says_so(client, world, 
     # (issue 11, inference; tests/test_inference.py).
     assert "needs_attention" not in data["student"] and "updated_at" not in data["student"]
     # The operator never reads counseling content: no conversations, no instrument sheets, no case book.
-    for section in ("counseling", "instrument_sheets", "case_book", "service_records", "sociometric_choices"):
+    sections = ["counseling", "instrument_sheets", "case_book", "service_records", "sociometric_choices"]
+    sections += ["appointments"]
+    for section in sections:
         assert data[section] is None, section
-    omitted = ["health_notes", "special_needs", "needs_attention", "updated_at"]
-    omitted += ["counseling", "instrument_sheets", "case_book", "service_records", "sociometric_choices"]
+    omitted = ["health_notes", "special_needs", "needs_attention", "updated_at", *sections]
     assert (data["complete"], data["omitted"]) == (False, omitted)
     assert "Asma" not in response.content.decode()
     assert AuditEvent.objects.get(action="export").detail == (

@@ -1,0 +1,312 @@
+"""What changes appointments: every write, transaction and audit line of the app. Each action takes
+an explicit actor (and origin), so a view, a command and a test call it alike; a refusal is an
+`AppointmentError` with a stable `appointments.<reason>` code."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekonseling.accounts.models import Role
+from ekonseling.core import audit, notify, policy
+from ekonseling.core.errors import ActionError
+from ekonseling.core.models import AuditEvent
+from ekonseling.students import caseload
+from ekonseling.students.models import Student
+
+from . import slots
+from .models import Appointment, AvailabilityException, CalendarFeed, Medium, SchoolHoliday, WeeklySlot
+
+LATE_CANCELLATION = datetime.timedelta(hours=24)
+DAY_BEFORE = datetime.timedelta(hours=24)
+Action = AuditEvent.Action
+SOON = datetime.timedelta(minutes=15)
+MAX_TOPIC = 500
+
+
+class AppointmentError(ActionError):
+    code = "appointments.refused"
+
+
+def counselors_for(student):
+    """Who a student may ask for an appointment: the guru BK serving them, else the koordinator BK."""
+    found = list(caseload.serving_guru_bk(student))
+    return found or list(caseload.coordinators(student.school_id))
+
+
+def _create(**fields):
+    """Insert one appointment; the database refuses a second active one at the same start."""
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(**fields)
+    except IntegrityError:
+        raise AppointmentError(
+            _("That time has just been taken. Please choose another."), code="appointments.taken"
+        ) from None
+
+
+def request_slot(student, actor, counselor, starts_at, medium, topic, *, ip=None, user_agent=""):
+    """A student asks for a free session of one of their counselors."""
+    if student.status != Student.Status.ACTIVE:
+        raise AppointmentError(_("Only an active student may ask for an appointment."), code="appointments.inactive")
+    if medium not in Medium.values:
+        raise AppointmentError(_("Choose a medium."), code="appointments.medium")
+    if counselor.pk not in {c.pk for c in counselors_for(student)}:
+        raise AppointmentError(_("This counselor does not take your appointments."), code="appointments.counselor")
+    session = slots.session_at(counselor, starts_at)
+    if session is None:
+        raise AppointmentError(_("That time is not free. Please choose another."), code="appointments.not_free")
+    appointment = _create(
+        school_id=student.school_id,
+        counselor=counselor,
+        student=student,
+        starts_at=session[0],
+        ends_at=session[1],
+        medium=medium,
+        topic=(topic or "")[:MAX_TOPIC],
+        created_by=actor,
+    )
+    audit.record_for(actor, Action.CREATE, appointment, "appointment requested", ip, user_agent)
+    return appointment
+
+
+def book(counselor, student, starts_at, minutes, medium, topic, *, ip=None, user_agent=""):
+    """A counselor books a student directly (a call-in): confirmed at once, any future time."""
+    if not policy.can(counselor, "appointment.book_for", student):
+        raise AppointmentError(_("You do not serve this student."), code="appointments.not_serving")
+    if starts_at <= timezone.now():
+        raise AppointmentError(_("Choose a time in the future."), code="appointments.past")
+    appointment = _create(
+        school_id=student.school_id,
+        counselor=counselor,
+        student=student,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        medium=medium,
+        topic=(topic or "")[:MAX_TOPIC],
+        status=Appointment.Status.CONFIRMED,
+        booked_by_counselor=True,
+        created_by=counselor,
+    )
+    audit.record_for(counselor, Action.CREATE, appointment, "appointment booked by the counselor", ip, user_agent)
+    return appointment
+
+
+def _transition(appointment, actor, frm, to, action, **extra):
+    """Move the appointment from one of `frm` to `to` with one UPDATE conditional on its status."""
+    changed = Appointment.objects.filter(pk=appointment.pk, status__in=frm).update(status=to, **extra)
+    if not changed:
+        raise AppointmentError(_("This appointment has changed meanwhile."), code="appointments.stale")
+    audit.record_for(actor, Action.CHANGE, appointment, action)
+    appointment.refresh_from_db()
+    return appointment
+
+
+def confirm(appointment, actor):
+    with transaction.atomic():
+        return _transition(
+            appointment, actor, [Appointment.Status.REQUESTED], Appointment.Status.CONFIRMED, "confirmed"
+        )
+
+
+def propose(appointment, actor, starts_at, minutes=None):
+    """The counselor proposes another time; the student accepts it or cancels."""
+    if starts_at <= timezone.now():
+        raise AppointmentError(_("Choose a time in the future."), code="appointments.past")
+    length = datetime.timedelta(minutes=minutes) if minutes else appointment.ends_at - appointment.starts_at
+    try:
+        with transaction.atomic():
+            return _transition(
+                appointment,
+                actor,
+                [Appointment.Status.REQUESTED, Appointment.Status.CONFIRMED],
+                Appointment.Status.PROPOSED,
+                "other time proposed",
+                starts_at=starts_at,
+                ends_at=starts_at + length,
+                reminded_day_at=None,
+                reminded_soon_at=None,
+            )
+    except IntegrityError:
+        raise AppointmentError(_("That time is already booked."), code="appointments.taken") from None
+
+
+def accept(appointment, actor):
+    with transaction.atomic():
+        return _transition(
+            appointment, actor, [Appointment.Status.PROPOSED], Appointment.Status.CONFIRMED, "proposed time accepted"
+        )
+
+
+def cancel(appointment, actor, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise AppointmentError(_("Give a reason."), code="appointments.reason")
+    now = timezone.now()
+    late = actor.role == Role.SISWA and appointment.starts_at - now < LATE_CANCELLATION
+    with transaction.atomic():
+        return _transition(
+            appointment,
+            actor,
+            list(Appointment.ACTIVE),
+            Appointment.Status.CANCELLED,
+            "cancelled",
+            cancel_reason=reason[:300],
+            cancelled_by=actor,
+            cancelled_at=now,
+            late_cancellation=late,
+        )
+
+
+def record_outcome(appointment, actor, outcome):
+    """After the start: held, or the student did not come (a no-show)."""
+    if outcome not in (Appointment.Status.DONE, Appointment.Status.NO_SHOW):
+        raise AppointmentError(_("Choose an outcome."), code="appointments.outcome")
+    if appointment.starts_at > timezone.now():
+        raise AppointmentError(_("The appointment has not started yet."), code="appointments.not_started")
+    with transaction.atomic():
+        return _transition(appointment, actor, [Appointment.Status.CONFIRMED], outcome, f"outcome: {outcome}")
+
+
+def record_url(appointment):
+    """The service-record form prefilled from the appointment (records reads these query params)."""
+    from urllib.parse import urlencode
+
+    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
+    minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+    medium = appointment.medium
+    query = urlencode(
+        {"siswa": appointment.student_id, "medium": medium, "tanggal": local.date().isoformat(), "durasi": minutes}
+    )
+    return reverse("records:new") + "?" + query
+
+
+# --- availability -------------------------------------------------------------------------------------
+
+
+def add_weekly_slot(actor, weekday, starts_at, ends_at, minutes):
+    if ends_at <= starts_at:
+        raise AppointmentError(_("The end must be after the start."), code="appointments.interval")
+    with transaction.atomic():
+        slot = WeeklySlot.objects.create(
+            school_id=actor.school_id,
+            counselor=actor,
+            weekday=weekday,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            session_minutes=minutes,
+        )
+        audit.record_for(actor, Action.CREATE, slot, "weekly slot added")
+    return slot
+
+
+def add_exception(actor, date, kind, starts_at=None, ends_at=None, minutes=30):
+    if kind == AvailabilityException.Kind.EXTRA and (not starts_at or not ends_at or ends_at <= starts_at):
+        raise AppointmentError(_("Extra hours need a start and a later end."), code="appointments.interval")
+    with transaction.atomic():
+        row = AvailabilityException.objects.create(
+            school_id=actor.school_id,
+            counselor=actor,
+            date=date,
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            session_minutes=minutes,
+        )
+        audit.record_for(actor, Action.CREATE, row, "availability exception added")
+    return row
+
+
+def delete_availability(actor, row):
+    with transaction.atomic():
+        audit.record_for(actor, Action.DELETE, row, "availability removed")
+        row.delete()
+
+
+def add_holiday(actor, date, name):
+    with transaction.atomic():
+        holiday, _created = SchoolHoliday.objects.update_or_create(
+            school_id=actor.school_id, date=date, defaults={"name": name}
+        )
+        audit.record_for(actor, Action.CHANGE, holiday, "school holiday set")
+    return holiday
+
+
+def delete_holiday(actor, holiday):
+    with transaction.atomic():
+        audit.record_for(actor, Action.DELETE, holiday, "school holiday removed")
+        holiday.delete()
+
+
+# --- the calendar feed --------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def regenerate_feed(actor) -> str:
+    """A new secret address for the counselor's calendar; the old one stops working. Returns the token."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            counselor=actor, defaults={"school_id": actor.school_id, "token_hash": token_hash(token)}
+        )
+        audit.record_for(actor, Action.CHANGE, actor, "calendar feed address made")
+    return token
+
+
+def revoke_feed(actor) -> None:
+    with transaction.atomic():
+        CalendarFeed.objects.filter(counselor=actor).delete()
+        audit.record_for(actor, Action.CHANGE, actor, "calendar feed address revoked")
+
+
+# --- reminders ----------------------------------------------------------------------------------------
+
+
+def send_due_reminders(now=None) -> int:
+    """E-mail the reminders that are due: a day before and 15 minutes before each confirmed
+    appointment. Each is claimed with one conditional UPDATE, so of several processes (a request's
+    periodic check, cron's `send_appointment_reminders`) only one sends it, at most once. The e-mail
+    names no topic: a time, the medium and a link."""
+    now = now or timezone.now()
+    sent = 0
+    confirmed = Appointment.objects.filter(status=Appointment.Status.CONFIRMED, starts_at__gt=now)
+    for field, ahead, kind in (("reminded_soon_at", SOON, "soon"), ("reminded_day_at", DAY_BEFORE, "day")):
+        due = confirmed.filter(**{f"{field}__isnull": True, "starts_at__lte": now + ahead})
+        for pk in list(due.values_list("pk", flat=True)[:200]):
+            claimed = Appointment.objects.filter(
+                pk=pk, status=Appointment.Status.CONFIRMED, **{f"{field}__isnull": True}
+            )
+            extra = {field: now}
+            if kind == "soon":  # too late for the day-before one: never send it afterwards
+                extra["reminded_day_at"] = now
+            if not claimed.update(**extra):
+                continue
+            appointment = Appointment.objects.select_related("student__user", "counselor").get(pk=pk)
+            _send_reminder(appointment)
+            sent += 1
+    return sent
+
+
+def _send_reminder(appointment):
+    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
+    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
+    subject = _("Counseling appointment reminder")
+    body = _("You have a counseling appointment on %(when)s (%(medium)s). Details: %(link)s") % {
+        "when": local.strftime("%Y-%m-%d %H:%M"),
+        "medium": appointment.get_medium_display(),
+        "link": link,
+    }
+    emails = [appointment.counselor.email]
+    if appointment.student.user_id:
+        emails.append(appointment.student.user.email)
+    notify.send_link_mails(subject, body, emails)

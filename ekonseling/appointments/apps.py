@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    """Appointments (jadwal konseling): counselor availability, requests and bookings, reminders."""
+
+    name = "ekonseling.appointments"
+    label = "appointments"
+    verbose_name = _("Appointments")
+
+    def ready(self):
+        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+
+        personal_data.register()

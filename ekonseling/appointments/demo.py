@@ -1,0 +1,51 @@
+"""The demo school's appointments: gurubk's weekly slots (Monday to Friday, 9.00–12.00, sessions of
+30 minutes), a request waiting for confirmation, one confirmed for tomorrow and a no-show last week."""
+
+import datetime
+
+from django.utils import timezone
+
+from ekonseling.core import registry
+from ekonseling.students import caseload
+from ekonseling.students.models import Student
+
+from .models import Appointment, Medium, WeeklySlot
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)), timezone.get_default_timezone())
+
+
+def load(demo):
+    school, gurubk = demo.school, demo.users.get("gurubk")
+    if gurubk is None or WeeklySlot.objects.filter(counselor=gurubk).exists():
+        return
+    for weekday in range(5):
+        WeeklySlot.objects.create(
+            school=school, counselor=gurubk, weekday=weekday, starts_at=datetime.time(9), ends_at=datetime.time(12)
+        )
+    students = list(Student.objects.filter(caseload.caseload_q(gurubk), school=school).order_by("pk")[:3])
+    if len(students) < 3:
+        return
+    today = timezone.localdate()
+    half = datetime.timedelta(minutes=30)
+    rows = [
+        (students[0], today + datetime.timedelta(days=1), 10, Appointment.Status.CONFIRMED, Medium.TATAP_MUKA),
+        (students[1], today + datetime.timedelta(days=2), 9, Appointment.Status.REQUESTED, Medium.CHAT),
+        (students[2], today - datetime.timedelta(days=7), 11, Appointment.Status.NO_SHOW, Medium.TATAP_MUKA),
+    ]
+    for student, day, hour, status, medium in rows:
+        Appointment.objects.create(
+            school=school,
+            counselor=gurubk,
+            student=student,
+            starts_at=_at(day, hour),
+            ends_at=_at(day, hour) + half,
+            status=status,
+            medium=medium,
+            topic="Ingin bercerita tentang belajar",
+            created_by=student.user,
+        )
+
+
+registry.register_demo("appointments", load, order=70)

@@ -1,0 +1,141 @@
+"""Appointments (jadwal konseling).
+
+A counselor's availability is their weekly slots (`WeeklySlot`), the exceptions of a date
+(`AvailabilityException`: a day off or extra hours) and the school's closed dates (`SchoolHoliday`).
+An `Appointment` is one student's session with one counselor. No two active appointments of a
+counselor start at the same moment: a conditional unique constraint in the database, so two
+students taking the same slot at once cannot both get it (one INSERT fails).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ekonseling.core.fields import EncryptedTextField
+from ekonseling.core.models import SchoolOwned
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class Medium(models.TextChoices):
+    TATAP_MUKA = "tatap_muka", _("Face to face")
+    CHAT = "chat", _("Chat")
+    VIDEO = "video", _("Video")
+    TELEPON = "telepon", _("Telephone")
+
+
+class SchoolHoliday(SchoolOwned):
+    """A date the school is closed: no slot is offered on it."""
+
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="appointments_holiday_once")]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class WeeklySlot(SchoolOwned):
+    """Hours a counselor takes appointments each week, cut into sessions of `session_minutes`."""
+
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_slots")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    session_minutes = models.PositiveSmallIntegerField(_("session length (minutes)"), default=30)
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+
+
+class AvailabilityException(SchoolOwned):
+    """A date that differs from the week: the counselor is away, or offers extra hours."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("Day off")
+        EXTRA = "extra", _("Extra hours")
+
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_exceptions"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
+    session_minutes = models.PositiveSmallIntegerField(_("session length (minutes)"), default=30)
+
+    class Meta:
+        ordering = ["date", "starts_at"]
+
+
+class Appointment(SchoolOwned):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PROPOSED = "proposed", _("Other time proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", _("Held")
+        NO_SHOW = "no_show", _("Student did not come")
+
+    ACTIVE = (Status.REQUESTED, Status.PROPOSED, Status.CONFIRMED)
+
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="appointments")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    medium = models.CharField(_("medium"), max_length=12, choices=Medium.choices, default=Medium.TATAP_MUKA)
+    topic = EncryptedTextField(_("topic"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    booked_by_counselor = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    late_cancellation = models.BooleanField(default=False)
+    reminded_day_at = models.DateTimeField(null=True, blank=True)
+    reminded_soon_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counselor", "starts_at"],
+                condition=Q(status__in=["requested", "proposed", "confirmed"]),
+                name="appointments_no_double_booking",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="appointments_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+
+class CalendarFeed(SchoolOwned):
+    """A counselor's secret calendar address. Only the SHA-256 of the token is stored: the address
+    is shown once when made; regenerating or revoking replaces or deletes the row."""
+
+    counselor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,44 @@
+"""Appointments' part of the UU PDP export and erasure (registered in AppointmentsConfig.ready()).
+
+The student's own appointments are theirs: dates, counselor, medium, status, and the topic they
+wrote; nothing of it to a requester who may not read counseling content. Erasure needs no hook: the
+appointments cascade from the student's row. Availability, holidays and feeds hold no student data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ekonseling.core import personal_data, policy
+
+from .models import Appointment, AvailabilityException, CalendarFeed, SchoolHoliday, WeeklySlot
+
+SECTION = "appointments"
+
+
+def appointments(student: Any, viewer: Any) -> Any:
+    """That a student sees BK is confidential: a requester who may not read counseling content
+    (the operator) gets no section at all, and the file says so, with or without appointments."""
+    if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
+        return personal_data.Partial(None, omitted=(SECTION,))
+    return [
+        {
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "counselor": a.counselor.get_full_name() or a.counselor.username,
+            "medium": a.medium,
+            "topic": a.topic,
+            "status": a.status,
+            "cancel_reason": a.cancel_reason,
+            "late_cancellation": a.late_cancellation,
+        }
+        for a in Appointment.objects.filter(student=student).select_related("counselor")
+    ]
+
+
+def register() -> None:
+    personal_data.register_export(SECTION, appointments, models=[Appointment], order=85)
+    personal_data.register_not_exported(
+        [WeeklySlot, AvailabilityException, SchoolHoliday, CalendarFeed],
+        "Counselor availability, the school calendar and calendar feeds hold no student's data.",
+    )

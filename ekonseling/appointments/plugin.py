@@ -1,0 +1,20 @@
+"""What appointments add to the kernel: the menu entries and the home cards."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ekonseling.core import registry
+
+from . import home
+
+registry.register_menu("appointments:index", _("Appointments"), "appointment.list", order=22)
+registry.register_menu("appointments:holidays", _("School calendar"), "appointment.holidays", order=95)
+registry.register_home_card(
+    "appointments.today", "appointments/home/counselor.html", "home.appointments_today", home.counselor_today, order=15
+)
+registry.register_home_card(
+    "appointments.upcoming",
+    "appointments/home/student.html",
+    "home.appointments_student",
+    home.student_upcoming,
+    order=15,
+)

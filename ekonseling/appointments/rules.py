@@ -1,0 +1,71 @@
+"""Access rules for appointments.
+
+- A student sees and requests their own appointments, with the counselors who serve them.
+- A counselor sees and manages the appointments they hold; the koordinator BK sees the school's.
+- A counselor books a student they serve (`students.caseload.serves`).
+- Availability and the calendar feed are each counselor's own; the school calendar (holidays) is
+  kept by the koordinator BK and the operator.
+- The wali kelas and the principal see no appointment: that a student sees BK is confidential.
+"""
+
+from ekonseling.accounts.models import COUNSELOR_ROLES, Role
+from ekonseling.core.policy import has_role, rule, scope
+from ekonseling.students import caseload
+
+rule("appointment.list")(has_role(Role.SISWA, *COUNSELOR_ROLES))
+rule("appointment.request")(has_role(Role.SISWA))
+rule("appointment.availability", "appointment.feed")(has_role(*COUNSELOR_ROLES))
+rule("appointment.holidays")(has_role(Role.KOORDINATOR_BK, Role.OPERATOR))
+rule("home.appointments_today")(has_role(*COUNSELOR_ROLES))
+rule("home.appointments_student")(has_role(Role.SISWA))
+
+
+def _own_student(user, appointment):
+    return appointment.student.user_id == user.pk
+
+
+@rule("appointment.view")
+def _view(user, appointment=None):
+    if user.role == Role.SISWA:
+        return appointment is None or _own_student(user, appointment)
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return appointment is None or user.role == Role.KOORDINATOR_BK or appointment.counselor_id == user.pk
+
+
+@rule("appointment.manage")
+def _manage(user, appointment=None):
+    """Confirm, propose another time, record the outcome: the appointment's counselor."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return appointment is None or appointment.counselor_id == user.pk
+
+
+@rule("appointment.cancel")
+def _cancel(user, appointment=None):
+    if appointment is None:
+        return user.role in (Role.SISWA, *COUNSELOR_ROLES)
+    return _manage(user, appointment) or (user.role == Role.SISWA and _own_student(user, appointment))
+
+
+@rule("appointment.accept")
+def _accept(user, appointment=None):
+    return user.role == Role.SISWA and (appointment is None or _own_student(user, appointment))
+
+
+@rule("appointment.book_for")
+def _book_for(user, student=None):
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return student is None or caseload.serves(user, student)
+
+
+@scope("appointment.view", "appointment.list", "appointment.manage", "appointment.cancel", "appointment.accept")
+def _scope(user, queryset):
+    if user.role == Role.SISWA:
+        return queryset.filter(student__user=user)
+    if user.role == Role.KOORDINATOR_BK:
+        return queryset
+    if user.role == Role.GURU_BK:
+        return queryset.filter(counselor=user)
+    return queryset.none()

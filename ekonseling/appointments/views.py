@@ -1,0 +1,302 @@
+"""Pages of the appointments (`/jadwal/`). Each view asks the policy, hands writes to `actions` and
+renders; the rules are in `rules.py`."""
+
+import hmac
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ekonseling.accounts.models import Role
+from ekonseling.core import audit, policy
+from ekonseling.core.forms import plausible_id
+from ekonseling.counseling import office_hours
+from ekonseling.students.models import Student
+
+from . import actions, calendar, forms, slots
+from .models import Appointment, AvailabilityException, CalendarFeed, SchoolHoliday, WeeklySlot
+
+
+def _appointment(request, pk, action="appointment.view"):
+    queryset = Appointment.objects.select_related("student__rombel", "student__user", "counselor")
+    appointment = policy.get_object_or_404(request.user, "appointment.view", queryset, pk=pk)
+    if action != "appointment.view" and not policy.can(request.user, action, appointment):
+        raise Http404
+    return appointment
+
+
+def _student(user):
+    return Student.objects.select_related("rombel").filter(user=user, school_id=user.school_id).first()
+
+
+@require_GET
+@policy.require("appointment.list")
+def index(request):
+    user = request.user
+    visible = policy.visible(user, "appointment.list", Appointment.objects.all()).select_related(
+        "student__rombel", "counselor"
+    )
+    if user.role != Role.SISWA:  # a counselor's own list (the koordinator's too)
+        visible = visible.filter(counselor=user)
+    now = timezone.now()
+    upcoming = visible.filter(status__in=Appointment.ACTIVE, ends_at__gte=now)
+    past = visible.filter(Q(ends_at__lt=now) | ~Q(status__in=Appointment.ACTIVE)).order_by("-starts_at")[:30]
+    return render(
+        request,
+        "appointments/index.html",
+        {"upcoming": upcoming[:100], "past": past, "is_student": user.role == Role.SISWA},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.require("appointment.request")
+def request_new(request):
+    student = _student(request.user)
+    if student is None:
+        raise Http404
+    counselors = actions.counselors_for(student)
+    chosen = request.POST.get("counselor") or request.GET.get("konselor")
+    counselor = next((c for c in counselors if plausible_id(chosen) and str(c.pk) == str(chosen)), None)
+    counselor = counselor or (counselors[0] if counselors else None)
+    free = slots.free(counselor) if counselor else []
+    form = forms.RequestForm(counselors, counselor, free, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = actions.request_slot(
+                student,
+                request.user,
+                form.cleaned_data["counselor"],
+                form.cleaned_data["slot"],
+                form.cleaned_data["medium"],
+                form.cleaned_data["topic"],
+                **audit.request_origin(request),
+            )
+        except actions.AppointmentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your request was sent. Your counselor will confirm it."))
+            return redirect("appointments:detail", appointment.pk)
+    hours = office_hours.describe(counselor.office_hours.all()) if counselor else ""
+    return render(
+        request,
+        "appointments/request.html",
+        {"form": form, "counselors": counselors, "counselor": counselor, "office_hours": hours},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.require("appointment.book_for")
+def book(request):
+    form = forms.BookForm(request.user, request.POST or None, initial={"student": request.GET.get("siswa")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = actions.book(
+                request.user,
+                data["student"],
+                data["starts_at"],
+                data["minutes"],
+                data["medium"],
+                data["topic"],
+                **audit.request_origin(request),
+            )
+        except actions.AppointmentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The appointment is booked."))
+            return redirect("appointments:detail", appointment.pk)
+    return render(request, "appointments/book.html", {"form": form})
+
+
+@require_GET
+@never_cache
+@policy.require("appointment.list")
+def detail(request, pk):
+    appointment = _appointment(request, pk)
+    user = request.user
+    is_counselor = user.role != Role.SISWA
+    topic = audit.read_confidential(request, appointment, "topic")["topic"] if is_counselor else appointment.topic
+    may_manage = policy.can(user, "appointment.manage", appointment)
+    history = {}
+    if is_counselor:  # the student's attendance: no-shows and late cancellations, all counselors
+        of_student = Appointment.objects.filter(student_id=appointment.student_id)
+        history = {
+            "no_shows": of_student.filter(status=Appointment.Status.NO_SHOW).count(),
+            "late_cancellations": of_student.filter(late_cancellation=True).count(),
+        }
+    return render(
+        request,
+        "appointments/detail.html",
+        {
+            "appointment": appointment,
+            "topic": topic,
+            "history": history,
+            "may_manage": may_manage,
+            "may_cancel": appointment.is_active and policy.can(user, "appointment.cancel", appointment),
+            "may_accept": appointment.status == Appointment.Status.PROPOSED
+            and policy.can(user, "appointment.accept", appointment),
+            "started": appointment.starts_at <= timezone.now(),
+            "record_url": actions.record_url(appointment) if may_manage else "",
+            "propose_form": forms.ProposeForm(),
+            "cancel_form": forms.CancelForm(),
+            "outcome_form": forms.OutcomeForm(),
+        },
+    )
+
+
+def _act(request, appointment, call):
+    try:
+        call()
+    except actions.AppointmentError as error:
+        messages.error(request, error.message)
+    return redirect("appointments:detail", appointment.pk)
+
+
+@require_POST
+@policy.require("appointment.availability")
+def confirm(request, pk):
+    appointment = _appointment(request, pk, "appointment.manage")
+    return _act(request, appointment, lambda: actions.confirm(appointment, request.user))
+
+
+@require_POST
+@policy.require("appointment.availability")
+def propose(request, pk):
+    appointment = _appointment(request, pk, "appointment.manage")
+    form = forms.ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid time."))
+        return redirect("appointments:detail", appointment.pk)
+    return _act(
+        request, appointment, lambda: actions.propose(appointment, request.user, form.cleaned_data["starts_at"])
+    )
+
+
+@require_POST
+@policy.require("appointment.request")
+def accept(request, pk):
+    appointment = _appointment(request, pk, "appointment.accept")
+    return _act(request, appointment, lambda: actions.accept(appointment, request.user))
+
+
+@require_POST
+@policy.require("appointment.list")
+def cancel(request, pk):
+    appointment = _appointment(request, pk, "appointment.cancel")
+    form = forms.CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("appointments:detail", appointment.pk)
+    return _act(request, appointment, lambda: actions.cancel(appointment, request.user, form.cleaned_data["reason"]))
+
+
+@require_POST
+@policy.require("appointment.availability")
+def outcome(request, pk):
+    appointment = _appointment(request, pk, "appointment.manage")
+    form = forms.OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect("appointments:detail", appointment.pk)
+    try:
+        actions.record_outcome(appointment, request.user, form.cleaned_data["outcome"])
+    except actions.AppointmentError as error:
+        messages.error(request, error.message)
+        return redirect("appointments:detail", appointment.pk)
+    if appointment.status == Appointment.Status.DONE:
+        return redirect(actions.record_url(appointment))
+    return redirect("appointments:detail", appointment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@policy.require("appointment.availability")
+def availability(request):
+    user = request.user
+    slot_form = forms.WeeklySlotForm(request.POST if request.POST.get("action") == "slot" else None)
+    exception_form = forms.ExceptionForm(request.POST if request.POST.get("action") == "exception" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "slot" and slot_form.is_valid():
+                d = slot_form.cleaned_data
+                actions.add_weekly_slot(user, d["weekday"], d["starts_at"], d["ends_at"], d["session_minutes"])
+                return redirect("appointments:availability")
+            if action == "exception" and exception_form.is_valid():
+                d = exception_form.cleaned_data
+                actions.add_exception(user, d["date"], d["kind"], d["starts_at"], d["ends_at"], d["session_minutes"])
+                return redirect("appointments:availability")
+            if action == "delete":
+                delete = forms.DeleteAvailabilityForm(user, request.POST)
+                if delete.is_valid() and (delete.cleaned_data["slot"] or delete.cleaned_data["exception"]):
+                    actions.delete_availability(user, delete.cleaned_data["slot"] or delete.cleaned_data["exception"])
+                    return redirect("appointments:availability")
+                messages.error(request, _("Nothing was removed."))
+        except actions.AppointmentError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "appointments/availability.html",
+        {
+            "slot_form": slot_form,
+            "exception_form": exception_form,
+            "slots": WeeklySlot.objects.filter(counselor=user),
+            "exceptions": AvailabilityException.objects.filter(counselor=user, date__gte=timezone.localdate()),
+            "holidays": SchoolHoliday.objects.filter(school_id=user.school_id, date__gte=timezone.localdate())[:20],
+            "office_hours": office_hours.describe(user.office_hours.all()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@policy.require("appointment.holidays")
+def holidays(request):
+    user = request.user
+    form = forms.HolidayForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "add" and form.is_valid():
+            actions.add_holiday(user, form.cleaned_data["date"], form.cleaned_data["name"])
+            return redirect("appointments:holidays")
+        if request.POST.get("action") == "delete":
+            delete = forms.DeleteHolidayForm(user, request.POST)
+            if delete.is_valid():
+                actions.delete_holiday(user, delete.cleaned_data["holiday"])
+                return redirect("appointments:holidays")
+            messages.error(request, _("Nothing was removed."))
+    rows = SchoolHoliday.objects.filter(school_id=user.school_id, date__gte=timezone.localdate())
+    return render(request, "appointments/holidays.html", {"form": form, "holidays": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@policy.require("appointment.feed")
+def feed_settings(request):
+    user = request.user
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            actions.revoke_feed(user)
+            messages.success(request, _("The calendar address no longer works."))
+            return redirect("appointments:feed_settings")
+        if request.POST.get("action") == "regenerate":
+            token = actions.regenerate_feed(user)
+    url = request.build_absolute_uri(reverse("appointments:feed", args=[token])) if token else ""
+    exists = CalendarFeed.objects.filter(counselor=user).exists()
+    return render(request, "appointments/feed_settings.html", {"feed_url": url, "exists": exists})
+
+
+@require_GET
+def feed(request, token):
+    """The counselor's calendar (ICS) at a secret address: no sign-in, the token is the key."""
+    digest = actions.token_hash(token)
+    row = CalendarFeed.objects.select_related("counselor").filter(token_hash=digest).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or not row.counselor.is_active:
+        raise Http404
+    body = calendar.ics_for(row.counselor)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
