@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ekonseling.instruments",
     "ekonseling.records",
     "ekonseling.cases",
+    "ekonseling.program",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("instrumen/", include("ekonseling.instruments.urls")),
     path("layanan/", include("ekonseling.records.urls")),
     path("kasus/", include("ekonseling.cases.urls")),
+    path("program/", include("ekonseling.program.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -618,6 +618,55 @@ RECORDS_OBJECT_CELLS = [
 ]
 
 
+def _program_item(creator="gurubk"):
+    """A program made by `creator` with one item (classical guidance for rombel_a in August)."""
+
+    def build(world):
+        from ekonseling.program import services
+        from ekonseling.students.models import AcademicYear
+
+        year = AcademicYear.objects.get(school=world.school, is_current=True)
+        program = services.create_empty(getattr(world, creator), year, "Program uji")
+        data = services.ItemData("belajar", "Cara belajar", "bimbingan_klasikal", 8, 1, None, world.rombel_a)
+        return services.add_item(getattr(world, creator), program.current(), data)
+
+    return build
+
+
+def _program_pk(creator="gurubk"):
+    return lambda world: {"pk": _program_item(creator)(world).version.program_id}
+
+
+def _program_item_pk(creator="gurubk"):
+    return lambda world: {"pk": _program_item(creator)(world).pk}
+
+
+# The BK program: every counselor reads it, its author and the coordinator change it; the
+# principal (and the coordinator) see the realisation recap, counts only.
+PROGRAM_MATRIX = {
+    "program:list": (COUNSELORS, "get", None),
+    "program:draft": (COUNSELORS, "get", None),
+    "program:new": (COUNSELORS, "get", None),
+    "program:recap": ({Role.KEPALA_SEKOLAH, Role.KOORDINATOR_BK}, "get", None),
+    "program:detail": (COUNSELORS, "get", _program_pk()),
+    "program:save_version": (COUNSELORS, "post", _program_pk()),
+    "program:calendar": (COUNSELORS, "get", _program_pk()),
+    "program:realisation": (COUNSELORS, "get", _program_pk()),
+    "program:item_new": (COUNSELORS, "get", _program_pk()),
+    "program:item": (COUNSELORS, "get", _program_item_pk()),
+    "program:item_delete": (COUNSELORS, "post", _program_item_pk()),
+    "program:link": (COUNSELORS, "post", _program_item_pk()),
+    "program:rpl": (COUNSELORS, "get", _program_item_pk()),
+    "program:rpl_pdf": (COUNSELORS, "get", _program_item_pk()),
+}
+PROGRAM_OBJECT_CELLS = [
+    # A colleague's program: every counselor reads it (the school's plan); adding to it is its author's.
+    ("program:detail", _program_pk("gurubk_other"), COUNSELORS),
+    ("program:item", _program_item_pk("gurubk_other"), COUNSELORS),
+    ("program:item_new", _program_pk("gurubk_other"), {Role.KOORDINATOR_BK}),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -657,6 +706,7 @@ MATRIX = {
     **INSTRUMENT_REPORTS_MATRIX,
     **RECORDS_MATRIX,
     **CASES_MATRIX,
+    **PROGRAM_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -697,6 +747,7 @@ OBJECT_CELLS = [
     ("instruments:individual_report_xlsx", _sheet_report_of("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
+    *PROGRAM_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}
@@ -751,7 +802,7 @@ def _assert_denied(response, role):
 
 
 # Views that check their input after access: an allowed user's empty request is a 400, not 200/302.
-VALIDATES_INPUT = {"counseling:chat_attachment", "counseling:call_in_new"}
+VALIDATES_INPUT = {"counseling:chat_attachment", "counseling:call_in_new", "program:link"}
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs", "role", "expected"), list(_cells()))
