@@ -1,12 +1,15 @@
 """The demo school's BK program: drafted by `gurubk` from the AKPD of X-1 (the released one at the
-start of the year), with one item of each bidang moved to a month of the demo's classical services
-of X-1 and linked to those service records, so the realisation report has something done."""
+start of the year), with the first item of three bidang moved to the month of a classical service of X-1 and linked to
+it, so the realisation report has something done."""
+
+import datetime
 
 from django.utils import timezone
 
 from ekonseling.core import registry
 from ekonseling.instruments.models import Administration
-from ekonseling.records.models import Scope, ServiceRecord, ServiceType
+from ekonseling.records import services as record_services
+from ekonseling.records.models import Medium, Scope, ServiceRecord, ServiceType
 
 from . import services
 from .models import Program
@@ -34,11 +37,13 @@ def load(demo):
         rombel__name="X-1",
         date__lte=today,
     ).order_by("-date", "pk")
-    for bidang in ("pribadi", "sosial", "belajar", "karier"):
-        record = records.filter(bidang=bidang).first()
+    # One item per bidang (three bidang) carried out: the demo's own classical service of X-1 in that
+    # bidang if there is one, else a classical service recorded now, a week or more ago.
+    for weeks_ago, bidang in enumerate(("pribadi", "belajar", "karier"), start=1):
         item = version.items.filter(bidang=bidang).order_by("pk").first()
-        if record is None or item is None:
+        if item is None:
             continue
+        record = records.filter(bidang=bidang).first() or _classical(counselor, item, today, weeks_ago)
         data = services.ItemData(
             bidang=item.bidang,
             topic=item.topic,
@@ -50,6 +55,20 @@ def load(demo):
         )
         services.change_item(counselor, item, data)
         services.link(counselor, item, record)
+
+
+def _classical(counselor, item, today, weeks_ago):
+    data = record_services.RecordData(
+        service_type=ServiceType.BIMBINGAN_KLASIKAL,
+        bidang=item.bidang,
+        medium=Medium.TATAP_MUKA,
+        date=today - datetime.timedelta(days=7 * weeks_ago),
+        duration_minutes=45,
+        scope=Scope.ROMBEL,
+        topic=item.topic[:200],
+        rombel=item.rombel,
+    )
+    return record_services.create_record(counselor, data)
 
 
 registry.register_demo("program", load, order=70)
