@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ekonseling.records",
     "ekonseling.cases",
     "ekonseling.program",
+    "ekonseling.information",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("layanan/", include("ekonseling.records.urls")),
     path("kasus/", include("ekonseling.cases.urls")),
     path("program/", include("ekonseling.program.urls")),
+    path("informasi/", include("ekonseling.information.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

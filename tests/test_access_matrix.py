@@ -667,6 +667,38 @@ PROGRAM_OBJECT_CELLS = [
 ]
 
 
+def _article(audience="rombel", author="gurubk"):
+    """A live article by `author` for rombel_a (world.student's), or for rombel_b (not theirs)."""
+
+    def build(world):
+        from django.utils import timezone
+
+        from ekonseling.information import services
+
+        rombels = {"rombel": [world.rombel_a], "other": [world.rombel_b]}[audience]
+        data = services.ArticleData(
+            "Info", "Isi", "rombel", timezone.now() - timezone.timedelta(hours=1), None, None, rombels
+        )
+        return {"pk": services.publish(getattr(world, author), data).pk}
+
+    return build
+
+
+# The information service: counselors write and see read counts; a student reads what is addressed to them.
+INFORMATION_MATRIX = {
+    "information:my": ({Role.SISWA}, "get", None),
+    "information:read": ({Role.SISWA}, "get", _article()),
+    "information:list": (COUNSELORS, "get", None),
+    "information:new": (COUNSELORS, "get", None),
+    "information:reads": (COUNSELORS, "get", _article()),
+    "information:edit": (COUNSELORS, "get", _article()),
+}
+INFORMATION_OBJECT_CELLS = [
+    ("information:read", _article("other"), set()),  # for rombel_b: not world.student's
+    ("information:edit", _article("rombel", "gurubk_other"), {Role.KOORDINATOR_BK}),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -707,6 +739,7 @@ MATRIX = {
     **RECORDS_MATRIX,
     **CASES_MATRIX,
     **PROGRAM_MATRIX,
+    **INFORMATION_MATRIX,
 }
 
 # Extra cells for the same URL with another object: who may open a student outside their reach.
@@ -748,6 +781,7 @@ OBJECT_CELLS = [
     *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
     *PROGRAM_OBJECT_CELLS,
+    *INFORMATION_OBJECT_CELLS,
 ]
 
 ADMIN_ROLES = {Role.OPERATOR}

@@ -168,6 +168,9 @@ CASES: dict[str, Case] = {
     "program:item_delete": Case(role=Role.GURU_BK),
     "program:link": Case(role=Role.GURU_BK, fields=("record", "action")),
     "program:rpl": Case(role=Role.GURU_BK),
+    # information
+    "information:new": Case(role=Role.GURU_BK),
+    "information:edit": Case(role=Role.GURU_BK),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),
