@@ -17,7 +17,7 @@ from ekonseling.accounts.models import User
 from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.instruments import reports as instrument_reports
-from ekonseling.instruments.models import Administration
+from ekonseling.instruments.models import Administration, Assignment
 from ekonseling.records.models import Bidang, Scope, ServiceRecord, ServiceType
 from ekonseling.students.models import AcademicYear, Rombel
 
@@ -86,7 +86,11 @@ def draft(actor: User, administration: Administration, *, title: str = "", per_b
         raise ProgramError(_("You may not plan from this needs assessment."), code="program.not_allowed")
     if not 1 <= int(per_bidang) <= MAX_PER_BIDANG:
         raise ProgramError(_("Choose between 1 and 10 topics per bidang."), code="program.invalid")
-    ranking = instrument_reports.needs_ranking(administration)  # raises for another kind
+    sheets = Assignment.objects.filter(administration=administration)
+    visible = set(policy.visible(actor, "assignment.view", sheets).values_list("pk", flat=True))
+    # Raises for another kind; as the class profile, leaves out the sheets of the few students the
+    # actor does not serve (they could be told by difference).
+    ranking = instrument_reports.needs_ranking(administration, visible=visible)
     if not ranking:
         raise ProgramError(_("Nobody has submitted this needs assessment yet."), code="program.no_answers")
     year = _year_of(actor, administration)

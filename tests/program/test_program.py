@@ -342,3 +342,32 @@ def test_program_version_numbers_are_unique(world, program):
         (2, True),
         (1, True),
     ]
+
+
+def test_a_few_sheets_the_counselor_does_not_serve_are_left_out_of_the_draft(world):
+    """other_student (rombel_b, gurubk_other's) also answered; their "ya" to item 8 is the only one.
+    For gurubk, one unserved sheet would be told by difference: it is left out, as the class profile
+    does. The koordinator serves everyone and plans with it."""
+    instrument, _ = instrument_services.import_definition(world.school, json.dumps(DEFINITION), "akpd.json")
+    now = datetime.datetime.now(datetime.UTC)
+    administration = instrument_services.open_administration(
+        instrument=instrument,
+        title="AKPD campuran",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=1),
+        created_by=world.gurubk,
+        rombels=[world.rombel_a],
+        students=[world.other_student],
+    )
+    for sheet in administration.assignments.all():
+        yes = (8,) if sheet.student_id == world.other_student.pk else (6,)
+        items = {str(n): "ya" if n in yes else "tidak" for n in range(1, 11)}
+        instrument_services.record_sheet(sheet, {"items": items}, by=world.koordinator, source="paper")
+    assert administration.assignments.count() == 3
+    mine = services.draft(world.gurubk, administration, per_bidang=3)
+    assert [(i.need_item, i.need_percent) for i in mine.current().items.all()] == [(6, Decimal("100.00"))]
+    theirs = services.draft(world.koordinator, administration, per_bidang=3)
+    assert [(i.need_item, i.need_percent) for i in theirs.current().items.order_by("pk")] == [
+        (6, Decimal("66.67")),
+        (8, Decimal("33.33")),
+    ]
