@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "ekonseling.cases",
     "ekonseling.sociometry",
     "ekonseling.appointments",
+    "ekonseling.program",
+    "ekonseling.information",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("kasus/", include("ekonseling.cases.urls")),
     path("sosiometri/", include("ekonseling.sociometry.urls")),
     path("jadwal/", include("ekonseling.appointments.urls")),
+    path("program/", include("ekonseling.program.urls")),
+    path("informasi/", include("ekonseling.information.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

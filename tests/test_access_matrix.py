@@ -758,6 +758,87 @@ APPOINTMENTS_OBJECT_CELLS = [
 ]
 
 
+def _program_item(creator="gurubk"):
+    """A program made by `creator` with one item (classical guidance for rombel_a in August)."""
+
+    def build(world):
+        from ekonseling.program import services
+        from ekonseling.students.models import AcademicYear
+
+        year = AcademicYear.objects.get(school=world.school, is_current=True)
+        program = services.create_empty(getattr(world, creator), year, "Program uji")
+        data = services.ItemData("belajar", "Cara belajar", "bimbingan_klasikal", 8, 1, None, world.rombel_a)
+        return services.add_item(getattr(world, creator), program.current(), data)
+
+    return build
+
+
+def _program_pk(creator="gurubk"):
+    return lambda world: {"pk": _program_item(creator)(world).version.program_id}
+
+
+def _program_item_pk(creator="gurubk"):
+    return lambda world: {"pk": _program_item(creator)(world).pk}
+
+
+# The BK program: every counselor reads it, its author and the coordinator change it; the
+# principal (and the coordinator) see the realisation recap, counts only.
+PROGRAM_MATRIX = {
+    "program:list": (COUNSELORS, "get", None),
+    "program:draft": (COUNSELORS, "get", None),
+    "program:new": (COUNSELORS, "get", None),
+    "program:recap": ({Role.KEPALA_SEKOLAH, Role.KOORDINATOR_BK}, "get", None),
+    "program:detail": (COUNSELORS, "get", _program_pk()),
+    "program:save_version": (COUNSELORS, "post", _program_pk()),
+    "program:calendar": (COUNSELORS, "get", _program_pk()),
+    "program:realisation": (COUNSELORS, "get", _program_pk()),
+    "program:item_new": (COUNSELORS, "get", _program_pk()),
+    "program:item": (COUNSELORS, "get", _program_item_pk()),
+    "program:item_delete": (COUNSELORS, "post", _program_item_pk()),
+    "program:link": (COUNSELORS, "post", _program_item_pk()),
+    "program:rpl": (COUNSELORS, "get", _program_item_pk()),
+    "program:rpl_pdf": (COUNSELORS, "get", _program_item_pk()),
+}
+PROGRAM_OBJECT_CELLS = [
+    # A colleague's program: every counselor reads it (the school's plan); adding to it is its author's.
+    ("program:detail", _program_pk("gurubk_other"), COUNSELORS),
+    ("program:item", _program_item_pk("gurubk_other"), COUNSELORS),
+    ("program:item_new", _program_pk("gurubk_other"), {Role.KOORDINATOR_BK}),
+]
+
+
+def _article(audience="rombel", author="gurubk"):
+    """A live article by `author` for rombel_a (world.student's), or for rombel_b (not theirs)."""
+
+    def build(world):
+        from django.utils import timezone
+
+        from ekonseling.information import services
+
+        rombels = {"rombel": [world.rombel_a], "other": [world.rombel_b]}[audience]
+        data = services.ArticleData(
+            "Info", "Isi", "rombel", timezone.now() - timezone.timedelta(hours=1), None, None, rombels
+        )
+        return {"pk": services.publish(getattr(world, author), data).pk}
+
+    return build
+
+
+# The information service: counselors write and see read counts; a student reads what is addressed to them.
+INFORMATION_MATRIX = {
+    "information:my": ({Role.SISWA}, "get", None),
+    "information:read": ({Role.SISWA}, "get", _article()),
+    "information:list": (COUNSELORS, "get", None),
+    "information:new": (COUNSELORS, "get", None),
+    "information:reads": (COUNSELORS, "get", _article()),
+    "information:edit": (COUNSELORS, "get", _article()),
+}
+INFORMATION_OBJECT_CELLS = [
+    ("information:read", _article("other"), set()),  # for rombel_b: not world.student's
+    ("information:edit", _article("rombel", "gurubk_other"), {Role.KOORDINATOR_BK}),
+]
+
+
 # url name -> (allowed roles or PUBLIC, method, kwargs builder)
 MATRIX = {
     "core:index": (PUBLIC, "get", None),
@@ -798,6 +879,8 @@ MATRIX = {
     **RECORDS_MATRIX,
     **CASES_MATRIX,
     **SOCIOMETRY_MATRIX,
+    **PROGRAM_MATRIX,
+    **INFORMATION_MATRIX,
     **APPOINTMENTS_MATRIX,
 }
 
@@ -840,6 +923,8 @@ OBJECT_CELLS = [
     *RECORDS_OBJECT_CELLS,
     *CASES_OBJECT_CELLS,
     *SOCIOMETRY_OBJECT_CELLS,
+    *PROGRAM_OBJECT_CELLS,
+    *INFORMATION_OBJECT_CELLS,
     *APPOINTMENTS_OBJECT_CELLS,
 ]
 
@@ -895,7 +980,7 @@ def _assert_denied(response, role):
 
 
 # Views that check their input after access: an allowed user's empty request is a 400, not 200/302.
-VALIDATES_INPUT = {"counseling:chat_attachment", "counseling:call_in_new"}
+VALIDATES_INPUT = {"counseling:chat_attachment", "counseling:call_in_new", "program:link"}
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs", "role", "expected"), list(_cells()))

@@ -175,6 +175,20 @@ CASES: dict[str, Case] = {
     "appointments:outcome": Case(role=Role.GURU_BK, fields=("outcome",)),
     "cases:referral_new": Case(),
     "cases:referral": Case(role=Role.GURU_BK),
+    # program
+    "program:list": Case(),
+    "program:draft": Case(role=Role.GURU_BK),
+    "program:new": Case(role=Role.GURU_BK),
+    "program:recap": Case(role=Role.KEPALA_SEKOLAH),
+    "program:save_version": Case(role=Role.GURU_BK, fields=("note",)),
+    "program:item_new": Case(role=Role.GURU_BK),
+    "program:item": Case(role=Role.GURU_BK),
+    "program:item_delete": Case(role=Role.GURU_BK),
+    "program:link": Case(role=Role.GURU_BK, fields=("record", "action")),
+    "program:rpl": Case(role=Role.GURU_BK),
+    # information
+    "information:new": Case(role=Role.GURU_BK),
+    "information:edit": Case(role=Role.GURU_BK),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),

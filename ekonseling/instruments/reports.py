@@ -460,3 +460,56 @@ def student_results(user, student) -> list[Assignment]:
     else:
         mine = policy.visible(user, "assignment.view", mine)
     return list(mine.order_by("-submitted_at", "-pk"))
+
+
+# --- the needs ranking, for the BK program ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedNeed:
+    """One item of an AKPD/IKMS ranking: ``frequency`` students of ``n`` answered "ya"."""
+
+    bidang: str
+    rank: int  # 1 = the most wanted need of its bidang
+    number: int
+    text: str
+    frequency: int
+    n: int
+    percent: Percent
+
+
+class NotNeeds(ActionError):
+    code = "instruments.not_needs"
+
+
+def needs_ranking(
+    administration: Administration, *, rombel_ids: Iterable[int] | None = None, visible: set[int] | None = None
+) -> dict[str, list]:
+    """The needs of a yes/no needs administration (AKPD/IKMS) ranked per bidang, most wanted first
+    (ties in item order), as the instrument's kind computes them: ``{bidang: [RankedNeed, ...]}``
+    in the canonical bidang order. Aggregates only (no sheet, no name). Refused (ActionError) for an
+    instrument of another kind; empty when no sheet was submitted.
+
+    ``visible`` (assignment ids the viewer may see one by one; None: all) applies the class
+    profile's rule: the sheets of fewer than MIN_UNSERVED_IN_FIGURES students the viewer does not
+    serve are left out, so the counts cannot give their answers away by difference."""
+    definition = administration.instrument.definition
+    if kinds.of(definition).name != "needs":
+        raise NotNeeds(_("Only a needs assessment (AKPD/IKMS) ranks needs per bidang."))
+    with collector_paused():
+        loaded = load_sheets(administration, rombel_ids=rombel_ids)
+        if visible is not None:
+            shown = [sheet for sheet in loaded if sheet.assignment_id in visible]
+            if 0 < len(loaded) - len(shown) < MIN_UNSERVED_IN_FIGURES:
+                loaded = shown
+        if not loaded:
+            return {}
+        score_sheets(definition, loaded)
+        group = kinds.of(definition).score_group(definition, [sheet.result for sheet in loaded])
+    return {
+        bidang: [
+            RankedNeed(bidang, rank, row.number, row.text, row.frequency, group.n, row.percent)
+            for rank, row in enumerate(rows, start=1)
+        ]
+        for bidang, rows in group.ranking.items()
+    }

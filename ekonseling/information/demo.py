@@ -1,0 +1,56 @@
+"""The demo school's information service: an article for the whole school, one for grade X and one
+for X-1 only, one expired; the demo student `siswa` has read one of them."""
+
+import datetime
+
+from django.utils import timezone
+
+from ekonseling.accounts.models import User
+from ekonseling.core import registry
+from ekonseling.students.models import Rombel
+
+from . import services
+from .models import Article
+
+
+def load(demo):
+    school, users = demo.school, demo.users
+    if Article.objects.filter(school=school).exists():
+        return
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    counselor = users["gurubk"]
+    x1 = Rombel.objects.filter(school=school, name="X-1", academic_year__is_current=True).first()
+
+    def give(title, body, audience, published, expires=None, grade=None, rombels=()):
+        data = services.ArticleData(title, body, audience, published, expires, grade, list(rombels))
+        return services.publish(counselor, data)
+
+    first = give(
+        "Layanan BK bisa dihubungi lewat aplikasi",
+        "Kamu bisa bertanya ke guru BK lewat menu Konseling kapan saja.\nBaca juga: https://www.kemkes.go.id",
+        Article.Audience.SCHOOL,
+        now - 10 * day,
+    )
+    give(
+        "Tips belajar menjelang PAS",
+        "1. Buat jadwal belajar.\n2. Tidur cukup.\n3. Tanyakan materi yang sulit.",
+        Article.Audience.GRADE,
+        now - 3 * day,
+        grade=10,
+    )
+    if x1 is not None:
+        give("Jadwal bimbingan klasikal X-1", "Hari Senin jam ke-3, di ruang kelas.", "rombel", now - day, rombels=[x1])
+    give(
+        "Pendaftaran ekstrakurikuler (sudah ditutup)",
+        "Pendaftaran sudah ditutup.",
+        "school",
+        now - 40 * day,
+        now - 20 * day,
+    )
+    siswa = users.get("siswa") or User.objects.filter(school=school, username="siswa").first()
+    if siswa is not None:
+        services.mark_read(siswa, first)
+
+
+registry.register_demo("information", load, order=75)

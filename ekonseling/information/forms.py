@@ -1,0 +1,44 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ekonseling.core.forms import IdsField
+from ekonseling.students.models import Rombel
+
+from . import services
+from .models import Article
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain text: line breaks are kept and web addresses become links."),
+    )
+    audience = forms.ChoiceField(label=_("For"), choices=Article.Audience.choices, widget=forms.RadioSelect)
+    grade = forms.IntegerField(label=_("Grade"), min_value=1, max_value=12, required=False)
+    rombels = IdsField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
+    publish_at = forms.DateTimeField(label=_("Published from"), widget=DATETIME, initial=timezone.now)
+    expires_at = forms.DateTimeField(label=_("Shown until"), widget=DATETIME, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rombels"].queryset = Rombel.objects.filter(
+            school_id=user.school_id, academic_year__is_current=True
+        ).order_by("grade", "name")
+
+    def data_(self):
+        d = self.cleaned_data
+        return services.ArticleData(
+            title=d["title"],
+            body=d["body"],
+            audience=d["audience"],
+            publish_at=d["publish_at"],
+            expires_at=d["expires_at"],
+            grade=d["grade"],
+            rombels=list(d["rombels"] or []),
+        )

@@ -1,0 +1,71 @@
+"""Articles of the information service (layanan informasi).
+
+The body is plain text: it is stored as typed and rendered escaped (Django's autoescape), with line
+breaks kept and web addresses made into links (`urlize`, which escapes too), so no markup a counselor
+pastes can run in a student's browser. An article is for the whole school, a grade or chosen rombel,
+shown from `publish_at` until `expires_at`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ekonseling.core.models import SchoolOwned
+
+
+class Article(SchoolOwned):
+    class Audience(models.TextChoices):
+        SCHOOL = "school", _("The whole school")
+        GRADE = "grade", _("A grade")
+        ROMBEL = "rombel", _("Chosen rombel")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=20000)
+    audience = models.CharField(_("for"), max_length=8, choices=Audience.choices, default=Audience.SCHOOL)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    rombels = models.ManyToManyField("students.Rombel", blank=True, related_name="+", verbose_name=_("rombel"))
+    publish_at = models.DateTimeField(_("published from"), default=timezone.now)
+    expires_at = models.DateTimeField(_("shown until"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.publish_at <= now and (self.expires_at is None or self.expires_at > now)
+
+
+def live_q(now=None) -> Q:
+    now = now or timezone.now()
+    return Q(publish_at__lte=now) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def for_student_q(student) -> Q:
+    """Articles addressed to the student: the school's, their grade's, their rombel's."""
+    q = Q(audience=Article.Audience.SCHOOL)
+    if student.rombel_id:
+        q |= Q(audience=Article.Audience.GRADE, grade=student.rombel.grade)
+        q |= Q(audience=Article.Audience.ROMBEL, rombels=student.rombel_id)
+    return q
+
+
+class ArticleRead(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reads")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="article_reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "student"], name="article_read_unique")]
+
+    def __str__(self):
+        return f"{self.student_id} read {self.article_id}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "information"
+
+urlpatterns = [
+    path("", views.my, name="my"),
+    path("<int:pk>/", views.read, name="read"),
+    path("kelola/", views.article_list, name="list"),
+    path("kelola/baru/", views.article_new, name="new"),
+    path("kelola/<int:pk>/", views.reads, name="reads"),
+    path("kelola/<int:pk>/ubah/", views.article_edit, name="edit"),
+]
