@@ -482,6 +482,11 @@ class NotNeeds(ActionError):
     code = "instruments.not_needs"
 
 
+def needs_kinds() -> list[str]:
+    """The scoring kinds whose results rank needs per bidang (AKPD/IKMS): what a program is drafted from."""
+    return [kind.name for kind in kinds.all_kinds() if kind.ranks_needs]
+
+
 def needs_ranking(
     administration: Administration, *, rombel_ids: Iterable[int] | None = None, visible: set[int] | None = None
 ) -> dict[str, list]:
@@ -494,8 +499,9 @@ def needs_ranking(
     profile's rule: the sheets of fewer than MIN_UNSERVED_IN_FIGURES students the viewer does not
     serve are left out, so the counts cannot give their answers away by difference."""
     definition = administration.instrument.definition
-    if kinds.of(definition).name != "needs":
-        raise NotNeeds(_("Only a needs assessment (AKPD/IKMS) ranks needs per bidang."))
+    refused = NotNeeds(_("Only a needs assessment (AKPD/IKMS) ranks needs per bidang."))
+    if not kinds.of(definition).ranks_needs:
+        raise refused
     with collector_paused():
         loaded = load_sheets(administration, rombel_ids=rombel_ids)
         if visible is not None:

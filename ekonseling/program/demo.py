@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from ekonseling.core import registry
+from ekonseling.instruments import reports as instrument_reports
 from ekonseling.instruments.models import Administration
 from ekonseling.records import services as record_services
 from ekonseling.records.models import Medium, Scope, ServiceRecord, ServiceType
@@ -20,7 +21,9 @@ def load(demo):
     if Program.objects.filter(school=school).exists():
         return
     akpd = (
-        Administration.objects.filter(school=school, title="AKPD X-1 awal tahun", instrument__scoring="needs")
+        Administration.objects.filter(
+            school=school, title="AKPD X-1 awal tahun", instrument__scoring__in=instrument_reports.needs_kinds()
+        )
         .order_by("-opens_at")
         .first()
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core import policy
 from ekonseling.core.forms import IdField
+from ekonseling.instruments import reports as instrument_reports
 from ekonseling.instruments.models import Administration
 from ekonseling.records.models import Bidang, ServiceRecord, ServiceType
 from ekonseling.students.models import AcademicYear, Rombel
@@ -15,7 +16,9 @@ from .models import MONTH_CHOICES, WEEK_CHOICES, Rpl
 
 def needs_administrations(user):
     """The AKPD/IKMS administrations the user may plan from (the scoring kind says "needs")."""
-    rows = Administration.objects.filter(school_id=user.school_id, instrument__scoring="needs")
+    rows = Administration.objects.filter(
+        school_id=user.school_id, instrument__scoring__in=instrument_reports.needs_kinds()
+    )
     return policy.visible(user, "administration.manage", rows).select_related("instrument").order_by("-opens_at")
 
 

@@ -248,8 +248,9 @@ def test_badges_cost_a_fixed_number_of_queries(world, django_assert_num_queries,
     # count), the case book's referrals waiting (one count)
     with django_assert_num_queries(6):
         assert client.get(reverse("core:badges")).json()["total"] == count
-    # session, user, second-factor device; then unread replies, call-ins, instruments to fill
-    with django_assert_num_queries(6):
+    # session, user, second-factor device; then unread replies, call-ins, instruments to fill,
+    # information not yet read
+    with django_assert_num_queries(7):
         student.get(reverse("core:badges"))
 
 
@@ -284,7 +285,7 @@ def test_a_live_card_renders_alone_and_a_card_that_is_not_live_or_not_allowed_is
 
 def test_the_registry_answers_badges_only_for_allowed_entries(world):
     counts = registry.badges_for(world.siswa)
-    assert set(counts) == {"counseling:home", "instruments:my"}
+    assert set(counts) == {"counseling:home", "instruments:my", "information:my"}
     assert set(registry.badges_for(world.koordinator)) == {"counseling:inbox", "cases:referrals"}
     assert registry.badges_for(world.walikelas) == {}  # their referrals page has no badge: nothing waits on them
 

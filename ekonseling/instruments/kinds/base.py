@@ -76,6 +76,7 @@ class Kind:
 
     # What a definition of this kind carries (checked by ``definition.validate``).
     requires_bidang: bool = False  # every area names its bidang (results are summed per bidang)
+    ranks_needs: bool = False  # its group result ranks needs per bidang (`ranking`): a BK program's start
     uses_levels: bool = False  # developmental levels, item options keyed to them, target levels
     uses_scale: bool = False  # a keyed frequency scale and a +/- key per item
 

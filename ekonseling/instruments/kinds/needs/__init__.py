@@ -24,6 +24,7 @@ class Needs(OrderedKind):
     metric = "% ya"
     scoring = scoring
     requires_bidang = True
+    ranks_needs = True
     result_measure = "chosen"
     inline_choices = True
 
