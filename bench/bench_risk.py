@@ -80,6 +80,7 @@ def run():
         "fresh (never tuned on)": [e for e in examples if e.get("split") == "fresh"],
         "fresh-2 (hand-written before round eight; round nine was tuned on it)": risk.load_labelled(risk.FRESH2_PATH),
         "fresh-3 (hand-written before round nine, never tuned on)": risk.load_labelled(risk.FRESH3_PATH),
+        "fresh-4 (hand-written before round ten, never tuned on)": risk.load_labelled(risk.FRESH4_PATH),
     }
     for name, part in parts.items():
         _report(name, part, lexicon, list_misses=True)

@@ -92,11 +92,13 @@ LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_corpus.jsonl"
 FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
 # 175 messages written on 2026-12-03 and committed before round nine; never tuned on
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
+# 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
+FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
