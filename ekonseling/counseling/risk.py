@@ -807,7 +807,7 @@ class Lexicon:
         confirmed = self._confirmed(partial or {}, negatives or {})
         if confirmed:
             category, shown = confirmed
-            kinds = "; ".join(dict.fromkeys(pattern.why for pattern, _, _ in shown))
+            kinds = _kinds(pattern for pattern, _, _ in shown)
             return Screening(
                 True,
                 (category,),
@@ -824,15 +824,18 @@ class Lexicon:
         )
 
     def _confirmed(self, partial, negatives):
-        """A plan, preparation, farewell or chosen moment that did not reach the threshold on its own
-        ("aku nyimpen obat tidur mama di laci", worded past the phrase it pairs with), in the most
-        severe category that has one, once the model has said the message is a possible risk: then it
-        is that category's imminent risk, not a low one. None when no such phrase survives."""
+        """A plan or preparation (a means gathered or kept ready) that did not reach the threshold on
+        its own ("aku nyimpen obat tidur mama di laci", worded past the phrase it pairs with), in the
+        most severe category that has one, once the model has said the message is a possible risk: then
+        it is that category's imminent risk, not a low one. Farewells and chosen moments alone are not
+        enough (giving away old clothes is everyday), nor are support phrases. None when nothing is."""
         for category in sorted(partial, key=self._rank.__getitem__):
             shown = [
                 (pattern, start, end)
                 for pattern, start, end in partial[category]
                 if pattern.imminent
+                and pattern.kind == "phrase"
+                and pattern.why in (PLAN_OR_PREPARATION, IMMINENT_KINDS["preparation"])
                 and not pattern.support
                 and not any(
                     _near(start, end, n_start, n_end, window) for n_start, n_end, window in negatives.get(category, ())
@@ -855,10 +858,7 @@ class Lexicon:
                 continue
             if any(pattern.kind == "crisis" for _, pattern in shown):
                 return f"{category}: act under way"
-            kinds = list(dict.fromkeys(pattern.why for _, pattern in shown))
-            if len(kinds) > 1 and PLAN_OR_PREPARATION in kinds and IMMINENT_KINDS["preparation"] in kinds:
-                kinds.remove(IMMINENT_KINDS["preparation"])
-            return f"{category}: {'; '.join(kinds)}"
+            return f"{category}: {_kinds(pattern for _, pattern in shown)}"
         for category in categories:
             for _, pattern, start, end in flagged[category]:
                 if not pattern.intent:
@@ -900,6 +900,14 @@ class Lexicon:
         if all(pattern.support for _, pattern, _, _ in chosen):
             return None
         return chosen if sum(weight for weight, *_ in chosen) >= self.threshold - 1e-9 else None
+
+
+def _kinds(patterns):
+    """What imminent phrases show, each kind once in message order: "plan or preparation; farewell (…)"."""
+    kinds = list(dict.fromkeys(pattern.why for pattern in patterns))
+    if PLAN_OR_PREPARATION in kinds and IMMINENT_KINDS["preparation"] in kinds:
+        kinds.remove(IMMINENT_KINDS["preparation"])
+    return "; ".join(kinds)
 
 
 @functools.lru_cache(maxsize=4096)
