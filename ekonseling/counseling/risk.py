@@ -90,7 +90,7 @@ LEXICON_PATH = Path(__file__).resolve().parent / "data" / "risk_lexicon.json"
 LABELLED_PATH = Path(__file__).resolve().parent / "data" / "risk_corpus.jsonl"
 # A second fresh set, hand-written before the rules of round eight and never tuned on (split "fresh2").
 FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
-# 175 messages written on 2026-12-03 and committed before round nine; never tuned on
+# 175 messages written on 2026-12-03 and committed before round nine; round ten was tuned on them
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 # 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
 FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
@@ -100,9 +100,9 @@ TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
 # What an imminent phrase shows, told to the counselor as the reason: `"imminent": true` is a plan or a
 # preparation; a phrase may name its kind instead (C-SSRS preparatory behaviour, farewells, a moment chosen).
 IMMINENT_KINDS = {
-    "preparation": "preparation (a means gathered or kept ready)",
-    "farewell": "farewell (goodbyes, things given away, not coming back)",
-    "moment": "a moment chosen (a date, a place, an empty house)",
+    "preparation": "preparation (a means kept ready)",
+    "farewell": "farewell (goodbyes, things given away)",
+    "moment": "a moment chosen (date, place, empty house)",
 }
 PLAN_OR_PREPARATION = "plan or preparation"
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
@@ -824,7 +824,7 @@ class Lexicon:
         )
 
     def _confirmed(self, partial, negatives):
-        """A plan or preparation (a means gathered or kept ready) that did not reach the threshold on
+        """A plan or preparation (a means kept ready) that did not reach the threshold on
         its own ("aku nyimpen obat tidur mama di laci", worded past the phrase it pairs with), in the
         most severe category that has one, once the model has said the message is a possible risk: then
         it is that category's imminent risk, not a low one. Farewells and chosen moments alone are not
