@@ -60,21 +60,27 @@ def program_list(request):
 
 @policy.require("program.create")
 def draft(request):
+    """Two steps: the proposal (the bidang with the highest needs first, their top needs as topics),
+    then the program drafted from the topics the counselor ticked."""
     form = DraftForm(request.POST or None, user=request.user)
+    proposal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            program = services.draft(
-                request.user,
-                form.cleaned_data["administration"],
-                title=form.cleaned_data["title"],
-                per_bidang=form.cleaned_data["per_bidang"],
-            )
+            if data["step"] == "accept":
+                program = services.draft(
+                    request.user,
+                    data["administration"],
+                    title=data["title"],
+                    per_bidang=data["per_bidang"],
+                    accepted=set(data["accept"]),
+                )
+                messages.success(request, _("The program was drafted from the needs ranking; check and adjust it."))
+                return redirect("program:detail", program.pk)
+            proposal = services.propose(request.user, data["administration"], per_bidang=data["per_bidang"])
         except services.ActionError as error:
             form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The program was drafted from the needs ranking; check and adjust it."))
-            return redirect("program:detail", program.pk)
-    return render(request, "program/draft.html", {"form": form})
+    return render(request, "program/draft.html", {"form": form, "proposal": proposal})
 
 
 @policy.require("program.create")
