@@ -796,6 +796,7 @@ PROGRAM_MATRIX = {
     "program:item": (COUNSELORS, "get", _program_item_pk()),
     "program:item_delete": (COUNSELORS, "post", _program_item_pk()),
     "program:link": (COUNSELORS, "post", _program_item_pk()),
+    "program:hold_session": (COUNSELORS, "post", _program_item_pk()),
     "program:rpl": (COUNSELORS, "get", _program_item_pk()),
     "program:rpl_pdf": (COUNSELORS, "get", _program_item_pk()),
 }

@@ -185,6 +185,7 @@ CASES: dict[str, Case] = {
     "program:item": Case(role=Role.GURU_BK),
     "program:item_delete": Case(role=Role.GURU_BK),
     "program:link": Case(role=Role.GURU_BK, fields=("record", "action")),
+    "program:hold_session": Case(role=Role.GURU_BK, fields=("rombel", "duration_minutes")),
     "program:rpl": Case(role=Role.GURU_BK),
     # information
     "information:new": Case(role=Role.GURU_BK),

@@ -116,3 +116,18 @@ class LinkForm(forms.Form):
 
 class VersionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SessionForm(forms.Form):
+    """The classical session of an item given now: the rombel (when the item names a grade) and
+    the duration; the students are asked for a Laiseg."""
+
+    rombel = IdField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600, initial=45)
+
+    def __init__(self, *args, user, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rombels = Rombel.objects.filter(school_id=user.school_id, academic_year__is_current=True)
+        if item is not None and item.grade:
+            rombels = rombels.filter(grade=item.grade)
+        self.fields["rombel"].queryset = rombels.order_by("grade", "name")

@@ -18,7 +18,9 @@ from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.instruments import reports as instrument_reports
 from ekonseling.instruments.models import Administration, Assignment
-from ekonseling.records.models import Bidang, Scope, ServiceRecord, ServiceType
+from ekonseling.records import reports as record_reports
+from ekonseling.records import services as record_services
+from ekonseling.records.models import Bidang, Laiseg, Medium, Scope, ServiceRecord, ServiceType
 from ekonseling.students.models import AcademicYear, Rombel
 
 from .models import MONTH_CHOICES, SCHOOL_MONTHS, Program, ProgramItem, ProgramVersion, Realisation, Rpl
@@ -401,6 +403,60 @@ def unlink(actor: User, item: ProgramItem, record: ServiceRecord) -> None:
         for realisation in Realisation.objects.filter(item=item, record=record):
             _audit(actor, audit.Action.DELETE, realisation)
             realisation.delete()
+
+
+# --- carrying an item out: the classical session and its Laiseg -----------------------------------------
+
+
+@dataclass
+class Session:
+    record: ServiceRecord
+    asked: int  # students asked for a Laiseg on their phone
+
+
+def hold_session(
+    actor: User,
+    item: ProgramItem,
+    *,
+    rombel: Rombel | None = None,
+    duration_minutes: int = 45,
+    medium: str = Medium.TATAP_MUKA,
+) -> Session:
+    """The classical session of ``item`` was given today: a service record of the item's type,
+    bidang and topic for its rombel (or ``rombel``, one of its grade, when the item names a grade)
+    is written through the records app, which asks every student of the rombel who has an account
+    for a Laiseg on their phone; the record is linked to the item as its realisation."""
+    _editable(actor, item.version)
+    rombel = item.rombel if item.rombel_id else rombel
+    if rombel is None or rombel.school_id != item.school_id or (item.grade and rombel.grade != item.grade):
+        raise ProgramError(_("Choose the rombel that took part."), code="program.invalid")
+    data = record_services.RecordData(
+        service_type=item.service_type,
+        bidang=item.bidang,
+        medium=medium,
+        date=timezone.localdate(),
+        duration_minutes=duration_minutes,
+        scope=Scope.ROMBEL,
+        topic=item.topic[:200],
+        rombel=rombel,
+        ask_laiseg=True,
+    )
+    with transaction.atomic():
+        record = record_services.create_record(actor, data)  # checks the actor serves the rombel
+        link(actor, item, record)
+    return Session(record, record.laisegs.count())
+
+
+def laiseg_of(actor: User, item: ProgramItem) -> dict | None:
+    """The Laiseg of the records that carried ``item`` out and the actor may read: asked, answered
+    and the mean of each score (counts and means only, never a student's answer)."""
+    linked = ServiceRecord.objects.filter(pk__in=Realisation.objects.filter(item=item).values("record_id"))
+    records = policy.visible(actor, "service_record.view", linked)
+    laisegs = Laiseg.objects.filter(record__in=records)
+    asked, answered, means = record_reports.laiseg_summary(laisegs)
+    if not asked:
+        return None
+    return {"asked": asked, "answered": answered, "means": means}
 
 
 def item_months(item: ProgramItem) -> tuple[datetime.date, datetime.date]:

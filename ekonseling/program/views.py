@@ -10,7 +10,7 @@ from ekonseling.core import policy
 from ekonseling.records.models import ServiceRecord
 
 from . import exports, reports, services
-from .forms import DraftForm, EmptyProgramForm, ItemForm, LinkForm, RplForm, VersionForm
+from .forms import DraftForm, EmptyProgramForm, ItemForm, LinkForm, RplForm, SessionForm, VersionForm
 from .models import Program, ProgramItem
 
 
@@ -239,8 +239,36 @@ def item(request, pk):
             "linked": linked,
             "hidden_links": item.realisations.count() - len(linked),
             "suggestions": services.suggestions(request.user, item) if editable else [],
+            "session_form": SessionForm(user=request.user, item=item) if editable else None,
+            "laiseg": services.laiseg_of(request.user, item),
         },
     )
+
+
+@require_POST
+@policy.require("program.view")
+def hold_session(request, pk):
+    """The item's classical session was given now: record it, ask the students for a Laiseg."""
+    item = _item(request, pk)
+    form = SessionForm(request.POST, user=request.user, item=item)
+    if not form.is_valid():
+        messages.error(request, _("Choose the rombel and a duration between 1 and 600 minutes."))
+        return redirect("program:item", item.pk)
+    try:
+        session = services.hold_session(
+            request.user,
+            item,
+            rombel=form.cleaned_data["rombel"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+        )
+    except services.ActionError as error:
+        messages.error(request, error.message)
+        return redirect("program:item", item.pk)
+    messages.success(
+        request,
+        _("The session was recorded; %(n)d students were asked for a Laiseg on their phone.") % {"n": session.asked},
+    )
+    return redirect("program:item", item.pk)
 
 
 @require_POST

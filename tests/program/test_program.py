@@ -453,3 +453,40 @@ def test_a_program_drafted_from_an_aum(world):
     assert [p.need.number for p in proposal.items] == [26, 11, 21, 1]
     program = services.draft(world.gurubk, aum, per_bidang=1)
     assert program.current().items.count() == 4
+
+
+def test_a_classical_session_held_from_the_item_asks_the_rombel_for_a_laiseg(client, world, program):
+    """The item (classical, rombel_a) given today: one record for rombel_a through the records app,
+    linked to the item, every student of rombel_a with an account asked for a Laiseg; the item page
+    shows the counts and means, never a student's answer."""
+    from ekonseling.records import services as records
+    from ekonseling.records.models import Laiseg, ServiceRecord
+
+    item = program.current().items.get(need_item=1)
+    client.force_login(world.gurubk)
+    response = client.post(reverse("program:hold_session", args=[item.pk]), {"duration_minutes": "40"})
+    assert response.status_code == 302
+    record = ServiceRecord.objects.get()
+    assert (record.rombel_id, record.service_type, record.bidang, record.topic, record.duration_minutes) == (
+        world.rombel_a.pk,
+        "bimbingan_klasikal",
+        "pribadi",
+        "Kebutuhan 1",
+        40,
+    )
+    assert Realisation.objects.filter(item=item, record=record).exists()
+    laisegs = list(Laiseg.objects.filter(record=record))
+    with_account = record.participations.exclude(student__user__isnull=True).count()
+    assert len(laisegs) == with_account >= 1
+    laiseg = next(x for x in laisegs if x.student_id == world.student.pk)
+    records.answer_laiseg(world.siswa, laiseg, {"understanding": 4, "comfort": 3, "action": 2}, "Rahasia saya")
+    page = client.get(reverse("program:item", args=[item.pk])).content.decode()
+    assert 'data-testid="laiseg"' in page and "Rahasia saya" not in page
+    assert services.laiseg_of(world.gurubk, item) == {
+        "asked": with_account,
+        "answered": 1,
+        "means": {"understanding": 4.0, "comfort": 3.0, "action": 2.0},
+    }
+    # Another counselor (not the author) may not record it from this program.
+    with pytest.raises(ActionError):
+        services.hold_session(world.gurubk_other, item)
