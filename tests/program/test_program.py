@@ -490,3 +490,20 @@ def test_a_classical_session_held_from_the_item_asks_the_rombel_for_a_laiseg(cli
     # Another counselor (not the author) may not record it from this program.
     with pytest.raises(ActionError):
         services.hold_session(world.gurubk_other, item)
+
+
+def test_the_calendar_shows_the_school_holidays_kept_by_appointments(client, world, program):
+    from ekonseling.appointments import actions as appointments
+
+    year = program.academic_year
+    inside = year.starts_on + datetime.timedelta(days=40)
+    appointments.add_holiday(world.operator, inside, "Libur uji")
+    appointments.add_holiday(world.operator, year.ends_on + datetime.timedelta(days=3), "Tahun berikutnya")
+    calendar = reports.calendar(program.current())
+    flat = [(day.date, day.name) for days in calendar["holidays"] for day in days]
+    assert flat == [(inside, "Libur uji")]
+    month = [m for m, _label in calendar["months"]].index(inside.month)
+    assert [day.name for day in calendar["holidays"][month]] == ["Libur uji"]
+    client.force_login(world.gurubk)
+    page = client.get(reverse("program:calendar", args=[program.pk])).content.decode()
+    assert 'data-testid="school-calendar"' in page and "Libur uji" in page and "Tahun berikutnya" not in page
