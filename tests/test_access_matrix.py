@@ -825,6 +825,26 @@ def _article(audience="rombel", author="gurubk"):
     return build
 
 
+def _article_media(audience="rombel"):
+    """An image of a live article (see `_article`)."""
+
+    def build(world):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from ekonseling.information import services
+        from ekonseling.information.models import Article
+
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(out, "PNG")
+        article = Article.objects.get(pk=_article(audience)(world)["pk"])
+        return {"pk": services.add_media(world.gurubk, article, SimpleUploadedFile("a.png", out.getvalue())).pk}
+
+    return build
+
+
 # The information service: counselors write and see read counts; a student reads what is addressed to them.
 INFORMATION_MATRIX = {
     "information:my": ({Role.SISWA}, "get", None),
@@ -833,8 +853,12 @@ INFORMATION_MATRIX = {
     "information:new": (COUNSELORS, "get", None),
     "information:reads": (COUNSELORS, "get", _article()),
     "information:edit": (COUNSELORS, "get", _article()),
+    "information:media_add": (COUNSELORS, "post", _article()),
+    "information:media_delete": (COUNSELORS, "post", _article_media()),
+    "information:media": ({Role.SISWA, *COUNSELORS}, "get", _article_media()),
 }
 INFORMATION_OBJECT_CELLS = [
+    ("information:media", _article_media("other"), COUNSELORS),  # an image of an article not for them
     ("information:read", _article("other"), set()),  # for rombel_b: not world.student's
     ("information:edit", _article("rombel", "gurubk_other"), {Role.KOORDINATOR_BK}),
 ]

@@ -190,6 +190,8 @@ CASES: dict[str, Case] = {
     # information
     "information:new": Case(role=Role.GURU_BK),
     "information:edit": Case(role=Role.GURU_BK),
+    "information:media_add": Case(role=Role.GURU_BK, fields=("file", "caption")),
+    "information:media_delete": Case(role=Role.GURU_BK),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),

@@ -42,3 +42,17 @@ class ArticleForm(forms.Form):
             grade=d["grade"],
             rombels=list(d["rombels"] or []),
         )
+
+
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
+
+
+class MediaForm(forms.Form):
+    file = forms.FileField(
+        label=_("Image, PDF or video"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"}
+        ),
+        help_text=_("JPEG, PNG or WebP up to 8 MB, PDF up to 10 MB, MP4 or WebM video up to 50 MB."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

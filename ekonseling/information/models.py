@@ -69,3 +69,32 @@ class ArticleRead(models.Model):
 
     def __str__(self):
         return f"{self.student_id} read {self.article_id}"
+
+
+class ArticleMedia(SchoolOwned):
+    """An image, PDF or video of an article, checked by `media.check` and stored under a random name
+    in the private MEDIA_ROOT; served only by `views.media` to who may read the article."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF document")
+        VIDEO = "video", _("Video")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to="information/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120)
+    caption = models.CharField(_("caption"), max_length=200, blank=True, default="")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article media")
+        verbose_name_plural = _("article media")
+        ordering = ["article", "id"]
+
+    def __str__(self):
+        return self.original_name

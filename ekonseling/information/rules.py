@@ -40,3 +40,13 @@ def _read_scope(user, queryset):
 @scope("information.manage")
 def _manage_scope(user, queryset):
     return queryset if user.role in COUNSELOR_ROLES else queryset.none()
+
+
+@rule("information.media")
+def _media(user, item=None):
+    """An article's file: the counselors, and the students the live article is addressed to."""
+    if user.role in COUNSELOR_ROLES:
+        return item is None or item.school_id == user.school_id
+    if user.role != Role.SISWA:
+        return False
+    return item is None or _read(user, item.article)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.students.models import Rombel, Student
 
-from .models import Article, ArticleRead, for_student_q, live_q
+from . import media as media_files
+from .models import Article, ArticleMedia, ArticleRead, for_student_q, live_q
 
 
 class InformationError(ActionError):
@@ -133,3 +135,48 @@ def reads_per_rombel(article: Article) -> list[dict]:
         read_n=Count("students", filter=active & Q(students__article_reads__article=article), distinct=True),
     ).order_by("grade", "name")
     return [{"rombel": r.name, "students": r.students_n, "read": r.read_n} for r in rows]
+
+
+# --- media -----------------------------------------------------------------------------------------------
+
+MAX_MEDIA_PER_ARTICLE = 20
+
+
+def add_media(actor, article: Article, upload, caption: str = "") -> ArticleMedia:
+    """Check an uploaded image, PDF or video (`media.check`) and store it with the article."""
+    if not policy.can(actor, "information.edit", article):
+        raise InformationError(_("You may not change this article."), code="information.not_allowed")
+    if article.media.count() >= MAX_MEDIA_PER_ARTICLE:
+        raise InformationError(_("An article has at most 20 files."), code="information.invalid")
+    try:
+        checked = media_files.check(upload)
+    except media_files.MediaError as error:
+        raise InformationError(str(error), code="information.media") from None
+    item = ArticleMedia(
+        school_id=article.school_id,
+        article=article,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        original_name=checked.original_name[:120],
+        caption=(caption or "").strip()[:200],
+        width=checked.width,
+        height=checked.height,
+    )
+    item.file.save(media_files.random_name(checked.extension), ContentFile(checked.data), save=False)
+    try:
+        with transaction.atomic():
+            item.save()
+            audit.record_for(actor, audit.Action.CHANGE, article, f"media added: {checked.kind}, {item.size} bytes")
+    except Exception:
+        item.file.storage.delete(item.file.name)
+        raise
+    return item
+
+
+def remove_media(actor, item: ArticleMedia) -> None:
+    if not policy.can(actor, "information.edit", item.article):
+        raise InformationError(_("You may not change this article."), code="information.not_allowed")
+    with transaction.atomic():
+        audit.record_for(actor, audit.Action.CHANGE, item.article, f"media removed: {item.kind}")
+        item.delete()  # the file goes after the commit (apps: post_delete)

@@ -11,4 +11,7 @@ urlpatterns = [
     path("kelola/baru/", views.article_new, name="new"),
     path("kelola/<int:pk>/", views.reads, name="reads"),
     path("kelola/<int:pk>/ubah/", views.article_edit, name="edit"),
+    path("kelola/<int:pk>/media/", views.media_add, name="media_add"),
+    path("kelola/media/<int:pk>/hapus/", views.media_delete, name="media_delete"),
+    path("media/<int:pk>/", views.media, name="media"),
 ]
