@@ -192,6 +192,9 @@ CASES: dict[str, Case] = {
     "information:edit": Case(role=Role.GURU_BK),
     "information:media_add": Case(role=Role.GURU_BK, fields=("file", "caption")),
     "information:media_delete": Case(role=Role.GURU_BK),
+    "information:poll_new": Case(role=Role.GURU_BK, fields=("rombel", "question", "options")),
+    "information:poll_close": Case(role=Role.GURU_BK),
+    "information:poll": Case(role=Role.SISWA, fields=("choice",)),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),
