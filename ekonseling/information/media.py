@@ -4,10 +4,10 @@ An upload is checked by what it is, never by its name or the content type the br
 the size capped before anything is read:
 
 - **images** (JPEG, PNG, WebP): the pixel count is read from the header and refused above
-  ``MAX_PIXELS`` before any decoding (a decompression bomb costs nothing), then the image is decoded
-  and encoded again with pixels only (EXIF, with the place a phone photo was taken, and anything
-  appended are gone) — `counseling.attachments.reencode_image`, the chat's own check — and made at
-  most ``MAX_SIDE`` pixels wide or high for the students' phones;
+  ``MAX_PIXELS`` (25 M) before any decoding (a decompression bomb costs
+  nothing), then the image is decoded once (a large JPEG at a reduced scale), made at most
+  ``MAX_SIDE`` pixels wide or high for the students' phones and encoded again with pixels only
+  (EXIF, with the place a phone photo was taken, and anything appended are gone);
 - **PDF**: the structure is checked and the document written again without metadata, JavaScript,
   forms, embedded files or media (`counseling.attachments.check_pdf` / `rewrite_pdf`; streams are
   copied, never decompressed);
@@ -37,7 +37,8 @@ from ekonseling.counseling import attachments
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PDF_MAX_BYTES = 10 * 1024 * 1024
 VIDEO_MAX_BYTES = 50 * 1024 * 1024
-MAX_PIXELS = attachments.MAX_PIXELS
+# Decoded once at most (an RGBA PNG at the cap is 100 MB in memory): a 24 MP phone photo fits.
+MAX_PIXELS = 25_000_000
 MAX_SIDE = 1920
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm,.jpg,.jpeg,.png,.webp,.pdf,.mp4,.webm"
 
@@ -128,21 +129,54 @@ def _pdf(data: bytes, name: str) -> Checked:
 
 
 def _image(data: bytes, name: str) -> Checked:
-    from PIL import Image
+    """One decode: the pixel cap from the header first, then decoded (a JPEG at a reduced scale
+    when it is larger than the phone size), turned upright, made at most MAX_SIDE and encoded again
+    with pixels only (no exif=, icc_profile= or pnginfo=)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        clean, image_format = attachments.reencode_image(data)  # pixel cap before decoding, pixels only
-    except attachments.AttachmentError:
-        raise _unsupported() from None
-    content_type, extension, options = attachments.IMAGE_FORMATS[image_format]
-    with Image.open(io.BytesIO(clean)) as image:
-        width, height = image.size
-        if max(width, height) > MAX_SIDE:
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+            if image_format not in attachments.IMAGE_FORMATS:
+                raise _unsupported()
+            if width * height > MAX_PIXELS:
+                raise MediaError(_("The image has too many pixels; make it smaller."))
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if image_format == "JPEG":
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8 scale when it can
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)
+            image.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=None)  # no intermediate copy
+            image = _saveable(image, image_format)
+            content_type, extension, options = attachments.IMAGE_FORMATS[image_format]
             out = io.BytesIO()
             image.save(out, image_format, **options)
-            clean, (width, height) = out.getvalue(), image.size
-    return Checked(IMAGE, clean, content_type, extension, _name(name, extension), width, height)
+            width, height = image.size
+    except MediaError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise _unsupported() from None
+    return Checked(IMAGE, out.getvalue(), content_type, extension, _name(name, extension), width, height)
+
+
+def _saveable(image, image_format):
+    """A mode the format can write (JPEG: RGB or L, on white where there was transparency)."""
+    from PIL import Image
+
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        if "A" in image.getbands() or image.mode == "P":
+            rgba = image.convert("RGBA")
+            background = Image.new("RGB", image.size, "white")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            return background
+        return image.convert("RGB")
+    if image_format == "WEBP" and image.mode not in ("RGB", "RGBA"):
+        return image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    if image_format == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+        return image.convert("RGBA")
+    return image
 
 
 def _mp4_boxes(data: bytes, start: int, end: int):
