@@ -1,5 +1,6 @@
-"""The demo school's information service: an article for the whole school, one for grade X and one
-for X-1 only, one expired; the demo student `siswa` has read one of them."""
+"""The demo school's information service: an article for the whole school, one for grade X (with an
+image, and the closed live poll of X-1's classical session on it) and one for X-1 only, one
+expired; the demo student `siswa` has read one of them."""
 
 import datetime
 
@@ -49,9 +50,25 @@ def load(demo):
         now - 20 * day,
     )
     services.add_media(counselor, tips, _poster(), "Jadwal belajar seminggu")
+    if x1 is not None:
+        _poll(counselor, tips, x1)
     siswa = users.get("siswa") or User.objects.filter(school=school, username="siswa").first()
     if siswa is not None:
         services.mark_read(siswa, first)
+
+
+def _poll(counselor, article, rombel):
+    """A closed live poll of X-1's classical session on the study article, answered by a few
+    students of X-1 who have accounts (the counts are the evidence of the service)."""
+    from ekonseling.students.models import Student
+
+    poll = services.open_poll(
+        counselor, rombel, "Sudah punya jadwal belajar?", ["Sudah", "Belum", "Sedang dibuat"], article
+    )
+    students = Student.objects.filter(rombel=rombel, user__isnull=False, status=Student.Status.ACTIVE)
+    for n, student in enumerate(students.select_related("user").order_by("pk")[:6]):
+        services.answer_poll(student.user, poll, n % 3)
+    services.close_poll(counselor, poll)
 
 
 def _poster():

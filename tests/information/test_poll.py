@@ -161,3 +161,15 @@ def test_the_projector_sees_the_answers_live_over_the_socket():
         async_to_sync(run)()
     finally:
         admission.reset()
+
+
+def test_the_demo_has_a_closed_poll_of_x1(db):
+    from ekonseling.core import demo
+    from ekonseling.information.models import Poll
+
+    demo.load()
+    poll = Poll.objects.get()
+    assert poll.rombel.name == "X-1" and not poll.is_open and poll.article.title == "Tips belajar menjelang PAS"
+    assert services.poll_results(poll)["answered"] == poll.answers.count() >= 1
+    demo.load()
+    assert Poll.objects.count() == 1
