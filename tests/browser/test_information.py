@@ -105,3 +105,31 @@ def test_present_mode_and_a_live_poll_with_three_phones(new_page, demo_school, t
     assert board.locator('[data-count="0"]').text_content() == "2"
     assert board.locator('[data-count="1"]').text_content() == "1"
     assert "siswa" not in board.text_content()
+
+
+def test_the_information_and_program_pages_run_under_the_policy(new_page, demo_school, transport):
+    """No CSP violation on present mode with its poll, the article with its image, the poll on a
+    phone, the program's proposal and calendar (no inline script or style on any of them)."""
+    from ekonseling.information.models import Poll
+    from ekonseling.program.models import Program
+
+    from .test_content_security_policy import _violations
+
+    if transport == "socket":
+        pytest.skip("the policy does not depend on the socket: once is enough")
+    poll = Poll.objects.get()
+    article = poll.article
+    counselor = new_page(DESKTOP)
+    sign_in(counselor, "gurubk", demo.DEMO_PASSWORD)
+    program = Program.objects.get()
+    urls = [
+        f"/informasi/kelola/{article.pk}/",
+        f"/informasi/kelola/{article.pk}/presentasi/?polling={poll.pk}",
+        f"/program/{program.pk}/kalender/",
+        f"/program/{program.current().items.first().pk}/".replace("/program/", "/program/butir/", 1),
+    ]
+    assert _violations(counselor, urls) == []
+    student = new_page(MOBILE)
+    sign_in(student, "siswa", demo.DEMO_PASSWORD)
+    urls = [f"/informasi/{article.pk}/", "/informasi/polling/", f"/informasi/polling/{poll.pk}/"]
+    assert _violations(student, urls) == []
