@@ -478,6 +478,7 @@ class RankedNeed:
     n: int
     percent: Percent
     problem: bool = False
+    critical: bool = False  # a critical item (wajib konsultasi): individual follow-up, not a class topic
 
 
 @dataclass(frozen=True)
@@ -526,12 +527,23 @@ def needs_profile(
         score_sheets(definition, loaded)
         group = kind.score_group(definition, [sheet.result for sheet in loaded])
     problem = not kind.ranks_needs
+    critical = set(definition.critical_items)
     rows = [
         BidangNeeds(
             bidang,
             share,
             [
-                RankedNeed(bidang, rank, row.number, row.text, row.frequency, group.n, row.percent, problem)
+                RankedNeed(
+                    bidang,
+                    rank,
+                    row.number,
+                    row.text,
+                    row.frequency,
+                    group.n,
+                    row.percent,
+                    problem,
+                    row.number in critical,
+                )
                 for rank, row in enumerate(ranked, start=1)
             ],
         )

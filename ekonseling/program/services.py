@@ -149,7 +149,9 @@ def propose(actor: User, administration: Administration, *, per_bidang: int = 3)
     profile = instrument_reports.needs_profile(administration, visible=visible)
     if not profile or not any(row.needs for row in profile):
         raise ProgramError(_("Nobody has submitted this needs assessment yet."), code="program.no_answers")
-    ranking = {row.bidang: row.needs for row in profile}
+    # A critical item (say, thoughts of ending one's life) is followed up with each student who
+    # ticked it (the instruments' alerts), never made a topic of classical guidance.
+    ranking = {row.bidang: [need for need in row.needs if not need.critical] for row in profile}
     items = [Proposed(need, *schedule(position)) for position, need in enumerate(draft_order(ranking, int(per_bidang)))]
     return Proposal(administration, profile, items, profile[0].needs[0].n if profile[0].needs else 0)
 

@@ -439,6 +439,9 @@ def test_a_program_drafted_from_a_dcm_the_bidang_with_most_problems_first(world)
         (11, "belajar", 1, Decimal("50.00")),
     ]
     # The topic answers the problem the students ticked.
+    # Item 4 is the DCM's critical item: ticked, it is followed up one by one, never a class topic.
+    critical = _checklist(world, "dcm-contoh.json", [(4,), (4,), (4, 10), (4,), (4,), ()], "DCM kritis")
+    assert [p.need.number for p in services.propose(world.gurubk, critical, per_bidang=3).items] == [10]
     text = next(item.text for item in dcm.instrument.definition.items if item.number == 10)
     assert items[0].topic.endswith(text) and items[0].topic != text
 
