@@ -344,6 +344,43 @@ def _uploads():
         f"PNG at the pixel cap ({len(content) / MB:.1f} MB)",
         image_field(content, "logo.png", images.normalise_logo),
     )
+    from ekonseling.information import media
+
+    def article_media(content, name):
+        def work():
+            checked = media.check(_upload(content, name))
+            return f"{checked.content_type}, {len(checked.data) // 1024} kB"
+
+        return work
+
+    def mp4_of(size: int) -> bytes:
+        """An MP4 of `size` bytes: ftyp, a moov with many udta boxes to blank, one large mdat."""
+        import struct
+
+        def box(kind, payload):
+            return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+        moov = box(b"moov", b"".join(box(b"udta", b"x" * 100) for _ in range(10_000)))
+        head = box(b"ftyp", b"isom\x00\x00\x02\x00isom") + moov
+        return head + struct.pack(">I4s", size - len(head), b"mdat") + bytes(size - len(head) - 8)
+
+    print(
+        f"  -- article media (images {media.IMAGE_MAX_BYTES // MB} MB, PDF {media.PDF_MAX_BYTES // MB} MB, "
+        f"video {media.video_max_bytes() // MB} MB)"
+    )
+    for label, build, name in [
+        ("PNG at the pixel cap", lambda: png_of_pixels(media.MAX_PIXELS), "a.png"),
+        ("PNG over the pixel cap", lambda: png_of_pixels(media.MAX_PIXELS * 2), "a.png"),
+        (
+            "PDF of the most objects",
+            lambda: pdf_of_objects(min(attachments.MAX_PDF_OBJECTS, media.PDF_MAX_BYTES // 70)),
+            "a.pdf",
+        ),
+        ("PDF with a 1 GB compressed stream", lambda: pdf_compressed_bomb(1024 * MB), "a.pdf"),
+        ("MP4 at the video cap, 10,000 metadata boxes", lambda: mp4_of(media.video_max_bytes()), "a.mp4"),
+    ]:
+        content = build()
+        _measure(f"{label} ({len(content) / MB:.1f} MB)", article_media(content, name))
     print(f"  -- student photo (limit {forms_records.PHOTO_MAX_BYTES // MB} MB)")
     content = png_of_pixels(forms_records.PHOTO_MAX_PIXELS, "RGB")
     _measure(

@@ -3,7 +3,9 @@
 from django.urls import path
 
 from ekonseling.counseling.consumers import CounselingConsumer
+from ekonseling.information.consumers import PollConsumer
 
 websocket_urlpatterns = [
     path("ws/konseling/", CounselingConsumer.as_asgi()),
+    path("ws/polling/<int:poll_id>/", PollConsumer.as_asgi()),
 ]

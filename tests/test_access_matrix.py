@@ -796,6 +796,7 @@ PROGRAM_MATRIX = {
     "program:item": (COUNSELORS, "get", _program_item_pk()),
     "program:item_delete": (COUNSELORS, "post", _program_item_pk()),
     "program:link": (COUNSELORS, "post", _program_item_pk()),
+    "program:hold_session": (COUNSELORS, "post", _program_item_pk()),
     "program:rpl": (COUNSELORS, "get", _program_item_pk()),
     "program:rpl_pdf": (COUNSELORS, "get", _program_item_pk()),
 }
@@ -824,6 +825,38 @@ def _article(audience="rombel", author="gurubk"):
     return build
 
 
+def _article_media(audience="rombel"):
+    """An image of a live article (see `_article`)."""
+
+    def build(world):
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from ekonseling.information import services
+        from ekonseling.information.models import Article
+
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(out, "PNG")
+        article = Article.objects.get(pk=_article(audience)(world)["pk"])
+        return {"pk": services.add_media(world.gurubk, article, SimpleUploadedFile("a.png", out.getvalue())).pk}
+
+    return build
+
+
+def _poll(rombel="a"):
+    """An open live poll run by the counselor of rombel_a (or of rombel_b, not world.student's)."""
+
+    def build(world):
+        from ekonseling.information import services
+
+        runner, target = (world.gurubk, world.rombel_a) if rombel == "a" else (world.gurubk_other, world.rombel_b)
+        return {"pk": services.open_poll(runner, target, "Q?", ["a", "b"]).pk}
+
+    return build
+
+
 # The information service: counselors write and see read counts; a student reads what is addressed to them.
 INFORMATION_MATRIX = {
     "information:my": ({Role.SISWA}, "get", None),
@@ -832,8 +865,21 @@ INFORMATION_MATRIX = {
     "information:new": (COUNSELORS, "get", None),
     "information:reads": (COUNSELORS, "get", _article()),
     "information:edit": (COUNSELORS, "get", _article()),
+    "information:media_add": (COUNSELORS, "post", _article()),
+    "information:media_delete": (COUNSELORS, "post", _article_media()),
+    "information:media": ({Role.SISWA, *COUNSELORS}, "get", _article_media()),
+    "information:present": (COUNSELORS, "get", _article()),
+    "information:poll_new": (COUNSELORS, "post", _article()),
+    "information:polls_my": ({Role.SISWA}, "get", None),
+    "information:poll": ({Role.SISWA}, "get", _poll()),
+    "information:poll_results": ({Role.SISWA, *COUNSELORS}, "get", _poll()),
+    "information:poll_close": (COUNSELORS, "post", _poll()),
 }
 INFORMATION_OBJECT_CELLS = [
+    ("information:media", _article_media("other"), COUNSELORS),  # an image of an article not for them
+    # A poll of rombel_b: not world.student's class, not world.gurubk's rombel; the koordinator's.
+    ("information:poll", _poll("b"), set()),
+    ("information:poll_results", _poll("b"), {Role.KOORDINATOR_BK}),
     ("information:read", _article("other"), set()),  # for rombel_b: not world.student's
     ("information:edit", _article("rombel", "gurubk_other"), {Role.KOORDINATOR_BK}),
 ]

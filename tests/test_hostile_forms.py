@@ -185,10 +185,16 @@ CASES: dict[str, Case] = {
     "program:item": Case(role=Role.GURU_BK),
     "program:item_delete": Case(role=Role.GURU_BK),
     "program:link": Case(role=Role.GURU_BK, fields=("record", "action")),
+    "program:hold_session": Case(role=Role.GURU_BK, fields=("rombel", "duration_minutes")),
     "program:rpl": Case(role=Role.GURU_BK),
     # information
     "information:new": Case(role=Role.GURU_BK),
     "information:edit": Case(role=Role.GURU_BK),
+    "information:media_add": Case(role=Role.GURU_BK, fields=("file", "caption")),
+    "information:media_delete": Case(role=Role.GURU_BK),
+    "information:poll_new": Case(role=Role.GURU_BK, fields=("rombel", "question", "options")),
+    "information:poll_close": Case(role=Role.GURU_BK),
+    "information:poll": Case(role=Role.SISWA, fields=("choice",)),
     # instruments
     "instruments:install_samples": Case(fields=("codes",)),
     "instruments:import_definition": Case(),

@@ -18,3 +18,14 @@ registry.register_home_card(
     home.student_upcoming,
     order=15,
 )
+
+
+def _holidays(school_id, first, last):
+    from .models import SchoolHoliday
+
+    rows = SchoolHoliday.objects.filter(school_id=school_id, date__range=(first, last)).values_list("date", "name")
+    return [registry.CalendarDay(date, name) for date, name in rows]
+
+
+# The school holidays kept here are the school calendar the BK program's calendar shows.
+registry.register_school_calendar("appointments.holidays", _holidays)

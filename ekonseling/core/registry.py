@@ -200,3 +200,30 @@ def register_encrypted_files(name: str, rotate) -> None:
 
 def encrypted_files() -> list[EncryptedFiles]:
     return [_FILES[name] for name in sorted(_FILES)]
+
+
+# --- the school calendar --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the school calendar another app shows (a holiday: the school is closed)."""
+
+    date: Any  # datetime.date
+    name: str
+    closed: bool = True
+
+
+_CALENDAR: dict[str, Callable[[int, Any, Any], list[CalendarDay]]] = {}
+
+
+def register_school_calendar(name: str, days) -> None:
+    """``days(school_id, first, last)``: the calendar days an app keeps (say, appointments' school
+    holidays), so other apps show them without importing it or keeping a copy."""
+    _CALENDAR[name] = days
+
+
+def school_calendar(school_id: int, first, last) -> list[CalendarDay]:
+    """Every registered calendar day of the school from ``first`` to ``last``, by date."""
+    days = [day for name in sorted(_CALENDAR) for day in _CALENDAR[name](school_id, first, last)]
+    return sorted(days, key=lambda day: (day.date, day.name))

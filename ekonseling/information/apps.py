@@ -13,3 +13,15 @@ class InformationConfig(AppConfig):
         from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
 
         personal_data.register()
+
+        from django.db.models.signals import post_delete
+
+        from .models import ArticleMedia
+
+        post_delete.connect(_delete_media_file, sender=ArticleMedia, dispatch_uid="information_media_file")
+
+
+def _delete_media_file(sender, instance, using, **kwargs):
+    from ekonseling.core.files import delete_after_commit
+
+    delete_after_commit(instance.file.storage, instance.file.name, using=using)

@@ -1,5 +1,6 @@
-"""The demo school's information service: an article for the whole school, one for grade X and one
-for X-1 only, one expired; the demo student `siswa` has read one of them."""
+"""The demo school's information service: an article for the whole school, one for grade X (with an
+image, and the closed live poll of X-1's classical session on it) and one for X-1 only, one
+expired; the demo student `siswa` has read one of them."""
 
 import datetime
 
@@ -32,7 +33,7 @@ def load(demo):
         Article.Audience.SCHOOL,
         now - 10 * day,
     )
-    give(
+    tips = give(
         "Tips belajar menjelang PAS",
         "1. Buat jadwal belajar.\n2. Tidur cukup.\n3. Tanyakan materi yang sulit.",
         Article.Audience.GRADE,
@@ -48,9 +49,46 @@ def load(demo):
         now - 40 * day,
         now - 20 * day,
     )
+    services.add_media(counselor, tips, _poster(), "Jadwal belajar seminggu")
+    if x1 is not None:
+        _poll(counselor, tips, x1)
     siswa = users.get("siswa") or User.objects.filter(school=school, username="siswa").first()
     if siswa is not None:
         services.mark_read(siswa, first)
+
+
+def _poll(counselor, article, rombel):
+    """A closed live poll of X-1's classical session on the study article, answered by a few
+    students of X-1 who have accounts (the counts are the evidence of the service)."""
+    from ekonseling.students.models import Student
+
+    poll = services.open_poll(
+        counselor, rombel, "Sudah punya jadwal belajar?", ["Sudah", "Belum", "Sedang dibuat"], article
+    )
+    students = Student.objects.filter(rombel=rombel, user__isnull=False, status=Student.Status.ACTIVE)
+    for n, student in enumerate(students.select_related("user").order_by("pk")[:6]):
+        services.answer_poll(student.user, poll, n % 3)
+    services.close_poll(counselor, poll)
+
+
+def _poster():
+    """A small weekly study plan drawn here (no outside image): the demo's article image."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 450), (245, 248, 252))
+    draw = ImageDraw.Draw(image)
+    days = ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab"]
+    for i, (day, hours) in enumerate(zip(days, (2, 1, 2, 1, 2, 3), strict=True)):
+        x = 60 + i * 120
+        draw.rectangle([x, 380 - hours * 90, x + 80, 380], fill=(40, 110, 180))
+        draw.text((x + 25, 395), day, fill=(30, 30, 30))
+    draw.text((60, 30), "Jadwal belajar seminggu (jam)", fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile("jadwal-belajar.png", out.getvalue())
 
 
 registry.register_demo("information", load, order=75)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ekonseling.core.forms import IdsField
+from ekonseling.core.forms import IdField, IdsField
 from ekonseling.students.models import Rombel
 
 from . import services
@@ -42,3 +42,45 @@ class ArticleForm(forms.Form):
             grade=d["grade"],
             rombels=list(d["rombels"] or []),
         )
+
+
+ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
+
+
+class MediaForm(forms.Form):
+    file = forms.FileField(
+        label=_("Image, PDF or video"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"}
+        ),
+        help_text=_("JPEG, PNG or WebP up to 8 MB, PDF up to 10 MB, MP4 or WebM video up to 50 MB."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+
+class PollForm(forms.Form):
+    rombel = IdField(label=_("Rombel"), queryset=Rombel.objects.none())
+    question = forms.CharField(label=_("Question"), max_length=200)
+    options = forms.CharField(
+        label=_("Options (one a line, 2 to 6)"), max_length=800, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ekonseling.accounts.models import Role
+        from ekonseling.students import caseload
+
+        rombels = Rombel.objects.filter(school_id=user.school_id, academic_year__is_current=True)
+        if user.role != Role.KOORDINATOR_BK:
+            rombels = rombels.filter(pk__in=caseload.rombels_of(user))
+        self.fields["rombel"].queryset = rombels.order_by("grade", "name")
+
+    def clean_options(self):
+        options = [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]
+        if not 2 <= len(options) <= 6 or any(len(o) > 100 for o in options):
+            raise forms.ValidationError(_("Write 2 to 6 options, one a line, each at most 100 characters."))
+        return options
+
+
+class AnswerForm(forms.Form):
+    choice = forms.IntegerField(min_value=0, max_value=5)

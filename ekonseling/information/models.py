@@ -69,3 +69,74 @@ class ArticleRead(models.Model):
 
     def __str__(self):
         return f"{self.student_id} read {self.article_id}"
+
+
+class ArticleMedia(SchoolOwned):
+    """An image, PDF or video of an article, checked by `media.check` and stored under a random name
+    in the private MEDIA_ROOT; served only by `views.media` to who may read the article."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF document")
+        VIDEO = "video", _("Video")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to="information/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120)
+    caption = models.CharField(_("caption"), max_length=200, blank=True, default="")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article media")
+        verbose_name_plural = _("article media")
+        ordering = ["article", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Poll(SchoolOwned):
+    """A live poll of a classical session: one question, 2–6 options, asked of one rombel while it
+    is open. Answers are counted, never shown with a name (the projector and the phones see counts);
+    they are kept per rombel as evidence of the service."""
+
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="polls")
+    rombel = models.ForeignKey("students.Rombel", on_delete=models.CASCADE, related_name="+", verbose_name=_("rombel"))
+    question = models.CharField(_("question"), max_length=200)
+    options = models.JSONField(default=list)  # 2–6 strings, each at most 100 characters
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PollAnswer(models.Model):
+    """One student's answer: kept to allow one answer each and for the student's own data export;
+    never shown with the student."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="poll_answers")
+    choice = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "student"], name="poll_answer_once")]
+
+    def __str__(self):
+        return f"{self.poll_id}: {self.choice}"

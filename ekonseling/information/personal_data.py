@@ -1,12 +1,13 @@
 """The information service's part of the UU PDP export and erasure.
 
-Section `articles_read`: the articles the student opened and when. Erasure: the reads cascade with
-the student's row. Articles are the school's, written by counselors, naming no student.
+Section `articles_read`: the articles the student opened and when; `poll_answers`: the live-poll
+answers they gave. Erasure: reads and answers cascade with the student's row. Articles are the
+school's, written by counselors, naming no student.
 """
 
 from ekonseling.core import personal_data
 
-from .models import Article, ArticleRead
+from .models import Article, ArticleMedia, ArticleRead, Poll, PollAnswer
 
 SECTION = "articles_read"
 
@@ -16,8 +17,25 @@ def articles_read(student, viewer):
     return [{"article": row.article.title, "read_at": row.read_at} for row in rows]
 
 
+def poll_answers(student, viewer):
+    rows = PollAnswer.objects.filter(student=student).select_related("poll").order_by("answered_at")
+    return [
+        {
+            "question": row.poll.question,
+            "answer": row.poll.options[row.choice] if row.choice < len(row.poll.options) else row.choice,
+            "answered_at": row.answered_at,
+        }
+        for row in rows
+    ]
+
+
 def register() -> None:
     personal_data.register_export(SECTION, articles_read, models=[ArticleRead], order=90)
+    personal_data.register_export("poll_answers", poll_answers, models=[PollAnswer], order=91)
+    personal_data.register_not_exported(
+        [ArticleMedia, Poll], "Article files and poll questions are the school's material; they name no student."
+    )
+    personal_data.register_not_erased([ArticleMedia, Poll], "The school's material, written by staff.")
     personal_data.register_not_exported(
         [Article], "The school's information articles, written by counselors; they name no student."
     )

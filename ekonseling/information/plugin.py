@@ -14,6 +14,7 @@ def _unread(user):
 
 registry.register_menu("information:my", _("Information"), "information.my", order=12, badge=_unread)
 registry.register_menu("information:list", _("Information service"), "information.manage", order=30)
+registry.register_menu("information:polls_my", _("Polls"), "poll.answer", order=13)
 
 
 def _student_card(request):

@@ -467,7 +467,8 @@ def student_results(user, student) -> list[Assignment]:
 
 @dataclass(frozen=True)
 class RankedNeed:
-    """One item of an AKPD/IKMS ranking: ``frequency`` students of ``n`` answered "ya"."""
+    """One item of a needs ranking: ``frequency`` students of ``n`` answered "ya" (AKPD/IKMS) or,
+    for a problem checklist (DCM, AUM Umum; ``problem``), ticked it as a problem they have."""
 
     bidang: str
     rank: int  # 1 = the most wanted need of its bidang
@@ -476,6 +477,17 @@ class RankedNeed:
     frequency: int
     n: int
     percent: Percent
+    problem: bool = False
+    critical: bool = False  # a critical item (wajib konsultasi): individual follow-up, not a class topic
+
+
+@dataclass(frozen=True)
+class BidangNeeds:
+    """A bidang's group figure (Σya or Σticked over its items × N) and its ranked needs."""
+
+    bidang: str
+    percent: Percent
+    needs: list[RankedNeed]
 
 
 class NotNeeds(ActionError):
@@ -483,25 +495,27 @@ class NotNeeds(ActionError):
 
 
 def needs_kinds() -> list[str]:
-    """The scoring kinds whose results rank needs per bidang (AKPD/IKMS): what a program is drafted from."""
-    return [kind.name for kind in kinds.all_kinds() if kind.ranks_needs]
+    """The scoring kinds whose group results rank needs per bidang (AKPD/IKMS) or problems per bidang
+    (DCM, AUM Umum): what a BK program is drafted from."""
+    return [kind.name for kind in kinds.all_kinds() if kind.ranks_needs or kind.ranks_problems]
 
 
-def needs_ranking(
+def needs_profile(
     administration: Administration, *, rombel_ids: Iterable[int] | None = None, visible: set[int] | None = None
-) -> dict[str, list]:
-    """The needs of a yes/no needs administration (AKPD/IKMS) ranked per bidang, most wanted first
-    (ties in item order), as the instrument's kind computes them: ``{bidang: [RankedNeed, ...]}``
-    in the canonical bidang order. Aggregates only (no sheet, no name). Refused (ActionError) for an
-    instrument of another kind; empty when no sheet was submitted.
+) -> list[BidangNeeds]:
+    """The needs of an administration per bidang, the bidang with the highest group figure first
+    (ties in the canonical order), each with its items ranked most marked first (ties in item
+    order; items nobody marked left out), as the instrument's kind computes them. Aggregates only
+    (no sheet, no name). Refused (ActionError) for a kind that ranks neither needs nor problems;
+    empty when no sheet was submitted.
 
     ``visible`` (assignment ids the viewer may see one by one; None: all) applies the class
     profile's rule: the sheets of fewer than MIN_UNSERVED_IN_FIGURES students the viewer does not
     serve are left out, so the counts cannot give their answers away by difference."""
     definition = administration.instrument.definition
-    refused = NotNeeds(_("Only a needs assessment (AKPD/IKMS) ranks needs per bidang."))
-    if not kinds.of(definition).ranks_needs:
-        raise refused
+    kind = kinds.of(definition)
+    if not (kind.ranks_needs or kind.ranks_problems):
+        raise NotNeeds(_("Only a needs assessment (AKPD/IKMS) or a problem checklist (DCM, AUM) ranks needs."))
     with collector_paused():
         loaded = load_sheets(administration, rombel_ids=rombel_ids)
         if visible is not None:
@@ -509,13 +523,39 @@ def needs_ranking(
             if 0 < len(loaded) - len(shown) < MIN_UNSERVED_IN_FIGURES:
                 loaded = shown
         if not loaded:
-            return {}
+            return []
         score_sheets(definition, loaded)
-        group = kinds.of(definition).score_group(definition, [sheet.result for sheet in loaded])
-    return {
-        bidang: [
-            RankedNeed(bidang, rank, row.number, row.text, row.frequency, group.n, row.percent)
-            for rank, row in enumerate(rows, start=1)
-        ]
-        for bidang, rows in group.ranking.items()
-    }
+        group = kind.score_group(definition, [sheet.result for sheet in loaded])
+    problem = not kind.ranks_needs
+    critical = set(definition.critical_items)
+    rows = [
+        BidangNeeds(
+            bidang,
+            share,
+            [
+                RankedNeed(
+                    bidang,
+                    rank,
+                    row.number,
+                    row.text,
+                    row.frequency,
+                    group.n,
+                    row.percent,
+                    problem,
+                    row.number in critical,
+                )
+                for rank, row in enumerate(ranked, start=1)
+            ],
+        )
+        for bidang, (share, ranked) in kind.needs_by_bidang(definition, group).items()
+    ]
+    return sorted(rows, key=lambda row: -row.percent.value)  # stable: ties keep the canonical order
+
+
+def needs_ranking(
+    administration: Administration, *, rombel_ids: Iterable[int] | None = None, visible: set[int] | None = None
+) -> dict[str, list]:
+    """`needs_profile` as ``{bidang: [RankedNeed, ...]}`` in the canonical bidang order."""
+    profile = {row.bidang: row.needs for row in needs_profile(administration, rombel_ids=rombel_ids, visible=visible)}
+    definition = administration.instrument.definition
+    return {bidang: profile[bidang] for bidang in definition.bidang_codes() if bidang in profile}

@@ -15,19 +15,44 @@ from .models import MONTH_CHOICES, WEEK_CHOICES, Rpl
 
 
 def needs_administrations(user):
-    """The AKPD/IKMS administrations the user may plan from (the scoring kind says "needs")."""
+    """The administrations the user may plan from: their kind ranks needs (AKPD/IKMS) or problems
+    (DCM, AUM Umum)."""
     rows = Administration.objects.filter(
         school_id=user.school_id, instrument__scoring__in=instrument_reports.needs_kinds()
     )
     return policy.visible(user, "administration.manage", rows).select_related("instrument").order_by("-opens_at")
 
 
+class NumbersField(forms.Field):
+    """Item numbers sent as repeated fields (the ticked checkboxes of a proposal)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        numbers = []
+        for part in list(value)[:1000]:
+            part = str(part)
+            if not part.isdigit() or len(part) > 6:
+                raise forms.ValidationError(_("Choose from the proposed topics."))
+            numbers.append(int(part))
+        return numbers
+
+
 class DraftForm(forms.Form):
-    administration = IdField(label=_("Needs assessment (AKPD/IKMS)"), queryset=Administration.objects.none())
+    administration = IdField(
+        label=_("Needs assessment (AKPD/IKMS) or problem checklist (DCM, AUM)"), queryset=Administration.objects.none()
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     per_bidang = forms.IntegerField(
         label=_("Topics per bidang"), min_value=1, max_value=services.MAX_PER_BIDANG, initial=3
     )
+    # The second step: the proposal was shown and the counselor ticked the topics to keep.
+    accept = NumbersField(required=False)
+    step = forms.ChoiceField(choices=[("propose", "propose"), ("accept", "accept")], required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,3 +116,18 @@ class LinkForm(forms.Form):
 
 class VersionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SessionForm(forms.Form):
+    """The classical session of an item given now: the rombel (when the item names a grade) and
+    the duration; the students are asked for a Laiseg."""
+
+    rombel = IdField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600, initial=45)
+
+    def __init__(self, *args, user, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rombels = Rombel.objects.filter(school_id=user.school_id, academic_year__is_current=True)
+        if item is not None and item.grade:
+            rombels = rombels.filter(grade=item.grade)
+        self.fields["rombel"].queryset = rombels.order_by("grade", "name")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ekonseling.core import registry
 from ekonseling.records.models import Bidang
 
 from .models import MONTH_CHOICES, SCHOOL_MONTHS, Program, ProgramItem, ProgramVersion
@@ -54,7 +55,17 @@ def calendar(version: ProgramVersion, semester: int | None = None) -> dict:
     grid = {code: [[] for _m in months] for code in Bidang.values}
     for item in items_of(version, semester).order_by("month", "week", "pk"):
         grid[item.bidang][index[item.month]].append(item)
-    return {"months": months, "rows": [(code, label, grid[code]) for code, label in Bidang.choices]}
+    holidays = [[] for _m in months]
+    year = version.program.academic_year
+    for day in registry.school_calendar(version.school_id, year.starts_on, year.ends_on):
+        if day.date.month in index:
+            holidays[index[day.date.month]].append(day)
+    return {
+        "months": months,
+        "rows": [(code, label, grid[code]) for code, label in Bidang.choices],
+        "holidays": holidays,
+        "has_holidays": any(holidays),
+    }
 
 
 def realisation(version: ProgramVersion, semester: int | None = None) -> Realisation:

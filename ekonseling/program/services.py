@@ -18,10 +18,12 @@ from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.instruments import reports as instrument_reports
 from ekonseling.instruments.models import Administration, Assignment
-from ekonseling.records.models import Bidang, Scope, ServiceRecord, ServiceType
+from ekonseling.records import reports as record_reports
+from ekonseling.records import services as record_services
+from ekonseling.records.models import Bidang, Laiseg, Medium, Scope, ServiceRecord, ServiceType
 from ekonseling.students.models import AcademicYear, Rombel
 
-from .models import SCHOOL_MONTHS, Program, ProgramItem, ProgramVersion, Realisation, Rpl
+from .models import MONTH_CHOICES, SCHOOL_MONTHS, Program, ProgramItem, ProgramVersion, Realisation, Rpl
 
 # The months a drafted program spreads its topics over, highest needs first: August to May (July
 # is the orientation month and June the end of the year, left to the counselor).
@@ -53,7 +55,8 @@ def _audit(actor: User, action: str, obj, detail: str = "") -> None:
 
 def draft_order(ranking: dict[str, list], per_bidang: int) -> list:
     """The needs the draft plans, in the order they are scheduled: the most wanted need of every
-    bidang first (bidang in the canonical order), then the second of each, and so on."""
+    bidang first (bidang in the ranking's order: highest need first), then the second of each, and
+    so on."""
     order = []
     for rank in range(per_bidang):
         for needs in ranking.values():
@@ -78,21 +81,96 @@ def _target(administration: Administration) -> tuple[int | None, Rombel | None]:
     return (grades.pop() if len(grades) == 1 else None), None
 
 
-def draft(actor: User, administration: Administration, *, title: str = "", per_bidang: int = 3) -> Program:
-    """A new program (version 1) from the needs ranking of ``administration``: its ``per_bidang``
-    most wanted needs of each bidang as classical-guidance topics for the administration's grade or
-    rombel, spread over the school year (`draft_order`, `schedule`)."""
+def topic_of(need) -> str:
+    """A program topic from a ranked need: the AKPD need itself; for a problem a student ticked
+    (DCM, AUM) the guidance that answers it."""
+    if need.problem:
+        return (_("Dealing with: %(problem)s") % {"problem": need.text})[:200]
+    return need.text[:200]
+
+
+@dataclass
+class Proposed:
+    """One program item the draft proposes, before the counselor accepts it."""
+
+    need: object  # instruments.reports.RankedNeed
+    month: int
+    week: int
+
+    @property
+    def month_label(self) -> str:
+        return dict(MONTH_CHOICES)[self.month]
+
+    @property
+    def percent(self) -> str:
+        return self.need.percent.display(1)
+
+    @property
+    def topic(self) -> str:
+        return topic_of(self.need)
+
+
+@dataclass
+class Proposal:
+    administration: Administration
+    bidang: list  # instruments.reports.BidangNeeds, highest need first
+    items: list[Proposed]
+    n: int
+
+    def rows(self) -> list[dict]:
+        """Per bidang, highest need first: its label, group figure and proposed topics."""
+        return [
+            {
+                "bidang": row.bidang,
+                "label": Bidang(row.bidang).label if row.bidang in Bidang.values else row.bidang,
+                "percent": row.percent.display(1),
+                "items": [p for p in self.items if p.need.bidang == row.bidang],
+            }
+            for row in self.bidang
+        ]
+
+
+def _allowed_source(actor: User, administration: Administration) -> None:
     if not policy.can(actor, "program.create") or not policy.can(actor, "administration.manage", administration):
         raise ProgramError(_("You may not plan from this needs assessment."), code="program.not_allowed")
+
+
+def propose(actor: User, administration: Administration, *, per_bidang: int = 3) -> Proposal:
+    """What a draft from ``administration`` would plan: the bidang ranked by their group figure
+    (highest first), the ``per_bidang`` most marked needs of each as classical-guidance topics,
+    spread over the school year (`draft_order`, `schedule`). Nothing is written."""
+    _allowed_source(actor, administration)
     if not 1 <= int(per_bidang) <= MAX_PER_BIDANG:
         raise ProgramError(_("Choose between 1 and 10 topics per bidang."), code="program.invalid")
     sheets = Assignment.objects.filter(administration=administration)
     visible = set(policy.visible(actor, "assignment.view", sheets).values_list("pk", flat=True))
     # Raises for another kind; as the class profile, leaves out the sheets of the few students the
     # actor does not serve (they could be told by difference).
-    ranking = instrument_reports.needs_ranking(administration, visible=visible)
-    if not ranking:
+    profile = instrument_reports.needs_profile(administration, visible=visible)
+    if not profile or not any(row.needs for row in profile):
         raise ProgramError(_("Nobody has submitted this needs assessment yet."), code="program.no_answers")
+    # A critical item (say, thoughts of ending one's life) is followed up with each student who
+    # ticked it (the instruments' alerts), never made a topic of classical guidance.
+    ranking = {row.bidang: [need for need in row.needs if not need.critical] for row in profile}
+    items = [Proposed(need, *schedule(position)) for position, need in enumerate(draft_order(ranking, int(per_bidang)))]
+    return Proposal(administration, profile, items, profile[0].needs[0].n if profile[0].needs else 0)
+
+
+def draft(
+    actor: User,
+    administration: Administration,
+    *,
+    title: str = "",
+    per_bidang: int = 3,
+    accepted: set[int] | None = None,
+) -> Program:
+    """A new program (version 1) from the needs of ``administration`` (`propose`); ``accepted``: the
+    item numbers of the needs the counselor kept (None: all proposed). Each item keeps the need's
+    number and share; it is planned for the administration's grade or rombel."""
+    proposal = propose(actor, administration, per_bidang=per_bidang)
+    chosen = [p for p in proposal.items if accepted is None or p.need.number in accepted]
+    if not chosen:
+        raise ProgramError(_("Tick at least one proposed topic."), code="program.invalid")
     year = _year_of(actor, administration)
     grade, rombel = _target(administration)
     title = (title or "").strip()[:200] or _("BK program %(year)s (from %(source)s)") % {
@@ -108,22 +186,23 @@ def draft(actor: User, administration: Administration, *, title: str = "", per_b
             created_by=actor,
         )
         version = ProgramVersion.objects.create(school_id=actor.school_id, program=program, number=1)
-        for position, need in enumerate(draft_order(ranking, int(per_bidang))):
-            month, week = schedule(position)
+        for proposed in chosen:
+            need = proposed.need
             ProgramItem.objects.create(
                 school_id=actor.school_id,
                 version=version,
                 bidang=need.bidang,
-                topic=need.text[:200],
+                topic=proposed.topic,
                 service_type=ServiceType.BIMBINGAN_KLASIKAL,
                 grade=grade,
                 rombel=rombel,
-                month=month,
-                week=week,
+                month=proposed.month,
+                week=proposed.week,
                 need_item=need.number,
                 need_percent=Decimal(str(round(float(need.percent.value), 2))),
             )
-        _audit(actor, audit.Action.CREATE, program, f"drafted from administration {administration.pk}")
+        detail = f"drafted from administration {administration.pk}: {len(chosen)} of {len(proposal.items)} accepted"
+        _audit(actor, audit.Action.CREATE, program, detail)
     return program
 
 
@@ -326,6 +405,60 @@ def unlink(actor: User, item: ProgramItem, record: ServiceRecord) -> None:
         for realisation in Realisation.objects.filter(item=item, record=record):
             _audit(actor, audit.Action.DELETE, realisation)
             realisation.delete()
+
+
+# --- carrying an item out: the classical session and its Laiseg -----------------------------------------
+
+
+@dataclass
+class Session:
+    record: ServiceRecord
+    asked: int  # students asked for a Laiseg on their phone
+
+
+def hold_session(
+    actor: User,
+    item: ProgramItem,
+    *,
+    rombel: Rombel | None = None,
+    duration_minutes: int = 45,
+    medium: str = Medium.TATAP_MUKA,
+) -> Session:
+    """The classical session of ``item`` was given today: a service record of the item's type,
+    bidang and topic for its rombel (or ``rombel``, one of its grade, when the item names a grade)
+    is written through the records app, which asks every student of the rombel who has an account
+    for a Laiseg on their phone; the record is linked to the item as its realisation."""
+    _editable(actor, item.version)
+    rombel = item.rombel if item.rombel_id else rombel
+    if rombel is None or rombel.school_id != item.school_id or (item.grade and rombel.grade != item.grade):
+        raise ProgramError(_("Choose the rombel that took part."), code="program.invalid")
+    data = record_services.RecordData(
+        service_type=item.service_type,
+        bidang=item.bidang,
+        medium=medium,
+        date=timezone.localdate(),
+        duration_minutes=duration_minutes,
+        scope=Scope.ROMBEL,
+        topic=item.topic[:200],
+        rombel=rombel,
+        ask_laiseg=True,
+    )
+    with transaction.atomic():
+        record = record_services.create_record(actor, data)  # checks the actor serves the rombel
+        link(actor, item, record)
+    return Session(record, record.laisegs.count())
+
+
+def laiseg_of(actor: User, item: ProgramItem) -> dict | None:
+    """The Laiseg of the records that carried ``item`` out and the actor may read: asked, answered
+    and the mean of each score (counts and means only, never a student's answer)."""
+    linked = ServiceRecord.objects.filter(pk__in=Realisation.objects.filter(item=item).values("record_id"))
+    records = policy.visible(actor, "service_record.view", linked)
+    laisegs = Laiseg.objects.filter(record__in=records)
+    asked, answered, means = record_reports.laiseg_summary(laisegs)
+    if not asked:
+        return None
+    return {"asked": asked, "answered": answered, "means": means}
 
 
 def item_months(item: ProgramItem) -> tuple[datetime.date, datetime.date]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("butir/<int:pk>/", views.item, name="item"),
     path("butir/<int:pk>/hapus/", views.item_delete, name="item_delete"),
     path("butir/<int:pk>/tautan/", views.link, name="link"),
+    path("butir/<int:pk>/laksanakan/", views.hold_session, name="hold_session"),
     path("butir/<int:pk>/rpl/", views.rpl, name="rpl"),
     path("butir/<int:pk>/rpl.pdf", views.rpl_pdf, name="rpl_pdf"),
 ]

@@ -10,7 +10,7 @@ from ekonseling.core import policy
 from ekonseling.records.models import ServiceRecord
 
 from . import exports, reports, services
-from .forms import DraftForm, EmptyProgramForm, ItemForm, LinkForm, RplForm, VersionForm
+from .forms import DraftForm, EmptyProgramForm, ItemForm, LinkForm, RplForm, SessionForm, VersionForm
 from .models import Program, ProgramItem
 
 
@@ -60,21 +60,27 @@ def program_list(request):
 
 @policy.require("program.create")
 def draft(request):
+    """Two steps: the proposal (the bidang with the highest needs first, their top needs as topics),
+    then the program drafted from the topics the counselor ticked."""
     form = DraftForm(request.POST or None, user=request.user)
+    proposal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            program = services.draft(
-                request.user,
-                form.cleaned_data["administration"],
-                title=form.cleaned_data["title"],
-                per_bidang=form.cleaned_data["per_bidang"],
-            )
+            if data["step"] == "accept":
+                program = services.draft(
+                    request.user,
+                    data["administration"],
+                    title=data["title"],
+                    per_bidang=data["per_bidang"],
+                    accepted=set(data["accept"]),
+                )
+                messages.success(request, _("The program was drafted from the needs ranking; check and adjust it."))
+                return redirect("program:detail", program.pk)
+            proposal = services.propose(request.user, data["administration"], per_bidang=data["per_bidang"])
         except services.ActionError as error:
             form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The program was drafted from the needs ranking; check and adjust it."))
-            return redirect("program:detail", program.pk)
-    return render(request, "program/draft.html", {"form": form})
+    return render(request, "program/draft.html", {"form": form, "proposal": proposal})
 
 
 @policy.require("program.create")
@@ -233,8 +239,36 @@ def item(request, pk):
             "linked": linked,
             "hidden_links": item.realisations.count() - len(linked),
             "suggestions": services.suggestions(request.user, item) if editable else [],
+            "session_form": SessionForm(user=request.user, item=item) if editable else None,
+            "laiseg": services.laiseg_of(request.user, item),
         },
     )
+
+
+@require_POST
+@policy.require("program.view")
+def hold_session(request, pk):
+    """The item's classical session was given now: record it, ask the students for a Laiseg."""
+    item = _item(request, pk)
+    form = SessionForm(request.POST, user=request.user, item=item)
+    if not form.is_valid():
+        messages.error(request, _("Choose the rombel and a duration between 1 and 600 minutes."))
+        return redirect("program:item", item.pk)
+    try:
+        session = services.hold_session(
+            request.user,
+            item,
+            rombel=form.cleaned_data["rombel"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+        )
+    except services.ActionError as error:
+        messages.error(request, error.message)
+        return redirect("program:item", item.pk)
+    messages.success(
+        request,
+        _("The session was recorded; %(n)d students were asked for a Laiseg on their phone.") % {"n": session.asked},
+    )
+    return redirect("program:item", item.pk)
 
 
 @require_POST

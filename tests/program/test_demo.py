@@ -12,8 +12,8 @@ def test_the_demo_program_comes_from_x1s_akpd_and_is_partly_realised(db):
     assert program.administration.title == "AKPD X-1 awal tahun"
     assert program.created_by.username == "gurubk"
     version = program.current()
-    # Three needs per bidang, in the order the needs ranking gives them.
-    ranking = instrument_reports.needs_ranking(program.administration)
+    # Three needs per bidang, the bidang with the highest needs first.
+    ranking = {row.bidang: row.needs for row in instrument_reports.needs_profile(program.administration)}
     expected = [need.number for need in services.draft_order(ranking, 3)]
     assert [item.need_item for item in version.items.order_by("pk")] == expected
     assert {item.rombel.name for item in version.items.all()} == {"X-1"}

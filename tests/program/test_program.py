@@ -7,7 +7,9 @@ answered by the four students of rombel X-A (world.rombel_a):
 
 "ya" counts: 1→3, 2→3, 3→1, 4→1, 5→1, 6→3, 7→3, 8→0, 9→2, 10→2. Ranked per bidang (ties in item
 order, items nobody asked for left out): pribadi 1, 2, 3; sosial 4, 5; belajar 6, 7; karier 9, 10.
-Two per bidang, first of each bidang first: 1, 4, 6, 9, 2, 5, 7, 10, scheduled one a month from
+Bidang figures Σya / (items × N): pribadi 7/12 = 58.3 %, sosial 2/8 = 25 %, belajar 6/12 = 50 %,
+karier 4/8 = 50 %: highest first (ties in the canonical order) pribadi, belajar, karier, sosial.
+Two per bidang, first of each bidang first: 1, 6, 9, 4, 2, 7, 10, 5, scheduled one a month from
 August: Aug, Sep, Oct, Nov, Jan, Feb, Mar, Apr (week 1).
 """
 
@@ -98,25 +100,25 @@ def test_a_program_drafted_from_the_needs_ranking(world, program):
     a = world.rombel_a.pk
     assert _plan(version) == [
         ("pribadi", "Kebutuhan 1", 8, 1, 1, Decimal("75.00"), 10, a),
-        ("sosial", "Kebutuhan 4", 9, 1, 4, Decimal("25.00"), 10, a),
-        ("belajar", "Kebutuhan 6", 10, 1, 6, Decimal("75.00"), 10, a),
-        ("karier", "Kebutuhan 9", 11, 1, 9, Decimal("50.00"), 10, a),
+        ("belajar", "Kebutuhan 6", 9, 1, 6, Decimal("75.00"), 10, a),
+        ("karier", "Kebutuhan 9", 10, 1, 9, Decimal("50.00"), 10, a),
+        ("sosial", "Kebutuhan 4", 11, 1, 4, Decimal("25.00"), 10, a),
         ("pribadi", "Kebutuhan 2", 1, 1, 2, Decimal("75.00"), 10, a),
-        ("sosial", "Kebutuhan 5", 2, 1, 5, Decimal("25.00"), 10, a),
-        ("belajar", "Kebutuhan 7", 3, 1, 7, Decimal("75.00"), 10, a),
-        ("karier", "Kebutuhan 10", 4, 1, 10, Decimal("50.00"), 10, a),
+        ("belajar", "Kebutuhan 7", 2, 1, 7, Decimal("75.00"), 10, a),
+        ("karier", "Kebutuhan 10", 3, 1, 10, Decimal("50.00"), 10, a),
+        ("sosial", "Kebutuhan 5", 4, 1, 5, Decimal("25.00"), 10, a),
     ]
     assert set(version.items.values_list("service_type", flat=True)) == {"bimbingan_klasikal"}
     # The semester programs: July–December and January–June.
-    assert [i.need_item for i in reports.items_with_status(version, 1)] == [1, 4, 6, 9]
-    assert [i.need_item for i in reports.items_with_status(version, 2)] == [2, 5, 7, 10]
+    assert [i.need_item for i in reports.items_with_status(version, 1)] == [1, 6, 9, 4]
+    assert [i.need_item for i in reports.items_with_status(version, 2)] == [2, 7, 10, 5]
 
 
 def test_ten_per_bidang_takes_every_need_asked_for_once(world, akpd):
     program = services.draft(world.gurubk, akpd, per_bidang=10)
     # 9 items were asked for (item 8 by nobody); the tenth month position wraps to week 2.
     items = list(program.current().items.order_by("pk"))
-    assert [i.need_item for i in items] == [1, 4, 6, 9, 2, 5, 7, 10, 3]
+    assert [i.need_item for i in items] == [1, 6, 9, 4, 2, 7, 10, 5, 3]
     assert [(items[-1].month, items[-1].week) for _ in (0,)] == [(5, 1)]
 
 
@@ -124,12 +126,12 @@ def test_drafting_is_refused_for_other_kinds_and_other_counselors(world, akpd):
     with pytest.raises(ActionError) as caught:
         services.draft(world.gurubk_other, akpd)  # rombel_a is not gurubk_other's, nor did they open it
     assert caught.value.code == "program.not_allowed"
-    raw = (instrument_services.SAMPLES_DIR / "dcm-contoh.json").read_bytes()
-    dcm, _ = instrument_services.import_definition(world.school, raw, "dcm-contoh.json")
+    raw = (instrument_services.SAMPLES_DIR / "itp-sma-contoh.json").read_bytes()
+    itp, _ = instrument_services.import_definition(world.school, raw, "itp-sma-contoh.json")
     now = datetime.datetime.now(datetime.UTC)
     other = instrument_services.open_administration(
-        instrument=dcm,
-        title="DCM",
+        instrument=itp,
+        title="ITP",
         opens_at=now,
         closes_at=now + datetime.timedelta(days=1),
         created_by=world.gurubk,
@@ -141,14 +143,32 @@ def test_drafting_is_refused_for_other_kinds_and_other_counselors(world, akpd):
     assert Program.objects.count() == 0
 
 
-def test_draft_over_http(client, world, akpd):
+def test_draft_over_http_proposed_then_accepted(client, world, akpd):
     client.force_login(world.gurubk)
-    response = client.post(reverse("program:draft"), {"administration": akpd.pk, "per_bidang": 1, "title": ""})
+    response = client.post(
+        reverse("program:draft"), {"administration": akpd.pk, "per_bidang": 1, "title": "", "step": "propose"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Program.objects.exists()  # a proposal writes nothing
+    # The bidang with the highest needs first, each with its proposed topic ticked.
+    assert [page.index(f'data-bidang="{b}"') for b in ("pribadi", "belajar", "karier", "sosial")] == sorted(
+        page.index(f'data-bidang="{b}"') for b in ("pribadi", "belajar", "karier", "sosial")
+    )
+    assert page.count('name="accept"') == 4 and ("58,3 %" in page or "58.3 %" in page)
+    nothing = client.post(
+        reverse("program:draft"), {"administration": akpd.pk, "per_bidang": 1, "step": "accept", "accept": []}
+    )
+    assert nothing.status_code == 200 and not Program.objects.exists()
+    response = client.post(
+        reverse("program:draft"),
+        {"administration": akpd.pk, "per_bidang": 1, "title": "", "step": "accept", "accept": ["1", "9", "4"]},
+    )
     program = Program.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("program:detail", args=[program.pk])
-    assert [i.need_item for i in program.current().items.order_by("pk")] == [1, 4, 6, 9]
+    # The accepted ones keep the month the proposal showed (item 6 was not accepted: October stays free).
+    assert [(i.need_item, i.month) for i in program.current().items.order_by("pk")] == [(1, 8), (9, 10), (4, 11)]
     page = client.get(reverse("program:calendar", args=[program.pk])).content.decode()
-    assert "Kebutuhan 1" in page and "Kebutuhan 9" in page
+    assert "Kebutuhan 1" in page and "Kebutuhan 9" in page and "Kebutuhan 6" not in page
 
 
 def test_the_counselor_edits_adds_and_removes(world, program):
@@ -235,7 +255,7 @@ def test_realisation_counts_by_hand(client, world, program):
     b = _record(world, "sosial", SEP)
     c = _record(world, "sosial", SEP + datetime.timedelta(days=7))
     services.link(world.gurubk, item[1], a)  # pribadi, August
-    services.link(world.gurubk, item[4], b)  # sosial, September: two records, one item done
+    services.link(world.gurubk, item[4], b)  # sosial (planned in November): two records, one item done
     services.link(world.gurubk, item[4], c)
     services.link(world.gurubk, item[4], c)  # twice: still one link
     report = reports.realisation(version)
@@ -246,9 +266,9 @@ def test_realisation_counts_by_hand(client, world, program):
     assert [(c.done, c.planned) for c in report.month_totals] == [
         (0, 0),
         (1, 1),
+        (0, 1),
+        (0, 1),
         (1, 1),
-        (0, 1),
-        (0, 1),
         (0, 0),
         (0, 1),
         (0, 1),
@@ -371,3 +391,122 @@ def test_a_few_sheets_the_counselor_does_not_serve_are_left_out_of_the_draft(wor
         (6, Decimal("66.67")),
         (8, Decimal("33.33")),
     ]
+
+
+def _checklist(world, sample, sheets, title):
+    raw = (instrument_services.SAMPLES_DIR / sample).read_bytes()
+    instrument, _ = instrument_services.import_definition(world.school, raw, sample)
+    factories.student(world.school, rombel=world.rombel_a)
+    factories.student(world.school, rombel=world.rombel_a)
+    now = datetime.datetime.now(datetime.UTC)
+    administration = instrument_services.open_administration(
+        instrument=instrument,
+        title=title,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=1),
+        created_by=world.gurubk,
+        rombels=[world.rombel_a],
+    )
+    for sheet, ticked in zip(administration.assignments.order_by("pk"), sheets, strict=True):
+        answers = {"items": {str(n): True for n in ticked}}
+        if instrument.scoring == "checklist_heavy":
+            answers["heavy"] = []
+        instrument_services.record_sheet(sheet, answers, by=world.koordinator, source="paper")
+    return administration
+
+
+def test_a_program_drafted_from_a_dcm_the_bidang_with_most_problems_first(world):
+    """dcm-contoh: KES 1–5 (pribadi), SOS 6–9 (sosial), BLJ 10–14 (belajar), KAR 15–17 (karier).
+    Ticked: 10 11 15 / 10 12 6 / 10 11 16 / 1 10 → 10×4, 11×2, 12, 15, 16, 6, 1 once.
+    Bidang Σticked / (items × N): belajar 7/20 = 35 %, karier 2/12 = 16.7 %, sosial 1/16 = 6.25 %,
+    pribadi 1/20 = 5 %. Two per bidang: 10, 15, 6, 1, 11, 16 from August."""
+    dcm = _checklist(world, "dcm-contoh.json", [(10, 11, 15), (10, 12, 6), (10, 11, 16), (1, 10)], "DCM X-A")
+    profile = instrument_reports.needs_profile(dcm)
+    assert [(row.bidang, row.percent.numerator, row.percent.denominator) for row in profile] == [
+        ("belajar", 7, 20),
+        ("karier", 2, 12),
+        ("sosial", 1, 16),
+        ("pribadi", 1, 20),
+    ]
+    assert all(need.problem for row in profile for need in row.needs)
+    proposal = services.propose(world.gurubk, dcm, per_bidang=2)
+    assert [(p.need.number, p.month) for p in proposal.items] == [(10, 8), (15, 9), (6, 10), (1, 11), (11, 1), (16, 2)]
+    program = services.draft(world.gurubk, dcm, per_bidang=2, accepted={10, 15, 11})
+    items = list(program.current().items.order_by("pk"))
+    assert [(i.need_item, i.bidang, i.month, i.need_percent) for i in items] == [
+        (10, "belajar", 8, Decimal("100.00")),
+        (15, "karier", 9, Decimal("25.00")),
+        (11, "belajar", 1, Decimal("50.00")),
+    ]
+    # The topic answers the problem the students ticked.
+    # Item 4 is the DCM's critical item: ticked, it is followed up one by one, never a class topic.
+    critical = _checklist(world, "dcm-contoh.json", [(4,), (4,), (4, 10), (4,), (4,), ()], "DCM kritis")
+    assert [p.need.number for p in services.propose(world.gurubk, critical, per_bidang=3).items] == [10]
+    text = next(item.text for item in dcm.instrument.definition.items if item.number == 10)
+    assert items[0].topic.endswith(text) and items[0].topic != text
+
+
+def test_a_program_drafted_from_an_aum(world):
+    """aum-umum-contoh: 10 areas, pribadi 7 of them (35 items), sosial HSO 11–15 + HMM 36–40,
+    karier KDP 21–25, belajar PDP 26–30. Ticked: 26 27 21 11 / 26 11 / 26 1 / 28:
+    belajar 5/20 = 25 %, sosial 2/40 = 5 %, karier 1/20 = 5 % (tie: canonical order), pribadi 1/140."""
+    aum = _checklist(world, "aum-umum-contoh.json", [(26, 27, 21, 11), (26, 11), (26, 1), (28,)], "AUM X-A")
+    proposal = services.propose(world.gurubk, aum, per_bidang=1)
+    assert [row["bidang"] for row in proposal.rows()] == ["belajar", "sosial", "karier", "pribadi"]
+    assert [p.need.number for p in proposal.items] == [26, 11, 21, 1]
+    program = services.draft(world.gurubk, aum, per_bidang=1)
+    assert program.current().items.count() == 4
+
+
+def test_a_classical_session_held_from_the_item_asks_the_rombel_for_a_laiseg(client, world, program):
+    """The item (classical, rombel_a) given today: one record for rombel_a through the records app,
+    linked to the item, every student of rombel_a with an account asked for a Laiseg; the item page
+    shows the counts and means, never a student's answer."""
+    from ekonseling.records import services as records
+    from ekonseling.records.models import Laiseg, ServiceRecord
+
+    item = program.current().items.get(need_item=1)
+    client.force_login(world.gurubk)
+    response = client.post(reverse("program:hold_session", args=[item.pk]), {"duration_minutes": "40"})
+    assert response.status_code == 302
+    record = ServiceRecord.objects.get()
+    assert (record.rombel_id, record.service_type, record.bidang, record.topic, record.duration_minutes) == (
+        world.rombel_a.pk,
+        "bimbingan_klasikal",
+        "pribadi",
+        "Kebutuhan 1",
+        40,
+    )
+    assert Realisation.objects.filter(item=item, record=record).exists()
+    laisegs = list(Laiseg.objects.filter(record=record))
+    with_account = record.participations.exclude(student__user__isnull=True).count()
+    assert len(laisegs) == with_account >= 1
+    laiseg = next(x for x in laisegs if x.student_id == world.student.pk)
+    records.answer_laiseg(world.siswa, laiseg, {"understanding": 4, "comfort": 3, "action": 2}, "Rahasia saya")
+    page = client.get(reverse("program:item", args=[item.pk])).content.decode()
+    assert 'data-testid="laiseg"' in page and "Rahasia saya" not in page
+    assert services.laiseg_of(world.gurubk, item) == {
+        "asked": with_account,
+        "answered": 1,
+        "means": {"understanding": 4.0, "comfort": 3.0, "action": 2.0},
+    }
+    # Another counselor (not the author) may not record it from this program.
+    with pytest.raises(ActionError):
+        services.hold_session(world.gurubk_other, item)
+
+
+def test_the_calendar_shows_the_school_holidays_kept_by_appointments(client, world, program):
+    from ekonseling.appointments import actions as appointments
+
+    year = program.academic_year
+    inside = year.starts_on + datetime.timedelta(days=40)
+    appointments.add_holiday(world.operator, inside, "Libur uji")
+    appointments.add_holiday(world.operator, year.ends_on + datetime.timedelta(days=3), "Tahun berikutnya")
+    calendar = reports.calendar(program.current())
+    flat = [(day.date, day.name) for days in calendar["holidays"] for day in days]
+    assert flat == [(inside, "Libur uji")]
+    month = [m for m, _label in calendar["months"]].index(inside.month)
+    assert [day.name for day in calendar["holidays"][month]] == ["Libur uji"]
+    client.force_login(world.gurubk)
+    page = client.get(reverse("program:calendar", args=[program.pk])).content.decode()
+    assert 'data-testid="school-calendar"' in page and "Libur uji" in page and "Tahun berikutnya" not in page

@@ -77,6 +77,9 @@ class Kind:
     # What a definition of this kind carries (checked by ``definition.validate``).
     requires_bidang: bool = False  # every area names its bidang (results are summed per bidang)
     ranks_needs: bool = False  # its group result ranks needs per bidang (`ranking`): a BK program's start
+    #: its group result ranks problems by item (``item_ranking``, e.g. DCM, AUM Umum): a BK program
+    #: may be drafted from the problems of the bidang where they are most frequent
+    ranks_problems: bool = False
     uses_levels: bool = False  # developmental levels, item options keyed to them, target levels
     uses_scale: bool = False  # a keyed frequency scale and a +/- key per item
 
@@ -96,6 +99,24 @@ class Kind:
 
     def __repr__(self) -> str:
         return f"<Kind {self.name}>"
+
+    # --- the needs of a group, for the BK program ------------------------------------------------------------
+
+    def needs_by_bidang(self, definition: Definition, group: Any) -> dict[str, tuple[Percent, Sequence]]:
+        """``{bidang: (the bidang's group figure, its items ranked most marked first)}`` in the
+        canonical bidang order, for a kind that ranks needs or problems; empty for the others."""
+        return {}
+
+    def _problems_by_bidang(self, definition: Definition, group: Any, areas: Sequence) -> dict:
+        """`needs_by_bidang` of a problem checklist: per bidang Σmarked / (Σitems × N) over its
+        ``areas`` (rows with ``code``, ``total``, ``items``) and its share of ``item_ranking``."""
+        bidang_of = {area.code: area.bidang for area in definition.areas if area.bidang}
+        out = {}
+        for name in definition.bidang_codes():
+            rows = [row for row in areas if bidang_of.get(row.code) == name]
+            share = Percent(sum(row.total for row in rows), (sum(row.items for row in rows), group.n))
+            out[name] = (share, tuple(row for row in group.item_ranking if bidang_of.get(row.area) == name))
+        return out
 
     # --- scoring ------------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ class ChecklistHeavy(ChecklistKind):
     label_msgid = gettext_noop("Checklist with heavy items (AUM Umum)")
     metric = "P%"
     scoring = scoring
+    ranks_problems = True
     heavy_items = True
     result_measure = "problems"
 
@@ -67,6 +68,9 @@ class ChecklistHeavy(ChecklistKind):
 
     def individual_areas(self, definition, result):
         return per_area.figures(result.areas)
+
+    def needs_by_bidang(self, definition, group):
+        return self._problems_by_bidang(definition, group, group.areas)
 
     def build_group(self, report, definition, group, names):
         table = per_area.table(

@@ -20,6 +20,7 @@ class ChecklistTopic(ChecklistKind):
     label_msgid = gettext_noop("Checklist by topic (DCM)")
     metric = "%"
     scoring = scoring
+    ranks_problems = True
     requires_bidang = True
     result_measure = "problems"
 
@@ -28,6 +29,9 @@ class ChecklistTopic(ChecklistKind):
 
     def individual_areas(self, definition, result):
         return per_area.figures(result.topics)
+
+    def needs_by_bidang(self, definition, group):
+        return self._problems_by_bidang(definition, group, group.topics)
 
     def build_group(self, report, definition, group, names):
         table = per_area.table(

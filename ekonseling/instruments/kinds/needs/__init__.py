@@ -50,6 +50,9 @@ class Needs(OrderedKind):
     def group_metric(self, definition, group):
         return per_area.figures(group.areas)
 
+    def needs_by_bidang(self, definition, group):
+        return {share.code: (share.percent, tuple(group.ranking.get(share.code, ()))) for share in group.bidang}
+
     def individual_areas(self, definition, result):
         return per_area.figures(result.areas)
 
