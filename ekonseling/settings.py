@@ -94,10 +94,11 @@ MIDDLEWARE = [
     "ekonseling.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ekonseling.core.middleware.IdleSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The school's language, or the user's own choice; never the browser's (issue 15).
+    "ekonseling.core.middleware.SchoolLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ekonseling.accounts.middleware.SecondFactorMiddleware",
     "ekonseling.accounts.middleware.PasswordChangeRequiredMiddleware",

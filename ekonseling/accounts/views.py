@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -189,3 +190,12 @@ def otp_disable(request):
         messages.success(request, _("Two-factor sign-in is now off."))
         return redirect("accounts:account")
     return render(request, "accounts/otp_disable.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch (the cookie), which also remembers a signed-in user's choice on
+    their account: it follows them to every device, and no browser setting overrides it."""
+    response = i18n_views.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.choose_language(request.user, request.POST.get("language", ""))
+    return response
