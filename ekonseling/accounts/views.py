@@ -17,7 +17,7 @@ from ekonseling.core import audit, policy
 
 from . import services
 from .forms import ConfirmPasswordForm, LoginForm, PreviousPasswordForm, TokenForm
-from .models import COUNSELOR_ROLES, User
+from .models import COUNSELOR_ROLES, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -57,6 +57,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @method_decorator(policy.require("account.manage_own"))
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.request.user.must_change_password:
+            # The first sign-in (or after a reset): the "old" password is the one-time password on the
+            # student's login card, or the one a staff member was given; not a password of their own.
+            field = form.fields["old_password"]
+            field.label = _("One-time password")
+            if self.request.user.role == Role.SISWA:
+                field.help_text = _("The password printed on your login card.")
+            else:
+                field.help_text = _("The one-time password you were given.")
+        return form
 
     def form_valid(self, form):
         user = services.change_own_password(form, **audit.request_origin(self.request))

@@ -72,6 +72,29 @@ def english_on(page: str) -> list[str]:
     return found
 
 
+# One voice (docs/glossary.md): students are "kamu", staff "Anda"; a page for both uses neither.
+STAFF_VOICE = re.compile(r"\bAnda(?:lah)?\b")
+STUDENT_VOICE = re.compile(
+    r"\b[Kk]amu\b|-mu\b|\b(?:ruang|data|sandi|akun|kelas|konselor|jadwal|lembar|hasil|pesan|cerita|nama)mu\b"
+)
+
+
+# Staff pages may quote what students are asked, as students will read it: text in “quotes” and
+# the questions of a sociometric survey (its criteria, which the counselor may rewrite).
+SAID_TO_STUDENTS = re.compile(r"“[^”]*”|Dengan siapa kamu[^?]*\?")
+
+
+def wrong_voice(page: str, role) -> list[str]:
+    from ekonseling.accounts.models import Role
+
+    text = SAID_TO_STUDENTS.sub("…", visible_text(page))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if role is None:  # signed out: whoever reads it, student or staff
+        return [f"voice: {line!r}" for line in lines if STAFF_VOICE.search(line) or STUDENT_VOICE.search(line)]
+    wrong = STAFF_VOICE if role == Role.SISWA else STUDENT_VOICE
+    return [f"voice: {line!r}" for line in lines if wrong.search(line)]
+
+
 def _get_pages():
     for name, (allowed, method, kwargs) in MATRIX.items():
         if method != "get":
@@ -92,7 +115,7 @@ def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
         if "text/html" not in response.get("Content-Type", ""):
             continue
         assert response["Content-Language"] == "id"
-        found = english_on(response.content.decode())
+        found = english_on(response.content.decode()) + wrong_voice(response.content.decode(), role)
         if found:
             problems[str(role)] = found
     assert problems == {}
