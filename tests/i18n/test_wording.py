@@ -77,3 +77,14 @@ def test_the_operator_may_issue_passwords_only_for_the_roles_the_sign_in_page_na
     assert not policy.can(operator, "account.issue_password", world.siswa)
     assert not policy.can(operator, "account.issue_password", world.gurubk)
     assert not policy.can(operator, "account.issue_password", world.koordinator)
+
+
+# Synonyms docs/glossary.md rules out: the Indonesian catalogue uses one term for one idea.
+NOT_OUR_TERMS = ["kata sandi", "Kata sandi", "janji temu", "siswa binaan", "Sandi anda"]
+
+
+def test_the_catalogue_keeps_to_the_glossary():
+    from .catalogue import entries
+
+    found = [(e.msgid, term) for e in entries("id") for term in NOT_OUR_TERMS if term in e.msgstr]
+    assert found == []
