@@ -238,9 +238,50 @@ _DETAIL_PATTERNS = [
         _("student accounts created: %(n)s; already had an account: %(m)s"),
     ),
     (r"deletion request #(?P<n>\d+)", _("deletion request #%(n)s")),
+    (r"sample instruments: (?P<n>\d+)", _("sample instruments: %(n)s")),
+    (r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+)", _("%(record)s #%(n)s")),
+    (
+        r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+) letter PDF",
+        _("%(record)s #%(n)s, letter PDF"),
+    ),
+    (r"referral \((?P<source>\w+)\)", _("referral (%(source)s)")),
+    (r"referral received into case #(?P<n>\d+)", _("referral received into case #%(n)s")),
+    (r"results released", _("results released")),
+    (r"drafted from administration (?P<n>\d+)", _("drafted from instrument administration #%(n)s")),
+    (
+        r"service recorded: (?P<service_type>\w+), (?P<n>\d+) students(?:, from conversation #(?P<c>\d+))?",
+        _("service recorded: %(service_type)s, %(n)s students"),
+    ),
+    (r"response of student (?P<n>\d+) \((?P<source>\w+)\)", _("response of student %(n)s (%(source)s)")),
+    (r"sociometric survey of (?P<rombel>.+)", _("sociometric survey of %(rombel)s")),
     (r"deletion request #(?P<n>\d+) rejected", _("deletion request #%(n)s rejected")),
 ]
 _COMPILED = [(re.compile(pattern + r"\Z"), template) for pattern, template in _DETAIL_PATTERNS]
+
+
+# Groups of a detail that hold a stored code (a choice's value): shown as the choice's label.
+CODED = {"source", "service_type", "status", "old", "new", "role", "record"}
+RECORD_NAMES = {
+    "referral out": _("referral out"),
+    "home visit": _("home visit"),
+    "case conference": _("case conference"),
+    "parent call-in": _("parent call-in"),
+}
+
+
+def _code_label(model: type[Model] | None, key: str, code: str) -> str:
+    """A stored code as people read it: the label of the choice it is a value of (the field named
+    like the group first, then any field of the record, then any model's)."""
+    if key == "record":
+        return str(RECORD_NAMES.get(code, code))
+    models = [model] if model is not None else []
+    for candidate in [*models, *apps.get_models()]:
+        fields = sorted(candidate._meta.get_fields(), key=lambda f: getattr(f, "name", "") != key)
+        for field in fields:
+            for value, label in getattr(field, "flatchoices", None) or []:
+                if value == code:
+                    return str(label)
+    return code
 
 
 def _field_labels(first: type[Model] | None = None) -> dict[str, str]:
@@ -278,6 +319,9 @@ def shown_detail(detail: str, object_type: str = "") -> str:
             values = {key: value or "" for key, value in match.groupdict().items()}
             if "fields" in values:
                 values["fields"] = _fields(values["fields"], model)
+            for key, value in values.items():
+                if key in CODED:
+                    values[key] = _code_label(model, key, value)
             if "what" in values:
                 values["what"] = shown_detail(values["what"], object_type)
             return template % values

@@ -40,3 +40,12 @@ def test_the_csv_header_and_actions_are_in_the_readers_language(client, world):
 
 def test_an_unknown_detail_is_shown_as_stored():
     assert audit.shown_detail("something new 12") == "something new 12"
+
+
+def test_stored_codes_in_details_are_shown_as_their_labels():
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert audit.shown_detail("case opened (wali_kelas)", "cases.Case") == "kasus dibuka (Wali kelas)"
+        assert audit.shown_detail("home visit #3", "cases.Case") == "kunjungan rumah #3"
+        assert audit.shown_detail("sociometric survey of X-1", "sociometry.Survey") == "survei sosiometri X-1"

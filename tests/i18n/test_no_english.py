@@ -87,6 +87,8 @@ SAID_TO_STUDENTS = re.compile(r"“[^”]*”|Dengan siapa kamu[^?]*\?")
 def wrong_voice(page: str, role) -> list[str]:
     from ekonseling.accounts.models import Role
 
+    # Data being edited or shown as code (a lexicon's JSON) is not the page speaking.
+    page = re.sub(r"(?s)<(textarea|pre)\b.*?</\1>", " ", page)
     text = SAID_TO_STUDENTS.sub("…", visible_text(page))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if role is None:  # signed out: whoever reads it, student or staff
@@ -118,4 +120,32 @@ def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
         found = english_on(response.content.decode()) + wrong_voice(response.content.decode(), role)
         if found:
             problems[str(role)] = found
+    assert problems == {}
+
+
+DEMO_USERS = ["operator", "koordinator", "gurubk", "gurubk2", "walikelas", "kepsek", "siswa"]
+
+
+def test_the_demo_schools_pages_have_no_english_nor_the_wrong_voice(client, db):
+    """The same scan on the demo school, whose data reaches the branches an empty school does not:
+    every GET page without arguments, for every demo account allowed on it (and the audit log with a
+    month of real events)."""
+    from ekonseling.accounts.models import User
+    from ekonseling.core import demo
+
+    demo.load()
+    problems = {}
+    for username in DEMO_USERS:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        for name, (allowed, method, kwargs) in MATRIX.items():
+            if method != "get" or kwargs is not None or (allowed != PUBLIC and user.role not in allowed):
+                continue
+            response = client.get(reverse(name), follow=True)
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            page = response.content.decode()
+            found = english_on(page) + wrong_voice(page, user.role)
+            if found:
+                problems[f"{name} as {username}"] = found
     assert problems == {}
