@@ -263,7 +263,9 @@ if not DEBUG and not DATA_KEYS:
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the app's catalogues (`make messages` writes there). locale_django/: our own Indonesian
+# for Django's strings (validators, admin); after locale/, before Django's own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
