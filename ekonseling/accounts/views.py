@@ -33,7 +33,8 @@ def lockout(request, credentials, *args, **kwargs):
     # Lockouts are per username and address, so say "from this device", not "this account".
     form.lockout_message = _(
         "Too many failed sign-in attempts. Signing in to this account from this device is locked for "
-        "%(minutes)d minutes; try again later or ask the school operator."
+        "%(minutes)d minutes; try again later. A new one-time password also lifts the lock (see below who "
+        "gives one)."
     ) % {"minutes": minutes}
     return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
 

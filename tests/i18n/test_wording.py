@@ -88,3 +88,14 @@ def test_the_catalogue_keeps_to_the_glossary():
 
     found = [(e.msgid, term) for e in entries("id") for term in NOT_OUR_TERMS if term in e.msgstr]
     assert found == []
+
+
+def test_a_locked_out_sign_in_names_no_one_who_cannot_help(client, world):
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(reverse("accounts:login"), {"username": world.siswa.username, "password": "salah"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "Sandi sekali pakai yang baru juga membuka kunci ini" in page
+    assert "hubungi operator sekolah" not in page
