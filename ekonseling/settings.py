@@ -94,10 +94,11 @@ MIDDLEWARE = [
     "ekonseling.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ekonseling.core.middleware.IdleSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The school's language, or the user's own choice; never the browser's (issue 15).
+    "ekonseling.core.middleware.SchoolLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ekonseling.accounts.middleware.SecondFactorMiddleware",
     "ekonseling.accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -262,7 +263,9 @@ if not DEBUG and not DATA_KEYS:
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the app's catalogues (`make messages` writes there). locale_django/: our own Indonesian
+# for Django's strings (validators, admin); after locale/, before Django's own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,6 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from ekonseling.accounts.views import set_language
 from ekonseling.core.admin_site import admin_site
 
 urlpatterns = [

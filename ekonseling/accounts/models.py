@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -52,6 +53,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    # Empty: the school's language. Set when the user chooses a language (the footer's switch).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
     # Rotating this invalidates every session of the user (sign out everywhere).
     session_salt = models.CharField(max_length=32, default=_new_session_salt, editable=False)

@@ -6,6 +6,7 @@ import base64
 
 import segno
 from axes.utils import reset as reset_lockouts
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -120,3 +121,10 @@ def totp_secret_b32(device: TOTPDevice) -> str:
 def totp_qr_svg(device: TOTPDevice) -> str:
     """An inline SVG QR code: no external QR service ever sees the secret."""
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111")
+
+
+def choose_language(user: User, code: str) -> None:
+    """Remembers the language the user chose with the footer switch (empty: the school's again)."""
+    if code in {c for c, _name in settings.LANGUAGES} and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])

@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,7 +17,7 @@ from ekonseling.core import audit, policy
 
 from . import services
 from .forms import ConfirmPasswordForm, LoginForm, PreviousPasswordForm, TokenForm
-from .models import COUNSELOR_ROLES, User
+from .models import COUNSELOR_ROLES, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -32,7 +33,8 @@ def lockout(request, credentials, *args, **kwargs):
     # Lockouts are per username and address, so say "from this device", not "this account".
     form.lockout_message = _(
         "Too many failed sign-in attempts. Signing in to this account from this device is locked for "
-        "%(minutes)d minutes; try again later or ask the school operator."
+        "%(minutes)d minutes; try again later. A new one-time password also lifts the lock (see below who "
+        "gives one)."
     ) % {"minutes": minutes}
     return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=429)
 
@@ -56,6 +58,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @method_decorator(policy.require("account.manage_own"))
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.request.user.must_change_password:
+            # The first sign-in (or after a reset): the "old" password is the one-time password on the
+            # student's login card, or the one a staff member was given; not a password of their own.
+            field = form.fields["old_password"]
+            field.label = _("One-time password")
+            if self.request.user.role == Role.SISWA:
+                field.help_text = _("The password printed on your login card.")
+            else:
+                field.help_text = _("The one-time password you were given.")
+        return form
 
     def form_valid(self, form):
         user = services.change_own_password(form, **audit.request_origin(self.request))
@@ -189,3 +204,12 @@ def otp_disable(request):
         messages.success(request, _("Two-factor sign-in is now off."))
         return redirect("accounts:account")
     return render(request, "accounts/otp_disable.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch (the cookie), which also remembers a signed-in user's choice on
+    their account: it follows them to every device, and no browser setting overrides it."""
+    response = i18n_views.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.choose_language(request.user, request.POST.get("language", ""))
+    return response

@@ -48,7 +48,7 @@ class SchoolAdmin(SchoolScopedAdmin):
     search_fields = ["name", "npsn"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "npsn", "level"]}),
+        (None, {"fields": ["name", "slug", "npsn", "level", "language"]}),
         (
             _("Letterhead"),
             {

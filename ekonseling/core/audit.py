@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import re
 from typing import IO, TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Case, F, Model, QuerySet, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from . import policy
 from .models import AuditEvent
@@ -147,9 +151,6 @@ def read_confidential(request: HttpRequest, obj: Model, *fields: str) -> dict[st
     return {name: getattr(obj, name) for name in fields}
 
 
-CSV_HEADER = ["time", "user", "action", "object type", "object id", "object", "detail", "ip", "user agent"]
-
-
 def spreadsheet_safe(value: object) -> str:
     """Neutralise text a spreadsheet would run as a formula (user agents and names are user input)."""
     value = str(value)
@@ -165,7 +166,7 @@ def export_log(
     which is itself an event; returns how many rows were written."""
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_header())  # in the reader's language, as the page
     count = 0
     for e in events.iterator():
         writer.writerow(
@@ -174,11 +175,11 @@ def export_log(
                 for value in [
                     shown_time(e),
                     e.actor_name,
-                    e.action,
-                    e.object_type,
+                    e.get_action_display(),
+                    _kind(e),
                     e.object_id,
-                    e.object_repr,
-                    e.detail,
+                    shown_object(e),
+                    shown_detail(e.detail, e.object_type),
                     e.ip_address or "",
                     e.user_agent,
                 ]
@@ -187,3 +188,175 @@ def export_log(
         count += 1
     record_for(actor, Action.EXPORT, None, f"audit log, {count} events", ip, user_agent)
     return count
+
+
+# --- what staff read: details in their language ------------------------------------------------
+# The log stores each detail as the code wrote it (plain English words, field names, numbers):
+# stable for exports and greps. People read it through shown_detail(), in their language.
+_WORD = r"[\w./-]+"
+_DETAIL_PATTERNS = [
+    (r"(?P<what>.*); password withdrawn", _("%(what)s; password withdrawn")),
+    (r"critical items: (?P<items>[\d, ]+)", _("critical items: %(items)s")),
+    (r"changed: (?P<fields>.*)", _("changed: %(fields)s")),
+    (r"own profile: (?P<fields>.*)", _("own profile: %(fields)s")),
+    (r"audit log, (?P<n>\d+) events", _("audit log, %(n)s events")),
+    (r"username=(?P<name>.*)", _("username %(name)s")),
+    (r"unknown username", _("unknown username")),
+    (r"account, role=(?P<role>.*)", _("account, role %(role)s")),
+    (r"role (?P<old>\w*) -> (?P<new>\w*)(?P<rest>.*)", _("role %(old)s → %(new)s%(rest)s")),
+    (r"status (?P<old>\w*) -> (?P<new>\w*)", _("status %(old)s → %(new)s")),
+    (r"group report N=(?P<n>\d+)(?:, rombel (?P<rombels>[\d,]+))?(?: \((?P<kind>\w+)\))?", _("group report, N=%(n)s")),
+    (r"individual report(?: \((?P<kind>\w+)\))?", _("individual report")),
+    (r"handled by (?P<name>" + _WORD + ")", _("handled by %(name)s")),
+    (r"no longer handled by (?P<name>" + _WORD + ")", _("no longer handled by %(name)s")),
+    (r"shared with (?P<name>" + _WORD + ")", _("shared with %(name)s")),
+    (r"no longer shared with (?P<name>" + _WORD + ")", _("no longer shared with %(name)s")),
+    (r"transferred to (?P<name>.*)", _("transferred to %(name)s")),
+    (r"attachment (?P<n>\d+)", _("attachment %(n)s")),
+    (r"conversation \(live\)", _("conversation (live)")),
+    (r"conversation PDF", _("conversation PDF")),
+    (r"one-time password issued", _("one-time password issued")),
+    (r"changed own password", _("changed own password")),
+    (r"reset by counselor", _("reset by a counselor")),
+    (r"reset by administrator", _("reset by the administrator")),
+    (r"enabled TOTP", _("two-factor sign-in turned on")),
+    (r"disabled TOTP", _("two-factor sign-in turned off")),
+    (r"identity revealed", _("identity revealed")),
+    (r"login cards printed: (?P<n>\d+)", _("login cards printed: %(n)s")),
+    (r"alert (?P<status>\w+)", _("alert %(status)s")),
+    (r"call-in sent", _("call-in sent")),
+    (r"call-in acknowledged", _("call-in acknowledged")),
+    (r"case note #(?P<n>\d+)", _("case note #%(n)s")),
+    (r"case opened \((?P<source>\w+)\)", _("case opened (%(source)s)")),
+    (r"follow-up #(?P<n>\d+) done", _("follow-up #%(n)s done")),
+    (r"follow-up #(?P<n>\d+) due (?P<date>[\d-]+)", _("follow-up #%(n)s due %(date)s")),
+    (r"appointment requested", _("appointment requested")),
+    (r"appointment booked by the counselor", _("appointment booked by the counselor")),
+    (r"service record changed", _("service record changed")),
+    (
+        r"student accounts created: (?P<n>\d+); already had an account: (?P<m>\d+)",
+        _("student accounts created: %(n)s; already had an account: %(m)s"),
+    ),
+    (r"deletion request #(?P<n>\d+)", _("deletion request #%(n)s")),
+    (r"sample instruments: (?P<n>\d+)", _("sample instruments: %(n)s")),
+    (r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+)", _("%(record)s #%(n)s")),
+    (
+        r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+) letter PDF",
+        _("%(record)s #%(n)s, letter PDF"),
+    ),
+    (r"referral \((?P<source>\w+)\)", _("referral (%(source)s)")),
+    (r"referral received into case #(?P<n>\d+)", _("referral received into case #%(n)s")),
+    (r"results released", _("results released")),
+    (r"drafted from administration (?P<n>\d+)", _("drafted from instrument administration #%(n)s")),
+    (
+        r"service recorded: (?P<service_type>\w+), (?P<n>\d+) students(?:, from conversation #(?P<c>\d+))?",
+        _("service recorded: %(service_type)s, %(n)s students"),
+    ),
+    (r"response of student (?P<n>\d+) \((?P<source>\w+)\)", _("response of student %(n)s (%(source)s)")),
+    (r"sociometric survey of (?P<rombel>.+)", _("sociometric survey of %(rombel)s")),
+    (r"deletion request #(?P<n>\d+) rejected", _("deletion request #%(n)s rejected")),
+]
+_COMPILED = [(re.compile(pattern + r"\Z"), template) for pattern, template in _DETAIL_PATTERNS]
+
+
+# Groups of a detail that hold a stored code (a choice's value): shown as the choice's label.
+CODED = {"source", "service_type", "status", "old", "new", "role", "record"}
+RECORD_NAMES = {
+    "referral out": _("referral out"),
+    "home visit": _("home visit"),
+    "case conference": _("case conference"),
+    "parent call-in": _("parent call-in"),
+}
+
+
+def _code_label(model: type[Model] | None, key: str, code: str) -> str:
+    """A stored code as people read it: the label of the choice it is a value of (the field named
+    like the group first, then any field of the record, then any model's)."""
+    if key == "record":
+        return str(RECORD_NAMES.get(code, code))
+    models = [model] if model is not None else []
+    for candidate in [*models, *apps.get_models()]:
+        fields = sorted(candidate._meta.get_fields(), key=lambda f: getattr(f, "name", "") != key)
+        for field in fields:
+            for value, label in getattr(field, "flatchoices", None) or []:
+                if value == code:
+                    return str(label)
+    return code
+
+
+def _field_labels(first: type[Model] | None = None) -> dict[str, str]:
+    """Every model field's name → its verbose name (lazy, so in the reader's language); the fields
+    of `first` (the event's record) win over same-named fields elsewhere."""
+    labels = {}
+    for model in [first, *apps.get_models()] if first else apps.get_models():
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose is not None and not field.is_relation:
+                labels.setdefault(field.name, verbose)
+    return labels
+
+
+def _fields(text: str, model: type[Model] | None = None) -> str:
+    labels = _field_labels(model)
+    return ", ".join(str(labels.get(name.strip(), name.strip())) for name in text.split(","))
+
+
+def shown_detail(detail: str, object_type: str = "") -> str:
+    """An audit detail as a person reads it, in the active language: a list of field names becomes
+    their labels ("health_notes, special_needs" → "catatan kesehatan, kebutuhan khusus"), known
+    phrasings are translated; anything else is shown as stored."""
+    if not detail:
+        return ""
+    try:
+        model = apps.get_model(object_type) if object_type else None
+    except (LookupError, ValueError):
+        model = None
+    if re.fullmatch(r"[a-z_]+(, [a-z_]+)*", detail) and "_" in detail or detail in _field_labels(model):
+        return _fields(detail, model)
+    for pattern, template in _COMPILED:
+        match = pattern.match(detail)
+        if match:
+            values = {key: value or "" for key, value in match.groupdict().items()}
+            if "fields" in values:
+                values["fields"] = _fields(values["fields"], model)
+            for key, value in values.items():
+                if key in CODED:
+                    values[key] = _code_label(model, key, value)
+            if "what" in values:
+                values["what"] = shown_detail(values["what"], object_type)
+            return template % values
+    return detail
+
+
+def shown_object(event: AuditEvent) -> str:
+    """The event's record as a person reads it: its kind in the active language and its name."""
+    if not event.object_type:
+        return event.object_repr
+    try:
+        kind = apps.get_model(event.object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return event.object_repr
+    if re.fullmatch(r"(alert on|\d+ held on|\w+ on) .*", event.object_repr):  # an English __str__
+        return f"{capfirst(kind)} #{event.object_id}"
+    return event.object_repr
+
+
+def _kind(event: AuditEvent) -> str:
+    try:
+        return str(apps.get_model(event.object_type)._meta.verbose_name) if event.object_type else ""
+    except (LookupError, ValueError):
+        return event.object_type
+
+
+def csv_header() -> list[str]:
+    return [
+        str(_("time")),
+        str(_("user")),
+        str(_("action")),
+        str(_("record type")),
+        str(_("record id")),
+        str(_("record")),
+        str(_("detail")),
+        str(_("IP address")),
+        str(_("browser")),
+    ]

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 # No inline script anywhere (every script is a static file), no inline style outside the Django
@@ -51,3 +53,37 @@ class IdleSessionMiddleware(SessionMiddleware):
             patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)
+
+
+def chosen_language(request) -> str:
+    """The language of this request: the signed-in user's own choice, else their school's; for
+    someone not signed in, the language they chose on this device (the cookie the switch sets),
+    else the default. The browser's Accept-Language is never read: a student's phone set to
+    English still gets the school's language (issue 15)."""
+    available = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        school = getattr(user, "school", None)
+        for code in (getattr(user, "language", ""), getattr(school, "language", "")):
+            if code in available:
+                return code
+        return settings.LANGUAGE_CODE
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if code in available else settings.LANGUAGE_CODE
+
+
+class SchoolLanguageMiddleware:
+    """Activates chosen_language() for the request (in place of Django's LocaleMiddleware, which
+    would let Accept-Language decide). Placed after AuthenticationMiddleware: it reads the user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -31,6 +31,15 @@ class School(models.Model):
         default=False,
         help_text=_("Operator, BK coordinator, guru BK and principal must set up an authenticator app."),
     )
+    # Everyone at the school sees this language until they choose another (User.language); the
+    # browser's Accept-Language never decides (core.middleware.SchoolLanguageMiddleware).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="id",
+        help_text=_("The language of the pages for everyone at the school, unless they choose another."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -69,6 +69,11 @@ def _audit_events(request, action):
 @policy.require("audit.view")
 def audit_log(request):
     page = Paginator(_audit_events(request, "audit.view"), 50).get_page(request.GET.get("page"))
+    for event in page:  # in the reader's language: no field names or English phrasing (issue 15)
+        event.shown_object, event.shown_detail = (
+            audit.shown_object(event),
+            audit.shown_detail(event.detail, event.object_type),
+        )
     return render(
         request,
         "core/audit_log.html",

@@ -56,7 +56,7 @@ def test_the_coordinator_exports_the_log_as_csv_and_the_export_is_logged(client,
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["time", "user", "action"]
+    assert rows[0][:3] == ["waktu", "pengguna", "tindakan"]
     assert len(rows) == 2
     assert rows[1][1] == world.gurubk.username
     assert AuditEvent.objects.filter(action="export", actor=world.koordinator).exists()

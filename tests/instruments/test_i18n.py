@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import trans_real
@@ -88,7 +87,7 @@ def test_the_paper_entry_page_shows_the_error_in_the_chosen_language(client, wor
     client.force_login(world.gurubk)
     response = client.post(url, {"ticked": "1 230", "action": "check"})
     assert response.context["errors"]["ticked"] == ["butir 230 tidak ada (instrumen ini 1–50)."]
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("set_language"), {"language": "en"})  # the user's own choice
     response = client.post(url, {"ticked": "1 230", "action": "check"})
     assert response.context["errors"]["ticked"] == ["item 230 does not exist (this instrument has 1–50)."]
     assert "item 230 does not exist" in response.content.decode()
