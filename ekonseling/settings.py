@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS and EKONSELING_DATA_KEYS; start-up refuses to run with
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,7 @@ def env_list(name, default=()):
 
 
 DEBUG = env_bool("DEBUG", default=True)
-TESTING = env_bool("EKONSELING_TESTING", default=False)
+TESTING = env_bool("EKONSELING_TESTING", default="pytest" in sys.modules)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
