@@ -30,6 +30,9 @@ class Survey(SchoolOwned):
     closes_at = models.DateTimeField(_("closes at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the closed survey's flags were last turned into safety alerts (`services.sweep_alerts`);
+    # cleared by anything that may change them (a late paper sheet, a moved window).
+    alerts_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sociometric survey")

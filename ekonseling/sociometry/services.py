@@ -125,7 +125,8 @@ def set_window(
         raise SociometryError(_("The closing time must come after the opening time."), code="sociometry.bad_window")
     with transaction.atomic():
         survey.opens_at, survey.closes_at = opens_at, closes_at
-        survey.save(update_fields=["opens_at", "closes_at"])
+        survey.alerts_checked_at = None  # closed now or later: its flags are checked again then
+        survey.save(update_fields=["opens_at", "closes_at", "alerts_checked_at"])
         audit.record_for(by, audit.Action.CHANGE, survey, "window changed", ip, user_agent)
     return survey
 
@@ -226,9 +227,17 @@ def submit(
             submitted_at=now,
         )
         Choice.objects.bulk_create(_choices(response, answers))
+        _recheck_alerts(survey, now)
         detail = f"response of student {student.pk} ({source}{', replaced' if existing else ''})"
         audit.record_for(by, audit.Action.CHANGE if existing else audit.Action.CREATE, survey, detail, ip, user_agent)
     return response
+
+
+def _recheck_alerts(survey: Survey, now: datetime) -> None:
+    """A sheet stored after the survey closed (typed from paper late) may change its flags: the next
+    sweep checks them again."""
+    if survey.closes_at <= now:
+        Survey.objects.filter(pk=survey.pk).update(alerts_checked_at=None)
 
 
 def _choices(response: Response, answers: Mapping[int, CriterionAnswer]) -> Iterable[Choice]:
@@ -272,6 +281,7 @@ def submit_many(
             for response, (_s, answers) in zip(responses, rows, strict=True)
             for choice in _choices(response, answers)
         )
+        _recheck_alerts(survey, now)
         audit.record_for(by, audit.Action.CHANGE, survey, f"{len(rows)} responses ({source})", ip, user_agent)
     return len(rows)
 
@@ -449,3 +459,62 @@ def read_student_section(student: Student, surveys: Sequence[Survey], actor: Use
     if shown:
         audit.record_for(actor, audit.Action.READ, student, f"sociometric status: {len(shown)} surveys")
     return shown
+
+
+# --- alerts: the flags that go through the safety pipeline ----------------------------------------------
+
+# Only "ditolak" raises a safety alert (severity attention); the reasons are in alerts.py.
+ALERTED = (analysis.REJECTED,)
+
+
+def raise_alerts(survey: Survey) -> int:
+    """The safety alerts of a closed survey's flags: one per student ditolak under some criterion,
+    on their Member row; the number of new ones (0 on a re-analysis that finds the same)."""
+    from ekonseling.safety import actions as safety
+    from ekonseling.safety.models import ATTENTION, Alert
+
+    flagged = {
+        flag.student_id
+        for flag in flags(analyse(survey))
+        if any(category in ALERTED for _q, category in flag.categories)
+    }
+    if not flagged:
+        return 0
+    members = dict(Member.objects.filter(survey=survey, student_id__in=flagged).values_list("student_id", "pk"))
+    raised = 0
+    for student in Student.objects.filter(pk__in=members).only("pk", "school_id").order_by("pk"):
+        _alert, new = safety.raise_alert(
+            student=student,
+            source=Alert.Source.SOCIOMETRY,
+            source_id=members[student.pk],
+            items=[analysis.REJECTED],
+            severity=ATTENTION,
+        )
+        raised += new
+    return raised
+
+
+def sweep_alerts(now: datetime | None = None) -> int:
+    """Raise the alerts of every survey that has closed since it was last checked (the safety
+    pipeline's periodic sweep and its cron command call it; one query when nothing is due). Only
+    the latest closed survey with answers of each rombel raises alerts, as only it makes the home
+    card's flags; older ones are just marked checked. Each survey is claimed by one conditional
+    UPDATE, so two processes never check the same one at once."""
+    now = now or timezone.now()
+    due = list(
+        Survey.objects.filter(closes_at__lte=now, alerts_checked_at__isnull=True)
+        .order_by("-closes_at", "-pk")
+        .values_list("pk", "rombel_id", "closes_at")
+    )
+    raised = 0
+    for pk, rombel_id, closes_at in due:
+        with transaction.atomic():
+            if not Survey.objects.filter(pk=pk, alerts_checked_at__isnull=True).update(alerts_checked_at=now):
+                continue
+            survey = Survey.objects.filter(pk=pk, responses__isnull=False).distinct().first()
+            later = Survey.objects.filter(
+                rombel_id=rombel_id, closes_at__lte=now, closes_at__gt=closes_at, responses__isnull=False
+            ).exists()
+            if survey is not None and not later:
+                raised += raise_alerts(survey)
+    return raised
