@@ -307,7 +307,9 @@ def paper_entry(request, pk):
                 return redirect(reverse("sociometry:paper_entry", kwargs={"pk": survey.pk}))
         current = _posted(request.POST)
     else:
-        current = _current(services.own_response(survey, member.student))
+        current = _current(
+            services.read_response(survey, member.student, request.user, **audit.request_origin(request))
+        )
     context.update(_sheet_context(survey, criteria, classmates, current, errors, photos=False))
     return render(request, "sociometry/paper_form.html", context, status=400 if errors else 200)
 
