@@ -138,3 +138,29 @@ def test_deciding_it_on_its_page(client, world):
 @pytest.mark.parametrize("category", ["terisolir", "diabaikan"])
 def test_only_ditolak_is_alerted(category):
     assert category not in services.ALERTED
+
+
+def test_the_cron_command_runs_the_sweep(world):
+    from django.core.management import call_command
+
+    _closed(world)
+    call_command("send_pending_alert_mail", verbosity=0)
+    assert Alert.objects.filter(source=SOCIOMETRY).count() == 1
+
+
+def test_the_demo_flag_reaches_gurubk_to_follow_up(client, db):
+    from ekonseling.accounts.models import User
+    from ekonseling.core import demo
+
+    demo.load()
+    alert = Alert.objects.get(source=SOCIOMETRY)
+    assert alert.student.rombel.name == "X-1" and alert.severity == ATTENTION
+    gurubk, gurubk2 = User.objects.get(username="gurubk"), User.objects.get(username="gurubk2")
+    assert home.counselor_counts(gurubk)["follow_up"] == 1
+    assert home.counselor_counts(gurubk2)["follow_up"] == 0
+    client.force_login(gurubk)
+    page = client.get(reverse("core:home")).content.decode()
+    assert f'data-home-alert="{alert.pk}" data-group="follow-up"' in page
+    assert client.get(reverse("sociometry:alert", args=[alert.pk])).status_code == 200
+    demo.load()
+    assert Alert.objects.filter(source=SOCIOMETRY).count() == 1
