@@ -142,8 +142,8 @@ def run():
 
     median, low, high = _timed(whole_school, runs=3)
     print(
-        f"  the whole school analysed (three queries, choices decrypted) and every criterion drawn: median {median:.2f} s "
-        f"(min {low:.2f}, max {high:.2f}; goal < 2 s)"
+        f"  the whole school analysed (three queries, choices decrypted) and every criterion drawn: "
+        f"median {median:.2f} s (min {low:.2f}, max {high:.2f}; goal < 2 s)"
     )
 
     def flags():
