@@ -7,7 +7,11 @@ What is an alert and what is not (docs/sociometry.md, "Flags and alerts"):
   more than the class usually does, named the student as someone they would rather not be with.
   That is an active signal (a conflict, exclusion, bullying) that a counselor should follow up and
   decide (handled, or a false alarm with a note). It does not depend on who else answered: a
-  missing sheet can only lower R_j, never raise it.
+  missing sheet can only lower R_j, never raise it. Only a clear case is an alert: rejected by at
+  least 3 classmates and by at least a fifth of those who answered (`services.is_alert`); the
+  category's own floor (2, above mean + SD) is met by chance in many a class where everyone names
+  one rejection (`make bench`'s random school flagged 458 of 1,224 students with it), and a noisy
+  alarm is one counselors learn to ignore. The others stay ditolak on the home card.
 - **terisolir** (nobody chose them) and **diabaikan** (chosen, but little) stay attention items on
   the sociometry home card and the student page, with their suggested services. Zero choices
   received is not an emergency and is weak evidence on its own: a new student, an absent one, or a

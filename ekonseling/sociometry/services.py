@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -484,21 +485,34 @@ def read_student_section(student: Student, surveys: Sequence[Survey], actor: Use
 
 # --- alerts: the flags that go through the safety pipeline ----------------------------------------------
 
-# Only "ditolak" raises a safety alert (severity attention); the reasons are in alerts.py.
+# Only "ditolak" raises a safety alert (severity attention); the reasons are in alerts.py. And only
+# a clear case: the category's own floor (two classmates, above mean + SD) is met by chance in many
+# a class where each student names one rejection (a random class of 34 has about nine per
+# criterion), so an alert also needs at least ALERT_MIN_REJECTED classmates and at least
+# ALERT_SHARE of those who answered. Those below it stay on the home card as ditolak.
 ALERTED = (analysis.REJECTED,)
+ALERT_MIN_REJECTED = 3
+ALERT_SHARE = Fraction(1, 5)
+
+
+def is_alert(index: analysis.StudentIndex, respondents: int) -> bool:
+    """Whether a student's indices under one criterion make a safety alert."""
+    return (
+        any(category in ALERTED for category in index.categories)
+        and index.rejected_by >= ALERT_MIN_REJECTED
+        and index.rejected_by >= ALERT_SHARE * respondents
+    )
 
 
 def raise_alerts(survey: Survey) -> int:
-    """The safety alerts of a closed survey's flags: one per student ditolak under some criterion,
-    on their Member row; the number of new ones (0 on a re-analysis that finds the same)."""
+    """The safety alerts of a closed survey's flags: one per student clearly ditolak under some
+    criterion (`is_alert`), on their Member row; the number of new ones (0 on a re-analysis that
+    finds the same)."""
     from ekonseling.safety import actions as safety
     from ekonseling.safety.models import ATTENTION, Alert
 
-    flagged = {
-        flag.student_id
-        for flag in flags(analyse(survey))
-        if any(category in ALERTED for _q, category in flag.categories)
-    }
+    data = analyse(survey)
+    flagged = {index.id for result in data.results for index in result.members if is_alert(index, data.responded)}
     if not flagged:
         return 0
     members = dict(Member.objects.filter(survey=survey, student_id__in=flagged).values_list("student_id", "pk"))

@@ -164,3 +164,48 @@ def test_the_demo_flag_reaches_gurubk_to_follow_up(client, db):
     assert client.get(reverse("sociometry:alert", args=[alert.pk])).status_code == 200
     demo.load()
     assert Alert.objects.filter(source=SOCIOMETRY).count() == 1
+
+
+def test_only_a_clear_rejection_is_an_alert():
+    from ekonseling.sociometry.analysis import StudentIndex
+
+    def index(rejected_by, categories=("ditolak",)):
+        return StudentIndex(1, 1, "X", "L", rejected_by=rejected_by, categories=list(categories))
+
+    assert services.is_alert(index(3), respondents=6)  # 3 of 6
+    assert not services.is_alert(index(2), respondents=6)  # ditolak by the category's floor: not enough
+    assert not services.is_alert(index(5), respondents=30)  # fewer than a fifth of 30
+    assert services.is_alert(index(6), respondents=30)
+    assert not services.is_alert(index(9, ["terisolir"]), respondents=30)
+
+
+def test_a_random_class_raises_almost_nothing(world):
+    """One uniform random rejection per student (the bench's school): the category flags a
+    few students of the class, the alert rule nobody."""
+    import random
+
+    from tests import factories
+
+    rng = random.Random(5)
+    rombel = factories.rombel(world.school, name="X-R", counselors=[world.gurubk])
+    students = [factories.student(world.school, rombel=rombel) for _ in range(34)]
+    now = timezone.now()
+    survey = services.open_survey(
+        rombel=rombel,
+        title="Acak",
+        criteria=[("belajar", "")],
+        opens_at=now - datetime.timedelta(days=3),
+        closes_at=now - datetime.timedelta(days=1),
+        created_by=world.gurubk,
+        rejections=1,
+    )
+    c = survey.criteria.get()
+    rows = []
+    for s in students:
+        others = [o.pk for o in students if o.pk != s.pk]
+        picked = rng.sample(others, 4)
+        rows.append((s, {c.pk: services.CriterionAnswer(picked[:3], picked[3:])}))
+    services.submit_many(survey, rows, by=world.gurubk)
+    ditolak = len(services.analyse(survey).results[0].in_category("ditolak"))
+    assert ditolak >= 2
+    assert services.sweep_alerts() == 0
