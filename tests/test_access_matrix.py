@@ -663,6 +663,26 @@ def _classmate_photo(attr="classmate"):
     return build
 
 
+def _sociometry_alert(rombel="rombel_a", opened_by="gurubk"):
+    """A sociometry alert (a student the class rejects) on the first member of `rombel`'s survey."""
+
+    def build(world):
+        from ekonseling.safety import actions
+        from ekonseling.safety.models import ATTENTION, Alert
+
+        member = _sociometric_survey(rombel, opened_by)(world).members.select_related("student").first()
+        alert, _ = actions.raise_alert(
+            student=member.student,
+            source=Alert.Source.SOCIOMETRY,
+            source_id=member.pk,
+            items=["ditolak"],
+            severity=ATTENTION,
+        )
+        return {"pk": alert.pk}
+
+    return build
+
+
 # Sociometry: the counselors of the rombel and the coordinator; a student fills their own survey
 # and sees classmates' photos on it. Wali kelas, principal and operator see none of it.
 SOCIOMETRY_MATRIX = {
@@ -682,6 +702,7 @@ SOCIOMETRY_MATRIX = {
     "sociometry:my": ({Role.SISWA}, "get", None),
     "sociometry:fill": ({Role.SISWA}, "get", _survey_pk()),
     "sociometry:photo": ({Role.SISWA}, "get", _classmate_photo()),
+    "sociometry:alert": (COUNSELORS, "get", _sociometry_alert()),
 }
 # rombel_b's survey (gurubk_other's): not gurubk's, not the student's; a photo of someone outside
 # the survey is nobody's through it.
@@ -700,6 +721,8 @@ SOCIOMETRY_OBJECT_CELLS = [
         )
     ],
     ("sociometry:fill", _survey_pk("rombel_b", "gurubk_other"), set()),
+    # rombel_b's alert: gurubk_other's class, not gurubk's.
+    ("sociometry:alert", _sociometry_alert("rombel_b", "gurubk_other"), {Role.KOORDINATOR_BK}),
     ("sociometry:photo", _classmate_photo("other_student"), set()),
 ]
 

@@ -155,6 +155,7 @@ CASES: dict[str, Case] = {
     "sociometry:paper_entry": Case(role=Role.GURU_BK, fields=("siswa",)),
     "sociometry:import": Case(role=Role.GURU_BK),
     "sociometry:fill": Case(role=Role.SISWA),
+    "sociometry:alert": Case(role=Role.GURU_BK, fields=("status", "note")),
     "cases:status": Case(role=Role.GURU_BK, fields=("status", "note")),
     "cases:note": Case(role=Role.GURU_BK, fields=("body",)),
     "cases:access": Case(role=Role.GURU_BK, fields=("action", "counselor")),

@@ -595,7 +595,8 @@ def _sociometry_class(world):
 def test_the_sociometry_sheet_survives_anything(client, world, caplog):
     """The student's sheet and the counselor's paper entry: any field names and values; a refused
     post stores nothing, a stored one names only classmates, each once, never the student."""
-    from ekonseling.sociometry.models import Choice, Response
+    from ekonseling.sociometry.models import Response
+    from tests.sociometry.conftest import stored_picks
 
     seven = _sociometry_class(world)
     k = seven.criterion.pk
@@ -610,13 +611,13 @@ def test_the_sociometry_sheet_survives_anything(client, world, caplog):
         client.force_login(world.gurubk if as_counselor else seven.account)
         if as_counselor:
             fields = {**fields, "siswa": fields.get("siswa", str(seven.s("B").pk))}
-        before = Choice.objects.count()
+        before = stored_picks()
         response = client.post(paper_url if as_counselor else fill_url, fields)
         assert response.status_code in (200, 302, 400), response.status_code
         if response.status_code != 302:
-            assert Choice.objects.count() == before
+            assert stored_picks() == before
         for response_row in Response.objects.all():
-            chosen = list(response_row.picks.values_list("criterion_id", "chosen_id"))
+            chosen = [(p.criterion_id, p.chosen_id) for p in response_row.picks()]
             assert len(chosen) == len(set(chosen))
             assert all(pk != response_row.student_id for _c, pk in chosen)
             assert {pk for _c, pk in chosen} <= {s.pk for s in seven.students}

@@ -1,8 +1,8 @@
 """Nothing by difference (issue 11, inference): every page the access matrix gives the wali kelas,
 the principal and the operator — pages, spreadsheets, PDFs and JSON — answers the same whether or not
 the school has facts on record that these roles may not read: special needs, health notes, the
-"needs attention" flag, critical-item answers on an instrument sheet (and their alert), an urgent
-chat and an anonymous question.
+"needs attention" flag, critical-item answers on an instrument sheet (and their alert), a
+sociometric survey's choices and a sociometry alert, an urgent chat and an anonymous question.
 
 The pages come from tests/test_access_matrix.py (MATRIX, OBJECT_CELLS and the admin's pages), so a
 URL another app adds there is swept here without a line of its own. Each page is fetched once before
@@ -83,13 +83,21 @@ def record_hidden_facts(world, administration=None):
         [services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "kadang pengen ilang aja dari dunia ini")]
     )
     letters.start_question(world.student, world.siswa, body="Boleh tanya soal orang tua?", client_key=uuid.uuid4())
+    # A sociometric survey with a choice, and an alert to follow up (a student the class rejects).
+    from tests.test_access_matrix import _sociometry_alert
+
+    _sociometry_alert()(world)
 
     from ekonseling.counseling.models import Conversation
     from ekonseling.safety.models import Alert
 
     assert Conversation.objects.filter(urgent=True).exists()
     assert Conversation.objects.filter(kind=Conversation.Kind.QUESTION, anonymous=True).exists()
-    assert set(Alert.objects.values_list("source", flat=True)) == {Alert.Source.MESSAGE, Alert.Source.SHEET}
+    assert set(Alert.objects.values_list("source", flat=True)) == {
+        Alert.Source.MESSAGE,
+        Alert.Source.SHEET,
+        Alert.Source.SOCIOMETRY,
+    }
 
 
 # --- comparing answers -----------------------------------------------------------------------------------------

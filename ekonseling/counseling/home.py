@@ -1,10 +1,12 @@
 """What needs me now: the counseling home cards and menu badges.
 
 A guru BK or koordinator sees, most urgent first: urgent conversations (a risk alert) and open
-alerts of other sources (a critical item ticked on an instrument), then conversations nobody has
-claimed, then their own conversations waiting for their reply. A student sees their conversations
-with unread replies and their counselors' call-ins. A counselor whose alerts cannot reach them (no
-e-mail on the account) is told so; the koordinator and the operator see who is unreachable.
+urgent alerts of other sources (a critical item ticked on an instrument), then conversations nobody
+has claimed, then their own conversations waiting for their reply, then the alerts only to follow
+up (severity `attention`: a student several classmates reject in a sociometric survey). A student
+sees their conversations with unread replies and their counselors' call-ins. A counselor whose
+alerts cannot reach them (no e-mail on the account) is told so; the koordinator and the operator
+see who is unreachable.
 
 Everything here is read through the access policy, in a fixed number of queries whatever the size
 of the school (tests pin them). Nothing singles out the asker of an anonymous question: a row shows
@@ -58,12 +60,17 @@ def counselor_counts(user: User) -> dict[str, int]:
     )
     counts = {key.removeprefix("n_"): value or 0 for key, value in found.items()}
     alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
-    counts["alerts"] = policy.visible(user, safety.DECIDE, alerts).count()
+    # Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query.
+    found = policy.visible(user, safety.DECIDE, alerts).aggregate(
+        n_alerts=Count("pk", filter=safety.urgent_q()), n_follow_up=Count("pk", filter=~safety.urgent_q())
+    )
+    counts["alerts"], counts["follow_up"] = found["n_alerts"] or 0, found["n_follow_up"] or 0
     return counts
 
 
 def counselor_badge(user: User) -> int:
-    """The inbox's badge: urgent + unclaimed + waiting for this counselor's reply + open instrument alerts."""
+    """The inbox's badge: urgent + unclaimed + waiting for this counselor's reply + open alerts of
+    other sources (urgent or to follow up)."""
     if user.role not in COUNSELOR_ROLES:
         return 0
     return sum(counselor_counts(user).values())
@@ -112,13 +119,23 @@ def counselor_card(request: Any) -> dict:
         conversation.may_claim = policy.can(user, "conversation.claim", conversation)
         groups[conversation.group].append(conversation)
     counts = counselor_counts(user)
-    alerts = safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, limit=ROWS) if counts["alerts"] else []
-    for alert in alerts:
+    alerts = (
+        safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, urgent=True, limit=ROWS)
+        if counts["alerts"]
+        else []
+    )
+    follow_up = (
+        safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, urgent=False, limit=ROWS)
+        if counts["follow_up"]
+        else []
+    )
+    for alert in alerts + follow_up:
         alert.may_start = policy.can(user, "counseling.start_for", alert.student)
     context = {
         "counts": counts,
         "urgent": groups[URGENT],
         "alerts": alerts,
+        "follow_up": follow_up,
         "unclaimed": groups[UNCLAIMED],
         "awaiting": groups[AWAITING],
         "unreachable_self": not user.email,
@@ -126,7 +143,7 @@ def counselor_card(request: Any) -> dict:
     }
     if policy.can(user, "counseling.unreachable"):
         context["unreachable"] = unreachable_counselors(user.school_id)
-    context["nothing"] = not (rows or alerts)
+    context["nothing"] = not (rows or alerts or follow_up)
     return context
 
 

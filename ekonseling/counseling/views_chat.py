@@ -217,7 +217,8 @@ def inbox(request):
         "ws_path": WS_PATH,
         # Alerts from other sources (a critical item ticked on an instrument) wait here too, above
         # every chat; a chat's own alert makes its conversation urgent in the list.
-        "critical_alerts": safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, limit=INBOX_PAGE),
+        # Alerts only to follow up (a sociometric result) wait on the home page, not above the chats.
+        "critical_alerts": safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, urgent=True, limit=INBOX_PAGE),
     }
     template = "counseling/chat/_inbox_list.html" if request.htmx else "counseling/chat/inbox.html"
     return render(request, template, context)

@@ -465,7 +465,7 @@ def _median_minutes(values: list[float], enough: bool) -> str:
 def principal_dashboard(school: Any, period: Period) -> PrincipalDashboard:
     """Aggregates only, small counts suppressed so that nothing hidden comes back by difference."""
     from ekonseling.instruments.models import Administration, Assignment
-    from ekonseling.safety.models import Alert
+    from ekonseling.safety.models import ATTENTION, Alert
 
     months = period.months()
     rows = records_in(school.pk, period).values_list("service_type", "bidang", "date")
@@ -484,11 +484,13 @@ def principal_dashboard(school: Any, period: Period) -> PrincipalDashboard:
             for value, label in choices
         ]
 
-    # Alerts raised per month (what students wrote: zero hidden too), decided, response time.
+    # Alerts raised per month (what students wrote: zero hidden too), decided, response time. Only
+    # the urgent ones: an alert to follow up (a sociometric result) is no risk signal and would
+    # stretch the response time it is not meant to be held to.
     alerts = list(
-        Alert.objects.filter(school=school, created_at__date__range=(period.start, period.end)).values_list(
-            "created_at", "decided_at", "status"
-        )
+        Alert.objects.filter(school=school, created_at__date__range=(period.start, period.end))
+        .exclude(severity=ATTENTION)
+        .values_list("created_at", "decided_at", "status")
     )
     raised, decided, waits = Counter(), Counter(), defaultdict(list)
     for created, decided_at, status in alerts:

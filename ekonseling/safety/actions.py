@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from ekonseling.core.models import School
 from ekonseling.students.models import Student
 
 from . import sources
-from .models import Alert, HeldMail, SafetySettings, items_key, normal_items
+from .models import ATTENTION, Alert, HeldMail, SafetySettings, items_key, normal_items
 
 log = logging.getLogger(__name__)
 
@@ -197,11 +197,15 @@ def open_alerts(
     source: str | None = None,
     exclude_source: str | None = None,
     source_ids: Iterable[int] | QuerySet | None = None,
+    urgent: bool | None = None,
     limit: int | None = None,
 ) -> list[Alert]:
     """The open alerts `user` may decide, newest first, each described by its source (`url`,
-    `summary`) in one query per source."""
+    `summary`) in one query per source. `urgent`: only the urgent ones (True), only those to follow
+    up (False, severity `ATTENTION`), or both (None)."""
     alerts = Alert.objects.filter(status=Alert.Status.OPEN).select_related("student__rombel")
+    if urgent is not None:
+        alerts = alerts.filter(urgent_q() if urgent else ~urgent_q())
     if source is not None:
         alerts = alerts.filter(source=source)
     if exclude_source is not None:
@@ -212,6 +216,26 @@ def open_alerts(
     rows = list(alerts[:limit] if limit is not None else alerts)
     describe(rows)
     return rows
+
+
+def urgent_q() -> Q:
+    """The urgent alerts, as a filter on Alert: every severity but `ATTENTION`."""
+    return ~Q(severity=ATTENTION)
+
+
+def run_sweeps() -> int:
+    """Raise the alerts that come due with time (a sociometric survey whose window has ended): every
+    source's `sweep`, each isolated so one failing source does not stop the others. The number of
+    new alerts. Called with `send_due_mail` (the middleware's periodic check, the cron command)."""
+    raised = 0
+    for source in sources.registered():
+        if source.sweep is None:
+            continue
+        try:
+            raised += source.sweep()
+        except Exception:
+            log.exception("the %s alert sweep failed", source.kind)
+    return raised
 
 
 def describe(alerts: list[Alert]) -> None:

@@ -1,5 +1,6 @@
 """One alert model for every source of a risk signal: a chat or letter message screened by the
-risk lexicon, an instrument sheet marking a critical item (later a case note, a sociometry result).
+risk lexicon, an instrument sheet marking a critical item, a closed sociometric survey in which
+several classmates reject a student (later a case note).
 
 The source is a kind and an id, not a foreign key: safety sits below the apps that raise alerts
 and imports none of them, and a kind string keeps every list one table wide (no content-type
@@ -15,6 +16,12 @@ from django.utils.translation import pgettext_lazy
 
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
+
+# The severity of an alert that is not an emergency: a matter the counselor should follow up and
+# decide (a student several classmates reject), listed after the urgent ones, never among them.
+# Every other severity (a message's "imminent", "high", "medium", "low"; a critical item's "") is
+# urgent: it made a conversation urgent or flagged a sheet "wajib konsultasi".
+ATTENTION = "attention"
 
 
 def normal_items(items: Iterable[int | str]) -> list:
@@ -32,6 +39,7 @@ class Alert(SchoolOwned):
     class Source(models.TextChoices):
         MESSAGE = "message", _("Counseling message")
         SHEET = "sheet", _("Instrument answer sheet")
+        SOCIOMETRY = "sociometry", _("Sociometric survey")
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("alert status", "Open")

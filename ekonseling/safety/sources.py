@@ -60,6 +60,9 @@ class Source:
     # What alerts are "the same matter" for e-mail: one mail per thread within a window, with a
     # count (`actions.notify_alert`); by default each source object is its own thread.
     thread: Callable[[Alert], str] = lambda alert: f"{alert.source}:{alert.source_id}"
+    # Raises the alerts that come due with time rather than with a request (a survey whose window
+    # ended); the number raised. Run by `actions.run_sweeps`, so it must be cheap when nothing is due.
+    sweep: Callable[[], int] | None = None
 
 
 _SOURCES: dict[str, Source] = {}

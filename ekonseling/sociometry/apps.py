@@ -10,6 +10,8 @@ class SociometryConfig(AppConfig):
     verbose_name = _("Sociometry")
 
     def ready(self):
-        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+        from . import alerts, demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
 
         personal_data.register()
+        # A student several classmates reject in a closed survey is a source of safety alerts.
+        alerts.register()

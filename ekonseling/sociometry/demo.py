@@ -3,6 +3,7 @@ week, for the comparison over time), each with a study and a play criterion, thr
 rejection; and a third survey open now, which `siswa` has not answered yet. The class has friend
 groups, two stars, two students nobody chooses and one whom several reject, so `make run` shows
 every category on the sociogram. Answers go through `services.submit`, typed from paper by gurubk.
+The rejected student of the November survey is a sociometry alert waiting for gurubk.
 """
 
 from __future__ import annotations
@@ -125,6 +126,9 @@ def load(demo):
         if siswa is not None and student.pk == siswa.pk:
             continue
         services.submit(open_now, student, answers[student.pk], by=users["gurubk"], source=Response.Source.PAPER)
+    # The November survey's rejected student reaches gurubk (and the koordinator) as a safety alert
+    # to follow up, as the periodic sweep would raise it on a running server.
+    services.sweep_alerts()
 
 
 registry.register_demo("sociometry", load, order=60)

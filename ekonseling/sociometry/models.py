@@ -1,16 +1,24 @@
 """A sociometric survey of one rombel: its criteria, its members (numbered as in the sociomatrix),
 each member's response and the choices in it.
 
-Choices are rows (not an encrypted document) so that erasing a student removes them from every
-other student's response by the cascade of `Choice.chosen`; who may read them is the policy's
-(`sociometry.manage`: the rombel's counselors and the koordinator BK).
+Whom a student chose and rejected is at least as sensitive as counseling content, so a response's
+choices are one encrypted JSON document (`Response.answers`, the core crypto as instrument answer
+sheets), never rows a database reader could join to names. Who may read them is the policy's
+(`sociometry.manage`: the rombel's counselors and the koordinator BK), and staff reads are audited
+(`services.read_analysis`, the student page's section, the alert page). Erasing a student rewrites
+every other response of their surveys without them (`personal_data.erase`): no foreign key cascades
+into ciphertext.
 """
+
+import json
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core import windows
+from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
 
 MAX_CHOICES = 5
@@ -30,6 +38,9 @@ class Survey(SchoolOwned):
     closes_at = models.DateTimeField(_("closes at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the closed survey's flags were last turned into safety alerts (`services.sweep_alerts`);
+    # cleared by anything that may change them (a late paper sheet, a moved window).
+    alerts_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sociometric survey")
@@ -79,6 +90,26 @@ class Member(models.Model):
         return f"{self.number}. {self.student}"
 
 
+class StoredPick(NamedTuple):
+    """One choice (positive) or rejection of a response, as stored in `Response.answers`."""
+
+    criterion_id: int
+    chosen_id: int
+    rank: int
+    positive: bool
+
+
+def encode_picks(picks: list[StoredPick] | list[tuple]) -> str:
+    """The plaintext of `Response.answers`: [[criterion, chosen, rank, 1 or 0], ...] in a stable order."""
+    rows = sorted((int(c), int(s), int(r), 1 if p else 0) for c, s, r, p in picks)
+    rows.sort(key=lambda row: (row[0], -row[3], row[2]))
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def decode_picks(text: str) -> list[StoredPick]:
+    return [StoredPick(c, s, r, bool(p)) for c, s, r, p in json.loads(text)] if text else []
+
+
 class Response(models.Model):
     class Source(models.TextChoices):
         ONLINE = "online", _("Filled online")
@@ -92,6 +123,9 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField()
+    # The choices and rejections, encrypted: `encode_picks` of StoredPick rows. Readers that show
+    # them to staff audit the read.
+    answers = EncryptedTextField(blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "student"], name="sociometry_response_unique")]
@@ -99,22 +133,6 @@ class Response(models.Model):
     def __str__(self):
         return f"{self.survey} — {self.student}"
 
-
-class Choice(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="picks")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="picks")
-    chosen = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="+")
-    rank = models.PositiveSmallIntegerField()
-    positive = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["criterion", "-positive", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["response", "criterion", "chosen"], name="sociometry_choice_once"),
-            models.UniqueConstraint(
-                fields=["response", "criterion", "positive", "rank"], name="sociometry_choice_rank_once"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.response_id}: {'+' if self.positive else '-'}{self.rank} {self.chosen_id}"
+    def picks(self) -> list[StoredPick]:
+        """The decrypted choices and rejections (by criterion, choices before rejections, by rank)."""
+        return decode_picks(self.answers)

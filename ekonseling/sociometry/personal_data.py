@@ -5,10 +5,10 @@ rejections THEY made, by name. Never who chose or rejected them, nor their indic
 other students' answers (a student never learns who chose them, over any URL or file). A staff
 requester who may not read the student's sociometry (`sociometry.view_student`) gets nothing.
 
-Erasure: the student's membership, response and choices cascade with the student's row, and so do
-other students' choices naming them (`Choice.chosen`); the hook removes them explicitly first so
-that the erasure does not depend on the cascade order, and every analysis recomputed afterwards
-no longer counts them (N shrinks by one).
+Erasure: the student's membership and response (with their encrypted choices) go, and every other
+response of their surveys is decrypted, rewritten without the choices and rejections naming them,
+and encrypted again (ciphertext has no foreign key to cascade); every analysis recomputed
+afterwards no longer counts them (N shrinks by one). The other choices keep their ranks and weights.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from ekonseling.core import personal_data, policy
 
-from .models import Choice, Criterion, Member, Response, Survey
+from .models import Criterion, Member, Response, Survey, encode_picks
 
 SECTION = "sociometric_choices"
 
@@ -35,14 +35,15 @@ def sociometric_choices(student: Any, viewer: Any) -> Any:
         survey = member.survey
         response = Response.objects.filter(survey=survey, student=student).first()
         criteria = []
-        picks = list(response.picks.select_related("chosen", "criterion")) if response else []
+        picks = response.picks() if response else []
+        names = dict(Member.objects.filter(survey=survey).values_list("student_id", "student__name"))
         for criterion in Criterion.objects.filter(survey=survey):
-            mine = [p for p in picks if p.criterion_id == criterion.pk]
+            mine = sorted((p for p in picks if p.criterion_id == criterion.pk), key=lambda p: p.rank)
             criteria.append(
                 {
                     "question": criterion.question,
-                    "chosen": [p.chosen.name for p in sorted(mine, key=lambda p: p.rank) if p.positive],
-                    "rejected": [p.chosen.name for p in sorted(mine, key=lambda p: p.rank) if not p.positive],
+                    "chosen": [names.get(p.chosen_id, "") for p in mine if p.positive],
+                    "rejected": [names.get(p.chosen_id, "") for p in mine if not p.positive],
                 }
             )
         out.append(
@@ -60,14 +61,20 @@ def sociometric_choices(student: Any, viewer: Any) -> Any:
 
 
 def erase(student: Any) -> None:
-    Choice.objects.filter(chosen=student).delete()
+    surveys = Member.objects.filter(student=student).values("survey_id")
+    for response in Response.objects.filter(survey_id__in=surveys).exclude(student=student):
+        picks = response.picks()
+        kept = [p for p in picks if p.chosen_id != student.pk]
+        if len(kept) != len(picks):
+            response.answers = encode_picks(kept)
+            response.save(update_fields=["answers"])
     Response.objects.filter(student=student).delete()
     Member.objects.filter(student=student).delete()
 
 
 def register() -> None:
-    personal_data.register_export(SECTION, sociometric_choices, models=[Member, Response, Choice], order=80)
-    personal_data.register_erasure("sociometry.choices", erase, models=[Member, Response, Choice])
+    personal_data.register_export(SECTION, sociometric_choices, models=[Member, Response], order=80)
+    personal_data.register_erasure("sociometry.choices", erase, models=[Member, Response])
     personal_data.register_not_exported(
         [Survey, Criterion],
         "The counselor's survey and its questions; the student's part of it (membership, answers) is exported.",

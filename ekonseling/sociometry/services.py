@@ -9,23 +9,27 @@ for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit, windows
+from ekonseling.core import audit, crypto, windows
 from ekonseling.core.errors import ActionError
 from ekonseling.students.models import Rombel, Student
 
 from . import analysis
-from .models import MAX_CHOICES, MAX_CRITERIA, Choice, Criterion, Member, Response, Survey
+from .models import MAX_CHOICES, MAX_CRITERIA, Criterion, Member, Response, StoredPick, Survey, encode_picks
 
 
 class SociometryError(ActionError):
@@ -125,7 +129,8 @@ def set_window(
         raise SociometryError(_("The closing time must come after the opening time."), code="sociometry.bad_window")
     with transaction.atomic():
         survey.opens_at, survey.closes_at = opens_at, closes_at
-        survey.save(update_fields=["opens_at", "closes_at"])
+        survey.alerts_checked_at = None  # closed now or later: its flags are checked again then
+        survey.save(update_fields=["opens_at", "closes_at", "alerts_checked_at"])
         audit.record_for(by, audit.Action.CHANGE, survey, "window changed", ip, user_agent)
     return survey
 
@@ -224,19 +229,27 @@ def submit(
             source=source,
             entered_by=None if online else by,
             submitted_at=now,
+            answers=encode_picks(_picks(answers)),
         )
-        Choice.objects.bulk_create(_choices(response, answers))
+        _recheck_alerts(survey, now)
         detail = f"response of student {student.pk} ({source}{', replaced' if existing else ''})"
         audit.record_for(by, audit.Action.CHANGE if existing else audit.Action.CREATE, survey, detail, ip, user_agent)
     return response
 
 
-def _choices(response: Response, answers: Mapping[int, CriterionAnswer]) -> Iterable[Choice]:
+def _recheck_alerts(survey: Survey, now: datetime) -> None:
+    """A sheet stored after the survey closed (typed from paper late) may change its flags: the next
+    sweep checks them again."""
+    if survey.closes_at <= now:
+        Survey.objects.filter(pk=survey.pk).update(alerts_checked_at=None)
+
+
+def _picks(answers: Mapping[int, CriterionAnswer]) -> list[StoredPick]:
+    picks = []
     for criterion_id, answer in answers.items():
-        for rank, pk in enumerate(answer.chosen, start=1):
-            yield Choice(response=response, criterion_id=criterion_id, chosen_id=pk, rank=rank, positive=True)
-        for rank, pk in enumerate(answer.rejected, start=1):
-            yield Choice(response=response, criterion_id=criterion_id, chosen_id=pk, rank=rank, positive=False)
+        picks += [StoredPick(criterion_id, pk, rank, True) for rank, pk in enumerate(answer.chosen, start=1)]
+        picks += [StoredPick(criterion_id, pk, rank, False) for rank, pk in enumerate(answer.rejected, start=1)]
+    return picks
 
 
 def submit_many(
@@ -260,18 +273,18 @@ def submit_many(
     now = timezone.now()
     with transaction.atomic():
         Response.objects.filter(survey=survey, student__in=[s for s, _a in rows]).delete()
-        responses = Response.objects.bulk_create(
-            Response(survey=survey, student=s, source=source, entered_by=by, submitted_at=now) for s, _a in rows
+        Response.objects.bulk_create(
+            Response(
+                survey=survey,
+                student=s,
+                source=source,
+                entered_by=by,
+                submitted_at=now,
+                answers=encode_picks(_picks(answers)),
+            )
+            for s, answers in rows
         )
-        if not responses or responses[0].pk is None:  # backends that return no keys
-            by_student = dict(Response.objects.filter(survey=survey).values_list("student_id", "pk"))
-            for response in responses:
-                response.pk = response.id = by_student[response.student_id]
-        Choice.objects.bulk_create(
-            choice
-            for response, (_s, answers) in zip(responses, rows, strict=True)
-            for choice in _choices(response, answers)
-        )
+        _recheck_alerts(survey, now)
         audit.record_for(by, audit.Action.CHANGE, survey, f"{len(rows)} responses ({source})", ip, user_agent)
     return len(rows)
 
@@ -282,12 +295,23 @@ def own_response(survey: Survey, student: Student) -> dict[int, CriterionAnswer]
     if response is None:
         return None
     found: dict[int, dict[bool, list[tuple[int, int]]]] = {}
-    for c in response.picks.all():
+    for c in response.picks():
         found.setdefault(c.criterion_id, {True: [], False: []})[c.positive].append((c.rank, c.chosen_id))
     return {
         key: CriterionAnswer([pk for _r, pk in sorted(v[True])], [pk for _r, pk in sorted(v[False])])
         for key, v in found.items()
     }
+
+
+def read_response(
+    survey: Survey, student: Student, actor: User, *, ip: str | None = None, user_agent: str = ""
+) -> dict[int, CriterionAnswer] | None:
+    """A student's stored choices for the counselor's paper entry (to correct them), audited when
+    there is one: whom a student chose and rejected is read as counseling content is."""
+    found = own_response(survey, student)
+    if found is not None:
+        audit.record_for(actor, audit.Action.READ, survey, f"response of student {student.pk}", ip, user_agent)
+    return found
 
 
 # --- analysis -------------------------------------------------------------------------------------------
@@ -309,13 +333,13 @@ class SurveyAnalysis:
 
 
 def analyse(survey: Survey) -> SurveyAnalysis:
-    """Every criterion's analysis in four queries. Not audited: callers that show it to a person
+    """Every criterion's analysis in three queries. Not audited: callers that show it to a person
     go through `read_analysis`."""
     return analyse_many([survey])[survey.pk]
 
 
 def analyse_many(surveys: Sequence[Survey]) -> dict[int, SurveyAnalysis]:
-    """The analyses of many surveys (a home card over 36 rombel) in four queries together."""
+    """The analyses of many surveys (a home card over 36 rombel) in three queries together."""
     surveys = list(surveys)
     ids = [s.pk for s in surveys]
     criteria: dict[int, list[Criterion]] = {pk: [] for pk in ids}
@@ -329,14 +353,22 @@ def analyse_many(surveys: Sequence[Survey]) -> dict[int, SurveyAnalysis]:
         .values_list("survey_id", "student_id", "student__name", "student__sex", "number")
     ):
         members[survey_id].append(analysis.Member(pk, name, sex, number))
+    # The responses and their choices in one query: the ciphertext is fetched as plain text (the cast
+    # keeps the field from decrypting row by row, looking the keys up each time) and decrypted here
+    # with one key set, as instrument reports do.
     respondents: dict[int, set[int]] = {pk: set() for pk in ids}
-    for survey_id, student_id in Response.objects.filter(survey_id__in=ids).values_list("survey_id", "student_id"):
-        respondents[survey_id].add(student_id)
     picks: dict[int, list[analysis.Pick]] = {c.pk: [] for group in criteria.values() for c in group}
-    for criterion_id, chooser, chosen, rank, positive in Choice.objects.filter(response__survey_id__in=ids).values_list(
-        "criterion_id", "response__student_id", "chosen_id", "rank", "positive"
+    decrypt, loads, pick = crypto.fernet().decrypt, json.loads, analysis.Pick
+    for survey_id, chooser, token in (
+        Response.objects.filter(survey_id__in=ids)
+        .annotate(token=Cast("answers", output_field=TextField()))
+        .values_list("survey_id", "student_id", "token")
     ):
-        picks.setdefault(criterion_id, []).append(analysis.Pick(chooser, chosen, rank, positive))
+        respondents[survey_id].add(chooser)
+        if not token:
+            continue
+        for criterion_id, chosen, rank, positive in loads(decrypt(token.encode())):
+            picks.setdefault(criterion_id, []).append(pick(chooser, chosen, rank, bool(positive)))
     found = {}
     for survey in surveys:
         results = [
@@ -449,3 +481,75 @@ def read_student_section(student: Student, surveys: Sequence[Survey], actor: Use
     if shown:
         audit.record_for(actor, audit.Action.READ, student, f"sociometric status: {len(shown)} surveys")
     return shown
+
+
+# --- alerts: the flags that go through the safety pipeline ----------------------------------------------
+
+# Only "ditolak" raises a safety alert (severity attention); the reasons are in alerts.py. And only
+# a clear case: the category's own floor (two classmates, above mean + SD) is met by chance in many
+# a class where each student names one rejection (a random class of 34 has about nine per
+# criterion), so an alert also needs at least ALERT_MIN_REJECTED classmates and at least
+# ALERT_SHARE of those who answered. Those below it stay on the home card as ditolak.
+ALERTED = (analysis.REJECTED,)
+ALERT_MIN_REJECTED = 3
+ALERT_SHARE = Fraction(1, 5)
+
+
+def is_alert(index: analysis.StudentIndex, respondents: int) -> bool:
+    """Whether a student's indices under one criterion make a safety alert."""
+    return (
+        any(category in ALERTED for category in index.categories)
+        and index.rejected_by >= ALERT_MIN_REJECTED
+        and index.rejected_by >= ALERT_SHARE * respondents
+    )
+
+
+def raise_alerts(survey: Survey) -> int:
+    """The safety alerts of a closed survey's flags: one per student clearly ditolak under some
+    criterion (`is_alert`), on their Member row; the number of new ones (0 on a re-analysis that
+    finds the same)."""
+    from ekonseling.safety import actions as safety
+    from ekonseling.safety.models import ATTENTION, Alert
+
+    data = analyse(survey)
+    flagged = {index.id for result in data.results for index in result.members if is_alert(index, data.responded)}
+    if not flagged:
+        return 0
+    members = dict(Member.objects.filter(survey=survey, student_id__in=flagged).values_list("student_id", "pk"))
+    raised = 0
+    for student in Student.objects.filter(pk__in=members).only("pk", "school_id").order_by("pk"):
+        _alert, new = safety.raise_alert(
+            student=student,
+            source=Alert.Source.SOCIOMETRY,
+            source_id=members[student.pk],
+            items=[analysis.REJECTED],
+            severity=ATTENTION,
+        )
+        raised += new
+    return raised
+
+
+def sweep_alerts(now: datetime | None = None) -> int:
+    """Raise the alerts of every survey that has closed since it was last checked (the safety
+    pipeline's periodic sweep and its cron command call it; one query when nothing is due). Only
+    the latest closed survey with answers of each rombel raises alerts, as only it makes the home
+    card's flags; older ones are just marked checked. Each survey is claimed by one conditional
+    UPDATE, so two processes never check the same one at once."""
+    now = now or timezone.now()
+    due = list(
+        Survey.objects.filter(closes_at__lte=now, alerts_checked_at__isnull=True)
+        .order_by("-closes_at", "-pk")
+        .values_list("pk", "rombel_id", "closes_at")
+    )
+    raised = 0
+    for pk, rombel_id, closes_at in due:
+        with transaction.atomic():
+            if not Survey.objects.filter(pk=pk, alerts_checked_at__isnull=True).update(alerts_checked_at=now):
+                continue
+            survey = Survey.objects.filter(pk=pk, responses__isnull=False).distinct().first()
+            later = Survey.objects.filter(
+                rombel_id=rombel_id, closes_at__lte=now, closes_at__gt=closes_at, responses__isnull=False
+            ).exists()
+            if survey is not None and not later:
+                raised += raise_alerts(survey)
+    return raised

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/kertas/", views.paper_entry, name="paper_entry"),
     path("<int:pk>/impor/", views.spreadsheet_import, name="import"),
     path("<int:pk>/templat.xlsx", views.template_xlsx, name="template_xlsx"),
+    path("peringatan/<int:pk>/", views.alert, name="alert"),
     path("saya/", views.my_surveys, name="my"),
     path("isi/<int:pk>/", views.fill, name="fill"),
     path("isi/<int:pk>/foto/<int:student_pk>/", views.classmate_photo, name="photo"),

@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, policy, windows
+from ekonseling.safety import actions as safety
+from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
 from ekonseling.students.models import Rombel, Student
 
-from . import analysis, exports, forms, importing, services, sociogram
+from . import alerts, analysis, exports, forms, importing, services, sociogram
 from .models import Member, Response, Survey
 
 
@@ -305,7 +307,9 @@ def paper_entry(request, pk):
                 return redirect(reverse("sociometry:paper_entry", kwargs={"pk": survey.pk}))
         current = _posted(request.POST)
     else:
-        current = _current(services.own_response(survey, member.student))
+        current = _current(
+            services.read_response(survey, member.student, request.user, **audit.request_origin(request))
+        )
     context.update(_sheet_context(survey, criteria, classmates, current, errors, photos=False))
     return render(request, "sociometry/paper_form.html", context, status=400 if errors else 200)
 
@@ -479,3 +483,49 @@ def _sheet_context(survey, criteria, classmates, current, errors, *, photos):
             )
         blocks.append({"criterion": criterion, "rows": rows})
     return {"blocks": blocks, "options": options, "errors": errors}
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+
+
+@policy.require(safety.DECIDE)
+@require_http_methods(["GET", "POST"])
+def alert(request, pk):
+    """One sociometry alert (a student several classmates reject): the student's indices under
+    every criterion of the survey, the rule, suggested services, and the decision."""
+    alert = policy.get_object_or_404(
+        request.user,
+        safety.DECIDE,
+        Alert.objects.filter(source=Alert.Source.SOCIOMETRY).select_related("student__rombel", "decided_by"),
+        pk=pk,
+    )
+    form = forms.AlertDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            safety.decide(
+                alert,
+                request.user,
+                form.cleaned_data["status"],
+                form.cleaned_data["note"],
+                **audit.request_origin(request),
+            )
+        except safety.SafetyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("sociometry:alert", pk=alert.pk)
+    member, rows = alerts.read_alert(alert, request.user, **audit.request_origin(request))
+    categories = {c for _criterion, index in rows for c in index.categories}
+    suggestions = [str(s) for c in services.FLAGGED if c in categories for s in services.SUGGESTIONS[c]]
+    context = {
+        "alert": alert,
+        "student": alert.student,
+        "survey": member.survey,
+        "rows": rows,
+        "suggestions": list(dict.fromkeys(suggestions)),
+        "note": alert.note if alert.status != Alert.Status.OPEN else "",
+        "form": form,
+        "may_manage": policy.can(request.user, "sociometry.manage", member.survey),
+        "may_view_student": policy.can(request.user, "student.view", alert.student),
+    }
+    return render(request, "sociometry/alert.html", context)

@@ -3,7 +3,8 @@ given once is taken from the other menus) and sends; the counselor's sociogram f
 
 import pytest
 
-from ekonseling.sociometry.models import Choice, Survey
+from ekonseling.sociometry.models import Response, Survey
+from ekonseling.students.models import Student
 
 from . import helpers
 from .conftest import MOBILE
@@ -40,11 +41,8 @@ def test_a_student_fills_in_the_survey_on_a_phone(page, demo_school):
     page.wait_for_selector('[data-testid="answered"]')
     helpers.assert_fits(page, "the sent sheet", width=MOBILE["width"])
     student = Survey.objects.get(pk=survey.pk).members.get(student__user__username="siswa").student
-    chosen = list(
-        Choice.objects.filter(response__student=student, response__survey=survey)
-        .order_by("rank")
-        .values_list("chosen__name", flat=True)
-    )
+    picks = sorted(Response.objects.get(student=student, survey=survey).picks(), key=lambda p: p.rank)
+    chosen = [Student.objects.get(pk=p.chosen_id).name for p in picks]
     assert chosen == first_three
 
 

@@ -47,7 +47,7 @@ def test_other_items_or_another_source_is_a_new_alert(world):
 
 def test_a_source_nobody_registered_is_refused(world):
     with pytest.raises(LookupError):
-        actions.raise_alert(student=world.student, source="sociometry", source_id=1, items=[1])
+        actions.raise_alert(student=world.student, source="case_note", source_id=1, items=[1])
 
 
 def test_a_decision_is_recorded_audited_and_final(world):

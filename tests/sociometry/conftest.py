@@ -7,6 +7,14 @@ from ekonseling.accounts.models import Role
 from ekonseling.sociometry import services
 from tests import factories
 
+
+def stored_picks():
+    """Every stored choice and rejection: (chooser id, criterion id, chosen id, rank, positive), decrypted."""
+    from ekonseling.sociometry.models import Response
+
+    return [(r.student_id, *p) for r in Response.objects.order_by("pk") for p in r.picks()]
+
+
 NAMES = ["Ahmad", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita"]  # numbered 1..7 by name
 
 

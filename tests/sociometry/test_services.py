@@ -10,10 +10,11 @@ from django.utils import timezone
 from ekonseling.core import personal_data
 from ekonseling.core.models import AuditEvent
 from ekonseling.sociometry import analysis, importing, services
-from ekonseling.sociometry.models import Choice, Member, Response
+from ekonseling.sociometry.models import Member, Response
 from ekonseling.students import records
+from ekonseling.students.models import Student
 
-from .conftest import NAMES, SevenClass
+from .conftest import NAMES, SevenClass, stored_picks
 
 
 def test_members_are_numbered_by_name(seven):
@@ -74,7 +75,7 @@ def test_a_response_names_only_classmates_once_and_never_oneself(world):
         with pytest.raises(services.SociometryError) as refused:
             services.submit(seven.survey, a, answers, by=seven.account)
         assert refused.value.code == "sociometry.invalid"
-    assert not Response.objects.exists() and not Choice.objects.exists()
+    assert not Response.objects.exists() and not stored_picks()
 
 
 def test_online_needs_the_window_the_student_and_a_complete_sheet(world):
@@ -99,10 +100,10 @@ def test_online_needs_the_window_the_student_and_a_complete_sheet(world):
     with pytest.raises(services.SociometryError) as refused:
         services.submit(seven.survey, a, full, by=seven.account)
     assert refused.value.code == "sociometry.already_sent"
-    assert Choice.objects.count() == 3
+    assert len(stored_picks()) == 3
     # The counselor's paper entry replaces it, window or not.
     services.submit(seven.survey, a, _answer(seven, [seven.s("G")]), by=world.gurubk, source="paper", now=later)
-    assert list(Choice.objects.values_list("chosen__name", flat=True)) == ["Gita"]
+    assert [Student.objects.get(pk=p[2]).name for p in stored_picks()] == ["Gita"]
     assert AuditEvent.objects.filter(detail__contains="replaced").count() == 1
 
 
@@ -172,7 +173,7 @@ def test_erasure_removes_the_student_from_every_choice_and_analysis(seven):
     star = seven.s("A")
     deletion = records.request_deletion(star, seven.world.koordinator, "Permintaan orang tua")
     records.carry_out_deletion(deletion, seven.world.operator)
-    assert not Choice.objects.filter(chosen_id=star.pk).exists()
+    assert all(p[2] != star.pk for p in stored_picks()) and stored_picks()
     assert not Member.objects.filter(student_id=star.pk).exists()
     assert not Response.objects.filter(student_id=star.pk).exists()
     result = services.analyse(seven.survey).results[0]

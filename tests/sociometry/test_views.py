@@ -12,9 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ekonseling.core.models import AuditEvent
-from ekonseling.sociometry.models import Choice, Response
+from ekonseling.sociometry.models import Response
+from ekonseling.students.models import Student
 
-from .conftest import SevenClass
+from .conftest import SevenClass, stored_picks
 
 
 def test_the_analysis_page_shows_the_hand_worked_result(client, seven):
@@ -75,14 +76,14 @@ def test_a_student_fills_in_on_a_phone(client, world):
     assert response.status_code == 400 and not Response.objects.exists()
     response = client.post(url, {field("G"): "p1", field("B"): "p2", field("C"): "p3", field("F"): "t1"})
     assert response.status_code == 302
-    assert list(Choice.objects.order_by("-positive", "rank").values_list("chosen__name", "rank", "positive")) == [
+    assert [(Student.objects.get(pk=p[2]).name, p[3], p[4]) for p in stored_picks()] == [
         ("Gita", 1, True),
         ("Budi", 2, True),
         ("Citra", 3, True),
         ("Fajar", 1, False),
     ]
     assert client.post(url, {field("D"): "p1", field("B"): "p2", field("C"): "p3"}).status_code == 400
-    assert Choice.objects.count() == 4
+    assert len(stored_picks()) == 4
     page = client.get(url).content.decode()
     assert 'data-testid="answered"' in page and "Gita" in page
 
