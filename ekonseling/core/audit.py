@@ -249,6 +249,10 @@ _DETAIL_PATTERNS = [
     (r"results released", _("results released")),
     (r"drafted from administration (?P<n>\d+)", _("drafted from instrument administration #%(n)s")),
     (
+        r"drafted from administration (?P<n>\d+): (?P<k>\d+) of (?P<m>\d+) accepted",
+        _("drafted from instrument administration #%(n)s: %(k)s of %(m)s topics accepted"),
+    ),
+    (
         r"service recorded: (?P<service_type>\w+), (?P<n>\d+) students(?:, from conversation #(?P<c>\d+))?",
         _("service recorded: %(service_type)s, %(n)s students"),
     ),
