@@ -22,7 +22,15 @@ from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
 from . import slots
-from .models import Appointment, AvailabilityException, CalendarFeed, Medium, SchoolHoliday, WeeklySlot
+from .models import (
+    Appointment,
+    AvailabilityException,
+    CalendarFeed,
+    CallSession,
+    Medium,
+    SchoolHoliday,
+    WeeklySlot,
+)
 
 LATE_CANCELLATION = datetime.timedelta(hours=24)
 DAY_BEFORE = datetime.timedelta(hours=24)
@@ -181,6 +189,10 @@ def record_url(appointment):
 
     local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
     minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+    call = CallSession.objects.filter(appointment=appointment).first()
+    if call is not None and call.minutes:  # a video or voice call: its real start and length
+        local = timezone.localtime(call.started_at, timezone.get_default_timezone())
+        minutes = call.minutes
     medium = appointment.medium
     query = urlencode(
         {"siswa": appointment.student_id, "medium": medium, "tanggal": local.date().isoformat(), "durasi": minutes}
