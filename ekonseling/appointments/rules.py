@@ -14,7 +14,7 @@ from ekonseling.students import caseload
 
 rule("appointment.list")(has_role(Role.SISWA, *COUNSELOR_ROLES))
 rule("appointment.request")(has_role(Role.SISWA))
-rule("appointment.availability", "appointment.feed")(has_role(*COUNSELOR_ROLES))
+rule("appointment.availability", "appointment.feed", "appointment.requests_badge")(has_role(*COUNSELOR_ROLES))
 rule("appointment.holidays")(has_role(Role.KOORDINATOR_BK, Role.OPERATOR))
 rule("home.appointments_today")(has_role(*COUNSELOR_ROLES))
 rule("home.appointments_student")(has_role(Role.SISWA))

@@ -145,6 +145,9 @@ def detail(request, pk):
             and policy.can(user, "appointment.accept", appointment),
             "started": appointment.starts_at <= timezone.now(),
             "record_url": actions.record_url(appointment) if may_manage else "",
+            "call_open": appointment.status == Appointment.Status.CONFIRMED
+            and signalling.window(appointment)[1] >= timezone.now()
+            and policy.can(user, "appointment.join_call", appointment),
             "propose_form": forms.ProposeForm(),
             "cancel_form": forms.CancelForm(),
             "outcome_form": forms.OutcomeForm(),

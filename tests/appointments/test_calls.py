@@ -241,3 +241,38 @@ def test_turn_credentials_are_time_limited_with_coturn_secret(settings):
     assert servers[0] == {"urls": ["stun:turn.example:3478"]}
     expiry, user = servers[1]["username"].split(":")
     assert user == "7" and int(expiry) > timezone.now().timestamp() and servers[1]["credential"]
+
+
+# --- the rest of #16: the badge, the student page, the student told of a confirmation ---------------------
+
+
+def test_waiting_requests_are_the_counselors_menu_badge(world, client):
+    appointment = _appointment(world, start_in=datetime.timedelta(days=1), status="requested")
+    client.force_login(world.gurubk)
+    assert client.get(reverse("core:badges")).json()["badges"]["appointments:index"] == 1
+    actions.confirm(appointment, world.gurubk)
+    assert client.get(reverse("core:badges")).json()["badges"]["appointments:index"] == 0
+    client.force_login(world.siswa)
+    assert "appointments:index" not in client.get(reverse("core:badges")).json()["badges"]
+
+
+def test_the_student_page_lists_the_appointments_the_viewer_may_see(world, client):
+    _appointment(world, start_in=datetime.timedelta(days=1))
+    for user, shown in ((world.gurubk, True), (world.koordinator, True), (world.walikelas, False)):
+        client.force_login(user)
+        page = client.get(reverse("students:detail", args=[world.student.pk])).content.decode()
+        assert ('data-testid="student-appointments"' in page) is shown, user.role
+
+
+def test_the_student_is_told_when_a_request_is_confirmed(world, django_capture_on_commit_callbacks, mailoutbox):
+    from ekonseling.core import notify
+
+    world.siswa.email = "siswa@example.id"
+    world.siswa.save(update_fields=["email"])
+    appointment = _appointment(world, start_in=datetime.timedelta(days=1), status="requested")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.confirm(appointment, world.gurubk)
+    notify.wait_for_mail()
+    assert len(callbacks) >= 2  # the live refresh of the student's pages and the e-mail
+    (mail,) = [m for m in mailoutbox if "siswa@example.id" in m.to]
+    assert f"/jadwal/{appointment.pk}/" in mail.body
