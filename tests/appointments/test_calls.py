@@ -276,3 +276,13 @@ def test_the_student_is_told_when_a_request_is_confirmed(world, django_capture_o
     assert len(callbacks) >= 2  # the live refresh of the student's pages and the e-mail
     (mail,) = [m for m in mailoutbox if "siswa@example.id" in m.to]
     assert f"/jadwal/{appointment.pk}/" in mail.body
+
+
+def test_the_demo_has_a_video_call_open_now(db):
+    from ekonseling.core import demo
+
+    demo.load()
+    (video,) = Appointment.objects.filter(medium="video", counselor__username="gurubk", student__user__username="siswa")
+    assert video.status == "confirmed" and signalling.is_open(video)
+    demo.load()  # a second run changes nothing
+    assert Appointment.objects.filter(medium="video", student__user__username="siswa").count() == 1
