@@ -31,7 +31,7 @@ def student_upcoming(request):
     rows = (
         Appointment.objects.filter(mine, status__in=Appointment.ACTIVE, ends_at__gte=timezone.now())
         .distinct()
-        .select_related("counselor")[:5]
+        .select_related("counselor", "student")[:5]
     )
     return {"appointments": list(rows), "call_media": CALL_MEDIA}
 

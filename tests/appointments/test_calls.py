@@ -286,3 +286,16 @@ def test_the_demo_has_a_video_call_open_now(db):
     assert video.status == "confirmed" and signalling.is_open(video)
     demo.load()  # a second run changes nothing
     assert Appointment.objects.filter(medium="video", student__user__username="siswa").count() == 1
+
+
+def test_a_group_member_joins_the_group_session_from_their_home(world, client):
+    appointment = _appointment(world)
+    user = factories.user(world.school, Role.SISWA)
+    member = factories.student(world.school, rombel=world.rombel_a, user=user)
+    GroupMember.objects.create(school=world.school, appointment=appointment, student=member)
+    client.force_login(user)
+    home = client.get(reverse("core:home")).content.decode()
+    assert reverse("appointments:call", args=[appointment.pk]) in home
+    assert reverse("appointments:detail", args=[appointment.pk]) not in home  # the appointment is another's
+    assert client.get(reverse("appointments:call", args=[appointment.pk])).status_code == 200
+    assert client.get(reverse("appointments:detail", args=[appointment.pk])).status_code == 404
