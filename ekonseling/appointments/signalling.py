@@ -315,7 +315,8 @@ class CallSignalling:
             await admission.run(host_left, consumer.user, appointment_id, ended)
 
     async def disconnected(self, consumer):
-        for appointment_id in list(_calls(consumer)):
+        calls = getattr(consumer, "calls", None)  # most sockets were never in a call: nothing to do
+        for appointment_id in list(calls or ()):
             await self._leave(consumer, appointment_id)
 
     async def event(self, consumer, event):
