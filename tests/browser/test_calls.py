@@ -126,6 +126,15 @@ def test_counselor_and_student_see_and_hear_each_other(call_world, signed_in_pag
     assert student_gets[0]["videoWidth"] > 0 and host_gets[0]["videoWidth"] > 0
     assert CallSession.objects.get(appointment=call_world.appointment).started_at is not None
 
+    # The fall back to audio (what a weak connection triggers): the student's picture stops, the sound goes on.
+    student.evaluate("() => window.ekonselingCall.switchToAudio()")
+    student.locator('[data-call][data-audio-only="1"]').wait_for()
+    time.sleep(1)
+    (first,) = host.evaluate("() => window.ekonselingCall.remote()")
+    time.sleep(1.5)
+    (later,) = host.evaluate("() => window.ekonselingCall.remote()")
+    assert later["videoBytes"] == first["videoBytes"] and later["audioBytes"] > first["audioBytes"]
+
     host.locator('[data-testid="end-call"]').click()
     student.locator('[data-testid="call-ended"]').wait_for()
     host.locator('[data-testid="call-record"]').wait_for()
