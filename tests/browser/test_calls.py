@@ -144,6 +144,27 @@ def test_counselor_and_student_see_and_hear_each_other(call_world, signed_in_pag
         time.sleep(0.1)
 
 
+def test_the_chat_beside_the_call_is_stored_as_chat(call_world, signed_in_page):
+    from ekonseling.counseling import services
+    from ekonseling.counseling.models import Conversation, Message
+
+    conversation = services.start_conversation(call_world.student)
+    Conversation.objects.filter(pk=conversation.pk).update(counselor=call_world.gurubk)
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment)
+    student = signed_in_page(call_world.siswa)
+    open_call(student, call_world.appointment)
+    admit_next(host)
+    student.fill("#call-chat-body", "Bu, suaranya terdengar jelas.")
+    student.locator("[data-chat-form] button[type=submit]").click()
+    host.locator("[data-messages] li", has_text="Bu, suaranya terdengar jelas.").wait_for()
+    deadline = time.monotonic() + 5
+    while not Message.objects.filter(conversation=conversation).exists():
+        assert time.monotonic() < deadline, "the message was not stored"
+        time.sleep(0.1)
+    assert Message.objects.get(conversation=conversation).body == "Bu, suaranya terdengar jelas."
+
+
 def test_a_student_on_audio_only_hears_and_is_heard(call_world, signed_in_page):
     host = signed_in_page(call_world.gurubk)
     open_call(host, call_world.appointment)
