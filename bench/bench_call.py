@@ -101,7 +101,7 @@ def run():
     if after and before is not None and rss is not None:
         print(
             f"  signalling memory: {held} calls held ({after} sockets): RSS {before:.1f} -> {rss:.1f} MB, "
-            f"{(rss - before) * 1024 / held:.1f} kB per call",
+            f"{(rss - before) * 1024 / held:.1f} kB per call (its two sockets included)",
             flush=True,
         )
 
