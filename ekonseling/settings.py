@@ -192,6 +192,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Video and voice calls (appointments/signalling.py; docs/deployment.md "Calls: STUN and TURN") ---
+# The browsers of a call connect to each other (WebRTC); these servers help them find a way through
+# NAT. Comma-separated URLs, e.g. CALL_STUN_URLS=stun:turn.sekolah.sch.id:3478 and
+# CALL_TURN_URLS=turn:turn.sekolah.sch.id:3478?transport=udp,turns:turn.sekolah.sch.id:5349.
+# With CALL_TURN_SECRET (coturn's static-auth-secret) each join gets time-limited credentials
+# (CALL_TURN_TTL seconds); CALL_TURN_USERNAME/CALL_TURN_PASSWORD give fixed ones instead.
+CALL_STUN_URLS = env_list("CALL_STUN_URLS")
+CALL_TURN_URLS = env_list("CALL_TURN_URLS")
+CALL_TURN_SECRET = env_str("CALL_TURN_SECRET")
+CALL_TURN_USERNAME = env_str("CALL_TURN_USERNAME")
+CALL_TURN_PASSWORD = env_str("CALL_TURN_PASSWORD")
+CALL_TURN_TTL = env_int("CALL_TURN_TTL", 3600)
+# A call opens this many minutes before the appointment's start and closes as long after its end.
+CALL_GRACE_MINUTES = env_int("CALL_GRACE_MINUTES", 10)
+
 # --- Authentication ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -727,7 +727,7 @@ SOCIOMETRY_OBJECT_CELLS = [
 ]
 
 
-def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hours=48):
+def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hours=48, medium="tatap_muka"):
     """An appointment of `attr` with `counselor`, booked directly and put in `status`."""
 
     def build(world):
@@ -745,6 +745,7 @@ def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hour
             starts_at=start,
             ends_at=start + datetime.timedelta(minutes=30),
             status=status,
+            medium=medium,
         )
         return {"pk": appointment.pk}
 
@@ -774,10 +775,17 @@ APPOINTMENTS_MATRIX = {
     "appointments:accept": ({Role.SISWA}, "post", _appointment_of(status="proposed")),
     "appointments:cancel": ({Role.SISWA, Role.GURU_BK}, "post", _appointment_of()),
     "appointments:outcome": ({Role.GURU_BK}, "post", _appointment_of(hours=-1)),
+    # A call: only the appointment's participants (its student and counselor), not the koordinator
+    # who reads every appointment.
+    "appointments:call": ({Role.SISWA, Role.GURU_BK}, "get", _appointment_of(medium="video")),
 }
 APPOINTMENTS_OBJECT_CELLS = [
     # gurubk_other's appointment with other_student: only the koordinator sees it, nobody else.
     ("appointments:detail", _appointment_of("other_student", "gurubk_other"), {Role.KOORDINATOR_BK}),
+    # Another pair's call: nobody of the world is in it.
+    ("appointments:call", _appointment_of("other_student", "gurubk_other", medium="video"), set()),
+    # A face-to-face appointment has no call, not even for its participants.
+    ("appointments:call", _appointment_of(), set()),
 ]
 
 

@@ -15,14 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import audit, notify, policy
+from ekonseling.core import audit, notify, policy, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
 from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
 from . import slots
-from .models import Appointment, AvailabilityException, CalendarFeed, Medium, SchoolHoliday, WeeklySlot
+from .models import (
+    Appointment,
+    AvailabilityException,
+    CalendarFeed,
+    CallSession,
+    Medium,
+    SchoolHoliday,
+    WeeklySlot,
+)
 
 LATE_CANCELLATION = datetime.timedelta(hours=24)
 DAY_BEFORE = datetime.timedelta(hours=24)
@@ -110,10 +118,33 @@ def _transition(appointment, actor, frm, to, action, **extra):
 
 
 def confirm(appointment, actor):
+    """The counselor confirms a request; the student is told (their open pages refresh at once, and
+    an e-mail with a link, no topic, goes to their address when they have one)."""
     with transaction.atomic():
-        return _transition(
+        appointment = _transition(
             appointment, actor, [Appointment.Status.REQUESTED], Appointment.Status.CONFIRMED, "confirmed"
         )
+        _tell_student_confirmed(appointment)
+    return appointment
+
+
+def _tell_student_confirmed(appointment):
+    student_user = appointment.student.user if appointment.student.user_id else None
+    if student_user is None:
+        return
+    realtime.announce_refresh([student_user.pk])
+    if not student_user.email:
+        return
+    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
+    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
+    subject = _("Your counseling appointment is confirmed")
+    body = _("Your counseling appointment on %(when)s (%(medium)s) is confirmed. Details: %(link)s") % {
+        "when": local.strftime("%Y-%m-%d %H:%M"),
+        "medium": appointment.get_medium_display(),
+        "link": link,
+    }
+    emails = [student_user.email]
+    transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
 
 
 def propose(appointment, actor, starts_at, minutes=None):
@@ -181,6 +212,10 @@ def record_url(appointment):
 
     local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
     minutes = int((appointment.ends_at - appointment.starts_at).total_seconds() // 60)
+    call = CallSession.objects.filter(appointment=appointment).first()
+    if call is not None and call.minutes:  # a video or voice call: its real start and length
+        local = timezone.localtime(call.started_at, timezone.get_default_timezone())
+        minutes = call.minutes
     medium = appointment.medium
     query = urlencode(
         {"siswa": appointment.student_id, "medium": medium, "tanggal": local.date().isoformat(), "durasi": minutes}

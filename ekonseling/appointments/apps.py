@@ -10,6 +10,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        from . import demo, personal_data, plugin, rules  # noqa: F401  (register with the kernel)
+        from . import demo, personal_data, plugin, rules, signalling  # noqa: F401  (register with the kernel)
 
         personal_data.register()
+        signalling.register()

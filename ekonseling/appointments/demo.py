@@ -1,5 +1,7 @@
 """The demo school's appointments: gurubk's weekly slots (Monday to Friday, 9.00–12.00, sessions of
-30 minutes), a request waiting for confirmation, one confirmed for tomorrow and a no-show last week."""
+30 minutes), a request waiting for confirmation, one confirmed for tomorrow and a no-show last week;
+and a video appointment of `siswa` with `gurubk` open now (its call can be joined as soon as the
+demo runs: each load on a new day adds that day's)."""
 
 import datetime
 
@@ -16,8 +18,36 @@ def _at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)), timezone.get_default_timezone())
 
 
+def _video_now(school, gurubk):
+    """A confirmed video appointment whose window holds the present: the call page works at once."""
+    student = Student.objects.filter(user__username="siswa", school=school).first()
+    if student is None:
+        return
+    now = timezone.localtime(timezone.now(), timezone.get_default_timezone())
+    start = now.replace(minute=0 if now.minute < 30 else 30, second=0, microsecond=0)
+    today = Appointment.objects.filter(
+        counselor=gurubk, student=student, medium=Medium.VIDEO, starts_at__date=now.date()
+    )
+    if today.exists() or Appointment.objects.filter(counselor=gurubk, starts_at=start).exists():
+        return
+    Appointment.objects.create(
+        school=school,
+        counselor=gurubk,
+        student=student,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=60),
+        status=Appointment.Status.CONFIRMED,
+        medium=Medium.VIDEO,
+        topic="Konseling lewat video",
+        booked_by_counselor=True,
+        created_by=gurubk,
+    )
+
+
 def load(demo):
     school, gurubk = demo.school, demo.users.get("gurubk")
+    if gurubk is not None:
+        _video_now(school, gurubk)
     if gurubk is None or WeeklySlot.objects.filter(counselor=gurubk).exists():
         return
     for weekday in range(5):

@@ -139,3 +139,34 @@ class CalendarFeed(SchoolOwned):
     counselor = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class GroupMember(SchoolOwned):
+    """Another student of a group session (konseling kelompok) held as one appointment: with its
+    own student and the counselor, at most `MAX_CALL_PARTICIPANTS` people in the call."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="group_members")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="group_appointments")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "student"], name="appointments_group_member_once")
+        ]
+
+
+MAX_CALL_PARTICIPANTS = 6  # a mesh of browsers: each sends its media to every other one
+
+
+class CallSession(SchoolOwned):
+    """When a video or voice appointment's call ran: from the first student the counselor admitted
+    to the counselor's last leaving (or "End the call"). Nothing of the call itself is stored."""
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="call")
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def minutes(self):
+        if self.started_at is None or self.ended_at is None or self.ended_at <= self.started_at:
+            return None
+        return max(1, round((self.ended_at - self.started_at).total_seconds() / 60))

@@ -11,7 +11,15 @@ from typing import Any
 
 from ekonseling.core import personal_data, policy
 
-from .models import Appointment, AvailabilityException, CalendarFeed, SchoolHoliday, WeeklySlot
+from .models import (
+    Appointment,
+    AvailabilityException,
+    CalendarFeed,
+    CallSession,
+    GroupMember,
+    SchoolHoliday,
+    WeeklySlot,
+)
 
 SECTION = "appointments"
 
@@ -21,7 +29,8 @@ def appointments(student: Any, viewer: Any) -> Any:
     (the operator) gets no section at all, and the file says so, with or without appointments."""
     if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
         return personal_data.Partial(None, omitted=(SECTION,))
-    return [
+    calls = {c.appointment_id: c for c in CallSession.objects.filter(appointment__student=student)}
+    rows = [
         {
             "starts_at": a.starts_at,
             "ends_at": a.ends_at,
@@ -31,13 +40,29 @@ def appointments(student: Any, viewer: Any) -> Any:
             "status": a.status,
             "cancel_reason": a.cancel_reason,
             "late_cancellation": a.late_cancellation,
+            "call_started_at": calls[a.pk].started_at if a.pk in calls else None,
+            "call_ended_at": calls[a.pk].ended_at if a.pk in calls else None,
         }
         for a in Appointment.objects.filter(student=student).select_related("counselor")
     ]
+    # Group sessions the student was a member of: when and with whom, never the other students.
+    for member in GroupMember.objects.filter(student=student).select_related("appointment__counselor"):
+        a = member.appointment
+        rows.append(
+            {
+                "starts_at": a.starts_at,
+                "ends_at": a.ends_at,
+                "counselor": a.counselor.get_full_name() or a.counselor.username,
+                "medium": a.medium,
+                "status": a.status,
+                "group_session": True,
+            }
+        )
+    return rows
 
 
 def register() -> None:
-    personal_data.register_export(SECTION, appointments, models=[Appointment], order=85)
+    personal_data.register_export(SECTION, appointments, models=[Appointment, CallSession, GroupMember], order=85)
     personal_data.register_not_exported(
         [WeeklySlot, AvailabilityException, SchoolHoliday, CalendarFeed],
         "Counselor availability, the school calendar and calendar feeds hold no student's data.",

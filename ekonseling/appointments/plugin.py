@@ -6,7 +6,15 @@ from ekonseling.core import registry
 
 from . import home
 
-registry.register_menu("appointments:index", _("Appointments"), "appointment.list", order=22)
+# The badge: a counselor's requests waiting for an answer (one count); students get none.
+registry.register_menu(
+    "appointments:index",
+    _("Appointments"),
+    "appointment.list",
+    order=22,
+    badge=home.waiting_requests,
+    badge_action="appointment.requests_badge",
+)
 registry.register_menu("appointments:holidays", _("School calendar"), "appointment.holidays", order=95)
 registry.register_home_card(
     "appointments.today", "appointments/home/counselor.html", "home.appointments_today", home.counselor_today, order=15
@@ -29,3 +37,10 @@ def _holidays(school_id, first, last):
 
 # The school holidays kept here are the school calendar the BK program's calendar shows.
 registry.register_school_calendar("appointments.holidays", _holidays)
+registry.register_student_section(
+    "appointments.student",
+    "appointments/_student_section.html",
+    "student.view_counseling",
+    home.student_section,
+    order=17,
+)

@@ -14,7 +14,7 @@ from ekonseling.students import caseload
 
 rule("appointment.list")(has_role(Role.SISWA, *COUNSELOR_ROLES))
 rule("appointment.request")(has_role(Role.SISWA))
-rule("appointment.availability", "appointment.feed")(has_role(*COUNSELOR_ROLES))
+rule("appointment.availability", "appointment.feed", "appointment.requests_badge")(has_role(*COUNSELOR_ROLES))
 rule("appointment.holidays")(has_role(Role.KOORDINATOR_BK, Role.OPERATOR))
 rule("home.appointments_today")(has_role(*COUNSELOR_ROLES))
 rule("home.appointments_student")(has_role(Role.SISWA))
@@ -67,5 +67,47 @@ def _scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset
     if user.role == Role.GURU_BK:
+        return queryset.filter(counselor=user)
+    return queryset.none()
+
+
+# --- calls (video and voice; signalling.py) ---------------------------------------------------------------
+
+CALL_MEDIA = ("video", "telepon")
+
+
+def in_call(user, appointment):
+    """The appointment's participants: its counselor, its student and a group session's members."""
+    if appointment.counselor_id == user.pk:
+        return True
+    if user.role != Role.SISWA:
+        return False
+    return _own_student(user, appointment) or appointment.group_members.filter(student__user=user).exists()
+
+
+@rule("appointment.join_call")
+def _join_call(user, appointment=None):
+    """Only the appointment's participants, and only for a video or voice appointment: the
+    koordinator BK who may read every appointment is not one of them."""
+    if user.role not in (Role.SISWA, *COUNSELOR_ROLES):
+        return False
+    return appointment is None or (appointment.medium in CALL_MEDIA and in_call(user, appointment))
+
+
+@rule("appointment.admit")
+def _admit(user, appointment=None):
+    """Admit a waiting student, end the call: the appointment's counselor."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return appointment is None or appointment.counselor_id == user.pk
+
+
+@scope("appointment.join_call")
+def _call_scope(user, queryset):
+    from django.db.models import Q
+
+    if user.role == Role.SISWA:
+        return queryset.filter(Q(student__user=user) | Q(group_members__student__user=user)).distinct()
+    if user.role in COUNSELOR_ROLES:
         return queryset.filter(counselor=user)
     return queryset.none()

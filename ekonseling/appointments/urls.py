@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/terima/", views.accept, name="accept"),
     path("<int:pk>/batal/", views.cancel, name="cancel"),
     path("<int:pk>/hasil/", views.outcome, name="outcome"),
+    path("<int:pk>/panggilan/", views.call, name="call"),
 ]

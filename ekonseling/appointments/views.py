@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, policy
 from ekonseling.core.forms import plausible_id
+from ekonseling.core.middleware import MEDIA_PERMISSIONS_POLICY
 from ekonseling.counseling import office_hours
+from ekonseling.counseling.models import Conversation
 from ekonseling.students.models import Student
 
-from . import actions, calendar, forms, slots
-from .models import Appointment, AvailabilityException, CalendarFeed, SchoolHoliday, WeeklySlot
+from . import actions, calendar, forms, signalling, slots
+from .models import Appointment, AvailabilityException, CalendarFeed, CallSession, SchoolHoliday, WeeklySlot
 
 
 def _appointment(request, pk, action="appointment.view"):
@@ -143,6 +145,9 @@ def detail(request, pk):
             and policy.can(user, "appointment.accept", appointment),
             "started": appointment.starts_at <= timezone.now(),
             "record_url": actions.record_url(appointment) if may_manage else "",
+            "call_open": appointment.status == Appointment.Status.CONFIRMED
+            and signalling.window(appointment)[1] >= timezone.now()
+            and policy.can(user, "appointment.join_call", appointment),
             "propose_form": forms.ProposeForm(),
             "cancel_form": forms.CancelForm(),
             "outcome_form": forms.OutcomeForm(),
@@ -299,4 +304,51 @@ def feed(request, token):
     body = calendar.ics_for(row.counselor)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@never_cache
+@policy.require("appointment.join_call")
+def call(request, pk):
+    """The video or voice call of an appointment: the device check, the waiting room, the call and
+    the chat beside it. Only its participants reach it (the socket checks again, with the window)."""
+    queryset = Appointment.objects.select_related("student", "counselor")
+    appointment = policy.get_object_or_404(request.user, "appointment.join_call", queryset, pk=pk)
+    user = request.user
+    is_host = appointment.counselor_id == user.pk
+    opens, closes = signalling.window(appointment)
+    now = timezone.now()
+    conversation = None
+    if not appointment.group_members.exists():  # the chat beside a 1:1 call: the student's open chat
+        conversation = (
+            policy.visible(user, "conversation.view", Conversation.objects.all())
+            .filter(
+                student_id=appointment.student_id,
+                kind=Conversation.Kind.CHAT,
+                status=Conversation.Status.OPEN,
+                counselor=appointment.counselor,
+            )
+            .order_by("-pk")
+            .first()
+        )
+    call_session = CallSession.objects.filter(appointment=appointment).first()
+    response = render(
+        request,
+        "appointments/call.html",
+        {
+            "appointment": appointment,
+            "is_host": is_host,
+            "audio_only": appointment.medium == "telepon",
+            "opens": opens,
+            "closes": closes,
+            "is_open": appointment.status == Appointment.Status.CONFIRMED and opens <= now <= closes,
+            "confirmed": appointment.status == Appointment.Status.CONFIRMED,
+            "conversation": conversation,
+            "call_session": call_session,
+            "record_url": actions.record_url(appointment) if is_host else "",
+            "strings": signalling.page_strings(),
+        },
+    )
+    response["Permissions-Policy"] = MEDIA_PERMISSIONS_POLICY
     return response

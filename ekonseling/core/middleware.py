@@ -18,6 +18,12 @@ PERMISSIONS_POLICY = (
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
     "interest-cohort=(), browsing-topics=()"
 )
+# The one exception: a video or voice call's page (appointments) uses the camera, the microphone
+# and the choice of speaker, for this origin only; everything else stays refused.
+MEDIA_PERMISSIONS_POLICY = (
+    PERMISSIONS_POLICY.replace("camera=()", "camera=(self)").replace("microphone=()", "microphone=(self)")
+    + ", speaker-selection=(self)"
+)
 
 
 class SecurityHeadersMiddleware:

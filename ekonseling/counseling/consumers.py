@@ -6,6 +6,7 @@ other sockets once committed, and only then are they acknowledged. Frames are bu
 as the HTTP fallback's answers are.
 """
 
+import functools
 import logging
 
 from channels.consumer import get_handler_name
@@ -15,7 +16,7 @@ from django_otp import user_has_device
 
 from ekonseling.core import audit, jsonsafe, policy
 
-from . import admission, protocol, services, socket_sessions
+from . import admission, protocol, services, socket_extensions, socket_sessions
 from .models import Conversation
 from .writer import writer
 
@@ -67,6 +68,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         if not hasattr(self, "user"):
             return
         socket_sessions.watch().discard(self.channel_name)
+        await socket_extensions.disconnected(self)
         await self.channel_layer.group_discard(self.user_group, self.channel_name)
         for conversation_id in list(self.subscribed):
             await self.channel_layer.group_discard(protocol.conversation_group(conversation_id), self.channel_name)
@@ -108,6 +110,8 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             "read": self.on_receipt,
             "ping": self.on_ping,
         }.get(kind)
+        if handler is None and (extension := socket_extensions.for_frame(kind)) is not None:
+            handler = functools.partial(extension.receive, self)
         if handler is None:
             await self.error("bad_frame", _("Unknown frame."))
             return
@@ -234,6 +238,10 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         """Something this user's badges or home cards count changed (core.realtime.announce_refresh):
         the page re-fetches them through the policy; the frame itself carries nothing."""
         await self.send_json({"type": "live.refresh"})
+
+    async def extension_event(self, event):
+        """A frame of another app's extension (socket_extensions: the calls' signalling)."""
+        await socket_extensions.dispatch_event(self, event)
 
     async def session_ended(self, event):
         """The user signed out (here or everywhere), or the session expired (socket_sessions): an

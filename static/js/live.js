@@ -162,7 +162,7 @@
       schedulePoll();
     });
     // The chat and inbox pages have their socket already (chat.js); every other page opens one.
-    if (!document.querySelector("[data-chat], [data-inbox]")) connect(0);
+    if (!document.querySelector("[data-chat], [data-inbox], [data-call]")) connect(0);
   }
 
   window.EKonselingLive = { refresh: refreshNow };

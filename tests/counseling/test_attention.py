@@ -185,8 +185,11 @@ def badges(user):
 
 def test_badge_counts_for_counselors_and_students(world):
     classmate = with_classmate_account(world)
-    # (the case book's referrals waiting: tests/cases)
-    assert badges(world.gurubk) == {"badges": {"counseling:inbox": 0, "cases:referrals": 0}, "total": 0}
+    # (the case book's referrals waiting: tests/cases; appointment requests waiting: tests/appointments)
+    assert badges(world.gurubk) == {
+        "badges": {"counseling:inbox": 0, "appointments:index": 0, "cases:referrals": 0},
+        "total": 0,
+    }
 
     conversation = student_writes(world)  # unclaimed: 1
     student_writes(world, "aku pengen bunuh diri aja", student=classmate, user=classmate.user)  # urgent: 1
@@ -245,8 +248,8 @@ def test_badges_cost_a_fixed_number_of_queries(world, django_assert_num_queries,
     client.get(reverse("core:badges"))
     student.get(reverse("core:badges"))
     # session, user, second-factor device; then conversations (one aggregate), instrument alerts (one
-    # count), the case book's referrals waiting (one count)
-    with django_assert_num_queries(6):
+    # count), appointment requests waiting (one count), the case book's referrals waiting (one count)
+    with django_assert_num_queries(7):
         assert client.get(reverse("core:badges")).json()["total"] == count
     # session, user, second-factor device; then unread replies, call-ins, instruments to fill,
     # information not yet read
@@ -286,7 +289,7 @@ def test_a_live_card_renders_alone_and_a_card_that_is_not_live_or_not_allowed_is
 def test_the_registry_answers_badges_only_for_allowed_entries(world):
     counts = registry.badges_for(world.siswa)
     assert set(counts) == {"counseling:home", "instruments:my", "information:my"}
-    assert set(registry.badges_for(world.koordinator)) == {"counseling:inbox", "cases:referrals"}
+    assert set(registry.badges_for(world.koordinator)) == {"counseling:inbox", "appointments:index", "cases:referrals"}
     assert registry.badges_for(world.walikelas) == {}  # their referrals page has no badge: nothing waits on them
 
 

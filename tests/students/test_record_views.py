@@ -868,7 +868,7 @@ def test_a_guru_bks_detail_runs_a_fixed_number_of_queries(client, world, record,
     # counselors (prefetched once: every caseload question of the policy reads them), guardians,
     # enrollments, attendance, unseen profile changes, the counseling section's conversations, the
     # instruments section's submitted sheets, the case book's timeline (referrals, cases,
-    # conversations), the services section's records, the sociometry section's surveys, audit insert,
-    # session save (3)
-    with django_assert_num_queries(22):
+    # conversations), the services section's records, the sociometry section's surveys, the
+    # appointments section, audit insert, session save (3)
+    with django_assert_num_queries(23):
         client.get(f"/siswa/{record.pk}/")

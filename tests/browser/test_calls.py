@@ -1,0 +1,201 @@
+"""Issue 16's video and voice calls in real Chromium, with fake camera and microphone, over loopback
+against Daphne (the signalling is on the WebSocket): the counselor opens the call, the student waits
+until let in, and each receives the other's picture (videoWidth > 0) and sound (audio bytes); a
+student who picks audio only still hears and is heard; a group of four all see each other."""
+
+import datetime
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ekonseling.accounts.models import Role
+from ekonseling.appointments.models import Appointment, CallSession, GroupMember
+from tests import factories
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
+
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+MEDIA_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def media_browser():
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def signed_in_page(media_browser, daphne_server):
+    """A page of its own browser context (cookies), signed in as `user` through a real session."""
+    contexts = []
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        context = media_browser.new_context(
+            base_url=daphne_server, viewport=DESKTOP, locale="id-ID", timezone_id="Asia/Jakarta"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        host = urlsplit(daphne_server).hostname
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def call_world(transactional_db):
+    world = factories.SchoolWorld("SMA Panggilan")
+    starts = timezone.now() - datetime.timedelta(minutes=1)
+    world.appointment = Appointment.objects.create(
+        school=world.school,
+        counselor=world.gurubk,
+        student=world.student,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(minutes=30),
+        medium="video",
+        status="confirmed",
+    )
+    return world
+
+
+def open_call(page, appointment, mode=None):
+    page.goto(f"/jadwal/{appointment.pk}/panggilan/")
+    page.locator('[data-testid="not-recorded"]').wait_for()
+    page.locator('[data-testid="connection-quality"][data-quality]').wait_for()
+    if mode:
+        page.locator(f"input[name=call-mode][value={mode}]").check()
+    page.locator('[data-testid="join-call"]').click()
+
+
+def admit_next(host):
+    button = host.locator("[data-admit]").first
+    button.wait_for()
+    button.click()
+
+
+def wait_receiving(page, peers, *, video=True):
+    """Every one of `peers` remote tiles plays sound, and (with `video`) a picture."""
+    deadline = time.monotonic() + MEDIA_MS / 1000
+    while True:
+        remote = page.evaluate("() => window.ekonselingCall.remote()")
+        ok = len(remote) == peers and all(r["audioBytes"] > 0 and (not video or r["videoWidth"] > 0) for r in remote)
+        if ok:
+            return remote
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not receiving: {remote}")
+        time.sleep(0.2)
+
+
+def test_counselor_and_student_see_and_hear_each_other(call_world, signed_in_page):
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment)
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+
+    student = signed_in_page(call_world.siswa)
+    open_call(student, call_world.appointment)
+    student.locator('[data-testid="waiting-room"]').wait_for()  # not in until let in
+    assert student.evaluate("() => window.ekonselingCall.remote()") == []
+    admit_next(host)
+
+    student_gets = wait_receiving(student, 1)
+    host_gets = wait_receiving(host, 1)
+    assert student_gets[0]["videoWidth"] > 0 and host_gets[0]["videoWidth"] > 0
+    assert CallSession.objects.get(appointment=call_world.appointment).started_at is not None
+
+    # The fall back to audio (what a weak connection triggers): the student's picture stops, the sound goes on.
+    student.evaluate("() => window.ekonselingCall.switchToAudio()")
+    student.locator('[data-call][data-audio-only="1"]').wait_for()
+    time.sleep(1)
+    (first,) = host.evaluate("() => window.ekonselingCall.remote()")
+    time.sleep(1.5)
+    (later,) = host.evaluate("() => window.ekonselingCall.remote()")
+    assert later["videoBytes"] == first["videoBytes"] and later["audioBytes"] > first["audioBytes"]
+
+    host.locator('[data-testid="end-call"]').click()
+    student.locator('[data-testid="call-ended"]').wait_for()
+    host.locator('[data-testid="call-record"]').wait_for()
+    deadline = time.monotonic() + 5
+    while CallSession.objects.get(appointment=call_world.appointment).ended_at is None:
+        assert time.monotonic() < deadline, "the call's end was not stored"
+        time.sleep(0.1)
+
+
+def test_the_chat_beside_the_call_is_stored_as_chat(call_world, signed_in_page):
+    from ekonseling.counseling import services
+    from ekonseling.counseling.models import Conversation, Message
+
+    conversation = services.start_conversation(call_world.student)
+    Conversation.objects.filter(pk=conversation.pk).update(counselor=call_world.gurubk)
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment)
+    student = signed_in_page(call_world.siswa)
+    open_call(student, call_world.appointment)
+    admit_next(host)
+    student.fill("#call-chat-body", "Bu, suaranya terdengar jelas.")
+    student.locator("[data-chat-form] button[type=submit]").click()
+    host.locator("[data-messages] li", has_text="Bu, suaranya terdengar jelas.").wait_for()
+    deadline = time.monotonic() + 5
+    while not Message.objects.filter(conversation=conversation).exists():
+        assert time.monotonic() < deadline, "the message was not stored"
+        time.sleep(0.1)
+    assert Message.objects.get(conversation=conversation).body == "Bu, suaranya terdengar jelas."
+
+
+def test_a_student_on_audio_only_hears_and_is_heard(call_world, signed_in_page):
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment)
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+    student = signed_in_page(call_world.siswa)
+    open_call(student, call_world.appointment, mode="audio")
+    admit_next(host)
+    # The student still sees the counselor; the counselor hears the student (no picture is sent).
+    wait_receiving(student, 1, video=True)
+    (heard,) = wait_receiving(host, 1, video=False)
+    assert heard["videoBytes"] == 0
+    assert student.evaluate("() => document.querySelector('[data-self]').srcObject") is None
+
+
+def test_a_group_of_four_connects(call_world, signed_in_page):
+    members = []
+    for _ in range(2):
+        user = factories.user(call_world.school, Role.SISWA)
+        student = factories.student(call_world.school, rombel=call_world.rombel_a, user=user)
+        GroupMember.objects.create(school=call_world.school, appointment=call_world.appointment, student=student)
+        members.append(user)
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment, mode="low")
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+    pages = [host]
+    for user in [call_world.siswa, *members]:
+        page = signed_in_page(user)
+        open_call(page, call_world.appointment, mode="low")
+        page.locator('[data-testid="waiting-room"]').wait_for()
+        admit_next(host)
+        page.locator('[data-call][data-state="in-call"]').wait_for()
+        pages.append(page)
+    for page in pages:
+        wait_receiving(page, 3)
