@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import audit, policy, realtime
+from ekonseling.core.models import AuditEvent
 from ekonseling.core.text import clean as clean_text
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
@@ -659,3 +660,24 @@ def read_conversation(
     students reading their own are not."""
     if viewer.role != Role.SISWA:
         audit.record_for(viewer, audit.Action.READ, conversation, detail, ip, user_agent)
+
+
+@dataclass(frozen=True)
+class ReadAudit:
+    """A staff member's live read of a conversation (the socket's subscribe), for the batch writer
+    to write with the others of the moment: one INSERT for a thousand counselors reconnecting."""
+
+    event: AuditEvent
+
+
+def live_read(
+    viewer: User, conversation: Conversation, *, ip: str | None = None, user_agent: str = ""
+) -> ReadAudit | None:
+    """`read_conversation` on a socket, not yet written: None for a student reading their own."""
+    if viewer.role == Role.SISWA:
+        return None
+    return ReadAudit(audit.event_for(viewer, audit.Action.READ, conversation, "conversation (live)", ip, user_agent))
+
+
+def write_read_audits(reads: Sequence[ReadAudit]) -> None:
+    audit.record_many([read.event for read in reads])
