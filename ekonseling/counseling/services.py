@@ -181,7 +181,7 @@ def _events(results) -> list[realtime.Event]:
     """What open pages are told of stored messages, a resend's stored message included: the
     message for the conversation's sockets (not the one that sent it, which has the ack), then the
     inbox refreshes. A message repeated within one batch is told once."""
-    events, told, refresh = [], set(), set()
+    events, told, refresh, inboxed = [], set(), set(), set()
     for result in results:
         if result.error is not None or result.message is None:
             continue
@@ -191,9 +191,12 @@ def _events(results) -> list[realtime.Event]:
         told.add(key)
         events.append(protocol.message_event(result.message, result.draft.origin))
         events += result.inbox_events()
+        inboxed.update(result.inbox_user_ids)
         refresh.update(result.refresh_user_ids, result.inbox_user_ids, result.alert_user_ids)
-    # Last, once per user for the whole batch: badges and home cards count what was just stored.
-    return events + realtime.refresh_events(refresh)
+    # Last, once per user for the whole batch: badges and home cards count what was just stored. A
+    # counselor told through the inbox is not told twice: an `inbox` frame refreshes the badges and
+    # cards as well (static/js/live.js), and it is a third of the frames at chat speed.
+    return events + realtime.refresh_events(refresh - inboxed)
 
 
 def _forget(result):
