@@ -125,10 +125,11 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_subscribe(self, content):
-        """One database call (admission.run): the policy, the counselor's audit row, the messages
-        and the other side's receipt. The group is joined before it, so that nothing stored after
-        the messages were read is missed; live frames reach the page only once `subscribed` holds
-        the conversation, which a refusal never adds."""
+        """One database call (admission.run, `_open`): the policy, the messages and the other
+        side's receipt; then a counselor's audit row, written by the batch writer with the other
+        reads of the moment before anything is sent. The group is joined before the call, so that
+        nothing stored after the messages were read is missed; live frames reach the page only once
+        `subscribed` holds the conversation, which a refusal never adds."""
         conversation_id = _int(content.get("conversation"))
         if conversation_id is None:
             await self.error("bad_frame", _("The frame names no conversation."))
