@@ -141,6 +141,8 @@ class CpuWindow:
         return {
             "wall_s": round(wall, 2),
             "loadgen_s": round(groups["loadgen"], 2),
+            "server_s": round(groups["server"], 2),
+            "postgres_s": round(groups["postgres"], 2),
             "loadgen_pct": pct(groups["loadgen"]),
             "server_pct": pct(groups["server"]),
             "postgres_pct": pct(groups["postgres"]),
@@ -589,7 +591,9 @@ class Run:
     # --- the whole run ------------------------------------------------------------------------------------
 
     async def main(self):
+        connecting = CpuWindow(self.config.get("server_pid"))
         connect_s = await self.open_all()
+        connect_cpu = connecting.finish()
         connected = sum(1 for c in self.clients if c.ws is not None)
         self.prepare()
         warmup_s = await self.warm_up()
@@ -606,6 +610,8 @@ class Run:
         lost_after = self.missing_arrivals(with_replay=True)
         result = self.result(connected, connect_s, send_s, replay_s, cpu_figures, lost_live, lost_after)
         result["warmup_s"] = round(warmup_s, 2)
+        # What the connect storm cost, load-independent enough to compare on a busy machine.
+        result["connect_cpu"] = {k: connect_cpu[k] for k in ("server_s", "postgres_s", "others_pct")}
         result["started_at"] = round(self.started_at, 3)  # wall clock of the first scheduled send
         await self.close_all()
         return result

@@ -1,11 +1,13 @@
-"""channels_redis's pub/sub layer, with the publishes of one moment sent to Redis together.
+"""channels_redis's pub/sub layer, with the publishes (and subscribes) of one moment sent to Redis together.
 
 The stock layer publishes one message at a time under a lock, waiting for Redis's answer before
 the next: every chat message sends three (the message, the counselor's inbox, the read receipt),
 so at a few hundred messages a second the publishes queue up behind one another, each costing a
 write and a read on the socket. Here a publish joins a queue, and one task sends whatever has
 queued up in a single pipeline (one write, one read) and wakes each sender when Redis has taken
-it. Order is kept (one queue, one sender at a time); nothing else of the layer changes.
+it. Subscribes and unsubscribes join the same queue: those of one moment go as one SUBSCRIBE (or
+UNSUBSCRIBE) naming every channel, which is what a connect storm asks for. Order is kept (one
+queue, one sender at a time); nothing else of the layer changes.
 
 It leans on two internals of channels_redis 4.3 (`RedisPubSubLoopLayer._shards` and
 `RedisSingleShardConnection`); requirements.txt pins that version, and the WebSocket tests run
@@ -13,6 +15,7 @@ on this layer with Redis.
 """
 
 import asyncio
+import itertools
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close, decode_hosts
@@ -21,12 +24,25 @@ from channels_redis.utils import _wrap_close, decode_hosts
 class BatchingShardConnection(RedisSingleShardConnection):
     def __init__(self, host, channel_layer):
         super().__init__(host, channel_layer)
-        self._outbox = []
+        self._outbox = []  # (command, channel, message or None, future), in the order asked
         self._sender = None
 
     async def publish(self, channel, message):
+        await self._queue(PUBLISH, channel, message)
+
+    async def subscribe(self, channel):
+        """Joined with the other subscribes of the moment: one SUBSCRIBE naming every channel (a
+        thousand sockets connecting at once each join their own channel, their user's group and a
+        conversation's). Always queued, even when already subscribed: an unsubscribe may be
+        waiting ahead of it."""
+        await self._queue(SUBSCRIBE, channel)
+
+    async def unsubscribe(self, channel):
+        await self._queue(UNSUBSCRIBE, channel)
+
+    async def _queue(self, command, channel, message=None):
         done = asyncio.get_running_loop().create_future()
-        self._outbox.append((channel, message, done))
+        self._outbox.append((command, channel, message, done))
         if self._sender is None or self._sender.done():
             self._sender = asyncio.ensure_future(self._send_outbox())
         await done
@@ -37,10 +53,8 @@ class BatchingShardConnection(RedisSingleShardConnection):
             try:
                 async with self._lock:
                     self._ensure_redis()
-                    pipe = self._redis.pipeline(transaction=False)
-                    for channel, message, _done in batch:
-                        pipe.publish(channel, message)
-                    await pipe.execute()
+                    for command, run in _runs(batch):
+                        await self._send_run(command, run)
             except asyncio.CancelledError:
                 for *_rest, done in [*batch, *self._outbox]:
                     done.cancel()
@@ -54,12 +68,42 @@ class BatchingShardConnection(RedisSingleShardConnection):
                     if not done.done():
                         done.set_result(None)
 
+    async def _send_run(self, command, run):
+        """One round of consecutive commands of a kind; order between kinds is kept (a socket that
+        leaves a group and joins it again ends up subscribed)."""
+        if command == PUBLISH:
+            pipe = self._redis.pipeline(transaction=False)
+            for _command, channel, message, _done in run:
+                pipe.publish(channel, message)
+            await pipe.execute()
+            return
+        self._ensure_receiver()
+        channels = list(dict.fromkeys(channel for _command, channel, _message, _done in run))
+        if command == SUBSCRIBE:
+            channels = [channel for channel in channels if channel not in self._subscribed_to]
+            if channels:
+                await self._pubsub.subscribe(*channels)
+                self._subscribed_to.update(channels)
+        else:
+            channels = [channel for channel in channels if channel in self._subscribed_to]
+            if channels:
+                await self._pubsub.unsubscribe(*channels)
+                self._subscribed_to.difference_update(channels)
+
     async def flush(self):
         if self._sender is not None:
             self._sender.cancel()
             self._sender = None
         self._outbox = []
         await super().flush()
+
+
+PUBLISH, SUBSCRIBE, UNSUBSCRIBE = "publish", "subscribe", "unsubscribe"
+
+
+def _runs(batch):
+    """The batch cut into runs of consecutive entries with the same command."""
+    return [(command, list(run)) for command, run in itertools.groupby(batch, key=lambda entry: entry[0])]
 
 
 class BatchingLoopLayer(RedisPubSubLoopLayer):

@@ -6,6 +6,7 @@ other sockets once committed, and only then are they acknowledged. Frames are bu
 as the HTTP fallback's answers are.
 """
 
+import asyncio
 import functools
 import logging
 
@@ -49,10 +50,15 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         self.subscribed = set()
         self.audited = set()
         self.user_group = protocol.user_group(user.pk)
-        await self.channel_layer.group_add(self.user_group, self.channel_name)
         self.presence = socket_sessions.watch().add(self.channel_name, self.scope["session"].session_key)
+        # The user's group is joined while the handshake completes: events wait for connect() to
+        # return anyway (one handler at a time), and a thousand reconnecting sockets' joins go to
+        # Redis together (core.channel_layers).
+        await asyncio.gather(self.channel_layer.group_add(self.user_group, self.channel_name), self._greet())
+
+    async def _greet(self):
         await self.accept()
-        await self.send_json(protocol.hello(user))
+        await self.send_json(protocol.hello(self.user))
 
     async def dispatch(self, message):
         """Channels' own dispatch hops to the single database thread before every event to close
@@ -123,10 +129,11 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_subscribe(self, content):
-        """One database call (admission.run): the policy, the counselor's audit row, the messages
-        and the other side's receipt. The group is joined before it, so that nothing stored after
-        the messages were read is missed; live frames reach the page only once `subscribed` holds
-        the conversation, which a refusal never adds."""
+        """One database call (admission.run, `_open`): the policy, the messages and the other
+        side's receipt; then a counselor's audit row, written by the batch writer with the other
+        reads of the moment before anything is sent. The group is joined before the call, so that
+        nothing stored after the messages were read is missed; live frames reach the page only once
+        `subscribed` holds the conversation, which a refusal never adds."""
         conversation_id = _int(content.get("conversation"))
         if conversation_id is None:
             await self.error("bad_frame", _("The frame names no conversation."))
@@ -145,10 +152,12 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
             # Another student's conversation and one that does not exist look the same.
             await self.error("not_found", _("There is no such conversation."), conversation=conversation_id)
             return
-        self.subscribed.add(conversation_id)
-        if audit_origin is not None:
+        messages, receipt, read = opened
+        if read is not None:
+            # Audited before anything is shown: written with the other reads of the moment.
+            await writer().submit(read)
             self.audited.add(conversation_id)
-        messages, receipt = opened
+        self.subscribed.add(conversation_id)
         await self.send_json(messages)
         if receipt["delivered_seq"] or receipt["read_seq"]:
             await self.send_json(receipt)
@@ -281,14 +290,18 @@ def _admission(user, session):
 
 
 def _open(user, conversation_id, after, audit_origin):
-    """(the `messages` frame, the other side's receipt) of a conversation the user may read, or None;
-    a counselor's first subscribe on the connection is audited (`audit_origin` given)."""
-    conversation = _visible_conversation(user, conversation_id)
+    """(the `messages` frame, the other side's receipt, the read's audit event or None) of a
+    conversation the user may read, or None. One query when the page is up to date (a reconnect):
+    the conversation through the policy with the receipt's marks; its messages only when there
+    are any after `after`. A counselor's first subscribe on the connection is audited
+    (`audit_origin` given): the consumer has the batch writer write the event before it answers."""
+    conversation = _visible(user).annotate(**protocol.other_side_marks(user)).filter(pk=conversation_id).first()
     if conversation is None:
         return None
+    read = None
     if audit_origin is not None:
-        services.read_conversation(user, conversation, detail="conversation (live)", **audit_origin)
-    return _messages(conversation, after), protocol.other_side_receipt(conversation, user)
+        read = services.live_read(user, conversation, **audit_origin)
+    return _messages(conversation, after), protocol.annotated_receipt(conversation, user), read
 
 
 def _sync(user, conversation_id, after):
@@ -297,14 +310,24 @@ def _sync(user, conversation_id, after):
 
 
 def _messages(conversation, after):
+    if conversation.last_seq <= after:
+        # Nothing stored after `after` when the row was read (its last_seq moves in the same
+        # transaction as every message); what is stored later comes live (the group was joined first).
+        return protocol.messages(conversation.pk, [], True, after)
     batch, complete = services.messages_after(conversation, after)
     return protocol.messages(conversation.pk, batch, complete, after)
 
 
+def _visible(user):
+    """The conversations the user may read, without their student (whose loaded row, encrypted
+    fields and all, cost more than the query itself) and without the encrypted columns the socket
+    never shows (decrypting them per subscribe costs CPU for nothing)."""
+    conversations = Conversation.objects.defer("subject", "counselor_summary").order_by()  # one row: no sort
+    return policy.visible(user, "conversation.view", conversations)
+
+
 def _visible_conversation(user, conversation_id):
-    """The conversation alone: the socket never shows its student, whose loaded row (encrypted
-    fields and all) cost more than the query itself."""
-    return policy.visible(user, "conversation.view", Conversation.objects.all()).filter(pk=conversation_id).first()
+    return _visible(user).filter(pk=conversation_id).first()
 
 
 def _int(value):

@@ -12,7 +12,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from ekonseling.accounts.models import Role
@@ -190,13 +190,38 @@ def other_side_receipt(conversation: Conversation, viewer: User) -> Frame:
     Live `receipt` frames carry one participant's marks; pages keep the highest they have seen,
     which is this same rule.
     """
+    marks = _other_side(viewer).filter(conversation=conversation).aggregate(**_MARKS)
+    return receipt(conversation.pk, _other_side_name(viewer), marks["delivered"], marks["read"])
+
+
+_MARKS = {"delivered": Max("delivered_seq"), "read": Max("read_seq")}
+RECEIPT_ANNOTATIONS = ("other_side_delivered", "other_side_read")
+
+
+def other_side_marks(viewer: User) -> dict[str, Subquery]:
+    """`other_side_receipt`'s marks as annotations of a Conversation queryset (the socket's
+    subscribe reads the conversation and its receipt in one statement); the same rule, read back
+    with `annotated_receipt`."""
+    others = _other_side(viewer).filter(conversation=OuterRef("pk")).order_by().values("conversation")
+    return {
+        name: Subquery(others.annotate(mark=Max(field)).values("mark")[:1])
+        for name, field in zip(RECEIPT_ANNOTATIONS, ("delivered_seq", "read_seq"), strict=True)
+    }
+
+
+def annotated_receipt(conversation: Conversation, viewer: User) -> Frame:
+    """The receipt of a conversation loaded with `other_side_marks(viewer)`."""
+    delivered, read = (getattr(conversation, name) for name in RECEIPT_ANNOTATIONS)
+    return receipt(conversation.pk, _other_side_name(viewer), delivered, read)
+
+
+def _other_side(viewer: User) -> QuerySet[Participant]:
     students = Q(user__role=Role.SISWA)
-    others = Participant.objects.filter(conversation=conversation).filter(
-        ~students if viewer.role == Role.SISWA else students
-    )
-    marks = others.aggregate(delivered=Max("delivered_seq"), read=Max("read_seq"))
-    other_side = "counselor" if viewer.role == Role.SISWA else "student"
-    return receipt(conversation.pk, other_side, marks["delivered"], marks["read"])
+    return Participant.objects.filter(~students if viewer.role == Role.SISWA else students)
+
+
+def _other_side_name(viewer: User) -> str:
+    return "counselor" if viewer.role == Role.SISWA else "student"
 
 
 def typing(conversation_id: int, side: str) -> Frame:

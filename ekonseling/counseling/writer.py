@@ -3,17 +3,20 @@
 A database write per message, each in its own thread hop and transaction, cannot keep up with
 hundreds of messages a second on two cores, and browsers send a read receipt for nearly every
 message they show. The writer drains whatever has queued up while the previous batch was being
-written and stores the messages in one transaction (`services.post_messages`) and the receipts in
-one statement (`services.mark_many`), on one dedicated thread whose database connection stays open
-between batches. What those stores publish on commit (messages, inbox refreshes, receipts) is
-collected on that thread and sent from the event loop, together, after the batch.
+written (a group commit: no timer, the next batch starts as soon as the last one is stored) and
+stores the messages in one transaction (`services.post_messages`), the receipts in one statement
+(`services.mark_many`) and the audit events of counselors' live reads in one more
+(`services.write_read_audits`: a thousand counselors reconnecting after a deploy), on one dedicated
+thread whose database connection stays open between batches. What those stores publish on commit
+(messages, inbox refreshes, receipts) is collected on that thread and sent from the event loop,
+together, after the batch: never before the commit.
 """
 
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 
 from ekonseling.core import realtime
 
@@ -33,7 +36,8 @@ class BatchWriter:
         self.task = loop.create_task(self._run())
 
     async def submit(self, job):
-        """Store a `services.Draft` (returns its `Posted`) or a `services.Mark` (returns its receipt)."""
+        """Store a `services.Draft` (returns its `Posted`), a `services.Mark` (returns its receipt)
+        or a `services.ReadAudit` (returns None once written)."""
         future = self.loop.create_future()
         await self.queue.put((job, future))
         return await future
@@ -67,18 +71,42 @@ class BatchWriter:
 
 def _write(jobs):
     """(one result per job, the channel-layer events the stores published on commit)."""
+    with realtime.collect() as events:
+        results = _retrying(_store_batch, jobs)
+    return results, events
+
+
+def _store_batch(jobs):
+    """The whole batch in one transaction: one commit (one WAL flush) however much it holds.
+    Receipts and audit events each go in a savepoint, so that their failure fails only them:
+    stored messages must still be acknowledged."""
     drafts = [job for job in jobs if isinstance(job, services.Draft)]
     marks = [job for job in jobs if isinstance(job, services.Mark)]
-    with realtime.collect() as events:
-        posted = iter(_retrying(_post, drafts) if drafts else ())
-        try:
-            receipts = iter(_retrying(services.mark_many, marks) if marks else ())
-        except Exception as exc:
-            # Stored messages must still be acknowledged: only the receipts fail.
-            log.exception("storing %d receipts failed", len(marks))
-            receipts = iter([exc] * len(marks))
-    results = [next(posted) if isinstance(job, services.Draft) else next(receipts) for job in jobs]
-    return results, events
+    reads = [job for job in jobs if isinstance(job, services.ReadAudit)]
+    with transaction.atomic():
+        posted = iter(_post(drafts) if drafts else ())
+        receipts = _isolated(services.mark_many, marks, "receipts")
+        audited = _isolated(_write_reads, reads, "audit events")
+    by_kind = {services.Draft: posted, services.Mark: receipts, services.ReadAudit: audited}
+    return [next(by_kind[type(job)]) for job in jobs]
+
+
+def _isolated(store, jobs, what):
+    if not jobs:
+        return iter(())
+    try:
+        with transaction.atomic():
+            return iter(store(jobs))
+    except (OperationalError, InterfaceError):
+        raise  # the connection: the whole batch is tried again (_retrying)
+    except Exception as exc:  # noqa: BLE001 - handed to those jobs (a refused subscribe, an error frame)
+        log.exception("storing %d %s failed", len(jobs), what)
+        return iter([exc] * len(jobs))
+
+
+def _write_reads(reads):
+    services.write_read_audits(reads)
+    return [None] * len(reads)
 
 
 def _post(drafts):
@@ -90,8 +118,9 @@ def _retrying(store, jobs):
         return store(jobs)
     except (OperationalError, InterfaceError):
         # The connection died (database restart, idle timeout): open a new one and try once more.
-        # Both stores are idempotent (client keys; marks only move forward), so a retry after a
-        # lost commit cannot duplicate (the send budget is spent again, at worst).
+        # The stores are idempotent (client keys; marks only move forward), so a retry after a
+        # lost commit cannot duplicate (the send budget is spent again, at worst; an audit event
+        # may be written twice, which records a read and never hides one).
         connection.close()
         return store(jobs)
 

@@ -57,3 +57,43 @@ async def test_a_failed_publish_reaches_every_sender_of_the_batch():
     assert len(results) == 3
     assert all(isinstance(result, RedisConnectionError) for result in results), results
     await broken.flush()
+
+
+async def test_joins_of_one_moment_go_as_one_subscribe_and_every_group_receives():
+    """A connect storm: many sockets join their groups at once. The joins are sent together (one
+    SUBSCRIBE naming every channel) and every one of them is in force."""
+    sender, receiver = layer(), layer()
+    channels = [await receiver.new_channel() for _ in range(40)]
+    shard = receiver._get_layer()._shards[0]
+    calls = []
+    subscribe = shard._pubsub.subscribe
+
+    async def counting(*names):
+        calls.append(len(names))
+        return await subscribe(*names)
+
+    shard._pubsub.subscribe = counting
+    await asyncio.gather(*(receiver.group_add(f"g{i}", channel) for i, channel in enumerate(channels)))
+    await asyncio.sleep(0.1)  # the subscriptions reach Redis
+
+    assert sum(calls) == 40 and len(calls) < 5, calls
+    await asyncio.gather(*(sender.group_send(f"g{i}", {"type": "x", "n": i}) for i in range(40)))
+    for i, channel in enumerate(channels):
+        assert (await asyncio.wait_for(receiver.receive(channel), 3))["n"] == i
+    await sender.flush()
+    await receiver.flush()
+
+
+async def test_leaving_and_joining_again_in_one_moment_stays_subscribed():
+    sender, receiver = layer(), layer()
+    channel = await receiver.new_channel()
+    await receiver.group_add("room", channel)
+
+    # Queued together: the unsubscribe first, then the subscribe, in the order asked.
+    await asyncio.gather(receiver.group_discard("room", channel), receiver.group_add("room", channel))
+    await asyncio.sleep(0.1)
+    await sender.group_send("room", {"type": "x", "n": 1})
+
+    assert (await asyncio.wait_for(receiver.receive(channel), 3))["n"] == 1
+    await sender.flush()
+    await receiver.flush()

@@ -1,6 +1,8 @@
 """Admitting a counseling socket in one database call (counseling.admission): the same verdicts as
 before, in a fixed number of queries, and a subscribe in one call too."""
 
+import uuid
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
@@ -14,7 +16,7 @@ from ekonseling.counseling import admission, consumers, protocol, services
 pytestmark = pytest.mark.django_db
 
 ADMISSION_QUERIES = 2  # the session, then the user with their school and second-factor state
-OPEN_QUERIES = 3  # the conversation through the policy, its messages, the other side's receipt
+OPEN_QUERIES = 1  # the conversation through the policy with the other side's receipt (up to date: no messages)
 
 
 def session_of(user, **extra):
@@ -102,11 +104,48 @@ def test_a_subscribe_reads_everything_in_one_call_with_a_fixed_number_of_queries
     conversation = services.start_conversation(world.student)
 
     with CaptureQueriesContext(connection) as queries:
-        messages, receipt = consumers._open(world.siswa, conversation.pk, 0, None)
+        messages, receipt, read = consumers._open(world.siswa, conversation.pk, 0, None)
 
     assert (messages["type"], messages["conversation"], messages["complete"]) == ("messages", conversation.pk, True)
     assert receipt["type"] == "receipt"
+    assert read is None
     assert len(queries) == OPEN_QUERIES
+
+
+@pytest.mark.parametrize("role", ["siswa", "gurubk"])
+def test_a_subscribe_with_messages_to_send_adds_one_query_and_the_receipt_matches_the_http_one(world, role):
+    conversation = services.claim(services.start_conversation(world.student), world.gurubk)
+    senders = [world.siswa, world.siswa, world.siswa, world.gurubk]
+    posted = services.post_messages([services.Draft(conversation.pk, u, uuid.uuid4(), "pesan") for u in senders])
+    assert [p.error for p in posted] == [None] * 4
+    services.mark_seen(conversation, world.gurubk, delivered=3, read=2)
+    services.mark_seen(conversation, world.siswa, delivered=4, read=4)
+    user = getattr(world, role)
+
+    with CaptureQueriesContext(connection) as queries:
+        messages, receipt, _read = consumers._open(user, conversation.pk, 1, None)
+
+    assert [m["seq"] for m in messages["messages"]] == [2, 3, 4]
+    assert len(queries) == OPEN_QUERIES + 1
+    assert receipt == protocol.other_side_receipt(conversation, user)
+    assert (receipt["delivered_seq"], receipt["read_seq"]) == ((4, 4) if role == "gurubk" else (3, 2))
+
+
+def test_a_counselors_subscribe_builds_its_audit_event_without_writing_it(world):
+    conversation = services.claim(services.start_conversation(world.student), world.gurubk)
+
+    origin = {"ip": "10.0.0.9", "user_agent": "t"}
+
+    with CaptureQueriesContext(connection) as queries:
+        _messages, _receipt, read = consumers._open(world.gurubk, conversation.pk, 0, origin)
+
+    assert len(queries) == OPEN_QUERIES  # the batch writer writes it (test_consumer: before the answer)
+    assert read.event.pk is None
+    assert (read.event.actor_id, read.event.object_id, read.event.ip_address) == (
+        world.gurubk.pk,
+        str(conversation.pk),
+        "10.0.0.9",
+    )
 
 
 def test_a_subscribe_to_a_conversation_the_user_may_not_read_is_refused(world):

@@ -53,6 +53,11 @@ def refreshed(events):
     return {group for group, event in events if event["type"] == realtime.LIVE_REFRESH}
 
 
+def told(events):
+    """The groups whose pages re-count their badges: a live.refresh or an inbox event does it."""
+    return refreshed(events) | {group for group, event in events if event["type"] == "inbox.event"}
+
+
 def with_classmate_account(world):
     world.classmate.user = factories.user(world.school, Role.SISWA)
     world.classmate.save(update_fields=["user"])
@@ -304,11 +309,28 @@ def test_a_student_message_refreshes_the_counselors_who_may_claim_it_on_commit(
     assert refreshed(published) == set()  # nothing before the commit
     for callback in callbacks:
         callback()
-    groups = refreshed(published)
+    # Told by the inbox event, which refreshes the badges and cards too (static/js/live.js): once,
+    # not a live.refresh on top of it.
+    groups = told(published)
     assert realtime.user_group(world.gurubk.pk) in groups
     assert realtime.user_group(world.koordinator.pk) in groups
     assert realtime.user_group(world.gurubk_other.pk) not in groups  # not their student
     assert realtime.user_group(world.siswa.pk) not in groups
+    assert refreshed(published) == set()
+
+
+def test_a_student_message_with_a_risk_alert_still_refreshes_every_alert_recipient(
+    world, published, django_capture_on_commit_callbacks
+):
+    conversation = services.claim(services.start_conversation(world.student), world.gurubk)
+    with django_capture_on_commit_callbacks(execute=True):
+        (posted,) = services.post_messages(
+            [services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "aku mau bunuh diri malam ini")]
+        )
+    assert posted.alert is not None
+    recipients = {realtime.user_group(u) for u in posted.alert_user_ids}
+    assert recipients <= told(published) | refreshed(published)
+    assert realtime.user_group(world.gurubk.pk) in told(published)  # the handling counselor: the inbox
 
 
 def test_a_counselor_reply_refreshes_the_student(world, published, django_capture_on_commit_callbacks):

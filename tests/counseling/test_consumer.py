@@ -231,6 +231,24 @@ async def test_a_counselors_live_read_is_audited_once_per_connection(live_world,
     await counselor.disconnect()
 
 
+async def test_a_live_read_that_cannot_be_audited_shows_nothing(live_world, session_cookie, monkeypatch):
+    """The batch writer writes the audit event before the subscribe answers: no event, no messages."""
+    conversation = await database_sync_to_async(chat)(live_world)
+
+    def broken(reads):
+        raise ValueError("the audit table is gone")
+
+    monkeypatch.setattr(services, "write_read_audits", broken)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+
+    frame = await counselor.receive_json_from(timeout=3)
+    assert (frame["type"], frame["code"]) == ("error", "server_error")
+    await counselor.send_json_to({"type": "read", "conversation": conversation.pk, "seq": 1})
+    assert (await frame_of(counselor, "error"))["code"] == "forbidden"  # not subscribed
+    await counselor.disconnect()
+
+
 async def test_a_new_student_message_refreshes_the_inboxes_of_those_who_may_claim_it(live_world, session_cookie):
     conversation = await database_sync_to_async(chat)(live_world)
     counselor = await signed_in(session_cookie, live_world.gurubk)
