@@ -10,6 +10,7 @@ def _form(school, contacts, initial_forms):
         "name": school.name,
         "npsn": school.npsn,
         "level": school.level,
+        "language": school.language,
         "safety_settings-TOTAL_FORMS": "1",
         "safety_settings-INITIAL_FORMS": str(initial_forms),
         "safety_settings-MIN_NUM_FORMS": "0",
