@@ -45,6 +45,7 @@ def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_
     # counselors (prefetched for the policy), guardians, enrollments, attendance, unseen profile
     # changes, the counseling section's conversations, the instruments section's submitted sheets,
     # the case book's timeline (referrals, cases, conversations), the services section's records,
-    # the sociometry section's surveys, audit insert, session save (3)
+    # the sociometry section's surveys, the appointments section's appointments, audit insert,
+    # session save (3)
     with django_assert_num_queries(22):
         client.get(f"/siswa/{world.student.pk}/")
