@@ -36,3 +36,13 @@ else focusableScrollers();
 window.addEventListener("resize", focusableScrollersSoon);
 document.addEventListener("htmx:afterSwap", focusableScrollersSoon);
 
+// The service worker (core/views_pwa.py): static files from the phone after the first visit, the
+// offline page when there is no connection. It stores no page of the app.
+if ("serviceWorker" in navigator) {
+  const manifest = document.querySelector("link[rel=manifest][data-service-worker]");
+  if (manifest) {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register(manifest.dataset.serviceWorker, { scope: "/" }).catch(() => {});
+    });
+  }
+}

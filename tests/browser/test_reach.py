@@ -55,7 +55,7 @@ def links_on(page):
 
 def test_signed_out_pages(page, transactional_db):
     problems = []
-    for url in (LOGIN_URL,):
+    for url in (LOGIN_URL, "/offline/"):
         response = page.goto(url)
         assert response.ok, url
         check(page, url, problems)
