@@ -94,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ekonseling.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzipped for the student's slow phone (static files come compressed from
+    # WhiteNoise, which answers before this). Django's own BREACH mitigation pads each response at
+    # random, and CSRF tokens are masked per response. See docs/deployment.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     "ekonseling.core.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
-EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz", "/favicon")
+# The PWA files (core/views_pwa.py) are the same for everyone and hold nothing of the user.
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz", "/favicon", "/sw.js", "/manifest.webmanifest", "/offline/")
 
 
 def _exempt(request, *names):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pwa
 
 app_name = "core"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/ekspor/", views.audit_export, name="audit_export"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
+    path("sw.js", views_pwa.service_worker, name="service_worker"),
+    path("offline/", views_pwa.offline, name="offline"),
 ]

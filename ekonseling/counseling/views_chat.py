@@ -408,7 +408,8 @@ def chat_attachment(request, pk):
     caption = request.POST.get("body", "")
     # A message always has text: an attachment without a caption says what it is.
     # Stored text, so not translated per sender (like the letters' e-mails, kept in Indonesian).
-    body = caption if caption.strip() else ("📎 Foto" if prepared.is_image else "📎 PDF")
+    # No emoji: Debian's Chromium has no font for 📎 and showed an empty box.
+    body = caption if caption.strip() else ("[Foto]" if prepared.is_image else "[PDF]")
     try:
         # `letters.reply` stores message and file in one transaction through the one action, which
         # tells the conversation and the inboxes once committed.

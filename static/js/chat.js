@@ -812,7 +812,7 @@
       }
       if (!this.attachmentUrl) return;
       // Not in the outbox: a file cannot wait in localStorage. A failed upload is marked failed.
-      const item = { client_key: uuid4(), body: caption.trim() ? caption : "📎 " + file.name, created: new Date().toISOString() };
+      const item = { client_key: uuid4(), body: caption.trim() ? caption : "[" + file.name + "]", created: new Date().toISOString() };
       const fields = new FormData();
       fields.append("file", file);
       fields.append("body", caption);

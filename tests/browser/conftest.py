@@ -79,12 +79,15 @@ def new_page(browser, server_url):
     """Make a page in a fresh browser context (a fresh cookie jar): a second user in the same test."""
     contexts = []
 
-    def make(viewport=DESKTOP):
+    def make(viewport=DESKTOP, service_workers="block"):
         context = browser.new_context(
             base_url=server_url,
             viewport=viewport,
             locale="id-ID",  # the site's default language; never ask for English
             timezone_id="Asia/Jakarta",
+            # The app's service worker (core/views_pwa.py) would stand between page.route() and the
+            # network; only the PWA tests (test_pwa.py) let it run.
+            service_workers=service_workers,
         )
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)

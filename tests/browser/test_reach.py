@@ -1,0 +1,118 @@
+"""Every role's pages on a 360 px phone: nothing hidden sideways and no serious or critical
+axe-core violation (issue 15).
+
+The pages are the demo school's, reached as a user reaches them: the menu's pages, then the links
+on those pages (one page per URL pattern, numbers counting as one), up to PAGES_PER_ROLE per role.
+The sign-in page and the offline page are checked signed out. Downloads (PDF, xlsx, CSV, JSON, SVG,
+calendar feeds) and the Django admin are not pages of the app and are left out.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from ekonseling.core import demo
+
+from . import axe, helpers
+from .conftest import MOBILE
+from .helpers import HOME_URL, LOGIN_URL, menu_links, open_menu, path_of, sign_in
+
+DEMO_LOGINS = demo.demo_logins()
+PAGES_PER_ROLE = 40
+NOT_PAGES = re.compile(
+    r"(\.(pdf|xlsx|csv|json|svg|ics|png|jpg)$)|^/(admin|keluar|static|media|i18n|ws)/|/(ekspor|unduh)/?$"
+)
+
+
+@pytest.fixture
+def viewport():
+    return MOBILE
+
+
+def pattern(path):
+    return re.sub(r"\d+", "N", path)
+
+
+def check(page, what, problems):
+    scroll_width, inner_width = helpers.horizontal_overflow(page)
+    if scroll_width > inner_width:
+        problems.append(f"{what}: {scroll_width}px wide in {inner_width}px; {helpers.widest_elements(page)}")
+    for rule, impact, targets in axe.violations(page):
+        problems.append(f"{what}: axe {rule} ({impact}) at {targets[:3]}")
+
+
+def links_on(page):
+    hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.href)")
+    out = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.netloc != urlsplit(page.url).netloc or NOT_PAGES.search(parts.path):
+            continue
+        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def test_signed_out_pages(page, transactional_db):
+    problems = []
+    for url in (LOGIN_URL, "/offline/"):
+        response = page.goto(url)
+        assert response.ok, url
+        check(page, url, problems)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("username", "password", "role_label"), DEMO_LOGINS, ids=[u for u, _, _ in DEMO_LOGINS])
+def test_every_page_of_the_role_fits_360px_and_has_no_serious_axe_violation(
+    page, demo_school, username, password, role_label
+):
+    sign_in(page, username, password)
+    assert path_of(page) == HOME_URL
+    problems = []
+    open_menu(page)
+    check(page, f"{HOME_URL} with the menu open ({role_label})", problems)
+
+    queue = list(dict.fromkeys([HOME_URL, *menu_links(page), helpers.ACCOUNT_URL]))
+    seen_patterns = set()
+    visited = 0
+    while queue and visited < PAGES_PER_ROLE:
+        url = queue.pop(0)
+        key = pattern(urlsplit(url).path)
+        if key in seen_patterns:
+            continue
+        seen_patterns.add(key)
+        response = page.goto(url)
+        if response is None or not response.ok or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        visited += 1
+        check(page, f"{url} ({role_label})", problems)
+        queue.extend(link for link in links_on(page) if pattern(urlsplit(link).path) not in seen_patterns)
+    assert visited >= 3, f"only {visited} pages reached for {role_label}"
+    print(f"{role_label}: {visited} pages checked")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_counseling_inbox_is_cards_on_a_phone(page, demo_school):
+    sign_in(page, "gurubk", demo.DEMO_PASSWORD)
+    page.goto("/konseling/inbox/")
+    helpers.assert_fits(page, "the inbox", width=MOBILE["width"])
+
+    # Every tab whole on the screen, none cut or scrolled away.
+    for box in page.locator("nav.tabs a").evaluate_all("tabs => tabs.map(t => t.getBoundingClientRect().toJSON())"):
+        assert box["left"] >= 0 and box["right"] <= MOBILE["width"], box
+    # Nothing of the list hides in a sideways scroll: each row's status and unread count are seen.
+    wrap = page.locator("#inbox-list .table-wrap")
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), "the inbox list scrolls sideways"
+    rows = page.locator("table.inbox tbody tr[data-conversation]")
+    assert rows.count() >= 2
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        for cell in (row.locator("td[data-unread]"), row.locator("td").last, row.locator("td").first):
+            if cell.evaluate("td => getComputedStyle(td).display") == "none":
+                continue  # an empty status (a claimed chat, nothing to say) is not shown
+            box = cell.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= MOBILE["width"], (i, box)
+        assert row.locator("td[data-unread]").is_visible()
+    # Each value says which column it is: the header row is not shown on a phone.
+    label = rows.locator("td[data-unread]").first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert "Belum dibaca" in label, label
