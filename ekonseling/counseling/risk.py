@@ -94,6 +94,8 @@ FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 # 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
 FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
+# 212 messages written on 2026-12-03 and committed before round eleven; never tuned on (round eleven: fresh-4)
+FRESH5_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh5.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
