@@ -94,7 +94,7 @@ FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 # 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
 FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
-# 212 messages written on 2026-12-03 and committed before round eleven; never tuned on (round eleven: fresh-4)
+# 209 messages written on 2026-12-03 and committed before round eleven; never tuned on (round eleven: fresh-4)
 FRESH5_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh5.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
@@ -904,9 +904,17 @@ class Lexicon:
                     _near(start, end, n_start, n_end, window) for n_start, n_end, window in negatives.get(category, ())
                 )
             ]
-            chosen = _non_overlapping([(pattern.weight, pattern, start, end) for pattern, start, end in alive])
-            if len({_COMBINABLE[pattern.why] for _, pattern, _, _ in chosen}) >= 2:
-                combined[category] = chosen
+            pair = next(
+                (
+                    [(a.weight, a, a_start, a_end), (b.weight, b, b_start, b_end)]
+                    for i, (a, a_start, a_end) in enumerate(alive)
+                    for b, b_start, b_end in alive[i + 1 :]
+                    if _COMBINABLE[a.why] != _COMBINABLE[b.why] and (a_end <= b_start or b_end <= a_start)
+                ),
+                None,
+            )
+            if pair:
+                combined[category] = pair
         return combined
 
     def _imminence(self, categories, flagged, times, combined=None):
