@@ -94,19 +94,33 @@ FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 # 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
 FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
+# 209 messages written on 2026-12-03 and committed before round eleven; never tuned on (round eleven: fresh-4)
+FRESH5_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh5.jsonl"
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
 # What an imminent phrase shows, told to the counselor as the reason: `"imminent": true` is a plan or a
 # preparation; a phrase may name its kind instead (C-SSRS preparatory behaviour, farewells, a moment chosen).
+PLAN_OR_PREPARATION = "plan or preparation"
 IMMINENT_KINDS = {
     "preparation": "preparation (a means kept ready)",
     "farewell": "farewell (goodbyes, things given away)",
     "moment": "a moment chosen (date, place, empty house)",
+    "act": "act under way (an amount swallowed)",
 }
-PLAN_OR_PREPARATION = "plan or preparation"
+# Round eleven: two independent signals of different kinds (a means kept ready and a moment chosen, a
+# farewell and a means, a farewell and a moment) make a category's imminent risk together, even when
+# each is a support phrase that could never flag a message alone; the reason names both.
+COMBINED = "together"
+# The kinds a combination is made of: a plan or preparation counts as a means kept ready.
+_COMBINABLE = {
+    PLAN_OR_PREPARATION: "preparation",
+    "preparation (a means kept ready)": "preparation",
+    "farewell (goodbyes, things given away)": "farewell",
+    "a moment chosen (date, place, empty house)": "moment",
+}
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
@@ -116,6 +130,7 @@ _REPEAT3_RE = re.compile(r"(.)\1{2,}")
 _DOUBLE_RE = re.compile(r"(.)\1")
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
+_ABOUT_RE = re.compile(r"^(\d+)-?an$")
 _LEET = str.maketrans("431057698", "aeiostggb")
 _VOWELS = frozenset("aeiou")
 
@@ -300,7 +315,18 @@ _TOP_KEYS = {
     "categories",
     "crisis",
 }
-_PHRASE_KEYS = {"phrase", "weight", "strong", "hyperbole", "support", "gap", "any_order", "imminent", "intent"}
+_PHRASE_KEYS = {
+    "phrase",
+    "weight",
+    "strong",
+    "hyperbole",
+    "support",
+    "gap",
+    "any_order",
+    "imminent",
+    "intent",
+    "min_count",
+}
 _NEGATIVE_KEYS = {"phrase", "window", "gap"}
 _CATEGORY_KEYS = {"severity", "phrases", "negatives", "remove"}
 
@@ -356,6 +382,8 @@ def _check_item(item, place, keys, source):
         _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
     if "window" in item:
         _check_int(item["window"], f"{place}.window", 0, MAX_WINDOW, source)
+    if "min_count" in item:
+        _check_int(item["min_count"], f"{place}.min_count", 1, 1000, source)
     for key in ("strong", "hyperbole", "support", "any_order", "intent"):
         _check_bool(item, key, place, source)
     if "imminent" in item and not isinstance(item["imminent"], bool) and item["imminent"] not in IMMINENT_KINDS:
@@ -525,6 +553,7 @@ class _Pattern:
     imminent: bool = False  # a plan, a preparation or an act: imminent risk when its category flags
     intent: bool = False  # an intent: imminent risk when a time word is within the imminent window
     why: str = PLAN_OR_PREPARATION  # what an imminent phrase shows, for the reason
+    min_count: int = 0  # a number the phrase matches ("#num") must be at least this ("nelen 20 pil", not 2)
 
 
 class Lexicon:
@@ -646,6 +675,9 @@ class Lexicon:
         """(surface, stem) pairs for one raw token; a token may become several ("gaada" → tidak ada)."""
         if raw.isdigit():
             return ((raw, raw),)
+        about = _ABOUT_RE.match(raw)
+        if about:  # "40an", "20-an": about forty, a number
+            return ((about.group(1), about.group(1)),)
         redup = _REDUP_DIGIT_RE.match(raw)
         if redup:
             base, suffix = redup.groups()
@@ -720,6 +752,7 @@ class Lexicon:
             imminent=kind == "crisis" or item.get("imminent", False),
             why=IMMINENT_KINDS.get(item.get("imminent"), PLAN_OR_PREPARATION),
             intent=item.get("intent", False),
+            min_count=item.get("min_count", 0),
         )
 
     # screening
@@ -765,6 +798,10 @@ class Lexicon:
             return NOT_FLAGGED
         candidates, negatives, contexts, times, crisis = {}, {}, [], [], {}
         for pattern, start, end in self._occurrences(tokens):
+            if pattern.min_count and any(
+                surface.isdigit() and int(surface) < pattern.min_count for surface, _ in tokens[start:end]
+            ):
+                continue
             if pattern.kind == "phrase":
                 candidates.setdefault(pattern.category, []).append((pattern, start, end))
             elif pattern.kind == "negative":
@@ -784,6 +821,8 @@ class Lexicon:
                 partial[category] = found
         for category, found in crisis.items():
             flagged[category] = _non_overlapping(found + flagged.get(category, []))
+        combined = {} if contexts else self._combined(partial, negatives, flagged)
+        flagged.update(combined)
         if not flagged:
             # A message with a hyperbole context word (homework, games, laughter, lyrics…: the words
             # the lexicon already reads as "not meant literally") is left to the lexicon's verdict.
@@ -794,7 +833,7 @@ class Lexicon:
             for category in categories
             for _, pattern, start, end in sorted(flagged[category], key=lambda m: m[2])
         )
-        reason = self._imminence(categories, flagged, times)
+        reason = self._imminence(categories, flagged, times, combined)
         severity = self.severity[categories[0]]
         return Screening(True, categories, severity, matches, IMMINENT if reason else severity, reason)
 
@@ -845,10 +884,44 @@ class Lexicon:
                 return category, sorted(shown, key=lambda m: m[1])
         return None
 
-    def _imminence(self, categories, flagged, times):
+    def _combined(self, partial, negatives, flagged):
+        """Categories the phrases did not flag where imminent signals of two different kinds survive
+        their negatives: a means kept ready and a moment chosen ("obat udah aku tabung … tinggal nunggu
+        rumah kosong"), a farewell and a means, a farewell and a moment. Each alone is everyday talk
+        (saving pills for a cold, "pamit" before moving school, an empty house); together they are
+        C-SSRS preparatory behaviour with a time or a leave-taking. Two farewells are not enough:
+        "pamit, makasih buat semuanya" is how a student says goodbye before moving school."""
+        combined = {}
+        for category, found in partial.items():
+            if category in flagged:
+                continue
+            alive = [
+                (pattern, start, end)
+                for pattern, start, end in found
+                if pattern.imminent
+                and pattern.why in _COMBINABLE
+                and not any(
+                    _near(start, end, n_start, n_end, window) for n_start, n_end, window in negatives.get(category, ())
+                )
+            ]
+            pair = next(
+                (
+                    [(a.weight, a, a_start, a_end), (b.weight, b, b_start, b_end)]
+                    for i, (a, a_start, a_end) in enumerate(alive)
+                    for b, b_start, b_end in alive[i + 1 :]
+                    if _COMBINABLE[a.why] != _COMBINABLE[b.why] and (a_end <= b_start or b_end <= a_start)
+                ),
+                None,
+            )
+            if pair:
+                combined[category] = pair
+        return combined
+
+    def _imminence(self, categories, flagged, times, combined=None):
         """Why the message is imminent risk ("" when it is not): an act under way, else what the plan,
         preparation, farewell or chosen moment of the first such flagged category shows (each kind once,
-        in message order), else its first intent with a time word within the imminent window."""
+        in message order, "together" when only their combination flagged it), else its first intent with
+        a time word within the imminent window."""
         for category in categories:
             shown = sorted(
                 ((start, pattern) for _, pattern, start, _end in flagged[category] if pattern.imminent),
@@ -858,7 +931,8 @@ class Lexicon:
                 continue
             if any(pattern.kind == "crisis" for _, pattern in shown):
                 return f"{category}: act under way"
-            return f"{category}: {_kinds(pattern for _, pattern in shown)}"
+            together = f", {COMBINED}" if combined and category in combined else ""
+            return f"{category}: {_kinds(pattern for _, pattern in shown)}{together}"
         for category in categories:
             for _, pattern, start, end in flagged[category]:
                 if not pattern.intent:
@@ -929,11 +1003,18 @@ def _reduplicated(word):
 _LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+")  # 😂 🤣 😆 😹 😅
 
 
+# Emoji that name a means (round eleven): "💊💊💊 udh siap semua" keeps pills ready as words would.
+_MEANS_EMOJI = {"\U0001f48a": " pil ", "\U0001f52a": " pisau ", "\U0001faa2": " tali "}  # 💊 🔪 🪢
+_MEANS_EMOJI_RE = re.compile("(?:" + "|".join(_MEANS_EMOJI) + ")+")
+
+
 def _fold(text):
     """Lower case without diacritics: "Mátí" and "mati" must be the same word. Laughing emoji are
-    laughter ("wkwk"), which tells hyperbole and banter from distress; other emoji are dropped."""
+    laughter ("wkwk"), which tells hyperbole and banter from distress; emoji of a means (pills, a
+    knife, a rope) are that word, once however often repeated; other emoji are dropped."""
     if text.isascii():
         return text.lower()
+    text = _MEANS_EMOJI_RE.sub(lambda m: _MEANS_EMOJI[m.group()[0]], text)
     decomposed = unicodedata.normalize("NFKD", _LAUGHING.sub(" wkwk ", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -1,0 +1,178 @@
+"""Round eleven of the risk screen (docs/risk-screening.md): imminent signals of two different kinds
+combine into a match of their own, an amount swallowed is an act under way, means emoji, regional
+spellings of swallowing, keeping and leaving, and the fresh-5 set that was never tuned on.
+
+Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
+
+import pytest
+
+from ekonseling.counseling import risk
+from ekonseling.counseling.risk import LexiconError, load_lexicon, screen
+
+PHRASES_ONLY = None
+
+
+def _phrases_only():
+    global PHRASES_ONLY
+    if PHRASES_ONLY is None:
+        PHRASES_ONLY = load_lexicon(model=None)
+    return PHRASES_ONLY
+
+
+# means, moments and farewells that the phrases flag and triage imminent, the reason naming a kind
+IMMINENT_SIGNALS = [
+    ("obat tidur udah aku simpen di lemari, tinggal nunggu ibu berangkat kerja", "suicide", "moment"),
+    ("pil2 udah kutimbun di tas, pas rumah sepi aja", "suicide", "preparation"),
+    ("💊💊 udah kusimpen. jangan cari aku ya", "suicide", "farewell"),
+    ("gitarku ambil aja ya, aku gak butuh lagi mulai besok", "suicide", "farewell"),
+]
+
+# support signals only (none could flag a message alone), of two kinds: a match of their own
+COMBINATIONS = [
+    ("jgn cari aku ya, tinggal nunggu rumah kosong", "suicide", ("farewell", "moment")),
+    ("bye semuanya, obat nyamuk udah aku beli", "suicide", ("farewell", "preparation")),
+]
+
+ACTS = [
+    "aku barusan nelen 25 butir obat tidur",
+    "tadi aku minum sebotol obat tidur, udah ngantuk bgt",
+    "wis tak ombe kabeh pil e",
+    "i just swallowed 40 pills",
+]
+
+OTHER_TRUE_POSITIVES = [
+    # a rope measured to a fan: a preparation on its own
+    ("aku udah ngukur tinggi plafon buat talinya", "suicide"),
+    # a poison mixed into someone's drink: violence, imminent
+    ("baygon udah aku tuang ke botol minum dia", "violence"),
+    # a weapon kept ready next to a revenge
+    ("pokoknya aku bales dia, celurit udah aku simpen di motor", "violence"),
+]
+
+HARD_NEGATIVES = [
+    # saving money, packing, exams: a preparation with no means
+    "uang jajan udah aku simpen buat beli buku, nunggu ibu gajian",
+    "tas udah siap semua buat camping, jangan lupa bawa senter",
+    "udah siap semua buat ujian praktik, doain ya",
+    # medicine as prescribed, a small count
+    "aku minum obat 3 tablet sehari sesuai resep dokter",
+    "barusan nelen obat maag 2 tablet",
+    "aku minum 10 tablet tambah darah, sehari satu",
+    # goodbyes before moving school, a farewell and a date
+    "pamit ya semua, mulai bulan depan aku sekolah di medan. makasih udah baik sama aku",
+    "jangan cari aku, aku lagi les sampe malem",
+    "gitarku ambil aja ya, aku udah beli yang baru",
+    # an empty house, a chosen day, a rope for games
+    "pas rumah kosong aku latihan gitar keras2",
+    "aku udah pilih tempat buat study tour, tinggal nunggu bus",
+    "tali buat lomba tarik tambang udah aku simpen",
+    # stories, lessons, relatives, games
+    "di film itu karakternya mengakhiri hidupnya, ending yang sedih",
+    "surat perpisahan untuk angkatan kelas 12 udah jadi",
+    "materi hari ini bahaya pernikahan dini",
+    "om aku tunangan minggu lalu",
+    "pak rt mukul kentongan tiap jam 12",
+    "drakor semalem suaminya nampar istrinya, aku kesel",
+    "timnas udah gak ada harapan lolos",
+    "racun tikus dicampur ke umpan buat hama di sawah",
+    "aku bakal bales kamu di turnamen futsal besok",
+]
+
+
+def test_these_sentences_are_not_from_the_fresh_sets():
+    paths = (risk.FRESH2_PATH, risk.FRESH3_PATH, risk.FRESH4_PATH, risk.FRESH5_PATH)
+    fresh = {e["text"] for path in paths for e in risk.load_labelled(path)}
+    mine = (
+        {t for t, _, _ in COMBINATIONS + IMMINENT_SIGNALS}
+        | set(ACTS)
+        | {t for t, _ in OTHER_TRUE_POSITIVES}
+        | set(HARD_NEGATIVES)
+    )
+    assert not fresh & mine
+
+
+@pytest.mark.parametrize(("text", "category", "kind"), IMMINENT_SIGNALS)
+def test_means_moments_and_farewells_are_imminent(text, category, kind):
+    result = _phrases_only().screen(text)
+    assert result.categories == (category,) and result.triage == risk.IMMINENT, result
+    assert kind in result.reason, result.reason
+
+
+@pytest.mark.parametrize(("text", "category", "kinds"), COMBINATIONS)
+def test_two_kinds_of_imminent_signal_make_an_imminent_match_with_the_phrases_alone(text, category, kinds):
+    result = _phrases_only().screen(text)
+    assert result.categories == (category,) and result.triage == risk.IMMINENT, result
+    assert result.reason.startswith(f"{category}: ") and result.reason.endswith(", together"), result.reason
+    for kind in kinds:
+        assert kind in result.reason, result.reason
+
+
+@pytest.mark.parametrize("text", ACTS)
+def test_an_amount_swallowed_is_an_act_under_way(text):
+    result = _phrases_only().screen(text)
+    assert "suicide" in result.categories and result.triage == risk.IMMINENT, result
+    assert "act under way" in result.reason, result.reason
+
+
+@pytest.mark.parametrize(("text", "category"), OTHER_TRUE_POSITIVES)
+def test_round_eleven_families(text, category):
+    result = _phrases_only().screen(text)
+    assert category in result.categories and result.triage == risk.IMMINENT, result
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_round_eleven_hard_negatives_raise_no_phrase_alert(text):
+    result = screen(text)
+    assert not result.flagged or result.possible, result
+
+
+def test_two_farewells_are_not_a_combination():
+    # "pamit" and "makasih buat semuanya" before moving school: both farewells, one kind
+    result = screen("pamit ya temen2, makasih buat semuanya, jangan lupain aku")
+    assert result.triage != risk.IMMINENT and (not result.flagged or result.possible), result
+
+
+def test_a_combination_is_silenced_near_a_hyperbole_context_word():
+    # the same signals around homework or a game are left to the lexicon's verdict
+    assert not _phrases_only().screen("obat udah aku simpen, tinggal nunggu rumah kosong buat ngerjain pr").flagged
+
+
+def test_numbers_and_emoji():
+    lexicon = risk.default_lexicon()
+    assert [stem for _, stem in lexicon.tokens("40an")] == ["40"]
+    assert [stem for _, stem in lexicon.tokens("💊💊💊")] == ["pil"]
+    assert "telan" in risk.normalise("nelen")
+
+
+def test_min_count_is_validated():
+    doc = {"categories": {"suicide": {"phrases": [{"phrase": "telan #num pil", "min_count": 5}]}}}
+    lexicon = load_lexicon(extra=doc, model=None)
+    assert lexicon.screen("aku telan 12 pil").flagged and not lexicon.screen("aku telan 2 pil").flagged
+    doc["categories"]["suicide"]["phrases"][0]["min_count"] = 0
+    with pytest.raises(LexiconError, match=r"min_count"):
+        load_lexicon(extra=doc)
+
+
+# --- fresh-5: written and committed before round eleven, never tuned on ----------------------------
+
+
+def test_fresh_5_never_tuned_on_keeps_its_measured_floor():
+    # 209 messages written and committed before round eleven (commit 7d8b6a4; three
+    # that repeated a dev or fresh-4 message removed before any measurement of this round), never tuned on.
+    # Before round eleven (on these 209): precision 0.895, recall 0.694, imminent 13/54; after it: see
+    # docs/risk-screening.md. Precision must stay at or above 0.90 (the issue's rule).
+    fresh5 = risk.load_labelled(risk.FRESH5_PATH)
+    dev = {example["text"] for example in risk.load_labelled(split="dev")}
+    assert len(fresh5) >= 200 and {e["split"] for e in fresh5} == {"fresh5"}
+    assert not dev & {example["text"] for example in fresh5}
+    assert {c for e in fresh5 for c in e["categories"]} == set(risk.default_lexicon().categories)
+    assert sum(e["triage"] == risk.IMMINENT for e in fresh5) >= 50
+    result = risk.evaluate(fresh5)
+    assert result.precision >= 0.90, result.false_positives
+    assert result.recall >= 0.71, result.false_negatives
+    assert result.imminent[0] >= 20, result.imminent_misses
+
+
+def test_fresh_4_after_tuning_on_it():
+    result = risk.evaluate(risk.load_labelled(risk.FRESH4_PATH))
+    assert result.precision >= 0.95 and result.recall >= 0.90 and result.imminent[0] >= 34
