@@ -159,7 +159,7 @@ def run():
     def card():
         counselor = school[0].created_by
         visible = Survey.objects.filter(rombel__counselors=counselor)
-        return services.home_flags(services.latest_surveys(visible))
+        return services.home_flags(services.latest_surveys(visible), limit=30)
 
     def cold():
         cache.clear()

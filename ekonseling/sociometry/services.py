@@ -459,15 +459,16 @@ def _answers_fingerprints(surveys: Sequence[Survey]) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in found}
 
 
-def home_flags(surveys: Sequence[Survey]) -> list[Flag]:
+def home_flags(surveys: Sequence[Survey], limit: int | None = None) -> tuple[list[Flag], int]:
     """The flags of many surveys (the counselor's home card) without analysing them on every page:
     each survey's flags are cached under a fingerprint of its answers (`_answers_fingerprints`),
     so a new or changed response, an erased student or a changed survey is a new key and the
     cache can never serve stale figures. Names are read afresh (a student's name may be edited).
-    Three queries with a warm cache, plus the analysis of the surveys whose answers changed."""
+    Three queries with a warm cache, plus the analysis of the surveys whose answers changed.
+    Returns the first `limit` flags (all when None) and how many there are in all."""
     surveys = list(surveys)
     if not surveys:
-        return []
+        return [], 0
     prints = _answers_fingerprints(surveys)
     keys = {s.pk: f"sociometry:flags:{s.pk}:" + ":".join(map(str, prints.get(s.pk, ()))) for s in surveys}
     cached = cache.get_many(keys.values())
@@ -477,11 +478,13 @@ def home_flags(surveys: Sequence[Survey]) -> list[Flag]:
         cache.set_many(fresh, FLAGS_CACHE_SECONDS)
         cached.update(fresh)
     rows = [(survey, row) for survey in surveys for row in cached[keys[survey.pk]]]
-    names = dict(Student.objects.filter(pk__in={row[0] for _s, row in rows}).values_list("pk", "name"))
-    return [
+    shown = rows[:limit] if limit is not None else rows
+    names = dict(Student.objects.filter(pk__in={row[0] for _s, row in shown}).values_list("pk", "name"))
+    flagged = [
         _flag(survey, student_id, names.get(student_id, name), number, categories)
-        for survey, (student_id, name, number, categories) in rows
+        for survey, (student_id, name, number, categories) in shown
     ]
+    return flagged, len(rows)
 
 
 def latest_surveys(queryset: Any, now: datetime | None = None) -> list[Survey]:
