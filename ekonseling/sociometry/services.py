@@ -432,7 +432,7 @@ def _answers_fingerprints(surveys: Sequence[Survey]) -> dict[int, tuple]:
     its responses (every submission replaces the student's row, so a new id), its members and the
     choices (erasing a student removes theirs, and those naming them), and its settings."""
 
-    def tally(model, survey_path):
+    def tally(model: type[Response | Member | Choice], survey_path: str) -> tuple[Subquery, Subquery]:
         rows = (
             model.objects.filter(**{survey_path: OuterRef("pk")})
             .order_by()
