@@ -10,6 +10,7 @@ import statistics
 import time
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from ekonseling.accounts.models import Role, User
@@ -153,6 +154,24 @@ def run():
 
     median, low, high = _timed(flags, runs=3)
     print(f"  the counselor's home card for 36 rombel (flags of every latest survey): median {median:.2f} s")
+
+    def card():
+        counselor = school[0].created_by
+        visible = Survey.objects.filter(rombel__counselors=counselor)
+        return services.home_flags(services.latest_surveys(visible), limit=30)
+
+    def cold():
+        cache.clear()
+        return card()
+
+    median, low, high = _timed(cold, runs=3)
+    print(f"  the home card's flags, cache empty (services.home_flags): median {median * 1000:.0f} ms")
+    card()
+    median, low, high = _timed(card, runs=20)
+    print(
+        f"  the home card's flags, cached (fingerprint + names, no analysis): median {median * 1000:.1f} ms "
+        f"(min {low * 1000:.1f}, max {high * 1000:.1f})"
+    )
 
     started = time.perf_counter()
     raised = services.sweep_alerts()

@@ -10,20 +10,14 @@ students taking the same slot at once cannot both get it (one INSERT fails).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
 
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
+# One weekday list for the project (counseling's office hours use it too): Django's, Monday first.
+WEEKDAYS = list(dates.WEEKDAYS.items())
 
 
 class Medium(models.TextChoices):

@@ -25,12 +25,8 @@ from django.utils.translation import pgettext_lazy
 from ekonseling.core.fields import EncryptedTextField
 from ekonseling.core.models import SchoolOwned
 
-
-class Bidang(models.TextChoices):
-    PRIBADI = "pribadi", _("Personal (pribadi)")
-    SOSIAL = "sosial", _("Social (sosial)")
-    BELAJAR = "belajar", _("Learning (belajar)")
-    KARIER = "karier", _("Career (karier)")
+# The four bidang of BK are the service records' (one list; a case names the same values).
+from ekonseling.records.models import Bidang
 
 
 class Source(models.TextChoices):

@@ -25,6 +25,7 @@ from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import policy
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
+from ekonseling.students import caseload
 
 from . import services
 from .models import CallIn, Conversation, Message, Participant
@@ -33,6 +34,35 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 ROWS = 5  # rows per group on a card; the inbox has the rest
+# The columns a card row, the identity rule and the claim rule read.
+ROW_FIELDS = (
+    "id",
+    "school_id",
+    "kind",
+    "student_id",
+    "counselor_id",
+    "status",
+    "urgent",
+    "anonymous",
+    "revealed_at",
+    "last_seq",
+    "last_message_at",
+    "awaiting_reply",
+    "created_at",
+    "student__id",
+    "student__school_id",
+    "student__user_id",
+    "student__name",
+    "student__rombel_id",
+    "student__rombel__id",
+    "student__rombel__name",
+    "counselor__id",
+    "counselor__username",
+    "counselor__full_name",
+    "counselor__first_name",
+    "counselor__last_name",
+    "counselor__role",
+)
 URGENT, UNCLAIMED, AWAITING = 0, 1, 2
 
 
@@ -50,7 +80,7 @@ def _visible_conversations(user: User) -> QuerySet[Conversation]:
 
 
 def counselor_counts(user: User) -> dict[str, int]:
-    """{urgent, unclaimed, awaiting, alerts}: one query for the conversations, one for the alerts."""
+    """{urgent, unclaimed, awaiting, alerts, follow_up}: one query for the conversations, one for the alerts."""
     urgent, unclaimed, awaiting = _attention_q(user)
     # Aliases unlike the fields the filters name (`urgent` is a column).
     found = _visible_conversations(user).aggregate(
@@ -59,13 +89,17 @@ def counselor_counts(user: User) -> dict[str, int]:
         n_awaiting=Count("pk", filter=awaiting),
     )
     counts = {key.removeprefix("n_"): value or 0 for key, value in found.items()}
+    counts.update(_alert_counts(user))
+    return counts
+
+
+def _alert_counts(user: User) -> dict[str, int]:
+    """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query."""
     alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
-    # Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query.
     found = policy.visible(user, safety.DECIDE, alerts).aggregate(
         n_alerts=Count("pk", filter=safety.urgent_q()), n_follow_up=Count("pk", filter=~safety.urgent_q())
     )
-    counts["alerts"], counts["follow_up"] = found["n_alerts"] or 0, found["n_follow_up"] or 0
-    return counts
+    return {"alerts": found["n_alerts"] or 0, "follow_up": found["n_follow_up"] or 0}
 
 
 def counselor_badge(user: User) -> int:
@@ -97,20 +131,30 @@ def counselor_card(request: Any) -> dict:
         .values_list("pk", "group")
     )
     picked: dict[int, int] = {}
+    # The groups are disjoint, so counting the ranked rows gives the card's counts (as
+    # counselor_counts would, without its query).
     taken = {URGENT: 0, UNCLAIMED: 0, AWAITING: 0}
     for pk, group in ranked.iterator():
         if taken[group] < ROWS:
-            taken[group] += 1
             picked[pk] = group
+        taken[group] += 1
     loaded = (
         Conversation.objects.filter(pk__in=picked)
         .select_related("student__rombel", "counselor")
-        # Encrypted columns the card never shows: decrypting them for every row cost more than the query.
-        .defer("subject", "counselor_summary", "student__health_notes", "student__special_needs")
-        .prefetch_related("student__rombel__counselors", "student__counselors")
-        .in_bulk()
+        # Only what the row and the rules it asks read: a student row has some forty columns,
+        # encrypted ones among them, and building them cost more than the query.
+        .only(*ROW_FIELDS)
     )
+    loaded = loaded.in_bulk() if picked else {}
     rows = [loaded[pk] for pk in picked if pk in loaded]
+    if user.role == Role.GURU_BK:
+        # "May take it" asks whether the student is in this guru BK's caseload, for a conversation
+        # nobody has taken (a taken one is never claimable). The conversation scope shows a guru BK
+        # an untaken conversation only of their caseload (rules._conversation_scope), so the answer
+        # for those rows is already known: no query, no prefetch of every row's counselors.
+        for conversation in rows:
+            if conversation.counselor_id is None:
+                caseload.mark_in_caseload(user, conversation.student)
     for conversation in rows:
         conversation.group = picked[conversation.pk]
     groups: dict[int, list[Conversation]] = {URGENT: [], UNCLAIMED: [], AWAITING: []}
@@ -118,7 +162,8 @@ def counselor_card(request: Any) -> dict:
         conversation.show_identity = policy.can(user, "conversation.see_identity", conversation)
         conversation.may_claim = policy.can(user, "conversation.claim", conversation)
         groups[conversation.group].append(conversation)
-    counts = counselor_counts(user)
+    counts = {"urgent": taken[URGENT], "unclaimed": taken[UNCLAIMED], "awaiting": taken[AWAITING]}
+    counts.update(_alert_counts(user))
     alerts = (
         safety.open_alerts(user, exclude_source=Alert.Source.MESSAGE, urgent=True, limit=ROWS)
         if counts["alerts"]

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -154,17 +155,8 @@ class OfficeHours(models.Model):
     """When a counselor answers; outside these hours a student is told when to expect a reply."""
 
     counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_hours")
-    weekday = models.PositiveSmallIntegerField(
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ]
-    )
+    # Django's weekday names, Monday = 0 (the appointments' weekly slots use the same list).
+    weekday = models.PositiveSmallIntegerField(choices=list(dates.WEEKDAYS.items()))
     starts_at = models.TimeField()
     ends_at = models.TimeField()
 

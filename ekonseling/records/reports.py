@@ -360,9 +360,13 @@ def counselor_dashboard(user: User, today: datetime.date | None = None) -> Couns
     )
     month = month_period(today.year, today.month)
     own = ServiceRecord.objects.filter(counselor=user, date__range=(month.start, month.end))
-    month_records = own.count()
-    month_students = Participation.objects.filter(record__in=own).count()
-    conversations = Conversation.objects.filter(school_id=user.school_id, created_at__date__gte=semester.start)
+    # One query for both: records counted once each, participations (rows of one record each) all.
+    tally = own.aggregate(records=Count("pk", distinct=True), students=Count("participations"))
+    month_records, month_students = tally["records"], tally["students"]
+    # From the semester's first local midnight: the same rows as created_at__date__gte, without
+    # converting every row's time to a date.
+    since = timezone.make_aware(datetime.datetime.combine(semester.start, datetime.time.min))
+    conversations = Conversation.objects.filter(school_id=user.school_id, created_at__gte=since)
     if user.role != Role.KOORDINATOR_BK:
         conversations = conversations.filter(counselor=user)
     waits = first_reply_minutes(conversations)

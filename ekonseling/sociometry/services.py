@@ -16,8 +16,9 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import TextField
+from django.db.models import Count, Max, OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -426,19 +427,94 @@ class Flag:
 
 def flags(survey_analysis: SurveyAnalysis) -> list[Flag]:
     """The students rejected, isolated or neglected under some criterion, with suggested services."""
-    found: dict[int, Flag] = {}
+    return [_flag(survey_analysis.survey, *row) for row in _flag_rows(survey_analysis)]
+
+
+# (student id, name, number, [(criterion question, category)]): a flag without its survey and
+# suggestions, plain data that the home card's cache keeps in no particular language.
+FlagRow = tuple[int, str, int, list[tuple[str, str]]]
+
+
+def _flag_rows(survey_analysis: SurveyAnalysis) -> list[FlagRow]:
+    found: dict[int, FlagRow] = {}
     for criterion, result in zip(survey_analysis.criteria, survey_analysis.results, strict=True):
         for m in result.members:
             for category in m.categories:
-                if category not in FLAGGED:
-                    continue
-                flag = found.setdefault(m.id, Flag(survey_analysis.survey, m.id, m.name, m.number, [], []))
-                flag.categories.append((criterion.question, category))
-                for s in SUGGESTIONS[category]:
-                    if str(s) not in flag.suggestions:
-                        flag.suggestions.append(str(s))
+                if category in FLAGGED:
+                    found.setdefault(m.id, (m.id, m.name, m.number, []))[3].append((criterion.question, category))
     order = {c: i for i, c in enumerate(FLAGGED)}
-    return sorted(found.values(), key=lambda f: (min(order[c] for _q, c in f.categories), f.number))
+    return sorted(found.values(), key=lambda f: (min(order[c] for _q, c in f[3]), f[2]))
+
+
+def _flag(survey: Survey, student_id: int, name: str, number: int, categories: list[tuple[str, str]]) -> Flag:
+    suggestions: list[str] = []
+    for _question, category in categories:
+        for s in SUGGESTIONS[category]:
+            if str(s) not in suggestions:
+                suggestions.append(str(s))
+    return Flag(survey, student_id, name, number, list(categories), suggestions)
+
+
+FLAGS_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _answers_fingerprints(surveys: Sequence[Survey]) -> dict[int, tuple]:
+    """Per survey, what its analysis depends on that can change after it opened, in one query:
+    its responses (every submission replaces the student's row, so a new id; the choices are
+    inside it, encrypted), its members (erasing a student removes their membership and response,
+    while the others' responses are rewritten in place without them: the member count still
+    changes), and its settings."""
+
+    def tally(model: type[Response | Member], survey_path: str) -> tuple[Subquery, Subquery]:
+        rows = (
+            model.objects.filter(**{survey_path: OuterRef("pk")})
+            .order_by()
+            .values(survey_path)
+            .annotate(n=Count("pk"), last=Max("pk"))
+        )
+        return Subquery(rows.values("n")[:1]), Subquery(rows.values("last")[:1])
+
+    n_responses, last_response = tally(Response, "survey_id")
+    n_members, last_member = tally(Member, "survey_id")
+    found = (
+        Survey.objects.filter(pk__in=[s.pk for s in surveys])
+        .values_list("pk", "choices", "rejections")
+        .annotate(
+            n_responses=n_responses,
+            last_response=last_response,
+            n_members=n_members,
+            last_member=last_member,
+        )
+    )
+    return {row[0]: tuple(row[1:]) for row in found}
+
+
+def home_flags(surveys: Sequence[Survey], limit: int | None = None) -> tuple[list[Flag], int]:
+    """The flags of many surveys (the counselor's home card) without analysing them on every page:
+    each survey's flags are cached under a fingerprint of its answers (`_answers_fingerprints`),
+    so a new or changed response, an erased student or a changed survey is a new key and the
+    cache can never serve stale figures. Names are read afresh (a student's name may be edited).
+    Three queries with a warm cache, plus the analysis of the surveys whose answers changed.
+    Returns the first `limit` flags (all when None) and how many there are in all."""
+    surveys = list(surveys)
+    if not surveys:
+        return [], 0
+    prints = _answers_fingerprints(surveys)
+    keys = {s.pk: f"sociometry:flags:{s.pk}:" + ":".join(map(str, prints.get(s.pk, ()))) for s in surveys}
+    cached = cache.get_many(keys.values())
+    missing = [s for s in surveys if keys[s.pk] not in cached]
+    if missing:
+        fresh = {keys[pk]: _flag_rows(data) for pk, data in analyse_many(missing).items()}
+        cache.set_many(fresh, FLAGS_CACHE_SECONDS)
+        cached.update(fresh)
+    rows = [(survey, row) for survey in surveys for row in cached[keys[survey.pk]]]
+    shown = rows[:limit] if limit is not None else rows
+    names = dict(Student.objects.filter(pk__in={row[0] for _s, row in shown}).values_list("pk", "name"))
+    flagged = [
+        _flag(survey, student_id, names.get(student_id, name), number, categories)
+        for survey, (student_id, name, number, categories) in shown
+    ]
+    return flagged, len(rows)
 
 
 def latest_surveys(queryset: Any, now: datetime | None = None) -> list[Survey]:

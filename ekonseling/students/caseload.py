@@ -24,10 +24,20 @@ from .models import AcademicYear, Rombel, Student
 
 def in_caseload(user: User, student: Student) -> bool:
     """The in-memory check: does `user` serve `student` through their rombel or individually?
-    Uses the caller's prefetch of `rombel__counselors` and `counselors` when there is one."""
+    Uses the caller's `mark_in_caseload`, or its prefetch of `rombel__counselors` and
+    `counselors`, when there is one."""
+    known = getattr(student, "_caseload_of", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):
         return True
     return any(c.pk == user.pk for c in student.counselors.all())
+
+
+def mark_in_caseload(user: User, student: Student) -> None:
+    """Records that `user` serves `student`, when the caller already knows it (a row their caseload
+    scope let through): `in_caseload` then answers without the rombel's and student's counselors."""
+    student._caseload_of = (user.pk, True)
 
 
 def caseload_q(user: User) -> Q:

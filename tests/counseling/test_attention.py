@@ -268,11 +268,30 @@ def test_the_counselor_card_costs_a_fixed_number_of_queries(world, django_assert
     client = client_for(world.gurubk)
     url = reverse("core:home_card", args=["counseling.counselor"])
     client.get(url)
-    # session, user, second-factor device; the ids in order, the rows shown with their two
-    # prefetches; the counts (two); open call-ins
-    with django_assert_num_queries(10):
+    # session, user, second-factor device; the ids in order (their groups give the counts), the
+    # rows shown (whether a guru BK may take one is known from the scope: no prefetch); open alerts
+    # of other sources (a count); open call-ins
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.decode().count("data-conversation=") == min(count, home.ROWS)
+    # The koordinator: the same, and the counselors alerts cannot reach.
+    coordinator = client_for(world.koordinator)
+    coordinator.get(url)
+    with django_assert_num_queries(8):
+        response = coordinator.get(url)
+    assert response.content.decode().count("data-conversation=") == min(count, home.ROWS)
+
+
+@pytest.mark.parametrize("who", ["gurubk", "koordinator"])
+def test_the_card_counts_are_the_badge_counts(world, who):
+    _many_conversations(world, 12)
+    user = getattr(world, who)
+    client = client_for(user)
+    card = client.get(reverse("core:home_card", args=["counseling.counselor"])).content.decode()
+    counts = home.counselor_counts(user)
+    for testid, n in (("home-unclaimed", counts["unclaimed"]), ("home-awaiting", counts["awaiting"])):
+        if n:
+            assert f'<span class="pill">{n}</span>' in card.split(f'data-testid="{testid}"')[0].rsplit("<h3", 1)[1]
 
 
 # --- the live card endpoint ------------------------------------------------------------------------------------

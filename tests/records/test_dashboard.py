@@ -62,6 +62,19 @@ def test_the_counselors_figures_by_hand(world):
 
 
 @pytest.mark.django_db
+def test_the_dashboard_costs_five_queries(world, django_assert_num_queries):
+    today = timezone.localdate()
+    record(world, world.gurubk, [world.student], date=today)
+    record(world, world.gurubk, rombel=world.rombel_b, date=today)
+    _conversation(world, world.student, world.gurubk, 10)
+    # the semester, the caseload's coverage, the month's records with their students, the first
+    # replies, the Laiseg summary
+    with django_assert_num_queries(5):
+        dash = reports.counselor_dashboard(world.gurubk, today)
+    assert (dash.month_records, dash.month_students, dash.replied_conversations) == (2, 2, 1)
+
+
+@pytest.mark.django_db
 def test_the_principals_card_and_menu(client, world):
     record(world, world.gurubk, [world.student])
     client.force_login(world.kepsek)

@@ -237,3 +237,68 @@ def test_the_comparison_over_time_matches_students(world):
         )
     over = analysis.compare_over_time(services.analyse(first.survey).results[0], services.analyse(later).results[0])
     assert first.s("G").pk in over["no_longer_isolated"]
+
+
+# --- the counselor's home card: flags cached, never stale ---------------------------------------------------
+
+
+def _card(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.gurubk)
+    page = client.get(reverse("core:home")).content.decode()
+    start = page.index('data-testid="sociometry-card"')
+    return page[start : page.index("</section>", start)]
+
+
+def _closed_seven(world):
+    now = timezone.now()
+    return SevenClass(world, opens_at=now - datetime.timedelta(days=2), closes_at=now - datetime.timedelta(hours=1))
+
+
+def _plain(flags):
+    return [(f.survey.pk, f.student_id, f.name, f.number, f.categories, f.suggestions) for f in flags]
+
+
+def test_the_home_card_is_not_analysed_again_until_an_answer_changes(world, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    seven = _closed_seven(world)
+    fresh = services.flags(services.analyse(seven.survey))
+    assert fresh and _plain(services.home_flags([seven.survey])[0]) == _plain(fresh)
+    # Warm: the fingerprint, the names; no analysis (which costs four queries).
+    with django_assert_num_queries(2):
+        assert _plain(services.home_flags([seven.survey])[0]) == _plain(fresh)
+
+
+def test_the_home_card_updates_after_a_new_answer_a_rename_and_an_erasure(client, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    seven = _closed_seven(world)
+    before = _card(client, world)
+    flagged = services.flags(services.analyse(seven.survey))
+    target = next(f for f in flagged if any(c != analysis.REJECTED for _q, c in f.categories))
+    letter = "ABCDEFG"[NAMES.index(target.name)]
+    assert target.name in before
+    # A late paper sheet (the survey has closed) naming the flagged student first: a new answer.
+    chooser = next(x for x in "ABCDEG" if x != letter)
+    others = [x for x in "ABCDEFG" if x not in (letter, chooser)][:2]
+    seven.answer(chooser, letter + "".join(others))
+    for x in "ABCDEG":
+        if x not in (letter, chooser):
+            seven.answer(x, letter + "".join(y for y in "ABCDEFG" if y not in (x, letter))[:2])
+    after = _card(client, world)
+    assert after != before
+    assert _plain(services.home_flags([seven.survey])[0]) == _plain(services.flags(services.analyse(seven.survey)))
+    # A student's name edited: the card shows the new one.
+    still = services.flags(services.analyse(seven.survey))
+    if still:
+        student = seven.students[NAMES.index(still[0].name)]
+        student.name = "Nama Baru"
+        student.save(update_fields=["name"])
+        assert "Nama Baru" in _card(client, world)
+    # A student erased (their rows cascade away): the figures are those of a fresh analysis.
+    seven.s("B").delete()
+    assert _plain(services.home_flags([seven.survey])[0]) == _plain(services.flags(services.analyse(seven.survey)))
