@@ -97,8 +97,9 @@ def _chosen(variable, default):
 # --- the school ---------------------------------------------------------------------------------------------
 
 
-def _world(count):
-    """`count` student-counselor pairs, each with a claimed chat conversation and two sessions."""
+def _world(count, slug=SCHOOL_SLUG, name="SMA Uji Beban Chat", nisn_base=9_000_000_000):
+    """`count` student-counselor pairs, each with a claimed chat conversation and two sessions
+    (bench_connect reuses it with its own school)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.base import VALID_KEY_CHARS
@@ -111,20 +112,17 @@ def _world(count):
     from ekonseling.counseling.models import Conversation
     from ekonseling.students.models import Student
 
-    school = School.objects.create(name="SMA Uji Beban Chat", slug=SCHOOL_SLUG)
+    school = School.objects.create(name=name, slug=slug)
     password = make_password(PASSWORD_HASH_SOURCE)  # one Argon2 hash shared by every bench account
     students = User.objects.bulk_create(
-        [User(username=f"chatload-siswa-{i}", school=school, role=Role.SISWA, password=password) for i in range(count)]
+        [User(username=f"{slug}-siswa-{i}", school=school, role=Role.SISWA, password=password) for i in range(count)]
     )
     counselors = User.objects.bulk_create(
-        [
-            User(username=f"chatload-gurubk-{i}", school=school, role=Role.GURU_BK, password=password)
-            for i in range(count)
-        ]
+        [User(username=f"{slug}-gurubk-{i}", school=school, role=Role.GURU_BK, password=password) for i in range(count)]
     )
     records = Student.objects.bulk_create(
         [
-            Student(school=school, nisn=f"{9_000_000_000 + i}", name=f"Siswa Beban {i}", sex="LP"[i % 2], user=user)
+            Student(school=school, nisn=f"{nisn_base + i}", name=f"Siswa Beban {i}", sex="LP"[i % 2], user=user)
             for i, user in enumerate(students)
         ]
     )

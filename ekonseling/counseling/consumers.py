@@ -295,7 +295,10 @@ def _open(user, conversation_id, after, audit_origin):
     the conversation through the policy with the receipt's marks; its messages only when there
     are any after `after`. A counselor's first subscribe on the connection is audited
     (`audit_origin` given): the consumer has the batch writer write the event before it answers."""
-    conversation = _visible(user).annotate(**protocol.other_side_marks(user)).filter(pk=conversation_id).first()
+    # No .first(): it would sort the one row by pk (compiling the ORDER BY costs CPU per subscribe).
+    conversation = next(
+        iter(_visible(user).annotate(**protocol.other_side_marks(user)).filter(pk=conversation_id)), None
+    )
     if conversation is None:
         return None
     read = None
@@ -322,12 +325,17 @@ def _visible(user):
     """The conversations the user may read, without their student (whose loaded row, encrypted
     fields and all, cost more than the query itself) and without the encrypted columns the socket
     never shows (decrypting them per subscribe costs CPU for nothing)."""
-    conversations = Conversation.objects.defer("subject", "counselor_summary").order_by()  # one row: no sort
-    return policy.visible(user, "conversation.view", conversations)
+    return policy.visible(user, "conversation.view", _conversations())
+
+
+@functools.cache
+def _conversations():
+    """Built once per process: every use filters a fresh clone."""
+    return Conversation.objects.defer("subject", "counselor_summary").order_by()  # one row: no sort
 
 
 def _visible_conversation(user, conversation_id):
-    return _visible(user).filter(pk=conversation_id).first()
+    return next(iter(_visible(user).filter(pk=conversation_id)), None)
 
 
 def _int(value):

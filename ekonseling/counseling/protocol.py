@@ -8,6 +8,7 @@ limit per user whichever way the messages come.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -202,7 +203,14 @@ def other_side_marks(viewer: User) -> dict[str, Subquery]:
     """`other_side_receipt`'s marks as annotations of a Conversation queryset (the socket's
     subscribe reads the conversation and its receipt in one statement); the same rule, read back
     with `annotated_receipt`."""
-    others = _other_side(viewer).filter(conversation=OuterRef("pk")).order_by().values("conversation")
+    return _other_side_marks(viewer.role == Role.SISWA)
+
+
+@functools.cache
+def _other_side_marks(of_student: bool) -> dict[str, Subquery]:
+    # Two variants only (the viewer's side): built once per process; annotate() copies them.
+    others = Participant.objects.filter(_OTHER_SIDE[of_student], conversation=OuterRef("pk"))
+    others = others.order_by().values("conversation")
     return {
         name: Subquery(others.annotate(mark=Max(field)).values("mark")[:1])
         for name, field in zip(RECEIPT_ANNOTATIONS, ("delivered_seq", "read_seq"), strict=True)
@@ -215,9 +223,11 @@ def annotated_receipt(conversation: Conversation, viewer: User) -> Frame:
     return receipt(conversation.pk, _other_side_name(viewer), delivered, read)
 
 
+_OTHER_SIDE = {True: ~Q(user__role=Role.SISWA), False: Q(user__role=Role.SISWA)}  # keyed by "the viewer is a student"
+
+
 def _other_side(viewer: User) -> QuerySet[Participant]:
-    students = Q(user__role=Role.SISWA)
-    return Participant.objects.filter(~students if viewer.role == Role.SISWA else students)
+    return Participant.objects.filter(_OTHER_SIDE[viewer.role == Role.SISWA])
 
 
 def _other_side_name(viewer: User) -> str:

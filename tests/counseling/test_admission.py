@@ -152,3 +152,38 @@ def test_a_subscribe_to_a_conversation_the_user_may_not_read_is_refused(world):
     conversation = services.start_conversation(world.other_student)
     assert consumers._open(world.gurubk, conversation.pk, 0, {"ip": None, "user_agent": ""}) is None
     assert consumers._sync(world.siswa, conversation.pk, 0) is None
+
+
+# The querysets a connect starts from are built once per process (admission._users_with_devices,
+# consumers._conversations, protocol._other_side_marks): nothing about a user may stick to them.
+
+
+def test_a_second_factor_confirmed_or_an_account_disabled_after_an_admission_counts_at_the_next(world):
+    session = session_of(world.gurubk)
+    assert admitted(session)[1:] == (None, ADMISSION_QUERIES)
+
+    TOTPDevice.objects.create(user=world.gurubk, name="HP", confirmed=True)
+    assert admitted(session_of(world.gurubk))[1:] == (protocol.CLOSE_UNAUTHENTICATED, ADMISSION_QUERIES)
+
+    world.gurubk.is_active = False
+    world.gurubk.save(update_fields=["is_active"])
+    user, verdict, _queries = admitted(session_of(world.gurubk, **{DEVICE_ID_SESSION_KEY: "x"}))
+    assert (user.is_authenticated, verdict) == (False, protocol.CLOSE_UNAUTHENTICATED)
+
+
+def test_admissions_of_different_users_in_turn_load_each_their_own(world):
+    for user in [world.siswa, world.gurubk, world.siswa, world.koordinator]:
+        assert admitted(session_of(user))[0].pk == user.pk
+
+
+def test_a_caseload_change_cuts_the_next_subscribe_and_each_side_reads_its_own_receipt(world):
+    conversation = services.start_conversation(world.student)  # unclaimed: open to the caseload
+    services.mark_seen(conversation, world.siswa, delivered=0, read=0)
+    for user in [world.siswa, world.gurubk, world.siswa, world.gurubk]:
+        _messages, receipt, _read = consumers._open(user, conversation.pk, 0, None)
+        assert receipt == protocol.other_side_receipt(conversation, user)
+
+    world.rombel_a.counselors.remove(world.gurubk)
+
+    assert consumers._open(world.gurubk, conversation.pk, 0, None) is None
+    assert consumers._open(world.siswa, conversation.pk, 0, None) is not None

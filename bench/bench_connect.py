@@ -1,0 +1,134 @@
+"""CPU per socket connect: N students and N counselors connect and subscribe, in process, next to the bare relay.
+
+A connect storm's cost is CPU, and wall time is useless on a shared machine: here each socket goes
+through the real ASGI application (origin check, session, admission, consumer) with Channels'
+WebsocketCommunicator, one after the other, waits for `hello`, subscribes to its conversation and
+waits for the `messages` frame. Printed per connect: process CPU (time.process_time, every thread;
+the test client's own share included, as it is in the relay's row), database queries, and the CPU
+of the parts measured where they run: auth (session + user + verdict, `admission`), subscribe
+(policy, conversation, receipt: the consumer's `_open`) and hello. The relay row is
+bench/relay_channels.py's consumer (join a group, answer) through the same client and layer: the
+issue's goal is a connect within 2x of it. Each figure is the minimum of BENCH_CONNECT_REPEAT runs
+(default 3) of BENCH_CONNECT_N sockets per role (default 200); BENCH_CONNECT_SKIP=1 skips.
+"""
+
+import asyncio
+import os
+import time
+from collections import defaultdict
+
+from django.db.backends import utils as db_utils
+
+from bench.bench_chat_load import _world
+
+SLUG = "connectbench"
+HEADERS = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+
+
+def run():
+    if os.environ.get("BENCH_CONNECT_SKIP") == "1":
+        print("  skipped (BENCH_CONNECT_SKIP=1)")
+        return
+    n = int(os.environ.get("BENCH_CONNECT_N", "200"))
+    repeat = int(os.environ.get("BENCH_CONNECT_REPEAT", "3"))
+    pairs = _world(n, slug=SLUG, name="SMA Uji Sambung", nisn_base=8_000_000_000)
+    print(f"  {n} sockets per role, connected one after the other; min of {repeat} runs; CPU ms per connect")
+    rows = {}
+    for label, role in (("relay", None), ("student", "student"), ("counselor", "counselor")):
+        runs = [asyncio.run(_storm(pairs, role)) for _ in range(repeat)]
+        rows[label] = {key: min(r[key] for r in runs) for key in runs[0]}
+    relay = rows["relay"]["total"]
+    print(f"  {'':10} {'total':>7} {'x relay':>8} {'queries':>8} {'auth':>7} {'subscribe':>10} {'hello':>7}")
+    for label, r in rows.items():
+        print(
+            f"  {label:10} {r['total']:7.2f} {r['total'] / relay:8.1f} {r['queries']:8.1f} "
+            f"{r.get('auth', 0):7.2f} {r.get('subscribe', 0):10.2f} {r.get('hello', 0):7.2f}"
+        )
+
+
+async def _storm(pairs, role):
+    """{'total', 'queries', 'auth', 'subscribe', 'hello'} per connect, CPU in ms."""
+    from channels.testing import WebsocketCommunicator
+
+    from ekonseling.counseling import admission, consumers, protocol
+
+    parts = defaultdict(float)
+    patched = [
+        (admission, "_admit_scope", "auth"),
+        (consumers, "_open", "subscribe"),
+        (protocol, "hello", "hello"),
+    ]
+    originals = [(module, name, getattr(module, name)) for module, name, _ in patched]
+    for module, name, part in patched:
+        setattr(module, name, _timed(getattr(module, name), parts, part))
+    queries = [0]
+    execute, executemany = db_utils.CursorWrapper.execute, db_utils.CursorWrapper.executemany
+
+    def counted(method):
+        def wrapper(self, *args, **kwargs):
+            queries[0] += 1
+            return method(self, *args, **kwargs)
+
+        return wrapper
+
+    db_utils.CursorWrapper.execute, db_utils.CursorWrapper.executemany = counted(execute), counted(executemany)
+    application, path = _relay() if role is None else (_app(), "/ws/konseling/")
+    sockets = []
+    try:
+        started = time.process_time()
+        for pair in pairs:
+            headers = HEADERS if role is None else [*HEADERS, (b"cookie", f"sessionid={pair[role]}".encode())]
+            communicator = WebsocketCommunicator(application, path, headers=headers)
+            connected, code = await communicator.connect(timeout=30)
+            assert connected, code
+            if role is None:
+                await communicator.send_json_to({"type": "join", "pair": pair["conversation"], "role": "student"})
+                assert (await communicator.receive_json_from(timeout=30))["type"] == "joined"
+            else:
+                assert (await communicator.receive_json_from(timeout=30))["type"] == "hello"
+                await communicator.send_json_to({"type": "subscribe", "conversation": pair["conversation"]})
+                frame = await communicator.receive_json_from(timeout=30)
+                assert frame["type"] == "messages", frame
+            sockets.append(communicator)
+        total = time.process_time() - started
+    finally:
+        db_utils.CursorWrapper.execute, db_utils.CursorWrapper.executemany = execute, executemany
+        for module, name, original in originals:
+            setattr(module, name, original)
+        for communicator in sockets:
+            await communicator.disconnect()
+        if role is not None:
+            # Writers and watches belong to this run's event loop; the pool's connections to its thread.
+            from ekonseling.counseling import socket_sessions, writer
+
+            writer.reset()
+            socket_sessions.reset()
+            admission.reset()
+    n = len(pairs)
+    return {"total": total * 1000 / n, "queries": queries[0] / n, **{k: v * 1000 / n for k, v in parts.items()}}
+
+
+def _timed(func, parts, part):
+    def timed(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            parts[part] += time.process_time() - started
+
+    return timed
+
+
+def _app():
+    from ekonseling.asgi import application
+
+    return application
+
+
+def _relay():
+    from channels.routing import URLRouter
+    from django.urls import path
+
+    from bench.relay_channels import RelayConsumer
+
+    return URLRouter([path("ws/relay/", RelayConsumer.as_asgi())]), "/ws/relay/"
