@@ -134,3 +134,14 @@ def test_another_counselor_cannot_change_the_group(world, client):
     )
     assert GroupMember.objects.count() == 1
 
+
+def test_the_demo_has_a_group_session_of_three(db):
+    from ekonseling.appointments.models import Appointment
+    from ekonseling.core import demo
+
+    demo.load()
+    (group,) = Appointment.objects.filter(counselor__username="gurubk", group_members__isnull=False).distinct()
+    assert group.group_members.count() == 2 and group.booked_by_counselor and group.medium == "video"
+    assert group.group_members.filter(student__user__username="siswa").exists()
+    demo.load()
+    assert GroupMember.objects.count() == 2
