@@ -727,7 +727,9 @@ SOCIOMETRY_OBJECT_CELLS = [
 ]
 
 
-def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hours=48, medium="tatap_muka"):
+def _appointment_of(
+    attr="student", counselor="gurubk", status="confirmed", hours=48, medium="tatap_muka", by_counselor=False
+):
     """An appointment of `attr` with `counselor`, booked directly and put in `status`."""
 
     def build(world):
@@ -746,6 +748,7 @@ def _appointment_of(attr="student", counselor="gurubk", status="confirmed", hour
             ends_at=start + datetime.timedelta(minutes=30),
             status=status,
             medium=medium,
+            booked_by_counselor=by_counselor,
         )
         return {"pk": appointment.pk}
 
@@ -778,6 +781,10 @@ APPOINTMENTS_MATRIX = {
     # A call: only the appointment's participants (its student and counselor), not the koordinator
     # who reads every appointment.
     "appointments:call": ({Role.SISWA, Role.GURU_BK}, "get", _appointment_of(medium="video")),
+    # A group session's members: only the counselor who booked it (not its student, not the
+    # koordinator who reads it).
+    "appointments:group_add": ({Role.GURU_BK}, "post", _appointment_of(medium="video", by_counselor=True)),
+    "appointments:group_remove": ({Role.GURU_BK}, "post", _appointment_of(medium="video", by_counselor=True)),
 }
 APPOINTMENTS_OBJECT_CELLS = [
     # gurubk_other's appointment with other_student: only the koordinator sees it, nobody else.
@@ -786,6 +793,10 @@ APPOINTMENTS_OBJECT_CELLS = [
     ("appointments:call", _appointment_of("other_student", "gurubk_other", medium="video"), set()),
     # A face-to-face appointment has no call, not even for its participants.
     ("appointments:call", _appointment_of(), set()),
+    # A student's request is no group session; another counselor's session is not theirs to fill.
+    ("appointments:group_add", _appointment_of(), set()),
+    ("appointments:group_add", _appointment_of("other_student", "gurubk_other", by_counselor=True), set()),
+    ("appointments:group_remove", _appointment_of("other_student", "gurubk_other", by_counselor=True), set()),
 ]
 
 
@@ -1044,8 +1055,9 @@ def _cells():
             expected = allowed == PUBLIC or (role != ANON and role in allowed)
             yield pytest.param(name, method, kwargs, role, expected, id=f"{name}-{role}")
     for name, kwargs, allowed in OBJECT_CELLS:
+        method = MATRIX[name][1]  # a POST view's object cells are posted
         for role in ROLES:
-            yield pytest.param(name, "get", kwargs, role, role in allowed, id=f"{name}-other-{role}")
+            yield pytest.param(name, method, kwargs, role, role in allowed, id=f"{name}-other-{role}")
     for name in ["admin:index", *admin_changelists()]:
         for role in [*ROLES, ANON]:
             yield pytest.param(name, "get", None, role, role in ADMIN_ROLES, id=f"{name}-{role}")

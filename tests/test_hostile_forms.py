@@ -174,6 +174,8 @@ CASES: dict[str, Case] = {
     "appointments:accept": Case(role=Role.SISWA),
     "appointments:cancel": Case(role=Role.GURU_BK, fields=("reason",)),
     "appointments:outcome": Case(role=Role.GURU_BK, fields=("outcome",)),
+    "appointments:group_add": Case(role=Role.GURU_BK, fields=("students",)),
+    "appointments:group_remove": Case(role=Role.GURU_BK, fields=("member",)),
     "cases:referral_new": Case(),
     "cases:referral": Case(role=Role.GURU_BK),
     # program

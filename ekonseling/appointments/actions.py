@@ -27,6 +27,7 @@ from .models import (
     AvailabilityException,
     CalendarFeed,
     CallSession,
+    GroupMember,
     Medium,
     SchoolHoliday,
     WeeklySlot,
@@ -105,6 +106,62 @@ def book(counselor, student, starts_at, minutes, medium, topic, *, ip=None, user
     )
     audit.record_for(counselor, Action.CREATE, appointment, "appointment booked by the counselor", ip, user_agent)
     return appointment
+
+
+# --- group sessions (konseling kelompok) -------------------------------------------------------------
+
+
+def _group_open(counselor, appointment):
+    if not policy.can(counselor, "appointment.group", appointment):
+        raise AppointmentError(_("Only a session you booked can be a group session."), code="appointments.not_group")
+    if not appointment.is_active or appointment.ends_at <= timezone.now():
+        raise AppointmentError(_("This appointment is over."), code="appointments.over")
+
+
+def add_group_members(counselor, appointment, students, *, ip=None, user_agent=""):
+    """Put students the counselor serves into a group session they booked: at most
+    `MAX_GROUP_MEMBERS` beside its own student, each once, before it ends. The appointment's row is
+    locked, so two additions at once cannot pass the cap together."""
+    from .models import MAX_GROUP_MEMBERS
+
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().select_related("student").get(pk=appointment.pk)
+        _group_open(counselor, appointment)
+        present = set(appointment.group_members.values_list("student_id", flat=True))
+        added = []
+        for student in students:
+            if student.school_id != appointment.school_id or not policy.can(counselor, "appointment.book_for", student):
+                raise AppointmentError(_("You do not serve this student."), code="appointments.not_serving")
+            if student.status != Student.Status.ACTIVE:
+                raise AppointmentError(_("Only an active student can join."), code="appointments.inactive")
+            if student.pk == appointment.student_id or student.pk in present:
+                raise AppointmentError(
+                    _("%(name)s is already in this session.") % {"name": student.name}, code="appointments.member_twice"
+                )
+            present.add(student.pk)
+            added.append(student)
+        if len(present) > MAX_GROUP_MEMBERS:
+            raise AppointmentError(
+                _("A group session has at most %(count)d students.") % {"count": MAX_GROUP_MEMBERS + 1},
+                code="appointments.group_full",
+            )
+        members = []
+        for student in added:
+            member = GroupMember.objects.create(
+                school_id=appointment.school_id, appointment=appointment, student=student
+            )
+            audit.record_for(counselor, Action.CREATE, member, "group session member added", ip, user_agent)
+            members.append(member)
+    return members
+
+
+def remove_group_member(counselor, member, *, ip=None, user_agent=""):
+    """Take a member out of a group session; from then on the call refuses them (signalling asks again)."""
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=member.appointment_id)
+        _group_open(counselor, appointment)
+        audit.record_for(counselor, Action.DELETE, member, "group session member removed", ip, user_agent)
+        member.delete()
 
 
 def _transition(appointment, actor, frm, to, action, **extra):

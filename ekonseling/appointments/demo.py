@@ -1,7 +1,8 @@
 """The demo school's appointments: gurubk's weekly slots (Monday to Friday, 9.00–12.00, sessions of
 30 minutes), a request waiting for confirmation, one confirmed for tomorrow and a no-show last week;
-and a video appointment of `siswa` with `gurubk` open now (its call can be joined as soon as the
-demo runs: each load on a new day adds that day's)."""
+a video appointment of `siswa` with `gurubk` open now (its call can be joined as soon as the
+demo runs: each load on a new day adds that day's); and a group session (konseling kelompok) by
+video that gurubk booked with three students of their caseload."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from ekonseling.core import registry
 from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
-from .models import Appointment, Medium, WeeklySlot
+from .models import Appointment, GroupMember, Medium, WeeklySlot
 
 
 def _at(day, hour):
@@ -44,10 +45,39 @@ def _video_now(school, gurubk):
     )
 
 
+def _group_session(school, gurubk):
+    """Three students of gurubk's caseload in one video group session in three days, at 11.00."""
+    if GroupMember.objects.filter(appointment__counselor=gurubk).exists():
+        return
+    caseload_students = Student.objects.filter(caseload.caseload_q(gurubk), school=school).select_related("user")
+    # `siswa` (the demo's student login) is a member, so signing in as siswa shows a group session.
+    students = sorted(
+        caseload_students.order_by("pk")[:3], key=lambda s: s.user_id is not None and s.user.username == "siswa"
+    )
+    start = _at(timezone.localdate() + datetime.timedelta(days=3), 11)
+    if len(students) < 3 or Appointment.objects.filter(counselor=gurubk, starts_at=start).exists():
+        return
+    appointment = Appointment.objects.create(
+        school=school,
+        counselor=gurubk,
+        student=students[0],
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=60),
+        status=Appointment.Status.CONFIRMED,
+        medium=Medium.VIDEO,
+        topic="Konseling kelompok: cara belajar menjelang ujian",
+        booked_by_counselor=True,
+        created_by=gurubk,
+    )
+    for student in students[1:]:
+        GroupMember.objects.create(school=school, appointment=appointment, student=student)
+
+
 def load(demo):
     school, gurubk = demo.school, demo.users.get("gurubk")
     if gurubk is not None:
         _video_now(school, gurubk)
+        _group_session(school, gurubk)
     if gurubk is None or WeeklySlot.objects.filter(counselor=gurubk).exists():
         return
     for weekday in range(5):

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import User
 from ekonseling.core import policy
-from ekonseling.core.forms import IdField
+from ekonseling.core.forms import IdField, IdsField
 from ekonseling.students.models import Student
 
-from .models import WEEKDAYS, Appointment, AvailabilityException, Medium, SchoolHoliday, WeeklySlot
+from .models import WEEKDAYS, Appointment, AvailabilityException, GroupMember, Medium, SchoolHoliday, WeeklySlot
 
 
 def _slot_value(start):
@@ -64,6 +64,36 @@ class BookForm(forms.Form):
         super().__init__(*args, **kwargs)
         students = Student.objects.filter(school_id=user.school_id, status=Student.Status.ACTIVE)
         self.fields["student"].queryset = policy.visible(user, "student.view", students).order_by("name")
+
+
+class StudentChoices(IdsField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.rombel.name})" if obj.rombel_id else obj.name
+
+
+class GroupAddForm(forms.Form):
+    """Students of the counselor's caseload who are not yet in the group session."""
+
+    students = StudentChoices(label=_("Students"), queryset=Student.objects.none(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, user, appointment, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        students = Student.objects.filter(school_id=user.school_id, status=Student.Status.ACTIVE)
+        self.fields["students"].queryset = (
+            policy.visible(user, "student.view", students)
+            .exclude(pk=appointment.student_id)
+            .exclude(group_appointments__appointment=appointment)
+            .select_related("rombel")
+            .order_by("name")
+        )
+
+
+class GroupRemoveForm(forms.Form):
+    member = IdField(queryset=GroupMember.objects.none())
+
+    def __init__(self, appointment, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = GroupMember.objects.filter(appointment=appointment)
 
 
 class ProposeForm(forms.Form):

@@ -149,6 +149,8 @@ class GroupMember(SchoolOwned):
 
 
 MAX_CALL_PARTICIPANTS = 6  # a mesh of browsers: each sends its media to every other one
+# The members beside the appointment's own student and its counselor: five students in all.
+MAX_GROUP_MEMBERS = MAX_CALL_PARTICIPANTS - 2
 
 
 class CallSession(SchoolOwned):

@@ -1,16 +1,22 @@
 """Access rules for appointments.
 
-- A student sees and requests their own appointments, with the counselors who serve them.
+- A student sees and requests their own appointments, with the counselors who serve them, and sees
+  the group sessions (konseling kelompok) they are a member of.
 - A counselor sees and manages the appointments they hold; the koordinator BK sees the school's.
-- A counselor books a student they serve (`students.caseload.serves`).
+- A counselor books a student they serve (`students.caseload.serves`), and puts students they serve
+  into a group session they booked (`appointment.group`).
 - Availability and the calendar feed are each counselor's own; the school calendar (holidays) is
   kept by the koordinator BK and the operator.
 - The wali kelas and the principal see no appointment: that a student sees BK is confidential.
 """
 
+from django.db.models import Exists, OuterRef, Q
+
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role
 from ekonseling.core.policy import has_role, rule, scope
 from ekonseling.students import caseload
+
+from .models import GroupMember
 
 rule("appointment.list")(has_role(Role.SISWA, *COUNSELOR_ROLES))
 rule("appointment.request")(has_role(Role.SISWA))
@@ -24,10 +30,14 @@ def _own_student(user, appointment):
     return appointment.student.user_id == user.pk
 
 
+def _member(user, appointment):
+    return appointment.group_members.filter(student__user=user).exists()
+
+
 @rule("appointment.view")
 def _view(user, appointment=None):
     if user.role == Role.SISWA:
-        return appointment is None or _own_student(user, appointment)
+        return appointment is None or _own_student(user, appointment) or _member(user, appointment)
     if user.role not in COUNSELOR_ROLES:
         return False
     return appointment is None or user.role == Role.KOORDINATOR_BK or appointment.counselor_id == user.pk
@@ -53,6 +63,14 @@ def _accept(user, appointment=None):
     return user.role == Role.SISWA and (appointment is None or _own_student(user, appointment))
 
 
+@rule("appointment.group")
+def _group(user, appointment=None):
+    """Add or remove a group session's members: the counselor of an appointment they booked."""
+    if user.role not in COUNSELOR_ROLES:
+        return False
+    return appointment is None or (appointment.counselor_id == user.pk and appointment.booked_by_counselor)
+
+
 @rule("appointment.book_for")
 def _book_for(user, student=None):
     if user.role not in COUNSELOR_ROLES:
@@ -60,7 +78,16 @@ def _book_for(user, student=None):
     return student is None or caseload.serves(user, student)
 
 
-@scope("appointment.view", "appointment.list", "appointment.manage", "appointment.cancel", "appointment.accept")
+@scope("appointment.view", "appointment.list")
+def _scope_seen(user, queryset):
+    """What one may read: a student's own appointments and the group sessions they are in."""
+    if user.role == Role.SISWA:
+        members = GroupMember.objects.filter(appointment=OuterRef("pk"), student__user=user)
+        return queryset.filter(Q(student__user=user) | Exists(members))
+    return _scope(user, queryset)
+
+
+@scope("appointment.manage", "appointment.cancel", "appointment.accept", "appointment.group")
 def _scope(user, queryset):
     if user.role == Role.SISWA:
         return queryset.filter(student__user=user)
@@ -104,8 +131,6 @@ def _admit(user, appointment=None):
 
 @scope("appointment.join_call")
 def _call_scope(user, queryset):
-    from django.db.models import Q
-
     if user.role == Role.SISWA:
         return queryset.filter(Q(student__user=user) | Q(group_members__student__user=user)).distinct()
     if user.role in COUNSELOR_ROLES:

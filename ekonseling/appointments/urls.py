@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/batal/", views.cancel, name="cancel"),
     path("<int:pk>/hasil/", views.outcome, name="outcome"),
     path("<int:pk>/panggilan/", views.call, name="call"),
+    path("<int:pk>/kelompok/", views.group_add, name="group_add"),
+    path("<int:pk>/kelompok/hapus/", views.group_remove, name="group_remove"),
 ]

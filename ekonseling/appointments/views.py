@@ -4,7 +4,7 @@ renders; the rules are in `rules.py`."""
 import hmac
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,15 @@ from ekonseling.counseling.models import Conversation
 from ekonseling.students.models import Student
 
 from . import actions, calendar, forms, signalling, slots
-from .models import Appointment, AvailabilityException, CalendarFeed, CallSession, SchoolHoliday, WeeklySlot
+from .models import (
+    MAX_GROUP_MEMBERS,
+    Appointment,
+    AvailabilityException,
+    CalendarFeed,
+    CallSession,
+    SchoolHoliday,
+    WeeklySlot,
+)
 
 
 def _appointment(request, pk, action="appointment.view"):
@@ -41,8 +49,10 @@ def _student(user):
 @policy.require("appointment.list")
 def index(request):
     user = request.user
-    visible = policy.visible(user, "appointment.list", Appointment.objects.all()).select_related(
-        "student__rombel", "counselor"
+    visible = (
+        policy.visible(user, "appointment.list", Appointment.objects.all())
+        .select_related("student__rombel", "counselor")
+        .annotate(member_count=Count("group_members"))
     )
     if user.role != Role.SISWA:  # a counselor's own list (the koordinator's too)
         visible = visible.filter(counselor=user)
@@ -123,8 +133,18 @@ def detail(request, pk):
     appointment = _appointment(request, pk)
     user = request.user
     is_counselor = user.role != Role.SISWA
-    topic = audit.read_confidential(request, appointment, "topic")["topic"] if is_counselor else appointment.topic
+    is_member = not is_counselor and appointment.student.user_id != user.pk  # in another's group session
+    if is_counselor:
+        topic = audit.read_confidential(request, appointment, "topic")["topic"]
+    else:  # a group session's topic is the counselor's note about the student who holds it
+        topic = "" if is_member else appointment.topic
     may_manage = policy.can(user, "appointment.manage", appointment)
+    may_group = (
+        appointment.is_active
+        and appointment.ends_at > timezone.now()
+        and policy.can(user, "appointment.group", appointment)
+    )
+    members = list(appointment.group_members.select_related("student__rombel").order_by("student__name"))
     history = {}
     if is_counselor:  # the student's attendance: no-shows and late cancellations, all counselors
         of_student = Appointment.objects.filter(student_id=appointment.student_id)
@@ -148,6 +168,12 @@ def detail(request, pk):
             "call_open": appointment.status == Appointment.Status.CONFIRMED
             and signalling.window(appointment)[1] >= timezone.now()
             and policy.can(user, "appointment.join_call", appointment),
+            "is_member": is_member,
+            "members": members,
+            "may_group": may_group,
+            "show_group": may_group or (is_counselor and bool(members)),
+            "max_students": MAX_GROUP_MEMBERS + 1,
+            "group_form": forms.GroupAddForm(user, appointment) if may_group else None,
             "propose_form": forms.ProposeForm(),
             "cancel_form": forms.CancelForm(),
             "outcome_form": forms.OutcomeForm(),
@@ -217,6 +243,33 @@ def outcome(request, pk):
     if appointment.status == Appointment.Status.DONE:
         return redirect(actions.record_url(appointment))
     return redirect("appointments:detail", appointment.pk)
+
+
+@require_POST
+@policy.require("appointment.group")
+def group_add(request, pk):
+    """Put students of the counselor's caseload into a group session they booked."""
+    appointment = _appointment(request, pk, "appointment.group")
+    form = forms.GroupAddForm(request.user, appointment, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose students you serve."))
+        return redirect("appointments:detail", appointment.pk)
+    origin = audit.request_origin(request)
+    students = list(form.cleaned_data["students"])
+    return _act(request, appointment, lambda: actions.add_group_members(request.user, appointment, students, **origin))
+
+
+@require_POST
+@policy.require("appointment.group")
+def group_remove(request, pk):
+    appointment = _appointment(request, pk, "appointment.group")
+    form = forms.GroupRemoveForm(appointment, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was removed."))
+        return redirect("appointments:detail", appointment.pk)
+    origin = audit.request_origin(request)
+    member = form.cleaned_data["member"]
+    return _act(request, appointment, lambda: actions.remove_group_member(request.user, member, **origin))
 
 
 @require_http_methods(["GET", "POST"])
