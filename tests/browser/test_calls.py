@@ -26,20 +26,12 @@ MEDIA_MS = 20_000
 
 
 @pytest.fixture(scope="module")
-def media_browser():
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
+def media_browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *MEDIA_ARGS])
     try:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield browser
     finally:
-        playwright.stop()
+        browser.close()
 
 
 @pytest.fixture

@@ -32,11 +32,25 @@ def test_the_footer_switches_between_indonesian_and_english(page, transactional_
     assert page.locator("footer form.lang button[aria-current]").inner_text() == "ID"
 
 
-def test_the_chosen_language_outlasts_signing_in(page, demo_school):
+def test_a_cookie_left_signed_out_never_decides_and_a_signed_in_choice_follows_the_account(page, demo_school):
+    """A language chosen on the sign-in page (a cookie a shared computer keeps) never decides for
+    whoever signs in next: they get their own choice, else the school's. A choice made signed in is
+    saved on the account and follows it to another device (issue 15)."""
     page.goto(LOGIN_URL)
     switch_language(page, "EN")
+    assert page.locator("html").get_attribute("lang") == "en"
+
     sign_in(page, "kepsek", demo.DEMO_PASSWORD)
 
     assert path_of(page) == HOME_URL
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("main h1").inner_text() == "Beranda kepala sekolah"
+
+    switch_language(page, "EN")
+    assert page.locator("main h1").inner_text() == "Principal's dashboard"
+
+    page.context.clear_cookies()  # another device: no session, no language cookie
+    sign_in(page, "kepsek", demo.DEMO_PASSWORD)
+
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("main h1").inner_text() == "Principal's dashboard"
