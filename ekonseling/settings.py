@@ -238,6 +238,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Idle expiry: every request renews the session, so it ends after this long without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... but at most once in this many seconds (core.middleware.IdleSessionMiddleware): renewing is a
+# write on every page otherwise. Keep it well below SESSION_COOKIE_AGE: an idle session can end up
+# to this much earlier than the idle time, never later.
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How often each server process closes the sockets of expired sessions (counseling/socket_sessions.py).
 SOCKET_SESSION_CHECK_SECONDS = env_int("SOCKET_SESSION_CHECK_SECONDS", 60)

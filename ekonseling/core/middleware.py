@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import DisallowedHost
@@ -48,17 +50,45 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# The session key holding when the session was last saved (its idle expiry renewed), in whole
+# seconds since the epoch.
+RENEWED_AT = "_idle_renewed_at"
+
+
 class IdleSessionMiddleware(SessionMiddleware):
-    """Sessions end after SESSION_COOKIE_AGE without activity (every request renews them), except
+    """Sessions end after SESSION_COOKIE_AGE without activity (a request renews them), except
     requests a view marks as background (`request.keeps_session_idle = True`), such as a chat page
-    polling for messages: a forgotten open tab must not keep a session alive forever."""
+    polling for messages: a forgotten open tab must not keep a session alive forever.
+
+    Renewing is a write (three queries on the database engine), so a request renews a session only
+    when its last renewal is SESSION_RENEW_SECONDS old or more; a session changed by the request
+    is saved as always. The expiry is never later than SESSION_COOKIE_AGE after the last activity:
+    at worst, for someone whose last requests fell inside one window, it comes up to
+    SESSION_RENEW_SECONDS earlier."""
 
     def process_response(self, request, response):
         session = getattr(request, "session", None)
-        if getattr(request, "keeps_session_idle", False) and session is not None and not session.modified:
+        if session is None:
+            return super().process_response(request, response)
+        if not session.modified and (getattr(request, "keeps_session_idle", False) or _renewed_lately(session)):
             patch_vary_headers(response, ("Cookie",))
             return response
+        if not session.is_empty() and response.status_code < 500:
+            session[RENEWED_AT] = int(_now())
         return super().process_response(request, response)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _renewed_lately(session) -> bool:
+    """Whether the session was saved less than SESSION_RENEW_SECONDS ago (by its stamp; a stamp
+    from the future, a clock set back, does not count)."""
+    stamp = session.get(RENEWED_AT)
+    if not isinstance(stamp, int):
+        return False
+    return 0 <= _now() - stamp < settings.SESSION_RENEW_SECONDS
 
 
 def chosen_language(request) -> str:

@@ -71,12 +71,14 @@ def can(user, action, obj=None):
     return bool(check(user, obj))
 
 
-def visible(user, action, queryset):
+def visible(user, action, queryset, **hints):
+    """The rows of `queryset` `user` may `action`. `hints` go to the action's scope, for a scope
+    that can build less when told more about the queryset (its own documentation says which)."""
     if not _active(user) or action not in _SCOPES or not can(user, action):
         return queryset.none()
     if not user.is_superuser:
         queryset = queryset.filter(school_id=user.school_id)
-    return _SCOPES[action](user, queryset)
+    return _SCOPES[action](user, queryset, **hints)
 
 
 def get_object_or_404(user, action, queryset, **lookup):

@@ -96,7 +96,7 @@ def counselor_counts(user: User) -> dict[str, int]:
 def _alert_counts(user: User) -> dict[str, int]:
     """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query."""
     alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
-    found = policy.visible(user, safety.DECIDE, alerts).aggregate(
+    found = policy.visible(user, safety.DECIDE, alerts, exclude=Alert.Source.MESSAGE).aggregate(
         n_alerts=Count("pk", filter=safety.urgent_q()), n_follow_up=Count("pk", filter=~safety.urgent_q())
     )
     return {"alerts": found["n_alerts"] or 0, "follow_up": found["n_follow_up"] or 0}

@@ -212,7 +212,9 @@ def open_alerts(
         alerts = alerts.exclude(source=exclude_source)
     if source_ids is not None:
         alerts = alerts.filter(source_id__in=source_ids)
-    alerts = policy.visible(user, DECIDE, alerts).order_by("-created_at", "-pk")
+    # The scope is built only for the sources the rows can come from (not every source's).
+    hints = {"source": source, "exclude": exclude_source}
+    alerts = policy.visible(user, DECIDE, alerts, **hints).order_by("-created_at", "-pk")
     rows = list(alerts[:limit] if limit is not None else alerts)
     describe(rows)
     return rows

@@ -17,8 +17,12 @@ def _alert_decide(user, alert=None):
 
 
 @scope("safety.alert.decide")
-def _alert_decide_scope(user, queryset):
+def _alert_decide_scope(user, queryset, source=None, exclude=None):
+    """`source`: the queryset holds only that source's alerts (the caller filtered it), so only its
+    condition is built; `exclude`: it holds none of that source's (filtered out), so that one's is
+    not built. Either way the rows are the same as with every source's condition."""
     visible = Q(pk__in=[])
-    for source in sources.registered():
-        visible |= Q(source=source.kind) & source.visible(user)
+    for each in sources.registered():
+        if (source is None or each.kind == source) and each.kind != exclude:
+            visible |= Q(source=each.kind) & each.visible(user)
     return queryset.filter(visible)

@@ -490,13 +490,15 @@ def _count_queries(client, url):
 def test_the_case_list_runs_a_fixed_number_of_queries(client, world):
     client.force_login(world.gurubk)
     url = reverse("cases:list")
+    client.get(url)  # the first page after signing in renews the session; the next, inside the window, does not
     _many_cases(world, 2)
     few = _count_queries(client, url)
     _many_cases(world, 10)
     assert _count_queries(client, url) == few
     # session, user+school, OTP device, the page count, the card (by status, overdue, waiting), the
-    # page of cases with students and rombel, their counselors, session save (3)
-    assert few == 12, few
+    # page of cases with students and rombel, their counselors (no session save: the session was
+    # renewed less than SESSION_RENEW_SECONDS ago, core.middleware.IdleSessionMiddleware; it was 3)
+    assert few == 9, few
 
 
 def test_the_wali_kelas_card_runs_one_query(world, django_assert_num_queries):
@@ -603,6 +605,7 @@ def test_the_student_page_timeline_runs_a_fixed_number_of_queries(client, world)
         actions.refer(world.student, world.walikelas, reason="x")
 
     add_case()
+    client.get(url)  # the first page after signing in renews the session; the next, inside the window, does not
     one = _count_queries(client, url)
     for _ in range(4):
         add_case()

@@ -131,3 +131,25 @@ def test_crisis_contacts_are_the_schools_or_the_national_line(world):
     assert actions.crisis_contacts(world.school) == ["Hotline sekolah: 0800-123", "Guru BK piket"]
     actions.set_crisis_contacts(world.school, "Hotline sekolah: 0800-123")  # the same row, changed
     assert actions.crisis_contacts(world.school) == ["Hotline sekolah: 0800-123"]
+
+
+def test_the_scope_built_for_some_sources_selects_the_same_alerts_as_the_whole_scope(world, other_world):
+    from ekonseling.safety import sources
+
+    for student, source_id in ((world.student, 1), (world.other_student, 2), (other_world.student, 3)):
+        _sheet_alert(world, student=student, source_id=source_id)
+    conversation = counseling.start_conversation(world.student)
+    actions.raise_alert(student=world.student, source=Alert.Source.MESSAGE, source_id=conversation.pk, items=[1])
+    alerts = Alert.objects.all()
+    for user in (world.gurubk, world.koordinator, world.walikelas, world.siswa, world.gurubk_other, other_world.gurubk):
+        whole = set(policy.visible(user, actions.DECIDE, alerts).values_list("pk", flat=True))
+        for kind in (s.kind for s in sources.registered()):
+            one = policy.visible(user, actions.DECIDE, alerts.filter(source=kind), source=kind)
+            assert set(one.values_list("pk", flat=True)) == {
+                pk for pk in whole if Alert.objects.get(pk=pk).source == kind
+            }
+            rest = policy.visible(user, actions.DECIDE, alerts.exclude(source=kind), exclude=kind)
+            assert set(rest.values_list("pk", flat=True)) == {
+                pk for pk in whole if Alert.objects.get(pk=pk).source != kind
+            }
+    assert policy.visible(world.gurubk, actions.DECIDE, alerts).exists()

@@ -33,7 +33,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, world, django_assert_nu
     client.force_login(world.koordinator)
 
     # session, user+school, OTP device, counselors (caseload filter options), count, rombel filter
-    # options, page, session save (3)
+    # options, page, session save (3: the first page after signing in renews the session)
     with django_assert_num_queries(10):
         client.get("/siswa/")
 
@@ -46,6 +46,6 @@ def test_the_detail_runs_a_fixed_number_of_queries(client, world, django_assert_
     # changes, the counseling section's conversations, the instruments section's submitted sheets,
     # the case book's timeline (referrals, cases, conversations), the services section's records,
     # the sociometry section's surveys, the appointments section's appointments, audit insert,
-    # session save (3)
+    # session save (3: the first page after signing in renews the session)
     with django_assert_num_queries(22):
         client.get(f"/siswa/{world.student.pk}/")
