@@ -24,7 +24,8 @@ run: $(VENV)/.installed
 	@echo "E-Konseling: http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) ekonseling.asgi:application
 
-# The suite on SQLite, then again on PostgreSQL + Redis when they answer on this machine.
+# The suite on SQLite, then again on PostgreSQL + Redis when they answer on this machine. Redis pub/sub
+# ignores the database number, so each run takes a channel prefix of its own (two runs never cross-talk).
 test: $(VENV)/.installed chromium lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed
@@ -38,7 +39,8 @@ test-sqlite: $(VENV)/.installed
 test-postgres: $(VENV)/.installed
 	@if $(PY) scripts/services_up.py $(PG_URL) $(REDIS_TEST_URL); then \
 		echo "== PostgreSQL + Redis =="; \
-		EKONSELING_TESTING=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest; \
+		EKONSELING_TESTING=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
+			CHANNEL_LAYER_PREFIX=ekonseling-test-$$$$ $(VENV)/bin/pytest; \
 	else \
 		echo "== PostgreSQL or Redis not answering: skipped the PostgreSQL + Redis run =="; \
 	fi

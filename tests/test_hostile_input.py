@@ -459,7 +459,7 @@ async def _exchange(cookie, sent):
     """Send the frames, then a ping; every answer up to the pong. The socket must stay open."""
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", f"sessionid={cookie}".encode())]
     communicator = WebsocketCommunicator(application, "/ws/konseling/", headers=headers)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     assert connected
     assert (await communicator.receive_json_from(timeout=5))["type"] == "hello"
     try:

@@ -184,7 +184,7 @@ async def test_a_counselors_live_read_is_audited_with_the_sockets_address_and_br
     ]
     counselor = WebsocketCommunicator(application, "/ws/konseling/", headers=headers)
     counselor.scope["client"] = ("10.9.8.7", 40000)
-    connected, _code = await counselor.connect()
+    connected, _code = await counselor.connect(timeout=10)
     assert connected
     await frame_of(counselor, "hello")
     await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})

@@ -113,7 +113,7 @@ async def _socket(cookie, poll_id):
 
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), (b"cookie", f"sessionid={cookie}".encode())]
     communicator = WebsocketCommunicator(application, f"/ws/polling/{poll_id}/", headers=headers)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     assert connected
     return communicator
 
