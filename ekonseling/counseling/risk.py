@@ -107,6 +107,8 @@ IMMINENT_KINDS = {
     "farewell": "farewell (goodbyes, things given away)",
     "moment": "a moment chosen (date, place, empty house)",
     "act": "act under way (an amount swallowed)",
+    # round twelve: leaving without a return, a note left for whoever finds it; a goodbye with it is a combination
+    "vanishing": "farewell (a note left, not coming back, don't look for me)",
 }
 # Round eleven: two independent signals of different kinds (a means kept ready and a moment chosen, a
 # farewell and a means, a farewell and a moment) make a category's imminent risk together, even when
@@ -118,6 +120,7 @@ _COMBINABLE = {
     "preparation (a means kept ready)": "preparation",
     "farewell (goodbyes, things given away)": "farewell",
     "a moment chosen (date, place, empty house)": "moment",
+    "farewell (a note left, not coming back, don't look for me)": "vanishing",
 }
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
 SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
@@ -1025,9 +1028,11 @@ def _near(start, end, other_start, other_end, window):
 
 
 def _non_overlapping(weighted):
-    """Heaviest first: two phrases over the same words ("ingin mati", "mati saja") count once."""
+    """Heaviest first: two phrases over the same words ("ingin mati", "mati saja") count once; of two
+    as heavy over the same words, one that shows a plan or preparation counts (round twelve: "obat
+    udah siap di tas" was the plain "obat siap" and lost its triage)."""
     chosen = []
-    for item in sorted(weighted, key=lambda m: (-m[0], m[2], m[3])):
+    for item in sorted(weighted, key=lambda m: (-m[0], m[2], m[3], not m[1].imminent)):
         if not any(_near(item[2], item[3], other[2], other[3], 0) for other in chosen):
             chosen.append(item)
     return chosen
