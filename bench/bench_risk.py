@@ -1,6 +1,8 @@
 """Risk screening of messages: precision, recall and throughput on the dev, held-out and fresh parts.
 
-Each part is measured overall, for the imminent triage level and per category; fresh-5 is the part never tuned on.
+Each part is measured overall, for the imminent triage level and per category. Round twelve was tuned on
+fresh-5; fresh-6, written after it by someone who did not see its rules, is the part never tuned on, and is
+skipped (said so, not failed) while its file is not there.
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
 (texts cut to 80 characters) for a reviewer to read, not only counted. No database is used.
@@ -13,6 +15,14 @@ import time
 from ekonseling.counseling import risk, risk_model
 
 REPEAT = 20
+# The hand-written fresh sets (risk.FRESH_SETS), each with what it was written before and tuned on.
+FRESH_PARTS = {
+    "fresh2": "fresh-2 (hand-written before round eight; round nine was tuned on it)",
+    "fresh3": "fresh-3 (hand-written before round nine; round ten was tuned on it)",
+    "fresh4": "fresh-4 (hand-written before round ten; round eleven was tuned on it)",
+    "fresh5": "fresh-5 (hand-written before round eleven; round twelve was tuned on it)",
+    "fresh6": "fresh-6 (hand-written after round twelve, never tuned on)",
+}
 
 
 def _cut(text, width=80):
@@ -78,11 +88,13 @@ def run():
     parts = {
         "held-out": [e for e in examples if e.get("split") == "heldout"],
         "fresh (never tuned on)": [e for e in examples if e.get("split") == "fresh"],
-        "fresh-2 (hand-written before round eight; round nine was tuned on it)": risk.load_labelled(risk.FRESH2_PATH),
-        "fresh-3 (hand-written before round nine; round ten was tuned on it)": risk.load_labelled(risk.FRESH3_PATH),
-        "fresh-4 (hand-written before round ten; round eleven was tuned on it)": risk.load_labelled(risk.FRESH4_PATH),
-        "fresh-5 (hand-written before round eleven, never tuned on)": risk.load_labelled(risk.FRESH5_PATH),
     }
+    for name in risk.FRESH_SETS:
+        label, part = FRESH_PARTS.get(name, name), risk.load_fresh(name)
+        if part is None:
+            print(f"  -- {label}: {risk.FRESH_SETS[name].name} is not there yet, skipped")
+        else:
+            parts[label] = part
     for name, part in parts.items():
         _report(name, part, lexicon, list_misses=True)
     print("  -- the same parts with the phrases only (no second stage):")

@@ -94,8 +94,20 @@ FRESH2_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh2.jsonl"
 FRESH3_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh3.jsonl"
 # 245 messages written on 2026-12-03 and committed before round ten; never tuned on (round ten was tuned on fresh-3)
 FRESH4_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh4.jsonl"
-# 209 messages written on 2026-12-03 and committed before round eleven; never tuned on (round eleven: fresh-4)
+# 209 messages written on 2026-12-03 and committed before round eleven; round twelve was tuned on them
 FRESH5_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh5.jsonl"
+# Written after round twelve by someone who did not see its rules, to judge them; added later, so it may be
+# absent: `load_fresh("fresh6")` is then None and the bench and the floor test skip it.
+FRESH6_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh6.jsonl"
+# The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
+# its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
+FRESH_SETS = {
+    "fresh2": FRESH2_PATH,
+    "fresh3": FRESH3_PATH,
+    "fresh4": FRESH4_PATH,
+    "fresh5": FRESH5_PATH,
+    "fresh6": FRESH6_PATH,
+}
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
@@ -123,7 +135,7 @@ _COMBINABLE = {
     "farewell (a note left, not coming back, don't look for me)": "vanishing",
 }
 # tuned on; held-out templates; fresh messages never tuned on (fresh2: in FRESH2_PATH, its own file)
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+SPLITS = ("dev", "heldout", "fresh", *FRESH_SETS)
 MAX_GAP = 5
 MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
@@ -1162,6 +1174,13 @@ def load_labelled(path=None, split=None):
     with open(path or LABELLED_PATH, encoding="utf-8") as handle:
         examples = [json.loads(line) for line in handle if line.strip()]
     return [e for e in examples if e.get("split", "dev") == split] if split else examples
+
+
+def load_fresh(name):
+    """The messages of the fresh set `name` (a key of FRESH_SETS), or None while its file is not there
+    (fresh-6 is written after round twelve and added later)."""
+    path = FRESH_SETS[name]
+    return load_labelled(path) if path.exists() else None
 
 
 def evaluate(examples, lexicon=None) -> Evaluation:

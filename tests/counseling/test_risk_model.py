@@ -77,15 +77,6 @@ def test_the_model_raises_recall_on_parts_it_was_not_trained_on_and_keeps_precis
         assert with_model.precision >= 0.90, (name, with_model.false_positives)
 
 
-def test_the_fresh_2_set_is_never_in_the_dev_part():
-    dev = {example["text"] for example in risk.load_labelled(split="dev")}
-    fresh2 = risk.load_labelled(risk.FRESH2_PATH)
-    assert len(fresh2) >= 150 and {e["split"] for e in fresh2} == {"fresh2"}
-    assert not dev & {example["text"] for example in fresh2}
-    categories = {c for example in fresh2 for c in example["categories"]}
-    assert categories == set(risk.default_lexicon().categories)
-
-
 def test_a_model_file_round_trips(tmp_path, phrases_only):
     path = tmp_path / "model.json"
     path.write_text(risk_model.MODEL_PATH.read_text(encoding="utf-8"), encoding="utf-8")

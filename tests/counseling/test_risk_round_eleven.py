@@ -1,6 +1,6 @@
 """Round eleven of the risk screen (docs/risk-screening.md): imminent signals of two different kinds
 combine into a match of their own, an amount swallowed is an act under way, means emoji, regional
-spellings of swallowing, keeping and leaving, and the fresh-5 set that was never tuned on.
+spellings of swallowing, keeping and leaving (fresh-5's floor is in test_risk_fresh_sets.py).
 
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
@@ -151,28 +151,3 @@ def test_min_count_is_validated():
     doc["categories"]["suicide"]["phrases"][0]["min_count"] = 0
     with pytest.raises(LexiconError, match=r"min_count"):
         load_lexicon(extra=doc)
-
-
-# --- fresh-5: written and committed before round eleven, never tuned on ----------------------------
-
-
-def test_fresh_5_never_tuned_on_keeps_its_measured_floor():
-    # 209 messages written and committed before round eleven (commit 7d8b6a4; three
-    # that repeated a dev or fresh-4 message removed before any measurement of this round), never tuned on.
-    # Before round eleven (on these 209): precision 0.895, recall 0.694, imminent 13/54; after it: see
-    # docs/risk-screening.md. Precision must stay at or above 0.90 (the issue's rule).
-    fresh5 = risk.load_labelled(risk.FRESH5_PATH)
-    dev = {example["text"] for example in risk.load_labelled(split="dev")}
-    assert len(fresh5) >= 200 and {e["split"] for e in fresh5} == {"fresh5"}
-    assert not dev & {example["text"] for example in fresh5}
-    assert {c for e in fresh5 for c in e["categories"]} == set(risk.default_lexicon().categories)
-    assert sum(e["triage"] == risk.IMMINENT for e in fresh5) >= 50
-    result = risk.evaluate(fresh5)
-    assert result.precision >= 0.90, result.false_positives
-    assert result.recall >= 0.71, result.false_negatives
-    assert result.imminent[0] >= 20, result.imminent_misses
-
-
-def test_fresh_4_after_tuning_on_it():
-    result = risk.evaluate(risk.load_labelled(risk.FRESH4_PATH))
-    assert result.precision >= 0.95 and result.recall >= 0.90 and result.imminent[0] >= 34
