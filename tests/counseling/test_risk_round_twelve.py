@@ -37,6 +37,17 @@ TRUE_POSITIVES = [
     ("barusan aku minum obat nyamuk cair setengah botol", "suicide", "imminent"),
     ("tadi aku minum pemutih pakaian, sekarang mual", "suicide", "imminent"),
     ("aku motong kelewat dalam, darahnya gak berhenti", "suicide", "imminent"),
+    # a cloth tied to a fixture, a letter and a goodbye, a note for whoever reads it, amounts swallowed
+    ("sarung udah aku iket di kusen kamar, nunggu semua tidur", "suicide", "imminent"),
+    ("ctm sama antimo udah aku kumpulin, nunggu ayah lembur jumat ini", "suicide", "imminent"),
+    ("racun tikus udah aku beli, pas semua sholat jumat", "suicide", "imminent"),
+    ("kalau kalian baca ini, aku udah gak ada. jangan sedih ya", "suicide", "imminent"),
+    ("by the time you read this i'll be gone. thank you for everything", "suicide", "imminent"),
+    ("i already have the pills ready, tonight when my parents are asleep", "suicide", "imminent"),
+    ("i wrote letters for my family. goodbye everyone", "suicide", "imminent"),
+    ("hapunten sadayana, abdi pamit. ulah dipilarian nya", "suicide", "imminent"),
+    ("aku barusan nelen 3 strip obat tidur", "suicide", "imminent"),
+    ("sebotol obat tidur udah aku telen semua", "suicide", "imminent"),
     # wishes, burden, hopelessness, self-harm, domestic violence, bullying, violence
     ("ngga usah ada besok aja deh buat aku", "suicide", "high"),
     ("sometimes i wish i could just stop existing", "suicide", "high"),
@@ -87,6 +98,17 @@ HARD_NEGATIVES = [
     "aku gak bakal ngerepotin kamu lagi, janji pinjem pulpen sendiri",
     "never gonna get better at math lol",
     "obat nyamuk bakar udah aku pasang di kamar",
+    # cloth on a door, a cable, a paid debt, a note for followers, a small count, an errand
+    "sarung buat sholat udah aku gantung di pintu",
+    "dasi udah aku gantung di pintu buat upacara besok",
+    "kabel charger udah aku pasang di colokan deket pintu",
+    "utang ke kantin udah aku lunasin, kamar udah aku beresin juga",
+    "kalau kalian baca ini, jangan lupa follow ig aku",
+    "by the time you read this i'll be at the concert",
+    "aku minum 2 strip vitamin c sehari? gak lah",
+    "pas ayah lembur aku main game sampe malem",
+    "hapunten abdi telat, macet pisan",
+    "i won't be here tomorrow, dentist appointment",
 ]
 
 
