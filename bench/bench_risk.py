@@ -89,14 +89,16 @@ def run():
         "held-out": [e for e in examples if e.get("split") == "heldout"],
         "fresh (never tuned on)": [e for e in examples if e.get("split") == "fresh"],
     }
+    absent = []
     for name in risk.FRESH_SETS:
         label, part = FRESH_PARTS.get(name, name), risk.load_fresh(name)
         if part is None:
-            print(f"  -- {label}: {risk.FRESH_SETS[name].name} is not there yet, skipped")
+            absent.append(f"  -- {label}: {risk.FRESH_SETS[name].name} is not there yet, skipped")
         else:
             parts[label] = part
     for name, part in parts.items():
         _report(name, part, lexicon, list_misses=True)
+    print("\n".join(absent), flush=True)
     print("  -- the same parts with the phrases only (no second stage):")
     for name, part in parts.items():
         result = risk.evaluate(part, phrases_only)
