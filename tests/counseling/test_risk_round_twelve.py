@@ -48,6 +48,16 @@ TRUE_POSITIVES = [
     ("hapunten sadayana, abdi pamit. ulah dipilarian nya", "suicide", "imminent"),
     ("aku barusan nelen 3 strip obat tidur", "suicide", "imminent"),
     ("sebotol obat tidur udah aku telen semua", "suicide", "imminent"),
+    # a poison brand hidden, standing by the rails as a train comes, the highest bridge and the wait,
+    # a goodbye in the next life, a conditional on not waking, swallowed then dizzy, a drink of weedkiller
+    ("baygon udah aku umpetin di lemari, besok pas rumah kosong", "suicide", "imminent"),
+    ("lagi berdiri di pinggir rel, kereta bentar lagi lewat", "suicide", "imminent"),
+    ("udah aku cek jembatan mana yang paling tinggi, tinggal nunggu waktunya", "suicide", "imminent"),
+    ("status wa terakhirku udah aku tulis, sampai jumpa di kehidupan lain", "suicide", "imminent"),
+    ("kalo besok aku gak bangun, jangan sedih ya semuanya", "suicide", "imminent"),
+    ("udah kutelen semua obatnya, sekarang pusing banget", "suicide", "imminent"),
+    ("aku minum racun rumput tadi, perutku sakit", "suicide", "imminent"),
+    ("aku ngerasa semua orang bakal lebih baik kalo aku pergi", "burden", "high"),
     # wishes, burden, hopelessness, self-harm, domestic violence, bullying, violence
     ("ngga usah ada besok aja deh buat aku", "suicide", "high"),
     ("sometimes i wish i could just stop existing", "suicide", "high"),
@@ -109,6 +119,14 @@ HARD_NEGATIVES = [
     "pas ayah lembur aku main game sampe malem",
     "hapunten abdi telat, macet pisan",
     "i won't be here tomorrow, dentist appointment",
+    # the same words in everyday errands
+    "kalo besok aku gak bangun, bangunin ya buat sahur",
+    "lagi nunggu kereta lewat di perlintasan, lama",
+    "udah aku cek jembatan mana yang paling bagus buat foto",
+    "baygon udah aku semprot di kamar, nyamuknya banyak",
+    "tiap hari aku minum satu butir vitamin",
+    "obat pusing udah aku minum tadi pagi",
+    "aku pulang duluan ya, semua lebih baik kalau aku pergi duluan biar gak telat",
 ]
 
 
