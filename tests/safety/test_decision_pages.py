@@ -2,62 +2,23 @@
 critical-item page of an instrument sheet and the sociometry page render the one partial and decide
 through the one helper, with the same message, audit line and refusals."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from ekonseling.core.models import AuditEvent
-from ekonseling.instruments import services as instruments
-from ekonseling.safety import actions
-from ekonseling.safety.models import ATTENTION, Alert
-from ekonseling.sociometry import services as sociometry
+from ekonseling.safety.models import Alert
+from tests.test_access_matrix import _critical_alert, _sociometry_alert
 
 
-def _sheet_alert(world):
-    sample = instruments.SAMPLES_DIR / "dcm-contoh.json"
-    instrument, _ = instruments.import_definition(world.school, sample.read_bytes(), sample.name)
-    now = timezone.now()
-    administration = instruments.open_administration(
-        instrument=instrument,
-        title="DCM X-A",
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=1),
-        created_by=world.gurubk,
-        rombels=[world.rombel_a],
-    )
-    sheet = administration.assignments.get(student=world.student)
-    alert, _ = actions.raise_alert(student=world.student, source=Alert.Source.SHEET, source_id=sheet.pk, items=[4])
-    return alert
-
-
-def _sociometry_alert(world):
-    now = timezone.now()
-    survey = sociometry.open_survey(
-        rombel=world.rombel_a,
-        title="Sosiometri",
-        criteria=[("belajar", "")],
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=1),
-        created_by=world.gurubk,
-        choices=1,
-    )
-    member = survey.members.select_related("student").get(student=world.student)
-    alert, _ = actions.raise_alert(
-        student=member.student,
-        source=Alert.Source.SOCIOMETRY,
-        source_id=member.pk,
-        items=["ditolak"],
-        severity=ATTENTION,
-    )
-    return alert
+def _built(build):
+    """An alert of the access matrix's test world (tests/test_access_matrix.py builds both kinds)."""
+    return lambda world: Alert.objects.get(pk=build(world)["pk"])
 
 
 PAGES = [
-    pytest.param("instruments:alert", _sheet_alert, "Setelah Anda bertemu siswa", id="instrument-sheet"),
-    pytest.param("sociometry:alert", _sociometry_alert, "Setelah Anda menindaklanjutinya", id="sociometry"),
+    pytest.param("instruments:alert", _built(_critical_alert()), "Setelah Anda bertemu siswa", id="instrument-sheet"),
+    pytest.param("sociometry:alert", _built(_sociometry_alert()), "Setelah Anda menindaklanjutinya", id="sociometry"),
 ]
 
 
