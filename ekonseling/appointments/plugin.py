@@ -44,3 +44,7 @@ registry.register_student_section(
     home.student_section,
     order=17,
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+registry.register_audit_detail(r"appointment requested", _("appointment requested"))
+registry.register_audit_detail(r"appointment booked by the counselor", _("appointment booked by the counselor"))

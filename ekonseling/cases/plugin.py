@@ -40,3 +40,28 @@ def _timeline(request, student):
 registry.register_student_section(
     "cases.timeline", "cases/_timeline.html", "student.view_case_timeline", _timeline, order=15
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+# The service records' names as actions.AUDIT_NAMES writes them, as people read them.
+RECORD_NAMES = {
+    "referral out": _("referral out"),
+    "home visit": _("home visit"),
+    "case conference": _("case conference"),
+    "parent call-in": _("parent call-in"),
+}
+_RECORD = r"(?P<record>" + "|".join(RECORD_NAMES) + r") #(?P<n>\d+)"
+_WORD = r"[\w./-]+"  # a username
+detail = registry.register_audit_detail
+detail(r"status (?P<old>\w*) -> (?P<new>\w*)", _("status %(old)s → %(new)s"), coded=("old", "new"))
+detail(r"handled by (?P<name>" + _WORD + ")", _("handled by %(name)s"))
+detail(r"no longer handled by (?P<name>" + _WORD + ")", _("no longer handled by %(name)s"))
+detail(r"shared with (?P<name>" + _WORD + ")", _("shared with %(name)s"))
+detail(r"no longer shared with (?P<name>" + _WORD + ")", _("no longer shared with %(name)s"))
+detail(r"case note #(?P<n>\d+)", _("case note #%(n)s"))
+detail(r"case opened \((?P<source>\w+)\)", _("case opened (%(source)s)"), coded=("source",))
+detail(r"follow-up #(?P<n>\d+) done", _("follow-up #%(n)s done"))
+detail(r"follow-up #(?P<n>\d+) due (?P<date>[\d-]+)", _("follow-up #%(n)s due %(date)s"))
+detail(_RECORD, _("%(record)s #%(n)s"), labels={"record": RECORD_NAMES})
+detail(_RECORD + " letter PDF", _("%(record)s #%(n)s, letter PDF"), labels={"record": RECORD_NAMES})
+detail(r"referral \((?P<source>\w+)\)", _("referral (%(source)s)"), coded=("source",))
+detail(r"referral received into case #(?P<n>\d+)", _("referral received into case #%(n)s"))

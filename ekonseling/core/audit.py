@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any, ParamSpec
 
 from django.apps import apps
 from django.db.models import Case, F, Model, QuerySet, When
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
+from . import policy, registry
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     Actor = AbstractBaseUser | AnonymousUser | None
 
 Action = AuditEvent.Action
+P = ParamSpec("P")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -67,31 +69,6 @@ def scope_origin(scope: dict[str, Any]) -> dict:
     return {"ip": _client_ip(meta), "user_agent": headers.get(b"user-agent", b"").decode("latin-1")}
 
 
-def record_for(
-    actor: Actor,
-    action: str,
-    obj: Model | None = None,
-    detail: str = "",
-    ip: str | None = None,
-    user_agent: str = "",
-    *,
-    school: School | None = None,
-    private_time: bool | None = None,
-) -> AuditEvent:
-    """Write one audit event for an explicit actor: actions and consumers have no request to hand.
-
-    `private_time` (by default: the policy's "audit.private_time" for the actor) marks an event that
-    staff see by date only; see `for_staff`."""
-    event = event_for(actor, action, obj, detail, ip, user_agent, school=school, private_time=private_time)
-    event.save(force_insert=True)
-    return event
-
-
-def record_many(events: list[AuditEvent]) -> None:
-    """Write events built by `event_for` in one statement (the counseling socket's live reads)."""
-    AuditEvent.objects.bulk_create(events)
-
-
 def event_for(
     actor: Actor,
     action: str,
@@ -103,7 +80,11 @@ def event_for(
     school: School | None = None,
     private_time: bool | None = None,
 ) -> AuditEvent:
-    """The event `record_for` writes, not yet written."""
+    """One audit event for an explicit actor (actions and consumers have no request to hand), not
+    yet written: `record_for` is this and the write; a batch writer collects events for `record_many`.
+
+    `private_time` (by default: the policy's "audit.private_time" for the actor) marks an event that
+    staff see by date only; see `for_staff`."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     if private_time is None:
@@ -124,6 +105,26 @@ def event_for(
         user_agent=(user_agent or "")[:300],
         private_time=private_time,
     )
+
+
+def _written(build: Callable[P, AuditEvent]) -> Callable[P, AuditEvent]:
+    """`build` with the event it builds written: the same parameters, declared once."""
+
+    def record_for(*args: P.args, **kwargs: P.kwargs) -> AuditEvent:
+        """Write one audit event for an explicit actor: `event_for`'s event, saved at once."""
+        event = build(*args, **kwargs)
+        event.save(force_insert=True)
+        return event
+
+    return record_for
+
+
+record_for = _written(event_for)
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Write events built by `event_for` in one statement (the counseling socket's live reads)."""
+    AuditEvent.objects.bulk_create(events)
 
 
 def record(
@@ -214,92 +215,14 @@ def export_log(
 
 # --- what staff read: details in their language ------------------------------------------------
 # The log stores each detail as the code wrote it (plain English words, field names, numbers):
-# stable for exports and greps. People read it through shown_detail(), in their language.
-_WORD = r"[\w./-]+"
-_DETAIL_PATTERNS = [
-    (r"(?P<what>.*); password withdrawn", _("%(what)s; password withdrawn")),
-    (r"critical items: (?P<items>[\d, ]+)", _("critical items: %(items)s")),
-    (r"changed: (?P<fields>.*)", _("changed: %(fields)s")),
-    (r"own profile: (?P<fields>.*)", _("own profile: %(fields)s")),
-    (r"audit log, (?P<n>\d+) events", _("audit log, %(n)s events")),
-    (r"username=(?P<name>.*)", _("username %(name)s")),
-    (r"unknown username", _("unknown username")),
-    (r"account, role=(?P<role>.*)", _("account, role %(role)s")),
-    (r"role (?P<old>\w*) -> (?P<new>\w*)(?P<rest>.*)", _("role %(old)s → %(new)s%(rest)s")),
-    (r"status (?P<old>\w*) -> (?P<new>\w*)", _("status %(old)s → %(new)s")),
-    (r"group report N=(?P<n>\d+)(?:, rombel (?P<rombels>[\d,]+))?(?: \((?P<kind>\w+)\))?", _("group report, N=%(n)s")),
-    (r"individual report(?: \((?P<kind>\w+)\))?", _("individual report")),
-    (r"handled by (?P<name>" + _WORD + ")", _("handled by %(name)s")),
-    (r"no longer handled by (?P<name>" + _WORD + ")", _("no longer handled by %(name)s")),
-    (r"shared with (?P<name>" + _WORD + ")", _("shared with %(name)s")),
-    (r"no longer shared with (?P<name>" + _WORD + ")", _("no longer shared with %(name)s")),
-    (r"transferred to (?P<name>.*)", _("transferred to %(name)s")),
-    (r"attachment (?P<n>\d+)", _("attachment %(n)s")),
-    (r"conversation \(live\)", _("conversation (live)")),
-    (r"conversation PDF", _("conversation PDF")),
-    (r"one-time password issued", _("one-time password issued")),
-    (r"changed own password", _("changed own password")),
-    (r"reset by counselor", _("reset by a counselor")),
-    (r"reset by administrator", _("reset by the administrator")),
-    (r"enabled TOTP", _("two-factor sign-in turned on")),
-    (r"disabled TOTP", _("two-factor sign-in turned off")),
-    (r"identity revealed", _("identity revealed")),
-    (r"login cards printed: (?P<n>\d+)", _("login cards printed: %(n)s")),
-    (r"alert (?P<status>\w+)", _("alert %(status)s")),
-    (r"call-in sent", _("call-in sent")),
-    (r"call-in acknowledged", _("call-in acknowledged")),
-    (r"case note #(?P<n>\d+)", _("case note #%(n)s")),
-    (r"case opened \((?P<source>\w+)\)", _("case opened (%(source)s)")),
-    (r"follow-up #(?P<n>\d+) done", _("follow-up #%(n)s done")),
-    (r"follow-up #(?P<n>\d+) due (?P<date>[\d-]+)", _("follow-up #%(n)s due %(date)s")),
-    (r"appointment requested", _("appointment requested")),
-    (r"appointment booked by the counselor", _("appointment booked by the counselor")),
-    (r"service record changed", _("service record changed")),
-    (
-        r"student accounts created: (?P<n>\d+); already had an account: (?P<m>\d+)",
-        _("student accounts created: %(n)s; already had an account: %(m)s"),
-    ),
-    (r"deletion request #(?P<n>\d+)", _("deletion request #%(n)s")),
-    (r"sample instruments: (?P<n>\d+)", _("sample instruments: %(n)s")),
-    (r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+)", _("%(record)s #%(n)s")),
-    (
-        r"(?P<record>referral out|home visit|case conference|parent call-in) #(?P<n>\d+) letter PDF",
-        _("%(record)s #%(n)s, letter PDF"),
-    ),
-    (r"referral \((?P<source>\w+)\)", _("referral (%(source)s)")),
-    (r"referral received into case #(?P<n>\d+)", _("referral received into case #%(n)s")),
-    (r"results released", _("results released")),
-    (r"drafted from administration (?P<n>\d+)", _("drafted from instrument administration #%(n)s")),
-    (
-        r"drafted from administration (?P<n>\d+): (?P<k>\d+) of (?P<m>\d+) accepted",
-        _("drafted from instrument administration #%(n)s: %(k)s of %(m)s topics accepted"),
-    ),
-    (
-        r"service recorded: (?P<service_type>\w+), (?P<n>\d+) students(?:, from conversation #(?P<c>\d+))?",
-        _("service recorded: %(service_type)s, %(n)s students"),
-    ),
-    (r"response of student (?P<n>\d+) \((?P<source>\w+)\)", _("response of student %(n)s (%(source)s)")),
-    (r"sociometric survey of (?P<rombel>.+)", _("sociometric survey of %(rombel)s")),
-    (r"deletion request #(?P<n>\d+) rejected", _("deletion request #%(n)s rejected")),
-]
-_COMPILED = [(re.compile(pattern + r"\Z"), template) for pattern, template in _DETAIL_PATTERNS]
-
-
-# Groups of a detail that hold a stored code (a choice's value): shown as the choice's label.
-CODED = {"source", "service_type", "status", "old", "new", "role", "record"}
-RECORD_NAMES = {
-    "referral out": _("referral out"),
-    "home visit": _("home visit"),
-    "case conference": _("case conference"),
-    "parent call-in": _("parent call-in"),
-}
+# stable for exports and greps. People read it through shown_detail(), in their language: each app
+# registers the phrasings it writes (`registry.register_audit_detail`, from its plugin.py); the
+# kernel only matches them. A detail no phrasing matches is shown as stored.
 
 
 def _code_label(model: type[Model] | None, key: str, code: str) -> str:
     """A stored code as people read it: the label of the choice it is a value of (the field named
     like the group first, then any field of the record, then any model's)."""
-    if key == "record":
-        return str(RECORD_NAMES.get(code, code))
     models = [model] if model is not None else []
     for candidate in [*models, *apps.get_models()]:
         fields = sorted(candidate._meta.get_fields(), key=lambda f: getattr(f, "name", "") != key)
@@ -329,8 +252,8 @@ def _fields(text: str, model: type[Model] | None = None) -> str:
 
 def shown_detail(detail: str, object_type: str = "") -> str:
     """An audit detail as a person reads it, in the active language: a list of field names becomes
-    their labels ("health_notes, special_needs" → "catatan kesehatan, kebutuhan khusus"), known
-    phrasings are translated; anything else is shown as stored."""
+    their labels (their verbose names: "full_name" → "nama lengkap"), a phrasing an app registered
+    (`registry.register_audit_detail`) is translated; anything else is shown as stored."""
     if not detail:
         return ""
     try:
@@ -339,18 +262,20 @@ def shown_detail(detail: str, object_type: str = "") -> str:
         model = None
     if re.fullmatch(r"[a-z_]+(, [a-z_]+)*", detail) and "_" in detail or detail in _field_labels(model):
         return _fields(detail, model)
-    for pattern, template in _COMPILED:
-        match = pattern.match(detail)
+    for phrasing in registry.audit_details():
+        match = phrasing.pattern.match(detail)
         if match:
             values = {key: value or "" for key, value in match.groupdict().items()}
             if "fields" in values:
                 values["fields"] = _fields(values["fields"], model)
             for key, value in values.items():
-                if key in CODED:
+                if key in phrasing.labels:
+                    values[key] = str(phrasing.labels[key].get(value, value))
+                elif key in phrasing.coded:
                     values[key] = _code_label(model, key, value)
             if "what" in values:
                 values["what"] = shown_detail(values["what"], object_type)
-            return template % values
+            return phrasing.template % values
     return detail
 
 
@@ -362,7 +287,7 @@ def shown_object(event: AuditEvent) -> str:
         kind = apps.get_model(event.object_type)._meta.verbose_name
     except (LookupError, ValueError):
         return event.object_repr
-    if re.fullmatch(r"(alert on|\d+ held on|\w+ on) .*", event.object_repr):  # an English __str__
+    if any(pattern.fullmatch(event.object_repr) for pattern in registry.audit_reprs()):  # an English __str__
         return f"{capfirst(kind)} #{event.object_id}"
     return event.object_repr
 

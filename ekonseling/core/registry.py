@@ -1,6 +1,6 @@
 """What the domain apps plug into the kernel: menu entries, home-page cards, student-page sections,
-demo loaders and encrypted-file handlers. (Policy rules register in `core.policy`, personal-data
-contributors and erasure hooks in `core.personal_data`.)
+demo loaders, encrypted-file handlers and the phrasings of their audit details. (Policy rules
+register in `core.policy`, personal-data contributors and erasure hooks in `core.personal_data`.)
 
 Each app registers from its own `plugin.py`, imported by its AppConfig.ready(), so adding an app
 changes no file in `core`. `core` never imports a domain app: it only calls what was registered.
@@ -9,7 +9,8 @@ Every visible contribution names a policy action and is shown only when the poli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,3 +228,49 @@ def school_calendar(school_id: int, first, last) -> list[CalendarDay]:
     """Every registered calendar day of the school from ``first`` to ``last``, by date."""
     days = [day for name in sorted(_CALENDAR) for day in _CALENDAR[name](school_id, first, last)]
     return sorted(days, key=lambda day: (day.date, day.name))
+
+
+# --- audit details --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditDetail:
+    """A phrasing of the audit details an app writes (plain English, stable for exports and greps),
+    and how a person reads it (`core.audit.shown_detail`). The pattern's named groups fill the
+    template; by convention a `fields` group holds field names (shown as their labels) and a `what`
+    group another detail (shown as that detail is)."""
+
+    pattern: re.Pattern[str]
+    template: Any  # a lazy translation with the pattern's groups as %(name)s
+    coded: frozenset[str]  # groups holding a stored code: shown as the label of the choice it is a value of
+    labels: Mapping[str, Mapping[str, Any]]  # group → {code: label} for codes that are no choice's value
+
+
+_AUDIT_DETAILS: dict[str, AuditDetail] = {}
+
+
+def register_audit_detail(
+    pattern: str, template, *, coded: tuple[str, ...] = (), labels: Mapping[str, Mapping[str, Any]] | None = None
+) -> None:
+    """`pattern` matches a whole detail; registering the same pattern again replaces it in place."""
+    _AUDIT_DETAILS[pattern] = AuditDetail(re.compile(pattern + r"\Z"), template, frozenset(coded), labels or {})
+
+
+def audit_details() -> list[AuditDetail]:
+    """The registered phrasings in the order they are tried: those that wrap another detail (a
+    `what` group: "…; password withdrawn") first, as they may end any other; then as registered
+    (the rest each begin with words of their own, so no detail matches two)."""
+    return sorted(_AUDIT_DETAILS.values(), key=lambda detail: "what" not in detail.pattern.groupindex)
+
+
+_AUDIT_REPRS: dict[str, re.Pattern[str]] = {}
+
+
+def register_audit_repr(pattern: str) -> None:
+    """A record's name (`__str__`) as the code writes it in English (say "alert on sheet 12"): the
+    audit log shows such a record by its kind and id instead (`core.audit.shown_object`)."""
+    _AUDIT_REPRS[pattern] = re.compile(pattern)
+
+
+def audit_reprs() -> list[re.Pattern[str]]:
+    return list(_AUDIT_REPRS.values())

@@ -86,3 +86,15 @@ registry.register_home_card(
 registry.register_home_card(
     "counseling.unreachable", "counseling/home/unreachable.html", "counseling.unreachable", _operator_card, order=5
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+detail = registry.register_audit_detail
+detail(r"transferred to (?P<name>.*)", _("transferred to %(name)s"))
+detail(r"attachment (?P<n>\d+)", _("attachment %(n)s"))
+detail(r"conversation \(live\)", _("conversation (live)"))
+detail(r"conversation PDF", _("conversation PDF"))
+detail(r"identity revealed", _("identity revealed"))
+detail(r"call-in sent", _("call-in sent"))
+detail(r"call-in acknowledged", _("call-in acknowledged"))
+# A ConversationEvent names itself in English ("reveal on 12").
+registry.register_audit_repr(r"\w+ on .*")

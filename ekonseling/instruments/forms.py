@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core.forms import IdField, IdsField
-from ekonseling.safety.models import Alert
 
 MAX_DEFINITION_BYTES = 2 * 1024 * 1024
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -100,17 +99,3 @@ class ReleaseForm(forms.Form):
 
 class ArchiveForm(forms.Form):
     archived = forms.BooleanField(required=False)
-
-
-class AlertDecisionForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(Alert.Status.HANDLED, _("Handled")), (Alert.Status.FALSE, _("False alarm"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text=_("What you did or why it was a false alarm. Kept encrypted."),
-    )

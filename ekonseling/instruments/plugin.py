@@ -62,3 +62,11 @@ registry.register_home_card(
 registry.register_student_section(
     "instruments.results", "instruments/_student_section.html", "student.view_counseling", _student_section, order=20
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+detail = registry.register_audit_detail
+detail(r"critical items: (?P<items>[\d, ]+)", _("critical items: %(items)s"))
+detail(r"group report N=(?P<n>\d+)(?:, rombel (?P<rombels>[\d,]+))?(?: \((?P<kind>\w+)\))?", _("group report, N=%(n)s"))
+detail(r"individual report(?: \((?P<kind>\w+)\))?", _("individual report"))
+detail(r"sample instruments: (?P<n>\d+)", _("sample instruments: %(n)s"))
+detail(r"results released", _("results released"))

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ekonseling.core import audit, policy
 from ekonseling.safety import actions as safety
+from ekonseling.safety import decisions
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Rombel, Student
 
 from . import alerts, services
-from .forms import AdministrationForm, AlertDecisionForm, ExtendForm, ReleaseForm, ReopenForm
+from .forms import AdministrationForm, ExtendForm, ReleaseForm, ReopenForm
 from .models import Administration, Assignment, Instrument
 
 POLL_SECONDS = 10
@@ -276,21 +278,9 @@ def alert(request, pk):
         Alert.objects.filter(source=Alert.Source.SHEET).select_related("student__rombel", "decided_by"),
         pk=pk,
     )
-    form = AlertDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            safety.decide(
-                alert,
-                request.user,
-                form.cleaned_data["status"],
-                form.cleaned_data["note"],
-                **audit.request_origin(request),
-            )
-        except safety.SafetyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("instruments:alert", pk=alert.pk)
+    decision = decisions.step(request, alert, reverse("instruments:alert", args=[alert.pk]))
+    if decision.done:
+        return decision.done
     sheet, items = alerts.read_alert(alert, request.user, **audit.request_origin(request))
     context = {
         "alert": alert,
@@ -298,10 +288,9 @@ def alert(request, pk):
         "student": alert.student,
         "administration": sheet.administration,
         "items": items,
-        "note": alert.note if alert.status != Alert.Status.OPEN else "",
-        "form": form,
         "may_manage": policy.can(request.user, "administration.manage", sheet.administration),
         "may_view_student": policy.can(request.user, "student.view", alert.student),
+        **decision.context,
     }
     return render(request, "instruments/manage/alert.html", context)
 

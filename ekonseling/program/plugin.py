@@ -18,3 +18,12 @@ def _recap_card(request):
 
 
 registry.register_home_card("program.recap", "program/home/recap.html", "program.recap", _recap_card, order=16)
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+registry.register_audit_detail(
+    r"drafted from administration (?P<n>\d+)", _("drafted from instrument administration #%(n)s")
+)
+registry.register_audit_detail(
+    r"drafted from administration (?P<n>\d+): (?P<k>\d+) of (?P<m>\d+) accepted",
+    _("drafted from instrument administration #%(n)s: %(k)s of %(m)s topics accepted"),
+)

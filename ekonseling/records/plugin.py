@@ -61,3 +61,11 @@ def _student_section(request, student):
 registry.register_student_section(
     "records.services", "records/_student_section.html", "records.student_services", _student_section, order=15
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+registry.register_audit_detail(
+    r"service recorded: (?P<service_type>\w+), (?P<n>\d+) students(?:, from conversation #(?P<c>\d+))?",
+    _("service recorded: %(service_type)s, %(n)s students"),
+    coded=("service_type",),
+)
+registry.register_audit_detail(r"service record changed", _("service record changed"))

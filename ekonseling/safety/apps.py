@@ -10,6 +10,6 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety")
 
     def ready(self):
-        from . import personal_data, rules  # noqa: F401  (register with the kernel)
+        from . import personal_data, plugin, rules  # noqa: F401  (register with the kernel)
 
         personal_data.register()

@@ -136,20 +136,3 @@ def read_sheet(
             [slots[True][r] for r in sorted(slots[True])], [slots[False][r] for r in sorted(slots[False])]
         )
     return answers, list(dict.fromkeys(errors))
-
-
-class AlertDecisionForm(forms.Form):
-    """Deciding a sociometry alert: followed up (handled) or a false alarm, with an encrypted note."""
-
-    status = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("handled", _("Handled")), ("false", _("False alarm"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
-        help_text=_("What you did or why it was a false alarm. Kept encrypted."),
-    )

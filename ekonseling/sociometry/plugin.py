@@ -74,3 +74,11 @@ registry.register_home_card(
 registry.register_student_section(
     "sociometry.status", "sociometry/_student_section.html", "sociometry.view_student", _student_section, order=30
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+registry.register_audit_detail(
+    r"response of student (?P<n>\d+) \((?P<source>\w+)\)",
+    _("response of student %(n)s (%(source)s)"),
+    coded=("source",),
+)
+registry.register_audit_detail(r"sociometric survey of (?P<rombel>.+)", _("sociometric survey of %(rombel)s"))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, policy, windows
 from ekonseling.safety import actions as safety
+from ekonseling.safety import decisions
 from ekonseling.safety.models import Alert
 from ekonseling.students import caseload
 from ekonseling.students.models import Rombel, Student
@@ -499,21 +500,9 @@ def alert(request, pk):
         Alert.objects.filter(source=Alert.Source.SOCIOMETRY).select_related("student__rombel", "decided_by"),
         pk=pk,
     )
-    form = forms.AlertDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            safety.decide(
-                alert,
-                request.user,
-                form.cleaned_data["status"],
-                form.cleaned_data["note"],
-                **audit.request_origin(request),
-            )
-        except safety.SafetyError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("sociometry:alert", pk=alert.pk)
+    decision = decisions.step(request, alert, reverse("sociometry:alert", args=[alert.pk]))
+    if decision.done:
+        return decision.done
     member, rows = alerts.read_alert(alert, request.user, **audit.request_origin(request))
     categories = {c for _criterion, index in rows for c in index.categories}
     suggestions = [str(s) for c in services.FLAGGED if c in categories for s in services.SUGGESTIONS[c]]
@@ -523,9 +512,8 @@ def alert(request, pk):
         "survey": member.survey,
         "rows": rows,
         "suggestions": list(dict.fromkeys(suggestions)),
-        "note": alert.note if alert.status != Alert.Status.OPEN else "",
-        "form": form,
         "may_manage": policy.can(request.user, "sociometry.manage", member.survey),
         "may_view_student": policy.can(request.user, "student.view", alert.student),
+        **decision.context,
     }
     return render(request, "sociometry/alert.html", context)

@@ -26,3 +26,15 @@ registry.register_home_card(
 registry.register_home_card(
     "students.homeroom", "students/home/homeroom.html", "home.homeroom", home.homeroom, order=50
 )
+
+# --- audit details (core.audit.shown_detail) ---------------------------------------------------------
+detail = registry.register_audit_detail
+detail(r"own profile: (?P<fields>.*)", _("own profile: %(fields)s"))
+detail(r"reset by counselor", _("reset by a counselor"))
+detail(r"login cards printed: (?P<n>\d+)", _("login cards printed: %(n)s"))
+detail(
+    r"student accounts created: (?P<n>\d+); already had an account: (?P<m>\d+)",
+    _("student accounts created: %(n)s; already had an account: %(m)s"),
+)
+detail(r"deletion request #(?P<n>\d+)", _("deletion request #%(n)s"))
+detail(r"deletion request #(?P<n>\d+) rejected", _("deletion request #%(n)s rejected"))
