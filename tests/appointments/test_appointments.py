@@ -314,7 +314,16 @@ def test_the_ics_feed_has_initials_and_medium_only_and_can_be_revoked(client, wo
 
 
 def test_home_cards_show_today_for_the_counselor_and_upcoming_for_the_student(client, world):
-    actions.book(world.gurubk, world.student, timezone.now() + datetime.timedelta(minutes=30), 30, "chat", "")
+    appointment = actions.book(
+        world.gurubk, world.student, timezone.now() + datetime.timedelta(minutes=30), 30, "chat", ""
+    )
+    # Under way now, begun today in the school's time zone: now + 30 minutes is tomorrow after 23:30 there
+    # (this test once failed at 23:4x WIB on a CI run).
+    now = timezone.now()
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time.min))
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=max(midnight, now - datetime.timedelta(minutes=10)), ends_at=now + datetime.timedelta(minutes=30)
+    )
     client.force_login(world.gurubk)
     page = client.get(reverse("core:home")).content.decode()
     assert 'data-testid="appointments-today-card"' in page and world.student.name in page
