@@ -75,6 +75,13 @@ def reads(request, pk):
             "may_edit": policy.can(request.user, "information.edit", article),
             "media": list(article.media.all()),
             "media_form": MediaForm(),
+            # The counts of the article's polls, per rombel, kept as evidence of the service: for
+            # whoever may see them (the counselors of the rombel, the koordinator).
+            "polls": [
+                (poll, services.poll_results(poll))
+                for poll in article.polls.select_related("rombel")
+                if policy.can(request.user, "poll.results", poll)
+            ],
         },
     )
 

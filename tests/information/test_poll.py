@@ -163,6 +163,26 @@ def test_the_projector_sees_the_answers_live_over_the_socket():
         admission.reset()
 
 
+def test_the_article_page_keeps_the_counts_of_its_polls_per_rombel(client, world):
+    """Issue 18: poll results are kept per rombel as evidence of the service. Once present mode is
+    left, the article's page still shows each poll's counts, to who may see them."""
+    article = _article(world)
+    poll = services.open_poll(world.gurubk, world.rombel_a, "Siap ujian?", ["Ya", "Belum"], article)
+    services.answer_poll(world.siswa, poll, 1)
+    services.close_poll(world.gurubk, poll)
+
+    client.force_login(world.gurubk)
+    page = client.get(reverse("information:reads", args=[article.pk])).content.decode()
+
+    kept = page.split('data-testid="article-polls"', 1)[1].split("</section>", 1)[0]
+    assert "Siap ujian?" in kept and world.rombel_a.name in kept
+    assert 'data-count="0">0<' in kept and 'data-count="1">1<' in kept and f"?polling={poll.pk}" in kept
+    other = Client()
+    other.force_login(world.gurubk_other)  # serves another rombel: the article, not these counts
+    response = other.get(reverse("information:reads", args=[article.pk]))
+    assert response.status_code == 200 and "Siap ujian?" not in response.content.decode()
+
+
 # --- the poll socket follows its session, as the counseling socket does (socket_sessions) -----------
 
 
