@@ -29,7 +29,9 @@ def _session_end(request, session):
     from . import services
     from .forms import SessionForm
 
-    rombel = Rombel.objects.filter(pk=session.rombel_id, school_id=session.school_id).first()
+    rombel = None
+    if session.rombel_id is not None:
+        rombel = Rombel.objects.filter(pk=session.rombel_id, school_id=session.school_id).first()
     rows = [
         (item, SessionForm(user=request.user, item=item, initial={"rombel": rombel.pk if rombel else None}))
         for item in services.items_for_session(request.user, session.title, rombel)
