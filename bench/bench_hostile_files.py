@@ -308,7 +308,7 @@ def _upload(content: bytes, name: str):
 def _uploads():
     from django import forms
 
-    from ekonseling.core import images
+    from ekonseling.core import images, uploads
     from ekonseling.counseling import attachments
     from ekonseling.students import forms_records
 
@@ -333,7 +333,7 @@ def _uploads():
         ("PNG at the pixel cap", lambda: png_of_pixels(attachments.MAX_PIXELS), "a.png"),
         ("PNG over the pixel cap", lambda: png_of_pixels(attachments.MAX_PIXELS * 2), "a.png"),
         # As many objects as fit the upload limit (about 60 bytes each), at most the object cap.
-        ("PDF of the most objects", lambda: pdf_of_objects(min(attachments.MAX_PDF_OBJECTS, limit // 70)), "a.pdf"),
+        ("PDF of the most objects", lambda: pdf_of_objects(min(uploads.MAX_PDF_OBJECTS, limit // 70)), "a.pdf"),
         ("PDF with a 1 GB compressed stream", lambda: pdf_compressed_bomb(1024 * MB), "a.pdf"),
     ]:
         content = build()
@@ -373,7 +373,7 @@ def _uploads():
         ("PNG over the pixel cap", lambda: png_of_pixels(media.MAX_PIXELS * 2), "a.png"),
         (
             "PDF of the most objects",
-            lambda: pdf_of_objects(min(attachments.MAX_PDF_OBJECTS, media.PDF_MAX_BYTES // 70)),
+            lambda: pdf_of_objects(min(uploads.MAX_PDF_OBJECTS, media.PDF_MAX_BYTES // 70)),
             "a.pdf",
         ),
         ("PDF with a 1 GB compressed stream", lambda: pdf_compressed_bomb(1024 * MB), "a.pdf"),

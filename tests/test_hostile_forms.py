@@ -911,20 +911,7 @@ def test_next_that_is_no_address_goes_home(client, world):
     assert response.status_code == 302
 
 
-def test_a_pdf_of_many_objects_is_a_whole_pdf():
-    """Its trailer lies past the first 64 kB after `xref` (bench/bench_hostile_files.py found it
-    refused as "not a whole PDF")."""
-    import pikepdf
-
-    from ekonseling.counseling import attachments
-
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.Root.Many = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=n)) for n in range(5000)])
-    out = io.BytesIO()
-    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    attachments.check_pdf(out.getvalue())
-    assert attachments.rewrite_pdf(out.getvalue()).startswith(b"%PDF-")
+# A PDF of many objects: tests/core/test_uploads.py (the checks are the kernel's).
 
 
 # --- the admin's other forms: change-list actions and the one-time password page ------------------------------

@@ -98,7 +98,8 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
         return response
 
     def save_model(self, request, obj, form, change):
-        previous_role = User.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
+        previous = User.objects.filter(pk=obj.pk).values_list("role", "is_active").first() if change else None
+        previous_role, was_active = previous or (None, False)
         super().save_model(request, obj, form, change)
         origin = audit.request_origin(request)
         if not change:
@@ -107,6 +108,8 @@ class UserAdmin(SchoolScopedAdmin, DjangoUserAdmin):
             # A role is what the account may read: whoever held its password or a session for the
             # old role must not carry them into the new one, so the owner activates it again.
             services.withdraw_credentials(obj, request.user, detail=f"role {previous_role} -> {obj.role}", **origin)
+        if change and was_active and not obj.is_active:
+            services.deactivated(obj, request.user, **origin)
 
     @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
     def reset_two_factor(self, request, queryset):

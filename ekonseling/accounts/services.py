@@ -56,6 +56,14 @@ def withdraw_credentials(
         audit.record_for(actor, audit.Action.CHANGE, target, f"{detail}; password withdrawn", ip, user_agent)
 
 
+def deactivated(target: User, actor: User, *, ip: str | None = None, user_agent: str = "") -> None:
+    """`target` was deactivated: every session ends at once, and with them the open sockets (the
+    chat, a live poll), which would otherwise outlive the account until their session idled out."""
+    with transaction.atomic():
+        target.end_all_sessions()
+        audit.record_for(actor, audit.Action.CHANGE, target, "deactivated; sessions ended", ip, user_agent)
+
+
 def account_created(user: User, actor: User, *, ip: str | None = None, user_agent: str = "") -> None:
     """Audit a new account (the administration form saved it, with no password anyone knows)."""
     audit.record_for(actor, audit.Action.CREATE, user, f"account, role={user.role}", ip, user_agent)

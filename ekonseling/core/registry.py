@@ -274,3 +274,38 @@ def register_audit_repr(pattern: str) -> None:
 
 def audit_reprs() -> list[re.Pattern[str]]:
     return list(_AUDIT_REPRS.values())
+
+
+# --- the end of a classical session (present mode) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassicalSession:
+    """A classical-guidance session the counselor is presenting (the information service's present
+    mode): what another app needs to follow it up there (the program's "the session was given, ask
+    for the Laiseg") without importing the app that presents it, or being imported by it."""
+
+    school_id: int
+    title: str
+    rombel_id: int | None  # the rombel of the session's live poll, when there is one
+    return_url: str  # the present-mode page, where a follow-up's form comes back to
+
+
+_SESSION_END: dict[str, Card] = {}
+
+
+def register_session_end(name: str, template: str, action: str, context, order: int = 100) -> None:
+    """A tool shown when a classical session ends in present mode, when `action` is allowed (without
+    an object) and `context(request, session)` does not return None."""
+    _SESSION_END[name] = Card(name, template, action, context, order)
+
+
+def session_end_tools(request, session: ClassicalSession) -> list[Shown]:
+    shown = []
+    for card in sorted(_SESSION_END.values(), key=lambda c: (c.order, c.name)):
+        if not policy.can(request.user, card.action):
+            continue
+        context = card.context(request, session)
+        if context is not None:
+            shown.append(Shown(card, render_to_string(card.template, context, request=request)))
+    return shown

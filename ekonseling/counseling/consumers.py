@@ -31,7 +31,7 @@ MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
 
 
-class CounselingConsumer(AsyncJsonWebsocketConsumer):
+class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         verdict = protocol.CLOSE_UNAUTHENTICATED
@@ -50,7 +50,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
         self.subscribed = set()
         self.audited = set()
         self.user_group = protocol.user_group(user.pk)
-        self.presence = socket_sessions.watch().add(self.channel_name, self.scope["session"].session_key)
+        self.follow_session(user.pk)
         # The user's group is joined while the handshake completes: events wait for connect() to
         # return anyway (one handler at a time), and a thousand reconnecting sockets' joins go to
         # Redis together (core.channel_layers).
@@ -73,7 +73,7 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if not hasattr(self, "user"):
             return
-        socket_sessions.watch().discard(self.channel_name)
+        self.unfollow_session()
         await socket_extensions.disconnected(self)
         await self.channel_layer.group_discard(self.user_group, self.channel_name)
         for conversation_id in list(self.subscribed):
@@ -251,13 +251,6 @@ class CounselingConsumer(AsyncJsonWebsocketConsumer):
     async def extension_event(self, event):
         """A frame of another app's extension (socket_extensions: the calls' signalling)."""
         await socket_extensions.dispatch_event(self, event)
-
-    async def session_ended(self, event):
-        """The user signed out (here or everywhere), or the session expired (socket_sessions): an
-        open socket must not outlive the session."""
-        session = self.scope.get("session")
-        if event.get("session_key") in (None, getattr(session, "session_key", None)):
-            await self.close(code=protocol.CLOSE_UNAUTHENTICATED)
 
     async def conversation_access(self, event):
         """A conversation changed hands (transfer, claim, a decided alert): whoever may no longer

@@ -4,16 +4,20 @@ phones of one poll, apart from the counseling socket.
 It is admitted as the counseling socket is (the same middleware and rules: a signed-in student or
 counselor past every sign-in step), then the policy decides per poll: `poll.results` to join and
 see the counts, `poll.answer` (through `services.answer_poll`) for every answer. Frames carry
-counts only, never who answered.
+counts only, never who answered. Once open it follows its session as the counseling socket does
+(`counseling.socket_sessions.FollowsSession`): signing out, an expired session or a deactivated
+account closes it with 4401.
 """
 
 import logging
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from ekonseling.core import jsonsafe, policy
+from ekonseling.core import jsonsafe, policy, realtime
+from ekonseling.counseling.socket_sessions import FollowsSession
 
 from . import services
 from .models import Poll
@@ -25,7 +29,7 @@ CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN = 4401, 4403
 MAX_FRAME_BYTES = 1024
 
 
-class PollConsumer(AsyncJsonWebsocketConsumer):
+class PollConsumer(FollowsSession, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         verdict = self.scope.get(ADMISSION_KEY, CLOSE_UNAUTHENTICATED)
@@ -43,12 +47,24 @@ class PollConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         self.poll_id = results["poll"]
         self.group = services.poll_group(self.poll_id)
+        self.user_group = realtime.user_group(user.pk)  # where signing out is announced
+        self.follow_session(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.send_json(results)
+
+    async def dispatch(self, message):
+        """The user's group also carries what the counseling socket handles (inbox events, live
+        refreshes, calls); this socket has no use for them."""
+        if getattr(self, get_handler_name(message), None) is None:
+            return
+        await super().dispatch(message)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
+            self.unfollow_session()
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if not hasattr(self, "user"):
@@ -62,6 +78,7 @@ class PollConsumer(AsyncJsonWebsocketConsumer):
         if kind == "ping":
             await self.send_json({"type": "pong"})
         elif kind == "answer":
+            self.presence.active = True  # the student at work: the session is renewed at the next check
             try:
                 stored = await database_sync_to_async(_answer)(self.user, self.poll_id, content.get("choice"))
             except services.InformationError as error:
@@ -76,6 +93,12 @@ class PollConsumer(AsyncJsonWebsocketConsumer):
 
     async def poll_results(self, event):
         await self.send_json(event["results"])
+
+    async def access_changed(self, event):
+        """What the user may see changed (a caseload shrank, core.realtime): a counselor who no
+        longer serves the poll's rombel stops seeing its counts."""
+        if await database_sync_to_async(_join)(self.user, self.poll_id) is None:
+            await self.close(code=CLOSE_FORBIDDEN)
 
 
 def _join(user, poll_id):

@@ -9,8 +9,8 @@ the size capped before anything is read:
   ``MAX_SIDE`` pixels wide or high for the students' phones and encoded again with pixels only
   (EXIF, with the place a phone photo was taken, and anything appended are gone);
 - **PDF**: the structure is checked and the document written again without metadata, JavaScript,
-  forms, embedded files or media (`counseling.attachments.check_pdf` / `rewrite_pdf`; streams are
-  copied, never decompressed);
+  forms, embedded files or media (`core.uploads.check_pdf` / `rewrite_pdf`, as the counseling
+  attachments are; streams are copied, never decompressed);
 - **video** (MP4, WebM; not re-encoded: no encoder on the server): an MP4's top-level boxes must
   cover the file exactly and hold ``moov``; the user-data and metadata boxes (``udta``, ``meta``,
   where phones write the place and the device) are overwritten by ``free`` boxes of the same size,
@@ -32,7 +32,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ekonseling.counseling import attachments
+from ekonseling.core import uploads
 
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PDF_MAX_BYTES = 10 * 1024 * 1024
@@ -48,7 +48,7 @@ _MP4_STRIPPED = {b"udta", b"meta"}
 _MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts"}
 
 
-class MediaError(ValueError):
+class MediaError(uploads.UploadError):
     """An upload that is refused; the text says why."""
 
 
@@ -119,9 +119,9 @@ def _read_all(upload, limit: int) -> bytes:
 
 def _pdf(data: bytes, name: str) -> Checked:
     try:
-        attachments.check_pdf(data)
-        clean = attachments.rewrite_pdf(data)
-    except attachments.AttachmentError as error:
+        uploads.check_pdf(data)
+        clean = uploads.rewrite_pdf(data)
+    except uploads.UploadError as error:
         raise MediaError(str(error)) from None
     if len(clean) > PDF_MAX_BYTES:
         raise _too_large(PDF_MAX_BYTES)
@@ -138,7 +138,7 @@ def _image(data: bytes, name: str) -> Checked:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format
             width, height = probe.size
-            if image_format not in attachments.IMAGE_FORMATS:
+            if image_format not in uploads.IMAGE_FORMATS:
                 raise _unsupported()
             if width * height > MAX_PIXELS:
                 raise MediaError(_("The image has too many pixels; make it smaller."))
@@ -149,8 +149,8 @@ def _image(data: bytes, name: str) -> Checked:
             image.load()
             ImageOps.exif_transpose(image, in_place=True)
             image.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=None)  # no intermediate copy
-            image = _saveable(image, image_format)
-            content_type, extension, options = attachments.IMAGE_FORMATS[image_format]
+            image = uploads.saveable(image, image_format)
+            content_type, extension, options = uploads.IMAGE_FORMATS[image_format]
             out = io.BytesIO()
             image.save(out, image_format, **options)
             width, height = image.size
@@ -159,24 +159,6 @@ def _image(data: bytes, name: str) -> Checked:
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise _unsupported() from None
     return Checked(IMAGE, out.getvalue(), content_type, extension, _name(name, extension), width, height)
-
-
-def _saveable(image, image_format):
-    """A mode the format can write (JPEG: RGB or L, on white where there was transparency)."""
-    from PIL import Image
-
-    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
-        if "A" in image.getbands() or image.mode == "P":
-            rgba = image.convert("RGBA")
-            background = Image.new("RGB", image.size, "white")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            return background
-        return image.convert("RGB")
-    if image_format == "WEBP" and image.mode not in ("RGB", "RGBA"):
-        return image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
-    if image_format == "PNG" and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
-        return image.convert("RGBA")
-    return image
 
 
 def _mp4_boxes(data: bytes, start: int, end: int):

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ekonseling.core import policy
+from ekonseling.core import policy, registry
 
 from . import services
 from .forms import AnswerForm, ArticleForm, MediaForm, PollForm
@@ -75,6 +75,13 @@ def reads(request, pk):
             "may_edit": policy.can(request.user, "information.edit", article),
             "media": list(article.media.all()),
             "media_form": MediaForm(),
+            # The counts of the article's polls, per rombel, kept as evidence of the service: for
+            # whoever may see them (the counselors of the rombel, the koordinator).
+            "polls": [
+                (poll, services.poll_results(poll))
+                for poll in article.polls.select_related("rombel")
+                if policy.can(request.user, "poll.results", poll)
+            ],
         },
     )
 
@@ -192,7 +199,8 @@ def slides_of(article: Article, media: list) -> list[dict]:
 @policy.require("information.manage")
 def present(request, pk):
     """The article full screen on the class projector, a slide at a time (keyboard: arrows, space,
-    Home/End, F for full screen), with the live poll of the session when one is open."""
+    Home/End, F for full screen), with the live poll of the session when one is open, and at the
+    end of the session what other apps follow it up with (the program item's Laiseg)."""
     article = policy.get_object_or_404(request.user, "information.manage", Article.objects.all(), pk=pk)
     media_items = list(article.media.all())
     poll = None
@@ -201,12 +209,17 @@ def present(request, pk):
         poll = Poll.objects.filter(pk=int(wanted), article=article).select_related("rombel").first()
         if poll is not None and not policy.can(request.user, "poll.run", poll):
             poll = None
+    # The end of the session: other apps' follow-ups (the program's Laiseg), through the kernel.
+    session = registry.ClassicalSession(
+        request.user.school_id, article.title, poll.rombel_id if poll else None, request.get_full_path()
+    )
     return render(
         request,
         "information/present.html",
         {
             "article": article,
             "slides": slides_of(article, media_items),
+            "session_end": registry.session_end_tools(request, session),
             "poll": poll,
             "results": services.poll_results(poll) if poll else None,
             "poll_form": PollForm(user=request.user),

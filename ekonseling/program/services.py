@@ -5,11 +5,12 @@ and writes its audit line inside its transaction."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,6 +448,40 @@ def hold_session(
         record = record_services.create_record(actor, data)  # checks the actor serves the rombel
         link(actor, item, record)
     return Session(record, record.laisegs.count())
+
+
+def items_for_session(actor: User, title: str, rombel: Rombel | None, *, limit: int = 5) -> list[ProgramItem]:
+    """The program items a classical session presented under ``title`` (for ``rombel``, when its
+    live poll names one) may carry out, best first, so present mode can send its Laiseg through
+    `hold_session`: classical guidance in the newest version of a current-year program the actor
+    may change, for that rombel, its grade or any rombel; the topic nearest the title first (the
+    same words), then this month's, then those not yet done."""
+    programs = Program.objects.filter(school_id=actor.school_id, academic_year__is_current=True)
+    versions = [
+        version
+        for program in programs
+        if policy.can(actor, "program.edit", program)
+        and (version := program.current()) is not None
+        and not version.frozen
+    ]
+    items = ProgramItem.objects.filter(version__in=versions, service_type=ServiceType.BIMBINGAN_KLASIKAL)
+    if rombel is not None:
+        items = items.filter(
+            Q(rombel=rombel) | Q(rombel__isnull=True, grade=rombel.grade) | Q(rombel__isnull=True, grade__isnull=True)
+        )
+    items = items.select_related("rombel", "version__program").annotate(
+        done=Exists(Realisation.objects.filter(item=OuterRef("pk")))
+    )
+    wanted = title.casefold().strip()
+    words = set(re.findall(r"\w+", wanted))
+    month = timezone.localdate().month
+
+    def rank(item: ProgramItem) -> tuple:
+        topic = item.topic.casefold().strip()
+        shared = len(words & set(re.findall(r"\w+", topic)))
+        return (topic != wanted, -shared, item.month != month, item.done, SCHOOL_MONTHS.index(item.month), item.pk)
+
+    return sorted(items, key=rank)[:limit]
 
 
 def laiseg_of(actor: User, item: ProgramItem) -> dict | None:

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -248,12 +250,16 @@ def item(request, pk):
 @require_POST
 @policy.require("program.view")
 def hold_session(request, pk):
-    """The item's classical session was given now: record it, ask the students for a Laiseg."""
+    """The item's classical session was given now: record it, ask the students for a Laiseg. From
+    the item page, or from present mode at the end of the session (`next`: back to it)."""
     item = _item(request, pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("program:item", args=[item.pk])
     form = SessionForm(request.POST, user=request.user, item=item)
     if not form.is_valid():
         messages.error(request, _("Choose the rombel and a duration between 1 and 600 minutes."))
-        return redirect("program:item", item.pk)
+        return redirect(back)
     try:
         session = services.hold_session(
             request.user,
@@ -263,12 +269,12 @@ def hold_session(request, pk):
         )
     except services.ActionError as error:
         messages.error(request, error.message)
-        return redirect("program:item", item.pk)
+        return redirect(back)
     messages.success(
         request,
         _("The session was recorded; %(n)d students were asked for a Laiseg on their phone.") % {"n": session.asked},
     )
-    return redirect("program:item", item.pk)
+    return redirect(back)
 
 
 @require_POST

@@ -50,7 +50,9 @@
     socket.addEventListener("close", function (event) {
       live = false;
       root.dataset.live = "";
-      if (event.code === 4401 || event.code === 4403) return;
+      // The session ended (signed out, expired, account closed): the page itself goes to sign in.
+      if (event.code === 4401) { location.reload(); return; }
+      if (event.code === 4403) return;
       retries += 1;
       setTimeout(connect, Math.min(30000, 1000 * 2 ** retries));
     });

@@ -94,3 +94,28 @@ def test_a_failed_sign_in_with_an_unknown_username_does_not_store_what_was_typed
 
     event = AuditEvent.objects.get(action="login_failed")
     assert "RahasiaSaya123" not in event.detail
+
+
+def test_deactivating_an_account_ends_its_sessions_at_once_and_is_audited(client, world):
+    """An open socket (the chat, a live poll) would otherwise outlive the account until its session
+    idled out: deactivating ends every session, and the signal closes the sockets."""
+    from ekonseling.accounts.signals import all_sessions_ended
+
+    ended = []
+    all_sessions_ended.connect(lambda sender, user, **kw: ended.append(user.pk), weak=False, dispatch_uid="t-deact")
+    try:
+        salt = world.walikelas.session_salt
+        client.force_login(world.operator)
+        form = client.get(f"/admin/accounts/user/{world.walikelas.pk}/change/").context["adminform"].form
+        data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+        data.update({"is_active": "", "role": world.walikelas.role, "school": world.school.pk})
+        data = {k: v for k, v in data.items() if not isinstance(v, list | tuple)}
+        response = client.post(f"/admin/accounts/user/{world.walikelas.pk}/change/", data)
+    finally:
+        all_sessions_ended.disconnect(dispatch_uid="t-deact")
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    world.walikelas.refresh_from_db()
+    assert world.walikelas.is_active is False and world.walikelas.session_salt != salt
+    assert ended == [world.walikelas.pk]
+    assert AuditEvent.objects.filter(detail="deactivated; sessions ended", actor=world.operator).exists()

@@ -13,6 +13,7 @@ from PIL import Image
 from reportlab.pdfgen import canvas
 
 from ekonseling.accounts.models import Role
+from ekonseling.core import uploads
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import attachments, letters
 from ekonseling.counseling.models import Attachment, Message
@@ -117,7 +118,7 @@ def test_a_pdf_is_downloaded_not_shown(client, world, thread):
     served = client.get(reverse("counseling:attachment", args=[attachment.pk]))
     assert served["Content-Type"] == "application/pdf"
     assert served["Content-Disposition"].startswith("attachment")
-    assert served.content == attachments.rewrite_pdf(document)  # the pages, written again without extras
+    assert served.content == uploads.rewrite_pdf(document)  # the pages, written again without extras
     assert len(pikepdf.open(io.BytesIO(served.content)).pages) == 1
     assert served["Cache-Control"] == "private, no-store"
 

@@ -395,6 +395,29 @@ async def test_a_socket_is_closed_once_its_session_has_ended(live_world, session
     await other.disconnect()
 
 
+async def test_a_deactivated_account_loses_its_socket_at_once_or_at_the_next_check(live_world, session_cookie):
+    """Deactivated in the administration: every session ends at once. Closed in bulk (graduates):
+    the watch sees the account inactive at its next look, whatever the session says."""
+    from ekonseling.accounts import services as accounts
+    from ekonseling.accounts.models import User
+    from ekonseling.counseling import socket_sessions
+
+    student = await signed_in(session_cookie, live_world.siswa)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    other = await signed_in(session_cookie, live_world.koordinator)
+
+    await database_sync_to_async(accounts.deactivated)(live_world.siswa, live_world.operator)
+    closed = await student.receive_output(timeout=1)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+
+    await database_sync_to_async(User.objects.filter(pk=live_world.gurubk.pk).update)(is_active=False)
+    assert await socket_sessions.watch().check() == 1
+    closed = await counselor.receive_output(timeout=1)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+    assert await other.receive_nothing(timeout=0.2)
+    await other.disconnect()
+
+
 async def test_using_the_chat_keeps_the_session_alive_and_an_idle_socket_does_not(live_world, session_cookie):
     from django.conf import settings
     from django.utils import timezone

@@ -31,3 +31,21 @@ def test_the_demo_program_comes_from_x1s_akpd_and_is_partly_realised(db):
 
     demo.load()  # again: nothing doubles
     assert Program.objects.count() == 1 and Realisation.objects.count() == links.count()
+
+
+def test_presenting_the_demo_study_article_offers_x1s_program_items_for_the_laiseg(db, client):
+    """`make run`: gurubk presents "Tips belajar menjelang PAS" with X-1's poll and, at the end of
+    the session, finds X-1's classical program items to record the session and ask for the Laiseg."""
+    from django.urls import reverse
+
+    from ekonseling.accounts.models import User
+    from ekonseling.information.models import Poll
+
+    demo.load()
+    poll = Poll.objects.get(article__title="Tips belajar menjelang PAS")
+    client.force_login(User.objects.get(username="gurubk"))
+    page = client.get(reverse("information:present", args=[poll.article_id]) + f"?polling={poll.pk}").content.decode()
+    offered = services.items_for_session(User.objects.get(username="gurubk"), poll.article.title, poll.rombel)
+    assert offered and {item.rombel.name for item in offered} == {"X-1"}
+    assert page.count('data-testid="session-end-item"') == len(offered)
+    assert reverse("program:hold_session", args=[offered[0].pk]) in page

@@ -495,6 +495,98 @@ def test_a_classical_session_held_from_the_item_asks_the_rombel_for_a_laiseg(cli
         services.hold_session(world.gurubk_other, item)
 
 
+def _presented(world, title, rombel=None):
+    """An article presented in class by the program's author, with a live poll for ``rombel``."""
+    from django.utils import timezone
+
+    from ekonseling.information import services as information
+
+    data = information.ArticleData(title, "Satu ide.", "school", timezone.now() - datetime.timedelta(hours=1))
+    article = information.publish(world.gurubk, data)
+    poll = information.open_poll(world.gurubk, rombel, "Paham?", ["Ya", "Belum"], article) if rombel else None
+    url = reverse("information:present", args=[article.pk])
+    return article, (f"{url}?polling={poll.pk}" if poll else url)
+
+
+def test_the_items_a_presented_session_may_carry_out_come_best_first(world, program):
+    """Classical items of the author's current version, for the poll's rombel: the topic the session
+    is titled with first, then the same words; another rombel's item is not offered."""
+    version = program.current()
+    elsewhere = services.add_item(
+        world.gurubk,
+        version,
+        services.ItemData("pribadi", "Kebutuhan 7 di kelas lain", "bimbingan_klasikal", 9, rombel=world.rombel_b),
+    )
+    not_classical = services.add_item(
+        world.gurubk, version, services.ItemData("pribadi", "Kebutuhan 7", "konsultasi", 9, rombel=world.rombel_a)
+    )
+    items = services.items_for_session(world.gurubk, "Kebutuhan 7", world.rombel_a, limit=20)
+    assert items[0] == version.items.get(need_item=7)
+    assert elsewhere not in items and not_classical not in items
+    assert {item.topic for item in items} == set(
+        version.items.filter(rombel=world.rombel_a).exclude(service_type="konsultasi").values_list("topic", flat=True)
+    )
+    # Whoever may not change the program is offered nothing from it.
+    assert services.items_for_session(world.gurubk_other, "Kebutuhan 7", world.rombel_a) == []
+
+
+def test_the_laiseg_is_asked_for_from_present_mode_at_the_end_of_the_session(client, world, program):
+    """Issue 18: "Laiseg after a classical session from the same screen". Present mode offers the
+    program item the session carried out with the item page's own form; it records the session
+    through the same action (records app, audit, link), asks the rombel for the Laiseg and comes
+    back to present mode."""
+    from ekonseling.core.models import AuditEvent
+    from ekonseling.records.models import Laiseg, ServiceRecord
+
+    item = program.current().items.get(need_item=1)
+    _article, present_url = _presented(world, "Kebutuhan 1", world.rombel_a)
+    client.force_login(world.gurubk)
+
+    page = client.get(present_url).content.decode()
+
+    assert 'data-testid="session-end"' in page
+    first_form = page.split('data-testid="session-end-item"')[0].rsplit("<form", 1)[1]
+    assert reverse("program:hold_session", args=[item.pk]) in first_form
+    assert f'name="next" value="{present_url}"'.replace("&", "&amp;") in page or present_url in page
+
+    response = client.post(
+        reverse("program:hold_session", args=[item.pk]), {"duration_minutes": "35", "next": present_url}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, present_url)
+    record = ServiceRecord.objects.get()
+    assert (record.rombel_id, record.topic, record.duration_minutes) == (world.rombel_a.pk, "Kebutuhan 1", 35)
+    assert Realisation.objects.filter(item=item, record=record).exists()
+    assert Laiseg.objects.filter(record=record).count() >= 1
+    audited = AuditEvent.objects.filter(object_type="records.ServiceRecord", object_id=str(record.pk))
+    assert audited.filter(actor=world.gurubk).exists()
+    back = client.get(present_url).content.decode()
+    shown = back.split('class="messages"', 1)[1].split("</ul>", 1)[0]
+    assert "Laiseg" in shown and str(Laiseg.objects.filter(record=record).count()) in shown
+
+
+def test_a_present_mode_laiseg_never_returns_to_another_site(client, world, program):
+    item = program.current().items.get(need_item=1)
+    client.force_login(world.gurubk)
+    response = client.post(
+        reverse("program:hold_session", args=[item.pk]), {"duration_minutes": "35", "next": "https://jahat.example/"}
+    )
+    assert response["Location"] == reverse("program:item", args=[item.pk])
+
+
+def test_present_mode_says_when_no_program_item_fits(client, world, program):
+    """A counselor who may change no program (not its author) is told to add the topic first."""
+    from django.utils import timezone
+
+    from ekonseling.information import services as information
+
+    data = information.ArticleData("Topik lain", "Isi.", "school", timezone.now() - datetime.timedelta(hours=1))
+    article = information.publish(world.gurubk_other, data)
+    client.force_login(world.gurubk_other)
+    page = client.get(reverse("information:present", args=[article.pk])).content.decode()
+    assert 'data-testid="session-end"' in page and 'data-testid="session-end-item"' not in page
+
+
 def test_the_calendar_shows_the_school_holidays_kept_by_appointments(client, world, program):
     from ekonseling.appointments import actions as appointments
 
