@@ -39,7 +39,7 @@ async def _join(communicator, appointment_id):
     return await _call_frame(communicator)
 
 
-async def _call_frame(communicator, timeout=3):
+async def _call_frame(communicator, timeout=10):
     while True:
         frame = await communicator.receive_json_from(timeout=timeout)
         if frame["type"].startswith("call."):

@@ -31,7 +31,7 @@ async def close_code(cookie=None):
     """The server accepts, then closes with its reason, so that a browser sees the code."""
     communicator, connected, _code = await connect(cookie)
     assert connected
-    closed = await communicator.receive_output(timeout=3)
+    closed = await communicator.receive_output(timeout=10)
     assert closed["type"] == "websocket.close"
     return closed["code"]
 
@@ -45,7 +45,7 @@ async def signed_in(session_cookie, user):
     return communicator
 
 
-async def frame_of(communicator, kind, timeout=3):
+async def frame_of(communicator, kind, timeout=10):
     """The next frame of this type (typing, receipts and inbox events may come in between)."""
     while True:
         frame = await communicator.receive_json_from(timeout=timeout)
@@ -242,7 +242,7 @@ async def test_a_live_read_that_cannot_be_audited_shows_nothing(live_world, sess
     counselor = await signed_in(session_cookie, live_world.gurubk)
     await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
 
-    frame = await counselor.receive_json_from(timeout=3)
+    frame = await counselor.receive_json_from(timeout=10)
     assert (frame["type"], frame["code"]) == ("error", "server_error")
     await counselor.send_json_to({"type": "read", "conversation": conversation.pk, "seq": 1})
     assert (await frame_of(counselor, "error"))["code"] == "forbidden"  # not subscribed
@@ -330,7 +330,7 @@ async def test_signing_out_closes_that_sessions_socket(live_world, session_cooki
 
     await database_sync_to_async(counseling.end_sockets)(live_world.siswa.pk)
 
-    closed = await socket.receive_output(timeout=3)
+    closed = await socket.receive_output(timeout=10)
     assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
 
 
@@ -389,7 +389,7 @@ async def test_a_socket_is_closed_once_its_session_has_ended(live_world, session
 
     assert await socket_sessions.watch().check() == 1
 
-    closed = await socket.receive_output(timeout=3)
+    closed = await socket.receive_output(timeout=10)
     assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
     assert await other.receive_nothing(timeout=0.2)  # the counselor's session is still valid
     await other.disconnect()

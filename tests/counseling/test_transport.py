@@ -147,7 +147,7 @@ async def test_the_socket_and_http_share_one_send_limit(live_world, session_cook
     answers = []
     for n in range(2):
         await send(student, conversation.pk, f"pesan {n}")
-        answers.append(await student.receive_json_from(timeout=3))
+        answers.append(await student.receive_json_from(timeout=10))
 
     def post_twice():
         client = Client()
@@ -157,7 +157,7 @@ async def test_the_socket_and_http_share_one_send_limit(live_world, session_cook
 
     over_http = await database_sync_to_async(post_twice)()
     await send(student, conversation.pk, "sekali lagi")
-    refused = await student.receive_json_from(timeout=3)
+    refused = await student.receive_json_from(timeout=10)
 
     assert [a["type"] for a in answers] == ["ack", "ack"]
     assert [r.status_code for r in over_http] == [200, 429]

@@ -137,22 +137,22 @@ def test_the_projector_sees_the_answers_live_over_the_socket():
 
     async def run():
         projector = await _socket(cookies["gurubk"], poll.pk)
-        first = await projector.receive_json_from(timeout=3)
+        first = await projector.receive_json_from(timeout=10)
         assert first["type"] == "results" and first["answered"] == 0
         phone = await _socket(cookies["siswa"], poll.pk)
-        assert (await phone.receive_json_from(timeout=3))["type"] == "results"
+        assert (await phone.receive_json_from(timeout=10))["type"] == "results"
         await phone.send_json_to({"type": "answer", "choice": 1})
-        frames = [await phone.receive_json_from(timeout=3), await phone.receive_json_from(timeout=3)]
+        frames = [await phone.receive_json_from(timeout=10), await phone.receive_json_from(timeout=10)]
         assert {"type": "answered", "stored": True} in frames
-        live = await projector.receive_json_from(timeout=3)
+        live = await projector.receive_json_from(timeout=10)
         assert live["answered"] == 1 and live["options"][1]["count"] == 1 and "siswa" not in str(live)
         await phone.send_json_to({"type": "answer", "choice": 99})
-        assert (await phone.receive_json_from(timeout=3))["type"] == "error"
+        assert (await phone.receive_json_from(timeout=10))["type"] == "error"
         await projector.send_json_to({"type": "answer", "choice": 0})  # a counselor does not answer
-        assert (await projector.receive_json_from(timeout=3))["type"] == "error"
+        assert (await projector.receive_json_from(timeout=10))["type"] == "error"
         for name, code in (("outsider", 4403), ("walikelas", 4403)):
             refused = await _socket(cookies[name], poll.pk)
-            closed = await refused.receive_output(timeout=3)
+            closed = await refused.receive_output(timeout=10)
             assert closed["type"] == "websocket.close" and closed["code"] == code
         await projector.disconnect()
         await phone.disconnect()
@@ -203,7 +203,7 @@ def _run(coroutine):
 
 async def _joined(cookie, poll_id):
     socket = await _socket(cookie, poll_id)
-    assert (await socket.receive_json_from(timeout=3))["type"] == "results"
+    assert (await socket.receive_json_from(timeout=10))["type"] == "results"
     return socket
 
 
@@ -305,7 +305,7 @@ def test_an_expired_session_closes_the_poll_socket_and_answering_keeps_a_session
         projector = await _joined(projector_cookie, poll.pk)
         await database_sync_to_async(expire_in)(phone_cookie, 100)
         await phone.send_json_to({"type": "answer", "choice": 0})
-        while (await phone.receive_json_from(timeout=3))["type"] != "answered":
+        while (await phone.receive_json_from(timeout=10))["type"] != "answered":
             pass
         await database_sync_to_async(expire_in)(projector_cookie, -1)
 
