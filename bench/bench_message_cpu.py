@@ -41,7 +41,8 @@ def run():
     rounds = int(os.environ.get("BENCH_MESSAGE_ROUNDS", "10"))
     repeat = int(os.environ.get("BENCH_MESSAGE_REPEAT", "3"))
     # The send limit is not what this measures (a pair sends `rounds` messages per run).
-    settings.COUNSELING_RATE_LIMITS = {**getattr(settings, "COUNSELING_RATE_LIMITS", {}), "message": (10_000, 15)}
+    limits = getattr(settings, "COUNSELING_RATE_LIMITS", {})
+    settings.COUNSELING_RATE_LIMITS = {**limits, "message": (10_000, 15)}
     pairs = _world(n, slug=SLUG, name="SMA Uji Pesan", nisn_base=7_000_000_000)
     from ekonseling.core import crypto
 
@@ -51,7 +52,7 @@ def run():
     try:
         runs = [asyncio.run(_run(pairs, rounds)) for _ in range(repeat)]
     finally:
-        settings.DEBUG = debug
+        settings.DEBUG, settings.COUNSELING_RATE_LIMITS = debug, limits
     best = min(runs, key=lambda r: r["cpu_ms"])
     each = ", ".join(f"{r['cpu_ms']:.3f}" for r in runs)
     frames = ", ".join(f"{k} {v:.2f}" for k, v in sorted(best["frames"].items()))
