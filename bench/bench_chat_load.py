@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from importlib import import_module
 from pathlib import Path
 
@@ -166,6 +167,11 @@ def _free_port():
         return s.getsockname()[1]
 
 
+# A channel prefix of this run's own: Redis pub/sub ignores the database number, so two runs (or a
+# run and a developer's server) on one Redis would otherwise deliver each other's frames.
+RUN_PREFIX = f"{os.environ.get('CHANNEL_LAYER_PREFIX', 'ekonseling')}-bench-{uuid.uuid4().hex[:8]}"
+
+
 def _server_env():
     from ekonseling.core import crypto
 
@@ -173,6 +179,7 @@ def _server_env():
         **os.environ,
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "REDIS_URL": os.environ["REDIS_URL"],
+        "CHANNEL_LAYER_PREFIX": RUN_PREFIX,
         # The sessions are signed and the rows encrypted by this process: the server must agree.
         "SECRET_KEY": settings.SECRET_KEY,
         "EKONSELING_DATA_KEYS": ",".join(crypto.data_keys()),

@@ -21,7 +21,10 @@ if not settings.configured:
         CHANNEL_LAYERS={
             "default": {
                 "BACKEND": "ekonseling.core.channel_layers.BatchingRedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")]},
+                "CONFIG": {
+                    "hosts": [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1")],
+                    "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi"),
+                },
             }
         },
     )

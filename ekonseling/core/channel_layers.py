@@ -16,9 +16,12 @@ on this layer with Redis.
 
 import asyncio
 import itertools
+import logging
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close, decode_hosts
+
+log = logging.getLogger(__name__)
 
 
 class BatchingShardConnection(RedisSingleShardConnection):
@@ -89,6 +92,25 @@ class BatchingShardConnection(RedisSingleShardConnection):
             if channels:
                 await self._pubsub.unsubscribe(*channels)
                 self._subscribed_to.difference_update(channels)
+
+    async def _do_receiving(self):
+        """channels_redis's receive loop, except that it waits for the next message without a
+        timeout: the stock loop asks for each message with a 0.1 s timeout, and setting up and
+        tearing down that timeout was a measurable part of the CPU every delivered event costs.
+        Cancelling the task (flush) still stops it at once; with nothing subscribed it sleeps,
+        as the stock loop does."""
+        while True:
+            try:
+                if self._pubsub and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+                    self._receive_message(message)
+                else:
+                    await asyncio.sleep(0.1)
+            except (TimeoutError, asyncio.CancelledError, GeneratorExit):
+                raise
+            except BaseException:
+                log.exception("Unexpected exception in receive task")
+                await asyncio.sleep(1)
 
     async def flush(self):
         if self._sender is not None:

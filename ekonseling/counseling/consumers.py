@@ -29,6 +29,7 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 # The largest frame: a message of MAX_BODY characters, each escaped as \uXXXX, with room to spare.
 MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
+LIVE_REFRESH_FRAME = protocol.encode({"type": "live.refresh"})
 
 
 class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
@@ -223,17 +224,19 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
 
     # --- events from the channel layer -----------------------------------------------------------------------
 
+    # Live frames arrive encoded (protocol.message_event...): sent as they are, once per socket.
+
     async def conversation_message(self, event):
         if event.get("origin") == self.channel_name:
             return
-        if event["message"]["conversation"] in self.subscribed:
-            await self.send_json(event["message"])
+        if _event_conversation(event, "message") in self.subscribed:
+            await self.send(text_data=protocol.event_text(event, "message"))
 
     async def conversation_receipt(self, event):
         if event.get("origin") == self.channel_name:
             return
-        if event["receipt"]["conversation"] in self.subscribed:
-            await self.send_json(event["receipt"])
+        if _event_conversation(event, "receipt") in self.subscribed:
+            await self.send(text_data=protocol.event_text(event, "receipt"))
 
     async def conversation_typing(self, event):
         if event["conversation"] in self.subscribed and event["origin"] != self.channel_name:
@@ -241,12 +244,13 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
 
     async def inbox_event(self, event):
         if self.role == "counselor":
-            await self.send_json(protocol.inbox(event["event"]))
+            text = event.get("text")
+            await self.send(text_data=text if text is not None else protocol.encode(protocol.inbox(event["event"])))
 
     async def live_refresh(self, event):
         """Something this user's badges or home cards count changed (core.realtime.announce_refresh):
         the page re-fetches them through the policy; the frame itself carries nothing."""
-        await self.send_json({"type": "live.refresh"})
+        await self.send(text_data=LIVE_REFRESH_FRAME)
 
     async def extension_event(self, event):
         """A frame of another app's extension (socket_extensions: the calls' signalling)."""
@@ -329,6 +333,12 @@ def _conversations():
 
 def _visible_conversation(user, conversation_id):
     return next(iter(_visible(user).filter(pk=conversation_id)), None)
+
+
+def _event_conversation(event, key):
+    """The conversation of a live event (`conversation`, or inside the frame of an older process's event)."""
+    conversation = event.get("conversation")
+    return conversation if conversation is not None else event[key]["conversation"]
 
 
 def _int(value):

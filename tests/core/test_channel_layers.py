@@ -97,3 +97,30 @@ async def test_leaving_and_joining_again_in_one_moment_stays_subscribed():
     assert (await asyncio.wait_for(receiver.receive(channel), 3))["n"] == 1
     await sender.flush()
     await receiver.flush()
+
+
+async def test_the_receive_loop_waits_for_the_next_message_without_a_timeout_per_message(monkeypatch):
+    """The stock loop asks for each message with a 0.1 s timeout, whose set-up and tear-down cost
+    CPU for every event delivered; this one waits (and is still cancelled at once by flush)."""
+    from redis.asyncio.client import PubSub
+
+    timeouts = []
+    original = PubSub.get_message
+
+    async def recording(self, *args, **kwargs):
+        timeouts.append(kwargs.get("timeout", "missing"))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PubSub, "get_message", recording)
+    sender, receiver = layer(), layer()
+    channel = await receiver.new_channel()
+    await receiver.group_add("waiting", channel)
+    await asyncio.sleep(0.1)
+    for n in range(3):
+        await sender.group_send("waiting", {"type": "x", "n": n})
+    received = [(await asyncio.wait_for(receiver.receive(channel), 3))["n"] for _ in range(3)]
+
+    assert received == [0, 1, 2]
+    assert timeouts and set(timeouts) == {None}, timeouts
+    await asyncio.wait_for(receiver.flush(), 2)
+    await sender.flush()

@@ -187,3 +187,32 @@ def test_a_caseload_change_cuts_the_next_subscribe_and_each_side_reads_its_own_r
 
     assert consumers._open(world.gurubk, conversation.pk, 0, None) is None
     assert consumers._open(world.siswa, conversation.pk, 0, None) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_socket_stack_hands_on_the_servers_own_send_and_the_user_itself(world):
+    """Per frame, nothing stands between the consumer and the server: Channels' session middleware
+    wrapped `send` and asked the session (through a lazy proxy) whether to save it before every
+    frame, which a socket never does; and the consumer reads the user, not a lazy proxy of it."""
+    from asgiref.sync import async_to_sync
+
+    seen = {}
+
+    async def inner(scope, receive, send):
+        seen.update(scope=scope, send=send)
+
+    async def server_send(message):
+        raise AssertionError("not called here")
+
+    session = session_of(world.gurubk)
+    scope = {
+        "type": "websocket",
+        "path": "/ws/konseling/",
+        "headers": [(b"cookie", f"sessionid={session.session_key}".encode())],
+    }
+    async_to_sync(admission.AdmissionMiddlewareStack(inner))(scope, None, server_send)
+
+    assert seen["send"] is server_send
+    assert type(seen["scope"]["user"]) is type(world.gurubk) and seen["scope"]["user"].pk == world.gurubk.pk
+    assert seen["scope"]["session"].session_key == session.session_key
+    assert seen["scope"][admission.SCOPE_KEY] is None

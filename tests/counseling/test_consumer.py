@@ -536,3 +536,35 @@ async def test_a_counselor_reply_reaches_the_students_open_page_as_live_refresh(
         assert await frame_of(student, "live.refresh") == {"type": "live.refresh"}
     finally:
         await student.disconnect()
+
+
+async def test_live_frames_go_out_as_the_publisher_encoded_them(live_world, session_cookie):
+    """A message, receipt or inbox event is encoded once, where it is published, and every socket
+    sends that text as it is (no decoding and encoding again per socket); an event published by an
+    older process during a deploy (the frame as an object) still reaches the page."""
+    from channels.layers import get_channel_layer
+
+    conversation = await database_sync_to_async(chat)(live_world)
+    await database_sync_to_async(services.claim)(conversation, live_world.gurubk)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    await counselor.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+    await frame_of(counselor, "messages")
+    while not await counselor.receive_nothing(timeout=0.3):
+        await counselor.receive_from()  # the claim's badge refresh
+    layer, group = get_channel_layer(), services.conversation_group(conversation.pk)
+    published = f'{{"type":"message","conversation":{conversation.pk},"seq":7,"as":"published"}}'
+    receipt = f'{{"type":"receipt","conversation":{conversation.pk},"as":"published"}}'
+    inbox = '{"type":"inbox","event":{"type":"updated"},"as":"published"}'
+
+    await layer.group_send(group, {"type": "conversation.message", "conversation": conversation.pk, "text": published})
+    assert await counselor.receive_from() == published
+    await layer.group_send(group, {"type": "conversation.receipt", "conversation": conversation.pk, "text": receipt})
+    assert await counselor.receive_from() == receipt
+    await layer.group_send(f"user.{live_world.gurubk.pk}", {"type": "inbox.event", "event": {}, "text": inbox})
+    assert await counselor.receive_from() == inbox
+    # Another conversation's frame is not sent, however it is encoded.
+    await layer.group_send(group, {"type": "conversation.message", "conversation": 0, "text": published})
+    old = {"type": "message", "conversation": conversation.pk, "seq": 8}
+    await layer.group_send(group, {"type": "conversation.message", "message": old})
+    assert await counselor.receive_json_from() == old
+    await counselor.disconnect()
