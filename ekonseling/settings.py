@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Per-request values (a counselor's caseload) computed once, dropped with the request.
+    "ekonseling.core.memo.RequestMemoMiddleware",
     # The school's language, or the user's own choice; never the browser's (issue 15).
     "ekonseling.core.middleware.SchoolLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -322,14 +322,18 @@ def first_reply_minutes(conversations: Any) -> list[float]:
     from ekonseling.counseling.models import Message
 
     first = Message.objects.filter(conversation_id=OuterRef("pk"), sender_role="student").order_by("seq")
-    annotated = conversations.annotate(first_student=Subquery(first.values("created_at")[:1])).filter(
-        first_student__isnull=False
-    )
+    annotated = conversations.annotate(first_student=Subquery(first.values("created_at")[:1]))
     reply = Message.objects.filter(
         conversation_id=OuterRef("pk"), sender_role="counselor", created_at__gte=OuterRef("first_student")
     ).order_by("seq")
-    pairs = annotated.annotate(first_reply=Subquery(reply.values("created_at")[:1])).filter(first_reply__isnull=False)
-    return [(b - a).total_seconds() / 60 for a, b in pairs.values_list("first_student", "first_reply")]
+    pairs = (
+        annotated.annotate(first_reply=Subquery(reply.values("created_at")[:1]))
+        .order_by()
+        .values_list("first_student", "first_reply")
+    )
+    # Conversations without a student message or a reply are dropped here: a WHERE on the
+    # annotations would repeat their subqueries (the first one three times) in the SQL.
+    return [(b - a).total_seconds() / 60 for a, b in pairs if a is not None and b is not None]
 
 
 def laiseg_summary(laisegs: Any) -> tuple[int, int, dict[str, float | None]]:

@@ -11,21 +11,16 @@ registry.register_menu("sociometry:my", _("Sociometry"), "sociometry.fill", orde
 
 
 def _counselor_card(request):
-    from django.utils import timezone
-
     from ekonseling.core import policy
 
     from . import services
     from .models import Survey
 
     visible = policy.visible(request.user, "sociometry.manage", Survey.objects.all())
+    latest, open_now = services.home_surveys(visible)
     # Cached per survey under a fingerprint of its answers: no analysis on a page view unless
     # something was answered, entered or erased since (services.home_flags).
-    flagged, total = services.home_flags(services.latest_surveys(visible), limit=30)
-    now = timezone.now()
-    open_now = list(
-        visible.filter(opens_at__lte=now, closes_at__gt=now).select_related("rombel").order_by("closes_at")[:20]
-    )
+    flagged, total = services.home_flags(latest, limit=30)
     if not flagged and not open_now:
         return None
     return {"flags": flagged, "more": max(total - 30, 0), "open_now": open_now}

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Subquery, TextField
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -517,19 +517,26 @@ def home_flags(surveys: Sequence[Survey], limit: int | None = None) -> tuple[lis
     return flagged, len(rows)
 
 
-def latest_surveys(queryset: Any, now: datetime | None = None) -> list[Survey]:
-    """Per rombel, the latest CLOSED survey that has responses. (While a survey is open, a student
-    not chosen yet may only be waiting for classmates to answer: no flag comes from it.)"""
+def home_surveys(queryset: Any, now: datetime | None = None, open_limit: int = 20) -> tuple[list[Survey], list[Survey]]:
+    """The counselor's home, in one query: per rombel the latest CLOSED survey that has responses
+    (while a survey is open, a student not chosen yet may only be waiting for classmates to answer:
+    no flag comes from it), and the surveys open now, closing soonest first."""
     now = now or timezone.now()
+    answered = Exists(Response.objects.filter(survey_id=OuterRef("pk")))
     latest: dict[int, Survey] = {}
-    for survey in (
-        queryset.filter(closes_at__lte=now, responses__isnull=False)
-        .distinct()
+    open_now: list[Survey] = []
+    rows = (
+        queryset.filter(Q(answered, closes_at__lte=now) | Q(opens_at__lte=now, closes_at__gt=now))
         .select_related("rombel")
         .order_by("-closes_at", "-pk")
-    ):
-        latest.setdefault(survey.rombel_id, survey)
-    return list(latest.values())
+    )
+    for survey in rows:
+        if survey.closes_at <= now:
+            latest.setdefault(survey.rombel_id, survey)
+        else:
+            open_now.append(survey)
+    open_now.reverse()
+    return list(latest.values()), open_now[:open_limit]
 
 
 def student_status(survey_analysis: SurveyAnalysis, student_id: int) -> list[tuple[Criterion, analysis.StudentIndex]]:

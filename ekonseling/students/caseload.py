@@ -14,21 +14,47 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from ekonseling.accounts.models import Role, User
-from ekonseling.core import audit, realtime
+from ekonseling.core import audit, memo, realtime
 
 from .models import AcademicYear, Rombel, Student
+
+MEMO = "caseload"
+
+
+def _assigned(user: User, *, only_known: bool = False) -> tuple[frozenset[int], frozenset[int]] | None:
+    """(rombel ids, individually assigned student ids) of `user`, read once per HTTP request (one
+    query) and kept for the request's life (`core.memo`); None outside a request. Every write to the
+    assignments calls `changed()`, which drops it."""
+    return memo.remember(MEMO, user.pk, lambda: _load_assigned(user.pk), only_known=only_known)
+
+
+def _load_assigned(user_id: int) -> tuple[frozenset[int], frozenset[int]]:
+    by_rombel = Rombel.counselors.through.objects.filter(user_id=user_id).values_list(Value(0), "rombel_id")
+    individually = Student.counselors.through.objects.filter(user_id=user_id).values_list(Value(1), "student_id")
+    rows = list(by_rombel.union(individually, all=True))
+    return frozenset(pk for kind, pk in rows if kind == 0), frozenset(pk for kind, pk in rows if kind == 1)
+
+
+def changed() -> None:
+    """The assignments changed: the request's remembered caseloads are out of date."""
+    memo.forget(MEMO)
 
 
 def in_caseload(user: User, student: Student) -> bool:
     """The in-memory check: does `user` serve `student` through their rombel or individually?
-    Uses the caller's `mark_in_caseload`, or its prefetch of `rombel__counselors` and
-    `counselors`, when there is one."""
+    Uses the caller's `mark_in_caseload`, the request's remembered caseload, or the caller's
+    prefetch of `rombel__counselors` and `counselors`, in that order."""
     known = getattr(student, "_caseload_of", None)
     if known is not None and known[0] == user.pk:
         return known[1]
+    # A prefetch answers without a query: use it unless the caseload is already remembered.
+    prefetched = "counselors" in getattr(student, "_prefetched_objects_cache", {})
+    assigned = _assigned(user, only_known=prefetched)
+    if assigned is not None:
+        return student.rombel_id in assigned[0] or student.pk in assigned[1]
     if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):
         return True
     return any(c.pk == user.pk for c in student.counselors.all())
@@ -41,7 +67,13 @@ def mark_in_caseload(user: User, student: Student) -> None:
 
 
 def caseload_q(user: User) -> Q:
-    """The query expression: the students `user` serves through their rombel or individually."""
+    """The query expression: the students `user` serves through their rombel or individually. In an
+    HTTP request, from the remembered assignments (plain id lists: cheaper to build and to run than
+    the correlated subqueries)."""
+    assigned = _assigned(user)
+    if assigned is not None:
+        rombels, students = assigned
+        return Q(rombel_id__in=sorted(rombels)) | Q(pk__in=sorted(students))
     by_rombel = Rombel.counselors.through.objects.filter(rombel_id=OuterRef("rombel_id"), user_id=user.pk)
     individually = Student.counselors.through.objects.filter(student_id=OuterRef("pk"), user_id=user.pk)
     return Q(Exists(by_rombel)) | Q(Exists(individually))
@@ -58,6 +90,9 @@ def rombels_of(user: User) -> QuerySet:
 
 
 def serves_rombel(user: User, rombel: Rombel) -> bool:
+    assigned = _assigned(user)
+    if assigned is not None:
+        return rombel.pk in assigned[0]
     return rombel.counselors.filter(pk=user.pk).exists()
 
 
@@ -104,6 +139,7 @@ def serving_counselors(student: Student) -> list[User]:
 
 def removed(user_ids: Iterable[int | None]) -> None:
     """Counselors lost students from their caseload: tell their open sockets after the commit."""
+    changed()
     user_ids = [pk for pk in user_ids if pk is not None]
     if user_ids:
         realtime.announce_access_changed(user_ids)
@@ -118,6 +154,7 @@ def assign_rombels(pairs: Iterable[tuple[int, int]]) -> None:
     """Add (rombel id, user id) assignments."""
     through = Rombel.counselors.through
     through.objects.bulk_create([through(rombel_id=r, user_id=u) for r, u in pairs], ignore_conflicts=True)
+    changed()
 
 
 def unassign_rombels(pairs: Iterable[tuple[int, int]]) -> None:
@@ -166,6 +203,8 @@ def _m2m_changed(
     pk_set: set[int] | None,
     **kwargs: Any,
 ) -> None:
+    if action.startswith("post_"):  # added, removed or cleared: the remembered caseloads are stale
+        changed()
     if action == "post_remove":
         removed([instance.pk] if reverse else pk_set)
     elif action == "pre_clear":

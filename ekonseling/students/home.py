@@ -2,6 +2,7 @@
 principal, the caseload for counselors, the class for the wali kelas, one's own data for a student."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import policy
@@ -19,10 +20,19 @@ def counselor_rombels(request):
     rombels = Rombel.objects.filter(school=user.school, academic_year__is_current=True)
     if user.role == Role.GURU_BK:
         rombels = rombels.filter(pk__in=caseload.rombels_of(user))
+    rombels = list(rombels.annotate(student_count=Count("students")).select_related("wali_kelas"))
+    # Each row's accounts link from one reversed URL: a koordinator's card lists every rombel of
+    # the school, and reversing sixty URLs cost more than the card's queries.
+    accounts_url = reverse("students:rombel_accounts", args=[_SENTINEL_PK])
+    for rombel in rombels:
+        rombel.accounts_url = accounts_url.replace(str(_SENTINEL_PK), str(rombel.pk))
     return {
-        "rombels": rombels.annotate(student_count=Count("students")).select_related("wali_kelas"),
+        "rombels": rombels,
         "student_count": policy.visible(user, "student.view", Student.objects.all()).count(),
     }
+
+
+_SENTINEL_PK = 987654321987
 
 
 def homeroom(request):

@@ -264,6 +264,7 @@ def _create_rombels(
     through.objects.bulk_create(
         [through(rombel_id=created[name].pk, user_id=uid) for name, (_grade, ids) in plan.items() for uid in ids]
     )
+    caseload.changed()
     return created
 
 

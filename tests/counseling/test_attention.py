@@ -252,9 +252,10 @@ def test_badges_cost_a_fixed_number_of_queries(world, django_assert_num_queries,
     student = client_for(world.siswa)
     client.get(reverse("core:badges"))
     student.get(reverse("core:badges"))
-    # session, user, second-factor device; then conversations (one aggregate), instrument alerts (one
-    # count), appointment requests waiting (one count), the case book's referrals waiting (one count)
-    with django_assert_num_queries(7):
+    # session, user, second-factor device; the guru BK's caseload assignments (read once for the
+    # request, students.caseload); then conversations (one aggregate), instrument alerts (one count),
+    # appointment requests waiting (one count), the case book's referrals waiting (one count)
+    with django_assert_num_queries(8):
         assert client.get(reverse("core:badges")).json()["total"] == count
     # session, user, second-factor device; then unread replies, call-ins, instruments to fill,
     # information not yet read
@@ -268,13 +269,15 @@ def test_the_counselor_card_costs_a_fixed_number_of_queries(world, django_assert
     client = client_for(world.gurubk)
     url = reverse("core:home_card", args=["counseling.counselor"])
     client.get(url)
-    # session, user, second-factor device; the ids in order (their groups give the counts), the
-    # rows shown (whether a guru BK may take one is known from the scope: no prefetch); open alerts
-    # of other sources (a count); open call-ins
-    with django_assert_num_queries(7):
+    # session, user, second-factor device; the guru BK's caseload assignments (read once for the
+    # request); the ids in order (their groups give the counts), the rows shown (whether a guru BK
+    # may take one is known from the scope: no prefetch); open alerts of other sources (a count);
+    # open call-ins
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count("data-conversation=") == min(count, home.ROWS)
-    # The koordinator: the same, and the counselors alerts cannot reach.
+    # The koordinator: the same without a caseload (the school is theirs), and the counselors alerts
+    # cannot reach.
     coordinator = client_for(world.koordinator)
     coordinator.get(url)
     with django_assert_num_queries(8):

@@ -3,6 +3,7 @@ of the same school, then the coordinators, each once."""
 
 from ekonseling.accounts.models import Role
 from ekonseling.students import caseload
+from ekonseling.students.models import Student
 
 from .. import factories
 
@@ -75,3 +76,92 @@ def test_once_keeps_the_first_place_of_each_user(world):
         world.koordinator,
         world.gurubk_other,
     ]
+
+
+# --- the caseload remembered for a request (core.memo) ------------------------------------------------------
+
+
+def in_request(body):
+    """Runs `body` as a view runs: inside the request memo's middleware."""
+    from ekonseling.core.memo import RequestMemoMiddleware
+
+    return RequestMemoMiddleware(lambda request: body())(None)
+
+
+def served(user):
+    return set(Student.objects.filter(caseload.caseload_q(user)).values_list("pk", flat=True))
+
+
+def test_a_request_reads_the_caseload_once(world, django_assert_num_queries):
+    student = Student.objects.get(pk=world.student.pk)  # no prefetch of its counselors
+
+    def body():
+        with django_assert_num_queries(3):  # the assignments once, then the two counts
+            assert Student.objects.filter(caseload.caseload_q(world.gurubk)).count() == 2
+            assert Student.objects.filter(caseload.caseload_q(world.gurubk)).count() == 2
+        with django_assert_num_queries(0):
+            assert caseload.in_caseload(world.gurubk, student)
+            assert caseload.serves_rombel(world.gurubk, world.rombel_a)
+            assert not caseload.serves_rombel(world.gurubk, world.rombel_b)
+
+    in_request(body)
+
+
+def test_the_remembered_caseload_answers_as_the_tables_do(world, other_world):
+    alone = factories.student(world.school)  # no rombel
+    alone.counselors.add(world.gurubk)
+    world.other_student.counselors.add(world.gurubk)
+    other_world.rombel_a.counselors.add(world.gurubk)  # an assignment of another school's rombel
+    students = list(Student.objects.all())
+    outside = (served(world.gurubk), [caseload.in_caseload(world.gurubk, s) for s in students])
+    assert outside[0] == {
+        world.student.pk,
+        world.classmate.pk,
+        alone.pk,
+        world.other_student.pk,
+        *(s.pk for s in students if s.rombel_id == other_world.rombel_a.pk),
+    }
+    assert (
+        in_request(lambda: (served(world.gurubk), [caseload.in_caseload(world.gurubk, s) for s in students])) == outside
+    )
+    # A counselor with no assignment at all serves nobody.
+    assert in_request(lambda: served(world.walikelas)) == set()
+
+
+def test_a_change_in_the_request_is_seen_by_the_rest_of_it(world):
+    student = Student.objects.get(pk=world.other_student.pk)
+    year = world.rombel_a.academic_year
+
+    def body():
+        assert not caseload.in_caseload(world.gurubk, student)
+        assert student.pk not in served(world.gurubk)
+        student.counselors.add(world.gurubk)
+        assert caseload.in_caseload(world.gurubk, student) and student.pk in served(world.gurubk)
+        student.counselors.remove(world.gurubk)
+        assert not caseload.in_caseload(world.gurubk, student)
+        world.rombel_b.counselors.add(world.gurubk)
+        assert caseload.serves_rombel(world.gurubk, world.rombel_b) and student.pk in served(world.gurubk)
+        world.rombel_b.counselors.clear()
+        assert not caseload.serves_rombel(world.gurubk, world.rombel_b)
+        caseload.assign_rombels([(world.rombel_b.pk, world.gurubk.pk)])
+        assert caseload.in_caseload(world.gurubk, student)
+        caseload.unassign_rombels([(world.rombel_b.pk, world.gurubk.pk)])
+        assert not caseload.in_caseload(world.gurubk, student)
+        pairs = {(world.rombel_a.pk, world.gurubk.pk)}
+        caseload.set_rombel_assignments(year, pairs, pairs | {(world.rombel_b.pk, world.gurubk.pk)}, world.koordinator)
+        assert caseload.in_caseload(world.gurubk, student)
+        caseload.set_rombel_assignments(year, pairs | {(world.rombel_b.pk, world.gurubk.pk)}, pairs, world.koordinator)
+        assert not caseload.in_caseload(world.gurubk, student) and student.pk not in served(world.gurubk)
+
+    in_request(body)
+
+
+def test_the_remembered_caseload_ends_with_its_request(world):
+    student = Student.objects.get(pk=world.other_student.pk)
+    assert not in_request(lambda: caseload.in_caseload(world.gurubk, student))
+    # Written behind the caseload module's back (no signal): the next request still reads it afresh.
+    Student.counselors.through.objects.create(student_id=student.pk, user_id=world.gurubk.pk)
+    assert in_request(lambda: caseload.in_caseload(world.gurubk, student))
+    # Outside a request nothing is remembered: the tables are asked each time.
+    assert caseload._assigned(world.gurubk) is None
+    assert caseload.in_caseload(world.gurubk, student)
