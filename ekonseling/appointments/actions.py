@@ -156,12 +156,17 @@ def add_group_members(counselor, appointment, students, *, ip=None, user_agent="
 
 
 def remove_group_member(counselor, member, *, ip=None, user_agent=""):
-    """Take a member out of a group session; from then on the call refuses them (signalling asks again)."""
+    """Take a member out of a group session. Once committed, their open sockets are told
+    (`access.changed`, the one broadcast of revoked access): a call they are in drops them at once
+    (signalling asks the policy again), and its join and chat refuse them from then on."""
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=member.appointment_id)
         _group_open(counselor, appointment)
         audit.record_for(counselor, Action.DELETE, member, "group session member removed", ip, user_agent)
+        user_id = Student.objects.filter(pk=member.student_id).values_list("user_id", flat=True).first()
         member.delete()
+        if user_id:
+            realtime.announce_access_changed([user_id])
 
 
 def _transition(appointment, actor, frm, to, action, **extra):

@@ -108,6 +108,16 @@ def _call_appointment(user, appointment_id, action="appointment.join_call"):
     return appointment
 
 
+def _still_in_call(user, appointment_id):
+    """Refused when the user is no longer a participant or the appointment no longer confirmed (the
+    window is not asked again: a call running past it is not cut by someone else's change)."""
+    try:
+        _call_appointment(user, appointment_id)
+    except Refused as refused:
+        if refused.code != "not_open":
+            raise
+
+
 def open_call(user, appointment_id):
     """What a join needs: the user's role in the call, their name, the ICE servers; or Refused."""
     appointment = _call_appointment(user, appointment_id)
@@ -314,6 +324,19 @@ class CallSignalling:
         if state.role == "host":
             await admission.run(host_left, consumer.user, appointment_id, ended)
 
+    async def access_changed(self, consumer):
+        """What the user may see changed (core.realtime.announce_access_changed: a member removed
+        from a group session): each call the policy no longer lets them in
+        is left at once. The others close their connection to them (`left`: `call.peer-left`), this
+        page ends the call (`call.ended`, reason `removed`), and later signals are refused (the
+        socket holds no state of the call any more)."""
+        for appointment_id in list(getattr(consumer, "calls", None) or ()):
+            try:
+                await admission.run(_still_in_call, consumer.user, appointment_id)
+            except Refused:
+                await self._leave(consumer, appointment_id)
+                await consumer.send_json({"type": "call.ended", "appointment": appointment_id, "reason": "removed"})
+
     async def disconnected(self, consumer):
         calls = getattr(consumer, "calls", None)  # most sockets were never in a call: nothing to do
         for appointment_id in list(calls or ()):
@@ -374,6 +397,7 @@ def page_strings() -> dict:
         "ended": _("The call has ended."),
         "left": _("You left the call."),
         "replaced": _("The call continues in another tab or window."),
+        "removed": _("You are no longer a member of this session: the call has ended."),
         "admit": _("Let in"),
         "knocking": _("%(name)s is waiting"),
         "joined": _("%(name)s joined"),

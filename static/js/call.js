@@ -410,7 +410,7 @@
     $("[data-waiting]").hidden = true;
     if ($("[data-lobby]")) $("[data-lobby]").hidden = true;
     $("[data-ended]").hidden = false;
-    $("[data-ended-text]").textContent = reason === "replaced" ? T.replaced : reason === "left" ? T.left : T.ended;
+    $("[data-ended-text]").textContent = reason === "replaced" ? T.replaced : reason === "removed" ? T.removed : reason === "left" ? T.left : T.ended;
     setState("ended");
   }
 

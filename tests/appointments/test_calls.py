@@ -299,3 +299,51 @@ def test_a_group_member_joins_the_group_session_from_their_home(world, client):
     assert f'href="{reverse("appointments:detail", args=[appointment.pk])}"' in home  # its page too (test_group.py)
     assert client.get(reverse("appointments:call", args=[appointment.pk])).status_code == 200
     assert client.get(reverse("appointments:detail", args=[appointment.pk])).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_a_member_removed_during_the_call_is_dropped_within_a_second(live_world, session_cookie):
+    """Removing a member tells the call at once (the `access.changed` broadcast): the others close
+    their connection to them, their page ends the call, and their later signals go nowhere."""
+
+    def make():
+        appointment = actions.book(
+            live_world.gurubk, live_world.student, timezone.now() + datetime.timedelta(minutes=5), 30, "video", ""
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+        user = factories.user(live_world.school, Role.SISWA)
+        student = factories.student(live_world.school, rombel=live_world.rombel_a, user=user)
+        (member,) = actions.add_group_members(live_world.gurubk, appointment, [student])
+        return appointment, user, member
+
+    appointment, member_user, member = await database_sync_to_async(make)()
+    host = await signed_in(session_cookie, live_world.gurubk)
+    await _join(host, appointment.pk)
+    sockets = {}
+    for user in (live_world.siswa, member_user):
+        socket = await signed_in(session_cookie, user)
+        joined = await _join(socket, appointment.pk)
+        knock = await frame_of(host, "call.knock")
+        await host.send_json_to({"type": "call.admit", "appointment": appointment.pk, "peer": knock["peer"]})
+        await frame_of(socket, "call.admitted")
+        sockets[user.pk] = (socket, joined["peer"])
+    student_socket, student_peer = sockets[live_world.siswa.pk]
+    removed_socket, removed_peer = sockets[member_user.pk]
+    await frame_of(student_socket, "call.peer")  # the member joined after the student
+
+    await database_sync_to_async(actions.remove_group_member)(live_world.gurubk, member)
+    ended = await frame_of(removed_socket, "call.ended", timeout=1)
+    assert ended == {"type": "call.ended", "appointment": appointment.pk, "reason": "removed"}
+    for other in (host, student_socket):
+        assert (await frame_of(other, "call.peer-left", timeout=1))["peer"] == removed_peer
+
+    signal = {"type": "call.signal", "appointment": appointment.pk, "to": student_peer, "description": OFFER}
+    await removed_socket.send_json_to(signal)
+    assert (await frame_of(removed_socket, "call.error", timeout=1))["code"] == "forbidden"
+    await _nothing(student_socket)
+    assert (await _join(removed_socket, appointment.pk))["code"] == "not_found"
+    # The call goes on for the others.
+    await host.send_json_to({**signal, "to": student_peer})
+    assert (await frame_of(student_socket, "call.signal", timeout=1))["description"] == OFFER
+    for socket in (host, student_socket, removed_socket):
+        await socket.disconnect()
