@@ -152,7 +152,29 @@ def add_group_members(counselor, appointment, students, *, ip=None, user_agent="
             )
             audit.record_for(counselor, Action.CREATE, member, "group session member added", ip, user_agent)
             members.append(member)
+        _tell_members_added(appointment, added)
     return members
+
+
+def _tell_members_added(appointment, students):
+    """The students put into a group session are told as a confirmed student is: their open pages
+    refresh (the session is on their home card) and an e-mail with a link goes to those with an
+    address (the time and medium; never the topic, nor who else is in it)."""
+    accounts = Student.objects.filter(pk__in=[s.pk for s in students], user__isnull=False)
+    users = list(accounts.values_list("user_id", "user__email"))
+    realtime.announce_refresh([user_id for user_id, _email in users])
+    emails = [email for _user_id, email in users if email]
+    if not emails:
+        return
+    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
+    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
+    subject = _("You have been added to a group counseling session")
+    body = _("You have been added to a group counseling session on %(when)s (%(medium)s). Details: %(link)s") % {
+        "when": local.strftime("%Y-%m-%d %H:%M"),
+        "medium": appointment.get_medium_display(),
+        "link": link,
+    }
+    transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
 
 
 def remove_group_member(counselor, member, *, ip=None, user_agent=""):

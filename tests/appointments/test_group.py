@@ -145,3 +145,28 @@ def test_the_demo_has_a_group_session_of_three(db):
     assert group.group_members.filter(student__user__username="siswa").exists()
     demo.load()
     assert GroupMember.objects.count() == 2
+
+
+def test_added_members_are_told_in_the_app_and_by_e_mail(
+    world, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from ekonseling.core import notify, realtime
+
+    appointment = _booked(world)
+    (one, two) = _members(world, 2)
+    one.user.email = "satu@example.id"
+    one.user.save(update_fields=["email"])
+    published = []
+    monkeypatch.setattr(realtime, "publish", lambda events: published.extend(events))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_group_members(world.gurubk, appointment, [one, two])
+    notify.wait_for_mail()
+    # Their open pages refresh (the session is on their home card) ...
+    assert {group for group, event in published if event["type"] == "live.refresh"} == {
+        f"user.{one.user_id}",
+        f"user.{two.user_id}",
+    }
+    # ... and the one with an address gets a link, without the topic.
+    (mail,) = mailoutbox
+    assert mail.to == ["satu@example.id"] and f"/jadwal/{appointment.pk}/" in mail.body
+    assert "Kelompok belajar" not in mail.body + mail.subject
