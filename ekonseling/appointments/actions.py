@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +19,12 @@ from ekonseling.accounts.models import Role
 from ekonseling.core import audit, notify, policy, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
+from ekonseling.counseling import services as counseling
+from ekonseling.counseling.models import Conversation, ConversationEvent
 from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
-from . import slots
+from . import signalling, slots
 from .models import (
     Appointment,
     AvailabilityException,
@@ -288,6 +291,44 @@ def record_outcome(appointment, actor, outcome):
         raise AppointmentError(_("The appointment has not started yet."), code="appointments.not_started")
     with transaction.atomic():
         return _transition(appointment, actor, [Appointment.Status.CONFIRMED], outcome, f"outcome: {outcome}")
+
+
+def call_chat(appointment, user, *, ip=None, user_agent=""):
+    """The chat beside a 1:1 call: the student's open chat, handled by the appointment's counselor
+    (or by nobody yet), that `user` may read. When the student has no open chat and the call is
+    open, one is started (`services.start_conversation`), handled by the counselor from the start,
+    so neither side faces an empty panel. A student has one open chat: when theirs is handled by
+    another counselor, none is shown (not this counselor's to read) and none is started. A group
+    session's chat is its own (`group_chat`)."""
+    if appointment.group_members.exists() or appointment.student.user_id is None:
+        return None  # a student without an account could not read it
+
+    def find():
+        chats = Conversation.objects.filter(
+            Q(counselor=appointment.counselor_id) | Q(counselor__isnull=True),
+            student_id=appointment.student_id,
+            kind=Conversation.Kind.CHAT,
+            status=Conversation.Status.OPEN,
+        )
+        return policy.visible(user, "conversation.view", chats).order_by("-pk").first()
+
+    found = find()
+    if found is not None or appointment.status != Appointment.Status.CONFIRMED or not signalling.is_open(appointment):
+        return found
+    with transaction.atomic():
+        # One student, one open chat: two participants opening the call at once start one.
+        Student.objects.select_for_update().filter(pk=appointment.student_id).first()
+        chats = Conversation.objects.filter(
+            student_id=appointment.student_id, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN
+        )
+        if chats.exists():
+            return find()
+        conversation = counseling.start_conversation(appointment.student, counselor=appointment.counselor)
+        ConversationEvent.objects.create(
+            conversation=conversation, kind=ConversationEvent.Kind.STARTED, actor=appointment.counselor
+        )
+        audit.record_for(user, Action.CREATE, conversation, "chat started beside a call", ip, user_agent)
+    return find()
 
 
 def record_url(appointment):

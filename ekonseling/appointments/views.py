@@ -18,7 +18,6 @@ from ekonseling.core import audit, policy
 from ekonseling.core.forms import plausible_id
 from ekonseling.core.middleware import MEDIA_PERMISSIONS_POLICY
 from ekonseling.counseling import office_hours
-from ekonseling.counseling.models import Conversation
 from ekonseling.students.models import Student
 
 from . import actions, calendar, forms, signalling, slots
@@ -372,19 +371,8 @@ def call(request, pk):
     is_host = appointment.counselor_id == user.pk
     opens, closes = signalling.window(appointment)
     now = timezone.now()
-    conversation = None
-    if not appointment.group_members.exists():  # the chat beside a 1:1 call: the student's open chat
-        conversation = (
-            policy.visible(user, "conversation.view", Conversation.objects.all())
-            .filter(
-                student_id=appointment.student_id,
-                kind=Conversation.Kind.CHAT,
-                status=Conversation.Status.OPEN,
-                counselor=appointment.counselor,
-            )
-            .order_by("-pk")
-            .first()
-        )
+    # The chat beside a 1:1 call (started when the student has none open and the call is open).
+    conversation = actions.call_chat(appointment, user, **audit.request_origin(request))
     call_session = CallSession.objects.filter(appointment=appointment).first()
     response = render(
         request,

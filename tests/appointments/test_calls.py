@@ -15,6 +15,7 @@ from django.utils import timezone
 from ekonseling.accounts.models import Role
 from ekonseling.appointments import actions, signalling
 from ekonseling.appointments.models import Appointment, CallSession, GroupMember
+from ekonseling.core.models import AuditEvent
 from tests import factories
 from tests.counseling.test_consumer import frame_of, signed_in
 
@@ -347,3 +348,28 @@ async def test_a_member_removed_during_the_call_is_dropped_within_a_second(live_
     assert (await frame_of(student_socket, "call.signal", timeout=1))["description"] == OFFER
     for socket in (host, student_socket, removed_socket):
         await socket.disconnect()
+
+
+def test_opening_a_1_1_call_without_a_chat_starts_one_for_the_counselor(world, client):
+    from ekonseling.counseling import services
+    from ekonseling.counseling.models import Conversation
+
+    later = _appointment(world, start_in=datetime.timedelta(days=1))
+    appointment = _appointment(world)
+    client.force_login(world.siswa)
+    # Before the window nothing is started.
+    assert "data-call-chat" not in client.get(reverse("appointments:call", args=[later.pk])).content.decode()
+    assert not Conversation.objects.exists()
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    (chat,) = Conversation.objects.all()
+    assert chat.student == world.student and chat.counselor == world.gurubk and chat.kind == "chat"
+    assert f'data-conversation="{chat.pk}"' in page and "data-call-chat" in page
+    assert AuditEvent.objects.filter(detail="chat started beside a call", actor=world.siswa).count() == 1
+    client.force_login(world.gurubk)  # the counselor's page continues the same chat
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert f'data-conversation="{chat.pk}"' in page and Conversation.objects.count() == 1
+    # A chat handled by another counselor is neither shown nor doubled.
+    Conversation.objects.filter(pk=chat.pk).update(counselor=world.koordinator)
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert "data-call-chat" not in page and Conversation.objects.count() == 1
+    assert services.open_chat(world.student, world.siswa).pk == chat.pk
