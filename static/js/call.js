@@ -6,7 +6,8 @@
  * docs/websocket.md "Calls"), media straight between the browsers (WebRTC, a mesh of at most six).
  * Whoever is already in the call offers to a newcomer, so two sides never offer at once.
  * Nothing is recorded. The chat beside a 1:1 call uses the socket's ordinary `subscribe`/`send`
- * frames, so it is stored as every chat is. This script holds the tab's socket and hands every
+ * frames, so it is stored as every chat is; a group session's chat travels as `call.chat` frames
+ * and is stored with the session (appointments/group_chat.py). This script holds the tab's socket and hands every
  * frame to live.js (`ekonseling:frame`), as chat.js does.
  */
 (function () {
@@ -17,6 +18,8 @@
   const APPOINTMENT = Number(root.dataset.appointment);
   const IS_HOST = root.dataset.role === "host";
   const CONVERSATION = root.dataset.conversation ? Number(root.dataset.conversation) : null;
+  const GROUP_CHAT = root.dataset.groupChat === "1";
+  const ME = Number(root.dataset.user);
   const T = JSON.parse(document.getElementById("call-strings").textContent);
   const $ = (selector) => root.querySelector(selector);
   const MODES = {
@@ -116,6 +119,10 @@
         return onSignal(frame);
       case "call.peer-left":
         return dropPeer(frame.peer);
+      case "call.chat":
+        return showGroupMessage(frame);
+      case "call.chat-history":
+        return (frame.messages || []).forEach(showGroupMessage);
       case "call.ended":
         return onEnded(frame.reason);
       case "call.error":
@@ -410,6 +417,7 @@
     $("[data-waiting]").hidden = true;
     if ($("[data-lobby]")) $("[data-lobby]").hidden = true;
     $("[data-ended]").hidden = false;
+    if (GROUP_CHAT && $("[data-chat-form]")) $("[data-chat-form]").hidden = true; // the chat is the call's
     $("[data-ended-text]").textContent = reason === "replaced" ? T.replaced : reason === "removed" ? T.removed : reason === "left" ? T.left : T.ended;
     setState("ended");
   }
@@ -486,6 +494,19 @@
     item.scrollIntoView({ block: "nearest" });
   }
 
+  function showGroupMessage(message) {
+    if (!GROUP_CHAT || seenSeq.has(message.seq)) return;
+    seenSeq.add(message.seq);
+    const pending = pendingMessages.get(message.client_key);
+    if (pending) pendingMessages.delete(message.client_key);
+    const item = pending || document.createElement("li");
+    item.className = message.sender === ME ? "mine" : "theirs";
+    item.textContent = message.sender === ME ? message.body : `${message.name}: ${message.body}`;
+    item.dataset.seq = String(message.seq);
+    if (!pending) $("[data-messages]").append(item);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
   function onAck(frame) {
     const item = pendingMessages.get(frame.client_key);
     if (!item) return;
@@ -506,7 +527,8 @@
     item.textContent = body;
     $("[data-messages]").append(item);
     pendingMessages.set(key, item);
-    send({ type: "send", conversation: CONVERSATION, client_key: key, body });
+    if (GROUP_CHAT) send({ type: "call.chat", appointment: APPOINTMENT, client_key: key, body });
+    else send({ type: "send", conversation: CONVERSATION, client_key: key, body });
     field.value = "";
   }
 

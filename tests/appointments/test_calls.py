@@ -373,3 +373,118 @@ def test_opening_a_1_1_call_without_a_chat_starts_one_for_the_counselor(world, c
     page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
     assert "data-call-chat" not in page and Conversation.objects.count() == 1
     assert services.open_chat(world.student, world.siswa).pk == chat.pk
+
+
+def _group_in_call(world):
+    """A video group session open now: its own student and one member."""
+    appointment = actions.book(
+        world.gurubk, world.student, timezone.now() + datetime.timedelta(minutes=5), 30, "video", ""
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    user = factories.user(world.school, Role.SISWA)
+    student = factories.student(world.school, rombel=world.rombel_a, user=user)
+    (member,) = actions.add_group_members(world.gurubk, appointment, [student])
+    return appointment, user, member
+
+
+async def _everyone_in(host, sockets, appointment_id):
+    await _join(host, appointment_id)
+    for socket in sockets:
+        await _join(socket, appointment_id)
+        knock = await frame_of(host, "call.knock")
+        await host.send_json_to({"type": "call.admit", "appointment": appointment_id, "peer": knock["peer"]})
+        await frame_of(socket, "call.admitted")
+
+
+@pytest.mark.asyncio
+async def test_the_group_chat_is_stored_encrypted_screened_and_for_its_participants_only(live_world, session_cookie):
+    import uuid
+
+    from django.db import connection
+
+    from ekonseling.appointments.models import GroupChatMessage
+    from ekonseling.safety.models import Alert
+
+    appointment, member_user, member = await database_sync_to_async(_group_in_call)(live_world)
+    host = await signed_in(session_cookie, live_world.gurubk)
+    student = await signed_in(session_cookie, live_world.siswa)
+    other = await signed_in(session_cookie, member_user)
+    await _everyone_in(host, [student, other], appointment.pk)
+
+    key = str(uuid.uuid4())
+    chat = {"type": "call.chat", "appointment": appointment.pk, "client_key": key, "body": "Selamat pagi, Bu"}
+    await student.send_json_to(chat)
+    mine = await frame_of(student, "call.chat")
+    assert mine["client_key"] == key and mine["seq"] == 1 and mine["sender_role"] == "student"
+    for socket in (host, other):
+        got = await frame_of(socket, "call.chat")
+        assert got["body"] == "Selamat pagi, Bu" and got["name"] and "flagged" not in got
+    await student.send_json_to(chat)  # a resend lands once
+    assert (await frame_of(student, "call.chat"))["seq"] == 1
+
+    # A worrying message raises an alert on the student who wrote it.
+    worrying = {**chat, "client_key": str(uuid.uuid4()), "body": "kadang pengen ilang aja dari dunia ini"}
+    await other.send_json_to(worrying)
+    assert (await frame_of(other, "call.chat"))["seq"] == 2
+
+    def stored():
+        rows = list(GroupChatMessage.objects.order_by("seq"))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT body FROM appointments_groupchatmessage")
+            raw = [r[0] for r in cursor.fetchall()]
+        alert = Alert.objects.get(source="group_chat")
+        return rows, raw, alert
+
+    rows, raw, alert = await database_sync_to_async(stored)()
+    assert [r.body for r in rows] == ["Selamat pagi, Bu", "kadang pengen ilang aja dari dunia ini"]
+    assert not any("pagi" in str(value) or "dunia" in str(value) for value in raw)  # encrypted at rest
+    assert rows[1].flagged and rows[1].student_id == member.student_id and alert.student_id == member.student_id
+    assert alert.source_id == rows[1].pk
+
+    # Removed: dropped from the call, refused at the chat, no history on a new join.
+    await database_sync_to_async(actions.remove_group_member)(live_world.gurubk, member)
+    await frame_of(other, "call.ended", timeout=1)
+    await other.send_json_to({**chat, "client_key": str(uuid.uuid4()), "body": "masih di sini?"})
+    assert (await frame_of(other, "call.error", timeout=1))["code"] == "forbidden"
+    assert (await _join(other, appointment.pk))["code"] == "not_found"
+    drained = []
+    while not await student.receive_nothing(timeout=0.3):
+        drained.append(await student.receive_json_from())
+    assert "masih di sini?" not in str(drained)
+    # Someone who (re)enters the room gets the chat so far.
+    await student.disconnect()
+    student = await signed_in(session_cookie, live_world.siswa)
+    await _join(student, appointment.pk)
+    knock = await frame_of(host, "call.knock")
+    await host.send_json_to({"type": "call.admit", "appointment": appointment.pk, "peer": knock["peer"]})
+    history = await frame_of(student, "call.chat-history")
+    assert [m["seq"] for m in history["messages"]] == [1, 2]
+    for socket in (host, student, other):
+        await socket.disconnect()
+
+
+def test_the_group_chat_policy_and_the_counselors_transcript(world, client):
+    from ekonseling.appointments import group_chat
+    from ekonseling.core import policy
+
+    appointment = _appointment(world)
+    assert not policy.can(world.siswa, "appointment.group_chat", appointment)  # a 1:1 call has no group chat
+    user = factories.user(world.school, Role.SISWA)
+    student = factories.student(world.school, rombel=world.rombel_a, user=user)
+    member = GroupMember.objects.create(school=world.school, appointment=appointment, student=student)
+    for participant in (world.siswa, user, world.gurubk):
+        assert policy.can(participant, "appointment.group_chat", appointment)
+    assert not policy.can(world.koordinator, "appointment.group_chat", appointment)
+    group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b11", "Saya ikut")
+    with pytest.raises(group_chat.GroupChatError):
+        group_chat.post(world.koordinator, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b12", "Halo")
+    client.force_login(world.gurubk)
+    page = client.get(reverse("appointments:detail", args=[appointment.pk])).content.decode()
+    assert 'data-testid="group-chat-transcript"' in page and "Saya ikut" in page
+    assert AuditEvent.objects.filter(detail="group session chat read", actor=world.gurubk).exists()
+    call_page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert 'data-group-chat="1"' in call_page and "data-conversation" not in call_page
+    member.delete()
+    assert group_chat.history(user, appointment.pk) is None
+    with pytest.raises(group_chat.GroupChatError):
+        group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b13", "Masih?")
