@@ -440,6 +440,8 @@ def page_strings() -> dict:
         "quality_poor": _("Weak: audio only is advised"),
         "quality_none": _("No connection to the server"),
         "fallback": _("The connection is weak: switched to audio only."),
+        "recovered": _("The connection is good again: the video can be turned back on."),
+        "video_back": _("The video is back on."),
         "audio_only": _("Audio only"),
         "mute": _("Mute"),
         "unmute": _("Unmute"),

@@ -28,6 +28,8 @@
   };
   const LOW_BITRATE = 150000; // bits/s of video in the low-bandwidth mode
   const STATS_MS = 3000;
+  // Good checks in a row (15 s) after a fall back to audio before the video is offered back.
+  const RECOVER_CHECKS = 5;
 
   let ws = null;
   let wsOpen = false;
@@ -38,6 +40,8 @@
   let mode = document.querySelector("input[name=call-mode]:checked")?.value || "video";
   let audioOnly = mode === "audio";
   let weakChecks = 0;
+  let goodChecks = 0;
+  let fellBack = false; // audio only because the connection was weak, not by the user's choice
   let statsTimer = null;
   let aliveTimer = null;
   let audioContext = null;
@@ -436,9 +440,11 @@
       });
   }
 
-  function switchToAudio(notice) {
+  function switchToAudio(notice, fallback) {
     if (audioOnly) return;
     audioOnly = true;
+    fellBack = Boolean(fallback);
+    goodChecks = 0;
     if (localStream) localStream.getVideoTracks().forEach((track) => track.stop());
     peers.forEach((peer) =>
       peer.pc.getSenders().forEach((s) => {
@@ -448,7 +454,67 @@
     $("[data-self]").srcObject = null;
     $("[data-self]").closest(".call-tile").classList.add("audio-only");
     root.dataset.audioOnly = "1";
+    if ($("[data-video-back]")) $("[data-video-back]").hidden = true;
     if (notice) setState("in-call", notice);
+  }
+
+  // One quality check's verdict: two weak ones in a row fall back to audio; after such a fall back
+  // (never after the user's own choice of audio only) a sustained good connection offers the video back.
+  function judge(weak) {
+    weakChecks = weak ? weakChecks + 1 : 0;
+    goodChecks = weak ? 0 : goodChecks + 1;
+    if (weakChecks >= 2 && !audioOnly) switchToAudio(T.fallback, true);
+    else if (fellBack && audioOnly && goodChecks >= RECOVER_CHECKS) offerVideoBack();
+  }
+
+  function offerVideoBack() {
+    const button = $("[data-video-back]");
+    if (!button || !button.hidden) return;
+    button.hidden = false;
+    setState("in-call", T.recovered);
+  }
+
+  async function returnToVideo() {
+    const button = $("[data-video-back]");
+    if (button) button.hidden = true;
+    if (!audioOnly) return;
+    audioOnly = false;
+    let track;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: constraints().video });
+      track = stream.getVideoTracks()[0];
+    } catch (error) {
+      track = null;
+    }
+    if (!track) {
+      audioOnly = true;
+      setState("in-call", format(T.no_devices, { error: "video" }));
+      return;
+    }
+    fellBack = false;
+    weakChecks = 0;
+    goodChecks = 0;
+    localStream.getVideoTracks().forEach((old) => localStream.removeTrack(old));
+    localStream.addTrack(track);
+    for (const [id, peer] of peers) {
+      const transceiver = peer.pc
+        .getTransceivers()
+        .find((t) => t.receiver && t.receiver.track && t.receiver.track.kind === "video" && !t.stopped);
+      if (!transceiver) continue;
+      await transceiver.sender.replaceTrack(track);
+      if (transceiver.direction === "recvonly" || transceiver.direction === "inactive") {
+        // A connection made while on audio only never sent a picture: it is negotiated again.
+        transceiver.direction = "sendrecv";
+        if (transceiver.sender.setStreams) transceiver.sender.setStreams(localStream);
+        await offerTo({ peer: id, name: peer.name, role: peer.role });
+      }
+      if (mode === "low") limitBitrate(peer.pc);
+    }
+    const self = $("[data-self]");
+    self.srcObject = localStream;
+    self.closest(".call-tile").classList.remove("audio-only");
+    delete root.dataset.audioOnly;
+    setState("in-call", T.video_back);
   }
 
   async function watchQuality() {
@@ -468,8 +534,7 @@
         if (report.type === "remote-inbound-rtp" && report.kind === "video" && report.fractionLost > 0.15) weak = true;
       });
     }
-    weakChecks = weak ? weakChecks + 1 : 0;
-    if (weakChecks >= 2 && !audioOnly) switchToAudio(T.fallback);
+    judge(weak);
   }
 
   // --- the chat beside the call -------------------------------------------------------------------------------
@@ -562,6 +627,7 @@
     });
   }
   if ($("[data-audio-only]")) $("[data-audio-only]").addEventListener("click", () => switchToAudio(T.audio_only));
+  if ($("[data-video-back]")) $("[data-video-back]").addEventListener("click", returnToVideo);
   $("[data-leave]").addEventListener("click", () => send({ type: "call.leave", appointment: APPOINTMENT }));
   if ($("[data-end]")) $("[data-end]").addEventListener("click", () => send({ type: "call.end", appointment: APPOINTMENT }));
   if ($("[data-chat-form]")) $("[data-chat-form]").addEventListener("submit", sendMessage);
@@ -583,7 +649,9 @@
       }
       return out;
     },
-    switchToAudio: () => switchToAudio(T.fallback),
+    switchToAudio: () => switchToAudio(T.fallback, true),
+    // Drive the quality checks' verdicts (what getStats reports on a real network).
+    quality: (weak) => judge(Boolean(weak)),
   };
 
   startPreview();
