@@ -231,3 +231,34 @@ def test_a_group_of_four_connects(call_world, signed_in_page):
         pages.append(page)
     for page in pages:
         wait_receiving(page, 3)
+
+
+def test_a_group_session_chats_beside_its_call(call_world, signed_in_page):
+    from ekonseling.appointments.models import GroupChatMessage
+
+    user = factories.user(call_world.school, Role.SISWA)
+    student = factories.student(call_world.school, rombel=call_world.rombel_a, user=user)
+    GroupMember.objects.create(school=call_world.school, appointment=call_world.appointment, student=student)
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment, mode="audio")
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+    pages = []
+    for who in (call_world.siswa, user):
+        page = signed_in_page(who)
+        open_call(page, call_world.appointment, mode="audio")
+        admit_next(host)
+        page.locator('[data-call][data-state="in-call"]').wait_for()
+        pages.append(page)
+    first, second = pages
+    first.fill("#call-chat-body", "Saya sudah siap")
+    first.locator("[data-chat-form] button[type=submit]").click()
+    first.locator("[data-messages] li.mine:not(.pending)", has_text="Saya sudah siap").wait_for()
+    name = call_world.siswa.get_full_name() or call_world.siswa.username
+    for page in (host, second):
+        page.locator("[data-messages] li.theirs", has_text=f"{name}: Saya sudah siap").wait_for()
+    assert GroupChatMessage.objects.get().body == "Saya sudah siap"
+    # A page opened later gets the chat so far.
+    second.reload()
+    second.locator('[data-testid="join-call"]').click()
+    admit_next(host)
+    second.locator("[data-messages] li", has_text="Saya sudah siap").wait_for()
