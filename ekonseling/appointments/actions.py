@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +19,12 @@ from ekonseling.accounts.models import Role
 from ekonseling.core import audit, notify, policy, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
+from ekonseling.counseling import services as counseling
+from ekonseling.counseling.models import Conversation, ConversationEvent
 from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
-from . import slots
+from . import signalling, slots
 from .models import (
     Appointment,
     AvailabilityException,
@@ -152,16 +155,43 @@ def add_group_members(counselor, appointment, students, *, ip=None, user_agent="
             )
             audit.record_for(counselor, Action.CREATE, member, "group session member added", ip, user_agent)
             members.append(member)
+        _tell_members_added(appointment, added)
     return members
 
 
+def _tell_members_added(appointment, students):
+    """The students put into a group session are told as a confirmed student is: their open pages
+    refresh (the session is on their home card) and an e-mail with a link goes to those with an
+    address (the time and medium; never the topic, nor who else is in it)."""
+    accounts = Student.objects.filter(pk__in=[s.pk for s in students], user__isnull=False)
+    users = list(accounts.values_list("user_id", "user__email"))
+    realtime.announce_refresh([user_id for user_id, _email in users])
+    emails = [email for _user_id, email in users if email]
+    if not emails:
+        return
+    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
+    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
+    subject = _("You have been added to a group counseling session")
+    body = _("You have been added to a group counseling session on %(when)s (%(medium)s). Details: %(link)s") % {
+        "when": local.strftime("%Y-%m-%d %H:%M"),
+        "medium": appointment.get_medium_display(),
+        "link": link,
+    }
+    transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
+
+
 def remove_group_member(counselor, member, *, ip=None, user_agent=""):
-    """Take a member out of a group session; from then on the call refuses them (signalling asks again)."""
+    """Take a member out of a group session. Once committed, their open sockets are told
+    (`access.changed`, the one broadcast of revoked access): a call they are in drops them at once
+    (signalling asks the policy again), and its join and chat refuse them from then on."""
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=member.appointment_id)
         _group_open(counselor, appointment)
         audit.record_for(counselor, Action.DELETE, member, "group session member removed", ip, user_agent)
+        user_id = Student.objects.filter(pk=member.student_id).values_list("user_id", flat=True).first()
         member.delete()
+        if user_id:
+            realtime.announce_access_changed([user_id])
 
 
 def _transition(appointment, actor, frm, to, action, **extra):
@@ -261,6 +291,44 @@ def record_outcome(appointment, actor, outcome):
         raise AppointmentError(_("The appointment has not started yet."), code="appointments.not_started")
     with transaction.atomic():
         return _transition(appointment, actor, [Appointment.Status.CONFIRMED], outcome, f"outcome: {outcome}")
+
+
+def call_chat(appointment, user, *, ip=None, user_agent=""):
+    """The chat beside a 1:1 call: the student's open chat, handled by the appointment's counselor
+    (or by nobody yet), that `user` may read. When the student has no open chat and the call is
+    open, one is started (`services.start_conversation`), handled by the counselor from the start,
+    so neither side faces an empty panel. A student has one open chat: when theirs is handled by
+    another counselor, none is shown (not this counselor's to read) and none is started. A group
+    session's chat is its own (`group_chat`)."""
+    if appointment.group_members.exists() or appointment.student.user_id is None:
+        return None  # a student without an account could not read it
+
+    def find():
+        chats = Conversation.objects.filter(
+            Q(counselor=appointment.counselor_id) | Q(counselor__isnull=True),
+            student_id=appointment.student_id,
+            kind=Conversation.Kind.CHAT,
+            status=Conversation.Status.OPEN,
+        )
+        return policy.visible(user, "conversation.view", chats).order_by("-pk").first()
+
+    found = find()
+    if found is not None or appointment.status != Appointment.Status.CONFIRMED or not signalling.is_open(appointment):
+        return found
+    with transaction.atomic():
+        # One student, one open chat: two participants opening the call at once start one.
+        Student.objects.select_for_update().filter(pk=appointment.student_id).first()
+        chats = Conversation.objects.filter(
+            student_id=appointment.student_id, kind=Conversation.Kind.CHAT, status=Conversation.Status.OPEN
+        )
+        if chats.exists():
+            return find()
+        conversation = counseling.start_conversation(appointment.student, counselor=appointment.counselor)
+        ConversationEvent.objects.create(
+            conversation=conversation, kind=ConversationEvent.Kind.STARTED, actor=appointment.counselor
+        )
+        audit.record_for(user, Action.CREATE, conversation, "chat started beside a call", ip, user_agent)
+    return find()
 
 
 def record_url(appointment):

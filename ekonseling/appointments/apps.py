@@ -10,7 +10,8 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
-        from . import demo, personal_data, plugin, rules, signalling  # noqa: F401  (register with the kernel)
+        from . import demo, group_chat, personal_data, plugin, rules, signalling  # noqa: F401  (register with the kernel)
 
         personal_data.register()
         signalling.register()
+        group_chat.register()

@@ -2,9 +2,11 @@
 30 minutes), a request waiting for confirmation, one confirmed for tomorrow and a no-show last week;
 a video appointment of `siswa` with `gurubk` open now (its call can be joined as soon as the
 demo runs: each load on a new day adds that day's); and a group session (konseling kelompok) by
-video that gurubk booked with three students of their caseload."""
+video that gurubk booked with three students of their caseload, and one held a week ago (its
+call's times and the chat beside it, which gurubk reads on its page)."""
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
@@ -73,11 +75,67 @@ def _group_session(school, gurubk):
         GroupMember.objects.create(school=school, appointment=appointment, student=student)
 
 
+GROUP_CHAT = [
+    ("gurubk", "Selamat pagi semua. Hari ini kita bahas cara membagi waktu belajar."),
+    (0, "Pagi, Bu. Saya sering belajar mepet sebelum ujian."),
+    (1, "Saya juga, Bu. Jadwalnya suka berantakan."),
+    ("gurubk", "Baik. Coba tulis jadwal minggu ini, nanti kita lihat bersama."),
+]
+
+
+def _group_session_held(school, gurubk):
+    """A video group session held a week ago with two students who have accounts: its call's start
+    and end, and the chat beside it (stored with the session), on its page for gurubk."""
+    from .models import CallSession, GroupChatMessage
+
+    if GroupChatMessage.objects.filter(appointment__counselor=gurubk).exists():
+        return
+    students = list(
+        Student.objects.filter(caseload.caseload_q(gurubk), school=school, user__isnull=False)
+        .select_related("user")
+        .order_by("pk")[:2]
+    )
+    start = _at(timezone.localdate() - datetime.timedelta(days=7), 13)
+    if len(students) < 2 or Appointment.objects.filter(counselor=gurubk, starts_at=start).exists():
+        return
+    appointment = Appointment.objects.create(
+        school=school,
+        counselor=gurubk,
+        student=students[0],
+        starts_at=start,
+        ends_at=start + datetime.timedelta(minutes=45),
+        status=Appointment.Status.DONE,
+        medium=Medium.VIDEO,
+        topic="Konseling kelompok: mengatur waktu belajar",
+        booked_by_counselor=True,
+        created_by=gurubk,
+    )
+    GroupMember.objects.create(school=school, appointment=appointment, student=students[1])
+    CallSession.objects.create(
+        school=school,
+        appointment=appointment,
+        started_at=start + datetime.timedelta(minutes=2),
+        ended_at=start + datetime.timedelta(minutes=40),
+    )
+    for seq, (who, body) in enumerate(GROUP_CHAT, start=1):
+        student = None if who == "gurubk" else students[who]
+        GroupChatMessage.objects.create(
+            school=school,
+            appointment=appointment,
+            seq=seq,
+            sender=gurubk if student is None else student.user,
+            student=student,
+            client_key=uuid.uuid4(),
+            body=body,
+        )
+
+
 def load(demo):
     school, gurubk = demo.school, demo.users.get("gurubk")
     if gurubk is not None:
         _video_now(school, gurubk)
         _group_session(school, gurubk)
+        _group_session_held(school, gurubk)
     if gurubk is None or WeeklySlot.objects.filter(counselor=gurubk).exists():
         return
     for weekday in range(5):

@@ -166,3 +166,32 @@ class CallSession(SchoolOwned):
         if self.started_at is None or self.ended_at is None or self.ended_at <= self.started_at:
             return None
         return max(1, round((self.ended_at - self.started_at).total_seconds() / 60))
+
+
+class GroupChatMessage(SchoolOwned):
+    """One message of the chat beside a group session's call (konseling kelompok), numbered within
+    the session. Its readers are the session's participants now (`appointment.group_chat`): a
+    removed member reads no more of it. The body is encrypted at rest as counseling messages are; a
+    student's message is risk-screened and an alert names the student who wrote it (`student`,
+    whose erasure takes their messages with it). (appointment, sender, client_key) makes a resend
+    land once."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="chat_messages")
+    seq = models.PositiveIntegerField()
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, null=True, blank=True, related_name="group_chat_messages"
+    )
+    client_key = models.UUIDField()
+    body = EncryptedTextField()
+    flagged = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appointment", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "seq"], name="appointments_chat_seq_once"),
+            models.UniqueConstraint(
+                fields=["appointment", "sender", "client_key"], name="appointments_chat_idempotent"
+            ),
+        ]

@@ -1,8 +1,9 @@
 """Appointments' part of the UU PDP export and erasure (registered in AppointmentsConfig.ready()).
 
 The student's own appointments are theirs: dates, counselor, medium, status, and the topic they
-wrote; nothing of it to a requester who may not read counseling content. Erasure needs no hook: the
-appointments cascade from the student's row. Availability, holidays and feeds hold no student data.
+wrote, and what they wrote in a group session's chat (never the others' messages); nothing of it to
+a requester who may not read counseling content. Erasure needs no hook: the appointments and the
+student's group-chat messages cascade from the student's row. Availability, holidays and feeds hold no student data.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .models import (
     AvailabilityException,
     CalendarFeed,
     CallSession,
+    GroupChatMessage,
     GroupMember,
     SchoolHoliday,
     WeeklySlot,
@@ -30,6 +32,9 @@ def appointments(student: Any, viewer: Any) -> Any:
     if viewer is not None and not policy.can(viewer, "student.view_counseling", student):
         return personal_data.Partial(None, omitted=(SECTION,))
     calls = {c.appointment_id: c for c in CallSession.objects.filter(appointment__student=student)}
+    chats: dict[int, list[dict]] = {}
+    for message in GroupChatMessage.objects.filter(student=student).order_by("appointment_id", "seq"):
+        chats.setdefault(message.appointment_id, []).append({"at": message.created_at, "body": message.body})
     rows = [
         {
             "starts_at": a.starts_at,
@@ -42,6 +47,7 @@ def appointments(student: Any, viewer: Any) -> Any:
             "late_cancellation": a.late_cancellation,
             "call_started_at": calls[a.pk].started_at if a.pk in calls else None,
             "call_ended_at": calls[a.pk].ended_at if a.pk in calls else None,
+            **({"my_group_chat_messages": chats[a.pk]} if a.pk in chats else {}),
         }
         for a in Appointment.objects.filter(student=student).select_related("counselor")
     ]
@@ -56,13 +62,15 @@ def appointments(student: Any, viewer: Any) -> Any:
                 "medium": a.medium,
                 "status": a.status,
                 "group_session": True,
+                **({"my_group_chat_messages": chats[a.pk]} if a.pk in chats else {}),
             }
         )
     return rows
 
 
 def register() -> None:
-    personal_data.register_export(SECTION, appointments, models=[Appointment, CallSession, GroupMember], order=85)
+    models = [Appointment, CallSession, GroupMember, GroupChatMessage]
+    personal_data.register_export(SECTION, appointments, models=models, order=85)
     personal_data.register_not_exported(
         [WeeklySlot, AvailabilityException, SchoolHoliday, CalendarFeed],
         "Counselor availability, the school calendar and calendar feeds hold no student's data.",

@@ -7,6 +7,7 @@
   into a group session they booked (`appointment.group`).
 - Availability and the calendar feed are each counselor's own; the school calendar (holidays) is
   kept by the koordinator BK and the operator.
+- A group session's chat is its participants' only (`appointment.group_chat`).
 - The wali kelas and the principal see no appointment: that a student sees BK is confidential.
 """
 
@@ -129,7 +130,20 @@ def _admit(user, appointment=None):
     return appointment is None or appointment.counselor_id == user.pk
 
 
-@scope("appointment.join_call")
+@rule("appointment.group_chat")
+def _group_chat(user, appointment=None):
+    """Read and write the chat beside a group session's call: its participants now (a removed
+    member no longer; its chat stays with the session when its last member is removed). The
+    koordinator BK, who is in no call, does not read it."""
+    if user.role not in (Role.SISWA, *COUNSELOR_ROLES):
+        return False
+    if appointment is None:
+        return True
+    group = appointment.group_members.exists() or appointment.chat_messages.exists()
+    return group and in_call(user, appointment)
+
+
+@scope("appointment.join_call", "appointment.group_chat")
 def _call_scope(user, queryset):
     if user.role == Role.SISWA:
         return queryset.filter(Q(student__user=user) | Q(group_members__student__user=user)).distinct()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -36,6 +37,7 @@ from ekonseling.core import audit, jsonsafe, policy
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import admission, socket_extensions
 
+from . import group_chat
 from .models import Appointment, CallSession
 
 NAME = "call"
@@ -106,6 +108,16 @@ def _call_appointment(user, appointment_id, action="appointment.join_call"):
             message = _("The call closed at %(time)s.") % {"time": local.strftime("%H:%M")}
         raise Refused("not_open", message)
     return appointment
+
+
+def _still_in_call(user, appointment_id):
+    """Refused when the user is no longer a participant or the appointment no longer confirmed (the
+    window is not asked again: a call running past it is not cut by someone else's change)."""
+    try:
+        _call_appointment(user, appointment_id)
+    except Refused as refused:
+        if refused.code != "not_open":
+            raise
 
 
 def open_call(user, appointment_id):
@@ -217,6 +229,7 @@ class CallSignalling:
             "call.leave": self.leave,
             "call.end": self.end,
             "call.alive": self.alive,
+            "call.chat": self.chat,
         }.get(kind)
         if handler is None:
             await _error(consumer, "bad_frame", _("Unknown frame."), appointment_id)
@@ -254,6 +267,7 @@ class CallSignalling:
         await _send_group(consumer, appointment_id, "replaced", user=consumer.user.pk, peer=state.peer)
         if state.admitted:
             await _send_group(consumer, appointment_id, "peer", peer=state.peer, name=state.name, role=state.role)
+            await self._chat_history(consumer, appointment_id)
         else:
             await _send_group(consumer, appointment_id, "knock", peer=state.peer, name=state.name)
 
@@ -287,6 +301,30 @@ class CallSignalling:
             consumer, appointment_id, "signal", to=to, peer=state.peer, name=state.name, role=state.role, **payload
         )
 
+    async def chat(self, consumer, appointment_id, content):
+        """A message in a group session's chat (group_chat.py): stored (the policy asked again), then
+        sent back to the writer, whose page replaces its pending copy, and to everyone in the call."""
+        state = _calls(consumer).get(appointment_id)
+        if state is None or not state.admitted:
+            await _error(consumer, "forbidden", _("Wait until the counselor lets you in."), appointment_id)
+            return
+        body, key = content.get("body"), content.get("client_key")
+        try:
+            message = await admission.run(group_chat.post, consumer.user, appointment_id, key, body)
+        except group_chat.GroupChatError as refused:
+            await _error(consumer, refused.code.removeprefix("appointments.chat_"), str(refused), appointment_id)
+            return
+        await consumer.send_json({"type": "call.chat", "appointment": appointment_id, **message})
+        await _send_group(consumer, appointment_id, "chat", message=message)
+
+    async def _chat_history(self, consumer, appointment_id):
+        """On entering the room: a group session's chat so far (nothing for a 1:1 call, whose chat
+        is the student's counseling chat)."""
+        origin = audit.scope_origin(consumer.scope)
+        rows = await admission.run(functools.partial(group_chat.history, **origin), consumer.user, appointment_id)
+        if rows is not None:
+            await consumer.send_json({"type": "call.chat-history", "appointment": appointment_id, "messages": rows})
+
     async def alive(self, consumer, appointment_id, content):
         if appointment_id in _calls(consumer):
             consumer.presence.active = True
@@ -314,6 +352,19 @@ class CallSignalling:
         if state.role == "host":
             await admission.run(host_left, consumer.user, appointment_id, ended)
 
+    async def access_changed(self, consumer):
+        """What the user may see changed (core.realtime.announce_access_changed: a member removed
+        from a group session): each call the policy no longer lets them in
+        is left at once. The others close their connection to them (`left`: `call.peer-left`), this
+        page ends the call (`call.ended`, reason `removed`), and later signals are refused (the
+        socket holds no state of the call any more)."""
+        for appointment_id in list(getattr(consumer, "calls", None) or ()):
+            try:
+                await admission.run(_still_in_call, consumer.user, appointment_id)
+            except Refused:
+                await self._leave(consumer, appointment_id)
+                await consumer.send_json({"type": "call.ended", "appointment": appointment_id, "reason": "removed"})
+
     async def disconnected(self, consumer):
         calls = getattr(consumer, "calls", None)  # most sockets were never in a call: nothing to do
         for appointment_id in list(calls or ()):
@@ -334,6 +385,7 @@ class CallSignalling:
                 state.admitted = True
                 await consumer.send_json({"type": "call.admitted", **base})
                 await _send_group(consumer, appointment_id, "peer", peer=state.peer, name=state.name, role=state.role)
+                await self._chat_history(consumer, appointment_id)
         elif kind == "peer":
             if state.admitted:
                 # The one already in the call makes the offer to the newcomer.
@@ -349,6 +401,9 @@ class CallSignalling:
                     if key in event:
                         frame[key] = event[key]
                 await consumer.send_json(frame)
+        elif kind == "chat":
+            if state.admitted:
+                await consumer.send_json({"type": "call.chat", **base, **event["message"]})
         elif kind == "left":
             await consumer.send_json({"type": "call.peer-left", **base, "peer": event["peer"]})
         elif kind == "replaced":
@@ -374,6 +429,7 @@ def page_strings() -> dict:
         "ended": _("The call has ended."),
         "left": _("You left the call."),
         "replaced": _("The call continues in another tab or window."),
+        "removed": _("You are no longer a member of this session: the call has ended."),
         "admit": _("Let in"),
         "knocking": _("%(name)s is waiting"),
         "joined": _("%(name)s joined"),
@@ -384,6 +440,8 @@ def page_strings() -> dict:
         "quality_poor": _("Weak: audio only is advised"),
         "quality_none": _("No connection to the server"),
         "fallback": _("The connection is weak: switched to audio only."),
+        "recovered": _("The connection is good again: the video can be turned back on."),
+        "video_back": _("The video is back on."),
         "audio_only": _("Audio only"),
         "mute": _("Mute"),
         "unmute": _("Unmute"),

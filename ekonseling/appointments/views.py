@@ -18,10 +18,9 @@ from ekonseling.core import audit, policy
 from ekonseling.core.forms import plausible_id
 from ekonseling.core.middleware import MEDIA_PERMISSIONS_POLICY
 from ekonseling.counseling import office_hours
-from ekonseling.counseling.models import Conversation
 from ekonseling.students.models import Student
 
-from . import actions, calendar, forms, signalling, slots
+from . import actions, calendar, forms, group_chat, signalling, slots
 from .models import (
     MAX_GROUP_MEMBERS,
     Appointment,
@@ -172,6 +171,10 @@ def detail(request, pk):
             "members": members,
             "may_group": may_group,
             "show_group": may_group or (is_counselor and bool(members)),
+            # Where a group chat's alert leads: the session's chat for its counselor (audited).
+            "chat_transcript": group_chat.transcript(user, appointment, **audit.request_origin(request))
+            if is_counselor and members
+            else [],
             "max_students": MAX_GROUP_MEMBERS + 1,
             "group_form": forms.GroupAddForm(user, appointment) if may_group else None,
             "propose_form": forms.ProposeForm(),
@@ -372,19 +375,8 @@ def call(request, pk):
     is_host = appointment.counselor_id == user.pk
     opens, closes = signalling.window(appointment)
     now = timezone.now()
-    conversation = None
-    if not appointment.group_members.exists():  # the chat beside a 1:1 call: the student's open chat
-        conversation = (
-            policy.visible(user, "conversation.view", Conversation.objects.all())
-            .filter(
-                student_id=appointment.student_id,
-                kind=Conversation.Kind.CHAT,
-                status=Conversation.Status.OPEN,
-                counselor=appointment.counselor,
-            )
-            .order_by("-pk")
-            .first()
-        )
+    # The chat beside a 1:1 call (started when the student has none open and the call is open).
+    conversation = actions.call_chat(appointment, user, **audit.request_origin(request))
     call_session = CallSession.objects.filter(appointment=appointment).first()
     response = render(
         request,
@@ -398,6 +390,8 @@ def call(request, pk):
             "is_open": appointment.status == Appointment.Status.CONFIRMED and opens <= now <= closes,
             "confirmed": appointment.status == Appointment.Status.CONFIRMED,
             "conversation": conversation,
+            # A group session's chat is its own (group_chat.py), carried by the call's frames.
+            "group_chat": policy.can(user, "appointment.group_chat", appointment),
             "call_session": call_session,
             "record_url": actions.record_url(appointment) if is_host else "",
             "strings": signalling.page_strings(),

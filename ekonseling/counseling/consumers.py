@@ -271,9 +271,11 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
 
     async def access_changed(self, event):
         """What the user may see changed elsewhere (core.realtime: a caseload shrank): every
-        subscription the policy no longer allows is dropped, as for a change of hands."""
+        subscription the policy no longer allows is dropped, as for a change of hands; the
+        extensions re-check their own state (a member removed from a group session leaves its call)."""
         for conversation_id in list(self.subscribed):
             await self.conversation_access({"conversation": conversation_id})
+        await socket_extensions.access_changed(self)
 
     # --- helpers ------------------------------------------------------------------------------------------------
 

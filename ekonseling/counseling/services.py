@@ -563,11 +563,15 @@ def open_or_start_chat(student: Student, user: User) -> Conversation:
         return open_chat(student, user) or start_conversation(student)
 
 
-def start_conversation(student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False):
+def start_conversation(
+    student, *, kind=Conversation.Kind.CHAT, subject="", anonymous=False, notify_student=False, counselor=None
+):
+    """A new conversation; with `counselor`, handled by them from the start (a chat beside a call)."""
     return Conversation.objects.create(
         school_id=student.school_id,
         student=student,
         kind=kind,
+        counselor=counselor,
         subject=subject,
         anonymous=anonymous and kind == Conversation.Kind.QUESTION,
         notify_student=notify_student,

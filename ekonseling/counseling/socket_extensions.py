@@ -3,7 +3,9 @@
 An app above counseling (appointments' call signalling) registers an extension for a frame prefix
 (`"call."`). The consumer hands it every client frame whose type starts with the prefix
 (`receive(consumer, content)`), every channel-layer event of type `extension.event` whose
-`extension` names it (`event(consumer, event)`) and the socket's end (`disconnected(consumer)`).
+`extension` names it (`event(consumer, event)`), the socket's end (`disconnected(consumer)`) and
+the user's `access.changed` event (`access_changed(consumer)`: what the user may see changed, so the
+extension re-asks the policy for its state; one transport for every revocation, core.realtime).
 An extension keeps its per-socket state on the consumer under its own attribute, asks the policy
 itself and answers with `consumer.send_json` / `consumer.error`.
 """
@@ -24,6 +26,8 @@ class Extension(Protocol):
     async def event(self, consumer: Any, event: dict) -> None: ...
 
     async def disconnected(self, consumer: Any) -> None: ...
+
+    async def access_changed(self, consumer: Any) -> None: ...
 
 
 _EXTENSIONS: dict[str, Extension] = {}
@@ -56,3 +60,8 @@ async def dispatch_event(consumer: Any, event: dict) -> None:
 async def disconnected(consumer: Any) -> None:
     for extension in _EXTENSIONS.values():
         await extension.disconnected(consumer)
+
+
+async def access_changed(consumer: Any) -> None:
+    for extension in _EXTENSIONS.values():
+        await extension.access_changed(consumer)

@@ -40,6 +40,7 @@ class Alert(SchoolOwned):
         MESSAGE = "message", _("Counseling message")
         SHEET = "sheet", _("Instrument answer sheet")
         SOCIOMETRY = "sociometry", _("Sociometric survey")
+        GROUP_CHAT = "group_chat", _("Group session chat")
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("alert status", "Open")

@@ -6,7 +6,8 @@
  * docs/websocket.md "Calls"), media straight between the browsers (WebRTC, a mesh of at most six).
  * Whoever is already in the call offers to a newcomer, so two sides never offer at once.
  * Nothing is recorded. The chat beside a 1:1 call uses the socket's ordinary `subscribe`/`send`
- * frames, so it is stored as every chat is. This script holds the tab's socket and hands every
+ * frames, so it is stored as every chat is; a group session's chat travels as `call.chat` frames
+ * and is stored with the session (appointments/group_chat.py). This script holds the tab's socket and hands every
  * frame to live.js (`ekonseling:frame`), as chat.js does.
  */
 (function () {
@@ -17,6 +18,8 @@
   const APPOINTMENT = Number(root.dataset.appointment);
   const IS_HOST = root.dataset.role === "host";
   const CONVERSATION = root.dataset.conversation ? Number(root.dataset.conversation) : null;
+  const GROUP_CHAT = root.dataset.groupChat === "1";
+  const ME = Number(root.dataset.user);
   const T = JSON.parse(document.getElementById("call-strings").textContent);
   const $ = (selector) => root.querySelector(selector);
   const MODES = {
@@ -25,6 +28,8 @@
   };
   const LOW_BITRATE = 150000; // bits/s of video in the low-bandwidth mode
   const STATS_MS = 3000;
+  // Good checks in a row (15 s) after a fall back to audio before the video is offered back.
+  const RECOVER_CHECKS = 5;
 
   let ws = null;
   let wsOpen = false;
@@ -35,6 +40,8 @@
   let mode = document.querySelector("input[name=call-mode]:checked")?.value || "video";
   let audioOnly = mode === "audio";
   let weakChecks = 0;
+  let goodChecks = 0;
+  let fellBack = false; // audio only because the connection was weak, not by the user's choice
   let statsTimer = null;
   let aliveTimer = null;
   let audioContext = null;
@@ -116,6 +123,10 @@
         return onSignal(frame);
       case "call.peer-left":
         return dropPeer(frame.peer);
+      case "call.chat":
+        return showGroupMessage(frame);
+      case "call.chat-history":
+        return (frame.messages || []).forEach(showGroupMessage);
       case "call.ended":
         return onEnded(frame.reason);
       case "call.error":
@@ -410,7 +421,8 @@
     $("[data-waiting]").hidden = true;
     if ($("[data-lobby]")) $("[data-lobby]").hidden = true;
     $("[data-ended]").hidden = false;
-    $("[data-ended-text]").textContent = reason === "replaced" ? T.replaced : reason === "left" ? T.left : T.ended;
+    if (GROUP_CHAT && $("[data-chat-form]")) $("[data-chat-form]").hidden = true; // the chat is the call's
+    $("[data-ended-text]").textContent = reason === "replaced" ? T.replaced : reason === "removed" ? T.removed : reason === "left" ? T.left : T.ended;
     setState("ended");
   }
 
@@ -428,9 +440,11 @@
       });
   }
 
-  function switchToAudio(notice) {
+  function switchToAudio(notice, fallback) {
     if (audioOnly) return;
     audioOnly = true;
+    fellBack = Boolean(fallback);
+    goodChecks = 0;
     if (localStream) localStream.getVideoTracks().forEach((track) => track.stop());
     peers.forEach((peer) =>
       peer.pc.getSenders().forEach((s) => {
@@ -440,7 +454,67 @@
     $("[data-self]").srcObject = null;
     $("[data-self]").closest(".call-tile").classList.add("audio-only");
     root.dataset.audioOnly = "1";
+    if ($("[data-video-back]")) $("[data-video-back]").hidden = true;
     if (notice) setState("in-call", notice);
+  }
+
+  // One quality check's verdict: two weak ones in a row fall back to audio; after such a fall back
+  // (never after the user's own choice of audio only) a sustained good connection offers the video back.
+  function judge(weak) {
+    weakChecks = weak ? weakChecks + 1 : 0;
+    goodChecks = weak ? 0 : goodChecks + 1;
+    if (weakChecks >= 2 && !audioOnly) switchToAudio(T.fallback, true);
+    else if (fellBack && audioOnly && goodChecks >= RECOVER_CHECKS) offerVideoBack();
+  }
+
+  function offerVideoBack() {
+    const button = $("[data-video-back]");
+    if (!button || !button.hidden) return;
+    button.hidden = false;
+    setState("in-call", T.recovered);
+  }
+
+  async function returnToVideo() {
+    const button = $("[data-video-back]");
+    if (button) button.hidden = true;
+    if (!audioOnly) return;
+    audioOnly = false;
+    let track;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: constraints().video });
+      track = stream.getVideoTracks()[0];
+    } catch (error) {
+      track = null;
+    }
+    if (!track) {
+      audioOnly = true;
+      setState("in-call", format(T.no_devices, { error: "video" }));
+      return;
+    }
+    fellBack = false;
+    weakChecks = 0;
+    goodChecks = 0;
+    localStream.getVideoTracks().forEach((old) => localStream.removeTrack(old));
+    localStream.addTrack(track);
+    for (const [id, peer] of peers) {
+      const transceiver = peer.pc
+        .getTransceivers()
+        .find((t) => t.receiver && t.receiver.track && t.receiver.track.kind === "video" && !t.stopped);
+      if (!transceiver) continue;
+      await transceiver.sender.replaceTrack(track);
+      if (transceiver.direction === "recvonly" || transceiver.direction === "inactive") {
+        // A connection made while on audio only never sent a picture: it is negotiated again.
+        transceiver.direction = "sendrecv";
+        if (transceiver.sender.setStreams) transceiver.sender.setStreams(localStream);
+        await offerTo({ peer: id, name: peer.name, role: peer.role });
+      }
+      if (mode === "low") limitBitrate(peer.pc);
+    }
+    const self = $("[data-self]");
+    self.srcObject = localStream;
+    self.closest(".call-tile").classList.remove("audio-only");
+    delete root.dataset.audioOnly;
+    setState("in-call", T.video_back);
   }
 
   async function watchQuality() {
@@ -460,8 +534,7 @@
         if (report.type === "remote-inbound-rtp" && report.kind === "video" && report.fractionLost > 0.15) weak = true;
       });
     }
-    weakChecks = weak ? weakChecks + 1 : 0;
-    if (weakChecks >= 2 && !audioOnly) switchToAudio(T.fallback);
+    judge(weak);
   }
 
   // --- the chat beside the call -------------------------------------------------------------------------------
@@ -486,6 +559,19 @@
     item.scrollIntoView({ block: "nearest" });
   }
 
+  function showGroupMessage(message) {
+    if (!GROUP_CHAT || seenSeq.has(message.seq)) return;
+    seenSeq.add(message.seq);
+    const pending = pendingMessages.get(message.client_key);
+    if (pending) pendingMessages.delete(message.client_key);
+    const item = pending || document.createElement("li");
+    item.className = message.sender === ME ? "mine" : "theirs";
+    item.textContent = message.sender === ME ? message.body : `${message.name}: ${message.body}`;
+    item.dataset.seq = String(message.seq);
+    if (!pending) $("[data-messages]").append(item);
+    item.scrollIntoView({ block: "nearest" });
+  }
+
   function onAck(frame) {
     const item = pendingMessages.get(frame.client_key);
     if (!item) return;
@@ -506,7 +592,8 @@
     item.textContent = body;
     $("[data-messages]").append(item);
     pendingMessages.set(key, item);
-    send({ type: "send", conversation: CONVERSATION, client_key: key, body });
+    if (GROUP_CHAT) send({ type: "call.chat", appointment: APPOINTMENT, client_key: key, body });
+    else send({ type: "send", conversation: CONVERSATION, client_key: key, body });
     field.value = "";
   }
 
@@ -540,6 +627,7 @@
     });
   }
   if ($("[data-audio-only]")) $("[data-audio-only]").addEventListener("click", () => switchToAudio(T.audio_only));
+  if ($("[data-video-back]")) $("[data-video-back]").addEventListener("click", returnToVideo);
   $("[data-leave]").addEventListener("click", () => send({ type: "call.leave", appointment: APPOINTMENT }));
   if ($("[data-end]")) $("[data-end]").addEventListener("click", () => send({ type: "call.end", appointment: APPOINTMENT }));
   if ($("[data-chat-form]")) $("[data-chat-form]").addEventListener("submit", sendMessage);
@@ -561,7 +649,9 @@
       }
       return out;
     },
-    switchToAudio: () => switchToAudio(T.fallback),
+    switchToAudio: () => switchToAudio(T.fallback, true),
+    // Drive the quality checks' verdicts (what getStats reports on a real network).
+    quality: (weak) => judge(Boolean(weak)),
   };
 
   startPreview();

@@ -386,7 +386,7 @@ def test_the_demo_has_weekly_slots_requests_a_confirmed_one_tomorrow_and_a_no_sh
     assert rows.filter(status="requested").count() == 1
     assert rows.get(status="no_show").starts_at < timezone.now() - datetime.timedelta(days=6)
     demo.load()  # idempotent
-    assert Appointment.objects.count() == 5  # with the group session (test_group.py)
+    assert Appointment.objects.count() == 6  # with the two group sessions (test_group.py)
 
 
 def test_personal_data_export_lists_the_students_appointments(world):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ekonseling.accounts.models import Role
 from ekonseling.appointments import actions, signalling
 from ekonseling.appointments.models import Appointment, CallSession, GroupMember
+from ekonseling.core.models import AuditEvent
 from tests import factories
 from tests.counseling.test_consumer import frame_of, signed_in
 
@@ -282,10 +283,12 @@ def test_the_demo_has_a_video_call_open_now(db):
     from ekonseling.core import demo
 
     demo.load()
-    (video,) = Appointment.objects.filter(medium="video", counselor__username="gurubk", student__user__username="siswa")
-    assert video.status == "confirmed" and signalling.is_open(video)
+    # (Beside the group session held a week ago: test_group.py.)
+    now = Appointment.objects.filter(medium="video", student__user__username="siswa", status="confirmed")
+    (video,) = now.filter(counselor__username="gurubk")
+    assert signalling.is_open(video)
     demo.load()  # a second run changes nothing
-    assert Appointment.objects.filter(medium="video", student__user__username="siswa").count() == 1
+    assert now.count() == 1
 
 
 def test_a_group_member_joins_the_group_session_from_their_home(world, client):
@@ -299,3 +302,196 @@ def test_a_group_member_joins_the_group_session_from_their_home(world, client):
     assert f'href="{reverse("appointments:detail", args=[appointment.pk])}"' in home  # its page too (test_group.py)
     assert client.get(reverse("appointments:call", args=[appointment.pk])).status_code == 200
     assert client.get(reverse("appointments:detail", args=[appointment.pk])).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_a_member_removed_during_the_call_is_dropped_within_a_second(live_world, session_cookie):
+    """Removing a member tells the call at once (the `access.changed` broadcast): the others close
+    their connection to them, their page ends the call, and their later signals go nowhere."""
+
+    def make():
+        appointment = actions.book(
+            live_world.gurubk, live_world.student, timezone.now() + datetime.timedelta(minutes=5), 30, "video", ""
+        )
+        Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+        user = factories.user(live_world.school, Role.SISWA)
+        student = factories.student(live_world.school, rombel=live_world.rombel_a, user=user)
+        member = GroupMember.objects.create(school=live_world.school, appointment=appointment, student=student)
+        return appointment, user, member
+
+    appointment, member_user, member = await database_sync_to_async(make)()
+    host = await signed_in(session_cookie, live_world.gurubk)
+    await _join(host, appointment.pk)
+    sockets = {}
+    for user in (live_world.siswa, member_user):
+        socket = await signed_in(session_cookie, user)
+        joined = await _join(socket, appointment.pk)
+        await _admit(host, joined["peer"], appointment.pk)
+        await frame_of(socket, "call.admitted")
+        sockets[user.pk] = (socket, joined["peer"])
+    student_socket, student_peer = sockets[live_world.siswa.pk]
+    removed_socket, removed_peer = sockets[member_user.pk]
+    await frame_of(student_socket, "call.peer")  # the member joined after the student
+
+    await database_sync_to_async(actions.remove_group_member)(live_world.gurubk, member)
+    ended = await frame_of(removed_socket, "call.ended", timeout=1)
+    assert ended == {"type": "call.ended", "appointment": appointment.pk, "reason": "removed"}
+    for other in (host, student_socket):
+        assert (await frame_of(other, "call.peer-left", timeout=1))["peer"] == removed_peer
+
+    signal = {"type": "call.signal", "appointment": appointment.pk, "to": student_peer, "description": OFFER}
+    await removed_socket.send_json_to(signal)
+    assert (await frame_of(removed_socket, "call.error", timeout=1))["code"] == "forbidden"
+    await _nothing(student_socket)
+    assert (await _join(removed_socket, appointment.pk))["code"] == "not_found"
+    # The call goes on for the others.
+    await host.send_json_to({**signal, "to": student_peer})
+    assert (await frame_of(student_socket, "call.signal", timeout=1))["description"] == OFFER
+    for socket in (host, student_socket, removed_socket):
+        await socket.disconnect()
+
+
+def test_opening_a_1_1_call_without_a_chat_starts_one_for_the_counselor(world, client):
+    from ekonseling.counseling import services
+    from ekonseling.counseling.models import Conversation
+
+    later = _appointment(world, start_in=datetime.timedelta(days=1))
+    appointment = _appointment(world)
+    client.force_login(world.siswa)
+    # Before the window nothing is started.
+    assert "data-call-chat" not in client.get(reverse("appointments:call", args=[later.pk])).content.decode()
+    assert not Conversation.objects.exists()
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    (chat,) = Conversation.objects.all()
+    assert chat.student == world.student and chat.counselor == world.gurubk and chat.kind == "chat"
+    assert f'data-conversation="{chat.pk}"' in page and "data-call-chat" in page
+    assert AuditEvent.objects.filter(detail="chat started beside a call", actor=world.siswa).count() == 1
+    client.force_login(world.gurubk)  # the counselor's page continues the same chat
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert f'data-conversation="{chat.pk}"' in page and Conversation.objects.count() == 1
+    # A chat handled by another counselor is neither shown nor doubled.
+    Conversation.objects.filter(pk=chat.pk).update(counselor=world.koordinator)
+    page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert "data-call-chat" not in page and Conversation.objects.count() == 1
+    assert services.open_chat(world.student, world.siswa).pk == chat.pk
+
+
+def _group_in_call(world):
+    """A video group session open now: its own student and one member."""
+    appointment = actions.book(
+        world.gurubk, world.student, timezone.now() + datetime.timedelta(minutes=5), 30, "video", ""
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    user = factories.user(world.school, Role.SISWA)
+    student = factories.student(world.school, rombel=world.rombel_a, user=user)
+    member = GroupMember.objects.create(school=world.school, appointment=appointment, student=student)
+    return appointment, user, member
+
+
+async def _everyone_in(host, sockets, appointment_id):
+    await _join(host, appointment_id)
+    for socket in sockets:
+        joined = await _join(socket, appointment_id)
+        await _admit(host, joined["peer"], appointment_id)
+        await frame_of(socket, "call.admitted")
+
+
+async def _admit(host, peer, appointment_id):
+    """Let `peer` in once it knocks. (A student already waiting knocks again when the counselor's
+    own join reaches them late, as it may on Redis: those knocks are skipped.)"""
+    while (await frame_of(host, "call.knock"))["peer"] != peer:
+        pass
+    await host.send_json_to({"type": "call.admit", "appointment": appointment_id, "peer": peer})
+
+
+@pytest.mark.asyncio
+async def test_the_group_chat_is_stored_encrypted_screened_and_for_its_participants_only(live_world, session_cookie):
+    import uuid
+
+    from django.db import connection
+
+    from ekonseling.appointments.models import GroupChatMessage
+    from ekonseling.safety.models import Alert
+
+    appointment, member_user, member = await database_sync_to_async(_group_in_call)(live_world)
+    host = await signed_in(session_cookie, live_world.gurubk)
+    student = await signed_in(session_cookie, live_world.siswa)
+    other = await signed_in(session_cookie, member_user)
+    await _everyone_in(host, [student, other], appointment.pk)
+
+    key = str(uuid.uuid4())
+    chat = {"type": "call.chat", "appointment": appointment.pk, "client_key": key, "body": "Selamat pagi, Bu"}
+    await student.send_json_to(chat)
+    mine = await frame_of(student, "call.chat")
+    assert mine["client_key"] == key and mine["seq"] == 1 and mine["sender_role"] == "student"
+    for socket in (host, other):
+        got = await frame_of(socket, "call.chat")
+        assert got["body"] == "Selamat pagi, Bu" and got["name"] and "flagged" not in got
+    await student.send_json_to(chat)  # a resend lands once
+    assert (await frame_of(student, "call.chat"))["seq"] == 1
+
+    # A worrying message raises an alert on the student who wrote it.
+    worrying = {**chat, "client_key": str(uuid.uuid4()), "body": "kadang pengen ilang aja dari dunia ini"}
+    await other.send_json_to(worrying)
+    assert (await frame_of(other, "call.chat"))["seq"] == 2
+
+    def stored():
+        rows = list(GroupChatMessage.objects.order_by("seq"))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT body FROM appointments_groupchatmessage")
+            raw = [r[0] for r in cursor.fetchall()]
+        alert = Alert.objects.get(source="group_chat")
+        return rows, raw, alert
+
+    rows, raw, alert = await database_sync_to_async(stored)()
+    assert [r.body for r in rows] == ["Selamat pagi, Bu", "kadang pengen ilang aja dari dunia ini"]
+    assert not any("pagi" in str(value) or "dunia" in str(value) for value in raw)  # encrypted at rest
+    assert rows[1].flagged and rows[1].student_id == member.student_id and alert.student_id == member.student_id
+    assert alert.source_id == rows[1].pk
+
+    # Removed: dropped from the call, refused at the chat, no history on a new join.
+    await database_sync_to_async(actions.remove_group_member)(live_world.gurubk, member)
+    await frame_of(other, "call.ended", timeout=1)
+    await other.send_json_to({**chat, "client_key": str(uuid.uuid4()), "body": "masih di sini?"})
+    assert (await frame_of(other, "call.error", timeout=1))["code"] == "forbidden"
+    assert (await _join(other, appointment.pk))["code"] == "not_found"
+    drained = []
+    while not await student.receive_nothing(timeout=0.3):
+        drained.append(await student.receive_json_from())
+    assert "masih di sini?" not in str(drained)
+    # Someone who (re)enters the room gets the chat so far.
+    await student.disconnect()
+    student = await signed_in(session_cookie, live_world.siswa)
+    joined = await _join(student, appointment.pk)
+    await _admit(host, joined["peer"], appointment.pk)
+    history = await frame_of(student, "call.chat-history")
+    assert [m["seq"] for m in history["messages"]] == [1, 2]
+    for socket in (host, student, other):
+        await socket.disconnect()
+
+
+def test_the_group_chat_policy_and_the_counselors_transcript(world, client):
+    from ekonseling.appointments import group_chat
+    from ekonseling.core import policy
+
+    appointment = _appointment(world)
+    assert not policy.can(world.siswa, "appointment.group_chat", appointment)  # a 1:1 call has no group chat
+    user = factories.user(world.school, Role.SISWA)
+    student = factories.student(world.school, rombel=world.rombel_a, user=user)
+    member = GroupMember.objects.create(school=world.school, appointment=appointment, student=student)
+    for participant in (world.siswa, user, world.gurubk):
+        assert policy.can(participant, "appointment.group_chat", appointment)
+    assert not policy.can(world.koordinator, "appointment.group_chat", appointment)
+    group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b11", "Saya ikut")
+    with pytest.raises(group_chat.GroupChatError):
+        group_chat.post(world.koordinator, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b12", "Halo")
+    client.force_login(world.gurubk)
+    page = client.get(reverse("appointments:detail", args=[appointment.pk])).content.decode()
+    assert 'data-testid="group-chat-transcript"' in page and "Saya ikut" in page
+    assert AuditEvent.objects.filter(detail="group session chat read", actor=world.gurubk).exists()
+    call_page = client.get(reverse("appointments:call", args=[appointment.pk])).content.decode()
+    assert 'data-group-chat="1"' in call_page and "data-conversation" not in call_page
+    member.delete()
+    assert group_chat.history(user, appointment.pk) is None
+    with pytest.raises(group_chat.GroupChatError):
+        group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b13", "Masih?")

@@ -140,8 +140,49 @@ def test_the_demo_has_a_group_session_of_three(db):
     from ekonseling.core import demo
 
     demo.load()
-    (group,) = Appointment.objects.filter(counselor__username="gurubk", group_members__isnull=False).distinct()
+    groups = Appointment.objects.filter(counselor__username="gurubk", group_members__isnull=False).distinct()
+    (group,) = groups.filter(starts_at__gt=timezone.now())
     assert group.group_members.count() == 2 and group.booked_by_counselor and group.medium == "video"
     assert group.group_members.filter(student__user__username="siswa").exists()
     demo.load()
-    assert GroupMember.objects.count() == 2
+    assert GroupMember.objects.count() == 3
+
+
+def test_the_demo_has_a_held_group_session_with_its_chat(db, client):
+    from ekonseling.accounts.models import User
+    from ekonseling.appointments.models import Appointment, GroupChatMessage
+    from ekonseling.core import demo
+
+    demo.load()
+    (held,) = Appointment.objects.filter(counselor__username="gurubk", chat_messages__isnull=False).distinct()
+    assert held.status == "done" and held.call.minutes == 38 and held.chat_messages.count() == 4
+    client.force_login(User.objects.get(username="gurubk"))
+    page = client.get(reverse("appointments:detail", args=[held.pk])).content.decode()
+    assert 'data-testid="group-chat-transcript"' in page and "membagi waktu belajar" in page
+    demo.load()
+    assert GroupChatMessage.objects.count() == 4
+
+
+def test_added_members_are_told_in_the_app_and_by_e_mail(
+    world, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from ekonseling.core import notify, realtime
+
+    appointment = _booked(world)
+    (one, two) = _members(world, 2)
+    one.user.email = "satu@example.id"
+    one.user.save(update_fields=["email"])
+    published = []
+    monkeypatch.setattr(realtime, "publish", lambda events: published.extend(events))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_group_members(world.gurubk, appointment, [one, two])
+    notify.wait_for_mail()
+    # Their open pages refresh (the session is on their home card) ...
+    assert {group for group, event in published if event["type"] == "live.refresh"} == {
+        f"user.{one.user_id}",
+        f"user.{two.user_id}",
+    }
+    # ... and the one with an address gets a link, without the topic.
+    (mail,) = mailoutbox
+    assert mail.to == ["satu@example.id"] and f"/jadwal/{appointment.pk}/" in mail.body
+    assert "Kelompok belajar" not in mail.body + mail.subject

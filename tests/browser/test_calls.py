@@ -136,6 +136,43 @@ def test_counselor_and_student_see_and_hear_each_other(call_world, signed_in_pag
         time.sleep(0.1)
 
 
+def test_after_a_fall_back_a_sustained_good_connection_offers_the_video_back(call_world, signed_in_page):
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment)
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+    student = signed_in_page(call_world.siswa)
+    open_call(student, call_world.appointment)
+    admit_next(host)
+    wait_receiving(host, 1)
+
+    # Two weak checks in a row fall back to audio; the picture stops.
+    student.evaluate("() => { window.ekonselingCall.quality(true); window.ekonselingCall.quality(true); }")
+    student.locator('[data-call][data-audio-only="1"]').wait_for()
+    back = student.locator('[data-testid="video-back"]')
+    assert back.is_hidden()
+    student.evaluate("() => window.ekonselingCall.quality(false)")  # one good check is not yet sustained
+    assert back.is_hidden()
+    time.sleep(1)
+    (stalled,) = host.evaluate("() => window.ekonselingCall.remote()")
+
+    # Five good checks in a row (15 s on a real network): the video is offered back, and comes back.
+    student.evaluate("() => { for (let i = 0; i < 5; i++) window.ekonselingCall.quality(false); }")
+    back.wait_for(state="visible")
+    back.click()
+    student.locator("[data-call]:not([data-audio-only])").wait_for()
+    assert (
+        student.evaluate("() => document.querySelector('[data-self]').srcObject.getVideoTracks()[0].readyState")
+        == "live"
+    )
+    deadline = time.monotonic() + MEDIA_MS / 1000
+    while True:
+        (now,) = host.evaluate("() => window.ekonselingCall.remote()")
+        if now["videoBytes"] > stalled["videoBytes"] + 5000:
+            break
+        assert time.monotonic() < deadline, f"the picture did not come back: {stalled} -> {now}"
+        time.sleep(0.3)
+
+
 def test_the_chat_beside_the_call_is_stored_as_chat(call_world, signed_in_page):
     from ekonseling.counseling import services
     from ekonseling.counseling.models import Conversation, Message
@@ -169,6 +206,9 @@ def test_a_student_on_audio_only_hears_and_is_heard(call_world, signed_in_page):
     (heard,) = wait_receiving(host, 1, video=False)
     assert heard["videoBytes"] == 0
     assert student.evaluate("() => document.querySelector('[data-self]').srcObject") is None
+    # Audio only by the student's own choice: a good connection never offers the video.
+    student.evaluate("() => { for (let i = 0; i < 10; i++) window.ekonselingCall.quality(false); }")
+    assert student.locator('[data-testid="video-back"]').is_hidden()
 
 
 def test_a_group_of_four_connects(call_world, signed_in_page):
@@ -191,3 +231,34 @@ def test_a_group_of_four_connects(call_world, signed_in_page):
         pages.append(page)
     for page in pages:
         wait_receiving(page, 3)
+
+
+def test_a_group_session_chats_beside_its_call(call_world, signed_in_page):
+    from ekonseling.appointments.models import GroupChatMessage
+
+    user = factories.user(call_world.school, Role.SISWA)
+    student = factories.student(call_world.school, rombel=call_world.rombel_a, user=user)
+    GroupMember.objects.create(school=call_world.school, appointment=call_world.appointment, student=student)
+    host = signed_in_page(call_world.gurubk)
+    open_call(host, call_world.appointment, mode="audio")
+    host.locator('[data-call][data-state="in-call"]').wait_for()
+    pages = []
+    for who in (call_world.siswa, user):
+        page = signed_in_page(who)
+        open_call(page, call_world.appointment, mode="audio")
+        admit_next(host)
+        page.locator('[data-call][data-state="in-call"]').wait_for()
+        pages.append(page)
+    first, second = pages
+    first.fill("#call-chat-body", "Saya sudah siap")
+    first.locator("[data-chat-form] button[type=submit]").click()
+    first.locator("[data-messages] li.mine:not(.pending)", has_text="Saya sudah siap").wait_for()
+    name = call_world.siswa.get_full_name() or call_world.siswa.username
+    for page in (host, second):
+        page.locator("[data-messages] li.theirs", has_text=f"{name}: Saya sudah siap").wait_for()
+    assert GroupChatMessage.objects.get().body == "Saya sudah siap"
+    # A page opened later gets the chat so far.
+    second.reload()
+    second.locator('[data-testid="join-call"]').click()
+    admit_next(host)
+    second.locator("[data-messages] li", has_text="Saya sudah siap").wait_for()
