@@ -21,7 +21,7 @@ from ekonseling.accounts.models import Role, User
 from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import AuditEvent
-from ekonseling.counseling import lexicons, risk
+from ekonseling.counseling import lexicons, protocol, risk
 from ekonseling.counseling import services as counseling
 from ekonseling.safety import actions as safety
 from ekonseling.safety import sources
@@ -79,6 +79,8 @@ def post(user: User, appointment_id: int, client_key: object, body: object) -> d
         text = counseling.validate_body(body)
     except counseling.PostError as error:
         raise GroupChatError(str(error), code=f"appointments.chat_{error.code}") from None
+    if not protocol.may_send(user.pk):  # the counseling chat's send budget, shared with it: no flood
+        raise GroupChatError(str(counseling.rate_limited_error()), code="appointments.chat_rate_limited")
     names = {user.pk: _name(user)}
     with transaction.atomic():
         appointment = _session(user, appointment_id, lock=True)

@@ -495,3 +495,20 @@ def test_the_group_chat_policy_and_the_counselors_transcript(world, client):
     assert group_chat.history(user, appointment.pk) is None
     with pytest.raises(group_chat.GroupChatError):
         group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b13", "Masih?")
+
+
+def test_the_group_chat_shares_the_counseling_send_budget(world, settings):
+    """A flood of group-chat messages is refused like a flood of chat messages (one budget per user)."""
+    from ekonseling.appointments import group_chat
+
+    settings.COUNSELING_RATE_LIMITS = {"message": (3, 60)}
+    appointment = _appointment(world)
+    user = factories.user(world.school, Role.SISWA)
+    student = factories.student(world.school, rombel=world.rombel_a, user=user)
+    GroupMember.objects.create(school=world.school, appointment=appointment, student=student)
+    for n in range(3):
+        group_chat.post(user, appointment.pk, f"7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8c1{n}", f"pesan {n}")
+    with pytest.raises(group_chat.GroupChatError) as refused:
+        group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8c19", "satu lagi")
+    assert refused.value.code == "appointments.chat_rate_limited"
+    assert group_chat.history(user, appointment.pk) and len(group_chat.history(user, appointment.pk)) == 3
