@@ -99,13 +99,20 @@ def chosen_language(request) -> str:
     available = {code for code, _name in settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        school = getattr(user, "school", None)
-        for code in (getattr(user, "language", ""), getattr(school, "language", "")):
-            if code in available:
-                return code
-        return settings.LANGUAGE_CODE
+        return language_of(user)
     code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     return code if code in available else settings.LANGUAGE_CODE
+
+
+def language_of(user) -> str:
+    """A signed-in user's language: their own choice, else their school's, else the default. Also
+    what a WebSocket speaks to them (counseling.consumers), where no request passes the middleware."""
+    available = {code for code, _name in settings.LANGUAGES}
+    school = getattr(user, "school", None)
+    for code in (getattr(user, "language", ""), getattr(school, "language", "")):
+        if code in available:
+            return code
+    return settings.LANGUAGE_CODE
 
 
 class SchoolLanguageMiddleware:

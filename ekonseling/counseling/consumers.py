@@ -12,10 +12,12 @@ import logging
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from ekonseling.core import audit, jsonsafe, policy
+from ekonseling.core.middleware import language_of
 
 from . import admission, protocol, services, socket_extensions, socket_sessions
 from .models import Conversation
@@ -47,6 +49,9 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
             await self.close(code=verdict)
             return
         self.user = user
+        # No request passes SchoolLanguageMiddleware here: every frame this socket builds speaks the
+        # user's language (dispatch), not the server's default.
+        self.language = language_of(user)
         self.role = protocol.side_of(user)
         self.subscribed = set()
         self.audited = set()
@@ -69,7 +74,13 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        language = getattr(self, "language", None)
+        if language is None:
+            await handler(message)
+            return
+        # Per task (asgiref's Local is a context variable): other sockets keep their own language.
+        with translation.override(language):
+            await handler(message)
 
     async def disconnect(self, code):
         if not hasattr(self, "user"):

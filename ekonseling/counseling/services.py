@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
@@ -39,11 +40,18 @@ log = logging.getLogger(__name__)
 
 
 class PostError(Exception):
-    """A message that cannot be posted; the text is shown to the sender."""
+    """A message that cannot be posted; the text is shown to the sender. It is translated when it is
+    shown (str()): the batch writer refuses a socket's message on a thread of its own, in no user's
+    language, so the refusals it makes carry a msgid (gettext_noop) and their parameters."""
 
-    def __init__(self, message, code="invalid"):
+    def __init__(self, message, code="invalid", params=None):
         super().__init__(message)
         self.code = code
+        self.params = params
+
+    def __str__(self):
+        text = gettext(self.args[0])
+        return text % self.params if self.params is not None else text
 
 
 @dataclass(frozen=True)
@@ -101,12 +109,14 @@ def validate_body(body, limit=MAX_BODY):
     if isinstance(body, str):
         body = clean_text(body)
     if not isinstance(body, str) or not body.strip():
-        raise PostError(_("The message is empty."), "empty")
+        raise PostError(gettext_noop("The message is empty."), "empty")
     if len(body) > limit:
         raise PostError(
-            _("The message is too long (%(length)d characters; at most %(limit)d). Split it, or write a letter.")
-            % {"length": len(body), "limit": limit},
+            gettext_noop(
+                "The message is too long (%(length)d characters; at most %(limit)d). Split it, or write a letter."
+            ),
             "too_long",
+            {"length": len(body), "limit": limit},
         )
     return body.strip()
 
@@ -115,11 +125,11 @@ def parse_client_key(value):
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
-        raise PostError(_("The message has no valid client key."), "bad_key") from None
+        raise PostError(gettext_noop("The message has no valid client key."), "bad_key") from None
 
 
 def rate_limited_error() -> PostError:
-    return PostError(_("You are sending messages too fast. Wait a moment."), "rate_limited")
+    return PostError(gettext_noop("You are sending messages too fast. Wait a moment."), "rate_limited")
 
 
 def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit: bool = False) -> list[Posted]:
@@ -258,7 +268,7 @@ def _store(results, *, check_stored=True):
         draft = result.draft
         conversation = conversations.get(draft.conversation_id)
         if conversation is None or not policy.can(draft.sender, "conversation.post", conversation):
-            result.error = PostError(_("You cannot write in this conversation."), "forbidden")
+            result.error = PostError(gettext_noop("You cannot write in this conversation."), "forbidden")
             continue
         key = (draft.conversation_id, draft.sender.pk, draft.client_key)
         if key in existing:

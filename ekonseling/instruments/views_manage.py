@@ -23,7 +23,7 @@ from ekonseling.safety import decisions
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Rombel, Student
 
-from . import alerts, services
+from . import alerts, picker, services
 from .forms import AdministrationForm, ExtendForm, ReleaseForm, ReopenForm
 from .models import Administration, Assignment, Instrument
 
@@ -85,7 +85,16 @@ def _choices(user):
 @policy.require("administration.create")
 @require_http_methods(["GET", "POST"])
 def administration_new(request):
+    """The form. Individual students come from the picker (a search with one page of matches), not
+    one checkbox per student: a page of matches alone is answered to the picker's script
+    (`?picker=1`), and a POST with `find` (the search without JavaScript) shows the form again
+    with the matches, creating nothing."""
     instruments, rombels, students = _choices(request.user)
+    params = request.POST if request.method == "POST" else request.GET
+    chosen = picker.chosen_ids(params.getlist("students"))
+    found = picker.student_picker(students, params, chosen)
+    if request.method == "GET" and request.GET.get("picker"):
+        return render(request, "instruments/manage/_student_picker.html", {"picker": found})
     # Now, to the minute: a counselor who presses "Open" in class wants the sheets open at once, not
     # "not yet open" until the next full hour. Planning ahead means changing the field.
     start = timezone.localtime().replace(second=0, microsecond=0)
@@ -95,13 +104,17 @@ def administration_new(request):
         "opens_at": start,
         "closes_at": start + timedelta(days=7),
     }
-    chosen = instruments.filter(pk=request.GET.get("instrument")).first() if request.GET.get("instrument") else None
-    if chosen:
-        initial.update(instrument=chosen, title=chosen.title.split(" — ")[0])
-    form = AdministrationForm(
-        request.POST or None, initial=initial, instruments=instruments, rombels=rombels, students=students
-    )
-    if request.method == "POST" and form.is_valid():
+    chosen_instrument = request.GET.get("instrument")
+    if chosen_instrument and (chosen_instrument := instruments.filter(pk=chosen_instrument).first()):
+        initial.update(instrument=chosen_instrument, title=chosen_instrument.title.split(" — ")[0])
+    searching = request.method == "POST" and "find" in request.POST
+    if searching:  # the values as typed, not yet checked: nothing is refused while searching
+        typed = AdministrationForm.base_fields.keys() & request.POST.keys()
+        initial.update({name: request.POST.get(name) for name in typed})
+        initial["rombels"] = request.POST.getlist("rombels")
+    data = request.POST if request.method == "POST" and not searching else None
+    form = AdministrationForm(data, initial=initial, instruments=instruments, rombels=rombels, students=students)
+    if data is not None and form.is_valid():
         data = form.cleaned_data
         try:
             administration = services.open_administration(
@@ -133,7 +146,13 @@ def administration_new(request):
     return render(
         request,
         "instruments/manage/new.html",
-        {"form": form, "has_instruments": instruments.exists(), "has_rombels": rombels.exists()},
+        {
+            "form": form,
+            "picker": found,
+            "searching": searching or bool(found.query or found.rombel_id or chosen),
+            "has_instruments": instruments.exists(),
+            "has_rombels": rombels.exists(),
+        },
     )
 
 

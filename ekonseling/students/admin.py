@@ -1,10 +1,15 @@
+from django import forms
+
 from ekonseling.core import policy
-from ekonseling.core.admin_site import BoundedTabularInline, SchoolScopedAdmin, admin_site
+from ekonseling.core.admin_site import BoundedStackedInline, SchoolScopedAdmin, admin_site
 
 from .models import AcademicYear, Rombel, Semester, Student
 
 
-class SemesterInline(BoundedTabularInline):
+class SemesterInline(BoundedStackedInline):
+    """Stacked, not tabular: a table's inputs have no labels of their own (axe's `label` and
+    `select-name`, critical) and a table is wider than a phone (issue 15)."""
+
     model = Semester
     extra = 0
     max_num = 2
@@ -29,7 +34,13 @@ class RombelAdmin(SchoolScopedAdmin):
     list_display = ["name", "grade", "academic_year", "wali_kelas"]
     list_filter = ["academic_year", "grade"]
     search_fields = ["name"]
-    filter_horizontal = ["counselors"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Checkboxes: a school has a few guru BK, and Django's two-box filter names its search icons
+        # with an aria-label that axe refuses (aria-prohibited-attr, serious) and does not fit 360 px.
+        if db_field.name == "counselors":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class StudentAdmin(SchoolScopedAdmin):

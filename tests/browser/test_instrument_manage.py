@@ -61,3 +61,33 @@ def test_the_status_updates_without_a_reload(page, demo_school):
     submitted.wait_for(timeout=20_000)
     assert int(page.get_by_test_id("count-submitted").inner_text()) == before + 1
     assert page.evaluate("window.__marker") == 1  # the same page: no reload
+
+
+def test_the_student_picker_searches_as_one_types_and_keeps_the_chosen(page, demo_school):
+    """Issue 15: individual students come from a search, one page at a time, at 360 px."""
+    from ekonseling.students.models import Student
+
+    from . import axe
+
+    sign_in(page, "koordinator", demo.DEMO_PASSWORD)
+    page.goto(reverse("instruments:administration_new"))
+    assert page.locator('input[name="students"]').count() <= 20  # one page, not the whole school
+    page.locator("details[data-student-picker] summary").click()
+    first, second = Student.objects.filter(rombel__name="XI-2").order_by("name")[:2]
+
+    page.fill("#picker-q", first.name)
+    match = page.locator(f'#student-picker-results input[name="students"][value="{first.pk}"]')
+    match.wait_for()
+    assert page.locator('#student-picker-results [data-testid="student-choices"] input').count() >= 1
+    match.check()
+    page.fill("#picker-q", "")
+    page.select_option("#picker-rombel", label="XI-2")
+    page.locator(f'[data-testid="student-choices"] input[value="{second.pk}"]').wait_for()
+    # The chosen student came back ticked, above the matches, and is not listed twice.
+    assert page.locator(f'[data-testid="chosen-students"] input[value="{first.pk}"]').is_checked()
+    assert page.locator(f'input[name="students"][value="{first.pk}"]').count() == 1
+    # XI-2's 28 students: two pages; the next one comes without a reload.
+    page.locator('[data-testid="picker-pages"] button').last.click()
+    page.wait_for_function("() => document.querySelector('[data-testid=picker-pages]').textContent.includes('21')")
+    assert horizontal_overflow(page)[0] <= MOBILE["width"]
+    assert not axe.violations(page)

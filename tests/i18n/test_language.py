@@ -64,3 +64,41 @@ def test_an_unknown_language_is_ignored(client, world):
     world.siswa.refresh_from_db()
     assert world.siswa.language == ""
     assert _home(client)["Content-Language"] == "id"
+
+
+def _csrf_failure(client):
+    """A form posted without its CSRF token: Django's failure page (the view runs inside the
+    middleware, so it speaks the request's language)."""
+    response = client.post(reverse("set_language"), {"language": "id"})
+    assert response.status_code == 403
+    return response
+
+
+def test_the_csrf_failure_page_follows_the_signed_in_users_language(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    User.objects.filter(pk=world.siswa.pk).update(language="en")
+    client.force_login(User.objects.get(pk=world.siswa.pk))
+    response = _csrf_failure(client)
+    assert response["Content-Language"] == "en"
+    assert "CSRF verification failed" in response.content.decode()
+
+    # An English school, a guru BK who kept Indonesian, a browser in English.
+    world.school.language = "en"
+    world.school.save()
+    User.objects.filter(pk=world.gurubk.pk).update(language="id")
+    client.force_login(User.objects.get(pk=world.gurubk.pk))
+    response = client.post(reverse("set_language"), {"language": "id"}, **ENGLISH_PHONE)
+    assert response.status_code == 403 and response["Content-Language"] == "id"
+    assert "Verifikasi CSRF gagal" in response.content.decode()
+
+
+def test_the_csrf_failure_page_signed_out_follows_the_language_chosen_on_the_device(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "CSRF verification failed" in _csrf_failure(client).content.decode()
+    client = Client(enforce_csrf_checks=True)
+    assert "Verifikasi CSRF gagal" in _csrf_failure(client).content.decode()
