@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from cryptography.fernet import Fernet
 
@@ -64,3 +66,10 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
     the rest of the session, and the asyncio tests (WebSocket consumers) need it free."""
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
+    if os.environ.get("DATABASE_URL"):
+        # What a page looks like and which words it uses do not depend on the database: the long walks
+        # over every page (360 px + axe, the language scans) run once, in the SQLite run of `make test`.
+        once = pytest.mark.skip(reason="backend-independent page walk: run in the SQLite half of make test")
+        for item in items:
+            if item.get_closest_marker("once"):
+                item.add_marker(once)

@@ -18,6 +18,8 @@ from . import axe, helpers
 from .conftest import MOBILE
 from .helpers import HOME_URL, LOGIN_URL, menu_links, open_menu, path_of, sign_in
 
+pytestmark = pytest.mark.once  # the walk runs in the SQLite half only (tests/conftest.py)
+
 DEMO_LOGINS = demo.demo_logins()
 # Above every role's count of URL patterns (the koordinator reaches 80), so no staff page is left
 # out by the cap: at 40 the counselors' walks stopped halfway and missed a critical violation.

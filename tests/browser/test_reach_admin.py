@@ -14,6 +14,8 @@ from .conftest import MOBILE
 from .helpers import path_of, sign_in
 from .test_reach import check, pattern
 
+pytestmark = pytest.mark.once  # the walk runs in the SQLite half only (tests/conftest.py)
+
 ADMIN = "/admin/"
 PAGES = 40
 NOT_PAGES = re.compile(r"/(logout|password|history|delete|r)/|/jsi18n/|\.(csv|xlsx|pdf|json)$")

@@ -105,6 +105,7 @@ def _get_pages():
         yield pytest.param(name, kwargs, roles, id=name)
 
 
+@pytest.mark.once
 @pytest.mark.parametrize(("name", "kwargs", "roles"), list(_get_pages()))
 def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
@@ -126,6 +127,7 @@ def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
 DEMO_USERS = ["operator", "koordinator", "gurubk", "gurubk2", "walikelas", "kepsek", "siswa"]
 
 
+@pytest.mark.once
 def test_the_demo_schools_pages_have_no_english_nor_the_wrong_voice(client, db):
     """The same scan on the demo school, whose data reaches the branches an empty school does not:
     every GET page without arguments, for every demo account allowed on it (and the audit log with a
