@@ -1,6 +1,7 @@
-"""The demo school's information service: an article for the whole school, one for grade X (with an
-image, and the closed live poll of X-1's classical session on it) and one for X-1 only, one
-expired; the demo student `siswa` has read one of them."""
+"""The demo school's information service: an article for the whole school, one for grade X (with
+formatting, an image, and the closed live poll of X-1's classical session on it), one for X-1 only,
+one for chosen students (the demo student `siswa` and a classmate), one expired; `siswa` has read
+one of them."""
 
 import datetime
 
@@ -35,13 +36,27 @@ def load(demo):
     )
     tips = give(
         "Tips belajar menjelang PAS",
-        "1. Buat jadwal belajar.\n2. Tidur cukup.\n3. Tanyakan materi yang sulit.",
+        "## Tiga langkah\n\n"
+        "1. Buat **jadwal belajar** harian.\n2. Tidur *cukup*, paling sedikit 8 jam.\n"
+        "3. Tanyakan materi yang sulit.\n\n"
+        "> Sedikit demi sedikit, lama-lama menjadi bukit.\n\n"
+        "Panduan lengkap: [Belajar dari rumah](https://www.kemdikbud.go.id).",
         Article.Audience.GRADE,
         now - 3 * day,
         grade=10,
     )
     if x1 is not None:
         give("Jadwal bimbingan klasikal X-1", "Hari Senin jam ke-3, di ruang kelas.", "rombel", now - day, rombels=[x1])
+    chosen = _chosen(counselor, users)
+    if chosen:
+        data = services.ArticleData(
+            "Undangan kelompok belajar",
+            "Kamu diundang ke **kelompok belajar** hari Rabu sepulang sekolah di ruang BK.",
+            Article.Audience.STUDENTS,
+            now - day,
+            students=chosen,
+        )
+        services.publish(counselor, data)
     give(
         "Pendaftaran ekstrakurikuler (sudah ditutup)",
         "Pendaftaran sudah ditutup.",
@@ -55,6 +70,17 @@ def load(demo):
     siswa = users.get("siswa") or User.objects.filter(school=school, username="siswa").first()
     if siswa is not None:
         services.mark_read(siswa, first)
+
+
+def _chosen(counselor, users):
+    """`siswa` and one classmate the counselor serves: the readers of the chosen-students article."""
+    siswa = users.get("siswa") or User.objects.filter(school=counselor.school_id, username="siswa").first()
+    mine = services.servable_students(counselor)
+    first = mine.filter(user=siswa).first() if siswa else None
+    if first is None:
+        return []
+    other = mine.filter(rombel_id=first.rombel_id).exclude(pk=first.pk).order_by("pk").first()
+    return [first] + ([other] if other else [])
 
 
 def _poll(counselor, article, rombel):

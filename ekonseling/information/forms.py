@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.core.forms import IdField, IdsField
-from ekonseling.students.models import Rombel
+from ekonseling.students.models import Rombel, Student
 
 from . import services
 from .models import Article
@@ -17,11 +17,21 @@ class ArticleForm(forms.Form):
         label=_("Text"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Plain text: line breaks are kept and web addresses become links."),
+        help_text=_(
+            "Plain text or simple formatting: **bold**, *italic*, # Heading, - list item, 1. numbered item, "
+            "> quote, [text](https://…). A blank line starts a new paragraph; web addresses become links."
+        ),
     )
     audience = forms.ChoiceField(label=_("For"), choices=Article.Audience.choices, widget=forms.RadioSelect)
     grade = forms.IntegerField(label=_("Grade"), min_value=1, max_value=12, required=False)
     rombels = IdsField(label=_("Rombel"), queryset=Rombel.objects.none(), required=False)
+    students = IdsField(
+        label=_("Students"),
+        queryset=Student.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("For chosen students: only the students you serve are listed."),
+    )
     publish_at = forms.DateTimeField(label=_("Published from"), widget=DATETIME, initial=timezone.now)
     expires_at = forms.DateTimeField(label=_("Shown until"), widget=DATETIME, required=False)
 
@@ -30,6 +40,10 @@ class ArticleForm(forms.Form):
         self.fields["rombels"].queryset = Rombel.objects.filter(
             school_id=user.school_id, academic_year__is_current=True
         ).order_by("grade", "name")
+        self.fields["students"].queryset = (
+            services.servable_students(user).select_related("rombel").order_by("rombel__grade", "rombel__name", "name")
+        )
+        self.fields["students"].label_from_instance = lambda s: f"{s.name} ({s.rombel.name})" if s.rombel else s.name
 
     def data_(self):
         d = self.cleaned_data
@@ -41,6 +55,7 @@ class ArticleForm(forms.Form):
             expires_at=d["expires_at"],
             grade=d["grade"],
             rombels=list(d["rombels"] or []),
+            students=list(d["students"] or []),
         )
 
 

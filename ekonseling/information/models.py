@@ -1,9 +1,9 @@
 """Articles of the information service (layanan informasi).
 
-The body is plain text: it is stored as typed and rendered escaped (Django's autoescape), with line
-breaks kept and web addresses made into links (`urlize`, which escapes too), so no markup a counselor
-pastes can run in a student's browser. An article is for the whole school, a grade or chosen rombel,
-shown from `publish_at` until `expires_at`.
+The body is stored as typed (a small Markdown subset, plain text reads as before) and rendered by
+`richtext.render`: Markdown without raw HTML, then sanitised by nh3, so no markup a counselor pastes
+can run in a student's browser. An article is for the whole school, a grade, chosen rombel or chosen
+students (`ArticleRecipient`), shown from `publish_at` until `expires_at`.
 """
 
 from django.conf import settings
@@ -20,12 +20,16 @@ class Article(SchoolOwned):
         SCHOOL = "school", _("The whole school")
         GRADE = "grade", _("A grade")
         ROMBEL = "rombel", _("Chosen rombel")
+        STUDENTS = "students", _("Chosen students")
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=20000)
     audience = models.CharField(_("for"), max_length=8, choices=Audience.choices, default=Audience.SCHOOL)
     grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
     rombels = models.ManyToManyField("students.Rombel", blank=True, related_name="+", verbose_name=_("rombel"))
+    students = models.ManyToManyField(
+        "students.Student", blank=True, through="ArticleRecipient", related_name="+", verbose_name=_("students")
+    )
     publish_at = models.DateTimeField(_("published from"), default=timezone.now)
     expires_at = models.DateTimeField(_("shown until"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -44,6 +48,25 @@ class Article(SchoolOwned):
         now = now or timezone.now()
         return self.publish_at <= now and (self.expires_at is None or self.expires_at > now)
 
+    def body_html(self):
+        from .richtext import render
+
+        return render(self.body)
+
+
+class ArticleRecipient(models.Model):
+    """A student an article of the "chosen students" audience is addressed to: personal data (who
+    was sent what), exported with the student and deleted with them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="recipients")
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="articles_addressed")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "student"], name="article_recipient_unique")]
+
+    def __str__(self):
+        return f"{self.article_id} for {self.student_id}"
+
 
 def live_q(now=None) -> Q:
     now = now or timezone.now()
@@ -51,8 +74,8 @@ def live_q(now=None) -> Q:
 
 
 def for_student_q(student) -> Q:
-    """Articles addressed to the student: the school's, their grade's, their rombel's."""
-    q = Q(audience=Article.Audience.SCHOOL)
+    """Articles addressed to the student: the school's, their grade's, their rombel's, their own."""
+    q = Q(audience=Article.Audience.SCHOOL) | Q(audience=Article.Audience.STUDENTS, recipients__student=student.pk)
     if student.rombel_id:
         q |= Q(audience=Article.Audience.GRADE, grade=student.rombel.grade)
         q |= Q(audience=Article.Audience.ROMBEL, rombels=student.rombel_id)

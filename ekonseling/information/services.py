@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ekonseling.core import audit, policy
 from ekonseling.core.errors import ActionError
+from ekonseling.students import caseload
 from ekonseling.students.models import Rombel, Student
 
 from . import media as media_files
@@ -32,6 +33,7 @@ class ArticleData:
     expires_at: datetime.datetime | None = None
     grade: int | None = None
     rombels: list[Rombel] = field(default_factory=list)
+    students: list[Student] = field(default_factory=list)
 
 
 def student_of(user) -> Student | None:
@@ -54,12 +56,26 @@ def unread_count(user, now=None) -> int:
     rombel = student.values("rombel_id")[:1]
     mine = (
         Q(audience=Article.Audience.SCHOOL)
+        | Q(audience=Article.Audience.STUDENTS, recipients__student=Subquery(student.values("pk")[:1]))
         | Q(audience=Article.Audience.GRADE, grade=Subquery(grade))
         | Q(audience=Article.Audience.ROMBEL, rombels=Subquery(rombel))
     )
     unread = ~Exists(ArticleRead.objects.filter(article_id=OuterRef("pk"), student__user=user))
     articles = Article.objects.filter(live_q(now), mine, Exists(student), school_id=user.school_id).filter(unread)
     return articles.values("pk").distinct().count()
+
+
+def servable_students(actor):
+    """The active students a counselor may address an article to: the koordinator BK any of the
+    school's, a guru BK those of their caseload (the caseload interface decides)."""
+    from ekonseling.accounts.models import Role
+
+    students = Student.objects.filter(school_id=actor.school_id, status=Student.Status.ACTIVE)
+    if actor.role == Role.KOORDINATOR_BK:
+        return students
+    if actor.role == Role.GURU_BK:
+        return students.filter(caseload.caseload_q(actor))
+    return students.none()
 
 
 def _check(actor, data: ArticleData) -> None:
@@ -73,6 +89,12 @@ def _check(actor, data: ArticleData) -> None:
         raise InformationError(_("Choose the rombel."), code="information.invalid")
     if any(r.school_id != actor.school_id for r in data.rombels):
         raise InformationError(_("Choose a rombel of your school."), code="information.invalid")
+    if data.audience == Article.Audience.STUDENTS:
+        if not data.students:
+            raise InformationError(_("Choose the students."), code="information.invalid")
+        ids = {s.pk for s in data.students}
+        if servable_students(actor).filter(pk__in=ids).count() != len(ids):
+            raise InformationError(_("Choose students you serve."), code="information.invalid")
     if data.expires_at is not None and data.expires_at <= data.publish_at:
         raise InformationError(_("An article expires after it is published."), code="information.invalid")
 
@@ -85,6 +107,11 @@ def _apply(article: Article, data: ArticleData) -> None:
     article.publish_at, article.expires_at = data.publish_at, data.expires_at
 
 
+def _set_targets(article: Article, data: ArticleData) -> None:
+    article.rombels.set(data.rombels if data.audience == Article.Audience.ROMBEL else [])
+    article.students.set(data.students if data.audience == Article.Audience.STUDENTS else [])
+
+
 def publish(actor, data: ArticleData) -> Article:
     if not policy.can(actor, "information.edit"):
         raise InformationError(_("You may not publish articles."), code="information.not_allowed")
@@ -93,7 +120,7 @@ def publish(actor, data: ArticleData) -> Article:
         article = Article(school_id=actor.school_id, author=actor)
         _apply(article, data)
         article.save()
-        article.rombels.set(data.rombels if data.audience == Article.Audience.ROMBEL else [])
+        _set_targets(article, data)
         audit.record_for(actor, audit.Action.CREATE, article)
     return article
 
@@ -105,7 +132,7 @@ def change(actor, article: Article, data: ArticleData) -> Article:
     with transaction.atomic():
         _apply(article, data)
         article.save()
-        article.rombels.set(data.rombels if data.audience == Article.Audience.ROMBEL else [])
+        _set_targets(article, data)
         audit.record_for(actor, audit.Action.CHANGE, article)
     return article
 
@@ -130,6 +157,10 @@ def reads_per_rombel(article: Article) -> list[dict]:
     elif article.audience == Article.Audience.ROMBEL:
         rombels = rombels.filter(pk__in=article.rombels.values("pk"))
     active = Q(students__status=Student.Status.ACTIVE)
+    if article.audience == Article.Audience.STUDENTS:
+        chosen = article.recipients.values("student_id")
+        rombels = rombels.filter(pk__in=article.recipients.values("student__rombel_id"))
+        active &= Q(students__pk__in=chosen)
     rows = rombels.annotate(
         students_n=Count("students", filter=active, distinct=True),
         read_n=Count("students", filter=active & Q(students__article_reads__article=article), distinct=True),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ekonseling.core import policy, registry
 
-from . import services
+from . import richtext, services
 from .forms import AnswerForm, ArticleForm, MediaForm, PollForm
 from .models import Article, ArticleMedia, Poll
 
@@ -47,6 +47,7 @@ def article_edit(request, pk):
         "audience": article.audience,
         "grade": article.grade,
         "rombels": list(article.rombels.values_list("pk", flat=True)),
+        "students": list(article.recipients.values_list("student_id", flat=True)),
         "publish_at": article.publish_at,
         "expires_at": article.expires_at,
     }
@@ -186,10 +187,10 @@ def media(request, pk):
 
 
 def slides_of(article: Article, media: list) -> list[dict]:
-    """One idea per screen: the title, every paragraph (text between blank lines), every image."""
-    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", article.body or "") if part.strip()]
+    """One idea per screen: the title, every paragraph (text between blank lines, rendered and
+    sanitised as on the student's page), every image."""
     slides = [{"kind": "title", "text": article.title}]
-    slides += [{"kind": "text", "text": part} for part in paragraphs]
+    slides += [{"kind": "text", "html": richtext.render(part)} for part in richtext.blocks(article.body)]
     slides += [{"kind": "image", "media": m} for m in media if m.kind == ArticleMedia.Kind.IMAGE]
     slides += [{"kind": "video", "media": m} for m in media if m.kind == ArticleMedia.Kind.VIDEO]
     return slides
