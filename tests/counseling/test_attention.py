@@ -1,6 +1,7 @@
 """Issue 13, first part: homes that say what needs me now, live menu badges, counselor-started
 conversations, call-ins, the export's button and summary, and where student notices go."""
 
+import json
 import uuid
 
 import pytest
@@ -404,10 +405,10 @@ def test_the_socket_forwards_live_refresh_as_a_frame():
     sent = []
     consumer = CounselingConsumer()
 
-    async def send_json(frame):
-        sent.append(frame)
+    async def send(text_data=None, bytes_data=None, close=False):
+        sent.append(json.loads(text_data))
 
-    consumer.send_json = send_json
+    consumer.send = send
     asyncio.run(consumer.live_refresh({"type": realtime.LIVE_REFRESH}))
     assert sent == [{"type": "live.refresh"}]
 

@@ -2,6 +2,7 @@
 path, carried in the message payload without a query per message, served only through the policy."""
 
 import io
+import json
 import uuid
 
 import pytest
@@ -107,11 +108,12 @@ def test_an_image_is_acked_stored_encrypted_broadcast_and_carried_in_the_payload
 
     frames = room()
     assert [f["type"] for f in frames] == ["conversation.message"]  # once, not twice
-    assert frames[0]["message"]["attachment"]["url"] == url
+    assert json.loads(frames[0]["text"])["attachment"]["url"] == url  # encoded once by the publisher
     assert "Budi" not in str(frames[0])
     # The inbox row, once; it refreshes the menu badge and home card too (static/js/live.js), so no
     # live.refresh on top of it.
-    assert inbox() == [{"type": "inbox.event", "event": {"type": "updated", "conversation": chat.pk}}]
+    event = {"type": "updated", "conversation": chat.pk}
+    assert inbox() == [{"type": "inbox.event", "event": event, "text": json.dumps({"type": "inbox", "event": event})}]
 
     # A resend of the same upload is the stored message, not a second one.
     with django_capture_on_commit_callbacks(execute=True):
@@ -120,7 +122,7 @@ def test_an_image_is_acked_stored_encrypted_broadcast_and_carried_in_the_payload
     assert Attachment.objects.count() == 1
     # Told again as stored (a page that missed the first broadcast shows it; others have its seq).
     (told_again,) = room()
-    assert told_again["message"] == frames[0]["message"]
+    assert told_again["text"] == frames[0]["text"]
 
 
 def test_a_caption_is_the_message_body_and_a_pdf_says_what_it_is(client, world, chat):

@@ -1,6 +1,7 @@
 """Counseling letters over HTTP: writing, e-mail that carries only a link, replies, idempotent
 submits, limits, escaping, and the student page's counseling section."""
 
+import json
 import re
 import uuid
 
@@ -196,14 +197,14 @@ def test_a_reply_is_announced_to_the_thread_and_the_inbox_and_a_resend_again_as_
         (services.user_group(people.gurubk.pk), "inbox.event"),
     ]
     assert [(group, event["type"]) for group, event in layer.sent] == told
-    message = layer.sent[0][1]["message"]
+    message = json.loads(layer.sent[0][1]["text"])
     assert (message["seq"], message["client_key"], message["sender_role"]) == (2, str(key), "student")
 
     # The resend is stored once and told again (a page that missed the first broadcast shows it).
     with django_capture_on_commit_callbacks(execute=True):
         reply(client, conversation, "Surat kedua.", key)
     assert [(group, event["type"]) for group, event in layer.sent] == told * 2
-    assert layer.sent[len(told)][1]["message"] == message
+    assert json.loads(layer.sent[len(told)][1]["text"]) == message
     assert conversation.messages.count() == 2
 
 

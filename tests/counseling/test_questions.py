@@ -1,6 +1,7 @@
 """Anonymous questions: the guru BK answers without seeing who asks; the student may reveal
 themselves; a risk alert lets the BK coordinator (and only the coordinator) see who it is."""
 
+import json
 import re
 import uuid
 
@@ -202,7 +203,8 @@ def test_a_reveal_refreshes_the_inboxes_of_those_who_may_handle_it_and_is_audite
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("counseling:reveal", args=[conversation.pk]), REMOTE_ADDR="10.4.4.4")
 
-    updated = {"type": "inbox.event", "event": {"type": "updated", "conversation": conversation.pk}}
+    event = {"type": "updated", "conversation": conversation.pk}
+    updated = {"type": "inbox.event", "event": event, "text": json.dumps({"type": "inbox", "event": event})}
     assert (services.user_group(asker.gurubk.pk), updated) in published
     assert (services.user_group(asker.koordinator.pk), updated) in published
     event = AuditEvent.objects.get(detail="identity revealed")
