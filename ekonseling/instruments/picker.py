@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
+from ekonseling.core import text
 from ekonseling.core.forms import plausible_id
 from ekonseling.students.models import Rombel
 
@@ -37,7 +38,7 @@ def chosen_ids(values) -> list[int]:
 def student_picker(students: QuerySet, params, chosen: list[int]) -> Picker:
     """The picker over `students` (already the policy's) for these search parameters (a GET or POST
     QueryDict: `q`, `in_rombel`, `page`)."""
-    query = str(params.get("q", "")).strip()[:MAX_QUERY]
+    query = text.clean(str(params.get("q", ""))).strip()[:MAX_QUERY]  # NUL cannot reach PostgreSQL
     rombel = params.get("in_rombel", "")
     rombel_id = int(rombel) if plausible_id(rombel) else None
     matches = students.exclude(pk__in=chosen)
