@@ -9,6 +9,20 @@ TEST_DATA_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture(autouse=True)
+def _fresh_pool():
+    """A socket test leaves one of PostgreSQL's pooled connections checked out, on a thread of a loop
+    that is gone: the pool (20) counted it as in use for the rest of the run, and after about twenty
+    socket tests every test waited 10 s for a connection and failed (PoolTimeout). A fresh pool after
+    each test (autouse fixtures are torn down last, after the database fixtures)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and getattr(connection, "pool", None) is not None:
+        connection.close()
+        connection.close_pool()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.DATA_KEYS = [TEST_DATA_KEY]
     settings.MEDIA_ROOT = tmp_path / "private"
