@@ -167,17 +167,26 @@ def _tell_members_added(appointment, students):
     users = list(accounts.values_list("user_id", "user__email"))
     realtime.announce_refresh([user_id for user_id, _email in users])
     emails = [email for _user_id, email in users if email]
-    if not emails:
-        return
+    if emails:
+        subject, body = _notice_mail(
+            appointment,
+            _("You have been added to a group counseling session"),
+            _("You have been added to a group counseling session on %(when)s (%(medium)s). Details: %(link)s"),
+        )
+        transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
+
+
+def _notice_mail(appointment, subject, body):
+    """Subject and body of a notice about `appointment`: its local time, medium and a link, never the
+    topic (an e-mail may be read by anyone at home). `body` is a translated text with `%(when)s`,
+    `%(medium)s` and `%(link)s`."""
     local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
     link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
-    subject = _("You have been added to a group counseling session")
-    body = _("You have been added to a group counseling session on %(when)s (%(medium)s). Details: %(link)s") % {
+    return subject, body % {
         "when": local.strftime("%Y-%m-%d %H:%M"),
         "medium": appointment.get_medium_display(),
         "link": link,
     }
-    transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
 
 
 def remove_group_member(counselor, member, *, ip=None, user_agent=""):
@@ -222,14 +231,11 @@ def _tell_student_confirmed(appointment):
     realtime.announce_refresh([student_user.pk])
     if not student_user.email:
         return
-    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
-    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
-    subject = _("Your counseling appointment is confirmed")
-    body = _("Your counseling appointment on %(when)s (%(medium)s) is confirmed. Details: %(link)s") % {
-        "when": local.strftime("%Y-%m-%d %H:%M"),
-        "medium": appointment.get_medium_display(),
-        "link": link,
-    }
+    subject, body = _notice_mail(
+        appointment,
+        _("Your counseling appointment is confirmed"),
+        _("Your counseling appointment on %(when)s (%(medium)s) is confirmed. Details: %(link)s"),
+    )
     emails = [student_user.email]
     transaction.on_commit(lambda: notify.send_link_mails(subject, body, emails), robust=True)
 
@@ -458,14 +464,11 @@ def send_due_reminders(now=None) -> int:
 
 
 def _send_reminder(appointment):
-    local = timezone.localtime(appointment.starts_at, timezone.get_default_timezone())
-    link = settings.SITE_URL.rstrip("/") + reverse("appointments:detail", args=[appointment.pk])
-    subject = _("Counseling appointment reminder")
-    body = _("You have a counseling appointment on %(when)s (%(medium)s). Details: %(link)s") % {
-        "when": local.strftime("%Y-%m-%d %H:%M"),
-        "medium": appointment.get_medium_display(),
-        "link": link,
-    }
+    subject, body = _notice_mail(
+        appointment,
+        _("Counseling appointment reminder"),
+        _("You have a counseling appointment on %(when)s (%(medium)s). Details: %(link)s"),
+    )
     emails = [appointment.counselor.email]
     if appointment.student.user_id:
         emails.append(appointment.student.user.email)
