@@ -59,20 +59,29 @@ def _group_session(school, gurubk):
     start = _at(timezone.localdate() + datetime.timedelta(days=3), 11)
     if len(students) < 3 or Appointment.objects.filter(counselor=gurubk, starts_at=start).exists():
         return
+    topic = "Konseling kelompok: cara belajar menjelang ujian"
+    _video_group(school, gurubk, students, start, 60, Appointment.Status.CONFIRMED, topic)
+
+
+def _video_group(school, gurubk, students, start, minutes, status, topic):
+    """A video group session booked by gurubk: the first student holds the appointment, the others
+    are its members (as `actions.add_group_members` stores them)."""
     appointment = Appointment.objects.create(
         school=school,
         counselor=gurubk,
         student=students[0],
         starts_at=start,
-        ends_at=start + datetime.timedelta(minutes=60),
-        status=Appointment.Status.CONFIRMED,
+        ends_at=start + datetime.timedelta(minutes=minutes),
+        status=status,
         medium=Medium.VIDEO,
-        topic="Konseling kelompok: cara belajar menjelang ujian",
+        topic=topic,
         booked_by_counselor=True,
         created_by=gurubk,
     )
-    for student in students[1:]:
-        GroupMember.objects.create(school=school, appointment=appointment, student=student)
+    GroupMember.objects.bulk_create(
+        GroupMember(school=school, appointment=appointment, student=student) for student in students[1:]
+    )
+    return appointment
 
 
 GROUP_CHAT = [
@@ -98,19 +107,9 @@ def _group_session_held(school, gurubk):
     start = _at(timezone.localdate() - datetime.timedelta(days=7), 13)
     if len(students) < 2 or Appointment.objects.filter(counselor=gurubk, starts_at=start).exists():
         return
-    appointment = Appointment.objects.create(
-        school=school,
-        counselor=gurubk,
-        student=students[0],
-        starts_at=start,
-        ends_at=start + datetime.timedelta(minutes=45),
-        status=Appointment.Status.DONE,
-        medium=Medium.VIDEO,
-        topic="Konseling kelompok: mengatur waktu belajar",
-        booked_by_counselor=True,
-        created_by=gurubk,
+    appointment = _video_group(
+        school, gurubk, students, start, 45, Appointment.Status.DONE, "Konseling kelompok: mengatur waktu belajar"
     )
-    GroupMember.objects.create(school=school, appointment=appointment, student=students[1])
     CallSession.objects.create(
         school=school,
         appointment=appointment,
