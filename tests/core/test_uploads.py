@@ -9,44 +9,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
-from reportlab.pdfgen import canvas
 
 from ekonseling.core import uploads
 from ekonseling.counseling import attachments
 from ekonseling.information import media
-
-
-def pdf_bytes(text="Materi bimbingan klasikal"):
-    out = io.BytesIO()
-    drawn = canvas.Canvas(out)
-    drawn.setAuthor("Siswa X-1 Rahasia")
-    drawn.drawString(72, 720, text)
-    drawn.showPage()
-    drawn.save()
-    return out.getvalue()
-
-
-def hostile_pdf():
-    """JavaScript on opening, a page action, a link that launches a program, a form, an embedded
-    file, the author in the document info and the XMP."""
-    pdf = pikepdf.open(io.BytesIO(pdf_bytes()))
-    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
-    pdf.Root.OpenAction = pdf.make_indirect(script)
-    with pdf.open_metadata() as meta:
-        meta["dc:creator"] = ["Siswa X-1 Rahasia"]
-    pdf.attachments["rahasia.txt"] = pikepdf.AttachedFileSpec(pdf, b"isi lampiran tersembunyi", mime_type="text/plain")
-    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array())
-    page = pdf.pages[0].obj
-    page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)")))
-    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
-    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9], A=launch)
-    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
-    saved = io.BytesIO()
-    pdf.save(saved, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    return saved.getvalue()
-
-
-TRACES = [b"Rahasia", b"JavaScript", b"/JS", b"isi lampiran", b"AcroForm", b"Launch", b"OpenAction", b"/AA"]
+from tests.files import PDF_TRACES as TRACES
+from tests.files import hostile_pdf, locked_pdf, pdf_bytes
 
 
 def test_a_whole_pdf_passes_and_is_written_again_without_what_could_run_or_name_its_author():
@@ -77,11 +45,8 @@ def test_what_is_not_a_whole_pdf_is_refused(data):
 
 
 def test_a_password_protected_pdf_is_refused_clearly():
-    source = pikepdf.open(io.BytesIO(pdf_bytes()))
-    locked = io.BytesIO()
-    source.save(locked, encryption=pikepdf.Encryption(owner="guru", user="rahasia"))
     with pytest.raises(uploads.UploadError, match="(?i)password|sandi"):
-        uploads.rewrite_pdf(locked.getvalue())
+        uploads.rewrite_pdf(locked_pdf())
 
 
 def test_a_pdf_of_many_objects_is_a_whole_pdf():

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
-from reportlab.pdfgen import canvas
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import uploads
@@ -18,6 +17,8 @@ from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import attachments, letters
 from ekonseling.counseling.models import Attachment, Message
 from tests import factories
+from tests.files import PDF_TRACES as TRACES
+from tests.files import hostile_pdf, locked_pdf, pdf_bytes
 
 GPS_IFD = 0x8825
 MAKE = 0x010F
@@ -35,15 +36,6 @@ def jpeg_with_exif(size=(64, 48)):
 def image_bytes(fmt, mode="RGB"):
     out = io.BytesIO()
     Image.new(mode, (20, 10), "teal").save(out, fmt)
-    return out.getvalue()
-
-
-def pdf_bytes(text="Surat dokter untuk izin sakit"):
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out)
-    pdf.drawString(72, 720, text)
-    pdf.showPage()
-    pdf.save()
     return out.getvalue()
 
 
@@ -123,35 +115,6 @@ def test_a_pdf_is_downloaded_not_shown(client, world, thread):
     assert served["Cache-Control"] == "private, no-store"
 
 
-def hostile_pdf():
-    """A PDF as the issue found them: the author's name in the document info and the XMP, and
-    JavaScript on opening, a page action, a link that launches a program, a form and an embedded file."""
-    out = io.BytesIO()
-    drawn = canvas.Canvas(out)
-    drawn.setAuthor("Siswa X-1 Rahasia")
-    drawn.drawString(72, 720, "Isi surat")
-    drawn.showPage()
-    drawn.save()
-    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
-    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('x')"))
-    pdf.Root.OpenAction = pdf.make_indirect(script)
-    with pdf.open_metadata() as meta:
-        meta["dc:creator"] = ["Siswa X-1 Rahasia"]
-    pdf.attachments["rahasia.txt"] = pikepdf.AttachedFileSpec(pdf, b"isi lampiran tersembunyi", mime_type="text/plain")
-    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array())
-    page = pdf.pages[0].obj
-    page.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)")))
-    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
-    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 9, 9], A=launch)
-    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
-    saved = io.BytesIO()
-    pdf.save(saved, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    return saved.getvalue()
-
-
-TRACES = [b"Rahasia", b"JavaScript", b"/JS", b"isi lampiran", b"AcroForm", b"Launch", b"OpenAction", b"/AA"]
-
-
 def test_a_pdf_loses_metadata_scripts_forms_and_embedded_files(client, world, thread):
     document = hostile_pdf()
     assert all(trace in document for trace in TRACES)
@@ -165,11 +128,8 @@ def test_a_pdf_loses_metadata_scripts_forms_and_embedded_files(client, world, th
 
 
 def test_a_password_protected_pdf_is_refused_clearly(client, world, thread):
-    source = pikepdf.open(io.BytesIO(pdf_bytes()))
-    locked = io.BytesIO()
-    source.save(locked, encryption=pikepdf.Encryption(owner="guru", user="rahasia"))
     client.force_login(world.siswa)
-    response = send(client, thread, "kunci.pdf", locked.getvalue(), "application/pdf")
+    response = send(client, thread, "kunci.pdf", locked_pdf(), "application/pdf")
     assert response.status_code == 200
     [error] = response.context["reply_form"].errors["attachment"]
     assert "password" in error.lower() or "sandi" in error.lower()

@@ -20,6 +20,7 @@ from ekonseling.core import crypto
 from ekonseling.counseling import attachments, letters, protocol, services
 from ekonseling.counseling.models import Attachment, Message
 from tests import factories
+from tests.files import pdf_bytes
 
 
 def png_bytes(size=(20, 10)):
@@ -126,17 +127,11 @@ def test_an_image_is_acked_stored_encrypted_broadcast_and_carried_in_the_payload
 
 
 def test_a_caption_is_the_message_body_and_a_pdf_says_what_it_is(client, world, chat):
-    from reportlab.pdfgen import canvas
-
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out)
-    pdf.drawString(72, 720, "Surat dokter")
-    pdf.showPage()
-    pdf.save()
     client.force_login(world.siswa)
 
     assert upload(client, chat, png_bytes(), body="lihat ini").status_code == 200
-    assert upload(client, chat, out.getvalue(), name="surat.pdf", content_type="application/pdf").status_code == 200
+    letter = pdf_bytes("Surat dokter")
+    assert upload(client, chat, letter, name="surat.pdf", content_type="application/pdf").status_code == 200
 
     assert list(chat.messages.order_by("seq").values_list("body", flat=True)) == ["lihat ini", "[PDF]"]
     page = client.get(reverse("counseling:conversation", args=[chat.pk])).content.decode()
