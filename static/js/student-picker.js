@@ -13,6 +13,9 @@
   let controller = null;
 
   function load(page) {
+    // A search still waiting for the typing to pause would come after this one and undo it (a page
+    // button pressed within 300 ms of a keystroke showed page 1 again): this load has the same fields.
+    clearTimeout(timer);
     const params = new URLSearchParams({ picker: "1", q: search.value, in_rombel: rombel.value, page: page || "1" });
     results.querySelectorAll("input[name=students]:checked").forEach((box) => params.append("students", box.value));
     if (controller) controller.abort();

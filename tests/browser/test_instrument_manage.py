@@ -91,3 +91,19 @@ def test_the_student_picker_searches_as_one_types_and_keeps_the_chosen(page, dem
     page.wait_for_function("() => document.querySelector('[data-testid=picker-pages]').textContent.includes('21')")
     assert horizontal_overflow(page)[0] <= MOBILE["width"]
     assert not axe.violations(page)
+
+
+def test_a_page_asked_for_while_a_typed_search_waits_stays(page, demo_school):
+    """Found in a loaded CI run: "Next" pressed within 300 ms of a keystroke showed page 2, then the
+    waiting search fired and brought page 1 back."""
+    sign_in(page, "koordinator", demo.DEMO_PASSWORD)
+    page.goto(reverse("instruments:administration_new"))
+    page.locator("details[data-student-picker] summary").click()
+    page.select_option("#picker-rombel", label="XI-2")
+    pages = page.locator('[data-testid="picker-pages"]')
+    pages.wait_for()
+    page.dispatch_event("#picker-q", "input")  # a keystroke: its search waits for the typing to pause
+    pages.locator("button").last.click()
+    page.wait_for_function("() => document.querySelector('[data-testid=picker-pages]').textContent.includes('21')")
+    page.wait_for_timeout(800)  # past the pause the typed search waited for
+    assert "21" in pages.inner_text()
