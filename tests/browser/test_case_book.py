@@ -10,6 +10,10 @@ from ekonseling.students.models import Student
 from .conftest import MOBILE
 from .helpers import HOME_URL, assert_fits, sign_in
 
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 PASSWORD = "bk-demo-2026"
 REASON = "Akhir-akhir ini sering terlambat dan tidur di kelas."
 

@@ -1,6 +1,7 @@
 """The strict Content-Security-Policy breaks no page: Chromium reports no violation on the pages
 of each kind (chat, letters, instruments, reports, admin) for the roles that use them."""
 
+import pytest
 from django.urls import reverse
 
 from ekonseling.core import demo
@@ -8,6 +9,10 @@ from ekonseling.counseling.models import Conversation
 from ekonseling.instruments.models import Administration
 
 from .helpers import sign_in
+
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def _violations(page, urls):

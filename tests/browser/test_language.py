@@ -1,8 +1,14 @@
 """The EN / ID switch in the footer."""
 
+import pytest
+
 from ekonseling.core import demo
 
 from .helpers import HOME_URL, LOGIN_URL, data_page, path_of, sign_in
+
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def switch_language(page, code):

@@ -8,6 +8,10 @@ from . import helpers
 from .conftest import MOBILE
 from .helpers import ACCOUNT_URL, HOME_URL, LOGIN_URL, menu_links, open_menu, path_of, sign_in, submit_login
 
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 DEMO_LOGINS = demo.demo_logins()
 
 

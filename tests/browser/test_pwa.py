@@ -4,10 +4,16 @@ kept on the phone."""
 
 from urllib.parse import urlsplit
 
+import pytest
+
 from ekonseling.core import demo
 
 from .conftest import MOBILE
 from .helpers import HOME_URL, LOGIN_URL, data_page, sign_in
+
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def sw_page(new_page):

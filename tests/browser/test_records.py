@@ -11,6 +11,10 @@ from ekonseling.records.models import ServiceRecord
 from .conftest import MOBILE
 from .helpers import assert_fits, data_page, sign_in
 
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 TOPIC = "Sesi darurat lewat chat"
 
 

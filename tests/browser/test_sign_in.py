@@ -16,6 +16,10 @@ from .helpers import (
     submit_login,
 )
 
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 DEMO_LOGINS = demo.demo_logins()
 WRONG_PASSWORD = "bukan-sandinya-2026"
 WRONG_LOGIN_TEXT = "Nama pengguna atau sandi salah"

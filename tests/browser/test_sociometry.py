@@ -10,6 +10,10 @@ from . import helpers
 from .conftest import MOBILE
 from .helpers import LOGIN_URL, sign_in
 
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def viewport():

@@ -1,9 +1,15 @@
 """The operator imports a Dapodik export in a real browser: upload, preview, confirm, list."""
 
+import pytest
+
 from ekonseling.students.models import Student
 from tests.students import dapodik
 
 from .helpers import data_page, path_of, submit_login
+
+# What this page does in a browser does not depend on the database or the channel layer (its server
+# side has tests on both): run in the SQLite half of make test only (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def test_the_operator_uploads_previews_confirms_and_sees_the_students(page, demo_school, tmp_path):
