@@ -9,6 +9,7 @@ import pytest
 
 from ekonseling.counseling import risk
 from ekonseling.counseling.risk import LexiconError, load_lexicon, screen
+from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
 
 PREPARATION = "suicide: " + risk.IMMINENT_KINDS["preparation"]
 FAREWELL = "suicide: " + risk.IMMINENT_KINDS["farewell"]
@@ -66,21 +67,17 @@ HARD_NEGATIVES = [
 
 
 def test_these_sentences_are_not_from_the_fresh_sets():
-    fresh = {e["text"] for path in (risk.FRESH3_PATH, risk.FRESH4_PATH) for e in risk.load_labelled(path)}
-    assert not fresh & ({text for text, _, _ in TRUE_POSITIVES} | set(HARD_NEGATIVES))
+    assert_not_from_the_fresh_sets([text for text, _, _ in TRUE_POSITIVES] + HARD_NEGATIVES)
 
 
 @pytest.mark.parametrize(("text", "category", "triage"), TRUE_POSITIVES)
 def test_round_ten_families(text, category, triage):
-    result = screen(text)
-    assert category in result.categories and result.triage == triage, result
+    assert_flagged(text, category, triage)
 
 
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_round_ten_hard_negatives_raise_no_phrase_alert(text):
-    result = screen(text)
-    # the second stage may still call an everyday message a low "possible risk"; no phrase may fire
-    assert not result.flagged or result.possible, result
+    assert_no_phrase_alert(text)
 
 
 def test_everyday_giving_away_is_at_most_a_possible_risk_never_imminent():

@@ -9,6 +9,7 @@ import pytest
 
 from ekonseling.counseling import risk
 from ekonseling.counseling.risk import load_lexicon, screen
+from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
 
 VANISHING = risk.IMMINENT_KINDS["vanishing"]
 
@@ -131,21 +132,17 @@ HARD_NEGATIVES = [
 
 
 def test_these_sentences_are_not_from_the_fresh_sets():
-    fresh = {e["text"] for name in risk.FRESH_SETS for e in risk.load_fresh(name) or ()}
-    assert not fresh & ({text for text, _, _ in TRUE_POSITIVES} | set(HARD_NEGATIVES))
+    assert_not_from_the_fresh_sets([text for text, _, _ in TRUE_POSITIVES] + HARD_NEGATIVES)
 
 
 @pytest.mark.parametrize(("text", "category", "triage"), TRUE_POSITIVES)
 def test_round_twelve_families(text, category, triage):
-    result = screen(text)
-    assert category in result.categories and result.triage == triage, result
+    assert_flagged(text, category, triage)
 
 
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_round_twelve_hard_negatives_raise_no_phrase_alert(text):
-    result = screen(text)
-    # the second stage may still call an everyday message a low "possible risk"; no phrase may fire
-    assert not result.flagged or result.possible, result
+    assert_no_phrase_alert(text)
 
 
 def test_a_vanishing_farewell_and_a_goodbye_combine_with_the_phrases_alone():
