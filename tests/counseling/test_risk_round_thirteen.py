@@ -86,6 +86,21 @@ TRUE_POSITIVES = [
     ("cowokku sering nampar aku kalau aku gak nurut", "violence", "high"),
     ("mereka bilang aku bakal dikeroyok pulang sekolah nanti", "violence", "imminent"),
     ("kalau aku lapor guru, mereka bakal nungguin aku di gerbang", "bullying", "high"),
+    # a second pass of other wordings, written after the first families passed
+    ("im at the bridge now. bye", "suicide", "imminent"),
+    ("abdi moal uih deui, hapunten sadayana", "suicide", "imminent"),
+    ("udah kubeli tali tu, malam ni lah", "suicide", "imminent"),
+    ("i already took 12 of my sleeping pills", "suicide", "imminent"),
+    ("akun tiktok udah aku deactivate, semua chat udah aku hapus, tinggal malam ini", "suicide", "imminent"),
+    ("darah di pergelangan gak mau berhenti bu", "self_harm", "imminent"),
+    ("kakak tiri suka ngajak main suami istri kalau ortu pergi", "sexual_abuse", "high"),
+    ("pak guru minta aku duduk di pahanya", "sexual_abuse", "high"),
+    ("om yg kenal di ig bilang aku lebih dewasa dari umurku, terus ngajak ketemuan berdua", "grooming", "high"),
+    ("coach basket sering vc aku malem2, katanya jangan bilang ortu", "grooming", "high"),
+    ("aku disuruh jadi LC di tempat karaoke, padahal masih 16", "exploitation", "high"),
+    ("tiap nilai jelek ayah nyabet aku pake gesper", "physical_abuse", "high"),
+    ("tadi aku liat langsung ayah nendang ibu sampai jatuh", "domestic_violence", "high"),
+    ("pacarku suka nyekik aku kalau cemburu", "violence", "high"),
 ]
 
 HARD_NEGATIVES = [
@@ -139,6 +154,23 @@ HARD_NEGATIVES = [
     "adek main dokter-dokteran sama boneka pake stetoskop mainan",
     "temen bakal nungguin aku di gerbang buat pulang bareng",
     "lihat sendiri deh bu, nilaiku naik",
+    # the second pass
+    "aku lagi di lantai 5 sekarang, nunggu lift",
+    "at the bridge now, taking pics for art class",
+    "aku di jembatan sekarang, macet parah",
+    "kakak pergi ke gunung sendirian dan gak pulang semalaman, ibu panik",
+    "om aku ngajak ke hotel buat acara nikahan sepupu besok",
+    "lagi gedor pintu kamar adek buat bangunin sahur",
+    "dadah, nanti malam ke jembatan suramadu sama ayah buat liat lampu",
+    "obat udah aku minum semua sesuai resep dokter",
+    "took 20 minutes to finish my pills",
+    "rokok ayah nempel ke tanganku pas dia lewat, panas",
+    "bakal nungguin aku di depan sekolah jam 3, jangan telat ya",
+    "besok naik kereta jam 5 subuh, dadah semuanya",
+    "aku di rel sekarang, nunggu kereta buat foto",
+    "udah dua hari gak makan nasi, makan roti terus",
+    "mama lagi mukul kasur di jemuran",
+    "im on the roof now fixing the antenna",
 ]
 
 
