@@ -101,6 +101,19 @@ TRUE_POSITIVES = [
     ("tiap nilai jelek ayah nyabet aku pake gesper", "physical_abuse", "high"),
     ("tadi aku liat langsung ayah nendang ibu sampai jatuh", "domestic_violence", "high"),
     ("pacarku suka nyekik aku kalau cemburu", "violence", "high"),
+    # a third pass
+    ("skrg aku di tebing deket kampung, gak ada yg tau", "suicide", "imminent"),
+    ("aku wis ning pinggir rel, sepur wis cedhak", "suicide", "imminent"),
+    ("abdi tos di luhur sasak", "suicide", "imminent"),
+    ("udah 30 butir paracetamol aku telen barusan", "suicide", "imminent"),
+    ("sebelum subuh aku bakal ke rel. udah pamit sama kucing", "suicide", "imminent"),
+    ("tali tambang udah aku beli lagi, yang kemarin putus", "suicide", "imminent"),
+    ("jangan cari aku, aku udah pergi jauh. makasih buat semuanya", "suicide", "imminent"),
+    ("i'm standing on the edge of the roof right now", "suicide", "imminent"),
+    ("ayah lagi ngamuk, dia mukulin ibu pake kursi sekarang", "domestic_violence", "imminent"),
+    ("mama dipukulin papa barusan, mukanya berdarah", "domestic_violence", "imminent"),
+    ("besok akad nikahku sama om itu, aku baru kelas 9", "child_marriage", "imminent"),
+    ("aku mau dijual sama tante ke om2 malam ini", "exploitation", "imminent"),
 ]
 
 HARD_NEGATIVES = [
@@ -171,6 +184,16 @@ HARD_NEGATIVES = [
     "udah dua hari gak makan nasi, makan roti terus",
     "mama lagi mukul kasur di jemuran",
     "im on the roof now fixing the antenna",
+    # the third pass
+    "aku di tebing sekarang, lagi panjat tebing sama klub",
+    "im at the bridge now waiting for my friends",
+    "aku di jembatan sekarang, nunggu temen",
+    "udah aku hapus akun lama, kucingnya aku titipin ke om pas aku kemah",
+    "mau ke jembatan besok pagi buat lari pagi, bye bu",
+    "besok akad nikah kakakku, aku jadi pager ayu",
+    "mama barusan dipukul bola sama adek pas main, gapapa kok",
+    "tali jemuran putus, udah aku beliin yang baru",
+    "ada 30 butir vitamin di botol, diminum sehari sekali",
 ]
 
 
