@@ -194,6 +194,22 @@ HARD_NEGATIVES = [
     "mama barusan dipukul bola sama adek pas main, gapapa kok",
     "tali jemuran putus, udah aku beliin yang baru",
     "ada 30 butir vitamin di botol, diminum sehari sekali",
+    # a fourth pass: everyday messages with the words of the round
+    "aku di rooftop sekarang, lagi nyari sinyal buat zoom",
+    "sekalian aja semuanya aku bayar ya bu, uang kas",
+    "no reason to stay up late tonight, i'm sleeping early",
+    "my grandma says i'm mature for my age lol",
+    "ibu pergi sama temennya ke pasar, aku jaga adik sendiri",
+    "kucingku suka duduk di pangkuanku",
+    "adik suka chat aku tengah malam minta dibangunin sahur",
+    "liburan nginep di hotel sama keluarga nanti malam",
+    "karaoke bareng temen sekelas abis ujian",
+    "ikat pinggang baru aku dari ayah, kulit asli",
+    "katanya dia jatuh dari motor, lututnya lebam",
+    "tinggal nunggu gelap buat liat kembang api",
+    "om nyuruh aku ke hotel buat ambil kunci mobil yang ketinggalan",
+    "abdi moal uih deui ka sakola ieu, da ngalih ka bandung",
+    "kita mau piknik ke pantai minggu depan, dadah semuanya",
 ]
 
 
