@@ -1038,6 +1038,7 @@ _MEANS_EMOJI = {
     "\U0001f309": " jembatan ",  # 🌉
     "\U0001f30a": " laut ",  # 🌊
     "\U0001f44b": " dadah ",  # 👋
+    "\U0001fa91": " kursi ",  # 🪑
 }
 _MEANS_EMOJI_RE = re.compile("(?:" + "|".join(_MEANS_EMOJI) + ")+")
 

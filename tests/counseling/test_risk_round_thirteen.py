@@ -114,6 +114,16 @@ TRUE_POSITIVES = [
     ("mama dipukulin papa barusan, mukanya berdarah", "domestic_violence", "imminent"),
     ("besok akad nikahku sama om itu, aku baru kelas 9", "child_marriage", "imminent"),
     ("aku mau dijual sama tante ke om2 malam ini", "exploitation", "imminent"),
+    # a fifth pass, by register: Makassar, Medan, Minang, Sundanese, English, emoji
+    ("jangan mko cari ka nah, pamit ma", "suicide", "imminent"),
+    ("aku udah tak sanggup lagi hidup, biar mati ajalah aku", "suicide", "high"),
+    ("udah kubeli obat serangga tu, malam ni kuminum", "suicide", "imminent"),
+    ("i'm done. pills are on my desk, tonight's the night", "suicide", "imminent"),
+    ("honestly i just want to disappear forever", "suicide", "high"),
+    ("\U0001faa2 + \U0001fa91 = \U0001f44b", "suicide", "imminent"),
+    ("bu aku lagi di atas genteng rumah, mau loncat", "suicide", "imminent"),
+    ("guru les suka ngelus paha aku pas belajar", "sexual_abuse", "high"),
+    ("aku disuruh kerja di warung remang2 tiap malam", "exploitation", "high"),
 ]
 
 HARD_NEGATIVES = [
@@ -210,6 +220,11 @@ HARD_NEGATIVES = [
     "om nyuruh aku ke hotel buat ambil kunci mobil yang ketinggalan",
     "abdi moal uih deui ka sakola ieu, da ngalih ka bandung",
     "kita mau piknik ke pantai minggu depan, dadah semuanya",
+    "lampu kamar remang-remang bikin ngantuk",
+    "elus dada aja deh sama kelakuan adek",
+    "obat batuknya kuminum tiap pagi sesuai resep",
+    "the keys are on my desk, tonight's the night for the concert",
+    "ayah lagi di atas genteng benerin antena",
 ]
 
 
