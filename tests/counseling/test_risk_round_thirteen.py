@@ -124,6 +124,11 @@ TRUE_POSITIVES = [
     ("bu aku lagi di atas genteng rumah, mau loncat", "suicide", "imminent"),
     ("guru les suka ngelus paha aku pas belajar", "sexual_abuse", "high"),
     ("aku disuruh kerja di warung remang2 tiap malam", "exploitation", "high"),
+    # a sixth pass on the suicide ladder in everyday Indonesian and English
+    ("obat tidur mama udah aku ambil semua, tinggal nunggu semua tidur", "suicide", "imminent"),
+    ("kalau besok aku udah gak ada, tolong jaga kucingku", "suicide", "imminent"),
+    ("sorry for everything, i won't be around tomorrow", "suicide", "imminent"),
+    ("aku udah gak punya alasan buat bertahan", "suicide", "high"),
 ]
 
 HARD_NEGATIVES = [
@@ -225,6 +230,13 @@ HARD_NEGATIVES = [
     "obat batuknya kuminum tiap pagi sesuai resep",
     "the keys are on my desk, tonight's the night for the concert",
     "ayah lagi di atas genteng benerin antena",
+    "tali tambang buat lomba udah aku siapin di gudang",
+    "gonna jump into the pool after school tomorrow",
+    "sorry i won't be around tomorrow, family trip",
+    "tolong jaga adik ya pas aku les, makasih",
+    "obat flu udah aku minum, tinggal nunggu sembuh",
+    "aku udah mutusin, minggu ini aku pergi ke rumah nenek",
+    "pisau udah aku asah buat masak rendang besok",
 ]
 
 
