@@ -129,6 +129,16 @@ TRUE_POSITIVES = [
     ("kalau besok aku udah gak ada, tolong jaga kucingku", "suicide", "imminent"),
     ("sorry for everything, i won't be around tomorrow", "suicide", "imminent"),
     ("aku udah gak punya alasan buat bertahan", "suicide", "high"),
+    # a seventh pass on the other categories by register: Javanese, Sundanese, Batak, Minang, English
+    ("bapak sering nggebuki aku nganggo sabuk nek aku telat mulih", "physical_abuse", "high"),
+    ("pakdhe seneng ngelus-elus pupuku pas omah sepi", "sexual_abuse", "high"),
+    ("aku dikon nyambut gawe ning pasar, ora oleh sekolah", "exploitation", "high"),
+    ("mamah sok digebugan ku bapa unggal peuting", "domestic_violence", "high"),
+    ("amang sering mamukul aku pakai rotan", "physical_abuse", "high"),
+    ("ambo dipaso kawin jo urang gaek", "child_marriage", "high"),
+    ("i'm being forced to marry a guy twice my age next month", "child_marriage", "high"),
+    ("my stepdad comes into my room at night and touches me", "sexual_abuse", "high"),
+    ("my coach keeps texting me at 2am saying i'm his favorite and not to tell my parents", "grooming", "high"),
 ]
 
 HARD_NEGATIVES = [
@@ -237,6 +247,13 @@ HARD_NEGATIVES = [
     "obat flu udah aku minum, tinggal nunggu sembuh",
     "aku udah mutusin, minggu ini aku pergi ke rumah nenek",
     "pisau udah aku asah buat masak rendang besok",
+    "mom said not to tell dad about the surprise party",
+    "this song really touches me",
+    "he is my favorite teacher, dont tell anyone lol",
+    "dont tell my mom i got a b on the test",
+    "my little brother comes into my room at night to play games",
+    "aku gak boleh sekolah lagi hari ini karena banjir",
+    "the teacher texts me every night about homework",
 ]
 
 
