@@ -121,6 +121,9 @@ IMMINENT_KINDS = {
     "act": "act under way (an amount swallowed)",
     # round twelve: leaving without a return, a note left for whoever finds it; a goodbye with it is a combination
     "vanishing": "farewell (a note left, not coming back, don't look for me)",
+    # round thirteen: harm happening now (blood not stopping, the abuser at the door, a wedding tomorrow);
+    # not a kind that combines: it only says why a message flagged by other phrases is imminent
+    "now": "happening now (harm under way or about to happen)",
 }
 # Round eleven: two independent signals of different kinds (a means kept ready and a moment chosen, a
 # farewell and a means, a farewell and a moment) make a category's imminent risk together, even when
@@ -1019,7 +1022,24 @@ _LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f639\U0001f605]+") 
 
 
 # Emoji that name a means (round eleven): "💊💊💊 udh siap semua" keeps pills ready as words would.
-_MEANS_EMOJI = {"\U0001f48a": " pil ", "\U0001f52a": " pisau ", "\U0001faa2": " tali "}  # 💊 🔪 🪢
+# Round thirteen: emoji of a place (a train, the rails, a bridge, the sea) and a waving hand, so that
+# "🚆🚆 jam 10 malem. rel deket rumah 👋" reads as the words would.
+_MEANS_EMOJI = {
+    "\U0001f48a": " pil ",  # 💊
+    "\U0001f52a": " pisau ",  # 🔪
+    "\U0001faa2": " tali ",  # 🪢
+    "\U0001f686": " kereta ",  # 🚆
+    "\U0001f682": " kereta ",  # 🚂
+    "\U0001f683": " kereta ",  # 🚃
+    "\U0001f684": " kereta ",  # 🚄
+    "\U0001f685": " kereta ",  # 🚅
+    "\U0001f688": " kereta ",  # 🚈
+    "\U0001f6e4": " rel ",  # 🛤
+    "\U0001f309": " jembatan ",  # 🌉
+    "\U0001f30a": " laut ",  # 🌊
+    "\U0001f44b": " dadah ",  # 👋
+    "\U0001fa91": " kursi ",  # 🪑
+}
 _MEANS_EMOJI_RE = re.compile("(?:" + "|".join(_MEANS_EMOJI) + ")+")
 
 
@@ -1041,10 +1061,16 @@ def _near(start, end, other_start, other_end, window):
 
 def _non_overlapping(weighted):
     """Heaviest first: two phrases over the same words ("ingin mati", "mati saja") count once; of two
-    as heavy over the same words, one that shows a plan or preparation counts (round twelve: "obat
-    udah siap di tas" was the plain "obat siap" and lost its triage)."""
+    as heavy over overlapping words, one that shows a plan, preparation or harm under way counts (round
+    twelve: "obat udah siap di tas" was the plain "obat siap" and lost its triage; round thirteen: the
+    longer "besok pagi aku dinikahin" lost to the plain "dinikahin"), a support phrase only over the
+    same words."""
     chosen = []
-    for item in sorted(weighted, key=lambda m: (-m[0], m[2], m[3], not m[1].imminent)):
+
+    def order(m):
+        return -m[0], not m[1].imminent or m[1].support, m[2], m[3], not m[1].imminent
+
+    for item in sorted(weighted, key=order):
         if not any(_near(item[2], item[3], other[2], other[3], 0) for other in chosen):
             chosen.append(item)
     return chosen

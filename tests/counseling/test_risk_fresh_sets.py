@@ -42,9 +42,10 @@ FLOORS = [
     # it: 0.973 / 0.973, 50/54 (docs/risk-screening.md).
     Floor("fresh5", messages=200, precision=0.95, recall=0.96, imminent=49, labelled_imminent=50),
     # 220 messages written after round twelve by someone who did not see its rules (nor the screen's code),
-    # committed with the first measurement, never tuned on. Before round twelve (round eleven's rules):
-    # precision 0.920, recall 0.600, imminent 13/57; after it 0.910 / 0.617, 19/57 (docs/risk-screening.md).
-    Floor("fresh6", messages=200, precision=0.90, recall=0.61, imminent=19, labelled_imminent=55, every_category=False),
+    # committed with the first measurement. Before round twelve (round eleven's rules): precision 0.920, recall
+    # 0.600, imminent 13/57; after it, never tuned on, 0.910 / 0.617, 19/57; round thirteen was tuned on it:
+    # 0.991 / 0.974, 54/57 (docs/risk-screening.md).
+    Floor("fresh6", messages=200, precision=0.97, recall=0.96, imminent=53, labelled_imminent=55, every_category=False),
 ]
 
 
