@@ -31,6 +31,8 @@ def main():
             print(f"== {label} ==", flush=True)
             child_env = {**os.environ, **env, "DEBUG": "1", "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"}
             child_env.setdefault("EKONSELING_DATA_KEY_FILE", f"{tmp}/data.key")
+            # The demo's and the benchmarks' alert e-mails are kept in memory, not printed among the figures.
+            child_env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
             result = subprocess.run([sys.executable, str(ROOT / "bench" / "runner.py"), *sys.argv[1:]], env=child_env)
             status = status or result.returncode
             print()
