@@ -230,3 +230,37 @@ def test_a_schools_negative_silences_the_phrase_not_the_model():
     )
     assert risk.screen(text).categories == ("violence",)
     assert school.screen(text).categories == (risk_model.POSSIBLE,)
+
+
+def test_an_alert_the_imminence_model_made_imminent_says_so_first_without_the_students_words(world):
+    conversation = services.start_conversation(world.student)
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), RESEARCHED)])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.severity == risk.IMMINENT
+    # The first item is what the inbox shows next to the imminent badge.
+    assert alert.items == [f"{risk.IMMINENT}: suicide: {risk_model.IMMINENT_REASON}", "suicide"]
+    assert "overdosis" not in " ".join(alert.items)
+
+
+def test_a_possible_risk_made_imminent_keeps_its_reason_first_then_the_score(world):
+    conversation = services.start_conversation(world.student)
+    draft = services.Draft(conversation.pk, world.siswa, uuid.uuid4(), POSSIBLE_IMMINENT)
+    (posted,) = services.post_messages([draft])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.severity == risk.IMMINENT
+    assert alert.items[0] == f"{risk.IMMINENT}: {risk_model.POSSIBLE}: {risk_model.IMMINENT_REASON}"
+    assert alert.items[1] == risk_model.POSSIBLE and alert.items[2].startswith("model score ")
+
+
+def test_the_lexicon_page_shows_the_imminence_models_reason_and_words(client, world):
+    client.force_login(world.koordinator)
+
+    response = client.post(
+        reverse("counseling:risk_lexicon"), {"extension": "", "sample": RESEARCHED, "action": "check"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert risk_model.IMMINENT_REASON in page and "data-imminent-model" in page and "overdosis" in page
