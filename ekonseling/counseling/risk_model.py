@@ -101,6 +101,8 @@ class _Linear:
         self.threshold = float(doc["threshold"])
         self.weights = {str(k): float(v) for k, v in doc["weights"].items()}
         self._known = frozenset(self.weights)
+        # The features that may be shown with a verdict: telling, and weighing towards it.
+        self._shown = frozenset(f for f, w in self.weights.items() if w > 0 and _telling(f))
 
     def _verdict(self, found, text) -> Score:
         if not found:
@@ -112,8 +114,8 @@ class _Linear:
         possible = probability >= self.threshold
         shown = ()
         if possible:
-            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known if _telling(f)))
-            shown = _words(text, [f for w, f in heaviest if w > 0])
+            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known & self._shown))
+            shown = _words(text, [f for w, f in heaviest])
         return Score(probability, possible, shown)
 
 
