@@ -84,8 +84,10 @@ CONVERSATIONS = [
         "chat",
         "",
         [
-            # No phrase matches; the second-stage model raises a "possible risk" (severity low).
-            (True, "bu, rasanya aku udah gak sanggup lagi ngejalanin semuanya"),
+            # No phrase matches; the second-stage model raises a "possible risk" (severity low). With
+            # "udah" ("udah gak sanggup") the imminence model calls it imminent (0.70 ≥ 0.5): a known
+            # over-triage (docs/risk-screening.md), so the demo shows the plain low one.
+            (True, "bu, rasanya aku gak sanggup lagi ngejalanin semuanya"),
         ],
         None,
         False,

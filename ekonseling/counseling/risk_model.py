@@ -46,9 +46,15 @@ L2 = 1e-4
 MIN_DF = 2  # a feature must occur in at least this many dev messages
 FOLDS = 5  # for choosing the threshold out of fold
 GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.50 … 0.95
-MAX_FALSE_ALARMS = 0.02  # the threshold: the lowest whose out-of-fold false-alarm rate on dev negatives is at most this
+MAX_FALSE_ALARMS = 0.02  # the threshold: the lowest whose out-of-fold false-alarm rate on negatives is at most this
+# The imminence model's threshold: the lowest of GRID whose out-of-fold rate of risk messages not labelled
+# imminent that it calls imminent is at most this (an over-triaged alert is read first, not missed).
+MAX_OVER_TRIAGE = 0.05
 DECIMALS = 5
 SHOWN = 5  # features shown with a verdict
+# The reason of a flagged message the imminence model makes imminent (after "<category>: "); in the
+# lexicon's words, never the student's, like every reason, so that it can be stored with the alert.
+IMMINENT_REASON = "signs of a plan or a moment (model)"
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -87,16 +93,18 @@ class Score:
     features: tuple[str, ...]  # the words whose features weighed most towards risk, heaviest first
 
 
-class Model:
+class _Linear:
+    """A set of weights, a bias and a threshold over the features of a message."""
+
     def __init__(self, doc):
-        self.doc = doc
         self.bias = float(doc["bias"])
         self.threshold = float(doc["threshold"])
         self.weights = {str(k): float(v) for k, v in doc["weights"].items()}
         self._known = frozenset(self.weights)
+        # The features that may be shown with a verdict: telling, and weighing towards it.
+        self._shown = frozenset(f for f, w in self.weights.items() if w > 0 and _telling(f))
 
-    def score(self, text, lexicon) -> Score:
-        found = features(text, lexicon)
+    def _verdict(self, found, text) -> Score:
         if not found:
             return Score(0.0, False, ())
         weights = self.weights
@@ -106,9 +114,29 @@ class Model:
         possible = probability >= self.threshold
         shown = ()
         if possible:
-            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known if _telling(f)))
-            shown = _words(text, [f for w, f in heaviest if w > 0])
+            heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known & self._shown))
+            shown = _words(text, [f for w, f in heaviest])
         return Score(probability, possible, shown)
+
+
+class Model(_Linear):
+    """The second stage: whether a message the phrases pass is a possible risk (these weights), and
+    the imminence model (`imminent`, optional in a model file): whether a flagged message is imminent."""
+
+    def __init__(self, doc):
+        super().__init__(doc)
+        self.doc = doc
+        self.imminent = _Linear(doc["imminent"]) if doc.get("imminent") else None
+
+    def score(self, text, lexicon, found=None) -> Score:
+        return self._verdict(features(text, lexicon) if found is None else found, text)
+
+    def imminence(self, text, lexicon, found=None) -> Score | None:
+        """The imminence model's verdict on a flagged message (`possible`: imminent at its threshold),
+        None when this model file has none."""
+        if self.imminent is None:
+            return None
+        return self.imminent._verdict(features(text, lexicon) if found is None else found, text)
 
 
 _FUNCTION_WORDS = frozenset(
@@ -147,6 +175,12 @@ _FUNCTION_WORDS = frozenset(
         "atau",
         "buat",
         "untuk",
+        "udah",
+        "ya",
+        "mana",
+        "aq",
+        "gw",
+        "sy",
     ]
 )
 
@@ -173,7 +207,7 @@ def _words(text, features):
         elif feature.startswith("b:"):
             found = [feature[2:].replace("_", " ")]
         else:
-            found = [word for word in words if feature.strip() in word][:1]
+            found = [word for word in words if feature.strip() in word and word not in _FUNCTION_WORDS][:1]
         for word in found:
             if word not in shown:
                 shown.append(word)
@@ -246,34 +280,65 @@ def _probability(weights, bias, found):
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def train(examples, lexicon) -> dict:
-    """The model document trained on `examples` (the dev part): weights, and the threshold chosen out
-    of fold on the same part (FOLDS folds by position in a fixed order; the lowest threshold of GRID
-    whose out-of-fold false-alarm rate on the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS)."""
-    examples = sorted(examples, key=lambda e: e["text"])
+def _out_of_fold(feature_sets, labels):
+    """Each message's probability from a model trained on the other folds (FOLDS folds by position)."""
+    out_of_fold = [0.0] * len(feature_sets)
+    for fold in range(FOLDS):
+        train_idx = [i for i in range(len(feature_sets)) if i % FOLDS != fold]
+        weights, bias = _train_once([feature_sets[i] for i in train_idx], [labels[i] for i in train_idx])
+        for i in range(fold, len(feature_sets), FOLDS):
+            out_of_fold[i] = _probability(weights, bias, feature_sets[i])
+    return out_of_fold
+
+
+def _lowest(out_of_fold, negatives, rate):
+    """The lowest threshold of GRID at which at most `rate` of the negatives score at or above it."""
+    for candidate in GRID:
+        if sum(out_of_fold[i] >= candidate for i in negatives) <= rate * len(negatives):
+            return candidate
+    return GRID[-1]
+
+
+def _rounded(weights):
+    return {f: round(w, DECIMALS) for f, w in sorted(weights.items()) if round(w, DECIMALS) != 0.0}
+
+
+def train(parts, lexicon) -> dict:
+    """The model document trained on `parts` (name → labelled messages: risk.load_training(), the
+    parts the rules were tuned on; a plain list is one part named "examples"):
+
+    - the second stage: weights, and the threshold chosen out of fold on the same messages (FOLDS folds
+      by position in a fixed order; the lowest threshold of GRID whose out-of-fold false-alarm rate on
+      the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS);
+    - the imminence model ("imminent"): the same features and training on the risk messages, label 1
+      when triaged imminent; its threshold the lowest of GRID whose out-of-fold rate of risk messages
+      not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE."""
+    if not isinstance(parts, dict):
+        parts = {"examples": list(parts)}
+    examples = sorted((e for part in parts.values() for e in part), key=lambda e: e["text"])
     feature_sets = [features(e["text"], lexicon) for e in examples]
     labels = [1.0 if e["label"] == "risk" else 0.0 for e in examples]
-    out_of_fold = [0.0] * len(examples)
-    for fold in range(FOLDS):
-        train_idx = [i for i in range(len(examples)) if i % FOLDS != fold]
-        weights, bias = _train_once([feature_sets[i] for i in train_idx], [labels[i] for i in train_idx])
-        for i in range(fold, len(examples), FOLDS):
-            out_of_fold[i] = _probability(weights, bias, feature_sets[i])
+    out_of_fold = _out_of_fold(feature_sets, labels)
     passed = [i for i, e in enumerate(examples) if not lexicon.screen(e["text"]).flagged]
-    negatives = [i for i in passed if labels[i] == 0.0]
-    threshold = GRID[-1]
-    for candidate in GRID:
-        alarms = sum(out_of_fold[i] >= candidate for i in negatives)
-        if alarms <= MAX_FALSE_ALARMS * len(negatives):
-            threshold = candidate
-            break
+    threshold = _lowest(out_of_fold, [i for i in passed if labels[i] == 0.0], MAX_FALSE_ALARMS)
     weights, bias = _train_once(feature_sets, labels)
-    rounded = {f: round(w, DECIMALS) for f, w in sorted(weights.items()) if round(w, DECIMALS) != 0.0}
+
+    risky = [i for i, label in enumerate(labels) if label == 1.0]
+    risky_sets = [feature_sets[i] for i in risky]
+    imminent = [1.0 if examples[i].get("triage") == "imminent" else 0.0 for i in risky]
+    imminent_oof = _out_of_fold(risky_sets, imminent)
+    imminent_threshold = _lowest(imminent_oof, [i for i, y in enumerate(imminent) if y == 0.0], MAX_OVER_TRIAGE)
+    imminent_weights, imminent_bias = _train_once(risky_sets, imminent)
+
     digest = hashlib.sha256("\n".join(e["text"] for e in examples).encode()).hexdigest()
     return {
         "_note": "Written by `python -m ekonseling.counseling.risk_model`; see risk_model.py. Do not edit by hand.",
-        "version": 1,
-        "trained_on": {"corpus": "risk_corpus.jsonl", "split": "dev", "messages": len(examples), "sha256": digest},
+        "version": 2,
+        "trained_on": {
+            "parts": [{"name": name, "messages": len(part)} for name, part in parts.items()],
+            "messages": len(examples),
+            "sha256": digest,  # over the texts of every part, sorted, one a line
+        },
         "settings": {
             "seed": SEED,
             "epochs": EPOCHS,
@@ -282,10 +347,18 @@ def train(examples, lexicon) -> dict:
             "min_df": MIN_DF,
             "folds": FOLDS,
             "max_false_alarms": MAX_FALSE_ALARMS,
+            "max_over_triage": MAX_OVER_TRIAGE,
         },
         "threshold": threshold,
         "bias": round(bias, DECIMALS),
-        "weights": rounded,
+        "weights": _rounded(weights),
+        "imminent": {
+            "messages": len(risky),
+            "imminent": int(sum(imminent)),
+            "threshold": imminent_threshold,
+            "bias": round(imminent_bias, DECIMALS),
+            "weights": _rounded(imminent_weights),
+        },
     }
 
 
@@ -297,9 +370,15 @@ def main():
     from ekonseling.counseling import risk
 
     lexicon = risk.load_lexicon(model=None)
-    doc = train(risk.load_labelled(split="dev"), lexicon)
+    doc = train(risk.load_training(), lexicon)
     MODEL_PATH.write_text(dump(doc), encoding="utf-8")
-    print(f"{MODEL_PATH.name}: {len(doc['weights'])} weights, threshold {doc['threshold']}")
+    imminent = doc["imminent"]
+    print(
+        f"{MODEL_PATH.name}: trained on {doc['trained_on']['messages']} messages "
+        f"({', '.join(p['name'] for p in doc['trained_on']['parts'])}); {len(doc['weights'])} weights, "
+        f"threshold {doc['threshold']}; imminence model {len(imminent['weights'])} weights, threshold "
+        f"{imminent['threshold']}"
+    )
 
 
 if __name__ == "__main__":

@@ -396,14 +396,16 @@ def _allocate_seqs(rows, now):
 
 
 def alert_items(screening: risk.Screening) -> list[str]:
-    """What the alert tells the counselor: for imminent risk, first why (the lexicon's rule, never the
-    student's words), then the categories most severe first."""
+    """What the alert tells the counselor: for imminent risk, first why (the lexicon's rule or the
+    imminence model, never the student's words: the inbox shows this first item), then the categories
+    most severe first."""
     reason = [f"{risk.IMMINENT}: {screening.reason}"[:120]] if screening.reason else []
     if screening.possible:
         # The second-stage model raised it (the phrases let it pass): say so and how sure it is; the
-        # features that fired are fragments of the student's words, so they are not stored.
-        reason = [f"model score {screening.model_score:.2f}"]
-    return [*screening.categories, *reason] if screening.possible else [*reason, *screening.categories]
+        # features that fired are fragments of the student's words, so they are not stored. A possible
+        # risk the imminence model made imminent keeps its reason first, like any imminent alert.
+        return [*reason, *screening.categories, f"model score {screening.model_score:.2f}"]
+    return [*reason, *screening.categories]
 
 
 def _raise_alert(conversation, message, screening):

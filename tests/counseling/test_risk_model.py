@@ -1,7 +1,10 @@
-"""The second stage of risk screening: a character n-gram model trained on the dev part that only
-raises recall ("possible risk", severity low), never silences or changes a lexicon verdict."""
+"""The second stage of risk screening: a character n-gram model trained on the parts the rules were tuned
+on (risk.TRAINING_SETS: dev, fresh-2 … fresh-6; never held-out) that only raises recall ("possible risk",
+severity low), never silences or changes a lexicon verdict; and its imminence model, which may only raise
+a flagged message's triage to imminent, saying so."""
 
 import uuid
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -12,7 +15,7 @@ from ekonseling.safety.models import Alert
 # Passed by the phrases, raised by the model (a wish to give up, worded without a phrase family).
 POSSIBLE = "rasanya aku udah gak sanggup lagi ngejalanin semuanya"
 # The model alone would raise it; the homework word (a hyperbole context of the lexicon) keeps it quiet.
-HOMEWORK = "tugas aku udah selesai semua, lega"
+HOMEWORK = "aku udah gak kuat sama tugas2 ini semuanya"
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +23,106 @@ def phrases_only():
     return risk.load_lexicon(model=None)
 
 
-def test_retraining_from_the_dev_part_reproduces_the_shipped_model(phrases_only):
-    doc = risk_model.train(risk.load_labelled(split="dev"), phrases_only)
+# Flagged by the phrases (suicide, high), not imminent by them; the imminence model reads a plan in it.
+RESEARCHED = "aq udah liat2 cara overdosis di internet"
+# Passed by the phrases, raised by the model, and made imminent by the imminence model.
+POSSIBLE_IMMINENT = "lantai 7 parkiran mall, jumat jam 9 malem. udah gw survei kemaren"
+# Nobody is at risk: the imminence model alone scores it imminent (a day and going somewhere).
+DENTIST = "besok aku mau ke dokter gigi"
+# Imminent by the phrases: a plan or preparation.
+LEXICON_IMMINENT = "aku udah nyiapin tali buat gantung diri malam ini"
+
+
+@pytest.fixture(scope="module")
+def training():
+    return risk.load_training()
+
+
+def test_retraining_from_the_training_parts_reproduces_the_shipped_model(phrases_only, training):
+    doc = risk_model.train(training, phrases_only)
 
     assert risk_model.dump(doc) == risk_model.MODEL_PATH.read_text(encoding="utf-8")
-    assert doc["trained_on"]["split"] == "dev"
+    parts = doc["trained_on"]["parts"]
+    assert [part["name"] for part in parts] == list(risk.TRAINING_SETS) == list(training)
+    assert "heldout" not in risk.TRAINING_SETS and "fresh" not in risk.TRAINING_SETS
+    assert [part["messages"] for part in parts] == [len(part) for part in training.values()]
+    assert doc["trained_on"]["messages"] == sum(len(part) for part in training.values())
+    assert doc["imminent"]["threshold"] in risk_model.GRID and doc["imminent"]["weights"]
+
+
+def test_the_training_parts_are_every_part_the_rules_were_tuned_on_and_not_the_held_out_part(training):
+    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS}  # today; a new fresh set is a measure first
+    heldout = {example["text"] for example in risk.load_labelled(split="heldout")}
+    for name, part in training.items():
+        assert part and {example["split"] for example in part} == {name}
+        assert not heldout & {example["text"] for example in part}, name
+
+
+def test_the_imminence_threshold_is_the_lowest_whose_out_of_fold_over_triage_is_at_most_the_limit(monkeypatch):
+    # Out-of-fold probabilities of six risk messages, two labelled imminent: at 0.5, three of the four
+    # non-imminent ones are called imminent (75%); at 0.6, two (50%); at 0.65, one (25%); at 0.85, none.
+    probabilities = iter([0.95, 0.8, 0.6, 0.55, 0.92, 0.1])
+    negatives = [1, 2, 3, 5]
+    out_of_fold = [next(probabilities) for _ in range(6)]
+    assert risk_model._lowest(out_of_fold, negatives, 0.0) == 0.85
+    assert risk_model._lowest(out_of_fold, negatives, 0.25) == 0.65
+    assert risk_model._lowest(out_of_fold, negatives, 0.5) == 0.6
+    assert risk_model._lowest(out_of_fold, negatives, 0.75) == 0.5
+    assert risk_model._lowest([1.0, 1.0], [0, 1], 0.0) == risk_model.GRID[-1]  # nothing reaches: the highest
+
+
+def test_the_shipped_imminence_threshold_keeps_over_triage_in_training_at_most_the_limit(phrases_only, training):
+    # The rule, on the shipped file: the threshold is the lowest of GRID whose out-of-fold rate of risk
+    # messages not labelled imminent called imminent is at most MAX_OVER_TRIAGE.
+    examples = sorted((e for part in training.values() for e in part if e["label"] == "risk"), key=lambda e: e["text"])
+    found = [risk_model.features(e["text"], phrases_only) for e in examples]
+    labels = [1.0 if e["triage"] == risk.IMMINENT else 0.0 for e in examples]
+    out_of_fold = risk_model._out_of_fold(found, labels)
+    negatives = [i for i, label in enumerate(labels) if not label]
+    threshold = risk.default_lexicon().model.imminent.threshold
+    assert threshold == risk_model._lowest(out_of_fold, negatives, risk_model.MAX_OVER_TRIAGE)
+    assert sum(out_of_fold[i] >= threshold for i in negatives) <= risk_model.MAX_OVER_TRIAGE * len(negatives)
+
+
+def test_a_flagged_message_the_imminence_model_calls_imminent_is_triaged_imminent_and_says_why(phrases_only):
+    before, after = phrases_only.screen(RESEARCHED), risk.screen(RESEARCHED)
+
+    assert before.flagged and before.triage == "high" and not before.reason
+    assert after.triage == risk.IMMINENT and after.reason == f"suicide: {risk_model.IMMINENT_REASON}"
+    assert "(model)" in after.reason and RESEARCHED not in after.reason
+    assert "overdosis" in after.imminent_features and len(after.imminent_features) <= risk_model.SHOWN
+    # Everything else is the lexicon's verdict.
+    assert (after.categories, after.severity, after.matches) == (before.categories, before.severity, before.matches)
+
+
+def test_a_possible_risk_the_imminence_model_calls_imminent_is_triaged_imminent(phrases_only):
+    assert not phrases_only.screen(POSSIBLE_IMMINENT).flagged
+    screening = risk.screen(POSSIBLE_IMMINENT)
+
+    assert screening.possible and screening.severity == risk_model.SEVERITY
+    assert screening.triage == risk.IMMINENT
+    assert screening.reason == f"{risk_model.POSSIBLE}: {risk_model.IMMINENT_REASON}"
+    assert screening.imminent_features and screening.model_features
+
+
+def test_an_unflagged_message_is_never_made_imminent():
+    lexicon = risk.default_lexicon()
+    assert lexicon.model.imminence(DENTIST, lexicon).possible  # the imminence model alone would say so
+    assert risk.screen(DENTIST) == risk.NOT_FLAGGED
+
+
+def test_a_lexicon_imminent_message_keeps_its_lexicon_reason(phrases_only):
+    before, after = phrases_only.screen(LEXICON_IMMINENT), risk.screen(LEXICON_IMMINENT)
+
+    assert before.triage == risk.IMMINENT and "(model)" not in before.reason
+    assert after == before and not after.imminent_features
+
+
+def test_without_an_imminence_model_the_triage_is_the_lexicons(tmp_path):
+    model = risk_model.load_model()
+    model.imminent = None
+    screening = risk.load_lexicon(model=model).screen(RESEARCHED)
+    assert screening.triage == "high" and not screening.reason
 
 
 def test_the_model_only_raises_possible_risk_where_the_phrases_pass(phrases_only):
@@ -32,12 +130,19 @@ def test_the_model_only_raises_possible_risk_where_the_phrases_pass(phrases_only
     raised = 0
     for example in risk.load_labelled():
         before, after = phrases_only.screen(example["text"]), with_model.screen(example["text"])
-        if before.flagged:
+        if before.flagged and (before.triage == risk.IMMINENT or after.triage == before.triage):
             assert after == before, example["text"]  # the lexicon's verdict, untouched
+        elif before.flagged:
+            # The imminence model raised the triage: nothing else changes, and the reason says so.
+            assert after == replace(
+                before, triage=risk.IMMINENT, reason=after.reason, imminent_features=after.imminent_features
+            )
+            assert after.reason.endswith(risk_model.IMMINENT_REASON), example["text"]
         elif after.flagged:
             raised += 1
             assert after.possible and after.categories == (risk_model.POSSIBLE,)
-            assert after.severity == after.triage == risk_model.SEVERITY and not after.reason
+            assert after.severity == risk_model.SEVERITY
+            assert after.triage == risk_model.SEVERITY and not after.reason or after.triage == risk.IMMINENT
             assert after.model_score >= with_model.model.threshold and after.model_features
     assert raised > 0
 
@@ -60,21 +165,21 @@ def test_a_hyperbole_context_word_leaves_the_verdict_to_the_lexicon():
 
 
 def test_the_model_raises_recall_on_parts_it_was_not_trained_on_and_keeps_precision(phrases_only):
-    # Measured when the model was committed (docs/risk-screening.md): held-out recall 0.992 (0.992
-    # without it: the phrases of round eight already catch what it caught there), fresh 0.900
-    # (0.675), fresh-2 0.796 (0.624); precision 0.992, 1.000, 0.902.
-    parts = {
-        "heldout": risk.load_labelled(split="heldout"),
-        "fresh": risk.load_labelled(split="fresh"),
-        "fresh2": risk.load_labelled(risk.FRESH2_PATH),
-    }
-    floors = {"heldout": 0.98, "fresh": 0.85, "fresh2": 0.75}
+    # The parts it was not trained on: held-out (the issue's bar) and fresh (risk_corpus.jsonl's own,
+    # never tuned on). Measured when the model trained on risk.TRAINING_SETS was committed
+    # (docs/risk-screening.md): held-out precision 0.985 (0.996 with the phrases only; three more false
+    # alarms), recall 1.000 (1.000); fresh 1.000, 0.950 (0.775). Fresh-2 … fresh-6 are training data
+    # now: their floors are in test_risk_fresh_sets.py.
+    parts = {"heldout": risk.load_labelled(split="heldout"), "fresh": risk.load_labelled(split="fresh")}
+    floors = {"heldout": 0.98, "fresh": 0.90}
     for name, examples in parts.items():
         with_model, without = risk.evaluate(examples), risk.evaluate(examples, phrases_only)
         assert with_model.recall > without.recall or name == "heldout", name
         assert with_model.recall >= without.recall, name
         assert with_model.recall >= floors[name], (name, with_model.false_negatives)
-        assert with_model.precision >= 0.90, (name, with_model.false_positives)
+        assert with_model.precision >= 0.98, (name, with_model.false_positives)
+        # The imminence model only adds imminent triage: nothing imminent is lost.
+        assert with_model.imminent[0] >= without.imminent[0], name
 
 
 def test_a_model_file_round_trips(tmp_path, phrases_only):
@@ -125,3 +230,37 @@ def test_a_schools_negative_silences_the_phrase_not_the_model():
     )
     assert risk.screen(text).categories == ("violence",)
     assert school.screen(text).categories == (risk_model.POSSIBLE,)
+
+
+def test_an_alert_the_imminence_model_made_imminent_says_so_first_without_the_students_words(world):
+    conversation = services.start_conversation(world.student)
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), RESEARCHED)])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.severity == risk.IMMINENT
+    # The first item is what the inbox shows next to the imminent badge.
+    assert alert.items == [f"{risk.IMMINENT}: suicide: {risk_model.IMMINENT_REASON}", "suicide"]
+    assert "overdosis" not in " ".join(alert.items)
+
+
+def test_a_possible_risk_made_imminent_keeps_its_reason_first_then_the_score(world):
+    conversation = services.start_conversation(world.student)
+    draft = services.Draft(conversation.pk, world.siswa, uuid.uuid4(), POSSIBLE_IMMINENT)
+    (posted,) = services.post_messages([draft])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.severity == risk.IMMINENT
+    assert alert.items[0] == f"{risk.IMMINENT}: {risk_model.POSSIBLE}: {risk_model.IMMINENT_REASON}"
+    assert alert.items[1] == risk_model.POSSIBLE and alert.items[2].startswith("model score ")
+
+
+def test_the_lexicon_page_shows_the_imminence_models_reason_and_words(client, world):
+    client.force_login(world.koordinator)
+
+    response = client.post(
+        reverse("counseling:risk_lexicon"), {"extension": "", "sample": RESEARCHED, "action": "check"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert risk_model.IMMINENT_REASON in page and "data-imminent-model" in page and "overdosis" in page
