@@ -99,6 +99,10 @@ FRESH5_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh5.jsonl"
 # Written after round twelve by someone who did not see its rules, to judge them; added later, so it may be
 # absent: `load_fresh("fresh6")` is then None and the bench and the floor test skip it.
 FRESH6_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh6.jsonl"
+# 240 messages written after round twelve by someone who saw neither the rules nor the screen's code nor
+# the other sets, kept aside while round thirteen and the second stage's training on every tuned part were
+# made, and committed with their first measurement: the set nothing was tuned or trained on.
+FRESH7_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh7.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -107,6 +111,7 @@ FRESH_SETS = {
     "fresh4": FRESH4_PATH,
     "fresh5": FRESH5_PATH,
     "fresh6": FRESH6_PATH,
+    "fresh7": FRESH7_PATH,
 }
 # The labelled parts the second stage (risk_model.py) is trained on: every part the rules were tuned on,
 # the dev part and the fresh sets of rounds nine to thirteen, never the held-out part (the measure the

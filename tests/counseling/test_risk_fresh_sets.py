@@ -51,6 +51,13 @@ FLOORS = [
     # 0.600, imminent 13/57; after it, never tuned on, 0.910 / 0.617, 19/57; round thirteen was tuned on it:
     # 0.991 / 0.974, 54/57 (docs/risk-screening.md).
     Floor("fresh6", messages=200, precision=0.97, recall=0.97, imminent=54, labelled_imminent=55, every_category=False),
+    # 240 messages written blind after round twelve (by someone who saw neither the rules, the code nor
+    # the other sets), kept aside while round thirteen and the model's training on every tuned part were
+    # made, and committed with their first measurement. Round twelve's rules: 0.959 / 0.701, imminent
+    # 22/58; round thirteen's rules with the old model 0.960 / 0.716, 22/58; with the second stage trained
+    # on every tuned part and the imminence model 0.958 / 0.843, 42/58 (phrases alone 0.966 / 0.634).
+    # Nothing was tuned or trained on it: the measure of both.
+    Floor("fresh7", messages=240, precision=0.95, recall=0.84, imminent=42, labelled_imminent=58),
 ]
 
 

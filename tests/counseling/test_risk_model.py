@@ -51,7 +51,8 @@ def test_retraining_from_the_training_parts_reproduces_the_shipped_model(phrases
 
 
 def test_the_training_parts_are_every_part_the_rules_were_tuned_on_and_not_the_held_out_part(training):
-    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS}  # today; a new fresh set is a measure first
+    # Every fresh set but the newest: fresh-7 is the measure nothing was tuned or trained on
+    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS} - {"fresh7"}
     heldout = {example["text"] for example in risk.load_labelled(split="heldout")}
     for name, part in training.items():
         assert part and {example["split"] for example in part} == {name}
