@@ -24,9 +24,13 @@ run: $(VENV)/.installed
 	@echo "E-Konseling: http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) ekonseling.asgi:application
 
-# The suite on SQLite, then again on PostgreSQL + Redis when they answer on this machine. Redis pub/sub
-# ignores the database number, so each run takes a channel prefix of its own (two runs never cross-talk).
-test: $(VENV)/.installed chromium lint test-sqlite test-postgres
+# The suite on SQLite and, at the same time, on PostgreSQL + Redis when they answer on this machine.
+# One run keeps about one core busy (pytest, its servers and the browser take turns), so on two cores
+# the two side by side take little longer than the longer one. They share nothing: their own database,
+# a free port per server, the in-process channel layer against Redis with a channel prefix of its own
+# (Redis pub/sub ignores the database number). Each run's output is printed whole when it ends.
+test: $(VENV)/.installed chromium lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
