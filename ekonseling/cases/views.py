@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ekonseling.accounts.models import COUNSELOR_ROLES
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, policy, text
 from ekonseling.instruments.models import Assignment
 from ekonseling.safety import sources
 from ekonseling.safety.models import Alert
@@ -57,8 +57,9 @@ def case_list(request):
         cases = cases.filter(status=status)
     if bidang in Bidang.values:
         cases = cases.filter(bidang=bidang)
-    if request.GET.get("q", "").strip():
-        cases = cases.filter(student__name__icontains=request.GET["q"].strip()[:100])
+    q = text.clean(request.GET.get("q", "")).strip()[:100]  # NUL cannot reach PostgreSQL
+    if q:
+        cases = cases.filter(student__name__icontains=q)
     if request.GET.get("mine"):
         cases = cases.filter(counselors=request.user)
     if request.GET.get("overdue"):

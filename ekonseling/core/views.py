@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from . import audit, policy, registry
+from . import audit, policy, registry, text
 from .models import AuditEvent
 
 
@@ -60,8 +60,8 @@ def _audit_events(request, action):
     events = policy.visible(request.user, action, AuditEvent.objects.select_related("actor"))
     if request.GET.get("action") in AuditEvent.Action.values:
         events = events.filter(action=request.GET["action"])
-    if request.GET.get("q"):
-        q = request.GET["q"]
+    q = text.clean(request.GET.get("q", "")).strip()[:100]  # NUL cannot reach PostgreSQL
+    if q:
         events = events.filter(Q(actor_name__icontains=q) | Q(object_repr__icontains=q))
     return audit.for_staff(events)
 

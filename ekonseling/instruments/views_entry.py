@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, policy, text
 from ekonseling.core.forms import SpreadsheetUploadForm
 
 from . import answer_import, entry, kinds, services
@@ -57,7 +57,7 @@ def _next_unentered(sheets, after=None):
 
 
 def _find(sheets, query):
-    query = query.strip()
+    query = text.clean(query).strip()[:100]  # NUL cannot reach PostgreSQL
     if not query:
         return sheets.none()
     if query.isdigit():

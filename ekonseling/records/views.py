@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy
+from ekonseling.core import audit, policy, text
 from ekonseling.counseling.models import Conversation
 from ekonseling.students.models import Student
 
@@ -53,7 +53,7 @@ def record_list(request):
         records = records.filter(counselor_id=reports.as_id(params["konselor"]))
     if params.get("saya"):
         records = records.filter(counselor=user)
-    q = (params.get("q") or "").strip()[:100]
+    q = text.clean(params.get("q") or "").strip()[:100]  # NUL cannot reach PostgreSQL
     if q:
         records = records.filter(topic__icontains=q)
     page = Paginator(records.order_by("-date", "-pk"), PAGE_SIZE).get_page(params.get("page"))

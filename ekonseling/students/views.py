@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy, registry
+from ekonseling.core import audit, policy, registry, text
 
 from . import home, profile
 from .models import AttendanceSummary, Enrollment, Rombel, Student
@@ -72,7 +72,7 @@ def student_list(request):
     if status in Student.Status.values:
         students = students.filter(status=status)
     rombels = Rombel.objects.filter(pk__in=students.values("rombel")).order_by("grade", "name")
-    q = params.get("q", "").strip()
+    q = text.clean(params.get("q", "")).strip()[:100]  # NUL cannot reach PostgreSQL
     if q:
         students = students.filter(Q(name__icontains=q) | Q(nisn__startswith=q))
     export_rombel = None
