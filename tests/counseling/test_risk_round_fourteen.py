@@ -1,0 +1,109 @@
+"""Round fourteen of the risk screen (docs/risk-screening.md), tuned on fresh-7 (released for tuning once a
+fresh-8 was being written blind): the second stage and the imminence model trained on it too
+(risk.TRAINING_SETS), then self-injury by family (NSSI behaviours and concealment): burning with a heated
+object pressed to the skin, pain that quiets the mind, self-punishment (starving or hurting oneself as a
+punishment one deserves), hair pulling, wounds one says one made oneself, a relapse announced with a blade
+bought. Each family with its everyday uses as hard negatives; and two known false alarms: someone waiting
+for a friend on a footbridge (a crisis phrase ignored every negative) and a family trip to the beach.
+
+Every sentence here was written for these tests: none is a message of a fresh set (checked below), so a
+family is tested on a wording it was not written from. Fresh-7's floor is in test_risk_fresh_sets.py."""
+
+import json
+
+import pytest
+
+from ekonseling.counseling import risk
+from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+
+TRUE_POSITIVES = [
+    # burning with a heated object pressed to the skin
+    ("aku suka neken koin yang udah dipanasin ke lengan, biar kerasa sesuatu", "self_harm", "high"),
+    ("jarum aku panasin pake korek terus aku tempel ke paha", "self_harm", "high"),
+    ("tiap malem aku tekan setrika yang panas ke perutku, sakitnya bikin pikiran tenang", "self_harm", "high"),
+    # self-punishment: starving or hurting oneself as a deserved punishment
+    ("aku nggak makan seharian sebagai hukuman buat diriku sendiri", "self_harm", "high"),
+    ("kalau aku salah aku menghukum diri sendiri, aku pantas sakit", "self_harm", "high"),
+    ("aku sengaja gak sarapan dan gak makan siang, itu hukuman buat aku yang bodoh", "self_harm", "high"),
+    # hair pulling
+    ("alisku udah hampir habis, aku cabutin sendiri tiap kali cemas", "self_harm", "high"),
+    ("kepalaku pitak di belakang, aku yg jambak dan cabut rambutnya kalo lagi panik", "self_harm", "high"),
+    # wounds one says one made oneself (Indonesian, Javanese)
+    ("luka di pahaku ini aku sendiri yang bikin bu", "self_harm", "high"),
+    ("goresan di tanganku ini aku sendiri yg buat pake peniti", "self_harm", "high"),
+    ("sikilku akeh tatu, aku dhewe sing nggawe", "self_harm", "high"),
+    # a relapse announced for tonight, with a blade bought
+    ("nanti malam aku mau lakuin lagi, cutter udah aku beli tadi siang", "self_harm", "imminent"),
+    # on a rail track or a rooftop now: still imminent without the crisis phrase, by the strong phrase
+    ("aku udah di rel sekarang", "suicide", "imminent"),
+    ("aku udah di atap sekolah, maaf semuanya", "suicide", "imminent"),
+]
+
+HARD_NEGATIVES = [
+    # known false alarms: a footbridge where a friend is awaited, a family trip to the beach
+    "aku udah di atas jembatan penyeberangan, tungguin ya",
+    "ke pantai sama keluarga, gak balik ke sekolah",
+    "udah di jpo depan sekolah nih, kamu dimana",
+    "aku udah di jembatan penyeberangan deket halte, jemput ya",
+    "besok ke pantai sama keluarga, jadi gak balik ke sekolah dulu bu",
+    # heated things that are not self-injury
+    "tanganku kena panci panas pas masak mie",
+    "kompres air panas ke perut pas lagi mens, enakan",
+    "ibu nempelin koyo panas ke punggung ayah",
+    "setrika panas jangan ditaruh di kasur",
+    # punishments and deserving, said of others or of prizes
+    "kelas kami dapat hukuman nyapu halaman dari guru",
+    "dia pantes dapet juara satu",
+    "aku dihukum guru gara-gara telat, pantes sih",
+    "aku nggak makan siang hari ini soalnya sibuk rapat osis",
+    # hair, and pulling other things out when anxious
+    "aku cabutin uban ibu, dapet goceng",
+    "alis aku cabut pake pinset biar rapi",
+    "rambut adek rontok abis kemo, kepalanya botak",
+    "rambutku rontok banyak banget pas lagi stres ujian",
+    "aku yang cabut kabel charger pas panik listriknya konslet",
+    # made oneself: a cake; a fall; a blade for crafts; doing homework again
+    "kue ini aku sendiri yang bikin lho bu",
+    "luka di lututku gara-gara jatuh dari sepeda, bukan apa-apa",
+    "cutter udah aku beli buat prakarya besok",
+    "nanti aku lakuin lagi tugas kimianya, soalnya salah",
+    # a PE lesson: jumping meant literally
+    "besok pjok ujian lompat jauh, deg-degan",
+]
+
+
+def test_these_sentences_are_not_from_the_fresh_sets():
+    assert_not_from_the_fresh_sets([text for text, _, _ in TRUE_POSITIVES] + HARD_NEGATIVES)
+
+
+@pytest.mark.parametrize(("text", "category", "triage"), TRUE_POSITIVES)
+def test_round_fourteen_families(text, category, triage):
+    assert_flagged(text, category, triage)
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_round_fourteen_hard_negatives_raise_no_phrase_alert(text):
+    assert_no_phrase_alert(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["aku udah di atas jembatan penyeberangan, tungguin ya", "ke pantai sama keluarga, gak balik ke sekolah"]
+)
+def test_the_known_false_alarms_raise_no_alert_at_all(text):
+    # the footbridge was an imminent suicide alert: the strong "aku sudah di atap|jembatan|rooftop|lantai"
+    # (gap 1) read "aku udah di atas jembatan"; the overlapping negative "jembatan penyeberangan" cancels it
+    assert not risk.screen(text).flagged, risk.screen(text)
+
+
+def test_being_on_a_bridge_is_no_longer_a_crisis_phrase_but_still_imminent():
+    # a crisis phrase ignores every negative, so "aku udah di jembatan penyeberangan, jemput ya" was an act
+    # under way; the strong imminent phrase (with "rel" added) says the same and a negative can cancel it
+    crisis = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))["crisis"]
+    assert not any("jembatan" in entry["phrase"] for entry in crisis)
+    result = risk.load_lexicon(model=None).screen("aku udah di jembatan sekarang")
+    assert result.triage == risk.IMMINENT and result.reason == "suicide: plan or preparation", result
+
+
+def test_self_punishment_alone_flags_nothing():
+    # the punishment and deserving phrases are support: they count only next to an act of self-injury
+    assert not risk.load_lexicon(model=None).screen("itu hukuman buat aku, pantes aku dapet").flagged
