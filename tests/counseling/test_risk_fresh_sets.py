@@ -24,10 +24,12 @@ class Floor:
 
 
 # Since the second stage was trained on every part the rules were tuned on (risk.TRAINING_SETS: dev and
-# fresh-2 … fresh-6, docs/risk-screening.md), these sets are its training data too: their figures with the
-# model are no longer a measure of it (held-out and fresh are, tests/counseling/test_risk_model.py). Measured
-# then (with the imminence model): fresh-2 0.969 / 1.000, 10/10; fresh-3 1.000 / 1.000, 9/9; fresh-4 0.993 /
-# 0.951, 35/35; fresh-5 0.991 / 0.982, 52/54; fresh-6 1.000 / 0.983, 55/57.
+# fresh-2 … fresh-6, and fresh-7 since round fourteen; docs/risk-screening.md), these sets are its training
+# data too: their figures with the model are no longer a measure of it (held-out and fresh are,
+# tests/counseling/test_risk_model.py). Measured then (with the imminence model): fresh-2 0.969 / 1.000,
+# 10/10; fresh-3 1.000 / 1.000, 9/9; fresh-4 0.993 / 0.951, 35/35; fresh-5 0.991 / 0.982, 52/54; fresh-6
+# 1.000 / 0.983, 55/57. After round fourteen: the same, but fresh-2 0.968 / 0.989 (one message, "aq dsuruh
+# jd kurir titipan brg…", no longer a possible risk).
 FLOORS = [
     # Written before round eight, never tuned on until round nine. Measured after round twelve: precision
     # 0.939, recall 0.989, imminent 10/10 (tests/counseling/test_risk_model.py holds the second stage's gain).
@@ -55,9 +57,10 @@ FLOORS = [
     # the other sets), kept aside while round thirteen and the model's training on every tuned part were
     # made, and committed with their first measurement. Round twelve's rules: 0.959 / 0.701, imminent
     # 22/58; round thirteen's rules with the old model 0.960 / 0.716, 22/58; with the second stage trained
-    # on every tuned part and the imminence model 0.958 / 0.843, 42/58 (phrases alone 0.966 / 0.634).
-    # Nothing was tuned or trained on it: the measure of both.
-    Floor("fresh7", messages=240, precision=0.95, recall=0.84, imminent=42, labelled_imminent=58),
+    # on every tuned part and the imminence model 0.958 / 0.843, 42/58 (phrases alone 0.966 / 0.634),
+    # never tuned on it (held at 0.95, 0.84, 42). Round fourteen was tuned on it and the model trained on it
+    # (risk.TRAINING_SETS): 0.977 / 0.940, 52/58 (docs/risk-screening.md); a fresh-8 written blind measures it.
+    Floor("fresh7", messages=240, precision=0.97, recall=0.94, imminent=52, labelled_imminent=58),
 ]
 
 

@@ -3,8 +3,12 @@ fresh-8 was being written blind): the second stage and the imminence model train
 (risk.TRAINING_SETS), then self-injury by family (NSSI behaviours and concealment): burning with a heated
 object pressed to the skin, pain that quiets the mind, self-punishment (starving or hurting oneself as a
 punishment one deserves), hair pulling, wounds one says one made oneself, a relapse announced with a blade
-bought. Each family with its everyday uses as hard negatives; and two known false alarms: someone waiting
-for a friend on a footbridge (a crisis phrase ignored every negative) and a family trip to the beach.
+bought; then the other categories by family (a will or a note written, a death made to look like an
+accident, every door shut, scalding, school needs left unprovided, money or a doctor withheld, fights heard
+at home, a drink spiked, taken out of school to work, another's identity card, revenge with a weapon, arson
+with fuel ready, undressing, an adult who comes into the room at night). Each family with its everyday uses
+as hard negatives; and two known false alarms: someone waiting for a friend on a footbridge (a crisis
+phrase ignored every negative) and a family trip to the beach.
 
 Every sentence here was written for these tests: none is a message of a fresh set (checked below), so a
 family is tested on a wording it was not written from. Fresh-7's floor is in test_risk_fresh_sets.py."""
@@ -37,6 +41,31 @@ TRUE_POSITIVES = [
     # on a rail track or a rooftop now: still imminent without the crisis phrase, by the strong phrase
     ("aku udah di rel sekarang", "suicide", "imminent"),
     ("aku udah di atap sekolah, maaf semuanya", "suicide", "imminent"),
+    # the other categories by family: a will and a note, a death made to look like an accident; every door
+    # shut; scalding; school needs unprovided, left without money, a doctor refused; fights heard at home;
+    # a drink spiked; taken out of school to work, another's identity card; revenge with a weapon, arson;
+    # undressed by an adult, an adult who comes into the room at night
+    ("nanti malam om pasti masuk kamar lagi, aku takut", "sexual_abuse", "imminent"),
+    ("besok aku disuruh berhenti sekolah buat kerja di kebun sawit", "exploitation", "imminent"),
+    ("aku udah bikin surat wasiat, laptopku buat adek", "suicide", "imminent"),
+    ("i left a note on my desk, nunggu semua orang tidur dulu", "suicide", "imminent"),
+    ("gimana ya caranya biar keliatan kayak kecelakaan, biar ortu gak malu", "suicide", "high"),
+    ("rasanya semua pintu udah tertutup buat aku, gak ada jalan lagi", "hopelessness", "medium"),
+    ("sia-sia aja aku berusaha, ujung-ujungnya gagal terus", "hopelessness", "medium"),
+    ("ayah nyiram punggungku pake air mendidih waktu aku telat pulang", "physical_abuse", "high"),
+    ("sepatuku udah bolong dari semester lalu, kata ibu beli aja sendiri", "neglect", "high"),
+    ("aku ditinggal seminggu gak dikasih duit sama ayah", "neglect", "high"),
+    ("kakiku luka infeksi tapi bapak bilang gak usah ke puskesmas", "neglect", "high"),
+    ("tiap malem ada suara gelas dibanting sama bentakan dari kamar ortu", "domestic_violence", "high"),
+    ("paman sama bibi kalau berantem saling tampar di depan aku", "domestic_violence", "high"),
+    ("es teh yang dikasih kakak kelas rasanya aneh, abis itu aku gak inget apa-apa", "coerced_substance", "high"),
+    ("kayaknya ada pil yang dicampur ke minumanku di acara itu", "coerced_substance", "high"),
+    ("aku disuruh keluar sekolah buat ikut paman kerja di kapal", "exploitation", "high"),
+    ("aku kerja di restoran pake ktp sepupu biar keliatan udah 18", "exploitation", "high"),
+    ("besok aku bales dia pake celurit, liat aja", "violence", "imminent"),
+    ("udah kubeli bensin sebotol, malam ini motornya kubakar", "violence", "imminent"),
+    ("om suka buka2 bajuku kalau aku lagi tidur", "sexual_abuse", "high"),
+    ("tiap malam ayah tiri masuk kamar aku, aku takut banget", "sexual_abuse", "high"),
 ]
 
 HARD_NEGATIVES = [
@@ -69,6 +98,36 @@ HARD_NEGATIVES = [
     "nanti aku lakuin lagi tugas kimianya, soalnya salah",
     # a PE lesson: jumping meant literally
     "besok pjok ujian lompat jauh, deg-degan",
+    # everyday uses of the other families' words
+    "kakak keluar sekolah buat ikut lomba debat di jakarta",
+    "mama bilang gak usah ke dokter gigi dulu, udah gak sakit",
+    "tugas agama bikin contoh surat wasiat",
+    "semua pintu toko udah tertutup, kemaleman",
+    "ayah sama ibu saling pukul bantal pas main sama adek",
+    "ayah lagi nyiram halaman pake air, panas banget hari ini",
+    "ayah pake ktp kakak buat daftar vaksin",
+    "bensin udah aku beli, motor siap dipake touring",
+    "kakak tiri masuk kamar aku buat minjem charger",
+    "ayah sama om latihan silat, saling pukul tapi pake pelindung",
+    "kakak keluar sekolah jam 2 terus ikut les",
+    "aku nulis surat buat nenek, mau aku kirim lewat pos",
+    "efek makeup buat teater biar keliatan kayak korban kecelakaan",
+    "pintu gerbang sekolah udah tertutup pas aku dateng, telat",
+    "usahaku belajar gak sia-sia, nilaiku naik",
+    "mama nyiram tanaman pake air bekas cucian beras",
+    "adek gak sengaja kesiram air panas dari dispenser",
+    "sepatuku robek, besok mau beli baru sama ayah",
+    "gak usah ke dokter kata mama, cuma pilek doang",
+    "piring pecah pas aku nyuci, mama teriak kaget",
+    "om sama tante saling tuker kado pas lebaran",
+    "minuman rasa baru di kantin aneh banget",
+    "aku gak inget apa-apa pas ujian tadi, blank",
+    "kakak keluar sekolah buat kuliah di luar kota",
+    "pinjam ktp ayah buat daftar kartu perpus",
+    "ayah bakar sampah pake bensin sisa motor",
+    "bensin motor abis, harus dorong ke pom",
+    "aku ganti baju di kamar pas mau renang",
+    "papa masuk kamar aku malam-malam buat bangunin sahur",
 ]
 
 
