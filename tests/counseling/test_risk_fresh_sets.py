@@ -59,8 +59,8 @@ FLOORS = [
     # 22/58; round thirteen's rules with the old model 0.960 / 0.716, 22/58; with the second stage trained
     # on every tuned part and the imminence model 0.958 / 0.843, 42/58 (phrases alone 0.966 / 0.634),
     # never tuned on it (held at 0.95, 0.84, 42). Round fourteen was tuned on it and the model trained on it
-    # (risk.TRAINING_SETS): 0.977 / 0.940, 52/58 (docs/risk-screening.md); a fresh-8 written blind measures it.
-    Floor("fresh7", messages=240, precision=0.97, recall=0.94, imminent=52, labelled_imminent=58),
+    # (risk.TRAINING_SETS): 0.977 / 0.970, 54/58 (docs/risk-screening.md); a fresh-8 written blind measures it.
+    Floor("fresh7", messages=240, precision=0.97, recall=0.97, imminent=54, labelled_imminent=58),
 ]
 
 

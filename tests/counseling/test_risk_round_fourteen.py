@@ -6,7 +6,8 @@ punishment one deserves), hair pulling, wounds one says one made oneself, a rela
 bought; then the other categories by family (a will or a note written, a death made to look like an
 accident, every door shut, scalding, school needs left unprovided, money or a doctor withheld, fights heard
 at home, a drink spiked, taken out of school to work, another's identity card, revenge with a weapon, arson
-with fuel ready, undressing, an adult who comes into the room at night). Each family with its everyday uses
+with fuel ready, undressing, an adult who comes into the room at night, an adult met online with a gift
+promised). Each family with its everyday uses
 as hard negatives; and two known false alarms: someone waiting for a friend on a footbridge (a crisis
 phrase ignored every negative) and a family trip to the beach.
 
@@ -66,6 +67,13 @@ TRUE_POSITIVES = [
     ("udah kubeli bensin sebotol, malam ini motornya kubakar", "violence", "imminent"),
     ("om suka buka2 bajuku kalau aku lagi tidur", "sexual_abuse", "high"),
     ("tiap malam ayah tiri masuk kamar aku, aku takut banget", "sexual_abuse", "high"),
+    (
+        "cowok yg kenalan di tiktok mau jemput aku di sekolah, katanya mau beliin iphone. jangan bilang mama ya",
+        "grooming",
+        "high",
+    ),
+    ("ibu nyiram kakiku pake air panas karena aku gak sengaja numpahin susu", "physical_abuse", "high"),
+    ("aku udah nulis wasiat, sepatu buat sepupu, gitar buat temen", "suicide", "imminent"),
 ]
 
 HARD_NEGATIVES = [
@@ -128,6 +136,11 @@ HARD_NEGATIVES = [
     "bensin motor abis, harus dorong ke pom",
     "aku ganti baju di kamar pas mau renang",
     "papa masuk kamar aku malam-malam buat bangunin sahur",
+    "om yang kenal di fb itu sahabat lama ayah, baik kok",
+    "sepupu yang kenalan di ig janji beliin aku boba",
+    "tante janji beliin hp kalau aku juara kelas",
+    "mama nyiram halaman pake air panas bekas rebusan biar rumputnya mati",
+    "seragam baru udah dibeli, yang lama robek dikit, aku jahit sendiri",
 ]
 
 
