@@ -141,6 +141,20 @@ HARD_NEGATIVES = [
     "tante janji beliin hp kalau aku juara kelas",
     "mama nyiram halaman pake air panas bekas rebusan biar rumputnya mati",
     "seragam baru udah dibeli, yang lama robek dikit, aku jahit sendiri",
+    # a fourth pass: everyday messages with the round's words
+    "aku sendiri yang bikin goresan di meja itu, maaf bu",
+    "ayah ibu saling pukul? enggak kok, mereka akur",
+    "bales pake pisau? enggaklah, aku bales pake prestasi",
+    "buka baju aku basah kena hujan, langsung mandi",
+    "ibu lepasin bajuku pas aku sakit demam tinggi",
+    "mama gak mau bawa aku ke rs karena cuma flu",
+    "sepatuku udah kekecilan, mama bilang beli aja sendiri pake tabungan",
+    "kakek udah bikin wasiat buat warisan sawahnya",
+    "mama bilang gak usah ke dokter, cukup minum obat warung aja karena cuma pusing",
+    "pake ktp kakak buat ambil paket di kantor pos",
+    "ayah tiri masuk kamar lagi buat ambil charger, aku takut ketahuan main hp",
+    "abang yang kenal di game janji kasih skin kalau menang turnamen",
+    "om masuk kamar aku buat benerin ac malam ini",
 ]
 
 
