@@ -26,13 +26,15 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import close_old_connections
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY, device_classes, user_has_device
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import policy
+from ekonseling.core import policy, prepared
 
 from . import protocol
 
@@ -110,24 +112,24 @@ def _load_user(backend: Any, user_id: Any) -> tuple[User | None, bool]:
     if not isinstance(backend, ModelBackend):
         user = backend.get_user(user_id)
         return user, bool(user is not None and user_has_device(user, confirmed=True))
-    users, devices = _users_with_devices()
-    # No .first(): it would add ORDER BY pk to a one-row lookup (compiling it costs CPU per connect).
-    user = next(iter(users.filter(pk=user_id)), None)
+    user_by_pk, devices = _user_with_devices()
+    user = user_by_pk.get(user_id)
     if user is None or not backend.user_can_authenticate(user):
         return None, False
     return user, any(getattr(user, name) for name in devices)
 
 
 @functools.cache
-def _users_with_devices() -> tuple[QuerySet[User], tuple[str, ...]]:
-    """The users with their school and one `_otp_N` flag per device class: built once per process
-    (building it was a fifth of a connect's admission CPU); every call filters a fresh clone, and
-    nothing of the user is cached."""
+def _user_with_devices() -> tuple[prepared.Prepared, tuple[str, ...]]:
+    """The user with their school and one `_otp_N` flag per device class, by pk: compiled once per
+    process (compiling it was a quarter of a connect's admission CPU), run with each connect's pk;
+    nothing of the user is cached. No .first(): it would sort the one row by pk."""
     devices = {
         f"_otp_{n}": Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
         for n, model in enumerate(device_classes())
     }
-    return User._default_manager.select_related("school").annotate(**devices), tuple(devices)
+    users = User._default_manager.select_related("school").annotate(**devices)
+    return prepared.Prepared(lambda pk: users.filter(pk=pk), int), tuple(devices)
 
 
 def verdict(user: User, session: SessionBase | None, has_device: bool) -> int | None:
@@ -158,7 +160,29 @@ class SocketSessionMiddleware(BaseMiddleware):
 
 @functools.cache
 def _session_store() -> type[SessionBase]:
-    return import_module(settings.SESSION_ENGINE).SessionStore
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store, DatabaseSessionStore):
+        return store
+    by_key = prepared.Prepared(lambda key: store.get_model_class().objects.filter(session_key=key), str)
+    salt = store().key_salt  # Django derives it from the class's name: the same sessions need the same salt
+
+    class SocketSessionStore(store):
+        """The configured store, reading its row with a lookup compiled once (`core.prepared`):
+        by key, the expiry then checked here as the store's own `expire_date__gt=now` filter does."""
+
+        @property
+        def key_salt(self):
+            return salt
+
+        def _get_session_from_db(self):
+            key = self.session_key
+            row = None if key is None else by_key.get(key)
+            if row is None or row.expire_date <= timezone.now():
+                self._session_key = None
+                return None
+            return row
+
+    return SocketSessionStore
 
 
 class AdmissionMiddleware(BaseMiddleware):

@@ -200,16 +200,12 @@ _MARKS = {"delivered": Max("delivered_seq"), "read": Max("read_seq")}
 RECEIPT_ANNOTATIONS = ("other_side_delivered", "other_side_read")
 
 
-def other_side_marks(viewer: User) -> dict[str, Subquery]:
-    """`other_side_receipt`'s marks as annotations of a Conversation queryset (the socket's
-    subscribe reads the conversation and its receipt in one statement); the same rule, read back
-    with `annotated_receipt`."""
-    return _other_side_marks(viewer.role == Role.SISWA)
-
-
 @functools.cache
-def _other_side_marks(of_student: bool) -> dict[str, Subquery]:
-    # Two variants only (the viewer's side): built once per process; annotate() copies them.
+def other_side_marks(of_student: bool) -> dict[str, Subquery]:
+    """`other_side_receipt`'s marks, for a viewer who is (or is not) a student, as annotations of a
+    Conversation queryset (the socket's subscribe reads the conversation and its receipt in one
+    statement); the same rule, read back with `annotated_receipt`. Two variants only: built once
+    per process; annotate() copies them."""
     others = Participant.objects.filter(_OTHER_SIDE[of_student], conversation=OuterRef("pk"))
     others = others.order_by().values("conversation")
     return {
@@ -219,7 +215,7 @@ def _other_side_marks(of_student: bool) -> dict[str, Subquery]:
 
 
 def annotated_receipt(conversation: Conversation, viewer: User) -> Frame:
-    """The receipt of a conversation loaded with `other_side_marks(viewer)`."""
+    """The receipt of a conversation loaded with `other_side_marks` of the viewer's side."""
     delivered, read = (getattr(conversation, name) for name in RECEIPT_ANNOTATIONS)
     return receipt(conversation.pk, _other_side_name(viewer), delivered, read)
 

@@ -46,13 +46,16 @@ def changed() -> None:
 def in_caseload(user: User, student: Student) -> bool:
     """The in-memory check: does `user` serve `student` through their rombel or individually?
     Uses the caller's `mark_in_caseload`, the request's remembered caseload, or the caller's
-    prefetch of `rombel__counselors` and `counselors`, in that order."""
+    prefetch of `rombel__counselors` and `counselors`, in that order; else the user's assignments,
+    read in one query (outside a request: a socket asking the policy about one conversation)."""
     known = getattr(student, "_caseload_of", None)
     if known is not None and known[0] == user.pk:
         return known[1]
     # A prefetch answers without a query: use it unless the caseload is already remembered.
     prefetched = "counselors" in getattr(student, "_prefetched_objects_cache", {})
     assigned = _assigned(user, only_known=prefetched)
+    if assigned is None and not prefetched:
+        assigned = _load_assigned(user.pk)
     if assigned is not None:
         return student.rombel_id in assigned[0] or student.pk in assigned[1]
     if student.rombel_id is not None and any(c.pk == user.pk for c in student.rombel.counselors.all()):

@@ -1,17 +1,22 @@
 """Admitting a counseling socket in one database call (counseling.admission): the same verdicts as
 before, in a fixed number of queries, and a subscribe in one call too."""
 
+import datetime
 import uuid
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ekonseling.core import policy
 from ekonseling.counseling import admission, consumers, protocol, services
+from ekonseling.counseling.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +159,8 @@ def test_a_subscribe_to_a_conversation_the_user_may_not_read_is_refused(world):
     assert consumers._sync(world.siswa, conversation.pk, 0) is None
 
 
-# The querysets a connect starts from are built once per process (admission._users_with_devices,
-# consumers._conversations, protocol._other_side_marks): nothing about a user may stick to them.
+# The lookups a connect runs are compiled once per process (admission._user_with_devices,
+# admission._session_store, consumers._conversation_by_pk): nothing about a user may stick to them.
 
 
 def test_a_second_factor_confirmed_or_an_account_disabled_after_an_admission_counts_at_the_next(world):
@@ -216,3 +221,55 @@ def test_the_socket_stack_hands_on_the_servers_own_send_and_the_user_itself(worl
     assert type(seen["scope"]["user"]) is type(world.gurubk) and seen["scope"]["user"].pk == world.gurubk.pk
     assert seen["scope"]["session"].session_key == session.session_key
     assert seen["scope"][admission.SCOPE_KEY] is None
+
+
+def test_the_sockets_session_store_reads_the_sites_sessions_and_refuses_ended_ones(world):
+    """The socket's store (a lookup compiled once) decodes what the site's store wrote, checks the
+    expiry as the site's does, and ends a session as the site's does."""
+    socket_store = admission._session_store()
+    session = session_of(world.siswa)
+    assert admitted(socket_store(session.session_key))[:2] == (world.siswa, None)
+
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now())
+    user, verdict, queries = admitted(socket_store(session.session_key))
+    assert (user.is_authenticated, verdict, queries) == (False, protocol.CLOSE_UNAUTHENTICATED, 1)
+
+    session = session_of(world.gurubk)
+    world.gurubk.set_password("another password 123")
+    world.gurubk.save(update_fields=["password"])
+    assert admitted(socket_store(session.session_key))[1] == protocol.CLOSE_UNAUTHENTICATED
+    assert not SessionStore().exists(session.session_key)
+    assert admitted(socket_store(None))[1] == protocol.CLOSE_UNAUTHENTICATED
+
+
+def test_a_subscribe_lets_through_exactly_the_conversations_the_policys_scope_lets_through(world, other_world):
+    """The socket asks the policy's rule about the one row (`policy.can`); the HTTP lists ask its
+    scope (`policy.visible`): for every user and every kind of conversation they agree."""
+    unclaimed = services.start_conversation(world.student)
+    mine = services.start_conversation(world.classmate)
+    Conversation.objects.filter(pk=mine.pk).update(counselor=world.gurubk)
+    others = services.start_conversation(world.other_student)
+    Conversation.objects.filter(pk=others.pk).update(counselor=world.gurubk_other)
+    urgent = Conversation.objects.create(
+        school=world.school, student=world.other_student, counselor=world.gurubk_other, urgent=True
+    )
+    outside_caseload = Conversation.objects.create(school=world.school, student=world.other_student)
+    other_school = services.start_conversation(other_world.student)
+    # The student's account was handed over: what it wrote before is withheld (docs/anonymity.md).
+    withheld = Conversation.objects.create(school=world.school, student=world.student)
+    Conversation.objects.filter(pk=withheld.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    world.siswa.counseling_visible_from = timezone.now() - datetime.timedelta(days=1)
+    world.siswa.save(update_fields=["counseling_visible_from"])
+    conversations = [unclaimed, mine, others, urgent, outside_caseload, other_school, withheld]
+
+    users = [*world.by_role().values(), world.gurubk_other, other_world.gurubk, other_world.siswa]
+    for user in users:
+        scope = set(policy.visible(user, "conversation.view", Conversation.objects.all()).values_list("pk", flat=True))
+        sockets = {c.pk for c in conversations if consumers._open(user, c.pk, 0, None) is not None}
+        assert sockets == scope & {c.pk for c in conversations}, user.role
+    assert {c.pk for c in conversations if consumers._open(world.gurubk, c.pk, 0, None)} == {
+        unclaimed.pk,
+        mine.pk,
+        withheld.pk,  # withheld from the student's account only
+    }
+    assert {c.pk for c in conversations if consumers._open(world.siswa, c.pk, 0, None)} == {unclaimed.pk}

@@ -4,6 +4,8 @@ before its commit, and a failing part fails only its own jobs."""
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ekonseling.core import realtime
 from ekonseling.core.models import AuditEvent
@@ -67,3 +69,28 @@ def test_failing_receipts_or_audit_events_fail_only_themselves(world, monkeypatc
     assert isinstance(results[1], ValueError) and isinstance(results[2], ValueError)
     assert Message.objects.filter(conversation=conversation).count() == 1
     assert not AuditEvent.objects.filter(action="read", object_id=str(conversation.pk)).exists()
+
+
+@pytest.mark.parametrize("kind", ["receipts", "audit events"])
+def test_a_batch_of_receipts_or_audit_events_alone_takes_no_savepoint_and_still_fails_alone(world, monkeypatch, kind):
+    """Nothing else in the batch to shield: its own transaction, two round trips fewer (here, inside
+    the test's transaction, that transaction is itself the one savepoint left)."""
+    conversation = claimed(world)
+
+    def job():
+        if kind == "receipts":
+            return services.Mark(conversation.pk, world.gurubk, delivered=1)
+        return services.live_read(world.gurubk, conversation)
+
+    with CaptureQueriesContext(connection) as queries:
+        (result,), _events = writer._write([job()])
+    assert not isinstance(result, Exception)
+    assert [q["sql"].split()[0] for q in queries].count("SAVEPOINT") == 1
+
+    def broken(jobs):
+        raise ValueError("broken")
+
+    monkeypatch.setattr(services, "mark_many" if kind == "receipts" else "write_read_audits", broken)
+    (result,), _events = writer._write([job()])
+    assert isinstance(result, ValueError)
+    assert Message.objects.filter(conversation=conversation).count() == 0  # the connection still answers

@@ -165,3 +165,18 @@ def test_the_remembered_caseload_ends_with_its_request(world):
     # Outside a request nothing is remembered: the tables are asked each time.
     assert caseload._assigned(world.gurubk) is None
     assert caseload.in_caseload(world.gurubk, student)
+
+
+def test_outside_a_request_and_without_a_prefetch_the_check_reads_the_assignments_in_one_query(
+    world, django_assert_num_queries
+):
+    """A socket asking the policy about one unclaimed conversation: one query, not the student's
+    rombel, its counselors and the student's counselors one after the other."""
+    through_rombel = Student.objects.get(pk=world.student.pk)
+    individually = factories.student(world.school)  # no rombel
+    individually.counselors.add(world.gurubk)
+    individually = Student.objects.get(pk=individually.pk)
+    outside = Student.objects.get(pk=world.other_student.pk)  # rombel_b: another guru BK's
+    for student, serves in [(through_rombel, True), (individually, True), (outside, False)]:
+        with django_assert_num_queries(1):
+            assert caseload.in_caseload(world.gurubk, student) is serves

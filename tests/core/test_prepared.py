@@ -1,0 +1,77 @@
+"""core.prepared: a queryset compiled once gives, for each value, what the queryset built with
+that value gives, in one query; a queryset whose SQL does not take its values as they are is refused."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+
+from ekonseling.accounts.models import User
+from ekonseling.core.prepared import Prepared
+from ekonseling.students.models import Student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_value_gets_its_own_row_with_related_rows_annotations_and_deferred_fields(world, other_world):
+    counsels = Student.counselors.through.objects.filter(user=OuterRef("pk"))
+    by_pk = Prepared(
+        lambda pk: (
+            User.objects.select_related("school").defer("full_name").annotate(counsels=Exists(counsels)).filter(pk=pk)
+        ),
+        int,
+    )
+    for user in [world.gurubk, other_world.siswa, world.siswa]:
+        with CaptureQueriesContext(connection) as queries:
+            loaded = by_pk.get(user.pk)
+            assert (loaded.pk, loaded.username, loaded.school.name) == (user.pk, user.username, user.school.name)
+            assert loaded.counsels is False
+            assert loaded.get_deferred_fields() == {"full_name"}
+        assert len(queries) == 1
+    assert by_pk.get(-1) is None
+    assert by_pk.all(world.operator.pk) == [world.operator]
+
+
+def test_the_fields_converters_run(world):
+    """An encrypted field comes back decrypted, as from the queryset itself."""
+    by_pk = Prepared(lambda pk: Student.objects.filter(pk=pk), int)
+    assert by_pk.get(world.student.pk).health_notes == "Asma ringan."
+
+
+def test_string_values(world):
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    by_key = Prepared(lambda key: Session.objects.filter(session_key=key), str)
+    assert by_key.get(store.session_key).get_decoded() == {"x": 1}
+    assert by_key.get("no such key") is None
+
+
+def test_values_of_another_type_are_refused(world):
+    by_pk = Prepared(lambda pk: User.objects.filter(pk=pk), int)
+    with pytest.raises(TypeError):
+        by_pk.get(str(world.siswa.pk))
+    with pytest.raises(TypeError):
+        by_pk.get(world.siswa.pk, 1)
+    with pytest.raises(TypeError):
+        Prepared(lambda when: User.objects.filter(date_joined__gt=when), object)
+
+
+@pytest.mark.parametrize(
+    ("build", "kind"),
+    [
+        # The value is transformed (%...%): it is not among the parameters as given.
+        pytest.param(lambda name: User.objects.filter(username__contains=name), str, id="transformed"),
+        pytest.param(
+            lambda pk: User.objects.filter(pk=pk) if pk % 2 else User.objects.filter(pk=pk, is_active=True),
+            int,
+            id="shape-depends-on-the-value",
+        ),
+        pytest.param(lambda pk: User.objects.filter(pk=pk).values("pk"), int, id="not-model-instances"),
+    ],
+)
+def test_a_queryset_that_does_not_take_its_values_as_given_is_refused(world, build, kind):
+    with pytest.raises(ValueError, match="Prepared"):
+        Prepared(build, kind).get(kind(1))
