@@ -61,6 +61,12 @@ FLOORS = [
     # never tuned on it (held at 0.95, 0.84, 42). Round fourteen was tuned on it and the model trained on it
     # (risk.TRAINING_SETS): 0.977 / 0.970, 54/58 (docs/risk-screening.md); a fresh-8 written blind measures it.
     Floor("fresh7", messages=240, precision=0.97, recall=0.97, imminent=54, labelled_imminent=58),
+    # 260 messages written blind after round fourteen (by someone who read nothing of the repository),
+    # kept aside while round fourteen was tuned on fresh-7 and the model trained on it, and committed with
+    # their first measurement. Before round fourteen: 0.941 / 0.755, imminent 28/59; round fourteen's rules
+    # and model: 0.934 / 0.776, 32/59 (phrases alone 0.938 / 0.612). Nothing was tuned or trained on it:
+    # the measure of round fourteen.
+    Floor("fresh8", messages=260, precision=0.93, recall=0.77, imminent=32, labelled_imminent=59),
 ]
 
 
