@@ -105,7 +105,7 @@ FRESH6_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh6.jsonl"
 FRESH7_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh7.jsonl"
 # 260 messages written after round fourteen by someone who read nothing of the repository (rules, code,
 # other sets), kept aside while round fourteen was tuned on fresh-7 and the model trained on it, and
-# committed with their first measurement: the set nothing was tuned or trained on.
+# committed with their first measurement; round fifteen was then tuned on it and the model trained on it.
 FRESH8_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh8.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).

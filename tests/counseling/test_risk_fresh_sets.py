@@ -24,13 +24,14 @@ class Floor:
 
 
 # Since the second stage was trained on every part the rules were tuned on (risk.TRAINING_SETS: dev and
-# fresh-2 … fresh-6, fresh-7 since round fourteen and fresh-8 since round fifteen; docs/risk-screening.md), these sets are its training
-# data too: their figures with the model are no longer a measure of it (held-out and fresh are,
-# tests/counseling/test_risk_model.py). Measured then (with the imminence model): fresh-2 0.969 / 1.000,
-# 10/10; fresh-3 1.000 / 1.000, 9/9; fresh-4 0.993 / 0.951, 35/35; fresh-5 0.991 / 0.982, 52/54; fresh-6
-# 1.000 / 0.983, 55/57. After round fourteen: the same, but fresh-2 0.968 / 0.989 (one message, "aq dsuruh
-# jd kurir titipan brg…", no longer a possible risk). After round fifteen (trained on fresh-8 too): fresh-2
-# 0.979 / 0.989, fresh-4 0.993 / 0.944, fresh-6 1.000 / 0.983, 55/57, fresh-7 0.977 / 0.970, 54/58.
+# fresh-2 … fresh-6, fresh-7 since round fourteen, fresh-8 since round fifteen; docs/risk-screening.md),
+# these sets are its training data too: their figures with the model are no longer a measure of it
+# (held-out and fresh are, tests/counseling/test_risk_model.py). Measured then (with the imminence
+# model): fresh-2 0.969 / 1.000, 10/10; fresh-3 1.000 / 1.000, 9/9; fresh-4 0.993 / 0.951, 35/35;
+# fresh-5 0.991 / 0.982, 52/54; fresh-6 1.000 / 0.983, 55/57. After round fourteen: the same, but
+# fresh-2 0.968 / 0.989 (one message, "aq dsuruh jd kurir titipan brg…", no longer a possible risk).
+# After round fifteen (trained on fresh-8 too): fresh-2 0.979 / 0.989, fresh-4 0.993 / 0.944, fresh-6
+# 1.000 / 0.983, 55/57, fresh-7 0.977 / 0.970, 54/58.
 FLOORS = [
     # Written before round eight, never tuned on until round nine. Measured after round twelve: precision
     # 0.939, recall 0.989, imminent 10/10 (tests/counseling/test_risk_model.py holds the second stage's gain).
