@@ -37,10 +37,11 @@ TRUE_POSITIVES = [
     # going far away for good; a letter for the family written, with "don't look for me"
     ("aku mau pergi jauh dan gak akan kembali lagi, jaga diri kalian ya", "suicide", "high"),
     ("sudah kutulis surat untuk ibu di meja, jangan cari aku", "suicide", "imminent"),
-    # Banjar, Madurese and Batak wishes to die
+    # Banjar, Madurese and Batak wishes to die (Batak and Madurese "mate" is left to a school's extension:
+    # it is the example of one, tests/counseling/test_lexicons.py)
     ("ulun handak mati haja, kada kuat lagi", "suicide", "high"),
-    ("sengko' terro mate, ta' kowat pole", "suicide", "high"),
-    ("ahu mau mate saja bu", "suicide", "high"),
+    ("sengko' tadha' gunana odi' e dunnya, terro ngilang", "suicide", "high"),
+    ("ahu ndang kuat be, ingin mati saja", "suicide", "high"),
     # a future already ruined
     ("masa depanku udah pasti hancur, gak ada yang bisa diubah", "hopelessness", "medium"),
     # made to work or trade until night, out of school (Indonesian, Minang)
