@@ -32,6 +32,12 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
 LIVE_REFRESH_FRAME = protocol.encode({"type": "live.refresh"})
+# Live events whose frames come encoded by the publisher (or carry no text): their handlers
+# translate nothing, so dispatch does not switch the language for them (activating a language for
+# every delivered event was a measurable part of its CPU; three of these go out per chat message).
+UNTRANSLATED_EVENTS = frozenset(
+    {"conversation.message", "conversation.receipt", "conversation.typing", "inbox.event", "live.refresh"}
+)
 
 
 class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
@@ -75,7 +81,7 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         language = getattr(self, "language", None)
-        if language is None:
+        if language is None or message["type"] in UNTRANSLATED_EVENTS:
             await handler(message)
             return
         # Per task (asgiref's Local is a context variable): other sockets keep their own language.
