@@ -266,7 +266,12 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
 
     async def live_refresh(self, event):
         """Something this user's badges or home cards count changed (core.realtime.announce_refresh):
-        the page re-fetches them through the policy; the frame itself carries nothing."""
+        the page re-fetches them through the policy; the frame itself carries nothing. A student's
+        refresh for replies (`protocol.reply_refresh_event`) skips a socket subscribed to each of
+        those conversations: it has the `message` frames, and the page marks them read."""
+        shown = event.get("conversations")
+        if shown and self.subscribed.issuperset(shown):
+            return
         await self.send(text_data=LIVE_REFRESH_FRAME)
 
     async def extension_event(self, event):
