@@ -33,6 +33,12 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
 LIVE_REFRESH_FRAME = protocol.encode({"type": "live.refresh"})
+# Live events whose frames come encoded by the publisher (or carry no text): their handlers
+# translate nothing, so dispatch does not switch the language for them (activating a language for
+# every delivered event was a measurable part of its CPU; three of these go out per chat message).
+UNTRANSLATED_EVENTS = frozenset(
+    {"conversation.message", "conversation.receipt", "conversation.typing", "inbox.event", "live.refresh"}
+)
 
 
 class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
@@ -76,7 +82,7 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         language = getattr(self, "language", None)
-        if language is None:
+        if language is None or message["type"] in UNTRANSLATED_EVENTS:
             await handler(message)
             return
         # Per task (asgiref's Local is a context variable): other sockets keep their own language.
@@ -261,7 +267,12 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
 
     async def live_refresh(self, event):
         """Something this user's badges or home cards count changed (core.realtime.announce_refresh):
-        the page re-fetches them through the policy; the frame itself carries nothing."""
+        the page re-fetches them through the policy; the frame itself carries nothing. A student's
+        refresh for replies (`protocol.reply_refresh_event`) skips a socket subscribed to each of
+        those conversations: it has the `message` frames, and the page marks them read."""
+        shown = event.get("conversations")
+        if shown and self.subscribed.issuperset(shown):
+            return
         await self.send(text_data=LIVE_REFRESH_FRAME)
 
     async def extension_event(self, event):

@@ -18,7 +18,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from ekonseling.accounts.models import Role
-from ekonseling.core import ratelimit
+from ekonseling.core import ratelimit, realtime
 from ekonseling.core.realtime import user_group  # every open socket of a user (one name for all apps)
 
 from .models import Message, Participant
@@ -275,6 +275,13 @@ def receipt_event(frame: Frame, origin: str = "") -> tuple[str, dict]:
 
 def inbox_event(user_id: int, event: dict) -> tuple[str, dict]:
     return user_group(user_id), {"type": "inbox.event", "event": event, "text": encode(inbox(event))}
+
+
+def reply_refresh_event(user_id: int, conversation_ids) -> tuple[str, dict]:
+    """A `live.refresh` for a student told of replies in these conversations: a socket subscribed
+    to every one of them skips it, having the `message` frames (which the page marks read, so the
+    badge does not change); their other pages re-count (`CounselingConsumer.live_refresh`)."""
+    return user_group(user_id), {"type": realtime.LIVE_REFRESH, "conversations": sorted(conversation_ids)}
 
 
 def typing_event(conversation_id: int, side: str, origin: str) -> tuple[str, dict]:

@@ -76,8 +76,12 @@ class Posted:
     inbox_user_ids: list = field(default_factory=list)
     # Who must hear of a risk alert at once.
     alert_user_ids: list = field(default_factory=list)
-    # Whose badges and home cards change (core.realtime.LIVE_REFRESH): the other side, and the sender.
+    # Whose badges and home cards change (core.realtime.LIVE_REFRESH): the sender of a counselor's
+    # message (what awaits their reply)...
     refresh_user_ids: list = field(default_factory=list)
+    # ...and the student it answers (their unread replies): their sockets subscribed to the
+    # conversation get the message itself instead (`protocol.reply_refresh_event`).
+    reader_id: int | None = None
 
     def inbox_events(self) -> list[realtime.Event]:
         """The inbox refreshes (and risk alert) this message causes, as channel-layer events."""
@@ -191,7 +195,7 @@ def _events(results) -> list[realtime.Event]:
     """What open pages are told of stored messages, a resend's stored message included: the
     message for the conversation's sockets (not the one that sent it, which has the ack), then the
     inbox refreshes. A message repeated within one batch is told once."""
-    events, told, refresh, inboxed = [], set(), set(), set()
+    events, told, refresh, inboxed, readers = [], set(), set(), set(), {}
     for result in results:
         if result.error is not None or result.message is None:
             continue
@@ -203,17 +207,27 @@ def _events(results) -> list[realtime.Event]:
         events += result.inbox_events()
         inboxed.update(result.inbox_user_ids)
         refresh.update(result.refresh_user_ids, result.inbox_user_ids, result.alert_user_ids)
+        if result.reader_id:
+            readers.setdefault(result.reader_id, set()).add(result.message.conversation_id)
     # Last, once per user for the whole batch: badges and home cards count what was just stored. A
     # counselor told through the inbox is not told twice: an `inbox` frame refreshes the badges and
-    # cards as well (static/js/live.js), and it is a third of the frames at chat speed.
-    return events + realtime.refresh_events(refresh - inboxed)
+    # cards as well (static/js/live.js), and it is a third of the frames at chat speed. A student
+    # told of a reply is told on the sockets that do not show that conversation (the open chat
+    # shows the message and marks it read).
+    refresh -= inboxed
+    events += realtime.refresh_events(refresh)
+    return events + [
+        protocol.reply_refresh_event(user_id, conversations)
+        for user_id, conversations in sorted(readers.items())
+        if user_id not in refresh
+    ]
 
 
 def _forget(result):
     """What an undone attempt wrote into a result; the next attempt decides it afresh."""
     result.message, result.duplicate, result.alert, result.error = None, False, None, None
     result.crisis_contacts, result.inbox_user_ids, result.alert_user_ids = [], [], []
-    result.refresh_user_ids = []
+    result.refresh_user_ids, result.reader_id = [], None
 
 
 def _store_duplicate_or_fail(result, error):
@@ -322,7 +336,8 @@ def _store(results, *, check_stored=True):
             # A counselor's message: the student's unread replies, and the counselor's own "awaiting
             # reply" list. (A student's message tells the inbox recipients, below.)
             if not is_student:
-                result.refresh_user_ids = [draft.sender.pk, conversation.student.user_id]
+                result.refresh_user_ids = [draft.sender.pk]
+                result.reader_id = conversation.student.user_id
             messages.append((message, screening, result, conversation))
     Message.objects.bulk_create([m for m, *_ in messages])
     for result, first in repeats:

@@ -47,6 +47,27 @@ async def test_sends_from_many_tasks_arrive_once_each_in_order():
     await receiver.flush()
 
 
+async def test_a_group_event_skips_the_channel_its_origin_names_and_reaches_the_others():
+    sender, receiver = layer(), layer()
+    origin, other, third = [await receiver.new_channel() for _ in range(3)]
+    for channel in (origin, other, third):
+        await receiver.group_add("room", channel)
+    await asyncio.sleep(0.1)  # the subscription reaches Redis
+
+    await sender.group_send("room", {"type": "chat.message", "n": 1, "origin": origin})
+    await sender.group_send("room", {"type": "chat.message", "n": 2})
+
+    for channel in (other, third):
+        got = [await asyncio.wait_for(receiver.receive(channel), 3) for _ in range(2)]
+        assert got == [{"type": "chat.message", "n": 1, "origin": origin}, {"type": "chat.message", "n": 2}]
+    # The origin has only the event that did not name it.
+    assert await asyncio.wait_for(receiver.receive(origin), 3) == {"type": "chat.message", "n": 2}
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(receiver.receive(origin), 0.2)
+    await sender.flush()
+    await receiver.flush()
+
+
 async def test_a_failed_publish_reaches_every_sender_of_the_batch():
     broken = layer("redis://127.0.0.1:1")
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import realtime, registry
-from ekonseling.counseling import home, letters, outreach, services
+from ekonseling.counseling import home, letters, outreach, protocol, services
 from ekonseling.counseling.models import CallIn, Conversation, ConversationEvent, Message
 from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
@@ -411,6 +411,37 @@ def test_the_socket_forwards_live_refresh_as_a_frame():
     consumer.send = send
     asyncio.run(consumer.live_refresh({"type": realtime.LIVE_REFRESH}))
     assert sent == [{"type": "live.refresh"}]
+
+
+def test_a_reply_refresh_skips_only_a_socket_showing_every_conversation_it_names():
+    import asyncio
+
+    from ekonseling.counseling.consumers import CounselingConsumer
+
+    sent = []
+    consumer = CounselingConsumer()
+
+    async def send(text_data=None, bytes_data=None, close=False):
+        sent.append(json.loads(text_data))
+
+    consumer.send = send
+    _group, event = protocol.reply_refresh_event(7, {12, 13})
+    for subscribed, frames in (({12, 13, 14}, 0), ({12}, 1), (set(), 1)):
+        consumer.subscribed = subscribed
+        sent.clear()
+        asyncio.run(consumer.live_refresh(event))
+        assert sent == [{"type": "live.refresh"}] * frames, subscribed
+
+
+def test_a_counselor_reply_tells_the_student_as_a_reply_refresh(world, published, django_capture_on_commit_callbacks):
+    conversation = student_writes(world)
+    published.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        counselor_writes(conversation, world.gurubk)
+    student = [event for group, event in published if group == realtime.user_group(world.siswa.pk)]
+    assert student == [{"type": realtime.LIVE_REFRESH, "conversations": [conversation.pk]}]
+    # The counselor's own refresh (what awaits their reply) names nothing: every page of theirs re-counts.
+    assert (realtime.user_group(world.gurubk.pk), {"type": realtime.LIVE_REFRESH}) in published
 
 
 # --- counselor-started conversations ----------------------------------------------------------------------------

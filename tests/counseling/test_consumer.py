@@ -538,6 +538,26 @@ async def test_a_counselor_reply_reaches_the_students_open_page_as_live_refresh(
         await student.disconnect()
 
 
+async def test_a_counselor_reply_is_no_live_refresh_on_the_students_open_chat(live_world, session_cookie):
+    """The student's socket that shows the conversation gets the reply as a `message` (the page
+    marks it read, so the badge does not change), not a `live.refresh` on top of it; their page
+    elsewhere (another tab) still gets the refresh."""
+    conversation = await database_sync_to_async(chat)(live_world)
+    open_chat = await signed_in(session_cookie, live_world.siswa)
+    home = await signed_in(session_cookie, live_world.siswa)
+    try:
+        await open_chat.send_json_to({"type": "subscribe", "conversation": conversation.pk})
+        await frame_of(open_chat, "messages")
+        draft = services.Draft(conversation.pk, live_world.gurubk, uuid.uuid4(), "Halo, Ibu di sini.")
+        await database_sync_to_async(services.post_messages)([draft])
+        assert await frame_of(home, "live.refresh") == {"type": "live.refresh"}
+        assert (await open_chat.receive_json_from(timeout=10))["type"] == "message"
+        assert await open_chat.receive_nothing(timeout=0.3)
+    finally:
+        await open_chat.disconnect()
+        await home.disconnect()
+
+
 async def test_live_frames_go_out_as_the_publisher_encoded_them(live_world, session_cookie):
     """A message, receipt or inbox event is encoded once, where it is published, and every socket
     sends that text as it is (no decoding and encoding again per socket); an event published by an
