@@ -14,11 +14,12 @@ from .. import factories
 # session, user+school, second-factor device, then the cards' own (each card's module says which)
 HOME_QUERIES = {
     Role.OPERATOR: 6,
-    Role.KOORDINATOR_BK: 23,
+    Role.KOORDINATOR_BK: 22,
     # with the caseload's assignments, read once for the request (students.caseload)
     Role.GURU_BK: 21,
     Role.WALI_KELAS: 5,
-    Role.KEPALA_SEKOLAH: 9,
+    # the program recap: this year's program or else the newest, in one query
+    Role.KEPALA_SEKOLAH: 8,
     Role.SISWA: 13,
 }
 
