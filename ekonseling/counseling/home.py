@@ -94,12 +94,11 @@ def counselor_counts(user: User) -> dict[str, int]:
 
 
 def _alert_counts(user: User) -> dict[str, int]:
-    """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query."""
-    alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
-    found = policy.visible(user, safety.DECIDE, alerts, exclude=Alert.Source.MESSAGE).aggregate(
-        n_alerts=Count("pk", filter=safety.urgent_q()), n_follow_up=Count("pk", filter=~safety.urgent_q())
-    )
-    return {"alerts": found["n_alerts"] or 0, "follow_up": found["n_follow_up"] or 0}
+    """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in
+    one query, counted by source: the request remembers them, so the instruments card, say, does
+    not look for critical-item alerts when there are none (`safety.open_alerts`)."""
+    counted = safety.open_counts(user, exclude_source=Alert.Source.MESSAGE).values()
+    return {"alerts": sum(urgent for urgent, _ in counted), "follow_up": sum(follow_up for _, follow_up in counted)}
 
 
 def counselor_badge(user: User) -> int:
