@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import policy
@@ -64,6 +65,7 @@ ROW_FIELDS = (
     "counselor__role",
 )
 URGENT, UNCLAIMED, AWAITING = 0, 1, 2
+_SENTINEL_PK = 987654321987  # stands for a row's id in a URL reversed once per card
 
 
 def _attention_q(user: User) -> tuple[Q, Q, Q]:
@@ -157,9 +159,17 @@ def counselor_card(request: Any) -> dict:
     for conversation in rows:
         conversation.group = picked[conversation.pk]
     groups: dict[int, list[Conversation]] = {URGENT: [], UNCLAIMED: [], AWAITING: []}
+    # Each row's links from one reversed URL each (as the caseload card's): reversing two or three
+    # per row cost more than the rows' access rules.
+    open_url, claim_url = (
+        reverse(name, args=[_SENTINEL_PK]) for name in ("counseling:conversation", "counseling:claim")
+    )
     for conversation in rows:
         conversation.show_identity = policy.can(user, "conversation.see_identity", conversation)
         conversation.may_claim = policy.can(user, "conversation.claim", conversation)
+        conversation.url = open_url.replace(str(_SENTINEL_PK), str(conversation.pk))
+        if conversation.may_claim:
+            conversation.claim_url = claim_url.replace(str(_SENTINEL_PK), str(conversation.pk))
         groups[conversation.group].append(conversation)
     counts = {"urgent": taken[URGENT], "unclaimed": taken[UNCLAIMED], "awaiting": taken[AWAITING]}
     counts.update(_alert_counts(user))
