@@ -322,7 +322,9 @@ def first_reply_minutes(conversations: Any) -> list[float]:
     from ekonseling.counseling.models import Message
 
     first = Message.objects.filter(conversation_id=OuterRef("pk"), sender_role="student").order_by("seq")
-    annotated = conversations.annotate(first_student=Subquery(first.values("created_at")[:1]))
+    # A reply needs two messages at least: a conversation with one (a question not yet answered,
+    # most of a busy inbox) is left out before its subqueries run.
+    annotated = conversations.filter(last_seq__gte=2).annotate(first_student=Subquery(first.values("created_at")[:1]))
     reply = Message.objects.filter(
         conversation_id=OuterRef("pk"), sender_role="counselor", created_at__gte=OuterRef("first_student")
     ).order_by("seq")
