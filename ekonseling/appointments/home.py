@@ -19,7 +19,9 @@ def counselor_today(request):
             counselor=user, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1)
         )
         .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("student__rombel")
+        .select_related("student")
+        # What a row shows: the time, the student's name, the medium and the status.
+        .only("id", "starts_at", "medium", "status", "student__id", "student__name")
     )
     waiting = Appointment.objects.filter(counselor=user, status=Appointment.Status.REQUESTED).count()
     return {"appointments": list(rows), "waiting": waiting, "call_media": CALL_MEDIA}

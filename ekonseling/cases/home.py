@@ -33,19 +33,21 @@ def counselor_card(request: HttpRequest) -> dict:
     waiting: two queries, whatever the school's size."""
     user = request.user
     cases = policy.visible(user, "case.list", Case.objects.all())
-    # One query: the cases joined to their follow-ups, so the status counts count each case once.
-    overdue = Q(
-        status__in=Case.OPEN_STATUSES,
-        follow_ups__done_at__isnull=True,
-        follow_ups__due_on__lt=timezone.localdate(),
+    # One query, a row per status: the cases joined to their follow-ups, so each case counts once;
+    # the overdue follow-ups are those of the open statuses' rows.
+    overdue = Q(follow_ups__done_at__isnull=True, follow_ups__due_on__lt=timezone.localdate())
+    rows = (
+        cases.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk", distinct=True), overdue=Count("follow_ups", filter=overdue))
     )
-    counts = cases.aggregate(
-        **{status: Count("pk", distinct=True, filter=Q(status=status)) for status in Case.Status.values},
-        overdue_follow_ups=Count("follow_ups", filter=overdue),
-    )
+    counts, overdue_follow_ups = dict.fromkeys(Case.Status.values, 0), 0
+    for status, n, overdue_here in rows:
+        counts[status] = n
+        overdue_follow_ups += overdue_here if status in Case.OPEN_STATUSES else 0
     return {
         "statuses": [(value, label, counts[value]) for value, label in Case.Status.choices],
-        "overdue": counts["overdue_follow_ups"],
+        "overdue": overdue_follow_ups,
         "waiting": waiting_referrals(user),
     }
 

@@ -33,11 +33,27 @@ def remember(namespace: str, key: Hashable, compute: Callable[[], Any], *, only_
     return values[key]
 
 
+_DEPENDENTS: dict[str, set[str]] = {}
+
+
+def depends(namespace: str, *, on: str) -> None:
+    """Values of `namespace` are built from those of `on`: forgetting `on` forgets them too."""
+    _DEPENDENTS.setdefault(on, set()).add(namespace)
+
+
 def forget(namespace: str) -> None:
-    """Drop every value of `namespace` the current request holds (what they were built from changed)."""
+    """Drop every value of `namespace` the current request holds (what they were built from
+    changed), and of the namespaces that depend on it."""
     memo = _MEMO.get()
-    if memo is not None:
-        memo.pop(namespace, None)
+    if memo is None:
+        return
+    pending, seen = [namespace], set()
+    while pending:
+        name = pending.pop()
+        if name not in seen:
+            seen.add(name)
+            memo.pop(name, None)
+            pending.extend(_DEPENDENTS.get(name, ()))
 
 
 class RequestMemoMiddleware:

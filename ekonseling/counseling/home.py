@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
 from ekonseling.core import policy
@@ -64,6 +65,7 @@ ROW_FIELDS = (
     "counselor__role",
 )
 URGENT, UNCLAIMED, AWAITING = 0, 1, 2
+_SENTINEL_PK = 987654321987  # stands for a row's id in a URL reversed once per card
 
 
 def _attention_q(user: User) -> tuple[Q, Q, Q]:
@@ -94,12 +96,11 @@ def counselor_counts(user: User) -> dict[str, int]:
 
 
 def _alert_counts(user: User) -> dict[str, int]:
-    """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in one query."""
-    alerts = Alert.objects.filter(status=Alert.Status.OPEN).exclude(source=Alert.Source.MESSAGE)
-    found = policy.visible(user, safety.DECIDE, alerts, exclude=Alert.Source.MESSAGE).aggregate(
-        n_alerts=Count("pk", filter=safety.urgent_q()), n_follow_up=Count("pk", filter=~safety.urgent_q())
-    )
-    return {"alerts": found["n_alerts"] or 0, "follow_up": found["n_follow_up"] or 0}
+    """Urgent alerts (a critical item) and those only to follow up (a student the class rejects), in
+    one query, counted by source: the request remembers them, so the instruments card, say, does
+    not look for critical-item alerts when there are none (`safety.open_alerts`)."""
+    counted = safety.open_counts(user, exclude_source=Alert.Source.MESSAGE).values()
+    return {"alerts": sum(urgent for urgent, _ in counted), "follow_up": sum(follow_up for _, follow_up in counted)}
 
 
 def counselor_badge(user: User) -> int:
@@ -158,9 +159,17 @@ def counselor_card(request: Any) -> dict:
     for conversation in rows:
         conversation.group = picked[conversation.pk]
     groups: dict[int, list[Conversation]] = {URGENT: [], UNCLAIMED: [], AWAITING: []}
+    # Each row's links from one reversed URL each (as the caseload card's): reversing two or three
+    # per row cost more than the rows' access rules.
+    open_url, claim_url = (
+        reverse(name, args=[_SENTINEL_PK]) for name in ("counseling:conversation", "counseling:claim")
+    )
     for conversation in rows:
         conversation.show_identity = policy.can(user, "conversation.see_identity", conversation)
         conversation.may_claim = policy.can(user, "conversation.claim", conversation)
+        conversation.url = open_url.replace(str(_SENTINEL_PK), str(conversation.pk))
+        if conversation.may_claim:
+            conversation.claim_url = claim_url.replace(str(_SENTINEL_PK), str(conversation.pk))
         groups[conversation.group].append(conversation)
     counts = {"urgent": taken[URGENT], "unclaimed": taken[UNCLAIMED], "awaiting": taken[AWAITING]}
     counts.update(_alert_counts(user))

@@ -91,6 +91,12 @@ class Message(models.Model):
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_unique_seq"),
             models.UniqueConstraint(fields=["conversation", "sender", "client_key"], name="message_idempotent"),
         ]
+        indexes = [
+            # A conversation's first student message and first counselor reply (the counselor
+            # dashboard's reply times, per conversation of the semester) and a student's unread
+            # replies: one index step each instead of sorting the conversation's messages.
+            models.Index(fields=["conversation", "sender_role", "seq"], name="message_by_role"),
+        ]
 
     def __str__(self):
         return f"{self.conversation_id}#{self.seq}"

@@ -37,7 +37,7 @@ def _administration_scope(user, queryset):
         return queryset
     if user.role == Role.GURU_BK:
         Through = queryset.model.rombels.through
-        serves = Through.objects.filter(administration_id=OuterRef("pk"), rombel_id__in=caseload.rombels_of(user))
+        serves = Through.objects.filter(administration_id=OuterRef("pk"), rombel_id__in=caseload.rombel_ids(user))
         return queryset.filter(Q(created_by=user) | Q(Exists(serves)))
     return queryset.none()
 

@@ -319,9 +319,14 @@ def home_card(user):
     now = timezone.now()
     if not policy.can(user, "administration.manage"):
         return {"administrations": [], "alerts": [], "may_manage": False}
-    administrations = services.with_status_counts(
-        _administrations(user).filter(opens_at__lte=now, closes_at__gt=now)
-    ).order_by("closes_at")
+    # Only what a row shows (its title, counts and closing time): neither the instrument nor the
+    # creator is joined, read or grouped by.
+    visible = policy.visible(user, "administration.manage", Administration.objects.all())
+    administrations = (
+        services.with_status_counts(visible.filter(opens_at__lte=now, closes_at__gt=now))
+        .only("id", "title", "closes_at")
+        .order_by("closes_at")
+    )
     return {
         "administrations": list(administrations[:10]),
         "alerts": services.open_alerts(user, limit=10),

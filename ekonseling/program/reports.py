@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from ekonseling.core import registry
 from ekonseling.records.models import Bidang
 
@@ -94,9 +96,13 @@ def realisation(version: ProgramVersion, semester: int | None = None) -> Realisa
 
 
 def current_program(school_id: int) -> Program | None:
-    """The program of the current academic year, the newest if there are several."""
-    programs = Program.objects.filter(school_id=school_id)
-    return programs.filter(academic_year__is_current=True).first() or programs.first()
+    """The program of the current academic year, the newest if there are several; else the school's newest."""
+    # One query: the current year's programs sort first (a program's year is never null).
+    return (
+        Program.objects.filter(school_id=school_id)
+        .order_by(F("academic_year__is_current").desc(), "-created_at", "-pk")
+        .first()
+    )
 
 
 def items_with_status(version: ProgramVersion, semester: int | None = None) -> list[ProgramItem]:

@@ -12,14 +12,15 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import User
-from ekonseling.core import audit, notify, policy, realtime
+from ekonseling.core import audit, memo, notify, policy, realtime
 from ekonseling.core.errors import ActionError
 from ekonseling.core.models import School
+from ekonseling.students import caseload
 from ekonseling.students.models import Student
 
 from . import sources
@@ -32,6 +33,10 @@ DECIDE = "safety.alert.decide"  # the policy action
 DEFAULT_MAIL_WINDOW = 600  # seconds
 # In Indonesian, as the sources' own e-mails (they go out without a request).
 HELD_MAIL_LEAD = "Ada {count} peringatan baru lagi pada hal yang sama sejak e-mail terakhir.\n\n"
+# The request's counts of open alerts (`open_counts`, core.memo). Who may decide an alert of the
+# other sources follows the caseload, so a caseload change drops them too.
+OPEN_COUNTS = "safety.open_counts"
+memo.depends(OPEN_COUNTS, on=caseload.MEMO)
 
 
 class SafetyError(ActionError):
@@ -69,6 +74,7 @@ def raise_alert(
             )
     except IntegrityError:
         return Alert.objects.get(source=source, source_id=source_id, items_key=key), False
+    memo.forget(OPEN_COUNTS)
     # robust: a failing e-mail is logged, never turned into a lost answer sheet or message.
     transaction.on_commit(partial(notify_alert, alert.pk), robust=True)
     return alert, True
@@ -184,6 +190,7 @@ def decide(
             raise AlreadyDecided(_("This alert has already been decided."))
         alert.status, alert.decided_by, alert.decided_at, alert.note = outcome, actor, timezone.now(), note
         alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        memo.forget(OPEN_COUNTS)
         source = sources.get(alert.source)
         source.decided(alert)
         audit.record_for(actor, audit.Action.CHANGE, alert, f"alert {alert.status}", ip, user_agent)
@@ -203,6 +210,8 @@ def open_alerts(
     """The open alerts `user` may decide, newest first, each described by its source (`url`,
     `summary`) in one query per source. `urgent`: only the urgent ones (True), only those to follow
     up (False, severity `ATTENTION`), or both (None)."""
+    if source is not None and source != exclude_source and _counted_none(user, source, urgent):
+        return []  # this request's counts found none (a home page: the counseling card counted them)
     alerts = Alert.objects.filter(status=Alert.Status.OPEN).select_related("student__rombel")
     if urgent is not None:
         alerts = alerts.filter(urgent_q() if urgent else ~urgent_q())
@@ -218,6 +227,42 @@ def open_alerts(
     rows = list(alerts[:limit] if limit is not None else alerts)
     describe(rows)
     return rows
+
+
+def open_counts(user: User, *, exclude_source: str | None = None) -> dict[str, tuple[int, int]]:
+    """{source: (urgent, to follow up)} of the open alerts `user` may decide, in one query; a
+    source without any is left out, and `exclude_source` is not counted (nor its scope built). In
+    an HTTP request the counts are remembered (`core.memo`): `open_alerts` then skips its query for
+    a source they found none of. Raising or deciding an alert, or a caseload change, drops them."""
+    counted = memo.remember(OPEN_COUNTS, (user.pk, exclude_source), lambda: _open_counts(user, exclude_source))
+    return counted if counted is not None else _open_counts(user, exclude_source)
+
+
+def _open_counts(user: User, exclude_source: str | None) -> dict[str, tuple[int, int]]:
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN)
+    if exclude_source is not None:
+        alerts = alerts.exclude(source=exclude_source)
+    rows = (
+        policy.visible(user, DECIDE, alerts, exclude=exclude_source)
+        .order_by()
+        .values("source")
+        .annotate(n_urgent=Count("pk", filter=urgent_q()), n_follow_up=Count("pk", filter=~urgent_q()))
+    )
+    return {row["source"]: (row["n_urgent"], row["n_follow_up"]) for row in rows}
+
+
+def _counted_none(user: User, source: str, urgent: bool | None) -> bool:
+    """Whether this request's `open_counts` for `user` counted `source` and found no open alert of
+    it (of that urgency). Not for chat alerts: who may decide one follows the conversation's
+    handling (a claim, a transfer), which changes no alert and so would not drop the counts."""
+    if source == Alert.Source.MESSAGE:
+        return False
+    for excluded in (None, *Alert.Source.values):
+        counted = None if excluded == source else memo.remember(OPEN_COUNTS, (user.pk, excluded), None, only_known=True)
+        if counted is not None:
+            n_urgent, n_follow_up = counted.get(source, (0, 0))
+            return (n_urgent if urgent else n_follow_up if urgent is False else n_urgent + n_follow_up) == 0
+    return False
 
 
 def urgent_q() -> Q:

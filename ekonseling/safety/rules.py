@@ -20,9 +20,13 @@ def _alert_decide(user, alert=None):
 def _alert_decide_scope(user, queryset, source=None, exclude=None):
     """`source`: the queryset holds only that source's alerts (the caller filtered it), so only its
     condition is built; `exclude`: it holds none of that source's (filtered out), so that one's is
-    not built. Either way the rows are the same as with every source's condition."""
-    visible = Q(pk__in=[])
+    not built. Either way the rows are the same as with every source's condition. Sources that
+    share a condition (the default: the students the user serves) share one copy of it."""
+    kinds_by_condition: dict = {}
     for each in sources.registered():
         if (source is None or each.kind == source) and each.kind != exclude:
-            visible |= Q(source=each.kind) & each.visible(user)
+            kinds_by_condition.setdefault(each.visible, []).append(each.kind)
+    visible = Q(pk__in=[])
+    for condition, kinds in kinds_by_condition.items():
+        visible |= (Q(source=kinds[0]) if len(kinds) == 1 else Q(source__in=kinds)) & condition(user)
     return queryset.filter(visible)

@@ -56,7 +56,7 @@ MAIL_BODY = (
 
 
 def _members_served(user: User):
-    return Member.objects.filter(survey__rombel_id__in=caseload.rombels_of(user)).values("pk")
+    return Member.objects.filter(survey__rombel_id__in=caseload.rombel_ids(user)).values("pk")
 
 
 def _visible(user: User) -> Q:

@@ -35,7 +35,7 @@ def _manage_scope(user, queryset):
     if user.role == Role.KOORDINATOR_BK:
         return queryset
     if user.role == Role.GURU_BK:
-        return queryset.filter(rombel_id__in=caseload.rombels_of(user))
+        return queryset.filter(rombel_id__in=caseload.rombel_ids(user))
     return queryset.none()
 
 

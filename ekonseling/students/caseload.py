@@ -92,6 +92,16 @@ def rombels_of(user: User) -> QuerySet:
     return Rombel.counselors.through.objects.filter(user_id=user.pk).values("rombel_id")
 
 
+def rombel_ids(user: User) -> list[int] | QuerySet:
+    """The ids of the rombel `user` serves, for `rombel_id__in=` only: in an HTTP request the
+    remembered assignments (a plain list, as `caseload_q`: no subquery to build or plan), else
+    `rombels_of`."""
+    assigned = _assigned(user)
+    if assigned is not None:
+        return sorted(assigned[0])
+    return rombels_of(user)
+
+
 def serves_rombel(user: User, rombel: Rombel) -> bool:
     assigned = _assigned(user)
     if assigned is not None:

@@ -1,7 +1,8 @@
 """The student database's cards on the home page and the school summary: counts only for the
 principal, the caseload for counselors, the class for the wali kelas, one's own data for a student."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ekonseling.accounts.models import Role
@@ -15,12 +16,30 @@ def own_record(request):
     return {"student": Student.objects.filter(user=request.user).select_related("rombel").first()}
 
 
+# What a caseload row shows: the rombel's name and its wali kelas's name.
+ROMBEL_ROW = (
+    "id",
+    "name",
+    "wali_kelas",
+    *(f"wali_kelas__{f}" for f in ("username", "full_name", "first_name", "last_name")),
+)
+
+
 def counselor_rombels(request):
     user = request.user
-    rombels = Rombel.objects.filter(school=user.school, academic_year__is_current=True)
+    rombels = Rombel.objects.filter(school_id=user.school_id, academic_year__is_current=True)
     if user.role == Role.GURU_BK:
-        rombels = rombels.filter(pk__in=caseload.rombels_of(user))
-    rombels = list(rombels.annotate(student_count=Count("students")).select_related("wali_kelas"))
+        rombels = rombels.filter(pk__in=caseload.rombel_ids(user))
+    # Each rombel's students counted in a subquery of its own (an index range per rombel) rather than
+    # by grouping the joined rows of every student and wali kelas; in id order, as the grouped query
+    # returned them (a GROUP BY drops the model's ordering).
+    students = Student.objects.filter(rombel=OuterRef("pk")).order_by().values("rombel").annotate(n=Count("pk"))
+    rombels = list(
+        rombels.annotate(student_count=Coalesce(Subquery(students.values("n")), 0))
+        .select_related("wali_kelas")
+        .only(*ROMBEL_ROW)
+        .order_by("pk")
+    )
     # Each row's accounts link from one reversed URL: a koordinator's card lists every rombel of
     # the school, and reversing sixty URLs cost more than the card's queries.
     accounts_url = reverse("students:rombel_accounts", args=[_SENTINEL_PK])

@@ -14,11 +14,14 @@ from .. import factories
 # session, user+school, second-factor device, then the cards' own (each card's module says which)
 HOME_QUERIES = {
     Role.OPERATOR: 6,
-    Role.KOORDINATOR_BK: 23,
+    # the counseling card's open-alert counts (by source, remembered for the request) tell the
+    # instruments card there is no critical-item alert to list: no query of its own
+    Role.KOORDINATOR_BK: 21,
     # with the caseload's assignments, read once for the request (students.caseload)
-    Role.GURU_BK: 21,
+    Role.GURU_BK: 20,
     Role.WALI_KELAS: 5,
-    Role.KEPALA_SEKOLAH: 9,
+    # the program recap: this year's program or else the newest, in one query
+    Role.KEPALA_SEKOLAH: 8,
     Role.SISWA: 13,
 }
 

@@ -180,3 +180,46 @@ def test_outside_a_request_and_without_a_prefetch_the_check_reads_the_assignment
     for student, serves in [(through_rombel, True), (individually, True), (outside, False)]:
         with django_assert_num_queries(1):
             assert caseload.in_caseload(world.gurubk, student) is serves
+
+
+# --- the caseload card on the home page -----------------------------------------------------------------------
+
+
+def test_the_caseload_card_counts_each_rombels_students(client, world):
+    """Each rombel of the counselor's caseload in the current year, in id order, with its students
+    counted (an empty one shows 0) and its wali kelas named; the koordinator's lists the school's."""
+    import re
+
+    from django.urls import reverse
+
+    from ekonseling.students.models import AcademicYear
+
+    empty = factories.rombel(world.school, name="X-Kosong", counselors=[world.gurubk])
+    last_year = AcademicYear.objects.create(
+        school=world.school,
+        name="2025/2026",
+        starts_on=world.rombel_a.academic_year.starts_on.replace(year=2025),
+        ends_on=world.rombel_a.academic_year.ends_on.replace(year=2026),
+    )
+    factories.rombel(world.school, year=last_year, name="IX-Lama", counselors=[world.gurubk])
+    factories.student(world.school, rombel=world.rombel_b)
+    world.walikelas.full_name = "Bu Wali Kelas"
+    world.walikelas.save(update_fields=["full_name"])
+
+    def rows(user):
+        client.force_login(user)
+        page = client.get(reverse("core:home")).content.decode()
+        card = page[page.index('data-testid="caseload-card"') :]
+        card = card[: card.index("</section>")]
+        return re.findall(r"<li><a href=\"[^\"]*\?rombel=(\d+)\">([^<]*)</a>\s*<span class=\"muted\">([^<]*)", card)
+
+    assert rows(world.gurubk) == [
+        (str(world.rombel_a.pk), "X-A", "2 siswa · wali kelas: Bu Wali Kelas"),
+        (str(empty.pk), "X-Kosong", "0 siswa"),
+    ]
+    assert [(pk, name) for pk, name, _ in rows(world.koordinator)] == [
+        (str(world.rombel_a.pk), "X-A"),
+        (str(world.rombel_b.pk), "X-B"),
+        (str(empty.pk), "X-Kosong"),
+    ]
+    assert rows(world.koordinator)[1][2] == "2 siswa"
