@@ -96,6 +96,11 @@ def run():
     from ekonseling.core import crypto
 
     people = _school()
+    if connection.vendor == "postgresql":
+        # Statistics as autovacuum keeps them on a server (this machine's PostgreSQL runs with it off):
+        # without them the planner guesses at tables filled a moment ago.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     # As the server runs: DEBUG off (no query log per statement, templates without debug data; the
     # engines are rebuilt on the change), so the data keys are named as DEBUG off wants.
     with override_settings(DEBUG=False, DATA_KEYS=crypto.data_keys()):
