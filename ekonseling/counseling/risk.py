@@ -109,7 +109,7 @@ FRESH7_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh7.jsonl"
 FRESH8_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh8.jsonl"
 # 260 messages written after round fifteen by someone who read nothing of the repository (rules, code,
 # other sets), kept aside while round fifteen was tuned on fresh-8 and the model trained on it, and
-# committed with their first measurement: the set nothing was tuned or trained on.
+# committed with their first measurement; round sixteen was then tuned on it and the model trained on it.
 FRESH9_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh9.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
