@@ -111,6 +111,10 @@ FRESH8_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh8.jsonl"
 # other sets), kept aside while round fifteen was tuned on fresh-8 and the model trained on it, and
 # committed with their first measurement; round sixteen was then tuned on it and the model trained on it.
 FRESH9_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh9.jsonl"
+# 260 messages written after round sixteen began by someone who read nothing of the repository (rules,
+# code, other sets), kept aside while round sixteen was tuned on fresh-9 and the model trained on it, and
+# committed with their first measurement: the set nothing was tuned or trained on.
+FRESH10_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh10.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -122,6 +126,7 @@ FRESH_SETS = {
     "fresh7": FRESH7_PATH,
     "fresh8": FRESH8_PATH,
     "fresh9": FRESH9_PATH,
+    "fresh10": FRESH10_PATH,
 }
 # The labelled parts the second stage (risk_model.py) is trained on: every part the rules were tuned on,
 # the dev part and the fresh sets of rounds nine to sixteen, never the held-out part (the measure the
