@@ -175,7 +175,8 @@ def test_the_model_raises_recall_on_parts_it_was_not_trained_on_and_keeps_precis
     # held-out 0.982 (one more false alarm, "bokap bilang nikah nanti aja abis kuliah"), 1.000; fresh
     # unchanged. Trained on fresh-8 too (round fifteen): held-out 0.985 ("bokap bilang nikah…" no longer a
     # possible risk), 1.000; trained on fresh-9 too (round sixteen): 0.985, 1.000; trained on fresh-10 too
-    # (round seventeen): 0.985, 1.000. Fresh-2 … fresh-10 are training data now: their floors are in test_risk_fresh_sets.py.
+    # (round seventeen): 0.985, 1.000. Fresh-2 … fresh-10 are training data now: their floors are in
+    # test_risk_fresh_sets.py.
     parts = {"heldout": risk.load_labelled(split="heldout"), "fresh": risk.load_labelled(split="fresh")}
     floors = {"heldout": 0.98, "fresh": 0.90}
     for name, examples in parts.items():
