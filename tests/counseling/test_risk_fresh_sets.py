@@ -89,8 +89,8 @@ FLOORS = [
     # 0.641, 27/58; round sixteen 0.955 / 0.679, 29/58 (phrases alone 0.949 / 0.481). Nothing was tuned or
     # trained on it: the measure of round sixteen (held at 0.95, 0.67, 29). Round seventeen was tuned on it
     # and the model trained on it (risk.TRAINING_SETS): training alone 0.968 / 0.782, 41/58; with the
-    # round's families 0.971 / 0.846, 49/58 (docs/risk-screening.md); a fresh-11 written blind measures it.
-    Floor("fresh10", messages=260, precision=0.97, recall=0.84, imminent=49, labelled_imminent=58),
+    # round's families 0.971 / 0.853, 50/58 (docs/risk-screening.md); a fresh-11 written blind measures it.
+    Floor("fresh10", messages=260, precision=0.97, recall=0.85, imminent=50, labelled_imminent=58),
 ]
 
 

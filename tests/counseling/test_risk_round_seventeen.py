@@ -5,7 +5,8 @@ imminent level first (indirect intent and preparation: a goodbye letter already 
 chosen, a promise to oneself to end everything, a high place looked up and one picked for a day, pills
 swallowed with dizziness now), then violence (a blade kept in the bag with revenge, poison in the
 target's drink), bullying (shoved and called names, a face made a sticker or meme and laughed at) and
-self-harm (English: keep scratching or biting my arm until); Kupang and Papua "su" (already). Each family
+self-harm (English: keep scratching or biting my arm until); Kupang and Papua "su" (already), Minang
+"hapuih" (delete), "salamonyo" (forever) and "isuak" (tomorrow). Each family
 with its everyday uses as hard negatives.
 
 Every sentence here was written for these tests: none is a message of a fresh set (checked below), so a
@@ -28,6 +29,8 @@ TRUE_POSITIVES = [
     ("aku udah janji ke diri sendiri buat mengakhiri semuanya malam ini", "suicide", "imminent"),
     # suicide, in English: the tallest place looked up, one picked for a day
     ("i looked up which building near my house is the tallest and i picked one for saturday", "suicide", "imminent"),
+    # suicide, in Minang: every account deleted, gone forever from tomorrow ("hapuih", "salamonyo", "isuak")
+    ("ambo alah hapuih sadonyo akun ambo, isuak ambo pai untuak salamonyo", "suicide", "imminent"),
     # suicide: pills swallowed, dizzy or sick now
     ("aku tadi minum obat banyak banget, sekarang pusing sama mual", "suicide", "imminent"),
     # violence: a blade kept in the bag with revenge; poison in the target's drink
@@ -55,6 +58,8 @@ HARD_NEGATIVES = [
     # a knife for a cooking lesson; rat poison in the kitchen
     "pisau udah aku simpan di tas buat praktik masak besok",
     "we put rat poison in the kitchen for the mice",
+    # old photos deleted for space (Minang)
+    "ambo hapuih sadonyo foto lamo di hp, memorinyo panuah",
     # a sticker made by a friend as a joke; mosquito bites
     "fotoku dijadiin stiker sama sahabatku, lucu banget",
     "i keep scratching my arm because of mosquito bites",
@@ -76,5 +81,5 @@ def test_round_seventeen_hard_negatives_raise_no_phrase_alert(text):
 
 
 def test_the_regional_words_are_read():
-    words = {"su": "sudah", "banya": "banyak"}
+    words = {"su": "sudah", "banya": "banyak", "hapuih": "hapus", "isuak": "besok"}
     assert {word: " ".join(risk.normalise(word)) for word in words} == words
