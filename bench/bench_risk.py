@@ -6,7 +6,7 @@ round fourteen on fresh-7 (written blind, the measure of round thirteen), round 
 (written blind, the measure of round fourteen), round sixteen on fresh-9 (written blind, the measure
 of round fifteen) and round seventeen on fresh-10 (written blind, the measure of round sixteen). The
 second stage and its imminence model are trained on dev and fresh-2 … fresh-10 (risk.TRAINING_SETS):
-held-out and fresh are the parts they never saw; a fresh-11, written blind and kept aside meanwhile, is
+held-out and fresh are the parts they never saw; fresh-11, written blind and kept aside meanwhile, is
 the part nothing was tuned or trained on: the measure of round seventeen. A set whose file is not there
 is skipped (said so, not failed).
 
@@ -34,6 +34,7 @@ FRESH_PARTS = {
     "fresh10": (
         "fresh-10 (written blind during round sixteen; round seventeen was tuned on it; the model is trained on it)"
     ),
+    "fresh11": "fresh-11 (written blind during round seventeen; never tuned or trained on)",
 }
 
 

@@ -115,6 +115,10 @@ FRESH9_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh9.jsonl"
 # code, other sets), kept aside while round sixteen was tuned on fresh-9 and the model trained on it, and
 # committed with their first measurement: the set nothing was tuned or trained on.
 FRESH10_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh10.jsonl"
+# 260 messages written during round seventeen by someone who read nothing of the repository (rules, code,
+# other sets), kept aside while round seventeen was tuned on fresh-10 and the model trained on it, and
+# committed with their first measurement: the set nothing was tuned or trained on.
+FRESH11_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh11.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -127,6 +131,7 @@ FRESH_SETS = {
     "fresh8": FRESH8_PATH,
     "fresh9": FRESH9_PATH,
     "fresh10": FRESH10_PATH,
+    "fresh11": FRESH11_PATH,
 }
 # The labelled parts the second stage (risk_model.py) is trained on: every part the rules were tuned on,
 # the dev part and the fresh sets of rounds nine to seventeen, never the held-out part (the measure the

@@ -52,9 +52,9 @@ def test_retraining_from_the_training_parts_reproduces_the_shipped_model(phrases
 
 
 def test_the_training_parts_are_every_part_the_rules_were_tuned_on_and_not_the_held_out_part(training):
-    # Every fresh set: round seventeen was tuned on fresh-10 and the model trained on it; a fresh-11, written
-    # blind, is the measure of both (until it is a line in risk.FRESH_SETS, then a measure, not training)
-    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS}
+    # Every fresh set but the newest: round seventeen was tuned on fresh-10 and the model trained on it;
+    # fresh-11, written blind, is the measure of both
+    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS} - {"fresh11"}
     heldout = {example["text"] for example in risk.load_labelled(split="heldout")}
     for name, part in training.items():
         assert part and {example["split"] for example in part} == {name}
