@@ -9,6 +9,7 @@ again (they de-duplicate by seq), so nothing is duplicated and nothing stays una
 process died between the commit and the broadcast.
 """
 
+import functools
 import logging
 import uuid
 from collections import Counter
@@ -16,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import BooleanField, F, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy, realtime
+from ekonseling.core import audit, policy, prepared, realtime
 from ekonseling.core.models import AuditEvent
 from ekonseling.core.text import clean as clean_text
 from ekonseling.safety import actions as safety
@@ -248,18 +250,12 @@ def _store_duplicate_or_fail(result, error):
 def _store(results, *, check_stored=True):
     now = timezone.now()
     conversation_ids = {r.draft.conversation_id for r in results}
-    loaded = (
-        Conversation.objects.filter(pk__in=conversation_ids)
-        .select_related("student")
-        # Encrypted columns the write path never reads: decrypting them per batch costs CPU and
-        # puts health data in memory for nothing.
-        .defer("subject", "student__health_notes", "student__special_needs")
-        .order_by("pk")
-    )
     if connection.vendor == "postgresql":
         # The sequence update needs the rows locked; taking the locks in this same query, in id
         # order, saves a round trip and keeps two server processes from deadlocking.
-        loaded = loaded.select_for_update(of=("self",))
+        loaded = _locked_conversations().all(sorted(conversation_ids))
+    else:
+        loaded = _conversations().filter(pk__in=conversation_ids)
     conversations = {c.pk: c for c in loaded}
     # Only a conversation nobody has claimed needs to know who serves the student (who may claim
     # it, whose inbox to refresh); a claimed one names its counselor.
@@ -349,6 +345,35 @@ def _store(results, *, check_stored=True):
             result.alert_user_ids = [u.pk for u in alert_recipients(conversation)]
     told = [r for r in results if r.message is not None and r.message.sender_role == Message.SenderRole.STUDENT]
     _set_inbox_recipients(told, conversations)
+
+
+def _conversations():
+    """The conversations the write path reads, with their student: only the columns it reads
+    (the policy's rules read the student's account, rombel and school). The encrypted columns
+    (the subject, the counselor's summary, the student's health notes) and the student's forty
+    other columns cost more to load and decrypt per batch than the query; a rare path that reads
+    one (a risk alert) loads it then."""
+    hidden = {"subject", "counselor_summary"}
+    fields = [f.name for f in Conversation._meta.concrete_fields if f.name not in hidden]
+    return (
+        Conversation.objects.select_related("student")
+        .only(*fields, "student__user", "student__rombel", "student__school")
+        .order_by("pk")
+    )
+
+
+@functools.cache
+def _locked_conversations():
+    """On PostgreSQL, the batch's conversations locked in id order, in one statement built and
+    compiled once per process (`core.prepared`): building and compiling the queryset per batch
+    cost more CPU than PostgreSQL spends running it. The ids go as one array parameter."""
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    any_id = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
+    locked = _conversations().select_for_update(of=("self",))
+    return prepared.Prepared(
+        lambda ids: locked.filter(RawSQL(any_id, [ids], output_field=BooleanField())),  # noqa: S611 - quoted names only
+        list,
+    )
 
 
 def _set_inbox_recipients(results, conversations):
