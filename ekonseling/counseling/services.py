@@ -414,14 +414,16 @@ def _allocate_seqs(rows, now):
         return {}
     if connection.vendor == "postgresql":
         table = Conversation._meta.db_table
-        values = ", ".join(["(%s::bigint, %s::integer, %s::boolean)"] * len(rows))
-        params = [value for row in rows for value in row]
+        # The rows as three arrays: one statement text and four parameters whatever the batch holds
+        # (psycopg parses again on every run a statement of more than 50 parameters).
+        ids, counts, students = (list(column) for column in zip(*rows, strict=True))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS c SET last_seq = c.last_seq + v.n, last_message_at = %s, "  # noqa: S608
-                f"awaiting_reply = v.student FROM (VALUES {values}) AS v(id, n, student) "
+                "awaiting_reply = v.student "
+                "FROM unnest(%s::bigint[], %s::integer[], %s::boolean[]) AS v(id, n, student) "
                 "WHERE c.id = v.id RETURNING c.id, c.last_seq",
-                [now, *params],
+                [now, ids, counts, students],
             )
             return dict(cursor.fetchall())
     last_seqs = {}
@@ -540,14 +542,18 @@ def mark_many(marks):
         wanted[key] = (max(delivered, min(mark.delivered, MAX_SEQ), mark_read), max(read, mark_read))
     rows = sorted(wanted.items())
     participant, conversation = Participant._meta.db_table, Conversation._meta.db_table
+    params = [value for (conversation_id, user_id), (d, r) in rows for value in (conversation_id, user_id, d, r)]
     if connection.vendor == "postgresql":
-        values = ", ".join(["(%s::bigint, %s::bigint, %s::integer, %s::integer)"] * len(rows))
+        # Four arrays: one statement text and four parameters whatever the batch holds (psycopg
+        # parses again on every run a statement of more than 50 parameters).
+        values = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::integer[])"
+        params = [params[0::4], params[1::4], params[2::4], params[3::4]]
         greatest, least = "GREATEST", "LEAST"
     else:
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        values = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows))
         greatest, least = "MAX", "MIN"
     sql = (
-        f"WITH v(c, u, d, r) AS (VALUES {values}) "  # noqa: S608 - table names and placeholders only
+        f"WITH v(c, u, d, r) AS ({values}) "  # noqa: S608 - table names and placeholders only
         f"INSERT INTO {participant} (conversation_id, user_id, delivered_seq, read_seq) "
         f"SELECT v.c, v.u, {least}(v.d, c.last_seq), {least}(v.r, c.last_seq) "
         f"FROM v JOIN {conversation} AS c ON c.id = v.c WHERE true "
@@ -556,7 +562,6 @@ def mark_many(marks):
         f"read_seq = {greatest}({participant}.read_seq, excluded.read_seq) "
         "RETURNING conversation_id, user_id, delivered_seq, read_seq"
     )
-    params = [value for (conversation_id, user_id), (d, r) in rows for value in (conversation_id, user_id, d, r)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         stored = {(c, u): (d, r) for c, u, d, r in cursor.fetchall()}
