@@ -29,6 +29,9 @@ _KINDS: dict[type, Callable[[int, int], Any]] = {
     # Stand-ins no real value takes, two sets apart (`trial`), one per argument (`index`).
     int: lambda trial, index: -(10**15) - 1000 * index - trial,
     str: lambda trial, index: f"\x1fprepared-{trial}-{index}\x1f",
+    # A list of ints, for a queryset that passes it whole as one parameter (`= ANY(%s::bigint[])`
+    # in a RawSQL filter): `pk__in` spreads a list over one parameter per item and cannot be prepared.
+    list: lambda trial, index: [-(10**15) - 1000 * index - trial],
 }
 
 
@@ -41,7 +44,7 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet], *kinds: type, using: str = DEFAULT_DB_ALIAS) -> None:
         unknown = [kind for kind in kinds if kind not in _KINDS]
         if unknown:
-            raise TypeError(f"Prepared takes int and str values, not {unknown}.")
+            raise TypeError(f"Prepared takes int, str and list values, not {unknown}.")
         self._build = build
         self._kinds = kinds
         self._using = using

@@ -9,6 +9,7 @@ again (they de-duplicate by seq), so nothing is duplicated and nothing stays una
 process died between the commit and the broadcast.
 """
 
+import functools
 import logging
 import uuid
 from collections import Counter
@@ -16,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import BooleanField, F, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from ekonseling.accounts.models import COUNSELOR_ROLES, Role, User
-from ekonseling.core import audit, policy, realtime
+from ekonseling.core import audit, policy, prepared, realtime
 from ekonseling.core.models import AuditEvent
 from ekonseling.core.text import clean as clean_text
 from ekonseling.safety import actions as safety
@@ -248,18 +250,12 @@ def _store_duplicate_or_fail(result, error):
 def _store(results, *, check_stored=True):
     now = timezone.now()
     conversation_ids = {r.draft.conversation_id for r in results}
-    loaded = (
-        Conversation.objects.filter(pk__in=conversation_ids)
-        .select_related("student")
-        # Encrypted columns the write path never reads: decrypting them per batch costs CPU and
-        # puts health data in memory for nothing.
-        .defer("subject", "student__health_notes", "student__special_needs")
-        .order_by("pk")
-    )
     if connection.vendor == "postgresql":
         # The sequence update needs the rows locked; taking the locks in this same query, in id
         # order, saves a round trip and keeps two server processes from deadlocking.
-        loaded = loaded.select_for_update(of=("self",))
+        loaded = _locked_conversations().all(sorted(conversation_ids))
+    else:
+        loaded = _conversations().filter(pk__in=conversation_ids)
     conversations = {c.pk: c for c in loaded}
     # Only a conversation nobody has claimed needs to know who serves the student (who may claim
     # it, whose inbox to refresh); a claimed one names its counselor.
@@ -351,6 +347,35 @@ def _store(results, *, check_stored=True):
     _set_inbox_recipients(told, conversations)
 
 
+def _conversations():
+    """The conversations the write path reads, with their student: only the columns it reads
+    (the policy's rules read the student's account, rombel and school). The encrypted columns
+    (the subject, the counselor's summary, the student's health notes) and the student's forty
+    other columns cost more to load and decrypt per batch than the query; a rare path that reads
+    one (a risk alert) loads it then."""
+    hidden = {"subject", "counselor_summary"}
+    fields = [f.name for f in Conversation._meta.concrete_fields if f.name not in hidden]
+    return (
+        Conversation.objects.select_related("student")
+        .only(*fields, "student__user", "student__rombel", "student__school")
+        .order_by("pk")
+    )
+
+
+@functools.cache
+def _locked_conversations():
+    """On PostgreSQL, the batch's conversations locked in id order, in one statement built and
+    compiled once per process (`core.prepared`): building and compiling the queryset per batch
+    cost more CPU than PostgreSQL spends running it. The ids go as one array parameter."""
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    any_id = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
+    locked = _conversations().select_for_update(of=("self",))
+    return prepared.Prepared(
+        lambda ids: locked.filter(RawSQL(any_id, [ids], output_field=BooleanField())),  # noqa: S611 - quoted names only
+        list,
+    )
+
+
 def _set_inbox_recipients(results, conversations):
     """Whose inbox refreshes for each student message, fresh or a resend of a stored one (its first
     broadcast may never have gone out): the handling counselor, or while nobody has claimed the
@@ -389,14 +414,16 @@ def _allocate_seqs(rows, now):
         return {}
     if connection.vendor == "postgresql":
         table = Conversation._meta.db_table
-        values = ", ".join(["(%s::bigint, %s::integer, %s::boolean)"] * len(rows))
-        params = [value for row in rows for value in row]
+        # The rows as three arrays: one statement text and four parameters whatever the batch holds
+        # (psycopg parses again on every run a statement of more than 50 parameters).
+        ids, counts, students = (list(column) for column in zip(*rows, strict=True))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS c SET last_seq = c.last_seq + v.n, last_message_at = %s, "  # noqa: S608
-                f"awaiting_reply = v.student FROM (VALUES {values}) AS v(id, n, student) "
+                "awaiting_reply = v.student "
+                "FROM unnest(%s::bigint[], %s::integer[], %s::boolean[]) AS v(id, n, student) "
                 "WHERE c.id = v.id RETURNING c.id, c.last_seq",
-                [now, *params],
+                [now, ids, counts, students],
             )
             return dict(cursor.fetchall())
     last_seqs = {}
@@ -515,14 +542,18 @@ def mark_many(marks):
         wanted[key] = (max(delivered, min(mark.delivered, MAX_SEQ), mark_read), max(read, mark_read))
     rows = sorted(wanted.items())
     participant, conversation = Participant._meta.db_table, Conversation._meta.db_table
+    params = [value for (conversation_id, user_id), (d, r) in rows for value in (conversation_id, user_id, d, r)]
     if connection.vendor == "postgresql":
-        values = ", ".join(["(%s::bigint, %s::bigint, %s::integer, %s::integer)"] * len(rows))
+        # Four arrays: one statement text and four parameters whatever the batch holds (psycopg
+        # parses again on every run a statement of more than 50 parameters).
+        values = "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::integer[])"
+        params = [params[0::4], params[1::4], params[2::4], params[3::4]]
         greatest, least = "GREATEST", "LEAST"
     else:
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+        values = "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(rows))
         greatest, least = "MAX", "MIN"
     sql = (
-        f"WITH v(c, u, d, r) AS (VALUES {values}) "  # noqa: S608 - table names and placeholders only
+        f"WITH v(c, u, d, r) AS ({values}) "  # noqa: S608 - table names and placeholders only
         f"INSERT INTO {participant} (conversation_id, user_id, delivered_seq, read_seq) "
         f"SELECT v.c, v.u, {least}(v.d, c.last_seq), {least}(v.r, c.last_seq) "
         f"FROM v JOIN {conversation} AS c ON c.id = v.c WHERE true "
@@ -531,7 +562,6 @@ def mark_many(marks):
         f"read_seq = {greatest}({participant}.read_seq, excluded.read_seq) "
         "RETURNING conversation_id, user_id, delivered_seq, read_seq"
     )
-    params = [value for (conversation_id, user_id), (d, r) in rows for value in (conversation_id, user_id, d, r)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         stored = {(c, u): (d, r) for c, u, d, r in cursor.fetchall()}

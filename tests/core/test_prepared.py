@@ -5,7 +5,8 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, OuterRef
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
 from ekonseling.accounts.models import User
@@ -75,3 +76,20 @@ def test_values_of_another_type_are_refused(world):
 def test_a_queryset_that_does_not_take_its_values_as_given_is_refused(world, build, kind):
     with pytest.raises(ValueError, match="Prepared"):
         Prepared(build, kind).get(kind(1))
+
+
+def test_a_list_goes_as_one_parameter_or_is_refused(world):
+    """A list value is prepared only where the queryset passes it whole (an array on PostgreSQL):
+    `pk__in` spreads it over one parameter per item, a shape that depends on its length."""
+    with pytest.raises(ValueError, match="Prepared"):
+        Prepared(lambda pks: User.objects.filter(pk__in=pks), list).all([world.siswa.pk])
+    with pytest.raises(TypeError):
+        Prepared(lambda pks: User.objects.filter(pk__in=pks), list).all((world.siswa.pk,))
+    if connection.vendor != "postgresql":
+        return
+    any_pk = '"accounts_user"."id" = ANY(%s::bigint[])'
+    by_pks = Prepared(
+        lambda pks: User.objects.filter(RawSQL(any_pk, [pks], output_field=BooleanField())).order_by("pk"), list
+    )
+    assert by_pks.all([world.gurubk.pk, world.siswa.pk, -1]) == sorted([world.gurubk, world.siswa], key=lambda u: u.pk)
+    assert by_pks.all([]) == []

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ekonseling.core import realtime
+from ekonseling.core import prepared, realtime
 from ekonseling.core.models import AuditEvent
 from ekonseling.counseling import services, writer
 from ekonseling.counseling.models import Message
@@ -94,3 +94,33 @@ def test_a_batch_of_receipts_or_audit_events_alone_takes_no_savepoint_and_still_
     (result,), _events = writer._write([job()])
     assert isinstance(result, ValueError)
     assert Message.objects.filter(conversation=conversation).count() == 0  # the connection still answers
+
+
+def test_a_batch_looks_its_conversations_up_in_one_statement_compiled_once(world, other_world, monkeypatch):
+    """Each conversation is found once whatever the batch holds, a conversation that is gone or
+    belongs to someone else is refused, and on PostgreSQL the rows are locked by a statement
+    compiled once per process (core.prepared), the ids passed as one array."""
+    compiled = []
+    of = prepared._Compiled.of
+    monkeypatch.setattr(prepared._Compiled, "of", lambda *args: compiled.append(1) or of(*args))
+    services._locked_conversations.cache_clear()
+    mine, theirs = claimed(world), services.start_conversation(other_world.student)
+    for _batch in range(2):
+        jobs = [
+            draft(mine, world.siswa),
+            draft(theirs, other_world.siswa),
+            draft(mine, world.gurubk),
+            services.Draft(10**9, world.siswa, uuid.uuid4(), "halo"),
+            draft(theirs, world.siswa),
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            results, _events = writer._write(jobs)
+        assert [r.error and r.error.code for r in results] == [None, None, None, "forbidden", "forbidden"]
+        lookups = [q["sql"] for q in queries if q["sql"].startswith('SELECT "counseling_conversation"."id"')]
+        assert len(lookups) == 1
+    assert Message.objects.filter(conversation=mine).count() == 4
+    assert Message.objects.filter(conversation=theirs).count() == 2
+    if connection.vendor == "postgresql":
+        assert "ANY(" in lookups[0] and "FOR UPDATE OF" in lookups[0]
+        assert compiled == [1]
+    services._locked_conversations.cache_clear()
