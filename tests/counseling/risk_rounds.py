@@ -39,3 +39,9 @@ def assert_no_phrase_alert(text):
     result = risk.screen(text)
     # the second stage may still call an everyday message a low "possible risk"; no phrase may fire
     assert not result.flagged or result.possible, result
+
+
+def assert_no_alert(text):
+    """A known false alarm: no alert at all, not even the second stage's low possible risk."""
+    result = risk.screen(text)
+    assert not result.flagged, result

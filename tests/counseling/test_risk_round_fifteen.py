@@ -16,7 +16,12 @@ family is tested on a wording it was not written from. Fresh-8's floor is in tes
 import pytest
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+from tests.counseling.risk_rounds import (
+    assert_flagged,
+    assert_no_alert,
+    assert_no_phrase_alert,
+    assert_not_from_the_fresh_sets,
+)
 
 TRUE_POSITIVES = [
     # a moment chosen: a date one says one will not live to, a birthday not to be celebrated
@@ -130,7 +135,7 @@ def test_the_known_false_alarms_raise_no_alert_at_all(text):
     # a letter for Mother's Day was an imminent suicide alert (the farewell "nulis surat buat ibu"), the scar
     # of an operation self-injury (the strong "bekas luka"), and a parent saying to marry after university a
     # possible risk triaged imminent by the second stage trained on fresh-7
-    assert not risk.screen(text).flagged, risk.screen(text)
+    assert_no_alert(text)
 
 
 def test_a_scar_said_to_be_self_made_or_hidden_is_still_self_injury():

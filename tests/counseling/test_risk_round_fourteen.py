@@ -19,7 +19,12 @@ import json
 import pytest
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+from tests.counseling.risk_rounds import (
+    assert_flagged,
+    assert_no_alert,
+    assert_no_phrase_alert,
+    assert_not_from_the_fresh_sets,
+)
 
 TRUE_POSITIVES = [
     # burning with a heated object pressed to the skin
@@ -178,7 +183,7 @@ def test_round_fourteen_hard_negatives_raise_no_phrase_alert(text):
 def test_the_known_false_alarms_raise_no_alert_at_all(text):
     # the footbridge was an imminent suicide alert: the strong "aku sudah di atap|jembatan|rooftop|lantai"
     # (gap 1) read "aku udah di atas jembatan"; the overlapping negative "jembatan penyeberangan" cancels it
-    assert not risk.screen(text).flagged, risk.screen(text)
+    assert_no_alert(text)
 
 
 def test_being_on_a_bridge_is_no_longer_a_crisis_phrase_but_still_imminent():

@@ -16,7 +16,12 @@ family is tested on a wording it was not written from. Fresh-9's floor is in tes
 import pytest
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+from tests.counseling.risk_rounds import (
+    assert_flagged,
+    assert_no_alert,
+    assert_no_phrase_alert,
+    assert_not_from_the_fresh_sets,
+)
 
 TRUE_POSITIVES = [
     # neglect: not taken to a doctor (said to waste money; a swelling for a week); not eaten since
@@ -120,7 +125,7 @@ def test_round_sixteen_hard_negatives_raise_no_phrase_alert(text):
 
 @pytest.mark.parametrize("text", KNOWN_FALSE_ALARMS)
 def test_the_known_false_alarms_raise_no_alert_at_all(text):
-    assert not risk.screen(text).flagged, risk.screen(text)
+    assert_no_alert(text)
 
 
 def test_the_regional_words_are_read():
