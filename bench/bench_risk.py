@@ -5,9 +5,10 @@ fresh-5, round thirteen on fresh-6 (written after round twelve by someone who di
 round fourteen on fresh-7 (written blind, the measure of round thirteen), round fifteen on fresh-8
 (written blind, the measure of round fourteen), round sixteen on fresh-9 (written blind, the measure
 of round fifteen) and round seventeen on fresh-10 (written blind, the measure of round sixteen). The
-second stage and its imminence model are trained on dev and fresh-2 … fresh-10 (risk.TRAINING_SETS):
-held-out and fresh are the parts they never saw; fresh-11, written blind and kept aside meanwhile, is
-the part nothing was tuned or trained on: the measure of round seventeen. A set whose file is not there
+second stage and its imminence model are trained on dev, fresh-2 … fresh-11 and the synthetic training
+parts (risk.TRAINING_SETS, round eighteen): held-out and fresh-12 are the parts they never saw; fresh-12,
+written blind and kept aside meanwhile, is the part nothing was tuned or trained on: the measure of
+round eighteen. A set whose file is not there
 is skipped (said so, not failed).
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
@@ -34,7 +35,8 @@ FRESH_PARTS = {
     "fresh10": (
         "fresh-10 (written blind during round sixteen; round seventeen was tuned on it; the model is trained on it)"
     ),
-    "fresh11": "fresh-11 (written blind during round seventeen; never tuned or trained on)",
+    "fresh11": "fresh-11 (written blind during round seventeen; round eighteen trained the model on it)",
+    "fresh12": "fresh-12 (written blind at the start of round eighteen; never tuned or trained on)",
 }
 
 

@@ -84,9 +84,9 @@ CONVERSATIONS = [
         "chat",
         "",
         [
-            # No phrase matches; the second-stage model raises a "possible risk" (severity low). With
-            # "udah" ("udah gak sanggup") the imminence model calls it imminent (0.70 ≥ 0.5): a known
-            # over-triage (docs/risk-screening.md), so the demo shows the plain low one.
+            # No phrase matches; the second-stage model raises a "possible risk" (severity low). Until
+            # round eighteen the imminence model called the wording with "udah" imminent (a known
+            # over-triage, docs/risk-screening.md), so the demo kept the plain one.
             (True, "bu, rasanya aku gak sanggup lagi ngejalanin semuanya"),
         ],
         None,

@@ -358,7 +358,8 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
 
 def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     text = "aku pengen nyebur ke sumur belakang sekolah"
-    assert not screen(text).flagged
+    # No shipped phrase names it (since round eighteen the second-stage model calls it a possible risk).
+    assert "suicide" not in screen(text).categories
     extra = {
         "_comment": "SMA Negeri 1 Harapan, 2026",
         "normalisation": {"mate": "mati"},
@@ -373,7 +374,7 @@ def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     assert categories("temen aku nyimeng di wc", lexicon) == ("narkoba",)
     assert screen("temen aku nyimeng di wc", lexicon).severity == "medium"
     # The shipped lexicon is untouched.
-    assert not screen(text).flagged
+    assert "suicide" not in screen(text).categories
 
 
 def test_school_silences_a_noisy_phrase_and_adds_a_crisis_phrase():

@@ -24,8 +24,10 @@ def phrases_only():
 
 
 # Flagged by the phrases (suicide, high), not imminent by them; the imminence model reads a plan in it.
-# (Until round fourteen "aq udah liat2 cara overdosis di internet", which the model trained on fresh-7 leaves high.)
-RESEARCHED = "udah kebayang mau lompat dari mana"
+# (Until round fourteen "aq udah liat2 cara overdosis di internet", which the model trained on fresh-7 leaves
+# high; until round eighteen "udah kebayang mau lompat dari mana", which the model trained on the synthetic
+# parts leaves high.)
+RESEARCHED = "aku udah tau mau lompat dari mana"
 # Passed by the phrases, raised by the model, and made imminent by the imminence model.
 POSSIBLE_IMMINENT = "lantai 7 parkiran mall, jumat jam 9 malem. udah gw survei kemaren"
 # Nobody is at risk: the imminence model alone scores it imminent (a day and going somewhere).
@@ -52,9 +54,10 @@ def test_retraining_from_the_training_parts_reproduces_the_shipped_model(phrases
 
 
 def test_the_training_parts_are_every_part_the_rules_were_tuned_on_and_not_the_held_out_part(training):
-    # Every fresh set but the newest: round seventeen was tuned on fresh-10 and the model trained on it;
-    # fresh-11, written blind, is the measure of both
-    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS} - {"fresh11"}
+    # Every fresh set but the newest (round eighteen trained the model on fresh-11; fresh-12, written blind,
+    # is the measure) and the synthetic training parts, which are never a measure
+    assert set(risk.TRAINING_SETS) == {"dev", *risk.FRESH_SETS, *risk.SYNTH_SETS} - {"fresh12"}
+    assert not set(risk.SYNTH_SETS) & {"dev", "heldout", *risk.FRESH_SETS}
     heldout = {example["text"] for example in risk.load_labelled(split="heldout")}
     for name, part in training.items():
         assert part and {example["split"] for example in part} == {name}
@@ -93,7 +96,7 @@ def test_a_flagged_message_the_imminence_model_calls_imminent_is_triaged_imminen
     assert before.flagged and before.triage == "high" and not before.reason
     assert after.triage == risk.IMMINENT and after.reason == f"suicide: {risk_model.IMMINENT_REASON}"
     assert "(model)" in after.reason and RESEARCHED not in after.reason
-    assert "kebayang" in after.imminent_features and len(after.imminent_features) <= risk_model.SHOWN
+    assert "tau" in after.imminent_features and len(after.imminent_features) <= risk_model.SHOWN
     # Everything else is the lexicon's verdict.
     assert (after.categories, after.severity, after.matches) == (before.categories, before.severity, before.matches)
 
@@ -247,7 +250,7 @@ def test_an_alert_the_imminence_model_made_imminent_says_so_first_without_the_st
     assert alert.severity == risk.IMMINENT
     # The first item is what the inbox shows next to the imminent badge.
     assert alert.items == [f"{risk.IMMINENT}: suicide: {risk_model.IMMINENT_REASON}", "suicide"]
-    assert "kebayang" not in " ".join(alert.items)
+    assert "lompat" not in " ".join(alert.items)
 
 
 def test_a_possible_risk_made_imminent_keeps_its_reason_first_then_the_score(world):
@@ -270,4 +273,4 @@ def test_the_lexicon_page_shows_the_imminence_models_reason_and_words(client, wo
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert risk_model.IMMINENT_REASON in page and "data-imminent-model" in page and "kebayang" in page
+    assert risk_model.IMMINENT_REASON in page and "data-imminent-model" in page and "tahu ingin" in page
