@@ -34,12 +34,6 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
 LIVE_REFRESH_FRAME = protocol.encode({"type": "live.refresh"})
-# Live events whose frames come encoded by the publisher (or carry no text): their handlers
-# translate nothing, so dispatch does not switch the language for them (activating a language for
-# every delivered event was a measurable part of its CPU; three of these go out per chat message).
-UNTRANSLATED_EVENTS = frozenset(
-    {"conversation.message", "conversation.receipt", "conversation.typing", "inbox.event", "live.refresh"}
-)
 
 
 class CounselingConsumer(Receiving, socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
@@ -61,8 +55,13 @@ class CounselingConsumer(Receiving, socket_sessions.FollowsSession, AsyncJsonWeb
             return
         self.user = user
         # No request passes SchoolLanguageMiddleware here: every frame this socket builds speaks the
-        # user's language (dispatch), not the server's default.
+        # user's language, not the server's default. Activated once, for good, in this socket's own
+        # task (Daphne runs each socket in a task of its own, and a task's context is its own, as
+        # asgiref's Local, which holds the active language, is per context): switching it on and off
+        # around each frame created the context's storage anew every time, per socket, and the
+        # collector had to walk a thousand of them.
         self.language = language_of(user)
+        translation.activate(self.language)
         self.role = protocol.side_of(user)
         self.subscribed = set()
         self.audited = set()
@@ -85,13 +84,7 @@ class CounselingConsumer(Receiving, socket_sessions.FollowsSession, AsyncJsonWeb
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        language = getattr(self, "language", None)
-        if language is None or message["type"] in UNTRANSLATED_EVENTS:
-            await handler(message)
-            return
-        # Per task (asgiref's Local is a context variable): other sockets keep their own language.
-        with translation.override(language):
-            await handler(message)
+        await handler(message)
 
     async def disconnect(self, code):
         if not hasattr(self, "user"):
