@@ -16,8 +16,12 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from ekonseling.core import autobahn_logs  # noqa: E402
 from ekonseling.counseling.admission import AdmissionMiddlewareStack  # noqa: E402
 from ekonseling.routing import websocket_urlpatterns  # noqa: E402
+
+# Daphne's WebSocket server (Autobahn) formats its debug lines only when they are written.
+autobahn_logs.install()
 
 application = ProtocolTypeRouter(
     {
