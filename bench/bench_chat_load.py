@@ -18,7 +18,9 @@ BENCH_CHAT_SERVERS picks servers (comma-separated from app,channels,websockets);
 BENCH_CHAT_SCENARIOS picks scenarios (c500,c1000); BENCH_CHAT_DEBUG=1 runs the app with DEBUG on;
 BENCH_CHAT_RESULTS=FILE appends each raw result (JSON) to FILE; BENCH_CHAT_RECEIPTS=0 stops the app's
 clients from sending read receipts (on by default, as browsers send them);
-BENCH_CHAT_SKIP=1 skips this module. Figures only: goals are printed next to them, never asserted.
+BENCH_CHAT_SKIP=1 skips this module; BENCH_CHAT_DIAG=1 records what happens inside the app's server and
+the load generator (bench/diagnostics: collections, event-loop stalls, writer batches) and prints it
+for the app's slowest seconds. Figures only: goals are printed next to them, never asserted.
 """
 
 import datetime
@@ -195,7 +197,15 @@ def _server_env():
     return env
 
 
-def _start(server, port, log):
+def _diagnostics_env(folder):
+    """The environment that makes a process record its collections and stalls (bench/diagnostics)."""
+    if folder is None:
+        return {}
+    path = os.pathsep.join(p for p in [str(ROOT / "bench" / "diagnostics"), os.environ.get("PYTHONPATH")] if p)
+    return {"PYTHONPATH": path, "DIAG_DIR": str(folder)}
+
+
+def _start(server, port, log, diagnostics=None):
     daphne = [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port)]
     if server == "app":
         command, path = [*daphne, "ekonseling.asgi:application"], "/ws/konseling/"
@@ -203,7 +213,8 @@ def _start(server, port, log):
         command, path = [*daphne, "bench.relay_channels:application"], "/ws/relay/"
     else:
         command, path = [sys.executable, str(ROOT / "bench" / "relay_websockets.py"), "--port", str(port)], "/"
-    process = subprocess.Popen(command, cwd=ROOT, env=_server_env(), stdout=subprocess.DEVNULL, stderr=log)
+    env = {**_server_env(), **_diagnostics_env(diagnostics)}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     return process, f"ws://127.0.0.1:{port}{path}"
 
 
@@ -247,7 +258,11 @@ def _one(server, scenario, n_pairs, rate, seconds, pairs, tmp):
     port = _free_port()
     log_path = tmp / f"chatload_{scenario}_{server}.log"
     with open(log_path, "wb") as log:
-        process, url = _start(server, port, log)
+        diagnostics = None
+        if server == "app" and os.environ.get("BENCH_CHAT_DIAG") == "1":
+            diagnostics = tmp / f"diag_{scenario}"
+            diagnostics.mkdir(exist_ok=True)
+        process, url = _start(server, port, log, diagnostics)
         try:
             _wait_until_up(process, port)
             idle_mb = _memory_mb(process.pid, "VmRSS")
@@ -284,7 +299,13 @@ def _one(server, scenario, n_pairs, rate, seconds, pairs, tmp):
                 str(seconds),
             ]
             generated = subprocess.run(
-                command, cwd=ROOT, capture_output=True, text=True, timeout=seconds + 600, check=False
+                command,
+                cwd=ROOT,
+                env={**os.environ, **_diagnostics_env(diagnostics)},
+                capture_output=True,
+                text=True,
+                timeout=seconds + 600,
+                check=False,
             )
             peak_mb = _memory_mb(process.pid, "VmHWM")
             alive = process.poll() is None
@@ -305,8 +326,52 @@ def _one(server, scenario, n_pairs, rate, seconds, pairs, tmp):
         with open(os.environ["BENCH_CHAT_RESULTS"], "a") as fh:
             fh.write(json.dumps(result) + "\n")
     _print_details(server, result)
+    if diagnostics is not None:
+        _print_diagnostics(result, diagnostics)
     _print_log_tail(log_path, log_size, only_if_errors=True)
     return result
+
+
+def _print_diagnostics(result, folder, worst=3):
+    """For the slowest seconds (by p99): the collections of 2 ms CPU or more, the event-loop stalls
+    of 10 ms or more and the writer batches of 20 ms or more in the server, and the load
+    generator's own stalls, from 0.2 s before the second to its end; then every collection of the
+    send window by generation."""
+    events = []
+    for path in sorted(folder.glob("*.jsonl")):
+        who = path.name.split("-")[0]
+        with open(path) as fh:
+            events += [{**json.loads(line), "who": who} for line in fh if line.strip()]
+    start, seconds = result.get("started_at"), result["latency_by_second"]
+    if start is None or not seconds:
+        return
+
+    def notable(event):
+        kind = event["kind"]
+        if kind == "gc":
+            return event["cpu"] >= 2 or event["gen"] > 0
+        if kind == "lag":
+            return event["ms"] >= 10
+        return kind == "write" and event["ms"] >= 20
+
+    print("    inside the slowest seconds (BENCH_CHAT_DIAG; s from the first scheduled send):")
+    for second, n, _p50, p99, _max in sorted(seconds, key=lambda row: row[3] or 0)[-worst:]:
+        print(f"      second #{second}: p99 {_ms(p99)} ms over {n} messages")
+        shown = [e for e in events if second - 0.2 <= e["t"] - start < second + 1 and notable(e)]
+        for event in sorted(shown, key=lambda e: e["t"])[:30]:
+            fields = {k: v for k, v in event.items() if k not in ("t", "who", "kind")}
+            print(f"        {event['t'] - start:6.2f} {event['who']:7} {event['kind']:7} {fields}")
+        if len(shown) > 30:
+            print(f"        ... and {len(shown) - 30} more")
+    sending = [e for e in events if e["who"] == "server" and 0 <= e["t"] - start <= result["send_s"]]
+    window = [e for e in sending if e["kind"] == "gc"]
+    for generation in (0, 1, 2):
+        cpu = [e["cpu"] for e in window if e["gen"] == generation]
+        if cpu:
+            print(
+                f"      server collections of generation {generation} in the send window (of 1 ms or more): "
+                f"{len(cpu)}, CPU {sum(cpu):.0f} ms, longest {max(cpu):.1f} ms"
+            )
 
 
 def _print_log_tail(path, size, only_if_errors=False):

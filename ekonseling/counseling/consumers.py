@@ -18,6 +18,7 @@ from django_otp import user_has_device
 
 from ekonseling.accounts.models import Role
 from ekonseling.core import audit, jsonsafe, policy, prepared
+from ekonseling.core.dispatch import Receiving
 from ekonseling.core.middleware import language_of
 
 from . import admission, protocol, services, socket_extensions, socket_sessions
@@ -33,15 +34,12 @@ USER_ACTIONS = frozenset({"send", "typing", "read", "subscribe"})
 MAX_FRAME_BYTES = 64 * 1024
 MAX_FRAME_DEPTH = 4  # frames are flat objects
 LIVE_REFRESH_FRAME = protocol.encode({"type": "live.refresh"})
-# Live events whose frames come encoded by the publisher (or carry no text): their handlers
-# translate nothing, so dispatch does not switch the language for them (activating a language for
-# every delivered event was a measurable part of its CPU; three of these go out per chat message).
-UNTRANSLATED_EVENTS = frozenset(
-    {"conversation.message", "conversation.receipt", "conversation.typing", "inbox.event", "live.refresh"}
-)
 
 
-class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
+class CounselingConsumer(Receiving, socket_sessions.FollowsSession, AsyncJsonWebsocketConsumer):
+    """Receives through `core.dispatch` (no task per frame: a thousand open sockets' waiting tasks
+    made the collector's pauses the slow seconds under load)."""
+
     async def connect(self):
         user = self.scope.get("user")
         verdict = protocol.CLOSE_UNAUTHENTICATED
@@ -57,8 +55,13 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
             return
         self.user = user
         # No request passes SchoolLanguageMiddleware here: every frame this socket builds speaks the
-        # user's language (dispatch), not the server's default.
+        # user's language, not the server's default. Activated once, for good, in this socket's own
+        # task (Daphne runs each socket in a task of its own, and a task's context is its own, as
+        # asgiref's Local, which holds the active language, is per context): switching it on and off
+        # around each frame created the context's storage anew every time, per socket, and the
+        # collector had to walk a thousand of them.
         self.language = language_of(user)
+        translation.activate(self.language)
         self.role = protocol.side_of(user)
         self.subscribed = set()
         self.audited = set()
@@ -81,13 +84,7 @@ class CounselingConsumer(socket_sessions.FollowsSession, AsyncJsonWebsocketConsu
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        language = getattr(self, "language", None)
-        if language is None or message["type"] in UNTRANSLATED_EVENTS:
-            await handler(message)
-            return
-        # Per task (asgiref's Local is a context variable): other sockets keep their own language.
-        with translation.override(language):
-            await handler(message)
+        await handler(message)
 
     async def disconnect(self, code):
         if not hasattr(self, "user"):

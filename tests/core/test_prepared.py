@@ -1,10 +1,12 @@
 """core.prepared: a queryset compiled once gives, for each value, what the queryset built with
 that value gives, in one query; a queryset whose SQL does not take its values as they are is refused."""
 
+import threading
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from ekonseling.accounts.models import User
 from ekonseling.core.prepared import Prepared
 from ekonseling.students.models import Student
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,41 @@ def test_the_fields_converters_run(world):
     """An encrypted field comes back decrypted, as from the queryset itself."""
     by_pk = Prepared(lambda pk: Student.objects.filter(pk=pk), int)
     assert by_pk.get(world.student.pk).health_notes == "Asma ringan."
+
+
+def test_rows_are_read_alike_on_every_thread_and_call(transactional_db):
+    """How rows become instances is worked out once per thread's connection (core.prepared._RowPlan):
+    each call, on each thread, still gives fresh instances with their own related rows, annotations
+    and decrypted fields, whoever asked before."""
+    first, second = factories.SchoolWorld("SMA Satu"), factories.SchoolWorld("SMA Dua")
+    first.student.counselors.add(first.gurubk)  # served individually; the second school's student is not
+    counsels = Student.counselors.through.objects.filter(student=OuterRef("pk"))
+    by_pk = Prepared(
+        lambda pk: Student.objects.select_related("user__school").annotate(served=Exists(counsels)).filter(pk=pk), int
+    )
+
+    def read(world):
+        student = by_pk.get(world.student.pk)
+        return student.health_notes, student.user.school.name, student.served, student is by_pk.get(world.student.pk)
+
+    expected = {
+        "SMA Satu": ("Asma ringan.", "SMA Satu", True, False),
+        "SMA Dua": ("Asma ringan.", "SMA Dua", False, False),
+    }
+    assert read(first) == expected["SMA Satu"]
+    results = {}
+
+    def elsewhere():
+        try:
+            results["thread"] = [read(second), read(first)]
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert results["thread"] == [expected["SMA Dua"], expected["SMA Satu"]]
+    assert read(second) == expected["SMA Dua"]
 
 
 def test_string_values(world):

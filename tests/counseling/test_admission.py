@@ -1,13 +1,16 @@
 """Admitting a counseling socket in one database call (counseling.admission): the same verdicts as
 before, in a fixed number of queries, and a subscribe in one call too."""
 
+import asyncio
 import datetime
+import threading
 import uuid
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import DatabaseError, connection, connections
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -273,3 +276,66 @@ def test_a_subscribe_lets_through_exactly_the_conversations_the_policys_scope_le
         withheld.pk,  # withheld from the student's account only
     }
     assert {c.pk for c in conversations if consumers._open(world.siswa, c.pk, 0, None)} == {unclaimed.pk}
+
+
+# --- the sockets' database pool ------------------------------------------------------------------------
+
+
+def _burst(*calls):
+    """Run `calls` on a one-thread pool, all queued before the first one may finish: the first
+    waits for a go that is given once every call is in the queue."""
+    go = threading.Event()
+
+    def first():
+        go.wait(10)
+        return calls[0]()
+
+    async def main():
+        tasks = [asyncio.ensure_future(admission.run(first))]
+        tasks += [asyncio.ensure_future(admission.run(call)) for call in calls[1:]]
+        await asyncio.sleep(0)  # every task has queued its call
+        go.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    return asyncio.run(main())
+
+
+@pytest.fixture
+def one_thread(settings):
+    settings.SOCKET_DB_THREADS = 1
+    admission.reset()
+    opened = []
+
+    def note(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(note)
+    yield opened
+    connection_created.disconnect(note)
+    admission.reset()
+
+
+def _select_one():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return connections["default"]
+
+
+def _no_such_table():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_here")
+
+
+def test_a_burst_of_calls_shares_one_connection_and_gives_it_back_at_its_end(one_thread):
+    results = _burst(*[_select_one] * 6)
+    assert len(one_thread) == 1  # opened for the first call, kept while the others waited
+    wrapper = results[-1]
+    assert all(result is wrapper for result in results)
+    assert wrapper.connection is None  # the queue was empty after the last one: given back
+
+
+def test_a_call_that_met_a_database_error_leaves_the_next_one_a_fresh_connection(one_thread):
+    results = _burst(_select_one, _no_such_table, _select_one)
+    assert isinstance(results[1], DatabaseError)
+    assert len(one_thread) == 2
+    assert results[2].connection is None

@@ -4,6 +4,7 @@ a thread of its own."""
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import translation
 
 from ekonseling.accounts.models import User
 from ekonseling.counseling import services
@@ -58,3 +59,22 @@ async def test_the_school_language_is_the_default(live_world, session_cookie):
     unknown, too_long, _malformed = await _errors(live_world, session_cookie)
     assert unknown["message"] == "Unknown frame."
     assert too_long["message"].startswith("The message is too long"), too_long
+
+
+async def test_each_socket_keeps_its_own_language_and_leaves_the_callers_alone(live_world, session_cookie):
+    """The language is activated once per socket, in the socket's own task (consumers.connect): two
+    sockets open side by side still speak each their user's language, frame after frame, and
+    the code that opened them keeps its own."""
+    await database_sync_to_async(_choose)(live_world.siswa, "en")
+    await database_sync_to_async(_choose)(live_world.gurubk, "id")
+    before = translation.get_language()
+    student = await signed_in(session_cookie, live_world.siswa)
+    counselor = await signed_in(session_cookie, live_world.gurubk)
+    for _ in range(2):
+        for socket in (student, counselor):
+            await socket.send_json_to({"type": "nonsense"})
+        assert (await frame_of(student, "error"))["message"] == "Unknown frame."
+        assert (await frame_of(counselor, "error"))["message"] == "Frame tidak dikenal."
+    assert translation.get_language() == before
+    await student.disconnect()
+    await counselor.disconnect()
