@@ -274,3 +274,64 @@ def test_the_lexicon_page_shows_the_imminence_models_reason_and_words(client, wo
     page = response.content.decode()
     assert response.status_code == 200
     assert risk_model.IMMINENT_REASON in page and "data-imminent-model" in page and "tahu ingin" in page
+
+
+# Everyday messages a student sends a counselor: greetings, thanks, scheduling, ordinary worries. The blind
+# sets' negatives are mostly hard negatives (risk words used innocently), so they do not show how often
+# the screen raises an alert on ordinary traffic; a model that calls "halo" a possible risk (a threshold
+# of 0.55 tried in round eighteen scored it 0.58 and was not taken) makes every greeting urgent. Written
+# for this test, not taken from any labelled set.
+EVERYDAY = [
+    "halo",
+    "hai",
+    "halo bu",
+    "assalamualaikum bu",
+    "selamat pagi pak",
+    "pagi bu",
+    "bu saya mau konsultasi",
+    "bu boleh minta waktunya?",
+    "iya bu",
+    "gak papa bu",
+    "gapapa kok bu, aku baik baik aja",
+    "makasih ya bu",
+    "oke siap",
+    "maaf bu baru bales",
+    "bu jadwal konseling kapan?",
+    "bu aku bingung milih jurusan",
+    "bu aku sedih nilai aku turun",
+    "aku capek banget hari ini",
+    "bu aku lagi galau",
+    "bu aku mau cerita",
+    "aku takut ujian besok",
+    "aku kangen rumah",
+    "bu aku berantem sama temen",
+    "aku malu bu",
+    "bu aku pengen pindah kelas",
+    "aku lagi sakit bu, izin ya",
+    "bu aku telat",
+    "mama marah karena aku pulang telat",
+    "aku bosen di rumah",
+    "bu tolong",
+    "bu aku butuh bantuan",
+    "aku stres sama tugas",
+    "Pertanyaan rahasia.",
+    "bu ini rahasia ya",
+    "jangan bilang siapa siapa ya bu",
+    "bu aku mau ngomong sesuatu tapi malu",
+    "aku sendirian di rumah",
+    "aku lapar bu",
+]
+# Raised by the shipped model as a low possible risk (0.83): sleeplessness is no category of the taxonomy,
+# but a counselor may well want to read it. Listed, not hidden.
+EVERYDAY_RAISED = {"bu aku gak bisa tidur semalem"}
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_an_everyday_message_raises_no_alert(text):
+    assert not risk.screen(text).flagged, risk.screen(text)
+
+
+@pytest.mark.parametrize("text", sorted(EVERYDAY_RAISED))
+def test_the_everyday_messages_the_model_raises_are_low_possible_risks(text):
+    screening = risk.screen(text)
+    assert screening.possible and screening.triage == risk_model.SEVERITY, screening
