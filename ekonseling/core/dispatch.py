@@ -31,9 +31,16 @@ from channels.layers import get_channel_layer
 Source = Callable[[], Awaitable[Any]]
 
 
+# How far a source may run ahead of the handler. await_many_dispatch awaits a source again only once
+# its last message was handled, so a slow handler leaves the rest where it came from (Daphne's queue, the
+# channel layer's channel, whose capacity drops the excess); the pumps keep that back-pressure, a few
+# messages ahead, instead of draining a flood into the process's memory.
+AHEAD = 8
+
+
 async def dispatch_loop(sources: Sequence[Source], dispatch: Callable[[Any], Awaitable[None]]) -> None:
     """Await each source again and again, and `dispatch` what they give, one at a time."""
-    inbox: asyncio.Queue = asyncio.Queue()
+    inbox: asyncio.Queue = asyncio.Queue(maxsize=AHEAD)
     pumps = [asyncio.ensure_future(_pump(source, inbox)) for source in sources]
     try:
         while True:
@@ -52,11 +59,12 @@ async def dispatch_loop(sources: Sequence[Source], dispatch: Callable[[Any], Awa
 async def _pump(source: Source, inbox: asyncio.Queue) -> None:
     try:
         while True:
-            inbox.put_nowait((await source(), None))
+            message = await source()
+            await inbox.put((message, None))
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001 - raised by the consumer's own task (dispatch_loop)
-        inbox.put_nowait((None, exc))
+        await inbox.put((None, exc))
 
 
 class Receiving:

@@ -131,3 +131,27 @@ async def test_a_receiving_consumer_answers_frames_and_events_and_leaves_no_chan
     assert channel not in channels  # the receive was cancelled: the channel is gone (unsubscribed on Redis)
     if isinstance(layer, BatchingRedisPubSubChannelLayer):
         await layer.flush()
+
+
+async def test_a_slow_handler_holds_the_sources_back_a_few_messages_ahead():
+    # a flood meets a slow handler: the source is not drained into memory (await_many_dispatch's
+    # back-pressure, within dispatch.AHEAD messages)
+    from ekonseling.core import dispatch as module
+
+    taken, release = [], asyncio.Event()
+
+    async def flood():
+        await asyncio.sleep(0)  # a frame arrives at every turn of the loop
+        taken.append(len(taken))
+        return len(taken)
+
+    async def slow(message):
+        await release.wait()
+
+    loop = asyncio.ensure_future(dispatch_loop([flood], slow))
+    await asyncio.sleep(0.05)
+    # one message in the handler, AHEAD in the queue, one in the pump waiting to be put
+    assert len(taken) <= module.AHEAD + 2
+    loop.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await loop
