@@ -282,6 +282,7 @@ _TOP_FIELDS = {
     "bands",
     "critical_items",
 }
+CODE_MAX, VERSION_MAX, TITLE_MAX = 60, 30, 300  # the lengths of models.Instrument's columns
 _REQUIRED_TOP = ("code", "version", "title", "school_levels", "scoring", "answer_format", "areas", "items")
 _AREA_FIELDS = {"code", "name", "bidang"}
 _ITEM_FIELDS = {"number", "area", "text", "key", "options"}
@@ -323,12 +324,17 @@ class _Checker:
                 self.error(_join(path, name), _("is required."))
         return True
 
-    def text(self, data: Mapping, name: str, path: str, *, required: bool = True) -> str | None:
+    def text(
+        self, data: Mapping, name: str, path: str, *, required: bool = True, max_length: int | None = None
+    ) -> str | None:
         if name not in data or data[name] is None:
             return None  # "wajib diisi" is reported by obj()
         value = data[name]
         if not isinstance(value, str) or (required and not value.strip()):
             self.error(_join(path, name), _("must be text that is not empty."))
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.error(_join(path, name), _("must be at most %(limit)d characters long.") % {"limit": max_length})
             return None
         return value
 
@@ -379,9 +385,10 @@ def validate(data: Any) -> list[DefinitionError]:
             _("schema version %(schema)s is not supported (supported: %(supported)s).")
             % {"schema": repr(schema), "supported": SCHEMA_VERSION},
         )
-    check.text(data, "code", "")
-    check.text(data, "version", "")
-    check.text(data, "title", "")
+    # The instrument's columns hold these (models.Instrument); PostgreSQL refuses a longer value.
+    check.text(data, "code", "", max_length=CODE_MAX)
+    check.text(data, "version", "", max_length=VERSION_MAX)
+    check.text(data, "title", "", max_length=TITLE_MAX)
     if "notes" in data and not isinstance(data["notes"], str):
         check.error("notes", _("must be text."))
 

@@ -24,9 +24,9 @@ from . import definition as definitions
 class Instrument(SchoolOwned):
     """One version of one instrument definition in a school's library."""
 
-    code = models.CharField(_("code"), max_length=60)
-    version = models.CharField(_("version"), max_length=30)
-    title = models.CharField(_("title"), max_length=300)
+    code = models.CharField(_("code"), max_length=definitions.CODE_MAX)
+    version = models.CharField(_("version"), max_length=definitions.VERSION_MAX)
+    title = models.CharField(_("title"), max_length=definitions.TITLE_MAX)
     scoring = models.CharField(_("scoring kind"), max_length=30)
     school_levels = models.JSONField(default=list)
     fingerprint = models.CharField(max_length=64, help_text="sha256 of the canonical JSON.")

@@ -163,6 +163,11 @@ def change(make, edit):
 
 BAD = {
     "missing code": (change(base, lambda d: d.pop("code")), "code", "wajib diisi"),
+    # PostgreSQL refuses a value longer than the instrument's column (a workbook cell holding 1e60 is a
+    # 61-digit code: a 500 on PostgreSQL, found by the hostile-upload fuzz test)
+    "code too long": (change(base, lambda d: d.update(code="1" * 61)), "code", "paling banyak 60"),
+    "version too long": (change(base, lambda d: d.update(version="v" * 31)), "version", "paling banyak 30"),
+    "title too long": (change(base, lambda d: d.update(title="T" * 301)), "title", "paling banyak 300"),
     "unknown scoring": (change(base, lambda d: d.update(scoring="acak")), "scoring", "tidak dikenal"),
     "answer format vs kind": (change(base, lambda d: d.update(answer_format="yes_no")), "answer_format", "tidak cocok"),
     "school level": (change(base, lambda d: d.update(school_levels=["SMU"])), "school_levels[0]", "SMU"),

@@ -167,3 +167,26 @@ def test_another_schools_instrument_is_not_found(counselor, other_world):
     for name in ("instruments:instrument", "instruments:export_definition"):
         assert counselor.get(reverse(name, args=[instrument.pk])).status_code == 404
     assert counselor.post(reverse("instruments:archive", args=[instrument.pk]), {"archived": "on"}).status_code == 404
+
+
+def test_a_workbook_whose_code_cell_holds_a_huge_number_is_refused_with_its_place(counselor):
+    # Found by the hostile-upload fuzz test on PostgreSQL: Instrumen!B2 = 1e60 became a 61-digit code,
+    # longer than the column, and the insert failed (a 500); SQLite stored it
+    import io
+
+    from openpyxl import load_workbook
+
+    from ekonseling.instruments import workbook
+
+    book = load_workbook(io.BytesIO(workbook.template("checklist_heavy")))
+    book["Instrumen"]["B2"] = 1.0000000000000007e60
+    out = io.BytesIO()
+    book.save(out)
+
+    response = counselor.post(
+        reverse("instruments:import_definition"), {"file": SimpleUploadedFile("besar.xlsx", out.getvalue())}
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="definition-errors"' in response.content.decode()
+    assert not Instrument.objects.exists()
