@@ -37,6 +37,7 @@ FRESH_PARTS = {
     ),
     "fresh11": "fresh-11 (written blind during round seventeen; round eighteen trained the model on it)",
     "fresh12": "fresh-12 (written blind at the start of round eighteen; never tuned or trained on)",
+    "fresh13": "fresh-13 (written blind at the start of round nineteen; never tuned or trained on)",
 }
 
 
@@ -119,6 +120,17 @@ def run():
     for name, part in parts.items():
         _report(name, part, lexicon, list_misses=True)
     print("\n".join(absent), flush=True)
+    for name in risk.EVERYDAY_SETS:
+        everyday = risk.load_everyday(name)
+        raised = risk.false_alarms(everyday, lexicon)
+        imminent = sum(screening.triage == risk.IMMINENT for _, screening in raised)
+        print(
+            f"  -- {name} (ordinary traffic, all 'none'): {len(raised)} of {len(everyday)} raise an alert "
+            f"({len(raised) / len(everyday):.1%}; {imminent} triaged imminent; phrases only "
+            f"{len(risk.false_alarms(everyday, phrases_only))})"
+        )
+        for text, screening in raised:
+            print(f"    - {_cut(text)!r} → {', '.join(screening.categories)} ({screening.triage})")
     print("  -- the same parts without the imminence model (phrases and second stage, the lexicon's triage):")
     for name, part in parts.items():
         result = risk.evaluate(part, no_imminence)

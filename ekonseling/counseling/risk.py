@@ -123,6 +123,10 @@ FRESH11_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh11.jsonl"
 # (rules, code, other sets), kept aside while round eighteen trained the model on fresh-11 and the synthetic
 # training parts, and committed with their first measurement: the set nothing was tuned or trained on.
 FRESH12_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh12.jsonl"
+# 260 messages written blind at the start of round nineteen by someone who read nothing of the repository,
+# kept aside while round nineteen trained the model on fresh-12 and new synthetic parts, and committed with
+# their first measurement: the set nothing was tuned or trained on.
+FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -137,6 +141,14 @@ FRESH_SETS = {
     "fresh10": FRESH10_PATH,
     "fresh11": FRESH11_PATH,
     "fresh12": FRESH12_PATH,
+    "fresh13": FRESH13_PATH,
+}
+# Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
+# nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
+# school admin, ordinary worries. Every message is labelled "none"; what is measured on them is how many
+# raise an alert, the false alarms a counselor would get in an ordinary week. Never trained on.
+EVERYDAY_SETS = {
+    "everyday": Path(__file__).resolve().parent / "data" / "risk_everyday.jsonl",
 }
 # Training-only parts (round eighteen): 320 labelled messages each (one writer dropped two repeats), written
 # from the taxonomy by 22 writers who read nothing of the repository and never saw a fresh set, each with
@@ -1287,6 +1299,19 @@ def load_fresh(name):
     (fresh-6 is written after round twelve and added later)."""
     path = FRESH_SETS[name]
     return load_labelled(path) if path.exists() else None
+
+
+def load_everyday(name):
+    """The ordinary messages of the everyday set `name` (a key of EVERYDAY_SETS), all labelled "none"."""
+    return load_labelled(EVERYDAY_SETS[name])
+
+
+def false_alarms(examples, lexicon=None):
+    """The messages of `examples` that raise an alert (flagged, by the phrases or the model), with their
+    screening: on ordinary traffic, the alerts a counselor would get for nothing."""
+    lexicon = lexicon or default_lexicon()
+    screened = ((example["text"], lexicon.screen(example["text"])) for example in examples)
+    return [(text, screening) for text, screening in screened if screening.flagged]
 
 
 def load_training():

@@ -1,0 +1,61 @@
+"""Ordinary traffic (risk.EVERYDAY_SETS, docs/risk-screening.md): how many alerts the screen raises on
+messages a counselor need not act on. The blind sets' negatives are mostly hard negatives ("mati lampu",
+a game); a greeting, a reply in the middle of a chat or a question about a form is what a counselor reads
+most, and an alert for each of them teaches the counselor to stop reading alerts. Each set has a ceiling
+that only falls."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from ekonseling.counseling import risk
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    name: str  # a key of risk.EVERYDAY_SETS
+    messages: int  # at least this many messages
+    raised: int  # at most this many raise an alert
+    imminent: int  # at most this many of them are triaged imminent
+
+
+CEILINGS = [
+    # 496 messages (500 written, four that repeat a labelled message left out) written at the start of round
+    # nineteen (22 registers; greetings, replies, admin, study,
+    # ordinary feelings). Round eighteen's state: 13 raised (2.6 %), 6 of them triaged imminent by the
+    # imminence model ("bu aku udah di depan", "pak udh sy krm suratnya"); phrases alone 5.
+    Ceiling("everyday", messages=490, raised=13, imminent=6),
+]
+
+
+def test_every_everyday_set_has_a_ceiling():
+    assert [ceiling.name for ceiling in CEILINGS] == list(risk.EVERYDAY_SETS)
+
+
+def test_an_everyday_set_is_never_trained_on_and_repeats_no_labelled_message():
+    labelled = {example["text"] for example in risk.load_labelled()}
+    for name in risk.FRESH_SETS:
+        labelled |= {example["text"] for example in risk.load_fresh(name) or ()}
+    for part in risk.load_training().values():
+        labelled |= {example["text"] for example in part}
+    for name in risk.EVERYDAY_SETS:
+        assert name not in risk.TRAINING_SETS
+        texts = [example["text"] for example in risk.load_everyday(name)]
+        assert len(set(texts)) == len(texts) and not labelled & set(texts), name
+
+
+@pytest.mark.parametrize("ceiling", CEILINGS, ids=lambda ceiling: ceiling.name)
+def test_everyday_set_stays_under_its_ceiling(ceiling):
+    examples = risk.load_everyday(ceiling.name)
+    assert len(examples) >= ceiling.messages
+    assert {(e["label"], e["triage"], e["split"]) for e in examples} == {("none", None, ceiling.name)}
+    assert not any(e["categories"] for e in examples)
+    raised = risk.false_alarms(examples)
+    shown = [(text, screening.categories, screening.triage) for text, screening in raised]
+    assert len(raised) <= ceiling.raised, shown
+    assert sum(screening.triage == risk.IMMINENT for _, screening in raised) <= ceiling.imminent, shown
+
+
+def test_false_alarms_are_the_flagged_messages():
+    examples = [{"text": "halo bu"}, {"text": "aku mau bunuh diri malam ini"}]
+    assert [text for text, _ in risk.false_alarms(examples)] == ["aku mau bunuh diri malam ini"]
