@@ -5,10 +5,11 @@ fresh-5, round thirteen on fresh-6 (written after round twelve by someone who di
 round fourteen on fresh-7 (written blind, the measure of round thirteen), round fifteen on fresh-8
 (written blind, the measure of round fourteen), round sixteen on fresh-9 (written blind, the measure
 of round fifteen) and round seventeen on fresh-10 (written blind, the measure of round sixteen). The
-second stage and its imminence model are trained on dev, fresh-2 … fresh-11 and the synthetic training
-parts (risk.TRAINING_SETS, round eighteen): held-out and fresh-12 are the parts they never saw; fresh-12,
+second stage and its imminence model are trained on dev, fresh-2 … fresh-12 and the synthetic training
+parts (risk.TRAINING_SETS, round nineteen): held-out and fresh-13 are the parts they never saw; fresh-13,
 written blind and kept aside meanwhile, is the part nothing was tuned or trained on: the measure of
-round eighteen. A set whose file is not there
+round nineteen. The everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets
+for nothing. A set whose file is not there
 is skipped (said so, not failed).
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
@@ -36,7 +37,7 @@ FRESH_PARTS = {
         "fresh-10 (written blind during round sixteen; round seventeen was tuned on it; the model is trained on it)"
     ),
     "fresh11": "fresh-11 (written blind during round seventeen; round eighteen trained the model on it)",
-    "fresh12": "fresh-12 (written blind at the start of round eighteen; never tuned or trained on)",
+    "fresh12": "fresh-12 (written blind at the start of round eighteen; round nineteen trained the model on it)",
     "fresh13": "fresh-13 (written blind at the start of round nineteen; never tuned or trained on)",
 }
 

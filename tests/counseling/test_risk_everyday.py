@@ -21,10 +21,18 @@ class Ceiling:
 
 CEILINGS = [
     # 496 messages (500 written, four that repeat a labelled message left out) written at the start of round
-    # nineteen (22 registers; greetings, replies, admin, study,
-    # ordinary feelings). Round eighteen's state: 13 raised (2.6 %), 6 of them triaged imminent by the
+    # nineteen (22 registers; greetings, replies, admin, study, ordinary feelings); the round was judged on
+    # it while it trained (not blind). Round eighteen's state: 13 raised (2.6 %), 6 of them triaged imminent by the
     # imminence model ("bu aku udah di depan", "pak udh sy krm suratnya"); phrases alone 5.
-    Ceiling("everyday", messages=490, raised=13, imminent=6),
+    # Round nineteen (trained on ordinary traffic, synthW/X/AD): 7 raised (1.4 %), 2 imminent; phrases alone
+    # 3 (a little brother scribbling in a notebook read as bullying, three times).
+    Ceiling("everyday", messages=490, raised=7, imminent=2),
+    # 391 messages (400 written, nine that repeat a labelled message left out) by another writer, kept aside
+    # while round nineteen trained: round eighteen's state 11 raised (2.8 %), 7 imminent ("Saya udah di
+    # depan", "Siap, nanti ajak Rina"); after the first training step 10, 5 imminent, all short logistics
+    # with a time word, which is why synthAD (logistics, time words) was written: no longer blind. Round
+    # nineteen 5 (1.3 %), 1 imminent.
+    Ceiling("everyday2", messages=390, raised=5, imminent=1),
 ]
 
 
