@@ -139,6 +139,31 @@ def test_a_subscribe_with_messages_to_send_adds_one_query_and_the_receipt_matche
     assert (receipt["delivered_seq"], receipt["read_seq"]) == ((4, 4) if role == "gurubk" else (3, 2))
 
 
+@pytest.mark.parametrize("of_student", [True, False])
+def test_the_subscribes_receipt_reads_the_conversations_participants_not_every_user(of_student):
+    """The other side's marks are read from the conversation's participants, each one's role by its
+    pk: a join with the users let PostgreSQL, before its statistics were gathered (a new school, a
+    bulk import, the benchmarks' fresh database), scan every user for every subscribe (1 ms each)."""
+    sql = consumers._conversation_by_pk(of_student)._compile().sql
+    assert 'JOIN "accounts_user"' not in sql
+    assert sql.count('"counseling_participant"') == 2  # one per mark, each by conversation
+
+
+def test_a_subscribe_takes_the_highest_marks_of_every_counselor_of_the_conversation(world):
+    conversation = services.claim(services.start_conversation(world.student), world.gurubk)
+    posted = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "p") for _ in range(4)])
+    assert [p.error for p in posted] == [None] * 4
+    services.mark_seen(conversation, world.gurubk, delivered=2, read=1)
+    services.mark_seen(conversation, world.koordinator, delivered=4, read=0)
+    services.mark_seen(conversation, world.siswa, delivered=4, read=4)
+
+    _messages, receipt, _read = consumers._open(world.siswa, conversation.pk, 4, None)
+    assert receipt == protocol.other_side_receipt(conversation, world.siswa)
+    assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("counselor", 4, 1)
+    _messages, receipt, _read = consumers._open(world.gurubk, conversation.pk, 4, None)
+    assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("student", 4, 4)
+
+
 def test_a_counselors_subscribe_builds_its_audit_event_without_writing_it(world):
     conversation = services.claim(services.start_conversation(world.student), world.gurubk)
 
