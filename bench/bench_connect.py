@@ -12,6 +12,11 @@ server in a storm. The relay row is
 bench/relay_channels.py's consumer (join a group, answer) through the same client and layer: the
 issue's goal is a connect within 2x of it. Each figure is the minimum of BENCH_CONNECT_REPEAT runs
 (default 3) of BENCH_CONNECT_N sockets per role (default 200); BENCH_CONNECT_SKIP=1 skips.
+
+Then the storm: every student's and counselor's socket at once, BENCH_CONNECT_AT_ONCE (default 50,
+as bench/loadgen.py; 1 skips it) connecting at a time, next to the relay's sockets likewise: the
+calls then wait for the sockets' database pool together, which batches them (counseling.admission),
+as after a deploy; one after the other they never do. No parts are timed there.
 """
 
 import asyncio
@@ -43,34 +48,57 @@ def run():
     # query's text was composed for the log), and so the data keys named, as DEBUG off wants.
     settings.DATA_KEYS = crypto.data_keys()
     debug, settings.DEBUG = settings.DEBUG, False
+    at_once = int(os.environ.get("BENCH_CONNECT_AT_ONCE", "50"))
+    stormed = {}
     try:
         for label, role in (("relay", None), ("student", "student"), ("counselor", "counselor")):
             runs = [asyncio.run(_storm(pairs, role)) for _ in range(repeat)]
             rows[label] = {key: min(r[key] for r in runs) for key in runs[0]}
+        if at_once > 1:
+            for label, role in (("relay", None), ("both", "both")):
+                runs = [asyncio.run(_storm(pairs, role, at_once)) for _ in range(repeat)]
+                stormed[label] = {key: min(r[key] for r in runs) for key in runs[0]}
     finally:
         settings.DEBUG = debug
+    _table(rows, parts=True)
+    if stormed:
+        print(
+            f"  storm: every socket at once, {at_once} connecting at a time (BENCH_CONNECT_AT_ONCE), "
+            "students and counselors together; no parts timed (the pool batches the calls)"
+        )
+        _table(stormed, parts=False)
+
+
+def _table(rows, parts):
     relay = rows["relay"]["total"]
-    print(f"  {'':10} {'total':>7} {'x relay':>8} {'queries':>8} {'auth':>7} {'subscribe':>10} {'hello':>7} {'pg':>6}")
+    head = f"  {'':10} {'total':>7} {'x relay':>8} {'queries':>8}"
+    if parts:
+        head += f" {'auth':>7} {'subscribe':>10} {'hello':>7}"
+    print(head + f" {'pg':>6}")
     for label, r in rows.items():
         pg = f"{r['pg']:6.2f}" if r.get("pg") is not None else f"{'':6}"
-        print(
-            f"  {label:10} {r['total']:7.2f} {r['total'] / relay:8.1f} {r['queries']:8.1f} "
-            f"{r.get('auth', 0):7.2f} {r.get('subscribe', 0):10.2f} {r.get('hello', 0):7.2f} {pg}"
-        )
+        line = f"  {label:10} {r['total']:7.2f} {r['total'] / relay:8.1f} {r['queries']:8.1f}"
+        if parts:
+            line += f" {r.get('auth', 0):7.2f} {r.get('subscribe', 0):10.2f} {r.get('hello', 0):7.2f}"
+        print(f"{line} {pg}")
 
 
-async def _storm(pairs, role):
-    """{'total', 'queries', 'auth', 'subscribe', 'hello'} per connect, CPU in ms."""
+async def _storm(pairs, role, at_once=1):
+    """{'total', 'queries', 'pg', 'auth', 'subscribe', 'hello'} per connect, CPU in ms. `role`:
+    "student", "counselor", "both" (each pair's two sockets) or None (the relay); `at_once` > 1
+    connects every socket concurrently, that many at a time, without timing the parts."""
     from channels.testing import WebsocketCommunicator
 
     from ekonseling.counseling import admission, consumers, protocol
 
     parts = defaultdict(float)
-    patched = [
-        (admission, "_admit_scope", "auth"),
-        (consumers, "_open", "subscribe"),
-        (protocol, "hello", "hello"),
-    ]
+    patched = []
+    if at_once == 1:
+        patched = [
+            (admission, "_admit_scope", "auth"),
+            (consumers, "_open", "subscribe"),
+            (protocol, "hello", "hello"),
+        ]
     originals = [(module, name, getattr(module, name)) for module, name, _ in patched]
     for module, name, part in patched:
         setattr(module, name, _timed(getattr(module, name), parts, part))
@@ -87,11 +115,12 @@ async def _storm(pairs, role):
     db_utils.CursorWrapper.execute, db_utils.CursorWrapper.executemany = counted(execute), counted(executemany)
     application, path = _relay() if role is None else (_app(), "/ws/konseling/")
     sockets = []
-    try:
-        pg_before = _postgres_cpu()
-        started = time.process_time()
-        for pair in pairs:
-            headers = HEADERS if role is None else [*HEADERS, (b"cookie", f"sessionid={pair[role]}".encode())]
+    roles = ["student", "counselor"] if role == "both" else [role]
+    gate = asyncio.Semaphore(at_once)
+
+    async def connect(pair, role):
+        headers = HEADERS if role is None else [*HEADERS, (b"cookie", f"sessionid={pair[role]}".encode())]
+        async with gate:
             communicator = WebsocketCommunicator(application, path, headers=headers)
             connected, code = await communicator.connect(timeout=30)
             assert connected, code
@@ -104,6 +133,15 @@ async def _storm(pairs, role):
                 frame = await communicator.receive_json_from(timeout=30)
                 assert frame["type"] == "messages", frame
             sockets.append(communicator)
+
+    try:
+        pg_before = _postgres_cpu()
+        started = time.process_time()
+        if at_once == 1:
+            for pair in pairs:
+                await connect(pair, role)
+        else:
+            await asyncio.gather(*(connect(pair, each) for pair in pairs for each in roles))
         total = time.process_time() - started
         pg_after = _postgres_cpu()
     finally:
@@ -119,7 +157,7 @@ async def _storm(pairs, role):
             writer.reset()
             socket_sessions.reset()
             admission.reset()
-    n = len(pairs)
+    n = len(sockets)
     pg = None
     if pg_before is not None and pg_after is not None:
         pg = sum(seconds - pg_before.get(pid, 0.0) for pid, seconds in pg_after.items()) * 1000 / n
