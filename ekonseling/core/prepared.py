@@ -12,11 +12,20 @@ The queryset is built twice, with two different sets of stand-ins, and refused u
 the same SQL with the stand-ins in the same places, each used as it was given: a queryset whose
 shape depends on a value (a branch on None, a list's length) or that transforms one (`contains`
 wraps it in %...%) cannot be prepared and raises at its first use.
+
+On PostgreSQL (psycopg 3) the statement is also prepared on the server, once per connection of the
+pool (`_statement_cursor`): Django sends every query as text with its values in it, which
+PostgreSQL parses and plans anew each time, and for these lookups that was most of its work
+(measured, per run on an idle connection: the user with their devices 200 us of PostgreSQL CPU
+prepared or not 60 us, the conversation with its marks 265 against 80 us, the session 70 against
+35 us; on the Python side 20-40 us less each, as the values no longer have to be quoted into the
+text). Every other query of the process still goes Django's way.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -120,7 +129,7 @@ class _Compiled:
         params = list(self.params)
         for position, index in self.slots:
             params[position] = values[index]
-        with connection.cursor() as cursor:
+        with _statement_cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if not rows:
@@ -134,6 +143,81 @@ class _Compiled:
         if plan is None or plan.connection is not connection:
             plan = self._plans.plan = _RowPlan(self.compiler, connection)
         return plan
+
+
+def _statement_cursor(connection: Any) -> Any:
+    """A cursor of `connection` that prepares its statements on the server (PostgreSQL with
+    psycopg 3), else its ordinary cursor. It is wrapped as Django wraps its own (execute wrappers,
+    query logging, database errors), so counting and logging see its queries alike.
+
+    Django turns psycopg's prepared statements off (`prepare_threshold` None) and uses client-side
+    binding cursors, which never prepare; so the connection's threshold is raised to "never by
+    itself" and this cursor asks for each statement to be prepared: psycopg then prepares it on
+    the connection's first run and reuses it after (it keeps up to 100 per connection, and they
+    end with the connection). PostgreSQL re-plans a prepared statement itself when a table it
+    reads changes. Only a connection that outlives the call (a pool's, or kept by CONN_MAX_AGE)
+    prepares: on one opened for the call and closed after, preparing would be one more round trip
+    for nothing."""
+    postgresql = _postgresql() if connection.vendor == "postgresql" and _kept(connection) else None
+    if postgresql is None:
+        return connection.cursor()
+    base, preparing_cursor = postgresql
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
+    with connection.wrap_database_errors:
+        cursor = preparing_cursor(raw)
+        # As DatabaseWrapper.create_cursor: timestamps in the connection's time zone.
+        tzloader = raw.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+        if connection.timezone != tzloader.timezone:
+            base.register_tzloader(connection.timezone, cursor)
+        return connection._prepare_cursor(cursor)
+
+
+def _kept(connection: Any) -> bool:
+    settings = connection.settings_dict
+    return bool(settings.get("OPTIONS", {}).get("pool")) or settings.get("CONN_MAX_AGE") != 0
+
+
+_ONLY_WHEN_ASKED = 2**62  # runs of a statement before psycopg prepares it unasked: never
+
+
+@functools.cache
+def _postgresql() -> tuple[Any, type] | None:
+    """(Django's PostgreSQL backend module, the preparing cursor class), or None under psycopg2."""
+    from django.db.backends.postgresql import base
+
+    if not base.is_psycopg3:
+        return None
+
+    class PreparingCursor(base.ServerBindingCursor):
+        """Django's server-side binding cursor, each statement prepared (`_statement_cursor`)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):  # noqa: ARG002 - always prepared
+            super().execute(query, params, prepare=True, binary=binary)
+            self._query = _LoggedQuery(self.connection, query, params)
+            return self
+
+    return base, PreparingCursor
+
+
+class _LoggedQuery:
+    """What Django's query log reads of a psycopg cursor (`cursor._query.query`, the text a
+    client-side binding cursor sent): a prepared run sends no such text, so it is written only
+    when asked for (DEBUG, a test's query count), with the values in it as Django's log has them."""
+
+    __slots__ = ("connection", "sql", "params")
+
+    def __init__(self, connection: Any, sql: str, params: Any) -> None:
+        self.connection, self.sql, self.params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        from psycopg import ClientCursor
+
+        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
 
 
 class _RowPlan:

@@ -10,11 +10,21 @@ are the HTTP middleware's, unchanged (docs/websocket.md, "Connecting").
 
 The consumer's other database calls (subscribe, sync, a change of hands) run on the same pool, so
 one slow call does not hold up every socket of the process.
+
+In a storm the connects wait for the pool's threads together, and a thread takes every waiting
+call of the same function at once (`_Pool._gather`) when the function has a `batched` version:
+admissions (`_admit_scopes`: all their sessions in one query, all their users in one more) and
+subscribes (`consumers._open_many`: their conversations in one query per side). Each is still
+decided alone, by the same rules and the policy, on instances of its own; only the reads are
+shared. Measured in process, 400 sockets connecting 50 at a time on PostgreSQL: 3.1 queries per
+connect before, 0.9-1.2 after, and CPU per connect (the test client's included) 1.9-2.3 ms before,
+1.25-1.65 ms after.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import queue
 import threading
@@ -29,7 +39,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import close_old_connections, connections
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY, device_classes, user_has_device
@@ -46,6 +57,8 @@ if TYPE_CHECKING:
 
 # The key of the verdict in the scope: None when admitted, else the close code.
 SCOPE_KEY = "counseling_admission"
+# The most calls of one function a pool thread runs together (`_Pool._gather`, `batched`).
+BATCH = 50
 _pools: list[_Pool] = []
 
 
@@ -83,8 +96,11 @@ class _Pool:
 
     def _work(self) -> None:
         holding = False
+        set_aside: collections.deque = collections.deque()  # taken while gathering a batch, not of it
         while True:
-            if holding:
+            if set_aside:
+                item = set_aside.popleft()
+            elif holding:
                 try:
                     item = self.queue.get_nowait()
                 except queue.Empty:
@@ -101,15 +117,46 @@ class _Pool:
                 continue  # its caller gave up before it started, as a cancelled executor job
             if not holding:
                 close_old_connections()  # as database_sync_to_async: none left over from before
-            try:
-                result, error = func(*args), None
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller's future
-                result, error = None, exc
-            # Given back before the caller hears of the result when nothing else waits.
-            holding = error is None and not self.queue.empty() and _reusable()
+            batched = getattr(func, "batched", None)
+            items = [item] if batched is None else self._gather(item, set_aside)
+            if len(items) == 1:
+                try:
+                    outcomes = [(func(*args), None)]
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller's future
+                    outcomes = [(None, exc)]
+            else:
+                try:
+                    outcomes = batched([args for _loop, _future, _func, args in items])
+                except BaseException as exc:  # noqa: BLE001 - handed to every caller of the batch
+                    outcomes = [(None, exc)] * len(items)
+            failed = any(error is not None for _result, error in outcomes)
+            # Given back before the callers hear of their results when nothing else waits.
+            holding = not failed and (set_aside or not self.queue.empty()) and _reusable()
             if not holding:
                 close_old_connections()
-            loop.call_soon_threadsafe(_settle, future, result, error)
+            for (loop, future, _func, _args), (result, error) in zip(items, outcomes, strict=True):
+                loop.call_soon_threadsafe(_settle, future, result, error)
+
+    def _gather(self, first: tuple, set_aside: collections.deque) -> list[tuple]:
+        """`first` and the calls of the same function waiting behind it (up to BATCH), to run
+        together; other calls taken meanwhile are kept, in order, for this thread's next turns
+        (the shutdown marker too)."""
+        items = [first]
+        while len(items) < BATCH:
+            try:
+                item = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:  # shutting down: the batch runs, then the thread ends
+                set_aside.append(item)
+                break
+            if item[1].cancelled():
+                continue
+            if item[2] is first[2]:
+                items.append(item)
+            else:
+                set_aside.append(item)
+        return items
 
     def shutdown(self) -> None:
         for _worker in self.workers:
@@ -160,9 +207,10 @@ def reset() -> None:
 # --- the decision ---------------------------------------------------------------------------------------
 
 
-def admit(session: SessionBase) -> tuple[User | AnonymousUser, int | None]:
+def admit(session: SessionBase, loaded: dict | None = None) -> tuple[User | AnonymousUser, int | None]:
     """(the session's user, None when they may use the socket, else the close code): two queries,
-    the session and the user with their school and second-factor state."""
+    the session and the user with their school and second-factor state; none for a user found in
+    `loaded` (`_admit_scopes`: {pk: user} loaded for a batch of admissions)."""
     try:
         user_id = User._meta.pk.to_python(session[SESSION_KEY])
         backend_path = session[BACKEND_SESSION_KEY]
@@ -170,7 +218,7 @@ def admit(session: SessionBase) -> tuple[User | AnonymousUser, int | None]:
         return AnonymousUser(), protocol.CLOSE_UNAUTHENTICATED
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return AnonymousUser(), protocol.CLOSE_UNAUTHENTICATED
-    user, has_device = _load_user(load_backend(backend_path), user_id)
+    user, has_device = _load_user(load_backend(backend_path), user_id, loaded)
     if user is not None:
         # As django.contrib.auth.get_user: a password change or "sign out everywhere" ends the session.
         session_hash = session.get(HASH_SESSION_KEY)
@@ -182,13 +230,14 @@ def admit(session: SessionBase) -> tuple[User | AnonymousUser, int | None]:
     return user, verdict(user, session, has_device)
 
 
-def _load_user(backend: Any, user_id: Any) -> tuple[User | None, bool]:
+def _load_user(backend: Any, user_id: Any, loaded: dict | None = None) -> tuple[User | None, bool]:
     """The user as the backend would load it, and whether they have a confirmed OTP device."""
     if not isinstance(backend, ModelBackend):
         user = backend.get_user(user_id)
         return user, bool(user is not None and user_has_device(user, confirmed=True))
     user_by_pk, devices = _user_with_devices()
-    user = user_by_pk.get(user_id)
+    # Each admission its own instance: a second one of the same pk in a batch loads anew.
+    user = loaded.pop(user_id) if loaded is not None and user_id in loaded else user_by_pk.get(user_id)
     if user is None or not backend.user_can_authenticate(user):
         return None, False
     return user, any(getattr(user, name) for name in devices)
@@ -199,12 +248,29 @@ def _user_with_devices() -> tuple[prepared.Prepared, tuple[str, ...]]:
     """The user with their school and one `_otp_N` flag per device class, by pk: compiled once per
     process (compiling it was a quarter of a connect's admission CPU), run with each connect's pk;
     nothing of the user is cached. No .first(): it would sort the one row by pk."""
+    users, devices = _users_with_devices()
+    return prepared.Prepared(lambda pk: users.filter(pk=pk), int), devices
+
+
+@functools.cache
+def _users_with_devices_by_pks() -> prepared.Prepared:
+    """`_user_with_devices` for a list of pks, one array parameter (PostgreSQL: `_admit_scopes`)."""
+    users, _devices = _users_with_devices()
+    any_pk = f"{_column(User, 'id')} = ANY(%s::bigint[])"
+    return prepared.Prepared(lambda pks: users.filter(RawSQL(any_pk, [pks], output_field=BooleanField())), list)  # noqa: S611 - quoted names only
+
+
+def _users_with_devices() -> tuple[QuerySet, tuple[str, ...]]:
     devices = {
         f"_otp_{n}": Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
         for n, model in enumerate(device_classes())
     }
-    users = User._default_manager.select_related("school").annotate(**devices)
-    return prepared.Prepared(lambda pk: users.filter(pk=pk), int), tuple(devices)
+    return User._default_manager.select_related("school").annotate(**devices), tuple(devices)
+
+
+def _column(model: type, name: str) -> str:
+    quote = connections["default"].ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(name)}"
 
 
 def verdict(user: User, session: SessionBase | None, has_device: bool) -> int | None:
@@ -257,7 +323,61 @@ def _session_store() -> type[SessionBase]:
                 return None
             return row
 
+        def preload(self, row):
+            """As the first read of the session (load(), then SessionBase's cache), with its row
+            read for a batch of admissions (`_preload_sessions`); None when there was none."""
+            if row is None or row.expire_date <= timezone.now():
+                self._session_key = None
+                self._session_cache = {}
+            else:
+                self._session_cache = self.decode(row.session_data)
+
     return SocketSessionStore
+
+
+@functools.cache
+def _sessions_by_keys() -> prepared.Prepared:
+    """The session rows of a list of keys, one array parameter (PostgreSQL: `_admit_scopes`)."""
+    model = _session_store().get_model_class()
+    any_key = f"{_column(model, 'session_key')} = ANY(%s::text[])"
+    rows = model.objects.all()
+    return prepared.Prepared(
+        lambda keys: rows.filter(RawSQL(any_key, [keys], output_field=BooleanField())),  # noqa: S611 - quoted names only
+        list,
+    )
+
+
+def _preload_sessions(sessions: list) -> None:
+    """Read the sessions of a batch of admissions in one query, each into its own store."""
+    store = _session_store()
+    if not hasattr(store, "preload"):
+        return  # not stored in the database
+    waiting = [
+        s for s in sessions if type(s) is store and s.session_key is not None and not hasattr(s, "_session_cache")
+    ]
+    keys = sorted({s.session_key for s in waiting})
+    if len(keys) < 2:
+        return
+    rows = {row.session_key: row for row in _sessions_by_keys().all(keys)}
+    for session in waiting:
+        session.preload(rows.get(session.session_key))
+
+
+def _preload_users(sessions: list) -> dict:
+    """{pk: user} of a batch of admissions' sessions, in one query: the users `admit` would load
+    one by one through the model backend."""
+    pks = set()
+    for session in sessions:
+        try:
+            backend_path = session[BACKEND_SESSION_KEY]
+            user_id = User._meta.pk.to_python(session[SESSION_KEY])
+        except Exception:  # noqa: BLE001, S112 - `admit` decides that session alone, as without a batch
+            continue
+        if backend_path in settings.AUTHENTICATION_BACKENDS and isinstance(load_backend(backend_path), ModelBackend):
+            pks.add(user_id)
+    if len(pks) < 2:
+        return {}
+    return {user.pk: user for user in _users_with_devices_by_pks().all(sorted(pks))}
 
 
 class AdmissionMiddleware(BaseMiddleware):
@@ -271,11 +391,37 @@ class AdmissionMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
-def _admit_scope(scope: dict) -> tuple[User | AnonymousUser, int | None]:
+def _admit_scope(scope: dict, loaded: dict | None = None) -> tuple[User | AnonymousUser, int | None]:
     session = scope.get("session")
     if session is None:
         return AnonymousUser(), protocol.CLOSE_UNAUTHENTICATED
-    return admit(session)
+    return admit(session, loaded)
+
+
+def _admit_scopes(calls: list[tuple]) -> list[tuple[Any, BaseException | None]]:
+    """`_admit_scope` for the connects waiting together on a pool thread (a connect storm), as
+    (result, error) each: on PostgreSQL their sessions in one query and their users in one more,
+    in place of two queries per connect; then each is decided alone, by the same rules, on its
+    own instances (`admit`). A session or user the batch did not load (another engine or backend,
+    a second tab of the same user) is read as without a batch."""
+    scopes = [scope for (scope,) in calls]
+    loaded = None
+    if connections["default"].vendor == "postgresql":
+        sessions = [scope["session"] for scope in scopes if scope.get("session") is not None]
+        _preload_sessions(sessions)
+        loaded = _preload_users(sessions)
+    return [each(_admit_scope, scope, loaded) for scope in scopes]
+
+
+_admit_scope.batched = _admit_scopes
+
+
+def each(func: Callable[..., Any], *args: Any) -> tuple[Any, BaseException | None]:
+    """(func(*args), None), or (None, the error): one call of a batch fails alone."""
+    try:
+        return func(*args), None
+    except Exception as exc:  # noqa: BLE001 - handed to that call's future
+        return None, exc
 
 
 def AdmissionMiddlewareStack(inner):  # noqa: N802 - named like Channels' AuthMiddlewareStack

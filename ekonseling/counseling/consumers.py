@@ -12,6 +12,9 @@ import logging
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -308,19 +311,37 @@ def _admission(user, session):
     return admission.verdict(user, session, user_has_device(user, confirmed=True))
 
 
-def _open(user, conversation_id, after, audit_origin):
+def _open(user, conversation_id, after, audit_origin, loaded=None):
     """(the `messages` frame, the other side's receipt, the read's audit event or None) of a
     conversation the user may read, or None. One query when the page is up to date (a reconnect):
     the conversation with the receipt's marks (`_visible_conversation`); its messages only when
     there are any after `after`. A counselor's first subscribe on the connection is audited
     (`audit_origin` given): the consumer has the batch writer write the event before it answers."""
-    conversation = _visible_conversation(user, conversation_id)
+    conversation = _visible_conversation(user, conversation_id, loaded)
     if conversation is None:
         return None
     read = None
     if audit_origin is not None:
         read = services.live_read(user, conversation, **audit_origin)
     return _messages(conversation, after), protocol.annotated_receipt(conversation, user), read
+
+
+def _open_many(calls):
+    """`_open` for the subscribes waiting together on a pool thread (a connect storm), as (result,
+    error) each (admission.each): on PostgreSQL the conversations in one query per side (a
+    student's receipt marks are the counselors', a counselor's the student's), in place of one per
+    subscribe; then each is decided alone, by the policy, on its own instance. A conversation the
+    batch did not load (gone, or asked twice from the same side) is read as without a batch."""
+    loaded = {}
+    if connection.vendor == "postgresql":
+        for of_student in (True, False):
+            pks = sorted({call[1] for call in calls if (call[0].role == Role.SISWA) is of_student})
+            if len(pks) > 1:
+                loaded[of_student] = {c.pk: c for c in _conversations_by_pks(of_student).all(pks)}
+    return [admission.each(_open, *call, loaded.get(call[0].role == Role.SISWA)) for call in calls]
+
+
+_open.batched = _open_many
 
 
 def _sync(user, conversation_id, after):
@@ -337,7 +358,7 @@ def _messages(conversation, after):
     return protocol.messages(conversation.pk, batch, complete, after)
 
 
-def _visible_conversation(user, conversation_id):
+def _visible_conversation(user, conversation_id, loaded=None):
     """The conversation, with the other side's receipt marks, if the policy lets the user read it
     (`policy.can` on the row: the rule that also decides the HTTP views' lookups), else None.
 
@@ -345,8 +366,12 @@ def _visible_conversation(user, conversation_id):
     scope as a queryset and compiling it cost 1-2 ms per subscribe, twenty times running it. The
     student comes with only what the rules read (their account, rombel and school): their loaded
     row, encrypted fields and all, would cost more than the query; nor are the conversation's
-    encrypted columns, which the socket never shows, read and decrypted."""
-    conversation = _conversation_by_pk(user.role == Role.SISWA).get(conversation_id)
+    encrypted columns, which the socket never shows, read and decrypted. `loaded`: {pk:
+    conversation} read for a batch of subscribes (`_open_many`), each the user's side's."""
+    if loaded is not None and conversation_id in loaded:
+        conversation = loaded.pop(conversation_id)  # its own instance: a second subscribe to it loads anew
+    else:
+        conversation = _conversation_by_pk(user.role == Role.SISWA).get(conversation_id)
     if conversation is None or not policy.can(user, "conversation.view", conversation):
         return None
     return conversation
@@ -354,15 +379,30 @@ def _visible_conversation(user, conversation_id):
 
 @functools.cache
 def _conversation_by_pk(of_student):
+    conversations = _conversations(of_student).order_by()  # one row: no sort
+    return prepared.Prepared(lambda pk: conversations.filter(pk=pk), int)
+
+
+@functools.cache
+def _conversations_by_pks(of_student):
+    """`_conversation_by_pk` for a list of pks, one array parameter (PostgreSQL: `_open_many`)."""
+    table, column = connection.ops.quote_name(Conversation._meta.db_table), connection.ops.quote_name("id")
+    any_pk = f"{table}.{column} = ANY(%s::bigint[])"
+    conversations = _conversations(of_student).order_by()
+    return prepared.Prepared(
+        lambda pks: conversations.filter(RawSQL(any_pk, [pks], output_field=BooleanField())),  # noqa: S611 - quoted names only
+        list,
+    )
+
+
+def _conversations(of_student):
     hidden = {"subject", "counselor_summary"}
     fields = [field.name for field in Conversation._meta.concrete_fields if field.name not in hidden]
-    conversations = (
+    return (
         Conversation.objects.select_related("student")
         .only(*fields, "student__user", "student__rombel", "student__school")
         .annotate(**protocol.other_side_marks(of_student))
-        .order_by()  # one row: no sort
     )
-    return prepared.Prepared(lambda pk: conversations.filter(pk=pk), int)
 
 
 def _event_conversation(event, key):

@@ -131,3 +131,49 @@ def test_a_list_goes_as_one_parameter_or_is_refused(world):
     )
     assert by_pks.all([world.gurubk.pk, world.siswa.pk, -1]) == sorted([world.gurubk, world.siswa], key=lambda u: u.pk)
     assert by_pks.all([]) == []
+
+
+def test_on_postgresql_the_statement_is_prepared_once_per_connection_and_other_queries_are_not(world):
+    """core.prepared._statement_cursor: the lookup is prepared on the server at its first run and
+    reused after, parsed and planned no more; Django's own queries on the same connection stay as
+    they were (sent as text, never prepared)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL prepares statements; SQLite runs the lookup as Django would")
+    by_pk = Prepared(lambda pk: User.objects.select_related("school").filter(pk=pk), int)
+
+    def statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+            return cursor.fetchall()
+
+    before = statements()
+    for user in [world.siswa, world.gurubk, world.siswa]:
+        with CaptureQueriesContext(connection) as queries:
+            assert by_pk.get(user.pk).school.name == user.school.name
+        assert len(queries) == 1  # counted and logged as Django's own, values and all
+        assert queries[0]["sql"].endswith(f'WHERE "accounts_user"."id" = {user.pk}')
+    assert User.objects.filter(pk=world.siswa.pk).exists()
+    added = [row for row in statements() if row not in before]
+    assert len(added) == 1
+    statement, runs = added[0]
+    assert statement.startswith('SELECT "accounts_user"."id"') and runs == 3
+    assert by_pk.get(-1) is None
+
+
+def test_a_connection_opened_for_one_call_runs_the_lookup_unprepared(world, monkeypatch):
+    """Without a pool or CONN_MAX_AGE the connection closes after the call: preparing would be a
+    round trip more for nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "pool", raising=False)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    by_pk = Prepared(lambda pk: User.objects.filter(pk=pk, is_active=True), int)
+
+    def statements():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = statements()
+    assert by_pk.get(world.siswa.pk) == world.siswa
+    assert statements() == before

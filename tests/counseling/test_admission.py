@@ -139,6 +139,31 @@ def test_a_subscribe_with_messages_to_send_adds_one_query_and_the_receipt_matche
     assert (receipt["delivered_seq"], receipt["read_seq"]) == ((4, 4) if role == "gurubk" else (3, 2))
 
 
+@pytest.mark.parametrize("of_student", [True, False])
+def test_the_subscribes_receipt_reads_the_conversations_participants_not_every_user(of_student):
+    """The other side's marks are read from the conversation's participants, each one's role by its
+    pk: a join with the users let PostgreSQL, before its statistics were gathered (a new school, a
+    bulk import, the benchmarks' fresh database), scan every user for every subscribe (1 ms each)."""
+    sql = consumers._conversation_by_pk(of_student)._compile().sql
+    assert 'JOIN "accounts_user"' not in sql
+    assert sql.count('"counseling_participant"') == 2  # one per mark, each by conversation
+
+
+def test_a_subscribe_takes_the_highest_marks_of_every_counselor_of_the_conversation(world):
+    conversation = services.claim(services.start_conversation(world.student), world.gurubk)
+    posted = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), "p") for _ in range(4)])
+    assert [p.error for p in posted] == [None] * 4
+    services.mark_seen(conversation, world.gurubk, delivered=2, read=1)
+    services.mark_seen(conversation, world.koordinator, delivered=4, read=0)
+    services.mark_seen(conversation, world.siswa, delivered=4, read=4)
+
+    _messages, receipt, _read = consumers._open(world.siswa, conversation.pk, 4, None)
+    assert receipt == protocol.other_side_receipt(conversation, world.siswa)
+    assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("counselor", 4, 1)
+    _messages, receipt, _read = consumers._open(world.gurubk, conversation.pk, 4, None)
+    assert (receipt["role"], receipt["delivered_seq"], receipt["read_seq"]) == ("student", 4, 4)
+
+
 def test_a_counselors_subscribe_builds_its_audit_event_without_writing_it(world):
     conversation = services.claim(services.start_conversation(world.student), world.gurubk)
 
@@ -339,3 +364,131 @@ def test_a_call_that_met_a_database_error_leaves_the_next_one_a_fresh_connection
     assert isinstance(results[1], DatabaseError)
     assert len(one_thread) == 2
     assert results[2].connection is None
+
+
+# --- batches: the calls of one function waiting together on a pool thread (a connect storm) --------------
+
+
+def test_calls_of_a_batched_function_waiting_together_run_as_one_batch_and_others_keep_their_turn(one_thread):
+    """A pool thread takes the calls of a function with `batched` that wait behind the first
+    (admission._Pool._gather) and runs them in one `batched` call; each caller gets its own result
+    or error; a call of another function taken meanwhile still runs, after."""
+    batches, order = [], []
+
+    def double(n):
+        order.append(("double", n))
+        return 2 * n
+
+    def double_many(calls):
+        batches.append([n for (n,) in calls])
+        order.append(("batch", len(calls)))
+        return [(None, ValueError(n)) if n == 3 else (2 * n, None) for (n,) in calls]
+
+    double.batched = double_many
+
+    def other():
+        order.append(("other",))
+        return "other"
+
+    go = threading.Event()
+
+    async def main():
+        first = asyncio.ensure_future(admission.run(lambda: go.wait(10) and "first"))
+        await asyncio.sleep(0)
+        tasks = [asyncio.ensure_future(admission.run(double, n)) for n in (1, 2)]
+        tasks.append(asyncio.ensure_future(admission.run(other)))
+        tasks += [asyncio.ensure_future(admission.run(double, n)) for n in (3, 4)]
+        await asyncio.sleep(0)  # every call is queued
+        go.set()
+        return await asyncio.gather(first, *tasks, return_exceptions=True)
+
+    first, one, two, other_result, three, four = asyncio.run(main())
+    assert (first, one, two, other_result, four) == ("first", 2, 4, "other", 8)
+    assert isinstance(three, ValueError)
+    assert batches == [[1, 2, 3, 4]]
+    assert order == [("batch", 4), ("other",)]
+
+
+def test_a_lone_call_of_a_batched_function_runs_as_it_is(one_thread):
+    def double(n):
+        return 2 * n
+
+    double.batched = lambda calls: pytest.fail("a batch of one")
+    assert asyncio.run(admission.run(double, 21)) == 42
+
+
+def test_a_batch_of_admissions_decides_each_as_alone_with_the_sessions_and_users_read_together(world):
+    """admission._admit_scopes: every verdict as `admit` gives it alone, every user its own
+    instance; on PostgreSQL the sessions in one query and the users in one more (a second
+    session of a user already in the batch loads that user on its own)."""
+    keys = {
+        "siswa": session_of(world.siswa).session_key,
+        "gurubk": session_of(world.gurubk).session_key,
+        "koordinator": session_of(world.koordinator).session_key,
+        "walikelas": session_of(world.walikelas).session_key,
+        "siswa again": session_of(world.siswa).session_key,
+        "unknown": "no-such-session-key-here",
+        "empty": None,
+    }
+    socket_session = admission._session_store()  # the store the socket's scope holds
+    alone = {name: admission.admit(socket_session(key)) for name, key in keys.items()}
+    sessions = {name: socket_session(key) for name, key in keys.items()}
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = admission._admit_scopes([({"session": session},) for session in sessions.values()])
+
+    assert all(error is None for _result, error in outcomes)
+    batch = dict(zip(sessions, (result for result, _error in outcomes), strict=True))
+    for name, (user, verdict) in batch.items():
+        assert (user.pk, verdict) == (alone[name][0].pk, alone[name][1]), name
+    assert batch["siswa"][0] is not batch["siswa again"][0]
+    assert batch["gurubk"][0].school.name == world.school.name
+    if connection.vendor == "postgresql":
+        assert len(queries) == 3  # the sessions, the users, the second siswa
+    else:
+        assert len(queries) == 2 * 5 + 1  # as alone: the session and the user each; the unknown key's session only
+
+
+def test_a_failing_admission_in_a_batch_fails_alone(world, monkeypatch):
+    good, bad = session_of(world.siswa), session_of(world.gurubk)
+    real = admission.admit
+
+    def admit(session, loaded=None):
+        if session.session_key == bad.session_key:
+            raise RuntimeError("boom")
+        return real(session, loaded)
+
+    monkeypatch.setattr(admission, "admit", admit)
+    (user, verdict), error = admission._admit_scopes([({"session": good},), ({"session": bad},)])[0]
+    assert (user.pk, verdict, error) == (world.siswa.pk, None, None)
+    result, error = admission._admit_scopes([({"session": good},), ({"session": bad},)])[1]
+    assert result is None and isinstance(error, RuntimeError)
+
+
+def test_a_batch_of_subscribes_asks_the_policy_for_each_with_the_conversations_read_per_side(world, other_world):
+    """consumers._open_many: each subscribe gets what `_open` gives it alone (a conversation the
+    user may not read: None); on PostgreSQL the conversations in one query per side."""
+    mine = services.claim(services.start_conversation(world.student), world.gurubk)
+    second = services.start_conversation(world.student)  # unclaimed: the caseload's
+    theirs = services.start_conversation(other_world.student)
+    calls = [
+        (world.siswa, mine.pk, 0, None),
+        (world.siswa, second.pk, 0, None),
+        (world.siswa, theirs.pk, 0, None),
+        (world.gurubk, mine.pk, 0, None),
+        (world.gurubk, theirs.pk, 0, None),
+        (world.koordinator, mine.pk, 0, None),  # the counselors' side again: read alone
+        (world.gurubk, 10**9, 0, None),
+    ]
+    alone = [consumers._open(*call) for call in calls]
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = consumers._open_many(calls)
+
+    assert all(error is None for _result, error in outcomes)
+    assert [result for result, _error in outcomes] == alone
+    assert [result is not None for result in alone[:5]] == [True, True, False, True, False]
+    assert alone[-1] is None
+    if connection.vendor == "postgresql":
+        # Students' side, counselors' side, then the koordinator's (a second of mine) and 10**9 alone.
+        assert len(queries) == 4
+    else:
+        assert len(queries) == len(calls)
