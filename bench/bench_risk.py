@@ -39,6 +39,7 @@ FRESH_PARTS = {
     "fresh11": "fresh-11 (written blind during round seventeen; round eighteen trained the model on it)",
     "fresh12": "fresh-12 (written blind at the start of round eighteen; round nineteen trained the model on it)",
     "fresh13": "fresh-13 (written blind at the start of round nineteen; never tuned or trained on)",
+    "fresh14": "fresh-14 (written blind after round nineteen; never tuned or trained on)",
 }
 
 

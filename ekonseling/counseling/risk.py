@@ -128,6 +128,10 @@ FRESH12_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh12.jsonl"
 # kept aside while round nineteen trained the model on fresh-12 and new synthetic parts, and committed with
 # their first measurement: the set nothing was tuned or trained on.
 FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
+# 260 messages written blind after round nineteen by someone who read nothing of the repository, kept
+# aside while round twenty trained the model on fresh-13 and new synthetic parts, and committed with
+# their first measurement: the set nothing was tuned or trained on.
+FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -143,6 +147,7 @@ FRESH_SETS = {
     "fresh11": FRESH11_PATH,
     "fresh12": FRESH12_PATH,
     "fresh13": FRESH13_PATH,
+    "fresh14": FRESH14_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
