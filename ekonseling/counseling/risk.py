@@ -128,9 +128,9 @@ FRESH12_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh12.jsonl"
 # kept aside while round nineteen trained the model on fresh-12 and new synthetic parts, and committed with
 # their first measurement: the set nothing was tuned or trained on.
 FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
-# 260 messages written blind after round nineteen by someone who read nothing of the repository, kept
-# aside while round twenty trained the model on fresh-13 and new synthetic parts, and committed with
-# their first measurement: the set nothing was tuned or trained on.
+# 260 messages written blind after round nineteen by someone who read nothing of the repository and
+# committed with their first measurement (its figures only): the set nothing was tuned or trained on. A
+# round twenty judged on it was not taken (docs/risk-screening.md).
 FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
@@ -161,10 +161,11 @@ EVERYDAY_SETS = {
 # from the taxonomy by 22 writers who read nothing of the repository and never saw a fresh set, each with
 # an emphasis of its own (registers, regions, voices, categories, hard negatives; docs/risk-screening.md).
 # The second stage is trained on them; they are never a measure and no phrase was written from them.
-# Round nineteen added seven (W … AC): ordinary traffic and replies in the middle of a chat (W, X, mostly
+# Round nineteen added eight (W … AD): ordinary traffic and replies in the middle of a chat (W, X, mostly
 # "none", so that a greeting is no possible risk), the quiet categories (Y: hopelessness, burden), bullying
-# (Z), hyperbole against the same words meant (AA), and the regional languages of Java and Madura (AB) and
-# beyond (AC); a line repeating a text of any other set (a fresh or an everyday set above all) was left out.
+# (Z), hyperbole against the same words meant (AA), the regional languages of Java and Madura (AB) and
+# beyond (AC), and logistics with time words against real plans (AD); a line repeating a text of any
+# other set (a fresh or an everyday set above all) was left out.
 SYNTH_SETS = {
     f"synth{letter}": Path(__file__).resolve().parent / "data" / f"risk_synth{letter}.jsonl"
     for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "AA", "AB", "AC", "AD"]
