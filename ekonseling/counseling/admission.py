@@ -39,8 +39,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import close_old_connections, connections
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django_otp import DEVICE_ID_SESSION_KEY, device_classes, user_has_device
@@ -256,8 +255,7 @@ def _user_with_devices() -> tuple[prepared.Prepared, tuple[str, ...]]:
 def _users_with_devices_by_pks() -> prepared.Prepared:
     """`_user_with_devices` for a list of pks, one array parameter (PostgreSQL: `_admit_scopes`)."""
     users, _devices = _users_with_devices()
-    any_pk = f"{_column(User, 'id')} = ANY(%s::bigint[])"
-    return prepared.Prepared(lambda pks: users.filter(RawSQL(any_pk, [pks], output_field=BooleanField())), list)  # noqa: S611 - quoted names only
+    return prepared.by_array(users, "id")
 
 
 def _users_with_devices() -> tuple[QuerySet, tuple[str, ...]]:
@@ -266,11 +264,6 @@ def _users_with_devices() -> tuple[QuerySet, tuple[str, ...]]:
         for n, model in enumerate(device_classes())
     }
     return User._default_manager.select_related("school").annotate(**devices), tuple(devices)
-
-
-def _column(model: type, name: str) -> str:
-    quote = connections["default"].ops.quote_name
-    return f"{quote(model._meta.db_table)}.{quote(name)}"
 
 
 def verdict(user: User, session: SessionBase | None, has_device: bool) -> int | None:
@@ -338,13 +331,7 @@ def _session_store() -> type[SessionBase]:
 @functools.cache
 def _sessions_by_keys() -> prepared.Prepared:
     """The session rows of a list of keys, one array parameter (PostgreSQL: `_admit_scopes`)."""
-    model = _session_store().get_model_class()
-    any_key = f"{_column(model, 'session_key')} = ANY(%s::text[])"
-    rows = model.objects.all()
-    return prepared.Prepared(
-        lambda keys: rows.filter(RawSQL(any_key, [keys], output_field=BooleanField())),  # noqa: S611 - quoted names only
-        list,
-    )
+    return prepared.by_array(_session_store().get_model_class().objects.all(), "session_key", "text")
 
 
 def _preload_sessions(sessions: list) -> None:

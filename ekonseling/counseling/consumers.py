@@ -13,8 +13,6 @@ import logging
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -386,13 +384,7 @@ def _conversation_by_pk(of_student):
 @functools.cache
 def _conversations_by_pks(of_student):
     """`_conversation_by_pk` for a list of pks, one array parameter (PostgreSQL: `_open_many`)."""
-    table, column = connection.ops.quote_name(Conversation._meta.db_table), connection.ops.quote_name("id")
-    any_pk = f"{table}.{column} = ANY(%s::bigint[])"
-    conversations = _conversations(of_student).order_by()
-    return prepared.Prepared(
-        lambda pks: conversations.filter(RawSQL(any_pk, [pks], output_field=BooleanField())),  # noqa: S611 - quoted names only
-        list,
-    )
+    return prepared.by_array(_conversations(of_student).order_by(), "id")
 
 
 def _conversations(of_student):

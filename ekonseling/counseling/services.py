@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, F, prefetch_related_objects
-from django.db.models.expressions import RawSQL
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
@@ -367,13 +366,7 @@ def _locked_conversations():
     """On PostgreSQL, the batch's conversations locked in id order, in one statement built and
     compiled once per process (`core.prepared`): building and compiling the queryset per batch
     cost more CPU than PostgreSQL spends running it. The ids go as one array parameter."""
-    table = connection.ops.quote_name(Conversation._meta.db_table)
-    any_id = f"{table}.{connection.ops.quote_name('id')} = ANY(%s::bigint[])"
-    locked = _conversations().select_for_update(of=("self",))
-    return prepared.Prepared(
-        lambda ids: locked.filter(RawSQL(any_id, [ids], output_field=BooleanField())),  # noqa: S611 - quoted names only
-        list,
-    )
+    return prepared.by_array(_conversations().select_for_update(of=("self",)), "id")
 
 
 def _set_inbox_recipients(results, conversations):
