@@ -83,6 +83,8 @@ class Posted:
     # ...and the student it answers (their unread replies): their sockets subscribed to the
     # conversation get the message itself instead (`protocol.reply_refresh_event`).
     reader_id: int | None = None
+    # A student's message screened for risk before it is stored (None for a counselor's).
+    screening: risk.Screening | None = None
 
     def inbox_events(self) -> list[realtime.Event]:
         """The inbox refreshes (and risk alert) this message causes, as channel-layer events."""
@@ -160,6 +162,14 @@ def post_messages(drafts: Sequence[Draft], *, limit: int = MAX_BODY, rate_limit:
     pending = [r for r in results if r.error is None]
     if not pending:
         return results
+    # Screened before the transaction, once: the conversations' rows stay locked only for the writes,
+    # and a batch stored again one by one (below) is not screened twice. A student writes only in
+    # their own school's conversations (the policy refuses the rest in `_store`), so their school's
+    # lexicon is the conversation's.
+    for result in pending:
+        sender = result.draft.sender
+        if sender.role == Role.SISWA:
+            result.screening = risk.screen(result.draft.body, lexicons.for_school(sender.school_id))
     try:
         with transaction.atomic():
             # No look for stored client keys first: resends are rare, and the unique constraint
@@ -316,7 +326,7 @@ def _store(results, *, check_stored=True):
         for offset, result in enumerate(fresh):
             draft = result.draft
             is_student = draft.sender.role == Role.SISWA
-            screening = risk.screen(draft.body, lexicons.for_school(conversation.school_id)) if is_student else None
+            screening = result.screening if is_student else None
             message = Message(
                 conversation_id=conversation_id,
                 seq=first_seq + offset,
