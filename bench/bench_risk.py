@@ -40,6 +40,7 @@ FRESH_PARTS = {
     "fresh12": "fresh-12 (written blind at the start of round eighteen; round nineteen trained the model on it)",
     "fresh13": "fresh-13 (written blind at the start of round nineteen; never tuned or trained on)",
     "fresh14": "fresh-14 (written blind after round nineteen; never tuned or trained on)",
+    "fresh15": "fresh-15 (written blind on 2026-12-05; never tuned or trained on)",
 }
 
 

@@ -132,6 +132,9 @@ FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
 # committed with their first measurement (its figures only): the set nothing was tuned or trained on. A
 # round twenty judged on it was not taken (docs/risk-screening.md).
 FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
+# 260 messages written blind on 2026-12-05 by someone who read nothing of the repository, committed with
+# their first measurement (figures only): with fresh-14, the sets nothing was tuned or trained on.
+FRESH15_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh15.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -148,6 +151,7 @@ FRESH_SETS = {
     "fresh12": FRESH12_PATH,
     "fresh13": FRESH13_PATH,
     "fresh14": FRESH14_PATH,
+    "fresh15": FRESH15_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,

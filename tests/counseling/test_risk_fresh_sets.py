@@ -120,6 +120,11 @@ FLOORS = [
     # measurement (only the figures were read, not the misses). Round nineteen: 0.987 / 0.974, imminent
     # 52/56 (phrases alone 0.981 / 0.684).
     Floor("fresh14", messages=260, precision=0.98, recall=0.97, imminent=52, labelled_imminent=56),
+    # 260 messages (156 risk, 58 imminent in all 14 categories; 104 negatives, 35 of them plain everyday
+    # messages; 28 registers, 100 messages regional or English) written blind on 2026-12-05 and committed
+    # with their first measurement (figures only). Round nineteen: 0.961 / 0.949, imminent 52/58 (phrases
+    # alone 0.939 / 0.596).
+    Floor("fresh15", messages=260, precision=0.96, recall=0.94, imminent=52, labelled_imminent=58),
 ]
 
 
