@@ -1,0 +1,45 @@
+"""Round twenty-one of the risk screen (docs/risk-screening.md): hopelessness phrased as the Beck
+Hopelessness Scale's items — the future closed (items 7 and 18), never happy (17), nothing left to hope
+for (12 and 16), a life that will never change (14 and 20) — the category the blind sets caught least
+(6 of 8 on fresh-13 and on fresh-15); and the conditions that make "never happy" a figure of speech.
+
+Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
+
+import pytest
+
+from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+
+TRUE_POSITIVES = [
+    "bu rasanya masa depanku udah buntu, gak tau mau ngapain lagi",
+    "masa depan aku ketutup bu, gak ada yang bisa aku lakuin",
+    "aku ngerasa gak akan pernah bahagia bu, apapun yang aku lakuin",
+    "percuma berharap bu, ujung2nya aku kecewa lagi",
+    "buat apa berharap kalau semuanya selalu gagal",
+    "udah gak ada lagi yang bisa aku harapkan dari hidup ini",
+    "hidupku gak bakal pernah membaik, dari dulu gini2 aja",
+    "honestly I feel like I have no future",
+    "there's nothing to look forward to anymore",
+]
+# "Never happy" under a condition, a wish or a joke; hoping about a match, a grade, a crush.
+HARD_NEGATIVES = [
+    "aku gak bakal bahagia kalau belum makan seblak wkwk",
+    "gak akan pernah bahagia sebelum liburan dateng",
+    "percuma berharap timnas lolos piala dunia",
+    "percuma berharap nilai ulangan mtk bagus kalau gak belajar",
+    "aku gak akan pernah bahagia tanpa kucingku hehe",
+    "buat apa berharap dia bales chat, udah centang biru doang wkwk",
+]
+
+
+def test_these_sentences_are_not_from_the_fresh_sets():
+    assert_not_from_the_fresh_sets(TRUE_POSITIVES + HARD_NEGATIVES)
+
+
+@pytest.mark.parametrize("text", TRUE_POSITIVES)
+def test_hopelessness_in_the_scales_words_is_flagged(text):
+    assert_flagged(text, "hopelessness", "medium")
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_never_happy_as_a_figure_of_speech_fires_no_phrase(text):
+    assert_no_phrase_alert(text)
