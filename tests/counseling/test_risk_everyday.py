@@ -31,8 +31,9 @@ CEILINGS = [
     # while round nineteen trained: round eighteen's state 11 raised (2.8 %), 7 imminent ("Saya udah di
     # depan", "Siap, nanti ajak Rina"); after the first training step 10, 5 imminent, all short logistics
     # with a time word, which is why synthAD (logistics, time words) was written: no longer blind. Round
-    # nineteen 5 (1.3 %), 1 imminent.
-    Ceiling("everyday2", messages=390, raised=5, imminent=1),
+    # nineteen 5 (1.3 %), 1 imminent. Round twenty-one 4: a letter asking leave for a sister's wedding
+    # is no child marriage (a relative's wedding is a negative).
+    Ceiling("everyday2", messages=390, raised=4, imminent=1),
 ]
 
 

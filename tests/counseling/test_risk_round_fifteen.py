@@ -53,8 +53,9 @@ TRUE_POSITIVES = [
     ("aku disuruh paman jualan di terminal sampai larut malam, gak boleh sekolah", "exploitation", "high"),
     ("tiap hari aku dipaksa kerja di bengkel dari pagi sampe malem", "exploitation", "high"),
     ("ambo disuruah etek manggaleh di pasa sampai malam", "exploitation", "high"),
-    # a Banjar marriage arranged (high by the rules; the imminence model raises it with the time)
-    ("ulun handak dikawinakan minggu depan, padahal masih SMP", "child_marriage", "high"),
+    # a Banjar marriage arranged (high by the rules until round twenty-one, which made a child marriage with
+    # a time near it imminent: every child-marriage phrase is an intent)
+    ("ulun handak dikawinakan minggu depan, padahal masih SMP", "child_marriage", "imminent"),
 ]
 
 HARD_NEGATIVES = [

@@ -7,7 +7,13 @@ Every sentence here was written for these tests: none is a message of a fresh se
 
 import pytest
 
-from tests.counseling.risk_rounds import assert_flagged, assert_no_phrase_alert, assert_not_from_the_fresh_sets
+from ekonseling.counseling import risk
+from tests.counseling.risk_rounds import (
+    assert_flagged,
+    assert_no_alert,
+    assert_no_phrase_alert,
+    assert_not_from_the_fresh_sets,
+)
 
 TRUE_POSITIVES = [
     "bu rasanya masa depanku udah buntu, gak tau mau ngapain lagi",
@@ -30,9 +36,24 @@ HARD_NEGATIVES = [
     "buat apa berharap dia bales chat, udah centang biru doang wkwk",
 ]
 
+MARRIAGE_WITH_A_TIME = [
+    "aku mau dijodohin sama juragan sawit, lamarannya sabtu ini bu",
+    "bapak udah nentuin aku dinikahkan abis lebaran, padahal aku masih kelas 10",
+    "aku dipaksa nikah bulan depan sama anak temen bapak, aku masih sma",
+]
+MARRIAGE_WITHOUT_A_TIME = "aku dijodohin sama om om, padahal aku masih smp"
+# Each raised an imminent child-marriage alert before this round (a wedding word, school, "serahkan" read
+# as seserahan, a day).
+RELATIVES_WEDDINGS = [
+    "bu saya izin tidak masuk sekolah hari sabtu, menghadiri pernikahan kakak saya, suratnya saya serahkan senin",
+    "izin pak, besok saya tidak masuk sekolah karena acara nikahan teteh saya, ada seserahan juga",
+]
+
 
 def test_these_sentences_are_not_from_the_fresh_sets():
-    assert_not_from_the_fresh_sets(TRUE_POSITIVES + HARD_NEGATIVES)
+    assert_not_from_the_fresh_sets(
+        TRUE_POSITIVES + HARD_NEGATIVES + MARRIAGE_WITH_A_TIME + [MARRIAGE_WITHOUT_A_TIME] + RELATIVES_WEDDINGS
+    )
 
 
 @pytest.mark.parametrize("text", TRUE_POSITIVES)
@@ -43,3 +64,18 @@ def test_hopelessness_in_the_scales_words_is_flagged(text):
 @pytest.mark.parametrize("text", HARD_NEGATIVES)
 def test_never_happy_as_a_figure_of_speech_fires_no_phrase(text):
     assert_no_phrase_alert(text)
+
+
+@pytest.mark.parametrize("text", MARRIAGE_WITH_A_TIME)
+def test_a_child_marriage_with_a_time_is_imminent(text):
+    result = assert_flagged(text, "child_marriage", risk.IMMINENT)
+    assert result.reason.startswith("child_marriage: intent with a time"), result
+
+
+def test_a_child_marriage_without_a_time_stays_high():
+    assert_flagged(MARRIAGE_WITHOUT_A_TIME, "child_marriage", "high")
+
+
+@pytest.mark.parametrize("text", RELATIVES_WEDDINGS)
+def test_a_relatives_wedding_raises_no_alert(text):
+    assert_no_alert(text)
