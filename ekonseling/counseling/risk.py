@@ -133,7 +133,8 @@ FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
 # round twenty judged on it was not taken (docs/risk-screening.md).
 FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # 260 messages written blind on 2026-12-05 by someone who read nothing of the repository, committed with
-# their first measurement (figures only): with fresh-14, the sets nothing was tuned or trained on.
+# their first measurement (figures only); nothing was tuned or trained on it, but about a hundred of its
+# messages were later shown in a diff review, so a later round treats it as read (docs/risk-screening.md).
 FRESH15_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh15.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
