@@ -136,6 +136,10 @@ FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # their first measurement (figures only); nothing was tuned or trained on it, but about a hundred of its
 # messages were later shown in a diff review, so a later round treats it as read (docs/risk-screening.md).
 FRESH15_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh15.jsonl"
+# 260 messages written blind at the end of the session of 2026-12-05, after round twenty-one, by someone who
+# read nothing of the repository, committed with their first measurement (figures only, never shown): the
+# set nothing was tuned or trained on.
+FRESH16_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh16.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -153,6 +157,7 @@ FRESH_SETS = {
     "fresh13": FRESH13_PATH,
     "fresh14": FRESH14_PATH,
     "fresh15": FRESH15_PATH,
+    "fresh16": FRESH16_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
