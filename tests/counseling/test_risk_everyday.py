@@ -32,8 +32,9 @@ CEILINGS = [
     # depan", "Siap, nanti ajak Rina"); after the first training step 10, 5 imminent, all short logistics
     # with a time word, which is why synthAD (logistics, time words) was written: no longer blind. Round
     # nineteen 5 (1.3 %), 1 imminent. Round twenty-one 4: a letter asking leave for a sister's wedding
-    # is no child marriage (a relative's wedding is a negative).
-    Ceiling("everyday2", messages=390, raised=4, imminent=1),
+    # is no child marriage (a relative's wedding is a negative); 3: parents leaving the choice of school to
+    # the student ("nyerahin") is no wedding gift ("seserahan", now read by its own word).
+    Ceiling("everyday2", messages=390, raised=3, imminent=1),
 ]
 
 

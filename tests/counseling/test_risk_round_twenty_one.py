@@ -49,10 +49,19 @@ RELATIVES_WEDDINGS = [
     "izin pak, besok saya tidak masuk sekolah karena acara nikahan teteh saya, ada seserahan juga",
 ]
 
+# "nyerahin" (to leave a choice to someone) shares its stem with "seserahan" (wedding gifts): before this
+# round the first raised an imminent child-marriage alert; the gifts are now read by their own word.
+HANDED_OVER = "bu aku bingung pilih sma atau smk, ortu nyerahin semuanya ke aku"
+WEDDING_GIFTS = "seserahannya udah disiapin padahal aku masih kelas 9"
+
 
 def test_these_sentences_are_not_from_the_fresh_sets():
     assert_not_from_the_fresh_sets(
-        TRUE_POSITIVES + HARD_NEGATIVES + MARRIAGE_WITH_A_TIME + [MARRIAGE_WITHOUT_A_TIME] + RELATIVES_WEDDINGS
+        TRUE_POSITIVES
+        + HARD_NEGATIVES
+        + MARRIAGE_WITH_A_TIME
+        + [MARRIAGE_WITHOUT_A_TIME, HANDED_OVER, WEDDING_GIFTS]
+        + RELATIVES_WEDDINGS
     )
 
 
@@ -79,3 +88,8 @@ def test_a_child_marriage_without_a_time_stays_high():
 @pytest.mark.parametrize("text", RELATIVES_WEDDINGS)
 def test_a_relatives_wedding_raises_no_alert(text):
     assert_no_alert(text)
+
+
+def test_a_choice_left_to_the_student_is_no_wedding_gift():
+    assert_no_alert(HANDED_OVER)
+    assert_flagged(WEDDING_GIFTS, "child_marriage", "high")
