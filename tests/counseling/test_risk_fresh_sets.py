@@ -130,6 +130,11 @@ FLOORS = [
     # committed with their first measurement (figures only, never shown). Round twenty-one: 0.962 / 0.949,
     # imminent 52/58 (phrases alone 0.950 / 0.715).
     Floor("fresh16", messages=260, precision=0.96, recall=0.94, imminent=52, labelled_imminent=58),
+    # 260 messages (158 risk, 59 imminent in 12 categories; 102 negatives, 35 of them plain everyday
+    # messages; 28 registers, 91 messages regional or English) written blind on 2026-12-06, before round
+    # twenty-two, and committed with their first measurement (figures only, never shown). Round twenty-one:
+    # 0.960 / 0.911, imminent 48/59 (phrases alone 0.945 / 0.544).
+    Floor("fresh17", messages=260, precision=0.95, recall=0.91, imminent=48, labelled_imminent=59),
 ]
 
 
