@@ -1,6 +1,6 @@
 """Each school's risk lexicon: the shipped one, extended by what the school's koordinator BK adds.
 
-Students write the slang of their region ("mate", "koit"), and a phrase that is harmless in one
+Students write the slang of their region ("pupus", "koit"), and a phrase that is harmless in one
 school is a warning sign in another; so a school extends the shipped lexicon (`risk.py`, same
 schema, every key optional) without touching the code or the other schools of a deployment.
 

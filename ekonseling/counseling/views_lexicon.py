@@ -15,7 +15,7 @@ from . import lexicons, risk
 EXAMPLE = {
     "_note": "Contoh: bahasa gaul daerah kami",
     "normalisation": {"koit": "mati"},
-    "categories": {"suicide": {"phrases": ["pengen mate", "mau mate aja"]}},
+    "categories": {"suicide": {"phrases": ["pengen pupus", "mau pupus aja"]}},
 }
 
 

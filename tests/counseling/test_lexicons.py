@@ -11,8 +11,9 @@ from ekonseling.counseling import lexicons, risk, services
 from ekonseling.counseling.models import CounselingSettings
 from ekonseling.safety.models import Alert
 
-# Batak "mate" (to die): a word the shipped lexicon does not know, so only the extension flags it.
-MATE = {"categories": {"suicide": {"phrases": ["pengen mate"]}}}
+# Sundanese "pupus" (to pass away, in refined speech): a word the shipped lexicon does not know, so only the
+# extension flags it.
+PUPUS = {"categories": {"suicide": {"phrases": ["pengen pupus"]}}}
 BAG = "tasku dicemplungin ke got tadi siang"  # a bullying message the shipped lexicon (and its model) misses
 SPOILER = "bakal gw hajar si cena di smackdown"  # a false alarm of the shipped lexicon (a wrestling game)
 BETTER = {
@@ -45,11 +46,11 @@ def student_message(world, body, student=None):
 
 
 def test_a_schools_extension_screens_its_own_students_only(world, other_world):
-    lexicons.save(world.school, MATE, world.koordinator)
+    lexicons.save(world.school, PUPUS, world.koordinator)
     lexicons.forget()
 
-    mine = student_message(world, "aku pengen mate aja bu")
-    theirs = student_message(other_world, "aku pengen mate aja bu")
+    mine = student_message(world, "aku pengen pupus aja bu")
+    theirs = student_message(other_world, "aku pengen pupus aja bu")
 
     assert mine.alert is not None and mine.alert.items == ["suicide"]
     assert mine.crisis_contacts
@@ -58,12 +59,12 @@ def test_a_schools_extension_screens_its_own_students_only(world, other_world):
 
 
 def test_a_saved_extension_screens_at_once_in_this_process(world, django_capture_on_commit_callbacks):
-    assert student_message(world, "aku pengen mate aja").alert is None  # the shipped lexicon is now cached
+    assert student_message(world, "aku pengen pupus aja").alert is None  # the shipped lexicon is now cached
 
     with django_capture_on_commit_callbacks(execute=True):
-        lexicons.save(world.school, MATE, world.koordinator)
+        lexicons.save(world.school, PUPUS, world.koordinator)
 
-    assert student_message(world, "aku pengen mate aja").alert is not None
+    assert student_message(world, "aku pengen pupus aja").alert is not None
 
 
 def test_another_processs_change_arrives_after_the_recheck_interval(world, monkeypatch):
@@ -71,7 +72,7 @@ def test_another_processs_change_arrives_after_the_recheck_interval(world, monke
     monkeypatch.setattr(lexicons.time, "monotonic", lambda: clock[0])
     assert lexicons.for_school(world.school.pk) is risk.default_lexicon()
     # Another process saves: this one's cache is not told.
-    CounselingSettings.objects.update_or_create(school=world.school, defaults={"risk_lexicon_extension": MATE})
+    CounselingSettings.objects.update_or_create(school=world.school, defaults={"risk_lexicon_extension": PUPUS})
 
     clock[0] += lexicons.RECHECK_SECONDS - 1
     stale = lexicons.for_school(world.school.pk)
@@ -79,7 +80,7 @@ def test_another_processs_change_arrives_after_the_recheck_interval(world, monke
     fresh = lexicons.for_school(world.school.pk)
 
     assert stale is risk.default_lexicon()
-    assert fresh.screen("pengen mate").flagged
+    assert fresh.screen("pengen pupus").flagged
     clock[0] += lexicons.RECHECK_SECONDS + 1
     assert lexicons.for_school(world.school.pk) is fresh  # unchanged: looked up, not compiled again
 
@@ -148,30 +149,30 @@ def test_the_coordinator_checks_a_draft_without_saving_it(client, world):
 
 def test_a_bad_draft_is_shown_again_with_the_error_and_nothing_is_saved(client, world):
     client.force_login(world.koordinator)
-    lexicons.save(world.school, MATE, world.koordinator)
-    bad = '{"categories": {"suicide": {"phrases": ["pengen mate", ]}}}'
+    lexicons.save(world.school, PUPUS, world.koordinator)
+    bad = '{"categories": {"suicide": {"phrases": ["pengen pupus", ]}}}'
 
     response = client.post(reverse("counseling:risk_lexicon"), {"extension": bad, "action": "save"})
 
     page = response.content.decode()
     assert "data-error" in page and "Baris 1" in page
-    assert "pengen mate&quot;, ]" in page  # the koordinator's text is kept, not lost
-    assert lexicons.extension_of(world.school) == MATE
+    assert "pengen pupus&quot;, ]" in page  # the koordinator's text is kept, not lost
+    assert lexicons.extension_of(world.school) == PUPUS
 
 
 def test_saving_is_audited_and_screens_the_schools_messages(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.koordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(MATE), "action": "save"})
+        response = client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(PUPUS), "action": "save"})
 
     assert response.status_code == 302
-    assert lexicons.extension_of(world.school) == MATE
+    assert lexicons.extension_of(world.school) == PUPUS
     event = AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE, actor=world.koordinator).latest("pk")
     assert "risk lexicon extension" in event.detail
-    assert student_message(world, "pengen mate").alert is not None
+    assert student_message(world, "pengen pupus").alert is not None
     shown = client.get(reverse("counseling:risk_lexicon")).content.decode()
-    assert "pengen mate" in shown
+    assert "pengen pupus" in shown
 
 
 def test_the_menu_offers_the_page_to_the_coordinator_only(client, world):
@@ -184,10 +185,10 @@ def test_the_menu_offers_the_page_to_the_coordinator_only(client, world):
 def test_a_coordinator_edits_only_their_own_school(client, world, other_world):
     client.force_login(other_world.koordinator)
 
-    client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(MATE), "action": "save"})
+    client.post(reverse("counseling:risk_lexicon"), {"extension": json.dumps(PUPUS), "action": "save"})
 
     assert lexicons.extension_of(world.school) == {}
-    assert lexicons.extension_of(other_world.school) == MATE
+    assert lexicons.extension_of(other_world.school) == PUPUS
 
 
 def test_the_page_shows_the_held_out_figures_of_a_draft_with_a_new_category_and_imminent_phrases(client, world):

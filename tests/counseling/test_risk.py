@@ -364,7 +364,7 @@ def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     assert "suicide" not in screen(text).categories
     extra = {
         "_comment": "SMA Negeri 1 Harapan, 2026",
-        "normalisation": {"mate": "mati"},
+        "normalisation": {"pupus": "mati"},
         "categories": {
             "suicide": {"phrases": [{"phrase": "ingin nyebur sumur", "gap": 2, "strong": True}]},
             "narkoba": {"severity": "medium", "phrases": ["pakai sabu", {"phrase": "nyimeng", "weight": 1}]},
@@ -372,7 +372,7 @@ def test_school_adds_a_phrase_a_slang_word_and_a_category(tmp_path):
     }
     lexicon = load_lexicon(extra=write(tmp_path, extra, "sekolah.json"))
     assert categories(text, lexicon) == ("suicide",)
-    assert categories("pengen mate", lexicon) == ("suicide",)
+    assert categories("pengen pupus", lexicon) == ("suicide",)
     assert categories("temen aku nyimeng di wc", lexicon) == ("narkoba",)
     assert screen("temen aku nyimeng di wc", lexicon).severity == "medium"
     # The shipped lexicon is untouched.
