@@ -43,6 +43,7 @@ FRESH_PARTS = {
     "fresh15": "fresh-15 (written blind on 2026-12-05; never tuned or trained on)",
     "fresh16": "fresh-16 (written blind after round twenty-one; never tuned or trained on)",
     "fresh17": "fresh-17 (written blind before round twenty-two; never tuned or trained on)",
+    "fresh18": "fresh-18 (written blind after round twenty-two; never tuned or trained on)",
 }
 
 
