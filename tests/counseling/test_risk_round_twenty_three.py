@@ -42,6 +42,9 @@ HARD_NEGATIVES = [
     "I burned my hand on the stove making instant noodles",
     "we brought a knife to school for the fruit salad in cooking class",
     "udah minum obat flu sesuai resep kok bu, makasih",
+    # round twenty-two's "barusan nyundut" read lighting a cigarette as a burn; the act now needs a body part
+    "barusan nyundut rokok di wc sekolah, jangan bilang wali kelas ya bu",
+    "I hit myself with the door this morning lol",
 ]
 STORIES = [
     "bu aku lagi baca novel tentang cewek yang dijodohin umur 14 di zaman kolonial, sedih banget",
