@@ -44,6 +44,7 @@ FRESH_PARTS = {
     "fresh16": "fresh-16 (written blind after round twenty-one; never tuned or trained on)",
     "fresh17": "fresh-17 (written blind before round twenty-two; never tuned or trained on)",
     "fresh18": "fresh-18 (written blind after round twenty-two; never tuned or trained on)",
+    "fresh19": "fresh-19 (written blind after round twenty-three; never tuned or trained on)",
 }
 
 

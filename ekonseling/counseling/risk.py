@@ -148,6 +148,10 @@ FRESH17_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh17.jsonl"
 # repository, committed with their first measurement (figures only, never shown): the measure of round
 # twenty-three, which may read fresh-17.
 FRESH18_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh18.jsonl"
+# 260 messages written blind on 2026-12-06, after round twenty-three, by someone who read nothing of the
+# repository, committed with their first measurement (figures only, never shown): the measure of the next
+# round, which may read fresh-18.
+FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -168,6 +172,7 @@ FRESH_SETS = {
     "fresh16": FRESH16_PATH,
     "fresh17": FRESH17_PATH,
     "fresh18": FRESH18_PATH,
+    "fresh19": FRESH19_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
