@@ -38,12 +38,12 @@ FRESH_PARTS = {
     ),
     "fresh11": "fresh-11 (written blind during round seventeen; round eighteen trained the model on it)",
     "fresh12": "fresh-12 (written blind at the start of round eighteen; round nineteen trained the model on it)",
-    "fresh13": "fresh-13 (written blind at the start of round nineteen; never tuned or trained on)",
-    "fresh14": "fresh-14 (written blind after round nineteen; never tuned or trained on)",
-    "fresh15": "fresh-15 (written blind on 2026-12-05; never tuned or trained on)",
-    "fresh16": "fresh-16 (written blind after round twenty-one; never tuned or trained on)",
-    "fresh17": "fresh-17 (written blind before round twenty-two; never tuned or trained on)",
-    "fresh18": "fresh-18 (written blind after round twenty-two; never tuned or trained on)",
+    "fresh13": "fresh-13 (written blind at the start of round nineteen; tuned on by rounds twenty-one and twenty-two)",
+    "fresh14": "fresh-14 (written blind after round nineteen; a few of its messages shown in round twenty-two)",
+    "fresh15": "fresh-15 (written blind on 2026-12-05; tuned on by round twenty-two)",
+    "fresh16": "fresh-16 (written blind after round twenty-one; tuned on by round twenty-two)",
+    "fresh17": "fresh-17 (written blind before round twenty-two; tuned on by round twenty-three)",
+    "fresh18": "fresh-18 (written blind after round twenty-two; two of its messages shown in round twenty-three)",
     "fresh19": "fresh-19 (written blind after round twenty-three; never tuned or trained on)",
 }
 

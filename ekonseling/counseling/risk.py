@@ -133,20 +133,20 @@ FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
 # round twenty judged on it was not taken (docs/risk-screening.md).
 FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # 260 messages written blind on 2026-12-05 by someone who read nothing of the repository, committed with
-# their first measurement (figures only); nothing was tuned or trained on it, but about a hundred of its
-# messages were later shown in a diff review, so a later round treats it as read (docs/risk-screening.md).
+# their first measurement (figures only); about a hundred of its messages were later shown in a diff review,
+# and round twenty-two was tuned on it (docs/risk-screening.md). Never trained on.
 FRESH15_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh15.jsonl"
 # 260 messages written blind at the end of the session of 2026-12-05, after round twenty-one, by someone who
-# read nothing of the repository, committed with their first measurement (figures only, never shown): the
-# set nothing was tuned or trained on.
+# read nothing of the repository, committed with their first measurement (figures only): the measure of round
+# twenty-two's start, then tuned on by it. Never trained on.
 FRESH16_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh16.jsonl"
 # 260 messages written blind on 2026-12-06, before round twenty-two, by someone who read nothing of the
-# repository, committed with their first measurement (figures only, never shown): the measure of round
-# twenty-two, which may read fresh-16.
+# repository, committed with their first measurement (figures only): the measure of round twenty-two, then
+# tuned on by round twenty-three. Never trained on.
 FRESH17_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh17.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-two, by someone who read nothing of the
-# repository, committed with their first measurement (figures only, never shown): the measure of round
-# twenty-three, which may read fresh-17.
+# repository, committed with their first measurement (figures only): the measure of round twenty-three (two
+# of its messages were shown in that round's comparisons). Never tuned or trained on.
 FRESH18_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh18.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-three, by someone who read nothing of the
 # repository, committed with their first measurement (figures only, never shown): the measure of the next
