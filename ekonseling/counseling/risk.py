@@ -126,11 +126,11 @@ FRESH11_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh11.jsonl"
 FRESH12_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh12.jsonl"
 # 260 messages written blind at the start of round nineteen by someone who read nothing of the repository,
 # kept aside while round nineteen trained the model on fresh-12 and new synthetic parts, and committed with
-# their first measurement: the set nothing was tuned or trained on.
+# their first measurement; tuned on by rounds twenty-one and twenty-two, never trained on.
 FRESH13_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh13.jsonl"
 # 260 messages written blind after round nineteen by someone who read nothing of the repository and
-# committed with their first measurement (its figures only): the set nothing was tuned or trained on. A
-# round twenty judged on it was not taken (docs/risk-screening.md).
+# committed with their first measurement (its figures only); never tuned or trained on, a few of its messages
+# shown in round twenty-two. A round twenty judged on it was not taken (docs/risk-screening.md).
 FRESH14_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh14.jsonl"
 # 260 messages written blind on 2026-12-05 by someone who read nothing of the repository, committed with
 # their first measurement (figures only); about a hundred of its messages were later shown in a diff review,
