@@ -45,6 +45,7 @@ FRESH_PARTS = {
     "fresh17": "fresh-17 (written blind before round twenty-two; tuned on by round twenty-three)",
     "fresh18": "fresh-18 (written blind after round twenty-two; two of its messages shown in round twenty-three)",
     "fresh19": "fresh-19 (written blind after round twenty-three; never tuned or trained on)",
+    "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; never tuned or trained on)",
 }
 
 

@@ -152,6 +152,12 @@ FRESH18_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh18.jsonl"
 # repository, committed with their first measurement (figures only, never shown): the measure of the next
 # round, which may read fresh-18.
 FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
+# 260 messages written blind on 2026-12-06, after round twenty-four, by someone who read nothing of the
+# repository, to a brief whose registers follow the independent set (Indonesian as students chat,
+# with Javanese, Sundanese and Betawi; 13 messages in other regional languages or English), committed with
+# their first measurement (figures only, never shown): the measure of round twenty-five, which may read
+# fresh-18 and fresh-19.
+FRESH20_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh20.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -173,6 +179,7 @@ FRESH_SETS = {
     "fresh17": FRESH17_PATH,
     "fresh18": FRESH18_PATH,
     "fresh19": FRESH19_PATH,
+    "fresh20": FRESH20_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,

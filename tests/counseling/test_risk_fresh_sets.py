@@ -147,6 +147,12 @@ FLOORS = [
     # twenty-three, and committed with their first measurement (figures only, never shown). Round
     # twenty-three: 0.944 / 0.968, imminent 51/58 (phrases alone 0.919 / 0.646).
     Floor("fresh19", messages=260, precision=0.94, recall=0.96, imminent=51, labelled_imminent=58),
+    # 260 messages (158 risk, 58 imminent in 13 categories; 102 negatives; 13 registers, 247 messages in
+    # Indonesian as students chat, with Javanese, Sundanese and Betawi, 13 in other regional languages or
+    # English, as the issue describes its independent set) written blind on 2026-12-06, after round
+    # twenty-four, and committed with their first measurement (figures only, never shown). Round
+    # twenty-four: 0.951 / 0.981, imminent 53/58 (phrases alone 0.938 / 0.759).
+    Floor("fresh20", messages=260, precision=0.95, recall=0.98, imminent=53, labelled_imminent=58),
 ]
 
 
