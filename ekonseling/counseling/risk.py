@@ -146,11 +146,12 @@ FRESH16_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh16.jsonl"
 FRESH17_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh17.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-two, by someone who read nothing of the
 # repository, committed with their first measurement (figures only): the measure of round twenty-three (two
-# of its messages were shown in that round's comparisons). Never tuned or trained on.
+# of its messages were shown in that round's comparisons). Round twenty-five read and tuned on it; never
+# trained on.
 FRESH18_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh18.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-three, by someone who read nothing of the
 # repository, committed with their first measurement (figures only, never shown): the measure of the next
-# round, which may read fresh-18.
+# round, which may read fresh-18. Round twenty-five read and tuned on it; never trained on.
 FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-four, by someone who read nothing of the
 # repository, to a brief whose registers follow the independent set (Indonesian as students chat,

@@ -141,12 +141,14 @@ FLOORS = [
     # twenty-two, and committed with their first measurement (figures only, never shown). Round twenty-two:
     # 0.931 / 0.937, imminent 50/59 (phrases alone 0.915 / 0.614). Round twenty-three (two of its messages
     # shown in that round's comparisons): 0.937 / 0.937, 50/59 (phrases alone 0.925 / 0.627).
-    Floor("fresh18", messages=260, precision=0.93, recall=0.93, imminent=50, labelled_imminent=59),
+    # Round twenty-five was tuned on it: 0.957 / 0.975, 58/59.
+    Floor("fresh18", messages=260, precision=0.95, recall=0.97, imminent=58, labelled_imminent=59),
     # 260 messages (158 risk, 58 imminent in 12 categories; 102 negatives, 35 of them plain everyday
     # messages; 28 registers, 92 messages regional or English) written blind on 2026-12-06, after round
     # twenty-three, and committed with their first measurement (figures only, never shown). Round
     # twenty-three: 0.944 / 0.968, imminent 51/58 (phrases alone 0.919 / 0.646).
-    Floor("fresh19", messages=260, precision=0.94, recall=0.96, imminent=51, labelled_imminent=58),
+    # Round twenty-four (second measurement) unchanged; round twenty-five was tuned on it: 0.975 / 0.987, 57/58.
+    Floor("fresh19", messages=260, precision=0.97, recall=0.98, imminent=57, labelled_imminent=58),
     # 260 messages (158 risk, 58 imminent in 13 categories; 102 negatives; 13 registers, 247 messages in
     # Indonesian as students chat, with Javanese, Sundanese and Betawi, 13 in other regional languages or
     # English, as the issue describes its independent set) written blind on 2026-12-06, after round
