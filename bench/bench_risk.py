@@ -43,7 +43,7 @@ FRESH_PARTS = {
     "fresh15": "fresh-15 (written blind on 2026-12-05; tuned on by round twenty-two)",
     "fresh16": "fresh-16 (written blind after round twenty-one; tuned on by round twenty-two)",
     "fresh17": "fresh-17 (written blind before round twenty-two; tuned on by round twenty-three)",
-    "fresh18": "fresh-18 (written blind after round twenty-two; two of its messages shown in round twenty-three; tuned on by round twenty-five)",
+    "fresh18": "fresh-18 (written blind after round twenty-two; two messages shown in round 23; tuned on by round 25)",
     "fresh19": "fresh-19 (written blind after round twenty-three; tuned on by round twenty-five)",
     "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; never tuned or trained on)",
 }
