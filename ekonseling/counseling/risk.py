@@ -159,6 +159,10 @@ FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
 # their first measurement (figures only, never shown): the measure of round twenty-five, which may read
 # fresh-18 and fresh-19.
 FRESH20_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh20.jsonl"
+# 260 messages written blind on 2026-12-06, after round twenty-six, by someone who read nothing of the
+# repository, to the same brief as fresh-20 (the registers), committed with their first measurement
+# (figures only, never shown): the measure of the next round, which may read fresh-20.
+FRESH21_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh21.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -181,6 +185,7 @@ FRESH_SETS = {
     "fresh18": FRESH18_PATH,
     "fresh19": FRESH19_PATH,
     "fresh20": FRESH20_PATH,
+    "fresh21": FRESH21_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -764,7 +769,7 @@ class Lexicon:
         self._word.cache_clear()
         self._stem.cache_clear()
         self.patterns = tuple(patterns)
-        # A time word right after one of these words is a habit ("tiap istirahat"), not a moment.
+        # A time word up to HABIT_REACH words after one of these is a habit ("tiap istirahat"), not a moment.
         self.habitual = frozenset(stem for word in imminent.get("habitual", []) for _, stem in self.tokens(word))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.

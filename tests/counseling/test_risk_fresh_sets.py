@@ -156,6 +156,11 @@ FLOORS = [
     # twenty-four, and committed with their first measurement (figures only, never shown). Round
     # twenty-four: 0.951 / 0.981, imminent 53/58 (phrases alone 0.938 / 0.759).
     Floor("fresh20", messages=260, precision=0.95, recall=0.98, imminent=53, labelled_imminent=58),
+    # 260 messages (159 risk, 58 imminent in all 14 categories; 101 negatives; 247 in the issue's registers,
+    # 13 in other regional languages or English) written blind on 2026-12-06, after round twenty-six, to
+    # fresh-20's brief, committed with their first measurement (figures only, never shown). Round
+    # twenty-six: 0.950 / 0.950, imminent 47/58 (phrases alone 0.944 / 0.742).
+    Floor("fresh21", messages=260, precision=0.95, recall=0.95, imminent=47, labelled_imminent=58),
 ]
 
 
