@@ -161,7 +161,8 @@ FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
 FRESH20_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh20.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-six, by someone who read nothing of the
 # repository, to the same brief as fresh-20 (the registers), committed with their first measurement
-# (figures only, never shown): the measure of the next round, which may read fresh-20.
+# (figures only; three of its messages were printed once by a failing floor test): the measure of the next
+# round, which may read fresh-20.
 FRESH21_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh21.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
