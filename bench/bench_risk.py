@@ -45,7 +45,7 @@ FRESH_PARTS = {
     "fresh17": "fresh-17 (written blind before round twenty-two; tuned on by round twenty-three)",
     "fresh18": "fresh-18 (written blind after round twenty-two; two messages shown in round 23; tuned on by round 25)",
     "fresh19": "fresh-19 (written blind after round twenty-three; tuned on by round twenty-five)",
-    "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; never tuned or trained on)",
+    "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; tuned on by round 27)",
     "fresh21": "fresh-21 (written blind after round twenty-six, mostly Indonesian; never tuned or trained on)",
 }
 

@@ -156,8 +156,8 @@ FRESH19_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh19.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-four, by someone who read nothing of the
 # repository, to a brief whose registers follow the independent set (Indonesian as students chat,
 # with Javanese, Sundanese and Betawi; 13 messages in other regional languages or English), committed with
-# their first measurement (figures only, never shown): the measure of round twenty-five, which may read
-# fresh-18 and fresh-19.
+# their first measurement (figures only, never shown): the measure of rounds twenty-five and twenty-six.
+# Round twenty-seven read and tuned on it; never trained on.
 FRESH20_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh20.jsonl"
 # 260 messages written blind on 2026-12-06, after round twenty-six, by someone who read nothing of the
 # repository, to the same brief as fresh-20 (the registers), committed with their first measurement
@@ -273,7 +273,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _REPEAT3_RE = re.compile(r"(.)\1{2,}")
 _DOUBLE_RE = re.compile(r"(.)\1")
 # How many words before a time word a habitual word ("tiap", "every") makes it a habit.
-HABIT_REACH = 3
+HABIT_REACH = 2
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _ABOUT_RE = re.compile(r"^(\d+)-?an$")
