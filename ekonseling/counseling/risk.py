@@ -164,6 +164,11 @@ FRESH20_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh20.jsonl"
 # (figures only; three of its messages were printed once by a failing floor test): the measure of the next
 # round, which may read fresh-20.
 FRESH21_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh21.jsonl"
+# 260 messages written blind on 2026-12-06, after round twenty-seven, by someone who read nothing of the
+# repository, to fresh-20's brief; one negative that repeated a fresh-21 message word for word was dropped
+# (259 kept). Committed with their first measurement (figures only, never shown): a measure for a later
+# round.
+FRESH22_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh22.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -187,6 +192,7 @@ FRESH_SETS = {
     "fresh19": FRESH19_PATH,
     "fresh20": FRESH20_PATH,
     "fresh21": FRESH21_PATH,
+    "fresh22": FRESH22_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,

@@ -165,6 +165,11 @@ FLOORS = [
     # 0.944 / 0.742). Its floor was first written 0.95 and failed: the failing test printed three of its
     # messages (two negatives, one exploitation message); the floor test now prints figures only.
     Floor("fresh21", messages=260, precision=0.94, recall=0.94, imminent=47, labelled_imminent=58),
+    # 259 messages (159 risk, 57 imminent in 13 categories; 100 negatives; 246 in the issue's registers) written
+    # blind on 2026-12-06, after round twenty-seven, to fresh-20's brief (a negative repeating a fresh-21
+    # message dropped before any measurement), committed with their first measurement (figures only, never
+    # shown). Round twenty-seven: 0.967 / 0.925 (147/159), imminent 45/57 (phrases alone 0.958 / 0.717).
+    Floor("fresh22", messages=259, precision=0.96, recall=0.92, imminent=45, labelled_imminent=57),
 ]
 
 
