@@ -5,6 +5,8 @@ negative fires a phrase."""
 
 import functools
 
+import pytest
+
 from ekonseling.counseling import risk, risk_model
 
 
@@ -45,3 +47,22 @@ def assert_no_alert(text):
     """A known false alarm: no alert at all, not even the second stage's low possible risk."""
     result = risk.screen(text)
     assert not result.flagged, result
+
+
+def round_tests(true_positives, hard_negatives):
+    """The three tests every round module runs over its own sentences: they are no fresh set's
+    messages, each (text, category, triage) is flagged so, and no hard negative fires a phrase.
+    A module assigns them to names of its own, which pytest collects and reports."""
+
+    def not_from_the_fresh_sets():
+        assert_not_from_the_fresh_sets([text for text, *_ in true_positives] + list(hard_negatives))
+
+    @pytest.mark.parametrize(("text", "category", "triage"), true_positives)
+    def flagged_in_its_category_and_triage(text, category, triage):
+        assert_flagged(text, category, triage)
+
+    @pytest.mark.parametrize("text", hard_negatives)
+    def fires_no_phrase(text):
+        assert_no_phrase_alert(text)
+
+    return not_from_the_fresh_sets, flagged_in_its_category_and_triage, fires_no_phrase

@@ -7,14 +7,8 @@ assignment about trafficking.
 
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
-import pytest
-
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import (
-    assert_flagged,
-    assert_no_phrase_alert,
-    assert_not_from_the_fresh_sets,
-)
+from tests.counseling.risk_rounds import round_tests
 
 # (text, category, triage)
 TRUE_POSITIVES = [
@@ -41,15 +35,8 @@ HARD_NEGATIVES = [
 ]
 
 
-def test_these_sentences_are_not_from_the_fresh_sets():
-    assert_not_from_the_fresh_sets([t for t, *_ in TRUE_POSITIVES] + HARD_NEGATIVES)
-
-
-@pytest.mark.parametrize(("text", "category", "triage"), TRUE_POSITIVES)
-def test_flagged_in_its_category_and_triage(text, category, triage):
-    assert_flagged(text, category, triage)
-
-
-@pytest.mark.parametrize("text", HARD_NEGATIVES)
-def test_bullying_that_is_over_plays_and_papers_fire_no_phrase(text):
-    assert_no_phrase_alert(text)
+(
+    test_these_sentences_are_not_from_the_fresh_sets,
+    test_flagged_in_its_category_and_triage,
+    test_bullying_that_is_over_plays_and_papers_fire_no_phrase,
+) = round_tests(TRUE_POSITIVES, HARD_NEGATIVES)

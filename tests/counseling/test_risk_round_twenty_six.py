@@ -12,11 +12,7 @@ Every sentence here was written for these tests: none is a message of a fresh se
 import pytest
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import (
-    assert_flagged,
-    assert_no_phrase_alert,
-    assert_not_from_the_fresh_sets,
-)
+from tests.counseling.risk_rounds import round_tests
 
 # (text, category, triage)
 TRUE_POSITIVES = [
@@ -47,23 +43,16 @@ HARD_NEGATIVES = [
 ]
 
 
-def test_these_sentences_are_not_from_the_fresh_sets():
-    assert_not_from_the_fresh_sets([t for t, *_ in TRUE_POSITIVES] + HARD_NEGATIVES)
+(
+    test_these_sentences_are_not_from_the_fresh_sets,
+    test_flagged_in_its_category_and_triage,
+    test_graduations_insects_contests_and_rubbish_fire_no_phrase,
+) = round_tests(TRUE_POSITIVES, HARD_NEGATIVES)
 
 
 def test_these_sentences_are_not_from_the_tuning_part():
     tuned = {example["text"].lower() for example in risk.load_labelled(risk.TUNING_SETS["synthAE"])}
     assert not tuned & {text.lower() for text in [t for t, *_ in TRUE_POSITIVES] + HARD_NEGATIVES}
-
-
-@pytest.mark.parametrize(("text", "category", "triage"), TRUE_POSITIVES)
-def test_flagged_in_its_category_and_triage(text, category, triage):
-    assert_flagged(text, category, triage)
-
-
-@pytest.mark.parametrize("text", HARD_NEGATIVES)
-def test_graduations_insects_contests_and_rubbish_fire_no_phrase(text):
-    assert_no_phrase_alert(text)
 
 
 def test_a_habitual_word_is_one_word_and_a_schools_extension_adds_to_it():
