@@ -48,6 +48,7 @@ FRESH_PARTS = {
     "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; tuned on by round 27)",
     "fresh21": "fresh-21 (written blind after round twenty-six, mostly Indonesian; never tuned or trained on)",
     "fresh22": "fresh-22 (written blind after round twenty-seven, mostly Indonesian; never tuned or trained on)",
+    "fresh23": "fresh-23 (written blind after round twenty-seven, mostly Indonesian; never tuned or trained on)",
 }
 
 

@@ -169,6 +169,11 @@ FRESH21_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh21.jsonl"
 # (259 kept). Committed with their first measurement (figures only, never shown): a measure for a later
 # round.
 FRESH22_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh22.jsonl"
+# 260 messages written blind on 2026-12-06 (third session of the day), after round twenty-seven, by someone
+# who read nothing of the repository, to fresh-20's brief; no message repeats another set's. Committed with
+# their first measurement (figures only, never shown): the measure of round twenty-eight, which may read
+# fresh-21 and fresh-22.
+FRESH23_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh23.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -193,6 +198,7 @@ FRESH_SETS = {
     "fresh20": FRESH20_PATH,
     "fresh21": FRESH21_PATH,
     "fresh22": FRESH22_PATH,
+    "fresh23": FRESH23_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,

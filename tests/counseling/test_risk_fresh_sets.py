@@ -170,6 +170,11 @@ FLOORS = [
     # message dropped before any measurement), committed with their first measurement (figures only, never
     # shown). Round twenty-seven: 0.967 / 0.925 (147/159), imminent 45/57 (phrases alone 0.958 / 0.717).
     Floor("fresh22", messages=259, precision=0.96, recall=0.92, imminent=45, labelled_imminent=57),
+    # 260 messages (160 risk in all 14 categories, 58 imminent in 12; 100 negatives; 247 in the issue's registers,
+    # 13 in other regional languages or English) written blind on 2026-12-06, after round twenty-seven, to fresh-20's
+    # brief, committed with their first measurement (figures only, never shown). Round twenty-seven: 0.963 /
+    # 0.975 (156/160), imminent 53/58 (phrases alone 0.964 / 0.844, imminent 30/58).
+    Floor("fresh23", messages=260, precision=0.96, recall=0.97, imminent=53, labelled_imminent=58),
 ]
 
 
