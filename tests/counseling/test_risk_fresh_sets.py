@@ -164,17 +164,27 @@ FLOORS = [
     # twenty-six: 0.950 / 0.950 (151/159; precision 151/159 = 0.9497), imminent 47/58 (phrases alone
     # 0.944 / 0.742). Its floor was first written 0.95 and failed: the failing test printed three of its
     # messages (two negatives, one exploitation message); the floor test now prints figures only.
-    Floor("fresh21", messages=260, precision=0.94, recall=0.94, imminent=47, labelled_imminent=58),
+    # Round twenty-eight was tuned on it (with fresh-22): 0.975 / 0.987, 51/58.
+    Floor("fresh21", messages=260, precision=0.97, recall=0.98, imminent=51, labelled_imminent=58),
     # 259 messages (159 risk, 57 imminent in 13 categories; 100 negatives; 246 in the issue's registers) written
     # blind on 2026-12-06, after round twenty-seven, to fresh-20's brief (a negative repeating a fresh-21
     # message dropped before any measurement), committed with their first measurement (figures only, never
     # shown). Round twenty-seven: 0.967 / 0.925 (147/159), imminent 45/57 (phrases alone 0.958 / 0.717).
-    Floor("fresh22", messages=259, precision=0.96, recall=0.92, imminent=45, labelled_imminent=57),
+    # Round twenty-eight was tuned on it (with fresh-21): 0.981 / 1.000, 51/57.
+    Floor("fresh22", messages=259, precision=0.98, recall=0.99, imminent=51, labelled_imminent=57),
     # 260 messages (160 risk in all 14 categories, 58 imminent in 12; 100 negatives; 247 in the issue's registers,
     # 13 in other regional languages or English) written blind on 2026-12-06, after round twenty-seven, to fresh-20's
     # brief, committed with their first measurement (figures only, never shown). Round twenty-seven: 0.963 /
     # 0.975 (156/160), imminent 53/58 (phrases alone 0.964 / 0.844, imminent 30/58).
+    # Round twenty-eight (second measurement, figures only): 0.969 / 0.975, 53/58.
     Floor("fresh23", messages=260, precision=0.96, recall=0.97, imminent=53, labelled_imminent=58),
+    # 259 messages (158 risk in all 14 categories, 60 imminent in 12; 101 negatives; 246 in the issue's
+    # registers, 13 in other regional languages or English) written blind on 2026-12-06, after round
+    # twenty-seven, to fresh-20's brief; a risk message repeating a fresh-23 message was dropped after a first
+    # measurement that included it (0.963 / 0.975, 54/60 with 260). Round twenty-seven (first measurement,
+    # figures only, never shown): 0.963 / 0.975 (154/158), imminent 54/60 (phrases alone 0.960 / 0.759).
+    # Round twenty-eight (second): 0.963 / 0.975, 55/60.
+    Floor("fresh24", messages=259, precision=0.96, recall=0.97, imminent=55, labelled_imminent=60),
 ]
 
 
