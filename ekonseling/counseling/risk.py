@@ -179,6 +179,10 @@ FRESH23_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh23.jsonl"
 # kept), after a first measurement that included it. Committed with their first measurement on round
 # twenty-seven's state (figures only, never shown): a measure of round twenty-eight, with fresh-23.
 FRESH24_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh24.jsonl"
+# 260 messages written blind on 2026-12-06 (third session of the day), after round twenty-eight, by another
+# writer to the same brief; none repeats a message of another set. Committed with their first measurement on
+# round twenty-eight's state (figures only, never shown): a measure for a later round.
+FRESH25_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh25.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -205,6 +209,7 @@ FRESH_SETS = {
     "fresh22": FRESH22_PATH,
     "fresh23": FRESH23_PATH,
     "fresh24": FRESH24_PATH,
+    "fresh25": FRESH25_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -269,7 +274,6 @@ IMMINENT_KINDS = {
     # not a kind that combines: it only says why a message flagged by other phrases is imminent
     "now": "happening now (harm under way or about to happen)",
 }
-NOW = IMMINENT_KINDS["now"]
 # Round eleven: two independent signals of different kinds (a means kept ready and a moment chosen, a
 # farewell and a means, a farewell and a moment) make a category's imminent risk together, even when
 # each is a support phrase that could never flag a message alone; the reason names both.
@@ -296,6 +300,7 @@ HABIT_REACH = 2
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _ABOUT_RE = re.compile(r"^(\d+)-?an$")
+_NASALS = ("mb", "nd", "nj")
 _MONEY_RE = re.compile(r"^(\d+)(?:rb|ribu|rbu|jt|juta)$")  # not "k": alay "9k", "94k" are "gak"
 _LEET = str.maketrans("431057698", "aeiostggb")
 _VOWELS = frozenset("aeiou")
@@ -459,12 +464,6 @@ def _colloquial_forms(word: str):
                 yield base[2:]
                 yield "h" + base[2:]
                 yield "k" + base[2:]
-        # Javanese and Sundanese nasal prefixes before a voiced consonant keep it: "nggebug" is "gebug",
-        # "nggores" "gores", "mbalang" "balang", "ndelok" "delok", "njambak" "jambak".
-        if len(base) > 4 and base.startswith("ngg"):
-            yield base[2:]
-        elif len(base) > 4 and base[:2] in ("mb", "nd", "nj") and base[2] in _VOWELS:
-            yield base[1:]
         if len(base) > 3 and base[1] in _VOWELS:
             if base[0] == "m":
                 yield "p" + base[1:]
@@ -841,6 +840,17 @@ class Lexicon:
                 or (self._stem(word) not in self.roots and self._stem(single) in self.vocabulary)
             ):
                 return self._plain(single)
+        if word not in self.roots and word not in self.vocabulary and len(word) > 4:
+            # Javanese and Sundanese nasal prefixes before a voiced consonant keep it ("nggores" is
+            # "gores", "nggaplok" "gaplok", "mbalang" "balang", "njambak" "jambak"): the bare word, when
+            # the lexicon knows it or its stem. Only then: "nggolek" must not become "golek", a puppet.
+            bare = word[2:] if word.startswith("ngg") else word[1:] if word[:2] in _NASALS else None
+            if (
+                bare
+                and bare[0] not in _VOWELS
+                and (bare in self.normalisation or bare in self.vocabulary or self._stem(bare) in self.vocabulary)
+            ):
+                return self._plain(bare)
         stem = self._stem(word)
         if shorthand and stem not in self.roots and word not in self.vocabulary:
             full = self._shorthand(word)
@@ -871,9 +881,13 @@ class Lexicon:
         """(surface, stem) pairs for one raw token; a token may become several ("gaada" → tidak ada)."""
         if raw.isdigit():
             return ((raw, raw),)
-        about = _ABOUT_RE.match(raw) or _MONEY_RE.match(raw)
-        if about:  # "40an", "20-an": about forty; "50rb", "2jt": an amount; a number, not alay letters
+        about = _ABOUT_RE.match(raw)
+        if about:  # "40an", "20-an": about forty, a number
             return ((about.group(1), about.group(1)),)
+        if _MONEY_RE.match(raw):
+            # "50rb", "2jt": an amount, neither alay letters ("sorb") nor a count ("abis 100rb buat obat"
+            # is money spent, not a hundred pills).
+            return ((raw, raw),)
         if any(c.isdigit() for c in raw[:-1]) and any(c.isalpha() for c in raw):
             # Alay spelling: letters written as digits ("p3g4ng2"); a final 2 is reduplication, below.
             raw = raw[:-1].translate(_LEET) + raw[-1] if raw[-1] == "2" else raw.translate(_LEET)
@@ -900,8 +914,11 @@ class Lexicon:
             if len(pairs) != 1:
                 return pairs
             word, stem = pairs[0]
-            # A chat spelling said twice reads as its word said twice ("dipgg2": "dipegang-pegang").
-            return ((raw if word == base else f"{word}-{stem}", stem),)
+            # A prefixed word said twice, or a chat spelling of one, reads as the language writes it:
+            # "dipegang2", "d1p3g4ng2" and "dipgg2" are all "dipegang-pegang".
+            if word != stem and word.endswith(stem) and (word != base or raw == f"{base}-{base}"):
+                return ((f"{word}-{stem}", stem),)
+            return ((raw if word == base else f"{word}-{word}", stem),)
         return tuple(pair for part in parts for pair in self._word(part))
 
     def tokens(self, text):
@@ -1030,7 +1047,6 @@ class Lexicon:
             flagged[category] = _non_overlapping(found + flagged.get(category, []))
         combined = {} if contexts else self._combined(partial, negatives, flagged)
         flagged.update(combined)
-        self._add_now(flagged, candidates, negatives)
         if not flagged:
             # A message with a hyperbole context word (homework, games, laughter, lyrics…: the words
             # the lexicon already reads as "not meant literally") needs the model's stricter threshold;
@@ -1048,29 +1064,6 @@ class Lexicon:
         severity = self.severity[categories[0]]
         screening = Screening(True, categories, severity, matches, IMMINENT if reason else severity, reason)
         return screening if reason else self._imminent_by_model(text, screening)
-
-    def _add_now(self, flagged, candidates, negatives):
-        """A flagged category whose chosen phrases show nothing imminent gets its first "happening now"
-        phrase that survives its negatives, even one a heavier phrase over the same words left out of
-        the sum ("tidak ada uang" is both neglect and, in a neglected child's message, harm under way)."""
-        for category, chosen in flagged.items():
-            if any(pattern.imminent for _, pattern, _, _ in chosen):
-                continue
-            now = next(
-                (
-                    (0.0, pattern, start, end)
-                    for pattern, start, end in sorted(candidates.get(category, ()), key=lambda m: m[1])
-                    if pattern.imminent
-                    and pattern.why == NOW
-                    and not any(
-                        _near(start, end, n_start, n_end, window)
-                        for n_start, n_end, window in negatives.get(category, ())
-                    )
-                ),
-                None,
-            )
-            if now:
-                flagged[category] = [*chosen, now]
 
     def _second_stage(self, text, partial=None, negatives=None, strict=False):
         if self.model is None or (strict and self.model.context_threshold is None):
@@ -1264,7 +1257,6 @@ _MEANS_EMOJI = {
     "\U0001f48a": " pil ",  # 💊
     "\U0001f52a": " pisau ",  # 🔪
     "\U0001fa78": " darah ",  # 🩸
-    "\U0001f44a": " pukul ",  # 👊
     "\U0001faa2": " tali ",  # 🪢
     "\U0001f686": " kereta ",  # 🚆
     "\U0001f682": " kereta ",  # 🚂

@@ -170,7 +170,7 @@ FLOORS = [
     # blind on 2026-12-06, after round twenty-seven, to fresh-20's brief (a negative repeating a fresh-21
     # message dropped before any measurement), committed with their first measurement (figures only, never
     # shown). Round twenty-seven: 0.967 / 0.925 (147/159), imminent 45/57 (phrases alone 0.958 / 0.717).
-    # Round twenty-eight was tuned on it (with fresh-21): 0.981 / 1.000, 51/57.
+    # Round twenty-eight was tuned on it (with fresh-21): 0.981 / 0.994, 51/57.
     Floor("fresh22", messages=259, precision=0.98, recall=0.99, imminent=51, labelled_imminent=57),
     # 260 messages (160 risk in all 14 categories, 58 imminent in 12; 100 negatives; 247 in the issue's registers,
     # 13 in other regional languages or English) written blind on 2026-12-06, after round twenty-seven, to fresh-20's
@@ -183,8 +183,13 @@ FLOORS = [
     # twenty-seven, to fresh-20's brief; a risk message repeating a fresh-23 message was dropped after a first
     # measurement that included it (0.963 / 0.975, 54/60 with 260). Round twenty-seven (first measurement,
     # figures only, never shown): 0.963 / 0.975 (154/158), imminent 54/60 (phrases alone 0.960 / 0.759).
-    # Round twenty-eight (second): 0.963 / 0.975, 55/60.
-    Floor("fresh24", messages=259, precision=0.96, recall=0.97, imminent=55, labelled_imminent=60),
+    # Round twenty-eight (second measurement): 0.963 / 0.975, 54/60.
+    Floor("fresh24", messages=259, precision=0.96, recall=0.97, imminent=54, labelled_imminent=60),
+    # 260 messages (161 risk in all 14 categories, 58 imminent in 10; 99 negatives; 247 in the issue's
+    # registers, 13 in other regional languages or English) written blind on 2026-12-06, after round
+    # twenty-eight, to fresh-20's brief, committed with their first measurement (figures only, never shown).
+    # Round twenty-eight: 0.974 / 0.944 (152/161), imminent 49/58 (phrases alone 0.969 / 0.789).
+    Floor("fresh25", messages=260, precision=0.97, recall=0.94, imminent=49, labelled_imminent=58),
 ]
 
 
