@@ -497,11 +497,13 @@ def test_the_group_chat_policy_and_the_counselors_transcript(world, client):
         group_chat.post(user, appointment.pk, "7c7a6f0e-0c1b-4c38-9a57-7e1c5a0d8b13", "Masih?")
 
 
-def test_the_group_chat_shares_the_counseling_send_budget(world, settings):
+def test_the_group_chat_shares_the_counseling_send_budget(world, settings, monkeypatch):
     """A flood of group-chat messages is refused like a flood of chat messages (one budget per user)."""
     from ekonseling.appointments import group_chat
+    from ekonseling.core import ratelimit
 
     settings.COUNSELING_RATE_LIMITS = {"message": (3, 60)}
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.0)  # one fixed window for the whole test
     appointment = _appointment(world)
     user = factories.user(world.school, Role.SISWA)
     student = factories.student(world.school, rombel=world.rombel_a, user=user)
