@@ -250,27 +250,33 @@ def load_model(path=None) -> Model:
 
 def _fit(feature_sets, labels):
     """Logistic regression by stochastic gradient descent, in a fixed order: the same input gives the
-    same weights on every run."""
-    weights, bias = {}, 0.0
+    same weights on every run. Weights live in a list indexed by feature (the arithmetic, and so every
+    weight to the last bit, is that of a dict of features; the list only makes training faster)."""
+    index = {}
+    rows = [[index.setdefault(f, len(index)) for f in found] for found in feature_sets]
+    vector = [0.0] * len(index)
+    bias = 0.0
     positives = sum(labels)
     # Classes weigh the same: the dev part has about 2.6 risk messages to one negative, and a model
     # that learns "a message is risk unless proven otherwise" floods counselors in a school's traffic.
     class_weight = {1.0: len(labels) / (2 * positives), 0.0: len(labels) / (2 * (len(labels) - positives))}
+    decay = 1 - LEARNING_RATE * L2
     order = list(range(len(feature_sets)))
     rng = random.Random(SEED)
     for _ in range(EPOCHS):
         rng.shuffle(order)
         for i in order:
-            found = feature_sets[i]
-            if not found:
+            row = rows[i]
+            if not row:
                 continue
-            scale = 1.0 / math.sqrt(len(found))
-            z = bias + sum(weights.get(f, 0.0) for f in found) * scale
+            scale = 1.0 / math.sqrt(len(row))
+            z = bias + sum([vector[f] for f in row]) * scale
             gradient = (1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - labels[i]) * class_weight[labels[i]]
             bias -= LEARNING_RATE * gradient * 0.1
-            for f in found:
-                weights[f] = weights.get(f, 0.0) * (1 - LEARNING_RATE * L2) - LEARNING_RATE * gradient * scale
-    return weights, bias
+            step = LEARNING_RATE * gradient * scale
+            for f in row:
+                vector[f] = vector[f] * decay - step
+    return {f: vector[k] for f, k in index.items()}, bias
 
 
 def _train_once(feature_sets, labels):
