@@ -48,14 +48,15 @@ FRESH_PARTS = {
     "fresh20": "fresh-20 (written blind after round twenty-four, mostly Indonesian; tuned on by round 27)",
     "fresh21": "fresh-21 (written blind after round twenty-six, mostly Indonesian; tuned on by round 28)",
     "fresh22": "fresh-22 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 28)",
-    "fresh23": "fresh-23 (written blind after round 27, mostly Indonesian; unread: figures only, no misses listed)",
-    "fresh24": "fresh-24 (written blind after round 27, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh23": "fresh-23 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
+    "fresh24": "fresh-24 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
     "fresh25": "fresh-25 (written blind after round 28, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh26": "fresh-26 (written blind before round 29, mostly Indonesian; unread: figures only, no misses listed)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {"fresh23", "fresh24", "fresh25"}
+UNREAD = {"fresh25", "fresh26"}
 
 
 def _cut(text, width=80):

@@ -183,6 +183,10 @@ FRESH24_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh24.jsonl"
 # writer to the same brief; none repeats a message of another set. Committed with their first measurement on
 # round twenty-eight's state (figures only, never shown): a measure for a later round.
 FRESH25_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh25.jsonl"
+# 260 messages written blind on 2026-12-06 (fourth session of the day), before round twenty-nine, by another
+# writer to the same brief; none repeats a message of another set. Committed with their first measurement on
+# round twenty-eight's state (figures only, never shown): a measure of round twenty-nine, with fresh-25.
+FRESH26_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh26.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -210,6 +214,7 @@ FRESH_SETS = {
     "fresh23": FRESH23_PATH,
     "fresh24": FRESH24_PATH,
     "fresh25": FRESH25_PATH,
+    "fresh26": FRESH26_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -840,11 +845,30 @@ class Lexicon:
                 or (self._stem(word) not in self.roots and self._stem(single) in self.vocabulary)
             ):
                 return self._plain(single)
+            # Alay "z" for a final "s" ("abiz", "nggoreszz"), when the word with "s" reads as one the
+            # lexicon knows.
+            if word.endswith("z") and len(word) > 2:
+                base = word.rstrip("z")
+                read = self._plain(base if base.endswith("s") else base + "s")
+                if len(read) == 1 and read[0][1] in self.vocabulary:
+                    return read
         if word not in self.roots and word not in self.vocabulary and len(word) > 4:
             # Javanese and Sundanese nasal prefixes before a voiced consonant keep it ("nggores" is
             # "gores", "nggaplok" "gaplok", "mbalang" "balang", "njambak" "jambak"): the bare word, when
             # the lexicon knows it or its stem. Only then: "nggolek" must not become "golek", a puppet.
-            bare = word[2:] if word.startswith("ngg") else word[1:] if word[:2] in _NASALS else None
+            # Sundanese "nga-" before a consonant is the same prefix ("ngagebug" is "gebug", "ngabakar"
+            # "bakar"), for a word that is not read otherwise, often with "-an" ("ngagebugan").
+            if word.startswith("nga") and len(word) > 6 and word[3] in "bcdghjklprst":
+                bare = None if self._stem(word) in self.roots else word[3:]
+                if (
+                    bare
+                    and bare.endswith("an")
+                    and bare not in self.vocabulary
+                    and (bare[:-2] in self.vocabulary or bare[:-2] in self.normalisation)
+                ):
+                    bare = bare[:-2]
+            else:
+                bare = word[2:] if word.startswith("ngg") else word[1:] if word[:2] in _NASALS else None
             if (
                 bare
                 and bare[0] not in _VOWELS
@@ -865,6 +889,10 @@ class Lexicon:
         if len(word) < 3 or not word.isalpha():
             return None
         if word[0] == "d" and word[1] not in _VOWELS and word[1] not in "yw":
+            # "drah" is "darah" without its vowels, not "dirah" (a root of the dictionary, "di-" + "rah").
+            whole = {c for c in self._skeletons.get(_skeleton(word), ()) if _subsequence(word, c)}
+            if len(whole) == 1 and next(iter(whole)) in self.vocabulary:
+                return whole.pop()
             form = "di" + word[1:]
             if form in self.roots or self._stem(form) in self.roots:
                 return form
