@@ -29,8 +29,12 @@ run: $(VENV)/.installed
 # the two side by side take little longer than the longer one. They share nothing: their own database,
 # a free port per server, the in-process channel layer against Redis with a channel prefix of its own
 # (Redis pub/sub ignores the database number). Each run's output is printed whole when it ends.
+#
+# Tests marked once(half="postgres") (pure Python, minutes of CPU) run in the PostgreSQL half when there
+# is one, so that the halves end together; EKONSELING_POSTGRES_HALF tells both halves.
 test: $(VENV)/.installed chromium lint
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	@if $(PY) scripts/services_up.py $(PG_URL) $(REDIS_TEST_URL); then half=1; else half=0; fi; \
+		EKONSELING_POSTGRES_HALF=$$half $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -45,6 +49,8 @@ test-postgres: $(VENV)/.installed
 		echo "== PostgreSQL + Redis =="; \
 		EKONSELING_TESTING=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) \
 			CHANNEL_LAYER_PREFIX=ekonseling-test-$$$$ $(VENV)/bin/pytest; \
+	elif [ "$$EKONSELING_POSTGRES_HALF" = 1 ]; then \
+		echo "== PostgreSQL or Redis stopped answering: the tests left to this half did not run =="; exit 1; \
 	else \
 		echo "== PostgreSQL or Redis not answering: skipped the PostgreSQL + Redis run =="; \
 	fi

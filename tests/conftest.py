@@ -85,11 +85,20 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
     the rest of the session, and the asyncio tests (WebSocket consumers) need it free."""
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
-    if os.environ.get("DATABASE_URL"):
-        # What a page looks like and which words it uses do not depend on the database: the long walks
-        # over every page (360 px + axe, the language scans) and the browser tests of pages whose
-        # server side is tested on both backends run once, in the SQLite run of `make test`.
-        once = pytest.mark.skip(reason="backend-independent: run in the SQLite half of make test")
-        for item in items:
-            if item.get_closest_marker("once"):
-                item.add_marker(once)
+    # What a page looks like and which words it uses do not depend on the database: the long walks over
+    # every page (360 px + axe, the language scans) and the browser tests of pages whose server side is
+    # tested on both backends run once, in the SQLite half of `make test`. Pure-Python ones marked
+    # `once(half="postgres")` (retraining the risk model) run in the PostgreSQL half instead, when `make
+    # test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and the SQLite half
+    # was the longer by minutes.
+    postgres_half = os.environ.get("EKONSELING_POSTGRES_HALF") == "1"
+    in_postgres = bool(os.environ.get("DATABASE_URL"))
+    for item in items:
+        marker = item.get_closest_marker("once")
+        if marker is None:
+            continue
+        wants_postgres = marker.kwargs.get("half") == "postgres"
+        if in_postgres and not wants_postgres:
+            item.add_marker(pytest.mark.skip(reason="backend-independent: run in the SQLite half of make test"))
+        elif not in_postgres and wants_postgres and postgres_half:
+            item.add_marker(pytest.mark.skip(reason="backend-independent: run in the PostgreSQL half of make test"))

@@ -47,7 +47,7 @@ def training():
     return risk.load_training()
 
 
-@pytest.mark.once  # pure Python and minutes long: the SQLite half of make test runs it
+@pytest.mark.once(half="postgres")  # pure Python, a minute long: one half of make test runs it
 def test_retraining_from_the_training_parts_reproduces_the_shipped_model(phrases_only, training):
     doc = risk_model.train(training, phrases_only)
 
@@ -93,7 +93,7 @@ def test_the_imminence_threshold_is_the_lowest_whose_out_of_fold_over_triage_is_
     assert risk_model._lowest([1.0, 1.0], [0, 1], 0.0) == risk_model.GRID[-1]  # nothing reaches: the highest
 
 
-@pytest.mark.once  # pure Python and minutes long: the SQLite half of make test runs it
+@pytest.mark.once(half="postgres")  # pure Python, a minute long: one half of make test runs it
 def test_the_shipped_imminence_threshold_keeps_over_triage_in_training_at_most_the_limit(phrases_only, training):
     # The rule, on the shipped file: the threshold is the lowest of GRID whose out-of-fold rate of risk
     # messages not labelled imminent called imminent is at most MAX_OVER_TRIAGE.
