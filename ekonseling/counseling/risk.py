@@ -847,7 +847,7 @@ class Lexicon:
                 return self._plain(single)
             # Alay "z" for a final "s" ("abiz", "nggoreszz"), when the word with "s" reads as one the
             # lexicon knows.
-            if word.endswith("z") and len(word) > 2:
+            if word.endswith("z") and len(word) > 3:  # not "lez" (a slur), "wkz"
                 base = word.rstrip("z")
                 read = self._plain(base if base.endswith("s") else base + "s")
                 if len(read) == 1 and read[0][1] in self.vocabulary:

@@ -177,16 +177,16 @@ FLOORS = [
     # brief, committed with their first measurement (figures only, never shown). Round twenty-seven: 0.963 /
     # 0.975 (156/160), imminent 53/58 (phrases alone 0.964 / 0.844, imminent 30/58).
     # Round twenty-eight (second measurement, figures only): 0.969 / 0.975, 53/58.
-    # Round twenty-nine was tuned on it (with fresh-24): 1.000 / 1.000, 58/58.
-    Floor("fresh23", messages=260, precision=0.99, recall=0.99, imminent=58, labelled_imminent=58),
+    # Round twenty-nine was tuned on it (with fresh-24): 0.988 / 1.000, 58/58.
+    Floor("fresh23", messages=260, precision=0.98, recall=0.99, imminent=58, labelled_imminent=58),
     # 259 messages (158 risk in all 14 categories, 60 imminent in 12; 101 negatives; 246 in the issue's
     # registers, 13 in other regional languages or English) written blind on 2026-12-06, after round
     # twenty-seven, to fresh-20's brief; a risk message repeating a fresh-23 message was dropped after a first
     # measurement that included it (0.963 / 0.975, 54/60 with 260). Round twenty-seven (first measurement,
     # figures only, never shown): 0.963 / 0.975 (154/158), imminent 54/60 (phrases alone 0.960 / 0.759).
     # Round twenty-eight (second measurement): 0.963 / 0.975, 54/60.
-    # Round twenty-nine was tuned on it (with fresh-23): 0.994 / 1.000, 60/60.
-    Floor("fresh24", messages=259, precision=0.99, recall=0.99, imminent=60, labelled_imminent=60),
+    # Round twenty-nine was tuned on it (with fresh-23): 0.994 / 1.000, 59/60.
+    Floor("fresh24", messages=259, precision=0.99, recall=0.99, imminent=59, labelled_imminent=60),
     # 260 messages (161 risk in all 14 categories, 58 imminent in 10; 99 negatives; 247 in the issue's
     # registers, 13 in other regional languages or English) written blind on 2026-12-06, after round
     # twenty-eight, to fresh-20's brief, committed with their first measurement (figures only, never shown).
