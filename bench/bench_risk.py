@@ -5,11 +5,11 @@ fresh-5, round thirteen on fresh-6 (written after round twelve by someone who di
 round fourteen on fresh-7 (written blind, the measure of round thirteen), round fifteen on fresh-8
 (written blind, the measure of round fourteen), round sixteen on fresh-9 (written blind, the measure
 of round fifteen) and round seventeen on fresh-10 (written blind, the measure of round sixteen). The
-second stage and its imminence model are trained on dev, fresh-2 … fresh-12 and the synthetic training
-parts (risk.TRAINING_SETS, round nineteen): held-out and fresh-13 are the parts they never saw; fresh-13,
-written blind and kept aside meanwhile, is the part nothing was tuned or trained on: the measure of
-round nineteen. The everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets
-for nothing. A set whose file is not there
+second stage and its imminence model are trained on dev, fresh-2 … fresh-12, fresh-13 … fresh-24 (since
+round twenty-nine: each blind set once a round has read it) and the synthetic training parts
+(risk.TRAINING_SETS): held-out, fresh-25 and fresh-26 are the parts they never saw, and fresh-25 and
+fresh-26, written blind, the parts nothing was tuned or trained on. The everyday sets (ordinary traffic,
+all "none") show how many alerts a counselor gets for nothing. A set whose file is not there
 is skipped (said so, not failed).
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full

@@ -11,7 +11,7 @@ Every sentence here was written for these tests: none is a message of a fresh se
 
 import pytest
 
-from ekonseling.counseling import risk
+from ekonseling.counseling import risk, risk_model
 from tests.counseling.risk_rounds import round_tests
 
 # (text, category, triage)
@@ -58,6 +58,10 @@ def test_these_sentences_are_not_from_the_tuning_part():
 def test_a_habitual_word_is_one_word_and_a_schools_extension_adds_to_it():
     with pytest.raises(risk.LexiconError, match=r"imminent\.habitual\[0\]: one word"):
         risk.load_lexicon(extra={"imminent": {"habitual": ["tiap hari"]}})
-    extended = risk.load_lexicon(extra={"imminent": {"habitual": ["saban"]}})
+    # The rule is the lexicon's: the imminence model (round twenty-nine's reads "malam minggu" as a moment
+    # whatever comes before it) is left out.
+    model = risk_model.load_model()
+    model.imminent = None
+    extended = risk.load_lexicon(extra={"imminent": {"habitual": ["saban"]}}, model=model)
     assert risk.screen("senior nyuruh aku ngelem saban malam minggu", extended).triage == "high"
     assert risk.screen("senior nyuruh aku ngelem malam minggu", extended).triage == risk.IMMINENT
