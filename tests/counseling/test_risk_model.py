@@ -78,7 +78,7 @@ def test_the_training_parts_are_every_part_the_rules_were_tuned_on_and_not_the_h
         assert not measured & {example["text"] for example in tuned}, name
     for name, part in training.items():
         assert part and {example["split"] for example in part} == {name}
-        assert not heldout & {example["text"] for example in part}, name
+        assert not measured & {example["text"] for example in part}, name
 
 
 def test_the_imminence_threshold_is_the_lowest_whose_out_of_fold_over_triage_is_at_most_the_limit(monkeypatch):
