@@ -893,7 +893,7 @@ class Lexicon:
             return None
         if word[0] == "d" and word[1] not in _VOWELS and word[1] not in "yw":
             # "drah" is "darah" without its vowels, not "dirah" (a root of the dictionary, "di-" + "rah").
-            whole = {c for c in self._skeletons.get(_skeleton(word), ()) if _subsequence(word, c)}
+            whole = self._without_vowels(word)
             if len(whole) == 1 and next(iter(whole)) in self.vocabulary:
                 return whole.pop()
             form = "di" + word[1:]
@@ -903,10 +903,14 @@ class Lexicon:
             base = word[: len(word) - len(suffix)] if suffix else word
             if suffix and not word.endswith(suffix) or len(base) < 3:
                 continue
-            found = {c for c in self._skeletons.get(_skeleton(base), ()) if _subsequence(base, c)}
+            found = self._without_vowels(base)
             if len(found) == 1:
                 return found.pop() + suffix
         return None
+
+    def _without_vowels(self, word):
+        """The lexicon words `word` could be with vowels dropped (same consonants, letters in order)."""
+        return {c for c in self._skeletons.get(_skeleton(word), ()) if _subsequence(word, c)}
 
     def _word_uncached(self, raw):
         """(surface, stem) pairs for one raw token; a token may become several ("gaada" → tidak ada)."""
