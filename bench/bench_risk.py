@@ -50,13 +50,15 @@ FRESH_PARTS = {
     "fresh22": "fresh-22 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 28)",
     "fresh23": "fresh-23 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
     "fresh24": "fresh-24 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
-    "fresh25": "fresh-25 (written blind after round 28, mostly Indonesian; unread: figures only, no misses listed)",
-    "fresh26": "fresh-26 (written blind before round 29, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh25": "fresh-25 (written blind after round 28, mostly Indonesian; tuned on by round thirty)",
+    "fresh26": "fresh-26 (written blind before round 29, mostly Indonesian; tuned on by round thirty)",
+    "fresh27": "fresh-27 (written blind before round 30, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh28": "fresh-28 (written blind before round 30, mostly Indonesian; unread: figures only, no misses listed)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {"fresh25", "fresh26"}
+UNREAD = {"fresh27", "fresh28"}
 
 
 def _cut(text, width=80):
