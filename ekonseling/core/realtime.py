@@ -70,11 +70,17 @@ async def send_all(events: list[Event]) -> None:
         return
     try:
         layer = get_channel_layer()
-        sends = [layer.group_send(group, event) for group, event in events]
+        # The batching Redis layer queues them together (core.channel_layers); any other, one
+        # group_send each.
+        many = getattr(layer, "group_send_many", None)
+        if many is not None:
+            results = await many(events)
+        else:
+            sends = [layer.group_send(group, event) for group, event in events]
+            results = await asyncio.gather(*sends, return_exceptions=True)
     except Exception:
         log.exception("could not broadcast %d events", len(events))
         return
-    results = await asyncio.gather(*sends, return_exceptions=True)
     for (group, event), result in zip(events, results, strict=True):
         if isinstance(result, Exception):
             log.error("could not send %s to %s: %r", event.get("type"), group, result)

@@ -145,3 +145,44 @@ async def test_the_receive_loop_waits_for_the_next_message_without_a_timeout_per
     assert timeouts and set(timeouts) == {None}, timeouts
     await asyncio.wait_for(receiver.flush(), 2)
     await sender.flush()
+
+
+async def test_group_send_many_sends_in_order_in_one_pipeline_and_fails_only_what_cannot_go():
+    """core.realtime.send_all's batch: every event reaches its group in the order given, in one
+    pipeline with one future; an event that cannot be serialized fails alone."""
+    sender, receiver = layer(), layer()
+    room, other = await receiver.new_channel(), await receiver.new_channel()
+    await receiver.group_add("room", room)
+    await receiver.group_add("other", other)
+    await asyncio.sleep(0.1)  # the subscription reaches Redis
+    shard = sender._get_layer()._shards[0]
+    runs = []
+    send_run = shard._send_run
+
+    async def counting(command, run):
+        runs.append((command, len(run)))
+        return await send_run(command, run)
+
+    shard._send_run = counting
+    events = [("room", {"type": "x", "n": 0}), ("other", {"type": "x", "n": 1}), ("room", {"type": "x", "n": 2})]
+    events.insert(2, ("room", {"type": "x", "n": object()}))  # msgpack cannot pack it
+
+    results = await sender.group_send_many(events)
+
+    assert [result is None for result in results] == [True, True, False, True]
+    assert isinstance(results[2], TypeError)
+    assert runs == [("publish", 3)]
+    assert [(await asyncio.wait_for(receiver.receive(room), 3))["n"] for _ in range(2)] == [0, 2]
+    assert (await asyncio.wait_for(receiver.receive(other), 3))["n"] == 1
+    await sender.flush()
+    await receiver.flush()
+
+
+async def test_group_send_many_hands_a_failed_publish_to_every_event():
+    broken = layer("redis://127.0.0.1:1")
+
+    results = await broken.group_send_many([("room", {"type": "x", "n": i}) for i in range(3)])
+
+    assert len(results) == 3
+    assert all(isinstance(result, RedisConnectionError) for result in results), results
+    await broken.flush()

@@ -47,3 +47,35 @@ def test_refresh_events_name_each_user_once_and_nobody_for_none():
         ("user.1", {"type": "live.refresh"}),
         ("user.3", {"type": "live.refresh"}),
     ]
+
+
+def test_send_all_hands_a_batching_layer_the_whole_batch_and_logs_each_failed_event(settings, caplog):
+    """A layer with group_send_many (core.channel_layers) gets the events at once, in order; each
+    event it could not send is logged as a failed group_send would be."""
+    from asgiref.sync import async_to_sync
+
+    from ekonseling.core import realtime
+
+    class BatchingLayer:
+        def __init__(self):
+            self.batches = []
+
+        async def group_send_many(self, events):
+            self.batches.append(list(events))
+            return [None, RuntimeError("gone")]
+
+        async def group_send(self, group, event):
+            raise AssertionError("sent one by one")
+
+    layer = BatchingLayer()
+    events = [("g", {"type": "x.one"}), ("h", {"type": "x.two"})]
+    original = realtime.get_channel_layer
+    realtime.get_channel_layer = lambda: layer
+    try:
+        async_to_sync(realtime.send_all)(events)
+    finally:
+        realtime.get_channel_layer = original
+
+    assert layer.batches == [events]
+    assert "could not send x.two to h" in caplog.text
+    assert "x.one" not in caplog.text
