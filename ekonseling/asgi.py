@@ -41,10 +41,13 @@ risk.default_lexicon().screen("")
 
 # Django, the apps and the URL conf loaded above live as long as the process. Freezing them keeps
 # the collector from walking them again on every full collection (pauses of 100 ms and more with a
-# thousand sockets), and a larger first threshold makes collections rarer under many small frames.
+# thousand sockets). A first threshold above the default makes collections rarer under many small
+# frames; at 10,000 the generation-1 collection that follows a connect storm walked every socket's
+# objects at once (34 ms with the GIL held, the worst second of bench_chat_load at 54 ms); at 2,000
+# they are promoted a few at a time (worst second 28-42 ms, the same CPU within the bench's noise).
 gc.collect()
 gc.freeze()
-gc.set_threshold(10_000, 10, 10)
+gc.set_threshold(2_000, 10, 10)
 
 # The message writer's thread and the event loop share the GIL: each database round trip of the
 # writer ends by waiting for the loop to let go, up to the switch interval (5 ms by default).
