@@ -19,10 +19,10 @@ $(VENV)/.installed: requirements.txt
 run: $(VENV)/.installed
 	mkdir -p var/staticfiles
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_demo --print-logins
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py load_demo --print-logins
 	@echo ""
 	@echo "E-Konseling: http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) ekonseling.asgi:application
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/daphne -b $(HOST) -p $(PORT) ekonseling.asgi:application
 
 # The suite on SQLite and, at the same time, on PostgreSQL + Redis when they answer on this machine.
 # One run keeps about one core busy (pytest, its servers and the browser take turns), so on two cores
