@@ -1105,7 +1105,7 @@ class Lexicon:
         if not tokens:
             return NOT_FLAGGED
         candidates, negatives, contexts, times, crisis = {}, {}, [], [], {}
-        vetoed = False
+        vetoed = habit = False
         for pattern, start, end in self._occurrences(tokens):
             if pattern.min_count and any(
                 surface.isdigit() and int(surface) < pattern.min_count for surface, _ in tokens[start:end]
@@ -1122,6 +1122,8 @@ class Lexicon:
                 # "tiap malam minggu", "every Friday", "tiap malem sampe jam 2": a habit, not a moment chosen.
                 if not any(stem in self.habitual for _, stem in tokens[max(0, start - HABIT_REACH) : start]):
                     times.append((pattern, start, end))
+                elif start and tokens[start - 1][1] in self.habitual:
+                    habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
             else:
                 crisis.setdefault(pattern.category, []).append((math.inf, pattern, start, end))
         flagged, partial = {}, {}
@@ -1141,7 +1143,7 @@ class Lexicon:
             # one with a veto (a known false alarm a lexicon silences) is left to the phrases.
             if vetoed:
                 return NOT_FLAGGED
-            return self._second_stage(text, partial, negatives, strict=bool(contexts))
+            return self._second_stage(text, partial, negatives, strict=bool(contexts), habit=habit and not times)
         categories = tuple(sorted(flagged, key=self._rank.__getitem__))
         matches = tuple(
             Match(category, pattern.text, start, end)
@@ -1151,9 +1153,12 @@ class Lexicon:
         reason = self._imminence(categories, flagged, times, combined)
         severity = self.severity[categories[0]]
         screening = Screening(True, categories, severity, matches, IMMINENT if reason else severity, reason)
-        return screening if reason else self._imminent_by_model(text, screening)
+        if reason or (habit and not times):
+            # A habit ("tiap malam minggu"), and no moment named: the imminence model does not make it one.
+            return screening
+        return self._imminent_by_model(text, screening)
 
-    def _second_stage(self, text, partial=None, negatives=None, strict=False):
+    def _second_stage(self, text, partial=None, negatives=None, strict=False, habit=False):
         if self.model is None or (strict and self.model.context_threshold is None):
             return NOT_FLAGGED
         found = risk_model.features(text, self)
@@ -1178,7 +1183,7 @@ class Lexicon:
         screening = Screening(
             True, (risk_model.POSSIBLE,), severity, (), severity, "", round(score.probability, 3), score.features
         )
-        return self._imminent_by_model(text, screening, found)
+        return screening if habit else self._imminent_by_model(text, screening, found)
 
     def _imminent_by_model(self, text, screening, found=None):
         """A flagged message the lexicon did not make imminent, made imminent by the imminence model

@@ -139,3 +139,15 @@ def test_chat_words_that_are_not_lexicon_words():
 
 def test_the_news_watched_or_read_is_no_forced_marriage():
     assert_no_phrase_alert("tadi nonton berita ada anak dikawinin paksa, kasian")
+
+
+def test_a_habit_is_no_moment_for_the_imminence_model_either():
+    # "saban" (Betawi, Malay) is a habit's word as "saben" is; right before the time word the lexicon
+    # calls it a habit, and the imminence model does not make it a moment (it did: "(model)")
+    habit = risk.screen("aku dipaksa ngelem saban malam minggu sama abang2 di pos")
+    assert habit.categories == ("coerced_substance",) and habit.triage != risk.IMMINENT, habit
+    moment = risk.screen("aku dipaksa ngelem nanti malam sama abang2 di pos")
+    assert moment.triage == risk.IMMINENT, moment
+    # a habit in one sentence and a moment in the next: still a moment
+    both = risk.screen("pelatih renang suka raba2 paha aku tiap latihan. besok sore dia jemput aku ke rumahnya")
+    assert both.triage == risk.IMMINENT, both
