@@ -52,13 +52,15 @@ FRESH_PARTS = {
     "fresh24": "fresh-24 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
     "fresh25": "fresh-25 (written blind after round 28, mostly Indonesian; tuned on by round thirty)",
     "fresh26": "fresh-26 (written blind before round 29, mostly Indonesian; tuned on by round thirty)",
-    "fresh27": "fresh-27 (written blind before round 30, mostly Indonesian; unread: figures only, no misses listed)",
-    "fresh28": "fresh-28 (written blind before round 30, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh27": "fresh-27 (written blind before round 30, mostly Indonesian; tuned on by round thirty-one)",
+    "fresh28": "fresh-28 (written blind before round 30, mostly Indonesian; tuned on by round thirty-one)",
+    "fresh29": "fresh-29 (written blind before round 31, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh30": "fresh-30 (written blind before round 31, mostly Indonesian; unread: figures only, no misses listed)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {"fresh27", "fresh28"}
+UNREAD = {"fresh29", "fresh30"}
 
 
 def _cut(text, width=80):

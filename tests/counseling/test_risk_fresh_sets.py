@@ -208,12 +208,23 @@ FLOORS = [
     # 260 messages (158 risk in all 14 categories, 58 imminent in 12; 102 negatives; in the issue's registers and 13
     # in other regional languages or English) written blind on 2026-12-06, before round thirty, to fresh-20's
     # brief, committed with their first measurement (figures only, never shown).
-    # Round twenty-nine: 0.967 / 0.937 (148/158), imminent 49/58.
-    Floor("fresh27", messages=260, precision=0.96, recall=0.93, imminent=49, labelled_imminent=58),
+    # Round twenty-nine: 0.967 / 0.937 (148/158), imminent 49/58. Round thirty (second measurement): unchanged.
+    # Round thirty-one was tuned on it (with fresh-28; not trained on): 0.968 / 0.949, 51/58.
+    Floor("fresh27", messages=260, precision=0.96, recall=0.94, imminent=51, labelled_imminent=58),
     # 259 messages (158 risk in all 14 categories, 58 imminent in 12; 101 negatives), the same day, by another
     # writer; a risk message repeating a fresh-27 message was dropped after a first measurement that included
-    # it (0.962 / 0.950, 54/58 with 260). Round twenty-nine: 0.962 / 0.949 (150/158), imminent 54/58.
-    Floor("fresh28", messages=259, precision=0.96, recall=0.94, imminent=54, labelled_imminent=58),
+    # it (0.962 / 0.950, 54/58 with 260). Round twenty-nine: 0.962 / 0.949 (150/158), imminent 54/58. Round
+    # thirty (second measurement): one more over-triaged. Round thirty-one was tuned on it (with fresh-27; not
+    # trained on): 0.962 / 0.968, 55/58.
+    Floor("fresh28", messages=259, precision=0.96, recall=0.96, imminent=55, labelled_imminent=58),
+    # 260 messages (158 risk in all 14 categories, 58 imminent in 11; 102 negatives) written blind on
+    # 2026-12-06, before round thirty-one, to fresh-20's brief, committed with their first measurement
+    # (figures only, never shown). Round thirty: 0.949 / 0.949 (150/158), imminent 50/58.
+    Floor("fresh29", messages=260, precision=0.94, recall=0.94, imminent=50, labelled_imminent=58),
+    # 259 messages (158 risk in all 14 categories, 58 imminent in 13; 101 negatives), the same day, by another
+    # writer; one risk message repeating a fresh-29 message was dropped before any measurement. Round thirty:
+    # 0.975 / 0.981 (155/158), imminent 49/58.
+    Floor("fresh30", messages=259, precision=0.97, recall=0.98, imminent=49, labelled_imminent=58),
 ]
 
 
