@@ -66,3 +66,26 @@ def round_tests(true_positives, hard_negatives):
         assert_no_phrase_alert(text)
 
     return not_from_the_fresh_sets, flagged_in_its_category_and_triage, fires_no_phrase
+
+
+def review_tests(still_risk=(), no_phrase=(), not_imminent=()):
+    """The tests a round module runs over the sentences a review of its first version wrote: none is a fresh
+    set's message, each (text, category) of `still_risk` keeps its category, no `no_phrase` sentence fires a
+    phrase, no `not_imminent` one is triaged imminent. Assigned to names of the module's own, as round_tests."""
+
+    def not_from_the_fresh_sets():
+        assert_not_from_the_fresh_sets([text for text, _ in still_risk] + list(no_phrase) + list(not_imminent))
+
+    def stays_risk():
+        for text, category in still_risk:
+            assert category in risk.screen(text).categories, text
+
+    def fires_no_phrase():
+        for text in no_phrase:
+            assert_no_phrase_alert(text)
+
+    def is_not_imminent():
+        for text in not_imminent:
+            assert risk.screen(text).triage != risk.IMMINENT, text
+
+    return not_from_the_fresh_sets, stays_risk, fires_no_phrase, is_not_imminent

@@ -14,7 +14,7 @@ each has a sentence here.
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_no_phrase_alert, assert_not_from_the_fresh_sets, round_tests
+from tests.counseling.risk_rounds import assert_no_phrase_alert, review_tests, round_tests
 
 # (text, category, triage)
 TRUE_POSITIVES = [
@@ -80,23 +80,12 @@ REVIEW_NOT_IMMINENT = [
 ]
 
 
-def test_what_the_review_found_stays_risk():
-    for text, category in REVIEW_STILL_RISK:
-        assert category in risk.screen(text).categories, text
-
-
-def test_what_the_review_found_fires_no_phrase():
-    for text in REVIEW_NO_PHRASE:
-        assert_no_phrase_alert(text)
-
-
-def test_what_the_review_found_is_not_imminent():
-    for text in REVIEW_NOT_IMMINENT:
-        assert risk.screen(text).triage != risk.IMMINENT, text
-
-
-def test_the_reviews_sentences_are_not_from_the_fresh_sets():
-    assert_not_from_the_fresh_sets([text for text, _ in REVIEW_STILL_RISK] + REVIEW_NO_PHRASE + REVIEW_NOT_IMMINENT)
+(
+    test_the_reviews_sentences_are_not_from_the_fresh_sets,
+    test_what_the_review_found_stays_risk,
+    test_what_the_review_found_fires_no_phrase,
+    test_what_the_review_found_is_not_imminent,
+) = review_tests(REVIEW_STILL_RISK, REVIEW_NO_PHRASE, REVIEW_NOT_IMMINENT)
 
 
 def test_a_word_without_vowels_may_also_drop_the_n_of_ng_when_nothing_else_reads_it():

@@ -14,7 +14,7 @@ review of the first version found ten defects (below): each has a sentence here.
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_not_from_the_fresh_sets, round_tests
+from tests.counseling.risk_rounds import review_tests, round_tests
 
 # (text, category, triage)
 TRUE_POSITIVES = [
@@ -100,11 +100,12 @@ REVIEW_NO_PHRASE = [
 ]
 
 
-def test_what_the_review_found_fires_no_phrase():
-    assert_not_from_the_fresh_sets(REVIEW_NO_PHRASE)
-    for text in REVIEW_NO_PHRASE:
-        result = risk.screen(text)
-        assert not result.flagged or result.possible, (text, result)
+(
+    test_the_reviews_sentences_are_not_from_the_fresh_sets,
+    _stays_risk,
+    test_what_the_review_found_fires_no_phrase,
+    _is_not_imminent,
+) = review_tests(no_phrase=REVIEW_NO_PHRASE)
 
 
 def test_a_di_word_without_vowels_is_read_only_as_a_passive_the_phrases_name():

@@ -17,7 +17,7 @@ alert at all for a chicken slaughtered for a meal. A review of the first version
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_no_alert, assert_no_phrase_alert, round_tests
+from tests.counseling.risk_rounds import assert_no_alert, review_tests, round_tests
 
 # (text, category, triage)
 TRUE_POSITIVES = [
@@ -102,19 +102,12 @@ REVIEW_NOT_IMMINENT = [
 ]
 
 
-def test_what_the_review_found_stays_risk():
-    for text, category in REVIEW_STILL_RISK:
-        assert category in risk.screen(text).categories, text
-
-
-def test_what_the_review_found_fires_no_phrase():
-    for text in REVIEW_NO_PHRASE:
-        assert_no_phrase_alert(text)
-
-
-def test_what_the_review_found_is_not_imminent():
-    for text in REVIEW_NOT_IMMINENT:
-        assert risk.screen(text).triage != risk.IMMINENT, text
+(
+    test_the_reviews_sentences_are_not_from_the_fresh_sets,
+    test_what_the_review_found_stays_risk,
+    test_what_the_review_found_fires_no_phrase,
+    test_what_the_review_found_is_not_imminent,
+) = review_tests(REVIEW_STILL_RISK, REVIEW_NO_PHRASE, REVIEW_NOT_IMMINENT)
 
 
 def test_a_short_word_ending_in_z_is_left_alone():
