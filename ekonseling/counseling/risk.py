@@ -199,6 +199,12 @@ FRESH28_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh28.jsonl"
 # only, never shown): the measures of round thirty-one.
 FRESH29_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh29.jsonl"
 FRESH30_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh30.jsonl"
+# 259 and 260 messages written blind on 2026-12-06 (sixth session), before round thirty-two, by two more
+# writers to the same brief; fresh-31's one repeat of a fresh-24 message was dropped before any measurement.
+# Committed with their first measurement on round thirty-one's state (figures only, never shown): with
+# fresh-29 and fresh-30, the measures of round thirty-two.
+FRESH31_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh31.jsonl"
+FRESH32_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh32.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -231,6 +237,8 @@ FRESH_SETS = {
     "fresh28": FRESH28_PATH,
     "fresh29": FRESH29_PATH,
     "fresh30": FRESH30_PATH,
+    "fresh31": FRESH31_PATH,
+    "fresh32": FRESH32_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -239,6 +247,10 @@ FRESH_SETS = {
 EVERYDAY_SETS = {
     "everyday": Path(__file__).resolve().parent / "data" / "risk_everyday.jsonl",
     "everyday2": Path(__file__).resolve().parent / "data" / "risk_everyday2.jsonl",
+    # Round thirty-two: 300 ordinary messages that each name a moment (family and religious events, school,
+    # appointments, chat logistics, in the registers of the blind sets), written by a writer who read only a
+    # one-page brief; committed with its first measurement (figures only, never shown).
+    "everyday3": Path(__file__).resolve().parent / "data" / "risk_everyday3.jsonl",
 }
 # Training-only parts (round eighteen): 320 labelled messages each (one writer dropped two repeats), written
 # from the taxonomy by 22 writers who read nothing of the repository and never saw a fresh set, each with
@@ -256,13 +268,14 @@ SYNTH_SETS = {
 # Tuning-only parts (round twenty-six): labelled messages the phrases were tuned on that the second stage
 # is not trained on. synthAE (300 messages, 150 imminent, written from the brief with the emphasis on
 # triage, in the issue's registers): trained on, fresh-20 (blind) lost a flagged message and fresh-13 an
-# imminent one, so it only tunes phrases (docs/risk-screening.md).
+# imminent one, so it only tunes phrases (docs/risk-screening.md); since round thirty-two the imminence
+# model alone is trained on it (IMMINENCE_SETS).
 TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synthAE.jsonl"}
 # The labelled parts the second stage (risk_model.py) is trained on: every part the rules were tuned on,
 # the dev part, the fresh sets of rounds nine to seventeen, fresh-11 (since round eighteen), fresh-12
 # (since round nineteen), fresh-13 … fresh-24 (since round twenty-nine: every blind set once a round has
 # read it) and the synthetic training parts, never the held-out part (the measure the rules' bar is checked
-# on) nor a blind set no round has read (fresh-29, fresh-30). Fresh-25 … fresh-28, read by rounds thirty
+# on) nor a blind set no round has read (fresh-29 … fresh-32). Fresh-25 … fresh-28, read by rounds thirty
 # and thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
 # here, not derived from FRESH_SETS: a set added there is a measure until someone decides to train on it
@@ -283,6 +296,19 @@ TRAINING_SETS = (
     *(f"fresh{n}" for n in range(13, 25)),
     *SYNTH_SETS,
 )
+# Triage-only parts (round thirty-two): risk messages written in pairs that share a topic and differ in
+# imminence (a fight after school today or last week, pills gathered or thought of, a meeting tonight or gifts
+# in general), by writers who read only a one-page triage brief. Only the imminence model is trained on them.
+TRIAGE_SETS = {
+    f"triage{letter}": Path(__file__).resolve().parent / "data" / f"risk_triage{letter}.jsonl" for letter in "ABCD"
+}
+# The parts only the imminence model is trained on, besides TRAINING_SETS (round thirty-two): the triage
+# parts, synthAE (written for triage: trained on by both stages, it cost fresh-20 a flagged message) and
+# the fresh sets read since (fresh-25 … fresh-28: trained on by both stages, the sets already trained on
+# lost flagged messages). The imminence model only decides which flagged messages are imminent, so more
+# of these texts cannot cost a flagged message; judged on fresh-25 … 28 by training on two and measuring
+# the other two, each pair gained one imminent message and lost two over-triaged ones.
+IMMINENCE_SETS = (*TRIAGE_SETS, "synthAE", "fresh25", "fresh26", "fresh27", "fresh28")
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time
 TRIAGE_LEVELS = (IMMINENT, *SEVERITIES)
@@ -1586,6 +1612,20 @@ def load_training():
             part = load_labelled(split=name) if name not in FRESH_SETS else load_fresh(name)
         if not part:
             raise FileNotFoundError(f"the training part {name} is not there")
+        parts[name] = [example for example in part if example["text"] not in heldout]
+    return parts
+
+
+def load_imminence_training():
+    """The parts only the imminence model is trained on (IMMINENCE_SETS), by name: every one must be
+    there; as in load_training(), a message whose text is in the held-out part is left out."""
+    heldout = {example["text"] for example in load_labelled(split="heldout")}
+    parts = {}
+    for name in IMMINENCE_SETS:
+        path = TRIAGE_SETS.get(name) or TUNING_SETS.get(name) or FRESH_SETS[name]
+        part = load_labelled(path) if path.exists() else None
+        if not part:
+            raise FileNotFoundError(f"the imminence training part {name} is not there")
         parts[name] = [example for example in part if example["text"] not in heldout]
     return parts
 

@@ -319,7 +319,11 @@ def _rounded(weights):
     return {f: round(w, DECIMALS) for f, w in sorted(weights.items()) if round(w, DECIMALS) != 0.0}
 
 
-def train(parts, lexicon) -> dict:
+def _named(parts):
+    return parts if isinstance(parts, dict) else {"examples": list(parts)}
+
+
+def train(parts, lexicon, imminence_parts=None) -> dict:
     """The model document trained on `parts` (name → labelled messages: risk.load_training(), the
     parts the rules were tuned on; a plain list is one part named "examples"):
 
@@ -328,9 +332,11 @@ def train(parts, lexicon) -> dict:
       the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS);
     - the imminence model ("imminent"): the same features and training on the risk messages, label 1
       when triaged imminent; its threshold the lowest of GRID whose out-of-fold rate of risk messages
-      not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE."""
-    if not isinstance(parts, dict):
-        parts = {"examples": list(parts)}
+      not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE; trained also on the risk
+      messages of `imminence_parts` (risk.load_imminence_training(): parts the first stage is not trained
+      on), a text of both counted once."""
+    parts = _named(parts)
+    imminence_parts = _named(imminence_parts or {})
     examples = sorted((e for part in parts.values() for e in part), key=lambda e: e["text"])
     feature_sets = [features(e["text"], lexicon) for e in examples]
     labels = [1.0 if e["label"] == "risk" else 0.0 for e in examples]
@@ -340,9 +346,17 @@ def train(parts, lexicon) -> dict:
     context_threshold = max(threshold, CONTEXT_THRESHOLD)
     weights, bias = _train_once(feature_sets, labels)
 
-    risky = [i for i, label in enumerate(labels) if label == 1.0]
-    risky_sets = [feature_sets[i] for i in risky]
-    imminent = [1.0 if examples[i].get("triage") == "imminent" else 0.0 for i in risky]
+    seen = {e["text"] for e in examples}
+    extra = {}
+    for part in imminence_parts.values():
+        for e in part:
+            if e["label"] == "risk" and e["text"] not in seen:
+                extra.setdefault(e["text"], e)
+    risky = [(e, found) for e, found, label in zip(examples, feature_sets, labels, strict=True) if label == 1.0]
+    risky.extend((e, features(e["text"], lexicon)) for e in extra.values())
+    risky.sort(key=lambda pair: pair[0]["text"])  # stable: without extra parts, the order of the risk messages
+    risky_sets = [found for _, found in risky]
+    imminent = [1.0 if e.get("triage") == "imminent" else 0.0 for e, _ in risky]
     imminent_oof = _out_of_fold(risky_sets, imminent)
     imminent_threshold = _lowest(imminent_oof, [i for i, y in enumerate(imminent) if y == 0.0], MAX_OVER_TRIAGE)
     imminent_weights, imminent_bias = _train_once(risky_sets, imminent)
@@ -372,6 +386,10 @@ def train(parts, lexicon) -> dict:
         "bias": round(bias, DECIMALS),
         "weights": _rounded(weights),
         "imminent": {
+            "also_trained_on": [
+                {"name": name, "risk_messages": sum(e["label"] == "risk" for e in part)}
+                for name, part in imminence_parts.items()
+            ],
             "messages": len(risky),
             "imminent": int(sum(imminent)),
             "threshold": imminent_threshold,
@@ -389,7 +407,7 @@ def main():
     from ekonseling.counseling import risk
 
     lexicon = risk.load_lexicon(model=None)
-    doc = train(risk.load_training(), lexicon)
+    doc = train(risk.load_training(), lexicon, risk.load_imminence_training())
     MODEL_PATH.write_text(dump(doc), encoding="utf-8")
     imminent = doc["imminent"]
     print(

@@ -219,12 +219,23 @@ FLOORS = [
     Floor("fresh28", messages=259, precision=0.96, recall=0.96, imminent=55, labelled_imminent=58),
     # 260 messages (158 risk in all 14 categories, 58 imminent in 11; 102 negatives) written blind on
     # 2026-12-06, before round thirty-one, to fresh-20's brief, committed with their first measurement
-    # (figures only, never shown). Round thirty: 0.949 / 0.949 (150/158), imminent 50/58.
-    Floor("fresh29", messages=260, precision=0.94, recall=0.94, imminent=50, labelled_imminent=58),
+    # (figures only, never shown). Round thirty: 0.949 / 0.949 (150/158), imminent 50/58. Round thirty-one
+    # (second measurement): unchanged. Round thirty-two (third): 53/58, over-triaged unchanged.
+    Floor("fresh29", messages=260, precision=0.94, recall=0.94, imminent=53, labelled_imminent=58),
     # 259 messages (158 risk in all 14 categories, 58 imminent in 13; 101 negatives), the same day, by another
     # writer; one risk message repeating a fresh-29 message was dropped before any measurement. Round thirty:
-    # 0.975 / 0.981 (155/158), imminent 49/58.
-    Floor("fresh30", messages=259, precision=0.97, recall=0.98, imminent=49, labelled_imminent=58),
+    # 0.975 / 0.981 (155/158), imminent 49/58. Round thirty-one (second measurement): unchanged. Round
+    # thirty-two (third): 55/58, over-triaged unchanged.
+    Floor("fresh30", messages=259, precision=0.97, recall=0.98, imminent=55, labelled_imminent=58),
+    # 259 messages (157 risk in all 14 categories, 58 imminent; 102 negatives) written blind on 2026-12-06, before
+    # round thirty-two, to fresh-20's brief; a risk message repeating a fresh-24 message was dropped before any
+    # measurement. Committed with their first measurement (figures only, never shown). Round thirty-one: 0.993 /
+    # 0.968 (152/157), imminent 52/58. Round thirty-two (second measurement): 54/58, two fewer over-triaged.
+    Floor("fresh31", messages=259, precision=0.99, recall=0.96, imminent=54, labelled_imminent=58),
+    # 260 messages (158 risk in all 14 categories, 58 imminent; 102 negatives), the same day, by another writer.
+    # Round thirty-one: 0.981 / 0.981 (155/158), imminent 54/58. Round thirty-two (second measurement): 56/58,
+    # one more over-triaged.
+    Floor("fresh32", messages=260, precision=0.98, recall=0.98, imminent=56, labelled_imminent=58),
 ]
 
 

@@ -136,9 +136,9 @@ TRUE_POSITIVES = [
     ("mamah sok digebugan ku bapa unggal peuting", "domestic_violence", "high"),
     ("amang sering mamukul aku pakai rotan", "physical_abuse", "high"),
     ("ambo dipaso kawin jo urang gaek", "child_marriage", "high"),
-    # imminent since round twenty-four: "next month" is a time word, and a child marriage with a time is
-    # imminent since round twenty-one ("dinikahkan bulan depan")
-    ("i'm being forced to marry a guy twice my age next month", "child_marriage", risk.IMMINENT),
+    # imminent from round twenty-four ("next month" a time word) to round thirty-one; since round thirty-two a
+    # month away is no near moment: high, read by the counselor, not first
+    ("i'm being forced to marry a guy twice my age next month", "child_marriage", "high"),
     ("my stepdad comes into my room at night and touches me", "sexual_abuse", "high"),
     ("my coach keeps texting me at 2am saying i'm his favorite and not to tell my parents", "grooming", "high"),
 ]

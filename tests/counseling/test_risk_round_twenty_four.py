@@ -21,7 +21,8 @@ TRUE_POSITIVES = [
     ("my stepbrother touched my chest while I was sleeping", "sexual_abuse", "high"),
     ("he threatened to post my photos if I don't send more", "grooming", "high"),
     ("the agent took my passport and says I owe him money", "exploitation", "high"),
-    ("my parents made me quit school to work at the factory next month", "exploitation", risk.IMMINENT),
+    # imminent until round thirty-one; a month away is no near moment since round thirty-two
+    ("my parents made me quit school to work at the factory next month", "exploitation", "high"),
     ("my grandma locks me in the storeroom when I'm late", "physical_abuse", "high"),
     ("my dad hit me with his belt last night", "physical_abuse", "high"),
     ("I haven't eaten in three days, there's no food at home", "neglect", "high"),

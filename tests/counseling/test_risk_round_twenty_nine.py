@@ -30,13 +30,13 @@ TRUE_POSITIVES = [
     (
         "bapak bilang aku dipinang bulan depan sama orang pilihan keluarga, padahal aku masih kelas 11",
         "child_marriage",
-        risk.IMMINENT,
+        "high",  # imminent until round thirty-one; a month away is no near moment since round thirty-two
     ),
     ("om dari game online minta foto pake handuk, katanya mau ketemuan besok sore", "grooming", risk.IMMINENT),
     (
         "pelatih ngajak aku staycation berdua pas libur nanti, katanya jangan bilang siapa-siapa",
         "grooming",
-        risk.IMMINENT,
+        "high",  # imminent until round thirty-one; the holidays are no near moment since round thirty-two
     ),
     ("paman suka noel dada aku, nanti malam rumah kosong lagi", "sexual_abuse", risk.IMMINENT),
     ("adikku kejang, hp mama gak aktif, aku sendirian di rumah", "neglect", risk.IMMINENT),

@@ -38,6 +38,11 @@ HARD_NEGATIVES = [
 
 MARRIAGE_WITH_A_TIME = [
     "aku mau dijodohin sama juragan sawit, lamarannya sabtu ini bu",
+    "bapak udah nentuin aku dinikahkan minggu ini, padahal aku masih kelas 10",
+]
+# Imminent from this round to round thirty-one; since round thirty-two a moment weeks away (after Lebaran,
+# next month) is no near moment: high.
+MARRIAGE_WEEKS_AWAY = [
     "bapak udah nentuin aku dinikahkan abis lebaran, padahal aku masih kelas 10",
     "aku dipaksa nikah bulan depan sama anak temen bapak, aku masih sma",
 ]
@@ -60,6 +65,7 @@ def test_these_sentences_are_not_from_the_fresh_sets():
         TRUE_POSITIVES
         + HARD_NEGATIVES
         + MARRIAGE_WITH_A_TIME
+        + MARRIAGE_WEEKS_AWAY
         + [MARRIAGE_WITHOUT_A_TIME, HANDED_OVER, WEDDING_GIFTS]
         + RELATIVES_WEDDINGS
     )
@@ -83,6 +89,11 @@ def test_a_child_marriage_with_a_time_is_imminent(text):
 
 def test_a_child_marriage_without_a_time_stays_high():
     assert_flagged(MARRIAGE_WITHOUT_A_TIME, "child_marriage", "high")
+
+
+@pytest.mark.parametrize("text", MARRIAGE_WEEKS_AWAY)
+def test_a_child_marriage_weeks_away_stays_high(text):
+    assert_flagged(text, "child_marriage", "high")
 
 
 @pytest.mark.parametrize("text", RELATIVES_WEDDINGS)
