@@ -51,19 +51,21 @@ FRESH_PARTS = {
     "fresh22": "fresh-22 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 28)",
     "fresh23": "fresh-23 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
     "fresh24": "fresh-24 (written blind after round twenty-seven, mostly Indonesian; tuned on by round 29)",
-    "fresh25": "fresh-25 (written blind after round 28, mostly Indonesian; tuned on by round thirty)",
-    "fresh26": "fresh-26 (written blind before round 29, mostly Indonesian; tuned on by round thirty)",
-    "fresh27": "fresh-27 (written blind before round 30, mostly Indonesian; tuned on by round thirty-one)",
-    "fresh28": "fresh-28 (written blind before round 30, mostly Indonesian; tuned on by round thirty-one)",
-    "fresh29": "fresh-29 (written blind before round 31, mostly Indonesian; unread: figures only, no misses listed)",
-    "fresh30": "fresh-30 (written blind before round 31, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh25": "fresh-25 (written blind after round 28; tuned on by round 30; imminence model trained on it since 32)",
+    "fresh26": "fresh-26 (written blind before round 29; tuned on by round 30; imminence model trained on it since 32)",
+    "fresh27": "fresh-27 (written blind before round 30; tuned on by round 31; imminence model trained on it since 32)",
+    "fresh28": "fresh-28 (written blind before round 30; tuned on by round 31; imminence model trained on it since 32)",
+    "fresh29": "fresh-29 (written blind before round 31, mostly Indonesian; read after round thirty-two)",
+    "fresh30": "fresh-30 (written blind before round 31, mostly Indonesian; read after round thirty-two)",
     "fresh31": "fresh-31 (written blind before round 32, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh32": "fresh-32 (written blind before round 32, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh33": "fresh-33 (written blind during round 32, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh34": "fresh-34 (written blind during round 32, mostly Indonesian; unread: figures only, no misses listed)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {"fresh29", "fresh30", "fresh31", "fresh32", "everyday3"}
+UNREAD = {"fresh31", "fresh32", "fresh33", "fresh34", "everyday3"}
 
 
 def _cut(text, width=80):

@@ -205,6 +205,12 @@ FRESH30_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh30.jsonl"
 # fresh-29 and fresh-30, the measures of round thirty-two.
 FRESH31_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh31.jsonl"
 FRESH32_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh32.jsonl"
+# 256 and 259 messages written blind on 2026-12-06 (sixth session), during round thirty-two, by two more writers
+# to the same brief; four fresh-33 messages and one fresh-34 message repeating another set's were dropped
+# before any measurement. Committed with their first measurement on round thirty-two's first state (figures
+# only, never shown).
+FRESH33_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh33.jsonl"
+FRESH34_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh34.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -239,6 +245,8 @@ FRESH_SETS = {
     "fresh30": FRESH30_PATH,
     "fresh31": FRESH31_PATH,
     "fresh32": FRESH32_PATH,
+    "fresh33": FRESH33_PATH,
+    "fresh34": FRESH34_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -275,7 +283,8 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # the dev part, the fresh sets of rounds nine to seventeen, fresh-11 (since round eighteen), fresh-12
 # (since round nineteen), fresh-13 … fresh-24 (since round twenty-nine: every blind set once a round has
 # read it) and the synthetic training parts, never the held-out part (the measure the rules' bar is checked
-# on) nor a blind set no round has read (fresh-29 … fresh-32). Fresh-25 … fresh-28, read by rounds thirty
+# on) nor a blind set no round has read (fresh-31 … fresh-34; fresh-29 and fresh-30, read after round
+# thirty-two, are not trained on). Fresh-25 … fresh-28, read by rounds thirty
 # and thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
 # here, not derived from FRESH_SETS: a set added there is a measure until someone decides to train on it

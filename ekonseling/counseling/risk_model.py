@@ -323,6 +323,26 @@ def _named(parts):
     return parts if isinstance(parts, dict) else {"examples": list(parts)}
 
 
+def _imminence_only(examples, imminence_parts):
+    """The risk messages of `imminence_parts` the training parts do not hold (text → message, in part order)
+    and how many each part gives. A text labelled twice must be labelled alike: as a risk or not in the
+    training parts and here, imminent or not in two parts (a relabelled copy would be trained on silently)."""
+    labelled = {e["text"]: e for e in examples}
+    extra, used = {}, {}
+    for name, part in imminence_parts.items():
+        used[name] = 0
+        for e in part:
+            other = labelled.get(e["text"]) or extra.get(e["text"])
+            if other is not None:
+                if (other["label"], other.get("triage")) != (e["label"], e.get("triage")):
+                    raise ValueError(f"{name}: {e['text']!r} is labelled otherwise in another part")
+                continue
+            if e["label"] == "risk":
+                extra[e["text"]] = e
+                used[name] += 1
+    return extra, used
+
+
 def train(parts, lexicon, imminence_parts=None) -> dict:
     """The model document trained on `parts` (name → labelled messages: risk.load_training(), the
     parts the rules were tuned on; a plain list is one part named "examples"):
@@ -346,12 +366,7 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
     context_threshold = max(threshold, CONTEXT_THRESHOLD)
     weights, bias = _train_once(feature_sets, labels)
 
-    seen = {e["text"] for e in examples}
-    extra = {}
-    for part in imminence_parts.values():
-        for e in part:
-            if e["label"] == "risk" and e["text"] not in seen:
-                extra.setdefault(e["text"], e)
+    extra, used = _imminence_only(examples, imminence_parts)
     risky = [(e, found) for e, found, label in zip(examples, feature_sets, labels, strict=True) if label == 1.0]
     risky.extend((e, features(e["text"], lexicon)) for e in extra.values())
     risky.sort(key=lambda pair: pair[0]["text"])  # stable: without extra parts, the order of the risk messages
@@ -386,10 +401,9 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
         "bias": round(bias, DECIMALS),
         "weights": _rounded(weights),
         "imminent": {
-            "also_trained_on": [
-                {"name": name, "risk_messages": sum(e["label"] == "risk" for e in part)}
-                for name, part in imminence_parts.items()
-            ],
+            "also_trained_on": [{"name": name, "risk_messages": used[name]} for name in imminence_parts],
+            # over the texts the imminence model alone is trained on, sorted, one a line
+            "also_sha256": hashlib.sha256("\n".join(sorted(extra)).encode()).hexdigest(),
             "messages": len(risky),
             "imminent": int(sum(imminent)),
             "threshold": imminent_threshold,

@@ -195,6 +195,8 @@ FLOORS = [
     # Round twenty-nine (second measurement, figures only): unchanged (phrases alone 0.970 / 0.795); with the
     # second stage trained on fresh-13 … fresh-24 too (third measurement): 0.975 / 0.969, 53/58.
     # Round thirty was tuned on it (with fresh-26; not trained on): 0.981 / 0.988, 56/58.
+    # Since round thirty-two the imminence model is trained on fresh-25 … 28 (risk.IMMINENCE_SETS): their
+    # imminent figures are training figures from then on (fresh-25 57/58, 26 56/57, 27 54/58, 28 57/58).
     Floor("fresh25", messages=260, precision=0.98, recall=0.98, imminent=56, labelled_imminent=58),
     # 260 messages (161 risk in all 14 categories, 57 imminent in 11; 99 negatives; 247 in the issue's
     # registers, 13 in other regional languages or English) written blind on 2026-12-06, before round
@@ -236,6 +238,15 @@ FLOORS = [
     # Round thirty-one: 0.981 / 0.981 (155/158), imminent 54/58. Round thirty-two (second measurement): 56/58,
     # one more over-triaged.
     Floor("fresh32", messages=260, precision=0.98, recall=0.98, imminent=56, labelled_imminent=58),
+    # 256 messages (155 risk in all 14 categories, 58 imminent; 101 negatives) written blind on 2026-12-06, during
+    # round thirty-two, to fresh-20's brief; four messages repeating another set's were dropped before any
+    # measurement. Committed with their first measurement (figures only, never shown). Round thirty-two (its
+    # first state): 0.987 / 0.981 (152/155), imminent 54/58; after its review: unchanged.
+    Floor("fresh33", messages=256, precision=0.98, recall=0.98, imminent=54, labelled_imminent=58),
+    # 259 messages (158 risk in all 14 categories, 58 imminent; 101 negatives), the same day, by another writer;
+    # one negative repeating a fresh-21 message was dropped before any measurement. Round thirty-two: 0.974 /
+    # 0.956 (151/158), imminent 54/58; after its review: unchanged.
+    Floor("fresh34", messages=259, precision=0.97, recall=0.95, imminent=54, labelled_imminent=58),
 ]
 
 
