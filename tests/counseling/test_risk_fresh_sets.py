@@ -222,12 +222,14 @@ FLOORS = [
     # 260 messages (158 risk in all 14 categories, 58 imminent in 11; 102 negatives) written blind on
     # 2026-12-06, before round thirty-one, to fresh-20's brief, committed with their first measurement
     # (figures only, never shown). Round thirty: 0.949 / 0.949 (150/158), imminent 50/58. Round thirty-one
-    # (second measurement): unchanged. Round thirty-two (third): 53/58, over-triaged unchanged.
-    Floor("fresh29", messages=260, precision=0.94, recall=0.94, imminent=53, labelled_imminent=58),
+    # (second measurement): unchanged. Round thirty-two (third): 53/58, over-triaged unchanged. Round
+    # thirty-three was tuned on it (with fresh-30; not trained on): 0.949 / 0.949, 54/58.
+    Floor("fresh29", messages=260, precision=0.94, recall=0.94, imminent=54, labelled_imminent=58),
     # 259 messages (158 risk in all 14 categories, 58 imminent in 13; 101 negatives), the same day, by another
     # writer; one risk message repeating a fresh-29 message was dropped before any measurement. Round thirty:
     # 0.975 / 0.981 (155/158), imminent 49/58. Round thirty-one (second measurement): unchanged. Round
-    # thirty-two (third): 55/58, over-triaged unchanged.
+    # thirty-two (third): 55/58, over-triaged unchanged. Round thirty-three was tuned on it (with fresh-29; not
+    # trained on): unchanged, 0.975 / 0.981, 55/58.
     Floor("fresh30", messages=259, precision=0.97, recall=0.98, imminent=55, labelled_imminent=58),
     # 259 messages (157 risk in all 14 categories, 58 imminent; 102 negatives) written blind on 2026-12-06, before
     # round thirty-two, to fresh-20's brief; a risk message repeating a fresh-24 message was dropped before any
