@@ -8,8 +8,8 @@ of round fifteen) and round seventeen on fresh-10 (written blind, the measure of
 second stage and its imminence model are trained on dev, fresh-2 … fresh-12, fresh-13 … fresh-24 (since
 round twenty-nine: each blind set once a round has read it) and the synthetic training parts
 (risk.TRAINING_SETS); the imminence model also on the triage parts, synthAE and fresh-25 … 28
-(risk.IMMINENCE_SETS, since round thirty-two). Held-out and fresh-29 … 32 are the parts they never saw, and
-fresh-29 … 32, written blind, the parts nothing was tuned or trained on (their misses are not listed). The
+(risk.IMMINENCE_SETS, since round thirty-two). Held-out and fresh-29 … 36 are the parts they never saw, and
+fresh-31 … 36, written blind, the parts nothing was tuned or trained on (their misses are not listed). The
 everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets for nothing. A set whose
 file is not there is skipped (said so, not failed).
 
@@ -61,11 +61,13 @@ FRESH_PARTS = {
     "fresh32": "fresh-32 (written blind before round 32, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh33": "fresh-33 (written blind during round 32, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh34": "fresh-34 (written blind during round 32, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh35": "fresh-35 (written blind after round 33, mostly Indonesian; unread: figures only, no misses listed)",
+    "fresh36": "fresh-36 (written blind after round 33, mostly Indonesian; unread: figures only, no misses listed)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {"fresh31", "fresh32", "fresh33", "fresh34", "everyday3"}
+UNREAD = {"fresh31", "fresh32", "fresh33", "fresh34", "fresh35", "fresh36", "everyday3"}
 
 
 def _cut(text, width=80):

@@ -211,6 +211,11 @@ FRESH32_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh32.jsonl"
 # only, never shown).
 FRESH33_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh33.jsonl"
 FRESH34_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh34.jsonl"
+# 259 and 259 messages written blind on 2026-12-06 (sixth session), after round thirty-three, by two more
+# writers to the same brief; one message of each repeating another set's was dropped before any measurement.
+# Committed with their first measurement on round thirty-three's state (figures only, never shown).
+FRESH35_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh35.jsonl"
+FRESH36_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh36.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -247,6 +252,8 @@ FRESH_SETS = {
     "fresh32": FRESH32_PATH,
     "fresh33": FRESH33_PATH,
     "fresh34": FRESH34_PATH,
+    "fresh35": FRESH35_PATH,
+    "fresh36": FRESH36_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -283,7 +290,7 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # the dev part, the fresh sets of rounds nine to seventeen, fresh-11 (since round eighteen), fresh-12
 # (since round nineteen), fresh-13 … fresh-24 (since round twenty-nine: every blind set once a round has
 # read it) and the synthetic training parts, never the held-out part (the measure the rules' bar is checked
-# on) nor a blind set no round has read (fresh-31 … fresh-34; fresh-29 and fresh-30, read after round
+# on) nor a blind set no round has read (fresh-31 … fresh-36; fresh-29 and fresh-30, read after round
 # thirty-two, are not trained on). Fresh-25 … fresh-28, read by rounds thirty
 # and thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
@@ -315,8 +322,9 @@ TRIAGE_SETS = {
 # parts, synthAE (written for triage: trained on by both stages, it cost fresh-20 a flagged message) and
 # the fresh sets read since (fresh-25 … fresh-28: trained on by both stages, the sets already trained on
 # lost flagged messages). The imminence model only decides which flagged messages are imminent, so more
-# of these texts cannot cost a flagged message; judged on fresh-25 … 28 by training on two and measuring
-# the other two, each pair gained one imminent message and lost two over-triaged ones.
+# of these texts cannot cost a flagged message. Judged before the blind sets were measured: trained on two of
+# fresh-25 … 28 and measured on the other two, +1 imminent and +3 over-triaged in all; leaving a trained set
+# out, +1 and +2; the blind sets then gained 13 of 232 (docs/risk-screening.md, round thirty-two).
 IMMINENCE_SETS = (*TRIAGE_SETS, "synthAE", "fresh25", "fresh26", "fresh27", "fresh28")
 SEVERITIES = ("high", "medium", "low")
 IMMINENT = "imminent"  # the triage level above every severity: a plan, preparation, or intent with a time

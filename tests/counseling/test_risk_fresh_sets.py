@@ -249,6 +249,13 @@ FLOORS = [
     # one negative repeating a fresh-21 message was dropped before any measurement. Round thirty-two: 0.974 /
     # 0.956 (151/158), imminent 54/58; after its review: unchanged.
     Floor("fresh34", messages=259, precision=0.97, recall=0.95, imminent=54, labelled_imminent=58),
+    # 259 messages each (157 risk in all 14 categories, 58 imminent; 102 negatives) written blind on 2026-12-06,
+    # after round thirty-three, by two more writers to fresh-20's brief; one message of each repeating another
+    # set's was dropped before any measurement. Committed with their first measurement (figures only, never
+    # shown). Round thirty-three: fresh-35 0.987 / 0.975 (153/157), imminent 56/58; fresh-36 0.981 / 0.975
+    # (153/157), 54/58.
+    Floor("fresh35", messages=259, precision=0.98, recall=0.97, imminent=56, labelled_imminent=58),
+    Floor("fresh36", messages=259, precision=0.98, recall=0.97, imminent=54, labelled_imminent=58),
 ]
 
 
