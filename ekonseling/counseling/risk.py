@@ -216,6 +216,17 @@ FRESH34_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh34.jsonl"
 # Committed with their first measurement on round thirty-three's state (figures only, never shown).
 FRESH35_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh35.jsonl"
 FRESH36_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh36.jsonl"
+# Six sets of 259-260 messages written blind on 2026-12-06 (seventh session) by six more writers to the same
+# brief, each told one school to write for (an SMP in Jakarta living online; an SMK in Bandung and Cianjur;
+# a madrasah aliyah in rural East Java; an SMA in Depok and Bekasi; an SMP in a small Central Java town;
+# an SMA in Yogyakarta and Surabaya). Written as training parts, kept as measures (docs/risk-screening.md,
+# round thirty-four); repeats of another set dropped before any measurement. Figures only, never shown.
+FRESH37_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh37.jsonl"
+FRESH38_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh38.jsonl"
+FRESH39_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh39.jsonl"
+FRESH40_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh40.jsonl"
+FRESH41_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh41.jsonl"
+FRESH42_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh42.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -254,6 +265,12 @@ FRESH_SETS = {
     "fresh34": FRESH34_PATH,
     "fresh35": FRESH35_PATH,
     "fresh36": FRESH36_PATH,
+    "fresh37": FRESH37_PATH,
+    "fresh38": FRESH38_PATH,
+    "fresh39": FRESH39_PATH,
+    "fresh40": FRESH40_PATH,
+    "fresh41": FRESH41_PATH,
+    "fresh42": FRESH42_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -290,7 +307,7 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # the dev part, the fresh sets of rounds nine to seventeen, fresh-11 (since round eighteen), fresh-12
 # (since round nineteen), fresh-13 … fresh-24 (since round twenty-nine: every blind set once a round has
 # read it) and the synthetic training parts, never the held-out part (the measure the rules' bar is checked
-# on) nor a blind set no round has read (fresh-31 … fresh-36; fresh-29 and fresh-30, read after round
+# on) nor a blind set no round has read (fresh-31 … fresh-42; fresh-29 and fresh-30, read after round
 # thirty-two, are not trained on). Fresh-25 … fresh-28, read by rounds thirty
 # and thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
