@@ -220,7 +220,8 @@ FRESH36_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh36.jsonl"
 # brief, each told one school to write for (an SMP in Jakarta living online; an SMK in Bandung and Cianjur;
 # a madrasah aliyah in rural East Java; an SMA in Depok and Bekasi; an SMP in a small Central Java town;
 # an SMA in Yogyakarta and Surabaya). Written as training parts, kept as measures (docs/risk-screening.md,
-# round thirty-four); repeats of another set dropped before any measurement. Figures only, never shown.
+# round thirty-four); repeats of another set dropped before any measurement. Figures only, never shown, but
+# for fresh-38 … 40, read since by rounds thirty-five and thirty-six.
 FRESH37_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh37.jsonl"
 FRESH38_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh38.jsonl"
 FRESH39_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh39.jsonl"
