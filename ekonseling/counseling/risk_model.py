@@ -46,7 +46,12 @@ L2 = 1e-4
 MIN_DF = 2  # a feature must occur in at least this many dev messages
 FOLDS = 5  # for choosing the threshold out of fold
 GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.50 … 0.95
-MAX_FALSE_ALARMS = 0.015  # the threshold: the lowest whose out-of-fold false-alarm rate on negatives is at most this
+# The threshold: the lowest of GRID whose out-of-fold false-alarm rate on the negatives the phrases pass is at
+# most this. 2 % gives 0.70, 1.5 % (rounds twenty-nine to thirty-six) 0.75. Round thirty-seven judged the two on
+# the five read sets the model was never trained on (fresh-29, 30, 38 … 40): 0.70 misses 36 of 790 risk
+# messages instead of 44, for one more false alarm there, one on the held-out part and one on ordinary traffic
+# (docs/risk-screening.md); 0.65 missed 32 for six more.
+MAX_FALSE_ALARMS = 0.02
 # The threshold for a message with a hyperbole context word (homework, games, laughter, lyrics: the commonest
 # way a student uses the screen's words, and the words a school adds to silence a false alarm), never below
 # the model's. Until round nineteen such a message was never raised by the model. On fresh-12 (validation,

@@ -33,8 +33,11 @@ CEILINGS = [
     # with a time word, which is why synthAD (logistics, time words) was written: no longer blind. Round
     # nineteen 5 (1.3 %), 1 imminent. Round twenty-one 4: a letter asking leave for a sister's wedding
     # is no child marriage (a relative's wedding is a negative); 3: parents leaving the choice of school to
-    # the student ("nyerahin") is no wedding gift ("seserahan", now read by its own word).
-    Ceiling("everyday2", messages=390, raised=3, imminent=1),
+    # the student ("nyerahin") is no wedding gift ("seserahan", now read by its own word). Round thirty-seven
+    # (the second stage's threshold 0.75 → 0.70): 4, 2 imminent ("Nanti pulang sekolah aja", 0.72, a possible
+    # risk the imminence model makes imminent): the price of 8 fewer missed risk messages on the five read sets
+    # it was never trained on (docs/risk-screening.md).
+    Ceiling("everyday2", messages=390, raised=4, imminent=2),
     # 300 messages (round thirty-two) that each name a moment (family and religious events, school, appointments,
     # chat logistics), by a writer who read only a one-page brief; committed with its first measurement
     # (figures only, never shown): round thirty-one's state 5 raised (1.7 %), all 5 triaged imminent (4 by the

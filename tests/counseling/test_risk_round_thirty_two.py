@@ -167,7 +167,9 @@ REVIEW_NOT_IMMINENT = [
     "30 hari lagi aku dinikahin sama juragan, aku masih kelas 8",
     "kiwari mah unggal peuting abdi hoyong maot",
     "peuting ieu abdi nginep di bumi rerencangan",
-    "bengi iki aku arep nginep omahe konco",
+    # Not "bengi iki aku arep nginep omahe konco" since round thirty-seven: no phrase makes it imminent (it is in
+    # REVIEW_NO_PHRASE), but at the second stage's threshold 0.70 it is a possible risk (0.73) the imminence
+    # model makes imminent, a known false alarm of that threshold (docs/risk-screening.md).
 ]
 
 (
