@@ -284,6 +284,10 @@ EVERYDAY_SETS = {
     # appointments, chat logistics, in the registers of the blind sets), written by a writer who read only a
     # one-page brief; committed with its first measurement (figures only, never shown).
     "everyday3": Path(__file__).resolve().parent / "data" / "risk_everyday3.jsonl",
+    # Round thirty-seven: 294 ordinary messages (300 written, six that repeat a labelled message left out) of an
+    # SMA in Medan and an SMK in Makassar, by a writer who read only a one-page brief; committed with its first
+    # measurement (figures only, never shown).
+    "everyday4": Path(__file__).resolve().parent / "data" / "risk_everyday4.jsonl",
 }
 # Training-only parts (round eighteen): 320 labelled messages each (one writer dropped two repeats), written
 # from the taxonomy by 22 writers who read nothing of the repository and never saw a fresh set, each with
