@@ -286,7 +286,7 @@ EVERYDAY_SETS = {
     "everyday3": Path(__file__).resolve().parent / "data" / "risk_everyday3.jsonl",
     # Round thirty-seven: 294 ordinary messages (300 written, six that repeat a labelled message left out) of an
     # SMA in Medan and an SMK in Makassar, by a writer who read only a one-page brief; committed with its first
-    # measurement (figures only, never shown).
+    # measurement (figures only; a review's diff then showed most of it to the reviewer: no longer blind).
     "everyday4": Path(__file__).resolve().parent / "data" / "risk_everyday4.jsonl",
 }
 # Training-only parts (round eighteen): 320 labelled messages each (one writer dropped two repeats), written

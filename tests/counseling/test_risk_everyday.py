@@ -48,7 +48,8 @@ CEILINGS = [
     # 294 messages (300 written, six repeats of a labelled message left out; round thirty-seven) of an SMA in
     # Medan and an SMK in Makassar (admin, logistics, hyperbole, other people's stories, in their registers), by a
     # writer who read only a one-page brief; committed with its first measurement (figures only, never shown):
-    # 1 raised, triaged imminent (a possible risk), with the second stage at 0.75 and at 0.70 alike.
+    # 1 raised, triaged imminent (a possible risk), with the second stage at 0.75 and at 0.70 alike. A review's
+    # diff then showed most of it to the reviewer: no longer blind.
     Ceiling("everyday4", messages=294, raised=1, imminent=1),
 ]
 
