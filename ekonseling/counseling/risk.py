@@ -228,6 +228,8 @@ FRESH39_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh39.jsonl"
 FRESH40_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh40.jsonl"
 FRESH41_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh41.jsonl"
 FRESH42_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh42.jsonl"
+FRESH43_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh43.jsonl"
+FRESH44_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh44.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -272,6 +274,8 @@ FRESH_SETS = {
     "fresh40": FRESH40_PATH,
     "fresh41": FRESH41_PATH,
     "fresh42": FRESH42_PATH,
+    "fresh43": FRESH43_PATH,
+    "fresh44": FRESH44_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -312,7 +316,7 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # the dev part, the fresh sets of rounds nine to seventeen, fresh-11 (since round eighteen), fresh-12
 # (since round nineteen), fresh-13 … fresh-24 (since round twenty-nine: every blind set once a round has
 # read it) and the synthetic training parts, never the held-out part (the measure the rules' bar is checked
-# on) nor a blind set no round has read (fresh-31 … fresh-37, 41, 42; fresh-29, fresh-30 and fresh-38 … 40,
+# on) nor a blind set no round has read (fresh-31 … fresh-37, 41 … 44; fresh-29, fresh-30 and fresh-38 … 40,
 # read by rounds thirty-three to thirty-six, are not trained on). Fresh-25 … fresh-28, read by rounds thirty
 # and thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
@@ -388,6 +392,8 @@ _REPEAT3_RE = re.compile(r"(.)\1{2,}")
 _DOUBLE_RE = re.compile(r"(.)\1")
 # How many words before a time word a habitual word ("tiap", "every") makes it a habit.
 HABIT_REACH = 2
+# How many words before a time word a past word makes it a moment gone ("tadi pagi pas rumah sepi").
+PAST_REACH = 3
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _ABOUT_RE = re.compile(r"^(\d+)-?an$")
@@ -711,21 +717,22 @@ def validate(doc, source="", known_categories=()):
         if not isinstance(imminent, dict):
             _fail("imminent", "must be an object with window and time", source)
         imminent = _visible(imminent)
-        unknown = sorted(set(imminent) - {"window", "time", "habitual"})
+        unknown = sorted(set(imminent) - {"window", "time", "habitual", "past"})
         if unknown:
-            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, time, window)", source)
+            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, past, time, window)", source)
         if "window" in imminent:
             _check_int(imminent["window"], "imminent.window", 0, MAX_WINDOW, source)
         time_words = imminent.get("time", [])
         _check_list(time_words, "imminent.time", source)
         for i, word in enumerate(time_words):
             _check_phrase_text(word, f"imminent.time[{i}]", source)
-        habitual = imminent.get("habitual", [])
-        _check_list(habitual, "imminent.habitual", source)
-        for i, word in enumerate(habitual):
-            _check_phrase_text(word, f"imminent.habitual[{i}]", source)
-            if len(word.split()) != 1 or "|" in word:
-                _fail(f"imminent.habitual[{i}]", "one word, no alternatives", source)
+        for key in ("habitual", "past"):
+            words = imminent.get(key, [])
+            _check_list(words, f"imminent.{key}", source)
+            for i, word in enumerate(words):
+                _check_phrase_text(word, f"imminent.{key}[{i}]", source)
+                if len(word.split()) != 1 or "|" in word:
+                    _fail(f"imminent.{key}[{i}]", "one word, no alternatives", source)
     categories = doc.get("categories", {})
     if not isinstance(categories, dict):
         _fail("categories", "must be an object of category name → category", source)
@@ -792,7 +799,7 @@ def _merge(base, extra):
     extra_imminent = _visible(extra.get("imminent", {}))
     if "window" in extra_imminent:
         imminent["window"] = extra_imminent["window"]
-    for key in ("time", "habitual"):
+    for key in ("time", "habitual", "past"):
         imminent[key] = [*imminent.get(key, []), *extra_imminent.get(key, [])]
     merged["imminent"] = imminent
     categories = {name: dict(_visible(c)) for name, c in merged.get("categories", {}).items()}
@@ -911,6 +918,9 @@ class Lexicon:
         self.patterns = tuple(patterns)
         # A time word up to HABIT_REACH words after one of these is a habit ("tiap istirahat"), not a moment.
         self.habitual = frozenset(stem for word in imminent.get("habitual", []) for _, stem in self.tokens(word))
+        # A time word up to PAST_REACH words after one of these ("kemarin malam rumah kosong") names no moment
+        # for the imminence model's lower moment threshold. Words as read, not stems: "semalam" stems to "malam".
+        self.past = frozenset(surface for word in imminent.get("past", []) for surface, _ in self.tokens(word))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
         index = {}
@@ -1196,7 +1206,7 @@ class Lexicon:
         if not tokens:
             return NOT_FLAGGED
         candidates, negatives, contexts, times, crisis = {}, {}, [], [], {}
-        vetoed = habit = False
+        vetoed = habit = moment = False
         for pattern, start, end in self._occurrences(tokens):
             if pattern.min_count and any(
                 surface.isdigit() and int(surface) < pattern.min_count for surface, _ in tokens[start:end]
@@ -1213,6 +1223,10 @@ class Lexicon:
                 # "tiap malam minggu", "every Friday", "tiap malem sampe jam 2": a habit, not a moment chosen.
                 if not any(stem in self.habitual for _, stem in tokens[max(0, start - HABIT_REACH) : start]):
                     times.append((pattern, start, end))
+                    # a moment to come, not one gone ("kemarin malam rumah kosong"): the imminence model's
+                    # lower threshold
+                    gone = any(surface in self.past for surface, _ in tokens[max(0, start - PAST_REACH) : start])
+                    moment = moment or not gone
                 elif start and tokens[start - 1][1] in self.habitual:
                     habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
             else:
@@ -1234,7 +1248,9 @@ class Lexicon:
             # one with a veto (a known false alarm a lexicon silences) is left to the phrases.
             if vetoed:
                 return NOT_FLAGGED
-            return self._second_stage(text, partial, negatives, strict=bool(contexts), habit=habit and not times)
+            return self._second_stage(
+                text, partial, negatives, strict=bool(contexts), habit=habit and not times, moment=moment
+            )
         categories = tuple(sorted(flagged, key=self._rank.__getitem__))
         matches = tuple(
             Match(category, pattern.text, start, end)
@@ -1247,9 +1263,9 @@ class Lexicon:
         if reason or (habit and not times):
             # A habit ("tiap malam minggu"), and no moment named: the imminence model does not make it one.
             return screening
-        return self._imminent_by_model(text, screening)
+        return self._imminent_by_model(text, screening, moment=moment)
 
-    def _second_stage(self, text, partial=None, negatives=None, strict=False, habit=False):
+    def _second_stage(self, text, partial=None, negatives=None, strict=False, habit=False, moment=False):
         if self.model is None or (strict and self.model.context_threshold is None):
             return NOT_FLAGGED
         found = risk_model.features(text, self)
@@ -1274,16 +1290,17 @@ class Lexicon:
         screening = Screening(
             True, (risk_model.POSSIBLE,), severity, (), severity, "", round(score.probability, 3), score.features
         )
-        return screening if habit else self._imminent_by_model(text, screening, found)
+        return screening if habit else self._imminent_by_model(text, screening, found, moment)
 
-    def _imminent_by_model(self, text, screening, found=None):
+    def _imminent_by_model(self, text, screening, found=None, moment=False):
         """A flagged message the lexicon did not make imminent, made imminent by the imminence model
-        (risk_model.py) at or above its threshold: the reason names the model ("suicide: signs of a plan
-        or a moment (model)"), `imminent_features` the words that weighed most. Never an unflagged
-        message, never a lower triage: the screening as it was otherwise."""
+        (risk_model.py) at or above its threshold, or its lower moment threshold when the message names a
+        near moment (`moment`: a time word that is no habit and no moment gone): the reason names the
+        model ("suicide: signs of a plan or a moment (model)"), `imminent_features` the words that weighed
+        most. Never an unflagged message, never a lower triage: the screening as it was otherwise."""
         if self.model is None or not screening.flagged or screening.triage == IMMINENT:
             return screening
-        verdict = self.model.imminence(text, self, found)
+        verdict = self.model.imminence(text, self, found, moment)
         if verdict is None or not verdict.possible:
             return screening
         return replace(

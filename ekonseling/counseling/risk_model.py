@@ -62,6 +62,15 @@ CONTEXT_THRESHOLD = 0.95
 # The imminence model's threshold: the lowest of GRID whose out-of-fold rate of risk messages not labelled
 # imminent that it calls imminent is at most this (an over-triaged alert is read first, not missed).
 MAX_OVER_TRIAGE = 0.05
+# The imminence model's threshold for a flagged message that names a near moment (a time word of the lexicon's
+# `imminent.time` list, no habit and no moment gone, `imminent.past`: "malam ini", "ayeuna", "tomorrow after
+# school", not "kemarin malam rumah kosong"), never above the one above. Round thirty-eight chose it on the
+# five read sets the model was never trained on (fresh-29, 30, 38 … 40): from 0.5 down, 0.35, 0.2, 0.15 and
+# 0.1 triaged 269, 273, 274 and 275 of their 290 imminent messages imminent instead of 263, for 48, 53, 58 and
+# 64 over-triaged instead of 45, the held-out part and the everyday sets unchanged. Without a named moment the
+# imminence model's own threshold stands: 0.2 for every flagged message gave 274 for 104
+# (docs/risk-screening.md).
+MOMENT_THRESHOLD = 0.2
 DECIMALS = 5
 SHOWN = 5  # features shown with a verdict
 # The reason of a flagged message the imminence model makes imminent (after "<category>: "); in the
@@ -116,14 +125,14 @@ class _Linear:
         # The features that may be shown with a verdict: telling, and weighing towards it.
         self._shown = frozenset(f for f, w in self.weights.items() if w > 0 and _telling(f))
 
-    def _verdict(self, found, text) -> Score:
+    def _verdict(self, found, text, threshold=None) -> Score:
         if not found:
             return Score(0.0, False, ())
         weights = self.weights
         known = found & self._known  # in C; most features of a message are not in the model
         z = self.bias + sum(map(weights.__getitem__, known)) / math.sqrt(len(found))
         probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        possible = probability >= self.threshold
+        possible = probability >= (self.threshold if threshold is None else threshold)
         shown = ()
         if possible:
             heaviest = heapq.nlargest(SHOWN * 4, ((weights[f], f) for f in known & self._shown))
@@ -139,6 +148,9 @@ class Model(_Linear):
         super().__init__(doc)
         self.doc = doc
         self.imminent = _Linear(doc["imminent"]) if doc.get("imminent") else None
+        # The imminence model's threshold for a message that names a near moment; its own threshold for a
+        # model file without one.
+        self.moment_threshold = doc["imminent"].get("moment_threshold") if doc.get("imminent") else None
         # The threshold for a message with a hyperbole context word; None (a model file without it): such
         # a message is left to the phrases.
         self.context_threshold = doc.get("context_threshold")
@@ -146,12 +158,13 @@ class Model(_Linear):
     def score(self, text, lexicon, found=None) -> Score:
         return self._verdict(features(text, lexicon) if found is None else found, text)
 
-    def imminence(self, text, lexicon, found=None) -> Score | None:
-        """The imminence model's verdict on a flagged message (`possible`: imminent at its threshold),
-        None when this model file has none."""
+    def imminence(self, text, lexicon, found=None, moment=False) -> Score | None:
+        """The imminence model's verdict on a flagged message (`possible`: imminent at its threshold, or at
+        the moment threshold when the message names a near moment), None when this model file has none."""
         if self.imminent is None:
             return None
-        return self.imminent._verdict(features(text, lexicon) if found is None else found, text)
+        threshold = self.moment_threshold if moment and self.moment_threshold is not None else None
+        return self.imminent._verdict(features(text, lexicon) if found is None else found, text, threshold)
 
 
 _FUNCTION_WORDS = frozenset(
@@ -357,9 +370,10 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
       the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS);
     - the imminence model ("imminent"): the same features and training on the risk messages, label 1
       when triaged imminent; its threshold the lowest of GRID whose out-of-fold rate of risk messages
-      not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE; trained also on the risk
-      messages of `imminence_parts` (risk.load_imminence_training(): parts the first stage is not trained
-      on), a text of both counted once."""
+      not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE, and MOMENT_THRESHOLD (never
+      above it) for a message that names a near moment; trained also on the risk messages of
+      `imminence_parts` (risk.load_imminence_training(): parts the first stage is not trained on), a text
+      of both counted once."""
     parts = _named(parts)
     imminence_parts = _named(imminence_parts or {})
     examples = sorted((e for part in parts.values() for e in part), key=lambda e: e["text"])
@@ -400,6 +414,7 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
             "max_false_alarms": MAX_FALSE_ALARMS,
             "context_threshold": CONTEXT_THRESHOLD,
             "max_over_triage": MAX_OVER_TRIAGE,
+            "moment_threshold": MOMENT_THRESHOLD,
         },
         "threshold": threshold,
         "context_threshold": context_threshold,
@@ -412,6 +427,7 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
             "messages": len(risky),
             "imminent": int(sum(imminent)),
             "threshold": imminent_threshold,
+            "moment_threshold": min(imminent_threshold, MOMENT_THRESHOLD),
             "bias": round(imminent_bias, DECIMALS),
             "weights": _rounded(imminent_weights),
         },

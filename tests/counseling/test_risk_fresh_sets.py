@@ -273,6 +273,13 @@ FLOORS = [
     Floor("fresh40", messages=259, precision=0.99, recall=0.92, imminent=50, labelled_imminent=58),
     Floor("fresh41", messages=260, precision=0.98, recall=0.92, imminent=56, labelled_imminent=58),
     Floor("fresh42", messages=260, precision=0.95, recall=0.97, imminent=55, labelled_imminent=58),
+    # Written blind on 2026-12-06 (eighth session, before round thirty-eight) by two more writers to the same
+    # brief, each told one school (an SMP and a pesantren in Garut and Bandung; an SMK in Semarang and an SMA
+    # in Surabaya); three messages of each repeating another set's were dropped before any measurement. First
+    # measurement on round thirty-seven's state (figures only, never shown): 0.964 / 0.970 (162/167), imminent
+    # 50/59; 0.946 / 0.981 (157/160), 55/62. Round thirty-eight (the moment threshold): 52/59 and 58/62.
+    Floor("fresh43", messages=264, precision=0.96, recall=0.97, imminent=52, labelled_imminent=59),
+    Floor("fresh44", messages=258, precision=0.94, recall=0.98, imminent=58, labelled_imminent=62),
 ]
 
 

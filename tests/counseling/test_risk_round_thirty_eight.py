@@ -1,0 +1,100 @@
+"""Round thirty-eight of the risk screen (docs/risk-screening.md): the imminence model's lower threshold for a
+flagged message that names a near moment (risk_model.MOMENT_THRESHOLD), and the lexicon's past words
+(`imminent.past`) that make a time word a moment gone, not one to come.
+
+Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
+
+import json
+
+import pytest
+
+from ekonseling.counseling import risk, risk_model
+from tests.counseling.risk_rounds import assert_not_from_the_fresh_sets
+
+# An adult from a game asking for photos, with a deadline tonight: grooming, imminent.
+DEADLINE_TONIGHT = (
+    "ada om-om di game yang minta foto aku tanpa baju, katanya kalau gak dikirim malam ini dia sebarin chat kita"
+)
+# Extortion with a beating, and no moment named: high, not imminent.
+NO_MOMENT = "kakak kelas malakin aku di pos ronda, kalau gak ngasih aku dipukul"
+# This morning, when the house was quiet: past ("tadi" three words before "rumah sepi").
+MOMENT_GONE = "tadi pagi pas rumah sepi pakde masuk kamar aku terus megang-megang dada aku"
+# Every Saturday night: a habit.
+HABIT = "tiap malam minggu kakak kelas malakin aku di pos ronda"
+SENTENCES = [DEADLINE_TONIGHT, NO_MOMENT, MOMENT_GONE, HABIT]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return risk.default_lexicon()
+
+
+def _imminence(lexicon, text):
+    return lexicon.model.imminence(text, lexicon).probability
+
+
+def test_the_sentences_are_no_fresh_set_message():
+    assert_not_from_the_fresh_sets(SENTENCES)
+
+
+def test_the_model_file_records_the_moment_threshold(lexicon):
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    imminent = doc["imminent"]
+    assert doc["settings"]["moment_threshold"] == risk_model.MOMENT_THRESHOLD
+    assert imminent["moment_threshold"] == min(imminent["threshold"], risk_model.MOMENT_THRESHOLD)
+    assert lexicon.model.moment_threshold == imminent["moment_threshold"] < lexicon.model.imminent.threshold
+
+
+def test_a_flagged_message_that_names_a_near_moment_is_imminent_at_the_lower_threshold(lexicon):
+    probability = _imminence(lexicon, DEADLINE_TONIGHT)
+    assert lexicon.model.moment_threshold <= probability < lexicon.model.imminent.threshold
+    screening = lexicon.screen(DEADLINE_TONIGHT)
+    assert screening.categories == ("grooming",) and screening.triage == risk.IMMINENT
+    assert screening.reason == f"grooming: {risk_model.IMMINENT_REASON}" and screening.imminent_features
+
+    # a model file without a moment threshold: the imminence model's own threshold, as before
+    model = risk_model.load_model()
+    model.moment_threshold = None
+    before = risk.load_lexicon(model=model).screen(DEADLINE_TONIGHT)
+    assert before.categories == ("grooming",) and before.triage == "high"
+
+
+def test_without_a_moment_named_the_imminence_threshold_stands(lexicon):
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, NO_MOMENT) < lexicon.model.imminent.threshold
+    screening = lexicon.screen(NO_MOMENT)
+    assert screening.flagged and screening.triage == "high"
+
+
+def test_a_moment_gone_is_no_moment(lexicon, tmp_path):
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, MOMENT_GONE) < lexicon.model.imminent.threshold
+    screening = lexicon.screen(MOMENT_GONE)
+    assert screening.categories == ("sexual_abuse",) and screening.triage == "high"
+
+    # without the past words "rumah sepi" would be a moment to come
+    doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
+    assert "tadi" in doc["imminent"].pop("past")
+    path = tmp_path / "lexicon.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert risk.load_lexicon(path).screen(MOMENT_GONE).triage == risk.IMMINENT
+
+
+def test_past_words_are_read_as_typed_not_as_stems(lexicon):
+    # "semalam" stems to "malam", a time word's own word: the past list holds the word as read
+    assert {"semalam", "kemarin", "tadi"} <= lexicon.past and "malam" not in lexicon.past
+    assert lexicon.tokens("semalem") == [("semalam", "malam")]
+
+
+def test_a_habit_is_still_no_moment(lexicon):
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, HABIT) < lexicon.model.imminent.threshold
+    assert lexicon.screen(HABIT).triage == "medium"
+
+
+def test_a_past_word_is_one_word_and_a_schools_extension_adds_to_it():
+    with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
+        risk.load_lexicon(extra={"imminent": {"past": ["kemarin sore"]}})
+    with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
+        risk.load_lexicon(extra={"imminent": {"past": ["wingi|mau"]}})
+    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, time, window"):
+        risk.load_lexicon(extra={"imminent": {"gone": ["wingi"]}})
+    extended = risk.load_lexicon(extra={"imminent": {"past": ["wingenane"]}})
+    assert "wingenane" in extended.past and "tadi" in extended.past
