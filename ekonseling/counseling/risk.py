@@ -388,12 +388,16 @@ MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A habitual or past word of the lexicon: letters and digits only ("kemarin", not "kemarin,tadi" or "#num").
+_ONE_WORD_RE = re.compile(r"[^\W_]+")
 _REPEAT3_RE = re.compile(r"(.)\1{2,}")
 _DOUBLE_RE = re.compile(r"(.)\1")
 # How many words before a time word a habitual word ("tiap", "every") makes it a habit.
 HABIT_REACH = 2
-# How many words before a time word a past word makes it a moment gone ("tadi pagi pas rumah sepi").
+# How many words before a time word a past word makes it a moment gone ("tadi pagi pas rumah sepi"), and how
+# many after it ("pas rumah kosong minggu lalu", "after school yesterday").
 PAST_REACH = 3
+PAST_AFTER = 2
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _ABOUT_RE = re.compile(r"^(\d+)-?an$")
@@ -731,7 +735,7 @@ def validate(doc, source="", known_categories=()):
             _check_list(words, f"imminent.{key}", source)
             for i, word in enumerate(words):
                 _check_phrase_text(word, f"imminent.{key}[{i}]", source)
-                if len(word.split()) != 1 or "|" in word:
+                if not _ONE_WORD_RE.fullmatch(word.strip()):
                     _fail(f"imminent.{key}[{i}]", "one word, no alternatives", source)
     categories = doc.get("categories", {})
     if not isinstance(categories, dict):
@@ -918,8 +922,9 @@ class Lexicon:
         self.patterns = tuple(patterns)
         # A time word up to HABIT_REACH words after one of these is a habit ("tiap istirahat"), not a moment.
         self.habitual = frozenset(stem for word in imminent.get("habitual", []) for _, stem in self.tokens(word))
-        # A time word up to PAST_REACH words after one of these ("kemarin malam rumah kosong") names no moment
-        # for the imminence model's lower moment threshold. Words as read, not stems: "semalam" stems to "malam".
+        # A time word up to PAST_REACH words after one of these ("kemarin malam rumah kosong") or PAST_AFTER
+        # before one ("pas rumah kosong minggu lalu") names no moment for the imminence model's lower moment
+        # threshold. Words as read, not stems: "semalam" stems to "malam".
         self.past = frozenset(surface for word in imminent.get("past", []) for surface, _ in self.tokens(word))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
@@ -1225,7 +1230,8 @@ class Lexicon:
                     times.append((pattern, start, end))
                     # a moment to come, not one gone ("kemarin malam rumah kosong"): the imminence model's
                     # lower threshold
-                    gone = any(surface in self.past for surface, _ in tokens[max(0, start - PAST_REACH) : start])
+                    near = [*tokens[max(0, start - PAST_REACH) : start], *tokens[end : end + PAST_AFTER]]
+                    gone = any(surface in self.past for surface, _ in near)
                     moment = moment or not gone
                 elif start and tokens[start - 1][1] in self.habitual:
                     habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
