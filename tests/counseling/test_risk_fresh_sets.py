@@ -280,6 +280,13 @@ FLOORS = [
     # 50/59; 0.946 / 0.981 (157/160), 55/62. Round thirty-eight (the moment threshold): 52/59 and 58/62.
     Floor("fresh43", messages=264, precision=0.96, recall=0.97, imminent=52, labelled_imminent=59),
     Floor("fresh44", messages=258, precision=0.94, recall=0.98, imminent=58, labelled_imminent=62),
+    # Written blind during round thirty-eight by two more writers to the same brief (an SMA in Makassar and an
+    # MTs in Kendari; an SMP in Medan and an SMK in Pekanbaru); two and five messages repeating another set's
+    # dropped before any measurement. First measurement, on round thirty-eight's state (figures only, never
+    # shown): 0.975 / 0.975 (156/160), imminent 54/57; 0.968 / 0.905 (152/168), 49/59 (on round thirty-seven's
+    # state 54/57 and 45/59).
+    Floor("fresh45", messages=259, precision=0.97, recall=0.97, imminent=54, labelled_imminent=57),
+    Floor("fresh46", messages=265, precision=0.96, recall=0.9, imminent=49, labelled_imminent=59),
 ]
 
 
