@@ -94,7 +94,7 @@ def test_a_past_word_is_one_word_and_a_schools_extension_adds_to_it():
         risk.load_lexicon(extra={"imminent": {"past": ["kemarin sore"]}})
     with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
         risk.load_lexicon(extra={"imminent": {"past": ["wingi|mau"]}})
-    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, time, window"):
+    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, settled, time, window"):
         risk.load_lexicon(extra={"imminent": {"gone": ["wingi"]}})
     extended = risk.load_lexicon(extra={"imminent": {"past": ["wingenane"]}})
     assert "wingenane" in extended.past and "tadi" in extended.past
@@ -173,3 +173,57 @@ def test_a_moment_threshold_is_never_above_the_imminence_threshold():
     assert risk_model.Model(doc).moment_threshold == 0.2
     del doc["imminent"]["moment_threshold"]
     assert risk_model.Model(doc).moment_threshold is None
+
+
+# "Now" in a message that says a trouble is over (the review's main finding): a friend who has stopped, a sister
+# safe at her grandmother's, an uncle who no longer lives with us, a student clean for six months. Each scores
+# between the two thresholds; "sekarang" followed by a settled word (imminent.settled) or "sudah tidak" is no
+# moment.
+SETTLED = [
+    "temenku yang dulu suka nyilet tangan sekarang udah berhenti bu, udah ke psikolog juga",
+    "adikku kemarin dipukul bapak, tapi sekarang dia udah aman di rumah nenek",
+]
+NO_LONGER = [
+    "om yang suka megang2 aku sekarang udah gak tinggal di rumah kami",
+    "bu sekarang aku udah gak pernah nyilet lagi, udah 6 bulan bersih 💪",
+]
+
+
+def test_the_settled_sentences_are_no_fresh_set_message():
+    assert_not_from_the_fresh_sets(SETTLED + NO_LONGER)
+
+
+@pytest.mark.parametrize("text", SETTLED)
+def test_now_and_a_settled_word_is_a_trouble_over_not_a_moment(lexicon, tmp_path, text):
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
+    assert lexicon.screen(text).flagged and lexicon.screen(text).triage != risk.IMMINENT
+    doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
+    assert {"aman", "berhenti"} <= set(doc["imminent"].pop("settled"))
+    path = tmp_path / "lexicon.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert risk.load_lexicon(path).screen(text).triage == risk.IMMINENT
+
+
+@pytest.mark.parametrize("text", NO_LONGER)
+def test_now_and_no_longer_is_a_trouble_over_not_a_moment(lexicon, monkeypatch, text):
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
+    assert lexicon.screen(text).flagged and lexicon.screen(text).triage != risk.IMMINENT
+    monkeypatch.setattr(risk.Lexicon, "_settled", lambda self, tokens, start, end: False)
+    assert lexicon.screen(text).triage == risk.IMMINENT
+
+
+def test_a_settled_word_is_read_as_a_stem_and_one_that_reads_as_two_is_left_out():
+    extended = risk.load_lexicon(extra={"imminent": {"settled": ["mendingan", "pulih"]}})
+    assert {"henti", "baik", "pulih"} <= extended.settled and "lebih" not in extended.settled
+    with pytest.raises(risk.LexiconError, match=r"imminent\.settled\[0\]: one word"):
+        risk.load_lexicon(extra={"imminent": {"settled": ["udah aman"]}})
+
+
+def test_now_said_of_a_group_waiting_is_still_a_moment(lexicon):
+    # "sudah" without "tidak", and no settled word: the group is at the gate now
+    text = "kakak kelas yang malakin aku sekarang udah nunggu di gerbang, aku takut pulang"
+    assert_not_from_the_fresh_sets([text])
+    tokens = lexicon.tokens(text)
+    start = [stem for _, stem in tokens].index("sekarang")
+    assert not lexicon._settled(tokens, start, start + 1)
+    assert lexicon.screen(text).triage == risk.IMMINENT
