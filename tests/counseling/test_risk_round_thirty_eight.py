@@ -33,8 +33,24 @@ def _imminence(lexicon, text):
     return lexicon.model.imminence(text, lexicon).probability
 
 
-def test_the_sentences_are_no_fresh_set_message():
-    assert_not_from_the_fresh_sets(SENTENCES)
+def _between_thresholds(lexicon, text):
+    """The imminence model scores `text` at or above the moment threshold and under its own: the band where
+    naming a moment decides."""
+    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold, text
+
+
+def _flagged_not_imminent(lexicon, text):
+    screening = lexicon.screen(text)
+    assert screening.flagged and screening.triage != risk.IMMINENT, screening
+
+
+def _without(tmp_path, key, words):
+    """The shipped lexicon without its imminent `key` list (which holds `words`), loaded from a file."""
+    doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
+    assert set(words) <= set(doc["imminent"].pop(key))
+    path = tmp_path / "lexicon.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return risk.load_lexicon(path)
 
 
 def test_the_model_file_records_the_moment_threshold(lexicon):
@@ -46,8 +62,7 @@ def test_the_model_file_records_the_moment_threshold(lexicon):
 
 
 def test_a_flagged_message_that_names_a_near_moment_is_imminent_at_the_lower_threshold(lexicon):
-    probability = _imminence(lexicon, DEADLINE_TONIGHT)
-    assert lexicon.model.moment_threshold <= probability < lexicon.model.imminent.threshold
+    _between_thresholds(lexicon, DEADLINE_TONIGHT)
     screening = lexicon.screen(DEADLINE_TONIGHT)
     assert screening.categories == ("grooming",) and screening.triage == risk.IMMINENT
     assert screening.reason == f"grooming: {risk_model.IMMINENT_REASON}" and screening.imminent_features
@@ -60,22 +75,16 @@ def test_a_flagged_message_that_names_a_near_moment_is_imminent_at_the_lower_thr
 
 
 def test_without_a_moment_named_the_imminence_threshold_stands(lexicon):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, NO_MOMENT) < lexicon.model.imminent.threshold
-    screening = lexicon.screen(NO_MOMENT)
-    assert screening.flagged and screening.triage == "high"
+    _between_thresholds(lexicon, NO_MOMENT)
+    assert lexicon.screen(NO_MOMENT).triage == "high"
 
 
 def test_a_moment_gone_is_no_moment(lexicon, tmp_path):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, MOMENT_GONE) < lexicon.model.imminent.threshold
+    _between_thresholds(lexicon, MOMENT_GONE)
     screening = lexicon.screen(MOMENT_GONE)
     assert screening.categories == ("sexual_abuse",) and screening.triage == "high"
-
     # without the past words "rumah sepi" would be a moment to come
-    doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
-    assert "tadi" in doc["imminent"].pop("past")
-    path = tmp_path / "lexicon.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    assert risk.load_lexicon(path).screen(MOMENT_GONE).triage == risk.IMMINENT
+    assert _without(tmp_path, "past", ["tadi"]).screen(MOMENT_GONE).triage == risk.IMMINENT
 
 
 def test_past_words_are_read_as_typed_not_as_stems(lexicon):
@@ -85,7 +94,7 @@ def test_past_words_are_read_as_typed_not_as_stems(lexicon):
 
 
 def test_a_habit_is_still_no_moment(lexicon):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, HABIT) < lexicon.model.imminent.threshold
+    _between_thresholds(lexicon, HABIT)
     assert lexicon.screen(HABIT).triage == "medium"
 
 
@@ -117,8 +126,7 @@ def test_a_deadline_or_a_meeting_after_class_is_a_time_word(lexicon, words):
 
 
 def test_a_threat_for_after_class_is_imminent_at_the_moment_threshold(lexicon):
-    assert_not_from_the_fresh_sets([AFTER_CLASS])
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, AFTER_CLASS) < lexicon.model.imminent.threshold
+    _between_thresholds(lexicon, AFTER_CLASS)
     assert lexicon.screen(AFTER_CLASS).triage == risk.IMMINENT
 
 
@@ -141,20 +149,15 @@ REVIEW_NOW_IMMINENT = [
 ]
 
 
-def test_the_review_sentences_are_no_fresh_set_message():
-    assert_not_from_the_fresh_sets(REVIEW_MOMENT_GONE + REVIEW_NOW_IMMINENT)
-
-
 @pytest.mark.parametrize("text", REVIEW_MOMENT_GONE)
 def test_a_moment_gone_said_after_the_time_word_or_with_a_suffix_is_no_moment(lexicon, text):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
-    screening = lexicon.screen(text)
-    assert screening.flagged and screening.triage != risk.IMMINENT
+    _between_thresholds(lexicon, text)
+    _flagged_not_imminent(lexicon, text)
 
 
 @pytest.mark.parametrize("text", REVIEW_NOW_IMMINENT)
 def test_what_the_review_found_the_moment_threshold_raises(lexicon, text):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
+    _between_thresholds(lexicon, text)
     assert lexicon.screen(text).triage == risk.IMMINENT
 
 
@@ -189,25 +192,17 @@ NO_LONGER = [
 ]
 
 
-def test_the_settled_sentences_are_no_fresh_set_message():
-    assert_not_from_the_fresh_sets(SETTLED + NO_LONGER)
-
-
 @pytest.mark.parametrize("text", SETTLED)
 def test_now_and_a_settled_word_is_a_trouble_over_not_a_moment(lexicon, tmp_path, text):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
-    assert lexicon.screen(text).flagged and lexicon.screen(text).triage != risk.IMMINENT
-    doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
-    assert {"aman", "berhenti"} <= set(doc["imminent"].pop("settled"))
-    path = tmp_path / "lexicon.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    assert risk.load_lexicon(path).screen(text).triage == risk.IMMINENT
+    _between_thresholds(lexicon, text)
+    _flagged_not_imminent(lexicon, text)
+    assert _without(tmp_path, "settled", ["aman", "berhenti"]).screen(text).triage == risk.IMMINENT
 
 
 @pytest.mark.parametrize("text", NO_LONGER)
 def test_now_and_no_longer_is_a_trouble_over_not_a_moment(lexicon, monkeypatch, text):
-    assert lexicon.model.moment_threshold <= _imminence(lexicon, text) < lexicon.model.imminent.threshold
-    assert lexicon.screen(text).flagged and lexicon.screen(text).triage != risk.IMMINENT
+    _between_thresholds(lexicon, text)
+    _flagged_not_imminent(lexicon, text)
     monkeypatch.setattr(risk.Lexicon, "_settled", lambda self, tokens, start, end: False)
     assert lexicon.screen(text).triage == risk.IMMINENT
 
@@ -219,11 +214,19 @@ def test_a_settled_word_is_read_as_a_stem_and_one_that_reads_as_two_is_left_out(
         risk.load_lexicon(extra={"imminent": {"settled": ["udah aman"]}})
 
 
+WAITING_NOW = "kakak kelas yang malakin aku sekarang udah nunggu di gerbang, aku takut pulang"
+
+
 def test_now_said_of_a_group_waiting_is_still_a_moment(lexicon):
     # "sudah" without "tidak", and no settled word: the group is at the gate now
-    text = "kakak kelas yang malakin aku sekarang udah nunggu di gerbang, aku takut pulang"
-    assert_not_from_the_fresh_sets([text])
+    text = WAITING_NOW
     tokens = lexicon.tokens(text)
     start = [stem for _, stem in tokens].index("sekarang")
     assert not lexicon._settled(tokens, start, start + 1)
     assert lexicon.screen(text).triage == risk.IMMINENT
+
+
+def test_every_sentence_here_is_no_fresh_set_message():
+    assert_not_from_the_fresh_sets(
+        [*SENTENCES, AFTER_CLASS, *REVIEW_MOMENT_GONE, *REVIEW_NOW_IMMINENT, *SETTLED, *NO_LONGER, WAITING_NOW]
+    )
