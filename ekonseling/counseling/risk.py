@@ -392,8 +392,8 @@ MAX_WINDOW = 20
 MAX_ANY_ORDER = 4
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# A habitual or past word of the lexicon: letters and digits only ("kemarin", not "kemarin,tadi" or "#num").
-_ONE_WORD_RE = re.compile(r"[^\W_]+")
+# A habitual or past word of the lexicon: letters only ("kemarin", not "kemarin,tadi", "#num" or "2").
+_ONE_WORD_RE = re.compile(r"[^\W\d_]+")
 _REPEAT3_RE = re.compile(r"(.)\1{2,}")
 _DOUBLE_RE = re.compile(r"(.)\1")
 # How many words before a time word a habitual word ("tiap", "every") makes it a habit.
@@ -402,9 +402,13 @@ HABIT_REACH = 2
 # many after it ("pas rumah kosong minggu lalu", "after school yesterday").
 PAST_REACH = 3
 PAST_AFTER = 2
-# How many words after "sekarang" (now) a settled word ("aman", "sembuh") or "sudah tidak" (no longer) make it a
-# trouble over ("sekarang dia udah aman"), not a moment.
-SETTLED_REACH = 4
+# A past word that also means "then" ("lalu malam ini aku …"): past after the time word, or after one of
+# _AGO_AFTER ("minggu lalu pas rumah kosong", "beberapa hari yang lalu").
+_ALSO_THEN = frozenset({"lalu"})
+_AGO_AFTER = frozenset(
+    {"yang", "minggu", "bulan", "tahun", "hari", "malam", "pagi", "siang", "sore", "waktu", "senin", "selasa"}
+    | {"rabu", "kamis", "jumat", "sabtu"}
+)
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2(an|nya|in|kan|lah|i|ku|mu)?$")
 _LAUGH_RE = re.compile(r"^(?:(?:a?w+o?k+)+w*|(?:k+w+)+k*|(?:h+[aei]+){2,}h*|(?:x+i+){2,})$")
 _ABOUT_RE = re.compile(r"^(\d+)-?an$")
@@ -728,16 +732,16 @@ def validate(doc, source="", known_categories=()):
         if not isinstance(imminent, dict):
             _fail("imminent", "must be an object with window and time", source)
         imminent = _visible(imminent)
-        unknown = sorted(set(imminent) - {"window", "time", "habitual", "past", "settled"})
+        unknown = sorted(set(imminent) - {"window", "time", "habitual", "past"})
         if unknown:
-            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, past, settled, time, window)", source)
+            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, past, time, window)", source)
         if "window" in imminent:
             _check_int(imminent["window"], "imminent.window", 0, MAX_WINDOW, source)
         time_words = imminent.get("time", [])
         _check_list(time_words, "imminent.time", source)
         for i, word in enumerate(time_words):
             _check_phrase_text(word, f"imminent.time[{i}]", source)
-        for key in ("habitual", "past", "settled"):
+        for key in ("habitual", "past"):
             words = imminent.get(key, [])
             _check_list(words, f"imminent.{key}", source)
             for i, word in enumerate(words):
@@ -810,7 +814,7 @@ def _merge(base, extra):
     extra_imminent = _visible(extra.get("imminent", {}))
     if "window" in extra_imminent:
         imminent["window"] = extra_imminent["window"]
-    for key in ("time", "habitual", "past", "settled"):
+    for key in ("time", "habitual", "past"):
         imminent[key] = [*imminent.get(key, []), *extra_imminent.get(key, [])]
     merged["imminent"] = imminent
     categories = {name: dict(_visible(c)) for name, c in merged.get("categories", {}).items()}
@@ -933,11 +937,6 @@ class Lexicon:
         # before one ("pas rumah kosong minggu lalu") names no moment for the imminence model's lower moment
         # threshold. Words as read, not stems: "semalam" stems to "malam".
         self.past = frozenset(surface for word in imminent.get("past", []) for surface, _ in self.tokens(word))
-        # Read as stems ("membaik" is "baik"); a word that reads as two ("mendingan": "lebih baik") is left out,
-        # "lebih" alone says nothing settled.
-        self.settled = frozenset(
-            read[0][1] for read in (self.tokens(word) for word in imminent.get("settled", [])) if len(read) == 1
-        )
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
         index = {}
@@ -1218,17 +1217,17 @@ class Lexicon:
                 span = (start, end + 1)
                 found.setdefault((id(pattern), span), (pattern, *span))
 
-    def _settled(self, tokens, start, end):
-        """Whether the time word at tokens[start:end] is "sekarang" (now, in every language the lexicon reads as
-        it) followed within SETTLED_REACH words by a settled word or by "sudah tidak": a trouble over ("sekarang
-        dia udah aman", "sekarang aku udah gak nyilet lagi"), no moment for the imminence model's lower
-        threshold."""
-        if any(stem != "sekarang" for _, stem in tokens[start:end]):
-            return False
-        after = [stem for _, stem in tokens[end : end + SETTLED_REACH]]
-        return any(stem in self.settled for stem in after) or any(
-            a == "sudah" and b == "tidak" for a, b in zip(after, after[1:], strict=False)
-        )
+    def _gone(self, tokens, start, end):
+        """Whether the time word at tokens[start:end] is a moment gone: a past word up to PAST_REACH words
+        before it or PAST_AFTER after it ("kemarin malam rumah kosong", "pas rumah kosong minggu lalu"); "lalu"
+        before it only as "ago", after a time word or "yang", not as "then" ("lalu malam ini aku …")."""
+        if any(surface in self.past for surface, _ in tokens[end : end + PAST_AFTER]):
+            return True
+        for i in range(max(0, start - PAST_REACH), start):
+            surface = tokens[i][0]
+            if surface in self.past and (surface not in _ALSO_THEN or (i and tokens[i - 1][1] in _AGO_AFTER)):
+                return True
+        return False
 
     def screen(self, text):
         tokens = self.tokens(text)
@@ -1254,9 +1253,8 @@ class Lexicon:
                     times.append((pattern, start, end))
                     # a moment to come, not one gone ("kemarin malam rumah kosong"): the imminence model's
                     # lower threshold
-                    near = [*tokens[max(0, start - PAST_REACH) : start], *tokens[end : end + PAST_AFTER]]
-                    gone = any(surface in self.past for surface, _ in near)
-                    moment = moment or not (gone or self._settled(tokens, start, end))
+                    gone = self._gone(tokens, start, end)
+                    moment = moment or not gone
                 elif start and tokens[start - 1][1] in self.habitual:
                     habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
             else:

@@ -148,10 +148,13 @@ class Model(_Linear):
         super().__init__(doc)
         self.doc = doc
         self.imminent = _Linear(doc["imminent"]) if doc.get("imminent") else None
-        # The imminence model's threshold for a message that names a near moment, never above its own; None
-        # (its own threshold) for a model file without one.
+        # The imminence model's threshold for a message that names a near moment, within 0 and its own; None
+        # (its own threshold) for a model file without one, or NaN.
         moment = doc["imminent"].get("moment_threshold") if doc.get("imminent") else None
-        self.moment_threshold = None if moment is None else min(float(moment), self.imminent.threshold)
+        moment = None if moment is None else float(moment)
+        self.moment_threshold = (
+            None if moment is None or math.isnan(moment) else min(max(moment, 0.0), self.imminent.threshold)
+        )
         # The threshold for a message with a hyperbole context word; None (a model file without it): such
         # a message is left to the phrases.
         self.context_threshold = doc.get("context_threshold")

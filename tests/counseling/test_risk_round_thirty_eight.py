@@ -103,7 +103,7 @@ def test_a_past_word_is_one_word_and_a_schools_extension_adds_to_it():
         risk.load_lexicon(extra={"imminent": {"past": ["kemarin sore"]}})
     with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
         risk.load_lexicon(extra={"imminent": {"past": ["wingi|mau"]}})
-    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, settled, time, window"):
+    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, time, window"):
         risk.load_lexicon(extra={"imminent": {"gone": ["wingi"]}})
     extended = risk.load_lexicon(extra={"imminent": {"past": ["wingenane"]}})
     assert "wingenane" in extended.past and "tadi" in extended.past
@@ -178,55 +178,57 @@ def test_a_moment_threshold_is_never_above_the_imminence_threshold():
     assert risk_model.Model(doc).moment_threshold is None
 
 
-# "Now" in a message that says a trouble is over (the review's main finding): a friend who has stopped, a sister
-# safe at her grandmother's, an uncle who no longer lives with us, a student clean for six months. Each scores
-# between the two thresholds; "sekarang" followed by a settled word (imminent.settled) or "sudah tidak" is no
-# moment.
-SETTLED = [
-    "temenku yang dulu suka nyilet tangan sekarang udah berhenti bu, udah ke psikolog juga",
-    "adikku kemarin dipukul bapak, tapi sekarang dia udah aman di rumah nenek",
+# The second review (a helper who read the diff and wrote 188 sentences of its own) of a rule that made "sekarang"
+# followed by a settled word ("aman", "tenang") or by "udah gak" a trouble over: "udah gak" is also despair
+# ("udah gak ada yang bisa nolong aku"), a settled word can be negated ("nggak aman") or a euphemism ("tenang
+# selamanya"); the rule cost as many urgent messages as it spared and was dropped. Each of these scores between
+# the two thresholds and names "now": imminent.
+NOW_URGENT = [
+    "sekarang udah gak ada yang bisa nolong aku",
+    "sekarang udah gak ada artinya lagi hidupku",
+    "sekarang udah gak ada yang jagain aku di rumah, om itu udah dateng",
+    "sekarang aku udah gak bisa berhenti mikirin mati",
+    "sekarang aku nggak aman, om itu masih di rumah",
+    "sekarang aku pengen tenang selamanya",
 ]
-NO_LONGER = [
-    "om yang suka megang2 aku sekarang udah gak tinggal di rumah kami",
-    "bu sekarang aku udah gak pernah nyilet lagi, udah 6 bulan bersih 💪",
-]
+# "lalu" before a time word is "then", not "ago".
+THEN_TONIGHT = "aku ngerasa sendirian, lalu malam ini aku pengen ngilang aja"
 
 
-@pytest.mark.parametrize("text", SETTLED)
-def test_now_and_a_settled_word_is_a_trouble_over_not_a_moment(lexicon, tmp_path, text):
+@pytest.mark.parametrize("text", [*NOW_URGENT, THEN_TONIGHT])
+def test_now_and_then_before_a_moment_keep_it(lexicon, text):
     _between_thresholds(lexicon, text)
-    _flagged_not_imminent(lexicon, text)
-    assert _without(tmp_path, "settled", ["aman", "berhenti"]).screen(text).triage == risk.IMMINENT
-
-
-@pytest.mark.parametrize("text", NO_LONGER)
-def test_now_and_no_longer_is_a_trouble_over_not_a_moment(lexicon, monkeypatch, text):
-    _between_thresholds(lexicon, text)
-    _flagged_not_imminent(lexicon, text)
-    monkeypatch.setattr(risk.Lexicon, "_settled", lambda self, tokens, start, end: False)
     assert lexicon.screen(text).triage == risk.IMMINENT
 
 
-def test_a_settled_word_is_read_as_a_stem_and_one_that_reads_as_two_is_left_out():
-    extended = risk.load_lexicon(extra={"imminent": {"settled": ["mendingan", "pulih"]}})
-    assert {"henti", "baik", "pulih"} <= extended.settled and "lebih" not in extended.settled
-    with pytest.raises(risk.LexiconError, match=r"imminent\.settled\[0\]: one word"):
-        risk.load_lexicon(extra={"imminent": {"settled": ["udah aman"]}})
+def test_lalu_is_ago_after_a_time_word_or_yang_and_then_otherwise(lexicon):
+    tokens = lexicon.tokens(THEN_TONIGHT)
+    start = [surface for surface, _ in tokens].index("malam")
+    assert not lexicon._gone(tokens, start, start + 2)
+    for text in (
+        "minggu lalu pas rumah kosong",
+        "beberapa hari yang lalu pas rumah kosong",
+        "pas rumah kosong minggu lalu",
+    ):
+        tokens = lexicon.tokens(text)
+        start = [surface for surface, _ in tokens].index("rumah")
+        assert lexicon._gone(tokens, start, start + 2), text
 
 
-WAITING_NOW = "kakak kelas yang malakin aku sekarang udah nunggu di gerbang, aku takut pulang"
+@pytest.mark.parametrize("word", ["2", "24jam"])
+def test_a_past_word_is_letters_only(word):
+    with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
+        risk.load_lexicon(extra={"imminent": {"past": [word]}})
 
 
-def test_now_said_of_a_group_waiting_is_still_a_moment(lexicon):
-    # "sudah" without "tidak", and no settled word: the group is at the gate now
-    text = WAITING_NOW
-    tokens = lexicon.tokens(text)
-    start = [stem for _, stem in tokens].index("sekarang")
-    assert not lexicon._settled(tokens, start, start + 1)
-    assert lexicon.screen(text).triage == risk.IMMINENT
+@pytest.mark.parametrize(("value", "read"), [(float("nan"), None), (-1.0, 0.0), (0.3, 0.3)])
+def test_a_moment_threshold_is_read_within_zero_and_the_imminence_threshold(value, read):
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    doc["imminent"]["moment_threshold"] = value
+    assert risk_model.Model(doc).moment_threshold == read
 
 
 def test_every_sentence_here_is_no_fresh_set_message():
     assert_not_from_the_fresh_sets(
-        [*SENTENCES, AFTER_CLASS, *REVIEW_MOMENT_GONE, *REVIEW_NOW_IMMINENT, *SETTLED, *NO_LONGER, WAITING_NOW]
+        [*SENTENCES, AFTER_CLASS, *REVIEW_MOMENT_GONE, *REVIEW_NOW_IMMINENT, *NOW_URGENT, THEN_TONIGHT]
     )
