@@ -138,7 +138,8 @@ def run():
         f"  second stage: {risk_model.MODEL_PATH.name}, {len(lexicon.model.weights):,} weights, "
         f"threshold {lexicon.model.threshold}; a message the phrases pass and the model flags is a "
         f"'{risk_model.POSSIBLE}' alert (severity {risk_model.SEVERITY}); imminence model "
-        f"{len(lexicon.model.imminent.weights):,} weights, threshold {lexicon.model.imminent.threshold}; trained on "
+        f"{len(lexicon.model.imminent.weights):,} weights, threshold {lexicon.model.imminent.threshold} "
+        f"({lexicon.model.moment_threshold} for a message that names a near moment); trained on "
         f"{', '.join(part['name'] for part in lexicon.model.doc['trained_on']['parts'])}; the imminence model "
         f"also on {', '.join(part['name'] for part in lexicon.model.doc['imminent'].get('also_trained_on', ()))}"
     )
