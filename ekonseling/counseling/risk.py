@@ -1253,8 +1253,7 @@ class Lexicon:
                     times.append((pattern, start, end))
                     # a moment to come, not one gone ("kemarin malam rumah kosong"): the imminence model's
                     # lower threshold
-                    gone = self._gone(tokens, start, end)
-                    moment = moment or not gone
+                    moment = moment or not self._gone(tokens, start, end)
                 elif start and tokens[start - 1][1] in self.habitual:
                     habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
             else:
