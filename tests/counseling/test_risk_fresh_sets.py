@@ -171,8 +171,9 @@ FLOORS = [
     # blind on 2026-12-06, after round twenty-seven, to fresh-20's brief (a negative repeating a fresh-21
     # message dropped before any measurement), committed with their first measurement (figures only, never
     # shown). Round twenty-seven: 0.967 / 0.925 (147/159), imminent 45/57 (phrases alone 0.958 / 0.717).
-    # Round twenty-eight was tuned on it (with fresh-21): 0.981 / 0.994, 51/57.
-    Floor("fresh22", messages=259, precision=0.98, recall=0.99, imminent=51, labelled_imminent=57),
+    # Round twenty-eight was tuned on it (with fresh-21): 0.981 / 0.994, 51/57. Round thirty-nine read "menikah" as
+    # "nikah" (Sastrawi made it "meni"): a cousin's forced marriage long over is now flagged, 0.975.
+    Floor("fresh22", messages=259, precision=0.97, recall=0.99, imminent=51, labelled_imminent=57),
     # 260 messages (160 risk in all 14 categories, 58 imminent in 12; 100 negatives; 247 in the issue's registers,
     # 13 in other regional languages or English) written blind on 2026-12-06, after round twenty-seven, to fresh-20's
     # brief, committed with their first measurement (figures only, never shown). Round twenty-seven: 0.963 /
@@ -277,16 +278,29 @@ FLOORS = [
     # brief, each told one school (an SMP and a pesantren in Garut and Bandung; an SMK in Semarang and an SMA
     # in Surabaya); three messages of each repeating another set's were dropped before any measurement. First
     # measurement on round thirty-seven's state (figures only, never shown): 0.964 / 0.970 (162/167), imminent
-    # 50/59; 0.946 / 0.981 (157/160), 55/62. Round thirty-eight (the moment threshold): 52/59 and 58/62.
-    Floor("fresh43", messages=264, precision=0.96, recall=0.97, imminent=52, labelled_imminent=59),
-    Floor("fresh44", messages=258, precision=0.94, recall=0.98, imminent=58, labelled_imminent=62),
+    # 50/59; 0.946 / 0.981 (157/160), 55/62. Round thirty-eight (the moment threshold): 52/59 and 58/62. Round
+    # thirty-nine, tuned on them: 0.971 / 0.988, 53/59; 0.958 / 0.988, 58/62.
+    Floor("fresh43", messages=264, precision=0.97, recall=0.98, imminent=53, labelled_imminent=59),
+    Floor("fresh44", messages=258, precision=0.95, recall=0.98, imminent=58, labelled_imminent=62),
     # Written blind during round thirty-eight by two more writers to the same brief (an SMA in Makassar and an
     # MTs in Kendari; an SMP in Medan and an SMK in Pekanbaru); two and five messages repeating another set's
     # dropped before any measurement. First measurement, on round thirty-eight's state (figures only, never
     # shown): 0.975 / 0.975 (156/160), imminent 54/57; 0.968 / 0.905 (152/168), 49/59 (on round thirty-seven's
-    # state 54/57 and 45/59).
+    # state 54/57 and 45/59). Round thirty-nine, tuned on them: fresh-45 unchanged; fresh-46 0.969 / 0.917
+    # (154/168), 50/59.
     Floor("fresh45", messages=259, precision=0.97, recall=0.97, imminent=54, labelled_imminent=57),
-    Floor("fresh46", messages=265, precision=0.96, recall=0.9, imminent=49, labelled_imminent=59),
+    Floor("fresh46", messages=265, precision=0.96, recall=0.91, imminent=50, labelled_imminent=59),
+    # Written blind during round thirty-nine by four more writers to a brief rewritten that session (the same
+    # format, taxonomy, triage and mix; it asks for oblique wording and for hard negatives of a trouble now over),
+    # each told one school (an SMA in East Jakarta and an SMK in Bekasi; an SMK in Yogyakarta and an SMP in
+    # Solo; an SMA in Denpasar and an MTs in Mataram; an SMP in Banjarmasin and an SMA in Pontianak); no
+    # message repeated another set's. First measurement on round thirty-eight's state (figures only, never
+    # shown): 0.936 / 0.924 (146/158), imminent 56/58; 0.923 / 0.905 (143/158), 51/58; 0.906 / 0.854
+    # (135/158), 48/57; 0.924 / 0.901 (145/161), 56/61. Round thirty-nine: the same but fresh-49 0.912.
+    Floor("fresh47", messages=262, precision=0.93, recall=0.92, imminent=56, labelled_imminent=58),
+    Floor("fresh48", messages=263, precision=0.92, recall=0.9, imminent=51, labelled_imminent=58),
+    Floor("fresh49", messages=260, precision=0.91, recall=0.85, imminent=48, labelled_imminent=57),
+    Floor("fresh50", messages=263, precision=0.92, recall=0.9, imminent=56, labelled_imminent=61),
 ]
 
 
