@@ -9,7 +9,7 @@ Every sentence here was written for these tests: none is a message of a fresh se
 import pytest
 
 from ekonseling.counseling import risk
-from tests.counseling.risk_rounds import assert_not_from_the_fresh_sets, round_tests
+from tests.counseling.risk_rounds import assert_not_from_the_fresh_sets, review_tests, round_tests
 
 TRUE_POSITIVES = [
     # "menikah" was "meni": the plainest word for marrying matched no child-marriage phrase
@@ -86,3 +86,78 @@ def test_javanese_after_this_is_a_near_moment(words):
     lexicon = risk.default_lexicon()
     tokens = lexicon.tokens(f"{words} aku diajak ngombe")
     assert any(pattern.kind == "time" for pattern, _, _ in lexicon._occurrences(tokens)), words
+
+
+# The review of the first version (a helper who read the diff, not the labelled sets, and wrote 234 sentences of
+# its own). The first negatives silenced real wishes: any of "hukum", "kajian", "ceramah", "pandangan" up to
+# three words before "bunuh diri" ("aku kena hukum lagi, mending bunuh diri", "diceramahin terus"), and a ghost
+# the student pictures herself as; the English marriage phrases flagged daydreams and history lessons, the agent
+# phrase an adult relative's own migrant work, "sweeping" a police or school raid, and "menikah" read right
+# brought the old "nikah" alarms into school writing (a novel, a lesson, a wedding year read as an age). Each is
+# narrowed: the lesson is the topic as a noun phrase, the ghost has a story frame, a raid is the students' own.
+REVIEW_STILL_RISK = [
+    ("aku kena hukum lagi, mending bunuh diri", "suicide"),
+    ("abis di hukum aku pengen bunuh diri", "suicide"),
+    ("persetan sama hukum, aku mau bunuh diri", "suicide"),
+    ("bodo amat sama hukum agama, aku pengen bunuh diri", "suicide"),
+    ("diceramahin terus, pengen bunuh diri", "suicide"),
+    ("gue udah bosen diceramahin, gue mau bunuh diri beneran", "suicide"),
+    ("abis kajian aku pengen bunuh diri", "suicide"),
+    ("abis kultum aku nangis, kepikiran bunuh diri lagi", "suicide"),
+    ("ngapain ikut halaqah, aku mau bunuh diri besok", "suicide"),
+    ("aku gak peduli hukum, aku mau bunuh diri aja", "suicide"),
+    ("abis di hukum guru aku mau bunuh diri", "suicide"),
+    ("Allah pasti hukum aku kalau bunuh diri, tapi aku udah gak tahan lagi", "suicide"),
+    ("dipandang rendah terus, mau bunuh diri aja", "suicide"),
+    ("pas kajian aku malah mikir bunuh diri terus", "suicide"),
+    ("aku udah ikut halaqah, ikut kajian, tetep aja pengen bunuh diri tiap malem", "suicide"),
+    ("udah kayak adegan film horor hidupku, tinggal adegan aku yang gantung diri", "suicide"),
+    ("pas nonton horor aku sadar aku pengen kayak adegan yang gantung diri itu", "suicide"),
+    ("biar aku jadi hantu aja yang gantung diri di kamar ini, biar mereka nyesel", "suicide"),
+    ("biarin aku jadi setan yang bunuh diri, daripada hidup kayak gini", "suicide"),
+    ("nanti aku jadi arwah yang bunuh diri, gentayangan di sekolah ini biar kalian inget", "suicide"),
+    ("my uncle is arranging my marriage to his business partner and i'm only 15", "child_marriage"),
+    ("the family is arranging a marriage for me with an older man, I'm 14", "child_marriage"),
+    ("they're making me marry my cousin next month, i'm 15", "child_marriage"),
+    ("they want to marry me off to a man from the next village, I'm in grade 9", "child_marriage"),
+    ("a recruiter took my sister to work as a maid in Malaysia, she is 15", "exploitation"),
+    ("My cousin is 14 and an agent took her to work as a maid in Batam", "exploitation"),
+    ("abis isya kite sweeping bocah STM", "violence"),
+    ("ntar pulang sekolah kita sweeping anak SMA sebelah, bawa kayu semua", "violence"),
+    ("Orang tua saya memaksa saya menikah setelah kenaikan kelas nanti", "child_marriage"),
+    ("bapak nyuruh aku menikah abis lulus SMP", "child_marriage"),
+]
+REVIEW_NO_PHRASE = [
+    "bu, hukum bunuh diri dalam islam apa ya? buat tugas PAI",
+    "tadi di kajian ustadzah bahas bunuh diri",
+    "Ustadz, dalam halaqah tadi kami berdiskusi tentang hukum bunuh diri dalam kitab yang sedang kami kaji",
+    "Pak, boleh minta referensi pandangan agama tentang bunuh diri untuk makalah kami?",
+    "film horornya serem banget, ada hantu yang gantung diri di pohon",
+    "filmnya serem bgt, ada adegan hantu yg gantung diri, aku jd ga bisa tidur",
+    "I've been planning my dream wedding on Pinterest since I was 10 lol",
+    "planning my wedding in The Sims 4 rn hahaha",
+    "I keep planning my wedding in my head when I see my crush lol",
+    "I'm arranging my marriage certificate translation for my mom's visa",
+    "for history class: Kartini's father married her off to the regent of Rembang",
+    "we did a drama about Siti Nurbaya, her father married her off to pay his debt",
+    "my grandma told me her parents married her off at 14, crazy right",
+    "my mom's agent sent her to work as a maid in Saudi, I miss her so much",
+    "my aunt's agent brought her to work as a maid in Hong Kong, she sends money home every month",
+    "my neighbour's recruiter took her to work as a maid in Singapore, she's 30 and happy there",
+    "polisi sweeping anak SMA yang konvoi kelulusan kemarin",
+    "kata pak satpam, sweeping anak SMP yang nongkrong di warnet",
+    "kesiswaan bilang nanti siang ada sweeping siswa yang gak pake atribut lengkap",
+    "besok pagi ada sweeping tas siswa kelas 9",
+    "tugas resensi novel Siti Nurbaya, tokohnya dipaksa menikah sama Datuk Maringgih",
+    "kami lagi diskusi di kelas PKn tentang dampak anak dipaksa menikah dini",
+    "Kartini dipaksa menikah dengan bupati Rembang, itu materi sejarah minggu ini",
+    "orang tuaku menikah tahun 2005, jadi anniversary ke 20 minggu ini",
+    "bar iki aku arep mangan bakso karo konco",
+    "mari iki aku mulih, wis sore",
+]
+(
+    test_the_review_sentences_are_no_fresh_sets,
+    test_the_review_risk_stays_risk,
+    test_the_review_negatives_fire_no_phrase,
+    _,
+) = review_tests(still_risk=REVIEW_STILL_RISK, no_phrase=REVIEW_NO_PHRASE)
