@@ -140,7 +140,8 @@ def run():
     )
     print(
         f"  second stage: {risk_model.MODEL_PATH.name}, {len(lexicon.model.weights):,} weights, "
-        f"threshold {lexicon.model.threshold}; a message the phrases pass and the model flags is a "
+        f"threshold {lexicon.model.threshold} ({lexicon.model.flag_moment_threshold} for a message that names a near "
+        f"moment); a message the phrases pass and the model flags is a "
         f"'{risk_model.POSSIBLE}' alert (severity {risk_model.SEVERITY}); imminence model "
         f"{len(lexicon.model.imminent.weights):,} weights, threshold {lexicon.model.imminent.threshold} "
         f"({lexicon.model.moment_threshold} for a message that names a near moment); trained on "

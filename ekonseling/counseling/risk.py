@@ -1305,7 +1305,8 @@ class Lexicon:
         if self.model is None or (strict and self.model.context_threshold is None):
             return NOT_FLAGGED
         found = risk_model.features(text, self)
-        score = self.model.score(text, self, found)
+        # A near moment named (and no hyperbole context word): the second stage's lower moment threshold.
+        score = self.model.score(text, self, found, moment=moment and not strict)
         if not score.possible or (strict and score.probability < self.model.context_threshold):
             return NOT_FLAGGED
         confirmed = self._confirmed(partial or {}, negatives or {})

@@ -71,6 +71,14 @@ MAX_OVER_TRIAGE = 0.05
 # imminence model's own threshold stands: 0.2 for every flagged message gave 274 for 104
 # (docs/risk-screening.md).
 MOMENT_THRESHOLD = 0.2
+# The second stage's threshold for a message the phrases pass that names a near moment (the same test as above),
+# never above its own: a risk told in words no phrase knows, with a moment chosen, is the miss that costs most.
+# Round thirty-nine chose it on the nine read sets the model was never trained on (fresh-29, 30, 38 … 40,
+# 43 … 46: 1,445 risk messages, 527 imminent) and the everyday sets: from 0.70 down, 0.65, 0.6, 0.55, 0.5 and
+# 0.4 flagged 1,388, 1,391, 1,392, 1,395 and 1,400 instead of 1,386, triaged 491, 493, 494, 496 and 499
+# imminent instead of 489, for 39, 39, 40, 42 and 48 false alarms instead of 39 and 17, 18, 22, 26 and 31
+# alerts on the 1,481 everyday messages instead of 17; the held-out part unchanged (docs/risk-screening.md).
+FLAG_MOMENT_THRESHOLD = 0.6
 DECIMALS = 5
 SHOWN = 5  # features shown with a verdict
 # The reason of a flagged message the imminence model makes imminent (after "<category>: "); in the
@@ -140,6 +148,15 @@ class _Linear:
         return Score(probability, possible, shown)
 
 
+def _lower(value, ceiling):
+    """A lower threshold read from a model file: within 0 and `ceiling`; None (the model's own threshold) when
+    the file has none, it is NaN, or there is no ceiling."""
+    value = None if value is None else float(value)
+    if value is None or math.isnan(value) or ceiling is None:
+        return None
+    return min(max(value, 0.0), ceiling)
+
+
 class Model(_Linear):
     """The second stage: whether a message the phrases pass is a possible risk (these weights), and
     the imminence model (`imminent`, optional in a model file): whether a flagged message is imminent."""
@@ -151,16 +168,18 @@ class Model(_Linear):
         # The imminence model's threshold for a message that names a near moment, within 0 and its own; None
         # (its own threshold) for a model file without one, or NaN.
         moment = doc["imminent"].get("moment_threshold") if doc.get("imminent") else None
-        moment = None if moment is None else float(moment)
-        self.moment_threshold = (
-            None if moment is None or math.isnan(moment) else min(max(moment, 0.0), self.imminent.threshold)
-        )
+        self.moment_threshold = _lower(moment, self.imminent.threshold if self.imminent else None)
+        # The second stage's threshold for a message that names a near moment, likewise.
+        self.flag_moment_threshold = _lower(doc.get("flag_moment_threshold"), self.threshold)
         # The threshold for a message with a hyperbole context word; None (a model file without it): such
         # a message is left to the phrases.
         self.context_threshold = doc.get("context_threshold")
 
-    def score(self, text, lexicon, found=None) -> Score:
-        return self._verdict(features(text, lexicon) if found is None else found, text)
+    def score(self, text, lexicon, found=None, moment=False) -> Score:
+        """The second stage's verdict on a message the phrases pass (`possible`: a possible risk at its threshold,
+        or at the flag moment threshold when the message names a near moment)."""
+        threshold = self.flag_moment_threshold if moment and self.flag_moment_threshold is not None else None
+        return self._verdict(features(text, lexicon) if found is None else found, text, threshold)
 
     def imminence(self, text, lexicon, found=None, moment=False) -> Score | None:
         """The imminence model's verdict on a flagged message (`possible`: imminent at its threshold, or at
@@ -371,7 +390,8 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
 
     - the second stage: weights, and the threshold chosen out of fold on the same messages (FOLDS folds
       by position in a fixed order; the lowest threshold of GRID whose out-of-fold false-alarm rate on
-      the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS);
+      the negatives the lexicon lets pass is at most MAX_FALSE_ALARMS), and FLAG_MOMENT_THRESHOLD (never
+      above it) for a message that names a near moment;
     - the imminence model ("imminent"): the same features and training on the risk messages, label 1
       when triaged imminent; its threshold the lowest of GRID whose out-of-fold rate of risk messages
       not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE, and MOMENT_THRESHOLD (never
@@ -419,8 +439,10 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
             "context_threshold": CONTEXT_THRESHOLD,
             "max_over_triage": MAX_OVER_TRIAGE,
             "moment_threshold": MOMENT_THRESHOLD,
+            "flag_moment_threshold": FLAG_MOMENT_THRESHOLD,
         },
         "threshold": threshold,
+        "flag_moment_threshold": min(threshold, FLAG_MOMENT_THRESHOLD),
         "context_threshold": context_threshold,
         "bias": round(bias, DECIMALS),
         "weights": _rounded(weights),

@@ -2,13 +2,16 @@
 showed of the language, not of the sets: a verb Sastrawi cuts wrong ("menikah" read as "meni" + "-kah"), a school
 name read as an English word ("smk" as "smoke"), Sundanese and Javanese krama words, English wordings of child
 marriage and trafficking, a school raid ("sweeping") announced for a time, Javanese "after this" as a near
-moment, and hard negatives of a religious lesson and a horror film.
+moment, and hard negatives of a religious lesson and a horror film. And the second stage's lower threshold for a
+message the phrases pass that names a near moment (risk_model.FLAG_MOMENT_THRESHOLD).
 
 Every sentence here was written for these tests: none is a message of a fresh set (checked below)."""
 
+import json
+
 import pytest
 
-from ekonseling.counseling import risk
+from ekonseling.counseling import risk, risk_model
 from tests.counseling.risk_rounds import assert_not_from_the_fresh_sets, review_tests, round_tests
 
 TRUE_POSITIVES = [
@@ -161,3 +164,55 @@ REVIEW_NO_PHRASE = [
     test_the_review_negatives_fire_no_phrase,
     _,
 ) = review_tests(still_risk=REVIEW_STILL_RISK, no_phrase=REVIEW_NO_PHRASE)
+
+
+# The second stage's lower threshold for a message the phrases pass that names a near moment
+# (risk_model.FLAG_MOMENT_THRESHOLD): told to come along to the storeroom by older students after school.
+AFTER_SCHOOL = "pulang sekolah gue disuruh ikut kakak kelas ke gudang"
+# The same, yesterday: a moment gone, the second stage's own threshold.
+YESTERDAY = "kemarin pulang sekolah gue disuruh ikut kakak kelas ke gudang"
+
+
+def _in_the_band(lexicon, text):
+    """The second stage scores `text` at or above its moment threshold and under its own, and no phrase fires."""
+    model = lexicon.model
+    assert model.flag_moment_threshold <= model.score(text, lexicon).probability < model.threshold, text
+    assert not risk.load_lexicon(model=None).screen(text).flagged, text
+
+
+def test_the_model_file_records_the_flag_moment_threshold():
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    assert doc["settings"]["flag_moment_threshold"] == risk_model.FLAG_MOMENT_THRESHOLD
+    assert doc["flag_moment_threshold"] == min(doc["threshold"], risk_model.FLAG_MOMENT_THRESHOLD)
+    model = risk.default_lexicon().model
+    assert model.flag_moment_threshold == doc["flag_moment_threshold"] < model.threshold
+
+
+def test_a_message_that_names_a_near_moment_is_a_possible_risk_at_the_lower_threshold():
+    lexicon = risk.default_lexicon()
+    _in_the_band(lexicon, AFTER_SCHOOL)
+    screening = lexicon.screen(AFTER_SCHOOL)
+    assert screening.flagged and screening.categories == (risk_model.POSSIBLE,) and screening.model_features
+    # a model file without the moment threshold: the second stage's own, as before
+    model = risk_model.load_model()
+    model.flag_moment_threshold = None
+    assert not risk.load_lexicon(model=model).screen(AFTER_SCHOOL).flagged
+
+
+def test_a_moment_gone_keeps_the_second_stages_own_threshold():
+    lexicon = risk.default_lexicon()
+    _in_the_band(lexicon, YESTERDAY)
+    assert not lexicon.screen(YESTERDAY).flagged
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"), [(0.9, "threshold"), ("0.6", 0.6), (-1, 0.0), (float("nan"), None), (None, None)]
+)
+def test_a_flag_moment_threshold_is_read_within_zero_and_the_models_own(stored, read):
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    if stored is None:
+        del doc["flag_moment_threshold"]
+    else:
+        doc["flag_moment_threshold"] = stored
+    model = risk_model.Model(doc)
+    assert model.flag_moment_threshold == (model.threshold if read == "threshold" else read)
