@@ -741,16 +741,16 @@ def validate(doc, source="", known_categories=()):
         if not isinstance(imminent, dict):
             _fail("imminent", "must be an object with window and time", source)
         imminent = _visible(imminent)
-        unknown = sorted(set(imminent) - {"window", "time", "habitual", "past"})
+        unknown = sorted(set(imminent) - {"window", "time", "habitual", "past", "night"})
         if unknown:
-            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, past, time, window)", source)
+            _fail(f"imminent.{unknown[0]}", "unknown key (allowed: habitual, night, past, time, window)", source)
         if "window" in imminent:
             _check_int(imminent["window"], "imminent.window", 0, MAX_WINDOW, source)
         time_words = imminent.get("time", [])
         _check_list(time_words, "imminent.time", source)
         for i, word in enumerate(time_words):
             _check_phrase_text(word, f"imminent.time[{i}]", source)
-        for key in ("habitual", "past"):
+        for key in ("habitual", "past", "night"):
             words = imminent.get(key, [])
             _check_list(words, f"imminent.{key}", source)
             for i, word in enumerate(words):
@@ -823,7 +823,7 @@ def _merge(base, extra):
     extra_imminent = _visible(extra.get("imminent", {}))
     if "window" in extra_imminent:
         imminent["window"] = extra_imminent["window"]
-    for key in ("time", "habitual", "past"):
+    for key in ("time", "habitual", "past", "night"):
         imminent[key] = [*imminent.get(key, []), *extra_imminent.get(key, [])]
     merged["imminent"] = imminent
     categories = {name: dict(_visible(c)) for name, c in merged.get("categories", {}).items()}
@@ -946,6 +946,9 @@ class Lexicon:
         # before one ("pas rumah kosong minggu lalu") names no moment for the imminence model's lower moment
         # threshold. Words as read, not stems: "semalam" stems to "malam".
         self.past = frozenset(surface for word in imminent.get("past", []) for surface, _ in self.tokens(word))
+        # A moment named with one of these ("nanti malam", "tonight", "peuting ieu") keeps the second stage's own
+        # threshold: the model already weighs a night towards risk, and a lower threshold would count it twice.
+        self.night = frozenset(stem for word in imminent.get("night", []) for _, stem in self.tokens(word))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
         index = {}
@@ -1243,7 +1246,7 @@ class Lexicon:
         if not tokens:
             return NOT_FLAGGED
         candidates, negatives, contexts, times, crisis = {}, {}, [], [], {}
-        vetoed = habit = moment = False
+        vetoed = habit = moment = night = False
         for pattern, start, end in self._occurrences(tokens):
             if pattern.min_count and any(
                 surface.isdigit() and int(surface) < pattern.min_count for surface, _ in tokens[start:end]
@@ -1261,8 +1264,9 @@ class Lexicon:
                 if not any(stem in self.habitual for _, stem in tokens[max(0, start - HABIT_REACH) : start]):
                     times.append((pattern, start, end))
                     # a moment to come, not one gone ("kemarin malam rumah kosong"): the imminence model's
-                    # lower threshold
+                    # lower threshold, and the second stage's in a message that names no night
                     moment = moment or not self._gone(tokens, start, end)
+                    night = night or any(stem in self.night for _, stem in tokens[start:end])
                 elif start and tokens[start - 1][1] in self.habitual:
                     habit = True  # right after the habit's word: "saben malam minggu", not "tiap les. nanti sore"
             else:
@@ -1285,7 +1289,13 @@ class Lexicon:
             if vetoed:
                 return NOT_FLAGGED
             return self._second_stage(
-                text, partial, negatives, strict=bool(contexts), habit=habit and not times, moment=moment
+                text,
+                partial,
+                negatives,
+                strict=bool(contexts),
+                habit=habit and not times,
+                moment=moment,
+                flag_moment=moment and not night,
             )
         categories = tuple(sorted(flagged, key=self._rank.__getitem__))
         matches = tuple(
@@ -1301,12 +1311,14 @@ class Lexicon:
             return screening
         return self._imminent_by_model(text, screening, moment=moment)
 
-    def _second_stage(self, text, partial=None, negatives=None, strict=False, habit=False, moment=False):
+    def _second_stage(
+        self, text, partial=None, negatives=None, strict=False, habit=False, moment=False, flag_moment=False
+    ):
         if self.model is None or (strict and self.model.context_threshold is None):
             return NOT_FLAGGED
         found = risk_model.features(text, self)
-        # A near moment named (and no hyperbole context word): the second stage's lower moment threshold.
-        score = self.model.score(text, self, found, moment=moment and not strict)
+        # A near moment named that is no night (and no hyperbole context word): the second stage's lower threshold.
+        score = self.model.score(text, self, found, moment=flag_moment and not strict)
         if not score.possible or (strict and score.probability < self.model.context_threshold):
             return NOT_FLAGGED
         confirmed = self._confirmed(partial or {}, negatives or {})

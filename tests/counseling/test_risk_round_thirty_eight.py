@@ -103,7 +103,7 @@ def test_a_past_word_is_one_word_and_a_schools_extension_adds_to_it():
         risk.load_lexicon(extra={"imminent": {"past": ["kemarin sore"]}})
     with pytest.raises(risk.LexiconError, match=r"imminent\.past\[0\]: one word"):
         risk.load_lexicon(extra={"imminent": {"past": ["wingi|mau"]}})
-    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, past, time, window"):
+    with pytest.raises(risk.LexiconError, match=r"allowed: habitual, night, past, time, window"):
         risk.load_lexicon(extra={"imminent": {"gone": ["wingi"]}})
     extended = risk.load_lexicon(extra={"imminent": {"past": ["wingenane"]}})
     assert "wingenane" in extended.past and "tadi" in extended.past

@@ -216,3 +216,58 @@ def test_a_flag_moment_threshold_is_read_within_zero_and_the_models_own(stored, 
         doc["flag_moment_threshold"] = stored
     model = risk_model.Model(doc)
     assert model.flag_moment_threshold == (model.threshold if read == "threshold" else read)
+
+
+# The review of the lower threshold (a helper who read the diff and wrote 436 sentences of its own): of the
+# ordinary messages it newly flagged, 6 of 8 named a night ("peuting ieu", "bengi iki", "tonight", "nanti malam"),
+# words the second stage already weighs towards risk; a lower threshold counted them twice. A night keeps the
+# second stage's own threshold (`imminent.night`): the read sets keep every gain, the everyday sets lose the alert.
+NIGHT_ORDINARY = [
+    "nanti malam aku pergi sama pacar ke pasar malam, pulang jam 9",
+    "peuting ieu abdi sare di bumi nini, mamah nuju ka Jakarta",
+    "bengi iki aku dhewe neng omah, bapak ibuk lungo kondangan nang Klaten",
+    "peuting ieu abdi nginep di bumi rerencangan",
+]
+# What the lower threshold gains (the review's own sentences): no phrase knows them, the second stage scores them
+# between its two thresholds, and each names a moment that is no night.
+MOMENT_GAINS = [
+    "mari iki aku arep nang kali, wis kesel kabeh",
+    "pulang sekolah gue dijemput bang yang kenal di MiChat, katanya ada kerjaan enak",
+    "besok kamarku udah rapi, barang-barangku udah aku bagiin ke temen",
+    "after school I'm going to the train tracks to think, maybe for the last time",
+]
+# Its known cost: an ordinary message with a moment that is no night, flagged a possible risk (no phrase).
+MOMENT_COSTS = [
+    "sekarang aku nunggu jemputan di depan sekolah, udah sejam belum dateng",
+    "abis ini aku pulang sendiri jalan kaki, rumahku deket kok",
+]
+
+
+def test_the_lower_thresholds_review_sentences_are_no_fresh_sets():
+    assert_not_from_the_fresh_sets([*NIGHT_ORDINARY, *MOMENT_GAINS, *MOMENT_COSTS])
+
+
+@pytest.mark.parametrize("text", NIGHT_ORDINARY)
+def test_a_night_keeps_the_second_stages_own_threshold(text):
+    lexicon = risk.default_lexicon()
+    _in_the_band(lexicon, text)
+    assert not lexicon.screen(text).flagged
+    # without the night words it would be a possible risk
+    bare = risk.load_lexicon(extra={"imminent": {}}, model=lexicon.model)
+    bare.night = frozenset()
+    assert bare.screen(text).flagged
+
+
+@pytest.mark.parametrize("text", [*MOMENT_GAINS, *MOMENT_COSTS])
+def test_a_moment_that_is_no_night_is_a_possible_risk_at_the_lower_threshold(text):
+    lexicon = risk.default_lexicon()
+    _in_the_band(lexicon, text)
+    screening = lexicon.screen(text)
+    assert screening.flagged and screening.categories == (risk_model.POSSIBLE,)
+
+
+def test_a_night_word_is_one_word_and_a_schools_extension_adds_to_it():
+    with pytest.raises(risk.LexiconError, match=r"imminent\.night\[0\]: one word"):
+        risk.load_lexicon(extra={"imminent": {"night": ["malam ini"]}})
+    extended = risk.load_lexicon(extra={"imminent": {"night": ["dalu"]}})
+    assert "malam" in extended.night and "tonight" in extended.night

@@ -166,8 +166,7 @@ REVIEW_NO_PHRASE = [
 REVIEW_NOT_IMMINENT = [
     "30 hari lagi aku dinikahin sama juragan, aku masih kelas 8",
     "kiwari mah unggal peuting abdi hoyong maot",
-    # Not "peuting ieu abdi nginep di bumi rerencangan" (tonight I sleep at a friend's) since round thirty-nine: a
-    # possible risk (0.65) at the second stage's moment threshold (0.6), which the imminence model makes imminent.
+    "peuting ieu abdi nginep di bumi rerencangan",
     # Not "bengi iki aku arep nginep omahe konco" since round thirty-seven: no phrase makes it imminent (it is in
     # REVIEW_NO_PHRASE), but at the second stage's threshold 0.70 it is a possible risk (0.73) the imminence
     # model makes imminent, a known false alarm of that threshold (docs/risk-screening.md).
