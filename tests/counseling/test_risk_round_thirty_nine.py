@@ -271,3 +271,31 @@ def test_a_night_word_is_one_word_and_a_schools_extension_adds_to_it():
         risk.load_lexicon(extra={"imminent": {"night": ["malam ini"]}})
     extended = risk.load_lexicon(extra={"imminent": {"night": ["dalu"]}})
     assert "malam" in extended.night and "tonight" in extended.night
+
+
+# Also seen by that review: "accompanying men" (sexual exploitation) read any friend ("temen", the stem of
+# "nemenin") and any father ("bapak") as the men: a child at hospital with her father, a condolence visit to a
+# friend whose father died. The phrase now wants the verb as typed and the men as such.
+ACCOMPANYING = [
+    "sekarang aku di rumah sakit nemenin ayah, jadi gak bisa masuk sekolah",
+    "nanti malam aku ke rumah temen yang ayahnya meninggal, takziah",
+]
+STILL_EXPLOITATION = [
+    "aku disuruh temenin bapak-bapak minum di kafe tiap malam",
+    "mama nyuruh aku nemenin tamu om-om di warung sampai pagi",
+    "aku dipaksa menemani tamu di tempat karaoke",
+]
+
+
+def test_the_accompanying_sentences_are_no_fresh_sets():
+    assert_not_from_the_fresh_sets([*ACCOMPANYING, *STILL_EXPLOITATION])
+
+
+@pytest.mark.parametrize("text", ACCOMPANYING)
+def test_accompanying_a_father_or_visiting_a_friend_is_no_exploitation(text):
+    assert "exploitation" not in risk.screen(text).categories
+
+
+@pytest.mark.parametrize("text", STILL_EXPLOITATION)
+def test_accompanying_men_or_guests_stays_exploitation(text):
+    assert "exploitation" in risk.screen(text).categories
