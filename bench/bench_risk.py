@@ -8,9 +8,10 @@ of round fifteen) and round seventeen on fresh-10 (written blind, the measure of
 second stage and its imminence model are trained on dev, fresh-2 … fresh-12, fresh-13 … fresh-24 (since
 round twenty-nine: each blind set once a round has read it) and the synthetic training parts
 (risk.TRAINING_SETS); the imminence model also on the triage parts, synthAE and fresh-25 … 28
-(risk.IMMINENCE_SETS, since round thirty-two). Held-out and fresh-29 … 50 are the parts they never saw, and
-fresh-31 … 37, 41, 42 and 47 … 50, written blind, the parts nothing was tuned or trained on (their misses are
-not listed). The everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets for
+(risk.IMMINENCE_SETS, since round thirty-two); the second stage alone also on fresh-29, 30, 38 … 40 and 43 … 46
+(risk.SECOND_STAGE_ONLY_SETS, since round forty). Held-out and fresh-31 … 37, 41, 42 and 47 … 50 are the
+parts they never saw, and these fresh sets, written blind, the parts nothing was tuned or trained on (their
+misses are not listed). The everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets for
 nothing. A set whose file is not there is skipped (said so, not failed).
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
@@ -55,8 +56,8 @@ FRESH_PARTS = {
     "fresh26": "fresh-26 (written blind before round 29; tuned on by round 30; imminence model trained on it since 32)",
     "fresh27": "fresh-27 (written blind before round 30; tuned on by round 31; imminence model trained on it since 32)",
     "fresh28": "fresh-28 (written blind before round 30; tuned on by round 31; imminence model trained on it since 32)",
-    "fresh29": "fresh-29 (written blind before round 31, mostly Indonesian; tuned on by round thirty-three)",
-    "fresh30": "fresh-30 (written blind before round 31, mostly Indonesian; tuned on by round thirty-three)",
+    "fresh29": "fresh-29 (written blind before round 31, mostly Indonesian; tuned on by 33; 2nd stage trains on it)",
+    "fresh30": "fresh-30 (written blind before round 31, mostly Indonesian; tuned on by 33; 2nd stage trains on it)",
     "fresh31": "fresh-31 (written blind before round 32, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh32": "fresh-32 (written blind before round 32, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh33": "fresh-33 (written blind during round 32, mostly Indonesian; unread: figures only, no misses listed)",
@@ -64,15 +65,15 @@ FRESH_PARTS = {
     "fresh35": "fresh-35 (written blind after round 33, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh36": "fresh-36 (written blind after round 33, mostly Indonesian; unread: figures only, no misses listed)",
     "fresh37": "fresh-37 (written blind after round 33 for one school: Jakarta SMP; unread: figures only)",
-    "fresh38": "fresh-38 (written blind after round 33 for one school: Bandung SMK; tuned on by round 35)",
-    "fresh39": "fresh-39 (written blind after round 33 for one school: East Java madrasah; tuned on by round 35)",
-    "fresh40": "fresh-40 (written blind after round 33 for one school: Depok SMA; read by round 36)",
+    "fresh38": "fresh-38 (written blind after round 33 for Bandung SMK; tuned on by 35; 2nd stage trains on it)",
+    "fresh39": "fresh-39 (written blind after round 33 for East Java madrasah; tuned on by 35; 2nd stage trains on it)",
+    "fresh40": "fresh-40 (written blind after round 33 for Depok SMA; read by 36; 2nd stage trains on it)",
     "fresh41": "fresh-41 (written blind after round 33 for one school: Central Java SMP; unread: figures only)",
     "fresh42": "fresh-42 (written blind after round 33 for one school: Yogyakarta SMA; unread: figures only)",
-    "fresh43": "fresh-43 (written blind before round 38 for one school: Garut/Bandung SMP; read by round 39)",
-    "fresh44": "fresh-44 (written blind before round 38 for one school: Semarang SMK; read by round 39)",
-    "fresh45": "fresh-45 (written blind during round 38 for one school: Makassar SMA; read by round 39)",
-    "fresh46": "fresh-46 (written blind during round 38 for one school: Medan SMP; read by round 39)",
+    "fresh43": "fresh-43 (written blind before round 38 for Garut/Bandung SMP; read by 39; 2nd stage trains on it)",
+    "fresh44": "fresh-44 (written blind before round 38 for Semarang SMK; read by 39; 2nd stage trains on it)",
+    "fresh45": "fresh-45 (written blind during round 38 for Makassar SMA; read by 39; 2nd stage trains on it)",
+    "fresh46": "fresh-46 (written blind during round 38 for Medan SMP; read by 39; 2nd stage trains on it)",
     "fresh47": "fresh-47 (written blind during round 39 for one school: East Jakarta SMA; unread: figures only)",
     "fresh48": "fresh-48 (written blind during round 39 for one school: Yogyakarta SMK; unread: figures only)",
     "fresh49": "fresh-49 (written blind during round 39 for one school: Denpasar SMA; unread: figures only)",

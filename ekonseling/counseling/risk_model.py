@@ -366,19 +366,21 @@ def _named(parts):
     return parts if isinstance(parts, dict) else {"examples": list(parts)}
 
 
-def _imminence_only(examples, imminence_parts):
-    """The risk messages of `imminence_parts` the training parts do not hold (text → message, in part order)
-    and how many each part gives. A text labelled twice must be labelled alike: as a risk or not in the
-    training parts and here, imminent or not in two parts (a relabelled copy would be trained on silently)."""
+def _imminence_only(examples, imminence_parts, elsewhere=()):
+    """The risk messages of `imminence_parts` that `examples` (the training messages the imminence model is
+    trained on) do not hold (text → message, in part order) and how many each part gives. A text labelled
+    twice must be labelled alike: as a risk or not in the training parts (`elsewhere` too: the second-stage-only
+    messages) and here, imminent or not in two parts (a relabelled copy would be trained on silently)."""
     labelled = {e["text"]: e for e in examples}
+    others = {e["text"]: e for e in elsewhere}
     extra, used = {}, {}
     for name, part in imminence_parts.items():
         used[name] = 0
         for e in part:
-            other = labelled.get(e["text"]) or extra.get(e["text"])
-            if other is not None:
-                if (other["label"], other.get("triage")) != (e["label"], e.get("triage")):
-                    raise ValueError(f"{name}: {e['text']!r} is labelled otherwise in another part")
+            other = labelled.get(e["text"]) or extra.get(e["text"]) or others.get(e["text"])
+            if other is not None and (other["label"], other.get("triage")) != (e["label"], e.get("triage")):
+                raise ValueError(f"{name}: {e['text']!r} is labelled otherwise in another part")
+            if e["text"] in labelled or e["text"] in extra:
                 continue
             if e["label"] == "risk":
                 extra[e["text"]] = e
@@ -386,7 +388,7 @@ def _imminence_only(examples, imminence_parts):
     return extra, used
 
 
-def train(parts, lexicon, imminence_parts=None) -> dict:
+def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     """The model document trained on `parts` (name → labelled messages: risk.load_training(), the
     parts the rules were tuned on; a plain list is one part named "examples"):
 
@@ -399,10 +401,26 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
       not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE, and MOMENT_THRESHOLD (never
       above it) for a message that names a near moment; trained also on the risk messages of
       `imminence_parts` (risk.load_imminence_training(): parts the first stage is not trained on), a text
-      of both counted once."""
+      of both counted once.
+
+    The parts of `parts` named in `second_stage_only` (risk.SECOND_STAGE_ONLY_SETS) train the second stage
+    alone: the imminence model trained on such sets lost imminent messages on the others (round thirty-eight,
+    docs/risk-screening.md), while the second stage gained flagged ones (round forty)."""
     parts = _named(parts)
     imminence_parts = _named(imminence_parts or {})
-    examples = sorted((e for part in parts.values() for e in part), key=lambda e: e["text"])
+    if isinstance(second_stage_only, str):
+        raise TypeError("second_stage_only is a collection of part names, not one name")
+    second_stage_only = frozenset(second_stage_only)
+    unknown = second_stage_only - set(parts)
+    if unknown:
+        raise ValueError(f"second-stage-only parts that are not training parts: {sorted(unknown)}")
+    if parts and second_stage_only == set(parts):
+        raise ValueError("every training part is second-stage-only: the imminence model would have none")
+    # (message, its part) in text order; the sort is stable, so without second-stage-only parts the messages
+    # and their order are those of every earlier model
+    by_text = sorted(((e, name) for name, part in parts.items() for e in part), key=lambda pair: pair[0]["text"])
+    examples = [e for e, _ in by_text]
+    imminence_kept = [name not in second_stage_only for _, name in by_text]
     feature_sets = [features(e["text"], lexicon) for e in examples]
     labels = [1.0 if e["label"] == "risk" else 0.0 for e in examples]
     out_of_fold = _out_of_fold(feature_sets, labels)
@@ -411,8 +429,14 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
     context_threshold = max(threshold, CONTEXT_THRESHOLD)
     weights, bias = _train_once(feature_sets, labels)
 
-    extra, used = _imminence_only(examples, imminence_parts)
-    risky = [(e, found) for e, found, label in zip(examples, feature_sets, labels, strict=True) if label == 1.0]
+    kept = [e for e, keep in zip(examples, imminence_kept, strict=True) if keep]
+    left_out = [e for e, keep in zip(examples, imminence_kept, strict=True) if not keep]
+    extra, used = _imminence_only(kept, imminence_parts, left_out)
+    risky = [
+        (e, found)
+        for e, found, label, keep in zip(examples, feature_sets, labels, imminence_kept, strict=True)
+        if label == 1.0 and keep
+    ]
     risky.extend((e, features(e["text"], lexicon)) for e in extra.values())
     risky.sort(key=lambda pair: pair[0]["text"])  # stable: without extra parts, the order of the risk messages
     risky_sets = [found for _, found in risky]
@@ -427,6 +451,7 @@ def train(parts, lexicon, imminence_parts=None) -> dict:
         "version": 2,
         "trained_on": {
             "parts": [{"name": name, "messages": len(part)} for name, part in parts.items()],
+            "second_stage_only": [name for name in parts if name in second_stage_only],
             "messages": len(examples),
             "sha256": digest,  # over the texts of every part, sorted, one a line
         },
@@ -470,12 +495,13 @@ def main():
     from ekonseling.counseling import risk
 
     lexicon = risk.load_lexicon(model=None)
-    doc = train(risk.load_training(), lexicon, risk.load_imminence_training())
+    doc = train(risk.load_training(), lexicon, risk.load_imminence_training(), risk.SECOND_STAGE_ONLY_SETS)
     MODEL_PATH.write_text(dump(doc), encoding="utf-8")
     imminent = doc["imminent"]
     print(
         f"{MODEL_PATH.name}: trained on {doc['trained_on']['messages']} messages "
-        f"({', '.join(p['name'] for p in doc['trained_on']['parts'])}); {len(doc['weights'])} weights, "
+        f"({', '.join(p['name'] for p in doc['trained_on']['parts'])}; the second stage alone: "
+        f"{', '.join(doc['trained_on']['second_stage_only']) or 'none'}); {len(doc['weights'])} weights, "
         f"threshold {doc['threshold']}; imminence model {len(imminent['weights'])} weights, threshold "
         f"{imminent['threshold']}"
     )

@@ -100,8 +100,9 @@ HARD_NEGATIVES = [
 # No alert at all, not even the model's possible risk: a body ("tubuh", once matched by "setubuh") and a
 # parent saying to marry after graduation, university or a job (the model's possible risk, triaged
 # imminent, after it was trained on fresh-9)
+# ("pak, tubuhku pegal semua habis olahraga" was one until round forty's retrained second stage made it a
+# possible risk: a known cost of that round, kept in test_risk_round_forty.py)
 KNOWN_FALSE_ALARMS = [
-    "pak, tubuhku pegal semua habis olahraga",
     "bu, di dalam tubuh manusia ada berapa tulang?",
     "mama bilang nikahnya nanti aja abis wisuda",
     "ayah bilang nikah nanti aja setelah lulus kuliah",

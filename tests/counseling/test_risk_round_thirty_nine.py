@@ -167,10 +167,12 @@ REVIEW_NO_PHRASE = [
 
 
 # The second stage's lower threshold for a message the phrases pass that names a near moment
-# (risk_model.FLAG_MOMENT_THRESHOLD): told to come along to the storeroom by older students after school.
-AFTER_SCHOOL = "pulang sekolah gue disuruh ikut kakak kelas ke gudang"
+# (risk_model.FLAG_MOMENT_THRESHOLD): called to the storeroom by older students after school. (Until round
+# forty "disuruh ikut kakak kelas ke gudang", which the second stage retrained then scores above its own
+# threshold, 0.73.)
+AFTER_SCHOOL = "pulang sekolah gue dipanggil kakak kelas ke gudang"
 # The same, yesterday: a moment gone, the second stage's own threshold.
-YESTERDAY = "kemarin pulang sekolah gue disuruh ikut kakak kelas ke gudang"
+YESTERDAY = "kemarin pulang sekolah gue dipanggil kakak kelas ke gudang"
 
 
 def _in_the_band(lexicon, text):
@@ -260,8 +262,12 @@ def test_a_night_keeps_the_second_stages_own_threshold(text):
 
 @pytest.mark.parametrize("text", [*MOMENT_GAINS, *MOMENT_COSTS])
 def test_a_moment_that_is_no_night_is_a_possible_risk_at_the_lower_threshold(text):
+    # At or above the moment threshold, no phrase: since round forty the retrained second stage scores three of
+    # them above its own threshold too (the MiChat pick-up 0.79, the train tracks 0.75, waiting to be picked up
+    # 0.75); AFTER_SCHOOL above is the one that shows the band.
     lexicon = risk.default_lexicon()
-    _in_the_band(lexicon, text)
+    assert lexicon.model.score(text, lexicon).probability >= lexicon.model.flag_moment_threshold
+    assert not risk.load_lexicon(model=None).screen(text).flagged
     screening = lexicon.screen(text)
     assert screening.flagged and screening.categories == (risk_model.POSSIBLE,)
 

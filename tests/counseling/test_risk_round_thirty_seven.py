@@ -25,7 +25,9 @@ REVIEW_NO_PHRASE = ["Wengi ieu abdi di bumi uwa"]
 ) = review_tests(REVIEW_STILL_RISK, REVIEW_NO_PHRASE)
 
 
-@pytest.mark.parametrize("text", RAISED)
+# Both scored 0.70-0.75 then; since round forty's retrained second stage the first scores 0.81 (a possible risk
+# at either threshold, REVIEW_STILL_RISK above), the second 0.73.
+@pytest.mark.parametrize("text", RAISED[1:])
 def test_the_lower_threshold_raises_what_the_old_one_let_pass(text):
     lexicon = risk.default_lexicon()
     score = lexicon.model.score(text, lexicon).probability
