@@ -370,17 +370,21 @@ def _imminence_only(examples, imminence_parts, elsewhere=()):
     """The risk messages of `imminence_parts` that `examples` (the training messages the imminence model is
     trained on) do not hold (text → message, in part order) and how many each part gives. A text labelled
     twice must be labelled alike: as a risk or not in the training parts (`elsewhere` too: the second-stage-only
-    messages) and here, imminent or not in two parts (a relabelled copy would be trained on silently)."""
-    labelled = {e["text"]: e for e in examples}
-    others = {e["text"]: e for e in elsewhere}
+    messages) and here, imminent or not in two parts (a relabelled copy would be trained on silently); every
+    copy is compared, a "none" of an imminence part too."""
+    held = {e["text"] for e in examples}
+    seen = {}  # text → the (label, triage) pairs of its copies
+    for e in (*examples, *elsewhere):
+        seen.setdefault(e["text"], set()).add((e["label"], e.get("triage")))
     extra, used = {}, {}
     for name, part in imminence_parts.items():
         used[name] = 0
         for e in part:
-            other = labelled.get(e["text"]) or extra.get(e["text"]) or others.get(e["text"])
-            if other is not None and (other["label"], other.get("triage")) != (e["label"], e.get("triage")):
+            key = (e["label"], e.get("triage"))
+            if seen.get(e["text"], {key}) != {key}:
                 raise ValueError(f"{name}: {e['text']!r} is labelled otherwise in another part")
-            if e["text"] in labelled or e["text"] in extra:
+            seen[e["text"]] = {key}
+            if e["text"] in held or e["text"] in extra:
                 continue
             if e["label"] == "risk":
                 extra[e["text"]] = e
@@ -408,14 +412,12 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     docs/risk-screening.md), while the second stage gained flagged ones (round forty)."""
     parts = _named(parts)
     imminence_parts = _named(imminence_parts or {})
-    if isinstance(second_stage_only, str):
+    if isinstance(second_stage_only, str | bytes):
         raise TypeError("second_stage_only is a collection of part names, not one name")
-    second_stage_only = frozenset(second_stage_only)
+    second_stage_only = frozenset(second_stage_only or ())
     unknown = second_stage_only - set(parts)
     if unknown:
         raise ValueError(f"second-stage-only parts that are not training parts: {sorted(unknown)}")
-    if parts and second_stage_only == set(parts):
-        raise ValueError("every training part is second-stage-only: the imminence model would have none")
     # (message, its part) in text order; the sort is stable, so without second-stage-only parts the messages
     # and their order are those of every earlier model
     by_text = sorted(((e, name) for name, part in parts.items() for e in part), key=lambda pair: pair[0]["text"])
@@ -423,6 +425,8 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     imminence_kept = [name not in second_stage_only for _, name in by_text]
     feature_sets = [features(e["text"], lexicon) for e in examples]
     labels = [1.0 if e["label"] == "risk" else 0.0 for e in examples]
+    if len(set(labels)) < 2:
+        raise ValueError("the second stage needs both risk messages and others among its training messages")
     out_of_fold = _out_of_fold(feature_sets, labels)
     passed = [i for i, e in enumerate(examples) if not lexicon.screen(e["text"]).flagged]
     threshold = _lowest(out_of_fold, [i for i in passed if labels[i] == 0.0], MAX_FALSE_ALARMS)
@@ -441,6 +445,8 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     risky.sort(key=lambda pair: pair[0]["text"])  # stable: without extra parts, the order of the risk messages
     risky_sets = [found for _, found in risky]
     imminent = [1.0 if e.get("triage") == "imminent" else 0.0 for e, _ in risky]
+    if len(set(imminent)) < 2:
+        raise ValueError("the imminence model needs risk messages both imminent and not among its training messages")
     imminent_oof = _out_of_fold(risky_sets, imminent)
     imminent_threshold = _lowest(imminent_oof, [i for i, y in enumerate(imminent) if y == 0.0], MAX_OVER_TRIAGE)
     imminent_weights, imminent_bias = _train_once(risky_sets, imminent)

@@ -25,9 +25,10 @@ def test_a_second_stage_only_part_trains_the_second_stage_and_not_the_imminence_
     both = risk_model.train({"base": base, "read": read}, lexicon)
     second_only = risk_model.train({"base": base, "read": read}, lexicon, second_stage_only=("read",))
 
-    # The second stage is the one trained with the part: weights, bias and every threshold
+    # The second stage is the one trained with the part: weights, bias, every threshold, the texts it names
     def second_stage(doc):
-        return {key: value for key, value in doc.items() if key not in ("imminent", "trained_on")}
+        trained_on = {key: value for key, value in doc["trained_on"].items() if key != "second_stage_only"}
+        return {key: value for key, value in doc.items() if key not in ("imminent", "trained_on")}, trained_on
 
     assert second_stage(second_only) == second_stage(both)
     assert second_only["weights"] != alone["weights"]
@@ -58,12 +59,39 @@ def test_a_second_stage_only_part_that_labels_an_imminence_part_text_otherwise_i
         risk_model.train({"base": base, "read": read}, lexicon, {"triage": relabelled}, second_stage_only=("read",))
 
 
+def test_a_risk_message_of_a_second_stage_only_part_that_an_imminence_part_calls_none_is_refused():
+    lexicon = risk.load_lexicon(model=None)
+    base, read = _tiny_parts()
+    called_none = [{**example, "label": "none", "triage": None} for example in read if example["label"] == "risk"]
+    with pytest.raises(ValueError, match="labelled otherwise"):
+        risk_model.train({"base": base, "read": read}, lexicon, {"triage": called_none}, second_stage_only=("read",))
+
+
+def test_an_imminence_part_that_calls_a_text_none_and_another_that_calls_it_risk_are_refused():
+    # Whichever comes first: a "none" copy is remembered too
+    text = {"text": "nanti malam aku dijemput om itu lagi", "label": "none", "triage": None}
+    risky = {**text, "label": "risk", "triage": risk.IMMINENT}
+    for first, second in ((text, risky), (risky, text)):
+        with pytest.raises(ValueError, match="labelled otherwise"):
+            risk_model._imminence_only([], {"one": [first], "two": [second]})
+
+
+def test_no_second_stage_only_part_is_the_model_of_before():
+    lexicon = risk.load_lexicon(model=None)
+    base, read = _tiny_parts()
+    before = risk_model.train({"base": base, "read": read}, lexicon)
+    assert risk_model.train({"base": base, "read": read}, lexicon, None, None) == before
+    assert risk_model.train({"base": base, "read": read}, lexicon, None, set()) == before
+
+
 @pytest.mark.parametrize(
     ("second_stage_only", "error", "match"),
     [
         (("fresh99",), ValueError, "fresh99"),
         ("read", TypeError, "not one name"),  # a string is no collection of names ("rea" would be "in" it)
-        (("base", "read"), ValueError, "would have none"),
+        # with every part second-stage-only and no imminence part, the imminence model has nothing to learn
+        (("base", "read"), ValueError, "both imminent and not"),
+        (b"read", TypeError, "not one name"),
     ],
 )
 def test_second_stage_only_names_are_checked(second_stage_only, error, match):
