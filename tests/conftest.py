@@ -80,6 +80,21 @@ def login(client):
     return sign_in
 
 
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server", "client", "async_client", "admin_client"}
+)
+
+
+def _pure_risk_screen_test(item):
+    """A risk-screen test that touches no database (lexicon, model, labelled sets): backend-independent, so it
+    runs once, in the SQLite half, like a `once` test. There are some 1,400 of them, minutes of pure Python
+    that the PostgreSQL half, the longer one, need not repeat."""
+    if not item.nodeid.startswith("tests/counseling/test_risk"):
+        return False
+    uses_database = _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("django_db")
+    return not uses_database
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
@@ -90,14 +105,15 @@ def pytest_collection_modifyitems(config, items):
     # tested on both backends run once, in the SQLite half of `make test`. Pure-Python ones marked
     # `once(half="postgres")` (retraining the risk model) run in the PostgreSQL half instead, when `make
     # test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and the SQLite half
-    # was the longer by minutes.
+    # was the longer by minutes. The risk screen's pure-Python tests run once too, in the SQLite half
+    # (_pure_risk_screen_test): since round forty the PostgreSQL half was the longer.
     postgres_half = os.environ.get("EKONSELING_POSTGRES_HALF") == "1"
     in_postgres = bool(os.environ.get("DATABASE_URL"))
     for item in items:
         marker = item.get_closest_marker("once")
-        if marker is None:
+        if marker is None and not _pure_risk_screen_test(item):
             continue
-        wants_postgres = marker.kwargs.get("half") == "postgres"
+        wants_postgres = marker is not None and marker.kwargs.get("half") == "postgres"
         if in_postgres and not wants_postgres:
             item.add_marker(pytest.mark.skip(reason="backend-independent: run in the SQLite half of make test"))
         elif not in_postgres and wants_postgres and postgres_half:
