@@ -1078,11 +1078,17 @@ class Lexicon:
                 return whole
             if form in self.roots or prefixed in self.roots:
                 return form
-        if word.startswith("di") and len(word) > 5 and word[2] not in _VOWELS:
+        if word.startswith("di") and len(word) >= 5 and word[2] not in _VOWELS:
             # "dijmbak" is "dijambak": "di-" and a root without its vowels, one the phrases name so
             root = self._vowel_dropped(word[2:], suffixes=False)
             if root and root in self._passives:
                 return "di" + root
+            # or the one passive the phrases name that it fits: "pkl" fits "pikul" and "pukul", and only
+            # "dipukul" is such a passive (round forty-one: "dipkl", five letters, was not read)
+            fits = self._skeletons.get(_skeleton(word[2:]), ())
+            passives = {c for c in fits if c in self._passives and _subsequence(word[2:], c)}
+            if len(passives) == 1:
+                return "di" + passives.pop()
         return self._vowel_dropped(word)
 
     def _vowel_dropped(self, word, suffixes=True):
@@ -1548,8 +1554,24 @@ _MEANS_EMOJI = {
     "\U0001fa91": " kursi ",  # 🪑
     "\u26b0": " mati ",  # ⚰ (a coffin)
     "\U0001faa6": " mati ",  # 🪦 (a headstone)
+    # Round forty-one: emoji that name an act or a thing of a category, as the writers' brief asks for emoji
+    # ("dipaksa 🍺🍺", "🏠 kosong lg 3 hr"); not a ring, a bride or a fist, which
+    # are as often someone else's wedding and "semangat" (round thirty-five's and twenty-eight's negatives).
+    "\U0001f37a": " miras ",  # 🍺
+    "\U0001f37b": " miras ",  # 🍻
+    "\U0001f377": " miras ",  # 🍷
+    "\U0001f943": " miras ",  # 🥃
+    "\U0001f376": " miras ",  # 🍶
+    "\U0001f6ac": " rokok ",  # 🚬
+    "\U0001f489": " suntik ",  # 💉
+    "\U0001fa92": " silet ",  # 🪒
+    "\U0001f3e0": " rumah ",  # 🏠
+    "\U0001f3e1": " rumah ",  # 🏡
+    "\U0001f3da": " rumah ",  # 🏚
+    "\U0001f35a": " nasi ",  # 🍚
 }
-_MEANS_EMOJI_RE = re.compile("(?:" + "|".join(_MEANS_EMOJI) + ")+")
+# An emoji's variation selector (U+FE0F, "🏚️") does not break a run of the same emoji into several words.
+_MEANS_EMOJI_RE = re.compile("(?:(?:" + "|".join(_MEANS_EMOJI) + ")\ufe0f?)+")
 
 
 def _fold(text):
