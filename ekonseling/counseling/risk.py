@@ -242,6 +242,8 @@ FRESH50_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh50.jsonl"
 # shown).
 FRESH51_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh51.jsonl"
 FRESH52_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh52.jsonl"
+FRESH53_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh53.jsonl"
+FRESH54_PATH = Path(__file__).resolve().parent / "data" / "risk_fresh54.jsonl"
 # The hand-written fresh sets, each in a file of its own, by split name: a new set is one line here (and
 # its floor in tests/counseling/test_risk_fresh_sets.py, its line in bench/bench_risk.py).
 FRESH_SETS = {
@@ -296,6 +298,8 @@ FRESH_SETS = {
     "fresh50": FRESH50_PATH,
     "fresh51": FRESH51_PATH,
     "fresh52": FRESH52_PATH,
+    "fresh53": FRESH53_PATH,
+    "fresh54": FRESH54_PATH,
 }
 # Ordinary traffic (round nineteen): messages a counselor need not act on, written by writers who read
 # nothing of the repository, each set by another writer: greetings, replies in the middle of a chat,
@@ -338,7 +342,7 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # twenty-nine read), the synthetic training parts and, since round forty, fresh-29, fresh-30, fresh-38 … 40
 # and 43 … 46, read by rounds thirty-three to thirty-nine (SECOND_STAGE_ONLY_SETS: the second stage alone is
 # trained on them). Never the held-out part (the measure the rules' bar is checked on) nor a blind set no
-# round has read (fresh-31 … fresh-37, 41, 42 and 47 … 52). Fresh-25 … fresh-28, read by rounds thirty and
+# round has read (fresh-31 … fresh-37, 41, 42 and 47 … 54). Fresh-25 … fresh-28, read by rounds thirty and
 # thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
 # here, not derived from FRESH_SETS: a set added there is a measure until someone decides to train on it

@@ -314,6 +314,13 @@ FLOORS = [
     # 0.920 / 0.949 (150/158), 57/58. On round thirty-nine's model: 0.942 / 0.912, 49/59; 0.920 / 0.943, 57/58.
     Floor("fresh51", messages=262, precision=0.95, recall=0.91, imminent=49, labelled_imminent=59),
     Floor("fresh52", messages=260, precision=0.92, recall=0.94, imminent=57, labelled_imminent=58),
+    # Written blind in round forty-one by two more writers to docs/risk-writer-brief.md, each told one school (an
+    # SMA in Pontianak: Pontianak Malay, Dayak, Chinese-Indonesian, Javanese and Madurese families; an SMK in
+    # Tangerang: Jakarta and Tangerang slang, Betawi, factory families); no message repeated another set's. First
+    # measurement on round forty-one's state (figures only, never shown): 0.951 / 0.957 (156/163), imminent 53/57;
+    # 0.945 / 0.929 (156/168), 53/60. The same on round forty's.
+    Floor("fresh53", messages=265, precision=0.95, recall=0.95, imminent=53, labelled_imminent=57),
+    Floor("fresh54", messages=273, precision=0.94, recall=0.92, imminent=53, labelled_imminent=60),
 ]
 
 
