@@ -342,8 +342,9 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # twenty-nine read), the synthetic training parts and, since round forty, fresh-29, fresh-30, fresh-38 … 40
 # and 43 … 46, read by rounds thirty-three to thirty-nine (SECOND_STAGE_ONLY_SETS: the second stage alone is
 # trained on them). Never the held-out part (the measure the rules' bar is checked on) nor a blind set no
-# round has read (fresh-31 … fresh-37, 41, 42 and 47 … 54). Fresh-25 … fresh-28, read by rounds thirty and
-# thirty-one, are not trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged
+# round has read (fresh-31 … fresh-37, 41, 42 and 47 … 53). Fresh-54, read by round forty-two, is not trained
+# on yet. Fresh-25 … fresh-28, read by rounds thirty and thirty-one, are not trained on: with fresh-25 and
+# fresh-26, the sets already trained on lost 10 flagged
 # messages (seed 7; 7 with seed 8) for 1-2 fewer false alarms (docs/risk-screening.md, round thirty). Named
 # here, not derived from FRESH_SETS: a set added there is a measure until someone decides to train on it
 # (then retrain and commit data/risk_model.json).
@@ -417,6 +418,9 @@ IMMINENT_KINDS = {
 # farewell and a means, a farewell and a moment) make a category's imminent risk together, even when
 # each is a support phrase that could never flag a message alone; the reason names both.
 COMBINED = "together"
+# How a message's hyperbole context words bear on the second stage (Lexicon._context): near a hyperbole phrase,
+# or a phrase of their own (the model's context threshold), or a word elsewhere (its far context threshold).
+NEAR, FAR = "near", "far"
 # The kinds a combination is made of: a plan or preparation counts as a means kept ready.
 _COMBINABLE = {
     PLAN_OR_PREPARATION: "preparation",
@@ -1321,15 +1325,15 @@ class Lexicon:
         flagged.update(combined)
         if not flagged:
             # A message with a hyperbole context word (homework, games, laughter, lyrics…: the words
-            # the lexicon already reads as "not meant literally") needs the model's stricter threshold;
-            # one with a veto (a known false alarm a lexicon silences) is left to the phrases.
+            # the lexicon already reads as "not meant literally") needs one of the model's stricter thresholds
+            # (_context); one with a veto (a known false alarm a lexicon silences) is left to the phrases.
             if vetoed:
                 return NOT_FLAGGED
             return self._second_stage(
                 text,
                 partial,
                 negatives,
-                strict=bool(contexts),
+                context=self._context(partial, contexts),
                 habit=habit and not times,
                 moment=moment,
                 flag_moment=moment and not night,
@@ -1348,15 +1352,32 @@ class Lexicon:
             return screening
         return self._imminent_by_model(text, screening, moment=moment)
 
+    def _context(self, partial, contexts):
+        """How a message's hyperbole context words bear on the second stage: None without one; NEAR when one
+        is within the hyperbole window of a hyperbole phrase ("gak kuat … tugas2") or is a phrase of its own
+        ("lompat tinggi", "loncat tali"), where it says the words are not meant; FAR for a single word away
+        from any such phrase ("nilai" in "katanya biar nilai PKL bagus", "panas" in "megang panci panas lama2
+        biar sakit"), which says less (round forty-two)."""
+        if not contexts:
+            return None
+        exaggerable = [(start, end) for found in partial.values() for pattern, start, end in found if pattern.hyperbole]
+        for c_start, c_end in contexts:
+            if c_end - c_start > 1 or any(
+                _near(start, end, c_start, c_end, self.hyperbole_window) for start, end in exaggerable
+            ):
+                return NEAR
+        return FAR
+
     def _second_stage(
-        self, text, partial=None, negatives=None, strict=False, habit=False, moment=False, flag_moment=False
+        self, text, partial=None, negatives=None, context=None, habit=False, moment=False, flag_moment=False
     ):
-        if self.model is None or (strict and self.model.context_threshold is None):
+        if self.model is None or (context and self.model.context_threshold is None):
             return NOT_FLAGGED
         found = risk_model.features(text, self)
         # A near moment named that is no night (and no hyperbole context word): the second stage's lower threshold.
-        score = self.model.score(text, self, found, moment=flag_moment and not strict)
-        if not score.possible or (strict and score.probability < self.model.context_threshold):
+        score = self.model.score(text, self, found, moment=flag_moment and not context)
+        threshold = self.model.context_threshold if context == NEAR else self.model.far_context_threshold
+        if not score.possible or (context and score.probability < threshold):
             return NOT_FLAGGED
         confirmed = self._confirmed(partial or {}, negatives or {})
         if confirmed:
