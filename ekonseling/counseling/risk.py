@@ -837,6 +837,11 @@ def validate(doc, source="", known_categories=()):
             _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
 
 
+# How many of a merged lexicon's hyperbole contexts, the last ones, a school added (a note key: never validated,
+# never in a lexicon file).
+_SCHOOL_CONTEXT = "_school_contexts"
+
+
 def _merge(base, extra):
     """The shipped lexicon plus a school's extension: lists grow, maps and settings are overridden."""
     merged = copy.deepcopy(_visible(base))
@@ -853,6 +858,7 @@ def _merge(base, extra):
             hyperbole[key] = extra_hyperbole[key]
     for key in ("context", "veto"):
         hyperbole[key] = [*hyperbole.get(key, []), *extra_hyperbole.get(key, [])]
+    hyperbole[_SCHOOL_CONTEXT] = len(extra_hyperbole.get("context", []))
     merged["hyperbole"] = hyperbole
     imminent = dict(merged.get("imminent", {}))
     extra_imminent = _visible(extra.get("imminent", {}))
@@ -897,6 +903,9 @@ class _Pattern:
     why: str = PLAN_OR_PREPARATION  # what an imminent phrase shows, for the reason
     min_count: int = 0  # a number the phrase matches ("#num") must be at least this ("nelen 20 pil", not 2)
     veto: bool = False  # a context that leaves the message to the phrases: the model never raises it
+    # A context that counts for the second stage only near a hyperbole phrase (Lexicon._context): one word of the
+    # shipped list. A phrase of words, and every context a school adds to silence a false alarm, count anywhere.
+    near_only: bool = False
 
 
 class Lexicon:
@@ -933,10 +942,13 @@ class Lexicon:
         imminent = _visible(doc.get("imminent", {}))
         self.imminent_window = imminent.get("window", 8)
         patterns = []
+        school = doc.get("hyperbole", {}).get(_SCHOOL_CONTEXT, 0)  # the last ones are a school's (_merge)
         for key in ("context", "veto"):
-            for i, text in enumerate(hyperbole.get(key, [])):
+            words = hyperbole.get(key, [])
+            for i, text in enumerate(words):
                 pattern = self._pattern("context", None, {"phrase": text, "gap": 0}, f"hyperbole.{key}[{i}]")
-                patterns.append(replace(pattern, veto=key == "veto"))
+                shipped = key == "context" and i < len(words) - school
+                patterns.append(replace(pattern, veto=key == "veto", near_only=shipped and len(text.split()) == 1))
         for i, text in enumerate(imminent.get("time", [])):
             patterns.append(self._pattern("time", None, {"phrase": text, "gap": 0}, f"imminent.time[{i}]"))
         for name, category in categories.items():
@@ -1298,7 +1310,7 @@ class Lexicon:
             elif pattern.kind == "negative":
                 negatives.setdefault(pattern.category, []).append((start, end, pattern.window))
             elif pattern.kind == "context":
-                contexts.append((start, end))
+                contexts.append((start, end, pattern.near_only))
                 vetoed = vetoed or pattern.veto
             elif pattern.kind == "time":
                 # "tiap malam minggu", "every Friday", "tiap malem sampe jam 2": a habit, not a moment chosen.
@@ -1354,16 +1366,18 @@ class Lexicon:
 
     def _context(self, partial, contexts):
         """How a message's hyperbole context words bear on the second stage: None without one; NEAR when one
-        is within the hyperbole window of a hyperbole phrase ("gak kuat … tugas2") or is a phrase of its own
-        ("lompat tinggi", "loncat tali"), where it says the words are not meant; FAR for a single word away
-        from any such phrase ("nilai" in "katanya biar nilai PKL bagus", "panas" in "megang panci panas lama2
-        biar sakit"), which says less (round forty-two)."""
+        is within the hyperbole window of a hyperbole phrase ("gak kuat … tugas2"; not inside it, as in _score),
+        is a phrase of words ("lompat tinggi", "panas dingin") or was added by the school, where it says the
+        words are not meant; FAR for a single shipped word away from any such phrase ("nilai" in "katanya biar
+        nilai PKL bagus", "panas" in "megang panci panas lama2 biar sakit"), which says less (round forty-two).
+        A hyperbole phrase a negative cancelled still counts: the stricter reading."""
         if not contexts:
             return None
         exaggerable = [(start, end) for found in partial.values() for pattern, start, end in found if pattern.hyperbole]
-        for c_start, c_end in contexts:
-            if c_end - c_start > 1 or any(
-                _near(start, end, c_start, c_end, self.hyperbole_window) for start, end in exaggerable
+        for c_start, c_end, near_only in contexts:
+            if not near_only or any(
+                _near(start, end, c_start, c_end, self.hyperbole_window) and not _near(start, end, c_start, c_end, 0)
+                for start, end in exaggerable
             ):
                 return NEAR
         return FAR
@@ -1397,7 +1411,9 @@ class Lexicon:
         screening = Screening(
             True, (risk_model.POSSIBLE,), severity, (), severity, "", round(score.probability, 3), score.features
         )
-        return screening if habit else self._imminent_by_model(text, screening, found, moment)
+        # A possible risk beside a context word is made imminent at the imminence model's own threshold only: a
+        # sick note with "hari ini" is no moment chosen (round forty-two's review).
+        return screening if habit else self._imminent_by_model(text, screening, found, moment and not context)
 
     def _imminent_by_model(self, text, screening, found=None, moment=False):
         """A flagged message the lexicon did not make imminent, made imminent by the imminence model
@@ -1520,7 +1536,7 @@ class Lexicon:
                 and any(
                     _near(start, end, c_start, c_end, self.hyperbole_window)
                     and not _near(start, end, c_start, c_end, 0)
-                    for c_start, c_end in contexts
+                    for c_start, c_end, _ in contexts
                 )
             ):
                 weight *= self.hyperbole_factor

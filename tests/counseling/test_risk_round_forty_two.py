@@ -4,6 +4,7 @@ context word elsewhere in the message ("nilai" as leverage, "panas" of a hot pan
 threshold (0.90)."""
 
 import json
+import math
 
 import pytest
 
@@ -92,4 +93,64 @@ def test_the_hard_negatives_of_the_context_words_stay_quiet(text):
     ],
 )
 def test_risk_beside_a_single_context_word_is_raised(text):
+    assert risk.screen(text).flagged
+
+
+# Round forty-two's review (a helper who read the change, not the labelled sets, and wrote 179 sentences of its
+# own): a sick note whose fever chills ("panas dingin") the model weighs towards burns; "panas dingin" is a
+# context phrase now, and a phrase counts anywhere.
+SICK_NOTES = [
+    "maaf bu aku gak masuk, semalem demam tinggi badan panas dingin",
+    "maaf pak aku gak masuk hari ini, semalem badan panas dingin sama muntah2",
+]
+
+
+@pytest.mark.parametrize("text", SICK_NOTES)
+def test_a_sick_note_with_fever_chills_raises_no_alert(text):
+    assert not risk.screen(text).flagged
+
+
+def test_a_context_word_a_school_adds_counts_anywhere():
+    # The review: a school that adds "demam" to silence a sick note must silence it, as before the round.
+    text = "maaf bu aku gak masuk, semalem demam tinggi badan panas"
+    lexicon = risk.default_lexicon()
+    assert lexicon.model.far_context_threshold <= lexicon.model.score(text, lexicon).probability
+    assert risk.screen(text).possible  # "panas", far from any hyperbole phrase
+    assert not risk.load_lexicon(extra={"hyperbole": {"context": ["demam"]}}).screen(text).flagged
+    # A school's word the normalisation spells as two ("ulhar": "ulangan harian") counts as the school's too.
+    extra = {"normalisation": {"demem": "demam tinggi"}, "hyperbole": {"context": ["demem"]}}
+    assert not risk.load_lexicon(extra=extra).screen(text.replace("demam tinggi", "demem")).flagged
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "context"), (math.nan, "context"), (0.5, "threshold"), (0.99, "context"), (0.9, 0.9)],
+)
+def test_the_far_threshold_of_a_model_file_stays_within_the_models_and_the_context_one(tmp_path, value, expected):
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    doc["far_context_threshold"] = value
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # NaN as JSON's NaN, which json reads back
+    model = risk_model.load_model(path)
+    want = {"context": model.context_threshold, "threshold": model.threshold}.get(expected, expected)
+    assert model.far_context_threshold == want
+    assert risk.load_lexicon(model=model).screen(FAR).flagged  # no TypeError on a context message
+
+
+def test_a_possible_risk_beside_a_context_word_is_not_made_imminent_at_the_moment_threshold(monkeypatch):
+    lexicon = risk.load_lexicon()
+    asked = []
+    imminence = lexicon.model.imminence
+    monkeypatch.setattr(lexicon.model, "imminence", lambda *args: asked.append(args[-1]) or imminence(*args))
+    # FAR names a near moment ("tengah malam") and a context word ("nilai"); without the context word the
+    # moment threshold is asked for
+    assert lexicon.screen(FAR).possible and asked == [False]
+    asked.clear()
+    assert lexicon.screen(FAR.replace(" nilai", "")).possible and asked == [True]
+
+
+def test_the_review_sentence_the_change_raises_is_raised():
+    text = (
+        "pelatih futsal aku suka minta dipijit berdua di ruang ganti, terus tangannya ke mana2. dia juga guru biologi"
+    )
     assert risk.screen(text).flagged
