@@ -165,15 +165,6 @@ def _lower(value, ceiling):
     return min(max(value, 0.0), ceiling)
 
 
-def _between(value, floor, ceiling):
-    """A threshold read from a model file, within `floor` and `ceiling`; `ceiling` when the file has none, it is
-    NaN, or there is no ceiling."""
-    value = None if value is None else float(value)
-    if value is None or math.isnan(value) or ceiling is None:
-        return ceiling
-    return min(max(value, floor), ceiling)
-
-
 class Model(_Linear):
     """The second stage: whether a message the phrases pass is a possible risk (these weights), and
     the imminence model (`imminent`, optional in a model file): whether a flagged message is imminent."""
@@ -194,7 +185,10 @@ class Model(_Linear):
         # The threshold for a message whose context words are far from any hyperbole phrase (risk.FAR), within
         # the model's own and the context threshold; a model file without one (before round forty-two), or with
         # null or NaN, asks such a message for the context threshold.
-        self.far_context_threshold = _between(doc.get("far_context_threshold"), self.threshold, self.context_threshold)
+        far = _lower(doc.get("far_context_threshold"), self.context_threshold)
+        self.far_context_threshold = (
+            self.context_threshold if far is None else min(max(far, self.threshold), self.context_threshold)
+        )
 
     def score(self, text, lexicon, found=None, moment=False) -> Score:
         """The second stage's verdict on a message the phrases pass (`possible`: a possible risk at its threshold,
