@@ -9,10 +9,11 @@ second stage and its imminence model are trained on dev, fresh-2 … fresh-12, f
 round twenty-nine: each blind set once a round has read it) and the synthetic training parts
 (risk.TRAINING_SETS); the imminence model also on the triage parts, synthAE and fresh-25 … 28
 (risk.IMMINENCE_SETS, since round thirty-two); the second stage alone also on fresh-29, 30, 38 … 40 and 43 … 46
-(risk.SECOND_STAGE_ONLY_SETS, since round forty). Held-out and fresh-31 … 37, 41, 42 and 47 … 53 are the
-parts they never saw, and these fresh sets, written blind, the parts nothing was tuned or trained on (their
-misses are not listed). The everyday sets (ordinary traffic, all "none") show how many alerts a counselor gets for
-nothing. A set whose file is not there is skipped (said so, not failed).
+(risk.SECOND_STAGE_ONLY_SETS, since round forty). Held-out, fresh-31 … 37, 41, 42, 47 … 57 are the parts they
+never saw; fresh-49 and fresh-54 were read by rounds forty-three and forty-two, and the others, written blind,
+are the parts nothing was tuned or trained on (their misses are not listed). The everyday sets (ordinary
+traffic, all "none") show how many alerts a counselor gets for nothing. A set whose file is not there is skipped
+(said so, not failed).
 
 Counselors ignore a noisy alarm and a missed message can cost a life, so both errors are listed in full
 (texts cut to 80 characters) for a reviewer to read, not only counted. No database is used.
@@ -76,17 +77,24 @@ FRESH_PARTS = {
     "fresh46": "fresh-46 (written blind during round 38 for Medan SMP; read by 39; 2nd stage trains on it)",
     "fresh47": "fresh-47 (written blind during round 39 for one school: East Jakarta SMA; unread: figures only)",
     "fresh48": "fresh-48 (written blind during round 39 for one school: Yogyakarta SMK; unread: figures only)",
-    "fresh49": "fresh-49 (written blind during round 39 for one school: Denpasar SMA; unread: figures only)",
+    "fresh49": "fresh-49 (written blind in round 39 for one school: Denpasar SMA; read by round 43, never trained on)",
     "fresh50": "fresh-50 (written blind during round 39 for one school: Banjarmasin SMP; unread: figures only)",
     "fresh51": "fresh-51 (written blind in round 40 for one school: Kupang SMA, Ambon SMP; unread: figures only)",
     "fresh52": "fresh-52 (written blind in round 40 for one school: Palembang SMK, Lampung MA; unread: figures only)",
     "fresh53": "fresh-53 (written blind in round 41 for one school: Pontianak SMA; unread: figures only)",
     "fresh54": "fresh-54 (written blind in round 41 for one school: Tangerang SMK; read by round 42, never trained on)",
+    "fresh55": "fresh-55 (written blind in round 43 for one school: Surabaya SMK; unread: figures only)",
+    "fresh56": "fresh-56 (written blind in round 43 for one school: Padang and Bukittinggi SMA; unread: figures only)",
+    "fresh57": "fresh-57 (written blind in round 43 for one school: Bekasi and Bogor SMP; unread: figures only)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
-UNREAD = {*(f"fresh{n}" for n in (*range(31, 38), 41, 42, *range(47, 54))), "everyday3", "everyday4"}
+UNREAD = {
+    *(f"fresh{n}" for n in (*range(31, 38), 41, 42, 47, 48, *range(50, 54), *range(55, 58))),
+    "everyday3",
+    "everyday4",
+}
 
 
 def _cut(text, width=80):

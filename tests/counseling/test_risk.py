@@ -337,7 +337,10 @@ def test_weight_error_names_the_place(tmp_path):
         ({"treshold": 2}, r"treshold: unknown key"),
         ({"hyperbole": {"factor": 2}}, r"hyperbole\.factor: must be a number from 0 to 1"),
         ({"hyperbole": {"veto": "nikah nanti"}}, r"hyperbole\.veto: must be a list"),
-        ({"hyperbole": {"vetos": []}}, r"hyperbole\.vetos: unknown key \(allowed: context, factor, veto, window\)"),
+        (
+            {"hyperbole": {"vetos": []}},
+            r"hyperbole\.vetos: unknown key \(allowed: but, context, excuse, factor, joke, veto, window\)",
+        ),
     ],
 )
 def test_extension_errors_name_the_place(extra, message):
