@@ -3,7 +3,7 @@ messages a counselor need not act on. The blind sets' negatives are mostly hard 
 a game); a greeting, a reply in the middle of a chat or a question about a form is what a counselor reads
 most, and an alert for each of them teaches the counselor to stop reading alerts. Each set has a ceiling;
 it rises only with a round that trades alerts for missed risk messages and records the trade (rounds
-thirty-seven and forty)."""
+thirty-seven, forty and forty-four)."""
 
 from dataclasses import dataclass
 
@@ -41,7 +41,9 @@ CEILINGS = [
     # risk the imminence model makes imminent): the price of 8 fewer missed risk messages on the five read sets
     # it was never trained on (docs/risk-screening.md). Round forty (the second stage trained on nine read sets
     # too): 5, 3 imminent (an English thank-you for last week's talk, 0.76, that the imminence model makes imminent).
-    Ceiling("everyday2", messages=390, raised=5, imminent=3),
+    # Round forty-four (Suroboyoan words; retrained): 6, a letter about a grandfather in hospital at 0.701, against
+    # fresh-55's 11 more flagged risk messages and fresh-58's one.
+    Ceiling("everyday2", messages=390, raised=6, imminent=3),
     # 300 messages (round thirty-two) that each name a moment (family and religious events, school, appointments,
     # chat logistics), by a writer who read only a one-page brief; committed with its first measurement
     # (figures only, never shown): round thirty-one's state 5 raised (1.7 %), all 5 triaged imminent (4 by the
