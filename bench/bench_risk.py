@@ -9,8 +9,8 @@ second stage and its imminence model are trained on dev, fresh-2 … fresh-12, f
 round twenty-nine: each blind set once a round has read it) and the synthetic training parts
 (risk.TRAINING_SETS); the imminence model also on the triage parts, synthAE and fresh-25 … 28
 (risk.IMMINENCE_SETS, since round thirty-two); the second stage alone also on fresh-29, 30, 38 … 40 and 43 … 46
-(risk.SECOND_STAGE_ONLY_SETS, since round forty). Held-out, fresh-31 … 37, 41, 42, 47 … 59 are the parts they
-never saw; fresh-54, 49, 55 and 57 were read by rounds forty-two to forty-five, and the others, written blind,
+(risk.SECOND_STAGE_ONLY_SETS, since round forty). Held-out, fresh-31 … 37, 41, 42, 47 … 61 are the parts they
+never saw; fresh-54, 49, 55, 57 and 56 were read by rounds forty-two to forty-six, and the others, written blind,
 are the parts nothing was tuned or trained on (their misses are not listed). The everyday sets (ordinary
 traffic, all "none") show how many alerts a counselor gets for nothing. A set whose file is not there is skipped
 (said so, not failed).
@@ -84,16 +84,18 @@ FRESH_PARTS = {
     "fresh53": "fresh-53 (written blind in round 41 for one school: Pontianak SMA; unread: figures only)",
     "fresh54": "fresh-54 (written blind in round 41 for one school: Tangerang SMK; read by round 42, never trained on)",
     "fresh55": "fresh-55 (written blind in round 43 for one school: Surabaya SMK; read by round 44, never trained on)",
-    "fresh56": "fresh-56 (written blind in round 43 for one school: Padang and Bukittinggi SMA; unread: figures only)",
+    "fresh56": "fresh-56 (written blind in round 43 for one school: Padang and Bukittinggi SMA; read by round 46)",
     "fresh57": "fresh-57 (written blind in round 43 for one school: Bekasi and Bogor SMP; read by round 45)",
     "fresh58": "fresh-58 (written blind in round 44 for one school: West and North Jakarta SMK; unread: figures only)",
     "fresh59": "fresh-59 (written blind in round 44 for one school: Tasikmalaya and Garut MA; unread: figures only)",
+    "fresh60": "fresh-60 (written blind in round 45 for one school: Solo and Klaten SMA; unread: figures only)",
+    "fresh61": "fresh-61 (written blind in round 45 for one school: Depok and Tangsel SMA; unread: figures only)",
 }
 
 # Blind sets no round has read yet: their figures are printed, their misses never (whoever runs the bench
 # while tuning would read them, and the set would stop measuring what the rules were not written from).
 UNREAD = {
-    *(f"fresh{n}" for n in (*range(31, 38), 41, 42, 47, 48, *range(50, 54), 56, 58, 59)),
+    *(f"fresh{n}" for n in (*range(31, 38), 41, 42, 47, 48, *range(50, 54), *range(58, 62))),
     "everyday3",
     "everyday4",
 }
