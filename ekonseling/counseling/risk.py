@@ -41,7 +41,8 @@ Lexicon schema (``data/risk_lexicon.json``; a school's extension has the same sh
       "normalisation": {"gak": "tidak", "bundir": "bunuh diri"},   # one word → one or more words
       "roots": ["bully"],               # extra root words for the stemmer (loan words, slang roots)
       "hyperbole": {"window": 8, "factor": 0.5, "context": ["nilai", "ulangan", "guru killer"],
-                    "veto": ["nikah nanti kalau|habis kuliah|kerja"]},   # the model never raises these
+                    "veto": ["nikah nanti kalau|habis kuliah|kerja"],    # the model never raises these
+                    "excuse": ["katanya"], "joke": ["bercanda"], "but": ["tapi"]},  # a disputed joke: no negative
       "categories": {
         "suicide": {
           "severity": "high",           # "high" | "medium" | "low"; required for a new category
@@ -365,8 +366,8 @@ TUNING_SETS = {"synthAE": Path(__file__).resolve().parent / "data" / "risk_synth
 # twenty-nine read), the synthetic training parts and, since round forty, fresh-29, fresh-30, fresh-38 … 40
 # and 43 … 46, read by rounds thirty-three to thirty-nine (SECOND_STAGE_ONLY_SETS: the second stage alone is
 # trained on them). Never the held-out part (the measure the rules' bar is checked on) nor a blind set no
-# round has read (fresh-31 … fresh-37, 41, 42, 47, 48, 50 … 53 and 58 … 61). Fresh-54, 49, 55, 57 and 56, read
-# by rounds forty-two to forty-six, are not trained on: trained on them and on the nine older unread sets as
+# round has read (fresh-31 … fresh-37, 41, 42, 47, 48, 50 … 53 and 58 … 60). Fresh-54, 49, 55, 57, 56 and 61,
+# read by rounds forty-two to forty-seven, are not trained on: trained on them and on the nine older unread sets as
 # well, the second stage gained one message and lost three false alarms on the nine newest unread sets (round
 # forty-three, docs/risk-screening.md). Fresh-25 … fresh-28, read by rounds thirty and thirty-one, are not
 # trained on: with fresh-25 and fresh-26, the sets already trained on lost 10 flagged messages (seed 7; 7 with
@@ -471,6 +472,8 @@ HABIT_REACH = 2
 # many after it ("pas rumah kosong minggu lalu", "after school yesterday").
 PAST_REACH = 3
 PAST_AFTER = 2
+# A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda".
+_DENIAL = frozenset({"bukan"})
 # How many words before a joke word ("bercanda") one of hyperbole.excuse ("katanya") and after it one of
 # hyperbole.but ("tapi") make it someone's excuse the writer disputes.
 EXCUSE_REACH = 3
@@ -660,44 +663,6 @@ def _colloquial_forms(word: str):
         for prefix in ("ke", "di", "mem", "meng", "men", "me", "ter", "ber"):
             if base.startswith(prefix) and len(base) - len(prefix) >= 3:
                 yield base[len(prefix) :]
-
-
-# Minang sound shifts, word-final, as (Minang, Indonesian) pairs: "-uah" for "-uh" (bunuah), "-ia" for "-ir"
-# (pinggia), "-uik" for "-ut" (takuik), "-ek" for "-at" (kuek), "-ok" for "-ap" (harok), "-o" for "-a" (caro).
-_MINANG_ENDINGS = (
-    ("uah", "uh"),
-    ("iah", "ih"),
-    ("uih", "us"),
-    ("aih", "as"),
-    ("ih", "is"),
-    ("uik", "ut"),
-    ("iak", "ik"),
-    ("uak", "uk"),
-    ("ia", "ir"),
-    ("ua", "ur"),
-    ("ek", "at"),
-    ("ik", "it"),
-    ("ok", "ap"),
-    ("o", "a"),
-)
-# and prefixes: "ma-" for "me-" (mambunuah), "ba-" for "ber-" (badoa), "ta-" for "ter-" (tabangun).
-_MINANG_PREFIXES = (("ma", "me"), ("ba", "ber"), ("ta", "ter"), ("di", "di"))
-
-
-def _minang_forms(word: str):
-    """Indonesian forms a Minang word may be, the whole word first ("mambunuah" → "membunuh")."""
-    if len(word) < 4 or not word.isalpha():
-        return
-    heads = [word] + [
-        new + word[len(old) :] for old, new in _MINANG_PREFIXES if word.startswith(old) and len(word) - len(old) >= 4
-    ]
-    for head in heads:
-        for old, new in _MINANG_ENDINGS:
-            if head.endswith(old) and len(head) > len(old) + 2:
-                yield head[: -len(old)] + new
-                break
-        if head is not word:
-            yield head
 
 
 # --- lexicon documents: validation and merging ----------------------------------------------------
@@ -1101,16 +1066,7 @@ class Lexicon:
                 if root in self.vocabulary:
                     return root
                 fallback = fallback or root
-        if fallback or stemmed in self.roots or stemmed in self.vocabulary:
-            return fallback or stemmed
-        # Minang words are Indonesian ones with their sounds shifted ("mambunuah" is "membunuh", "sakik"
-        # "sakit", "takuik" "takut"): the one a lexicon word reads as, never any other root, and never for a word
-        # the lexicon knows as written ("makasih" is no "makasis"; round forty-six).
-        for form in _minang_forms(word):
-            root = form if form in self.roots else _sastrawi_stem(form)
-            if root in self.vocabulary:
-                return root
-        return stemmed
+        return fallback or stemmed
 
     def _plain(self, word, shorthand=True):
         if _LAUGH_RE.match(word):
@@ -1397,7 +1353,8 @@ class Lexicon:
             if pattern.kind == "phrase":
                 candidates.setdefault(pattern.category, []).append((pattern, start, end))
             elif pattern.kind == "negative":
-                if not self._excuse(tokens, start, end):
+                # "bukan gak sengaja", "bukan bercanda": a negative denied is no negative (round forty-seven)
+                if not self._excuse(tokens, start, end) and not (start and tokens[start - 1][1] in _DENIAL):
                     negatives.setdefault(pattern.category, []).append((start, end, pattern.window))
             elif pattern.kind == "context":
                 contexts.append((start, end, pattern.near_only))

@@ -13,7 +13,7 @@ from ekonseling.counseling import risk
     ("text", "category"),
     [
         ("pas praktik masak aku sengaja nempelin tangan ke wajan panas biar lega", "self_harm"),
-        ("aku sengaja megang knalpot panas lama2", "self_harm"),
+        ("aku sengaja nempelin telapak tangan ke knalpot panas", "self_harm"),
         ("guru bengkel nyiram aku pake oli terus nendang aku", "physical_abuse"),
         ("nanti malam ada tantangan minum tuak sejeriken, aku udah didaftarin", "coerced_substance"),
         ("videoku jatuh di kantin dijadiin meme, aku malu masuk sekolah", "bullying"),

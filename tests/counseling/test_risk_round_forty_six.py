@@ -1,8 +1,7 @@
 """Round forty-six of the risk screen (docs/risk-screening.md), read on fresh-56 (Padang and Bukittinggi SMA):
-Minang words are Indonesian ones with their sounds shifted, read as the lexicon word they can be and never as
-another root; an engagement ring put on a student who cannot refuse; a child passed from house to house while a
-parent is in prison; a mother dragged out of the house. The messages are written for these tests in the same
-kinds, not copied from the set."""
+Minang words read as the Indonesian ones (round forty-seven replaced the sound-shift rules first tried here with
+the words themselves); an engagement ring put on a student who cannot refuse; a child passed from house to house
+while a parent is in prison. The messages are written for these tests in the same kinds, not copied from the set."""
 
 import pytest
 
@@ -11,37 +10,18 @@ from ekonseling.counseling import risk
 
 @pytest.mark.parametrize(
     ("word", "read"),
-    [
-        ("mambunuah", "bunuh"),  # ma- for me-, -uah for -uh
-        ("malompek", "lompat"),  # -ek for -at
-        ("sakik", "sakit"),  # -ik for -it
-        ("pinggia", "pinggir"),  # -ia for -ir
-        ("baharok", "harap"),  # ba- for ber-, -ok for -ap
-        ("tabangun", "bangun"),  # ta- for ter-
-        ("putuih", "putus"),  # -uih for -us
-    ],
+    [("mambunuah", "bunuh"), ("malompek", "lompat"), ("sakik", "sakit"), ("pinggia", "pinggir")]
+    + [("baharok", "harap"), ("tabangun", "bangun"), ("putuih", "putus"), ("mampuih", "mati"), ("kuek", "kuat")],
 )
-def test_a_minang_word_reads_as_the_lexicon_word_its_sounds_shift_from(word, read):
+def test_a_minang_word_reads_as_the_indonesian_word(word, read):
     assert risk.normalise(word) == [read]
 
 
-@pytest.mark.parametrize("word", ["capek", "balik", "pagi", "rumah", "minggu", "sakit"])
-def test_an_indonesian_word_is_never_shifted(word):
-    # a root of the dictionary stays itself: "capek" (tired) is no "capat", "balik" no "balit"
-    assert risk.normalise(word) == [word]
-
-
-@pytest.mark.parametrize("word", ["makasih", "gapapa", "banget"])
-def test_a_word_the_lexicon_knows_as_written_is_never_shifted(word):
-    # "makasih" ends like a Minang "-ih" and was read as "makasis" (stem "makas"), which cost round thirteen's
-    # farewell "… makasih buat semuanya" its imminent triage; found by the test suite, fixed before the round landed
-    lexicon = risk.default_lexicon()
-    assert lexicon.tokens(word)[0][1] == risk._sastrawi_stem(word) or word in lexicon.normalisation
-
-
-def test_a_shift_that_reads_as_no_lexicon_word_is_not_taken():
-    # "kuek" would be "kuat", which no phrase names: left as typed rather than read as any root
-    assert risk.normalise("kuek") == ["kuek"]
+@pytest.mark.parametrize("word", ["rabo", "makasih", "capek", "balik"])
+def test_words_a_sound_shift_rule_would_misread_stay_as_written(word):
+    # Round forty-six first read Minang through sound-shift rules; they made Javanese "rabo" (Wednesday) "raba"
+    # (grope) and "makasih" "makasis". Round forty-seven replaced them with the Minang words themselves.
+    assert risk.normalise(word) == [risk.default_lexicon()._stem(word)] and "raba" not in risk.normalise(word)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +31,6 @@ def test_a_shift_that_reads_as_no_lexicon_word_is_not_taken():
         ("apak mangancam ka mambunuah amak jo pisau", "domestic_violence"),
         ("cincin udh dipasang kmrn, aku ga bisa nolak. nikahnya pas libur semester", "child_marriage"),
         ("ibu masuk penjara, ayah gatau dimana. aku numpang di rumah temen terus", "neglect"),
-        ("ayah nyeret ibu keluar rumah pas hujan semalem", "domestic_violence"),
     ],
 )
 def test_the_round_s_findings_are_flagged_in_their_category(text, category):
@@ -68,6 +47,8 @@ def test_the_round_s_findings_are_flagged_in_their_category(text, category):
         "pas liburan aku numpang di rumah saudara di bandung, seru",
         "mama nggak tau di mana kunci motor, jadi aku telat",
         "pak satpam nyeret motor yang parkir sembarangan",
+        "adek nyeret mama ke toko mainan, minta dibeliin robot",  # round forty-seven dropped the dragging phrase
+        "rabo aku les di rumah pak guru",
     ],
 )
 def test_the_same_words_in_ordinary_messages_raise_no_phrase(text):
