@@ -80,7 +80,8 @@ def test_the_excuse_lists_take_one_word_each(key):
 
 
 def test_a_school_can_add_an_excuse_word():
-    text = "mereka nepuk pantat aku, ngelesnya cuma bercanda tapi aku risih"
+    # (a name-calling, not round forty-three's pat: that phrase is strong since round forty-eight)
+    text = "mereka ngatain aku gendut, ngelesnya cuma bercanda tapi aku sakit hati"
     assert not risk.screen(text).matches  # "ngelesnya" is no excuse word of the shipped lexicon
     school = risk.load_lexicon(extra={"hyperbole": {"excuse": ["ngelesnya"]}})
-    assert "sexual_abuse" in school.screen(text).categories
+    assert "bullying" in school.screen(text).categories
