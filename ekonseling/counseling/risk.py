@@ -758,6 +758,15 @@ def _check_list(value, place, source):
         _fail(place, "must be a list", source)
 
 
+def _check_one_words(words, place, source):
+    """A list of single words, no alternatives (imminent.past, hyperbole.excuse …)."""
+    _check_list(words, place, source)
+    for i, word in enumerate(words):
+        _check_phrase_text(word, f"{place}[{i}]", source)
+        if not _ONE_WORD_RE.fullmatch(word.strip()):
+            _fail(f"{place}[{i}]", "one word, no alternatives", source)
+
+
 def validate(doc, source="", known_categories=()):
     """Check one lexicon document (the shipped file or a school's extension) before anything is merged."""
     if not isinstance(doc, dict):
@@ -804,12 +813,7 @@ def validate(doc, source="", known_categories=()):
             for i, word in enumerate(context):
                 _check_phrase_text(word, f"hyperbole.{key}[{i}]", source)
         for key in ("excuse", "joke", "but"):
-            words = hyperbole.get(key, [])
-            _check_list(words, f"hyperbole.{key}", source)
-            for i, word in enumerate(words):
-                _check_phrase_text(word, f"hyperbole.{key}[{i}]", source)
-                if not _ONE_WORD_RE.fullmatch(word.strip()):
-                    _fail(f"hyperbole.{key}[{i}]", "one word, no alternatives", source)
+            _check_one_words(hyperbole.get(key, []), f"hyperbole.{key}", source)
     if "imminent" in doc:
         imminent = doc["imminent"]
         if not isinstance(imminent, dict):
@@ -825,12 +829,7 @@ def validate(doc, source="", known_categories=()):
         for i, word in enumerate(time_words):
             _check_phrase_text(word, f"imminent.time[{i}]", source)
         for key in ("habitual", "past", "night"):
-            words = imminent.get(key, [])
-            _check_list(words, f"imminent.{key}", source)
-            for i, word in enumerate(words):
-                _check_phrase_text(word, f"imminent.{key}[{i}]", source)
-                if not _ONE_WORD_RE.fullmatch(word.strip()):
-                    _fail(f"imminent.{key}[{i}]", "one word, no alternatives", source)
+            _check_one_words(imminent.get(key, []), f"imminent.{key}", source)
     categories = doc.get("categories", {})
     if not isinstance(categories, dict):
         _fail("categories", "must be an object of category name → category", source)
