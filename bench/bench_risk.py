@@ -124,6 +124,8 @@ def _report(name, examples, lexicon, list_misses):
     print(_line("triage imminent", *result.imminent))
     for category, (tp, fp, fn) in result.per_category.items():
         print(_line(f"category {category}", tp, fp, fn))
+    for category, (tp, fp, fn) in result.likely_per_category.items():
+        print(_line(f"category {category}, named or likely", tp, fp, fn))
     if not list_misses:
         return result
     print(f"  false positives ({len(result.false_positives)}):")

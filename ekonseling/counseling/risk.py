@@ -83,7 +83,7 @@ import math
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ekonseling.counseling import risk_model
@@ -588,6 +588,10 @@ class Screening:
     # The imminence model (risk_model.py): set when it made a flagged message imminent (the lexicon had
     # not); the message's words that weighed most for it, shown on the lexicon page, never stored.
     imminent_features: tuple[str, ...] = ()
+    # The category model (risk_model.py, round forty-nine): for a possible risk, the category it most likely is
+    # (one name), told to the counselor as "likely <category>"; `categories` stays ("possible_risk",), the severity
+    # low: no phrase named it.
+    likely: tuple[str, ...] = ()
 
     @property
     def possible(self):
@@ -1463,8 +1467,17 @@ class Lexicon:
                 score.features,
             )
         severity = risk_model.SEVERITY
+        likely = tuple(name for name in self.model.likely(text, self, found) if name in self.severity)
         screening = Screening(
-            True, (risk_model.POSSIBLE,), severity, (), severity, "", round(score.probability, 3), score.features
+            True,
+            (risk_model.POSSIBLE,),
+            severity,
+            (),
+            severity,
+            "",
+            round(score.probability, 3),
+            score.features,
+            likely=likely,
         )
         # A possible risk beside a context word is made imminent at the imminence model's own threshold only: a
         # sick note with "hari ini" is no moment chosen (round forty-two's review).
@@ -1786,6 +1799,8 @@ class Evaluation:
     imminent: tuple = (0, 0, 0)  # (tp, fp, fn) of the imminent triage level, on messages
     imminent_misses: tuple = ()  # (text, triage given) of imminent messages not triaged imminent
     category_misses: tuple = ()  # (text, labelled categories, predicted categories): a category missed
+    # As per_category, with a possible risk's likely category (Screening.likely) counted as named (round forty-nine)
+    likely_per_category: dict = field(default_factory=dict)
 
     @property
     def imminent_recall(self):
@@ -1795,8 +1810,10 @@ class Evaluation:
     def imminent_precision(self):
         return _ratio(self.imminent[0], self.imminent[0] + self.imminent[1])
 
-    def category_recall(self, name):
-        tp, _fp, fn = self.per_category.get(name, (0, 0, 0))
+    def category_recall(self, name, likely=False):
+        """The share of the messages labelled `name` that were flagged in it (`likely`: or had it as the likely
+        category of a possible risk)."""
+        tp, _fp, fn = (self.likely_per_category if likely else self.per_category).get(name, (0, 0, 0))
         return _ratio(tp, tp + fn)
 
     @property
@@ -1884,6 +1901,7 @@ def evaluate(examples, lexicon=None) -> Evaluation:
     lexicon = lexicon or default_lexicon()
     tp = fp = fn = tn = 0
     per_category = {name: [0, 0, 0] for name in lexicon.categories}
+    likely_per_category = {name: [0, 0, 0] for name in lexicon.categories}
     false_positives, false_negatives, imminent_misses, category_misses = [], [], [], []
     imminent = [0, 0, 0]
     for example in examples:
@@ -1910,6 +1928,10 @@ def evaluate(examples, lexicon=None) -> Evaluation:
         for name in gold | predicted:
             counts = per_category.setdefault(name, [0, 0, 0])
             counts[0 if name in gold and name in predicted else 1 if name in predicted else 2] += 1
+        guessed = predicted | set(result.likely)
+        for name in gold | guessed:
+            counts = likely_per_category.setdefault(name, [0, 0, 0])
+            counts[0 if name in gold and name in guessed else 1 if name in guessed else 2] += 1
     return Evaluation(
         tp,
         fp,
@@ -1921,4 +1943,5 @@ def evaluate(examples, lexicon=None) -> Evaluation:
         tuple(imminent),
         tuple(imminent_misses),
         tuple(category_misses),
+        {name: tuple(counts) for name, counts in likely_per_category.items()},
     )

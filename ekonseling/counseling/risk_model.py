@@ -22,6 +22,7 @@ root of their number: no dependency, deterministic, tens of microseconds a messa
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import heapq
@@ -92,6 +93,14 @@ SHOWN = 5  # features shown with a verdict
 # The reason of a flagged message the imminence model makes imminent (after "<category>: "); in the
 # lexicon's words, never the student's, like every reason, so that it can be stored with the alert.
 IMMINENT_REASON = "signs of a plan or a moment (model)"
+# The category model (round forty-nine): which category a possible risk most likely is, so that the counselor reads
+# "likely suicide" and not only "possible risk". Multinomial naive Bayes over the second stage's features of the risk
+# messages it is trained on (each feature once a message, a message counted once for each of its categories), with
+# add-one (Laplace) smoothing over the features of at least MIN_DF of those messages. Judged on the six read sets no
+# model is trained on (fresh-49, 54 … 57, 61): its first guess is a labelled category of 328 of the 365 risk
+# messages that only the second stage flagged (0.90; 0.96 for one of its first two), trained in seconds; the
+# lexicon named the category of none of them (docs/risk-screening.md).
+CATEGORY_ALPHA = 1.0
 
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -156,6 +165,42 @@ class _Linear:
         return Score(probability, possible, shown)
 
 
+class _Categories:
+    """The category model (CATEGORY_ALPHA): per category, how many training messages carry it and how often each
+    feature occurs in them. A feature no training message of a category holds counts as seen `alpha` times."""
+
+    def __init__(self, doc):
+        alpha = float(doc["alpha"])
+        counts = {str(name): {str(f): int(n) for f, n in found.items()} for name, found in doc["counts"].items()}
+        messages = {str(name): int(n) for name, n in doc["messages"].items()}
+        if not counts or set(counts) != set(messages) or min(messages.values()) < 1 or alpha <= 0:
+            raise ValueError("a category model needs, for each category, its messages and its feature counts")
+        self._known = frozenset().union(*map(frozenset, counts.values()))
+        size, everyone = len(self._known), sum(messages.values())
+        self.names = tuple(sorted(counts))
+        self._prior, self._unseen, self._gain = {}, {}, {}
+        for name in self.names:
+            denominator = sum(counts[name].values()) + alpha * size
+            unseen = math.log(alpha / denominator)
+            self._prior[name] = math.log(messages[name] / everyone)
+            self._unseen[name] = unseen
+            # what a feature the category's messages hold adds over one they never hold
+            self._gain[name] = {f: math.log((n + alpha) / denominator) - unseen for f, n in counts[name].items()}
+
+    def likely(self, found) -> str | None:
+        """The category of highest posterior for a message with these features (the first by name on a tie), None
+        when the model knows none of them."""
+        known = found & self._known
+        if not known:
+            return None
+
+        def posterior(name):
+            gain = self._gain[name]
+            return self._prior[name] + len(known) * self._unseen[name] + sum(gain.get(f, 0.0) for f in known)
+
+        return max(self.names, key=posterior)
+
+
 def _lower(value, ceiling):
     """A lower threshold read from a model file: within 0 and `ceiling`; None (the model's own threshold) when
     the file has none, it is NaN, or there is no ceiling."""
@@ -173,6 +218,8 @@ class Model(_Linear):
         super().__init__(doc)
         self.doc = doc
         self.imminent = _Linear(doc["imminent"]) if doc.get("imminent") else None
+        # The category model (optional in a model file: None before round forty-nine).
+        self.categories = _Categories(doc["categories"]) if doc.get("categories") else None
         # The imminence model's threshold for a message that names a near moment, within 0 and its own; None
         # (its own threshold) for a model file without one, or NaN.
         moment = doc["imminent"].get("moment_threshold") if doc.get("imminent") else None
@@ -203,6 +250,14 @@ class Model(_Linear):
             return None
         threshold = self.moment_threshold if moment and self.moment_threshold is not None else None
         return self.imminent._verdict(features(text, lexicon) if found is None else found, text, threshold)
+
+    def likely(self, text, lexicon, found=None) -> tuple[str, ...]:
+        """The category a possible risk most likely is, as a tuple of one name; () without a category model or
+        when it knows none of the message's features."""
+        if self.categories is None:
+            return ()
+        name = self.categories.likely(features(text, lexicon) if found is None else found)
+        return (name,) if name else ()
 
 
 _FUNCTION_WORDS = frozenset(
@@ -405,6 +460,24 @@ def _imminence_only(examples, imminence_parts, elsewhere=()):
     return extra, used
 
 
+def _category_counts(feature_sets, categories):
+    """The category model's document (CATEGORY_ALPHA) from the features and labelled categories of risk messages."""
+    frequency = collections.Counter(f for found in feature_sets for f in found)
+    vocabulary = {f for f, n in frequency.items() if n >= MIN_DF}
+    counts, messages = {}, collections.Counter()
+    for found, names in zip(feature_sets, categories, strict=True):
+        kept = found & vocabulary
+        for name in dict.fromkeys(names):
+            messages[name] += 1
+            counts.setdefault(name, collections.Counter()).update(kept)
+    return {
+        "alpha": CATEGORY_ALPHA,
+        "vocabulary": len(vocabulary),
+        "messages": dict(sorted(messages.items())),
+        "counts": {name: dict(sorted(found.items())) for name, found in sorted(counts.items())},
+    }
+
+
 def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     """The model document trained on `parts` (name → labelled messages: risk.load_training(), the
     parts the rules were tuned on; a plain list is one part named "examples"):
@@ -418,7 +491,9 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
       not labelled imminent that it calls imminent is at most MAX_OVER_TRIAGE, and MOMENT_THRESHOLD (never
       above it) for a message that names a near moment; trained also on the risk messages of
       `imminence_parts` (risk.load_imminence_training(): parts the first stage is not trained on), a text
-      of both counted once.
+      of both counted once;
+    - the category model ("categories", CATEGORY_ALPHA): feature counts per category over the risk messages of
+      `parts`, second-stage-only parts included.
 
     The parts of `parts` named in `second_stage_only` (risk.SECOND_STAGE_ONLY_SETS) train the second stage
     alone: the imminence model trained on such sets lost imminent messages on the others (round thirty-eight,
@@ -464,6 +539,11 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
     imminent_threshold = _lowest(imminent_oof, [i for i, y in enumerate(imminent) if y == 0.0], MAX_OVER_TRIAGE)
     imminent_weights, imminent_bias = _train_once(risky_sets, imminent)
 
+    at_risk = [i for i, label in enumerate(labels) if label == 1.0]
+    # (a part labelled without categories, as some tests' toy parts are, trains no category model)
+    category_doc = _category_counts(
+        [feature_sets[i] for i in at_risk], [examples[i].get("categories", ()) for i in at_risk]
+    )
     digest = hashlib.sha256("\n".join(e["text"] for e in examples).encode()).hexdigest()
     return {
         "_note": "Written by `python -m ekonseling.counseling.risk_model`; see risk_model.py. Do not edit by hand.",
@@ -481,6 +561,7 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
             "l2": L2,
             "min_df": MIN_DF,
             "folds": FOLDS,
+            "category_alpha": CATEGORY_ALPHA,
             "max_false_alarms": MAX_FALSE_ALARMS,
             "context_threshold": CONTEXT_THRESHOLD,
             "far_context_threshold": FAR_CONTEXT_THRESHOLD,
@@ -494,6 +575,7 @@ def train(parts, lexicon, imminence_parts=None, second_stage_only=()) -> dict:
         "far_context_threshold": min(context_threshold, max(threshold, FAR_CONTEXT_THRESHOLD)),
         "bias": round(bias, DECIMALS),
         "weights": _rounded(weights),
+        "categories": category_doc if category_doc["counts"] else None,
         "imminent": {
             "also_trained_on": [{"name": name, "risk_messages": used[name]} for name in imminence_parts],
             # over the texts the imminence model alone is trained on, sorted, one a line
@@ -524,7 +606,8 @@ def main():
         f"({', '.join(p['name'] for p in doc['trained_on']['parts'])}; the second stage alone: "
         f"{', '.join(doc['trained_on']['second_stage_only']) or 'none'}); {len(doc['weights'])} weights, "
         f"threshold {doc['threshold']}; imminence model {len(imminent['weights'])} weights, threshold "
-        f"{imminent['threshold']}"
+        f"{imminent['threshold']}; category model {len(doc['categories']['counts'])} categories over "
+        f"{doc['categories']['vocabulary']} features"
     )
 
 

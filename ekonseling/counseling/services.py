@@ -448,8 +448,10 @@ def alert_items(screening: risk.Screening) -> list[str]:
     if screening.possible:
         # The second-stage model raised it (the phrases let it pass): say so and how sure it is; the
         # features that fired are fragments of the student's words, so they are not stored. A possible
-        # risk the imminence model made imminent keeps its reason first, like any imminent alert.
-        return [*reason, *screening.categories, f"model score {screening.model_score:.2f}"]
+        # risk the imminence model made imminent keeps its reason first, like any imminent alert. The category model's
+        # guess follows (round forty-nine): a lexicon word, never the student's.
+        likely = [f"likely {name}" for name in screening.likely]
+        return [*reason, *screening.categories, *likely, f"model score {screening.model_score:.2f}"]
     return [*reason, *screening.categories]
 
 

@@ -270,7 +270,8 @@ def test_a_possible_risk_raises_a_low_alert_that_says_the_model_raised_it(world)
 
     alert = Alert.objects.get(pk=posted.alert.pk)
     assert alert.severity == "low"
-    assert alert.items[0] == risk_model.POSSIBLE and alert.items[1] == "model score 1.00"  # 0.997
+    # the category model's guess (round forty-nine), then the score (0.997)
+    assert alert.items == [risk_model.POSSIBLE, "likely hopelessness", "model score 1.00"]
     assert POSSIBLE not in " ".join(alert.items)  # no student's words stored with the alert
 
 
@@ -322,7 +323,7 @@ def test_a_possible_risk_made_imminent_keeps_its_reason_first_then_the_score(wor
     alert = Alert.objects.get(pk=posted.alert.pk)
     assert alert.severity == risk.IMMINENT
     assert alert.items[0] == f"{risk.IMMINENT}: {risk_model.POSSIBLE}: {risk_model.IMMINENT_REASON}"
-    assert alert.items[1] == risk_model.POSSIBLE and alert.items[2].startswith("model score ")
+    assert alert.items[1:3] == [risk_model.POSSIBLE, "likely suicide"] and alert.items[3].startswith("model score ")
 
 
 def test_the_lexicon_page_shows_the_imminence_models_reason_and_words(client, world):

@@ -1,0 +1,236 @@
+"""Round forty-nine of the risk screen (docs/risk-screening.md): no set read. A possible risk (the second stage
+alone flagged it) names the category it most likely is, from a naive Bayes category model trained with the second
+stage; the Malay of Kupang, Ambon and Papua is read by the lexicon (normalisations); two false alarms of standard
+Indonesian that the new words brought to light (a grandfather's funeral read as a parent leaving, a gallon too
+heavy to lift read as "gak kuat") are fixed."""
+
+import math
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from ekonseling.counseling import risk, risk_model, services
+from ekonseling.safety.models import Alert
+
+# A toy category model, worked by hand: A has two messages (features x, x, y), B one (y, z); alpha 1, vocabulary
+# {x, y, z}. P(f|A) = (n + 1) / (3 + 3), P(f|B) = (n + 1) / (2 + 3); priors 2/3 and 1/3.
+TOY = {
+    "alpha": 1.0,
+    "vocabulary": 3,
+    "messages": {"A": 2, "B": 1},
+    "counts": {"A": {"x": 2, "y": 1}, "B": {"y": 1, "z": 1}},
+}
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ({"x"}, "A"),  # A: 2/3 * 3/6 = 1/3;  B: 1/3 * 1/5 = 1/15
+        ({"y"}, "A"),  # A: 2/3 * 2/6 = 2/9;  B: 1/3 * 2/5 = 2/15
+        ({"z"}, "B"),  # A: 2/3 * 1/6 = 1/9;  B: 1/3 * 2/5 = 2/15
+        ({"y", "z"}, "B"),  # A: 2/3 * 2/6 * 1/6 = 1/27;  B: 1/3 * 2/5 * 2/5 = 4/75
+        ({"y", "unknown"}, "A"),  # a feature out of the vocabulary counts for nothing
+        ({"unknown"}, None),
+        (set(), None),
+    ],
+)
+def test_the_category_model_picks_the_category_of_highest_posterior_worked_by_hand(found, expected):
+    assert risk_model._Categories(TOY).likely(found) == expected
+
+
+def test_a_tie_goes_to_the_first_category_by_name():
+    even = {"alpha": 1.0, "vocabulary": 1, "messages": {"B": 1, "A": 1}, "counts": {"A": {"x": 1}, "B": {"x": 1}}}
+    assert risk_model._Categories(even).likely({"x"}) == "A"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"alpha": 1.0, "messages": {}, "counts": {}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": {"B": {"x": 1}}},
+        {"alpha": 0.0, "messages": {"A": 1}, "counts": {"A": {"x": 1}}},
+        {"alpha": 1.0, "messages": {"A": 0}, "counts": {"A": {"x": 1}}},
+    ],
+)
+def test_a_category_model_without_messages_counts_or_smoothing_is_refused(doc):
+    with pytest.raises(ValueError, match="category model"):
+        risk_model._Categories(doc)
+
+
+def test_the_category_counts_keep_features_of_at_least_min_df_messages_and_count_each_category_of_a_message():
+    doc = risk_model._category_counts(
+        [{"x", "y"}, {"x", "rare"}, {"y"}],
+        [["suicide", "burden"], ["suicide"], ["burden", "burden"]],
+    )
+    assert doc["vocabulary"] == 2 and risk_model.MIN_DF == 2
+    assert doc["messages"] == {"burden": 2, "suicide": 2}
+    assert doc["counts"] == {"burden": {"x": 1, "y": 2}, "suicide": {"x": 2, "y": 1}}
+
+
+def test_the_log_posterior_is_naive_bayes_with_laplace_smoothing():
+    model = risk_model._Categories(TOY)
+    # log P(B) + log P(y|B) + log P(z|B), as the model sums it: prior, unseen times n, gains
+    known = {"y", "z"}
+    posterior = model._prior["B"] + len(known) * model._unseen["B"] + sum(model._gain["B"].get(f, 0.0) for f in known)
+    assert posterior == pytest.approx(math.log(1 / 3) + 2 * math.log(2 / 5))
+
+
+@pytest.mark.parametrize(
+    ("text", "likely"),
+    [
+        ("rasanya aku udah gak sanggup lagi ngejalanin semuanya", "hopelessness"),
+        ("kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting", "bullying"),
+        ("bapak nyuruh aku berhenti sekolah buat jaga warung dari pagi sampe malem", "exploitation"),
+        ("lantai 7 parkiran mall, jumat jam 9 malem. udah gw survei kemaren", "suicide"),
+    ],
+)
+def test_a_possible_risk_names_the_category_it_most_likely_is(text, likely):
+    screening = risk.screen(text)
+    assert screening.possible and screening.categories == (risk_model.POSSIBLE,)
+    assert screening.likely == (likely,) and screening.severity == risk_model.SEVERITY
+
+
+def test_a_message_the_phrases_flag_has_no_guess():
+    screening = risk.screen("aku pengen ngilang aja dari dunia ini")
+    assert screening.categories == ("suicide",) and screening.likely == ()
+
+
+def test_without_a_category_model_a_possible_risk_has_no_guess():
+    model = risk_model.load_model()
+    model.categories = None
+    screening = risk.load_lexicon(model=model).screen("rasanya aku udah gak sanggup lagi ngejalanin semuanya")
+    assert screening.possible and screening.likely == ()
+
+
+def test_a_possible_risk_alert_says_its_likely_category_before_the_score(world):
+    conversation = services.start_conversation(world.student)
+    text = "kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting"
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), text)])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.items[:2] == [risk_model.POSSIBLE, "likely bullying"] and alert.items[2].startswith("model score ")
+    assert "dibanting" not in " ".join(alert.items)
+
+
+def test_the_lexicon_page_shows_the_likely_category(client, world):
+    client.force_login(world.koordinator)
+    sample = "bapak nyuruh aku berhenti sekolah buat jaga warung dari pagi sampe malem"
+
+    response = client.post(reverse("counseling:risk_lexicon"), {"extension": "", "sample": sample, "action": "check"})
+
+    page = response.content.decode()
+    assert "data-likely" in page and "exploitation" in page
+
+
+# The six read sets no model is trained on: the category model's first guess against the labels of the risk
+# messages only the second stage flagged (327 of 365 when the round chose it; the floor leaves retraining room).
+UNTRAINED_READ = ("fresh49", "fresh54", "fresh55", "fresh56", "fresh57", "fresh61")
+
+
+def test_the_likely_category_is_a_labelled_one_for_most_possible_risks_of_sets_never_trained_on():
+    guessed = right = 0
+    for name in UNTRAINED_READ:
+        assert name not in risk.TRAINING_SETS and name not in risk.IMMINENCE_SETS
+        for example in risk.load_fresh(name):
+            screening = risk.screen(example["text"])
+            if example["label"] == "risk" and screening.possible:
+                guessed += 1
+                right += bool(set(screening.likely) & set(example["categories"]))
+    assert guessed >= 300 and right / guessed >= 0.86, (right, guessed)
+
+
+def test_category_recall_counts_a_likely_category_only_when_asked():
+    examples = [
+        {
+            "text": "kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting",
+            "label": "risk",
+            "categories": ["bullying"],
+            "triage": "",
+        },
+    ]
+    evaluation = risk.evaluate(examples)
+    assert evaluation.tp == 1
+    assert evaluation.category_recall("bullying") == 0.0
+    assert evaluation.category_recall("bullying", likely=True) == 1.0
+
+
+# --- the Malay of Kupang, Ambon and Papua ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        ("sonde", "tidak"),
+        ("seng", "tidak"),
+        ("idop", "hidup"),
+        ("hidop", "hidup"),
+        ("barenti", "henti"),
+        ("gantong", "gantung"),
+        ("kaweng", "kawin"),
+        ("beta", "aku"),
+        ("lebe", "lebih"),
+    ],
+)
+def test_eastern_malay_words_read_as_indonesian(word, reading):
+    assert risk.normalise(word) == [reading]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("beta pung tangan darah seng barenti, ale tolong beta", "self_harm"),
+        ("beta seng mau hidop lai, biar beta mati sa", "suicide"),
+        ("beta su sonde tahan lai idop bagini, lebe bae beta mati", "suicide"),
+        ("beta rasa beta cuma bikin susah mama, lebe bae beta sonde ada", "suicide"),
+        ("beta pung mama su tiga hari sonde pulang, beta deng ade sonde makan", "neglect"),
+        ("ada om di fb minta beta kirim foto sonde pake baju, dia bilang mau kasi pulsa", "grooming"),
+        ("beta pung bapa tiri suka maso beta pung kamar malam-malam, beta takut", "sexual_abuse"),
+        ("beta pukul beta pung kapala ke tembok kalo beta marah", "self_harm"),
+    ],
+)
+def test_eastern_malay_risk_messages_are_flagged_by_the_phrases_in_their_category(text, category):
+    screening = risk.screen(text)
+    assert category in screening.categories, screening
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ibu, beta seng masuk sekolah hari ini, beta ada demam",
+        "beta sonde bisa datang besok, beta pung nenek sakit",
+        "ibu, beta mau tanya, boleh ka seng beta ikut lomba nyanyi?",
+        "beta pung tanta mau kaweng minggu depan, beta minta izin",
+        "beta pi pasar deng mama dulu ibu",
+        "beta su taru buku di lamari kelas",
+        "beta pung kaki bangkak karna jatuh maen bola",
+    ],
+)
+def test_ordinary_eastern_malay_raises_no_alert(text):
+    assert not risk.screen(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ibu, opa aku meninggal kemarin, aku izin tiga hari buat ikut pemakaman ya",
+        "ibu, beta pung opa meninggal kamarin, beta izin tiga hari par ikut pemakaman ya",
+        "Ibu, aku udah gak kuat angkat galon sendiri, tangan keseleo abis basket",
+        "Ibu, beta su sonde kuat angkat galon sendiri, tangan keseleo abis basket",
+    ],
+)
+def test_a_funeral_and_a_heavy_gallon_raise_no_alert(text):
+    assert not risk.screen(text).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ibu pergi ninggalin aku sama adek udah seminggu", "neglect"),
+        ("mama ninggalin kami berhari-hari tanpa uang", "neglect"),
+        ("aku udah gak kuat, pengen mati aja", "suicide"),
+        ("aku sudah tidak kuat menjalani hidup", "suicide"),
+    ],
+)
+def test_their_risky_neighbours_are_still_flagged(text, category):
+    assert category in risk.screen(text).categories
