@@ -14,6 +14,7 @@ from ekonseling.core import policy
 from ekonseling.safety import sources
 from ekonseling.safety.models import Alert
 
+from . import risk
 from .models import Conversation, Message
 from .services import alert_recipients, announce_access_change
 
@@ -49,6 +50,19 @@ def alerts_of(conversation: Conversation) -> list[Alert]:
     for alert in alerts:
         alert.seq = seqs[alert.source_id]
     return alerts
+
+
+def model_evidence(text: str) -> dict | None:
+    """For a message the second-stage model raised (a possible risk) or made imminent: the words of the message
+    that weighed most for it and, for a possible risk, the category it most likely is; None for a verdict of the
+    phrases alone. Computed when a counselor opens the conversation, never stored: the words are the student's
+    (the alert keeps only the lexicon's words), and the issue asks that the model's features be shown."""
+    screening = risk.screen(text or "")
+    if screening.possible:
+        return {"features": screening.model_features, "likely": screening.likely}
+    if screening.imminent_features:
+        return {"features": screening.imminent_features, "likely": ()}
+    return None
 
 
 def _may_decide(user: User, alert: Alert) -> bool:

@@ -312,6 +312,8 @@ def _chat_context(request, conversation):
         alerted = {alert.seq for alert in alerts.alerts_of(conversation)}
         for message in history:
             message["alerted"] = message["seq"] in alerted
+            if message["alerted"]:
+                message["why"] = alerts.model_evidence(message["body"])
     if is_student:
         # The crisis contacts stay visible while a risk alert is open, without saying why.
         context["crisis_contacts"] = safety.crisis_contacts(conversation.school) if conversation.urgent else []

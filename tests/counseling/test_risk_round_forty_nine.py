@@ -234,3 +234,51 @@ def test_a_funeral_and_a_heavy_gallon_raise_no_alert(text):
 )
 def test_their_risky_neighbours_are_still_flagged(text, category):
     assert category in risk.screen(text).categories
+
+
+# --- the model's evidence on the conversation page ----------------------------------------------------------------
+
+BULLIED = "kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting"
+
+
+def _conversation_with(world, *bodies):
+    conversation = services.start_conversation(world.student)
+    for body in bodies:
+        (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), body)])
+        assert posted.error is None and posted.alert is not None
+    services.claim(conversation, world.gurubk)
+    return conversation
+
+
+def test_the_counselor_sees_what_weighed_most_for_the_model_and_the_likely_category(client, world):
+    conversation = _conversation_with(world, BULLIED, "aku pengen ngilang aja dari dunia ini")
+    client.force_login(world.gurubk)
+
+    page = client.get(reverse("counseling:conversation", kwargs={"pk": conversation.pk})).content.decode()
+
+    # one evidence line: the possible risk's; the phrases' verdict (suicide) shows none
+    assert page.count("data-model-evidence") == 1
+    evidence = page.split("data-model-evidence>", 1)[1].split("</span>", 1)[0]
+    assert "bullying" in evidence and any(word in evidence for word in ("dibanting", "ngasih", "kakak", "minta"))
+    # the alert stores none of the student's words
+    (alert,) = [a for a in Alert.objects.all() if risk_model.POSSIBLE in a.items]
+    assert "dibanting" not in " ".join(alert.items)
+
+
+def test_the_student_sees_no_model_evidence(client, world):
+    conversation = _conversation_with(world, BULLIED)
+    client.force_login(world.siswa)
+
+    page = client.get(reverse("counseling:conversation", kwargs={"pk": conversation.pk})).content.decode()
+
+    assert "data-model-evidence" not in page and "likely" not in page
+
+
+def test_model_evidence_is_none_for_a_verdict_of_the_phrases_and_for_an_ordinary_message():
+    from ekonseling.counseling import alerts
+
+    assert alerts.model_evidence("aku pengen ngilang aja dari dunia ini") is None
+    assert alerts.model_evidence("bu, besok aku izin ya") is None
+    assert alerts.model_evidence("") is None
+    evidence = alerts.model_evidence(BULLIED)
+    assert evidence["likely"] == ("bullying",) and evidence["features"]
