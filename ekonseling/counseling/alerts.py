@@ -5,6 +5,8 @@ back, who decides (whoever may manage the conversation), who is told (the handli
 while nobody has claimed it the counselors who serve the student; always the coordinators).
 """
 
+import logging
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from .models import Conversation, Message
 from .services import alert_recipients, announce_access_change
 
 MESSAGE = Alert.Source.MESSAGE
+logger = logging.getLogger(__name__)
 
 # Kept in Indonesian on purpose, like the letters' e-mails: they go out without a request.
 MAIL_SUBJECT = "[E-Konseling] Peringatan risiko: percakapan perlu segera ditangani"
@@ -52,12 +55,17 @@ def alerts_of(conversation: Conversation) -> list[Alert]:
     return alerts
 
 
-def model_evidence(text: str) -> dict | None:
+def model_evidence(text: str, lexicon=None) -> dict | None:
     """For a message the second-stage model raised (a possible risk) or made imminent: the words of the message
     that weighed most for it and, for a possible risk, the category it most likely is; None for a verdict of the
-    phrases alone. Computed when a counselor opens the conversation, never stored: the words are the student's
-    (the alert keeps only the lexicon's words), and the issue asks that the model's features be shown."""
-    screening = risk.screen(text or "")
+    phrases alone. Computed when a counselor opens the conversation (with `lexicon`, the school's), never stored:
+    the words are the student's (the alert keeps only the lexicon's words), and the issue asks that the model's
+    features be shown. Advisory: a failure shows nothing rather than an error page."""
+    try:
+        screening = risk.screen(text or "", lexicon)
+    except Exception:  # noqa: BLE001 - the page a counselor handles an alert on must not fail for evidence
+        logger.exception("screening a flagged message again for its model evidence failed")
+        return None
     if screening.possible:
         return {"features": screening.model_features, "likely": screening.likely}
     if screening.imminent_features:

@@ -1467,7 +1467,7 @@ class Lexicon:
                 score.features,
             )
         severity = risk_model.SEVERITY
-        likely = tuple(name for name in self.model.likely(text, self, found) if name in self.severity)
+        likely = self.model.likely(text, self, found)
         screening = Screening(
             True,
             (risk_model.POSSIBLE,),

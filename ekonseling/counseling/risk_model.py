@@ -27,6 +27,7 @@ import functools
 import hashlib
 import heapq
 import json
+import logging
 import math
 import random
 import re
@@ -35,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+logger = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "risk_model.json"
 POSSIBLE = "possible_risk"  # the category name a model-only verdict carries
 SEVERITY = "low"
@@ -170,13 +172,29 @@ class _Categories:
     feature occurs in them. A feature no training message of a category holds counts as seen `alpha` times."""
 
     def __init__(self, doc):
-        alpha = float(doc["alpha"])
-        counts = {str(name): {str(f): int(n) for f, n in found.items()} for name, found in doc["counts"].items()}
-        messages = {str(name): int(n) for name, n in doc["messages"].items()}
-        if not counts or set(counts) != set(messages) or min(messages.values()) < 1 or alpha <= 0:
+        try:
+            alpha = float(doc["alpha"])
+            counts = {str(name): {str(f): n for f, n in found.items()} for name, found in doc["counts"].items()}
+            messages = {str(name): n for name, n in doc["messages"].items()}
+            size = doc.get("vocabulary")
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"a category model needs alpha, messages and counts: {error!r}") from None
+        numbers = [n for found in counts.values() for n in found.values()] + list(messages.values())
+        if (
+            not counts
+            or set(counts) != set(messages)
+            or not math.isfinite(alpha)
+            or alpha <= 0
+            or any(type(n) is not int or n < 1 for n in numbers)
+        ):
             raise ValueError("a category model needs, for each category, its messages and its feature counts")
         self._known = frozenset().union(*map(frozenset, counts.values()))
-        size, everyone = len(self._known), sum(messages.values())
+        # the vocabulary the counts were smoothed over: every feature of at least MIN_DF risk messages, some of them
+        # maybe in no category's messages (a risk message labelled without one)
+        size = len(self._known) if size is None else size
+        if type(size) is not int or size < max(1, len(self._known)):
+            raise ValueError("a category model's vocabulary holds at least every feature it counts")
+        everyone = sum(messages.values())
         self.names = tuple(sorted(counts))
         self._prior, self._unseen, self._gain = {}, {}, {}
         for name in self.names:
@@ -187,18 +205,20 @@ class _Categories:
             # what a feature the category's messages hold adds over one they never hold
             self._gain[name] = {f: math.log((n + alpha) / denominator) - unseen for f, n in counts[name].items()}
 
-    def likely(self, found) -> str | None:
-        """The category of highest posterior for a message with these features (the first by name on a tie), None
-        when the model knows none of them."""
+    def likely(self, found, names=None) -> str | None:
+        """The category of highest posterior for a message with these features (among `names` when given; the first
+        by name on a tie), None when the model knows none of them. The sums are exact (math.fsum): the same in every
+        process, whatever the order a set of features is walked in."""
         known = found & self._known
-        if not known:
+        candidates = [name for name in self.names if names is None or name in names]
+        if not known or not candidates:
             return None
 
         def posterior(name):
             gain = self._gain[name]
-            return self._prior[name] + len(known) * self._unseen[name] + sum(gain.get(f, 0.0) for f in known)
+            return math.fsum((self._prior[name], len(known) * self._unseen[name], *(gain.get(f, 0.0) for f in known)))
 
-        return max(self.names, key=posterior)
+        return max(candidates, key=posterior)
 
 
 def _lower(value, ceiling):
@@ -218,8 +238,14 @@ class Model(_Linear):
         super().__init__(doc)
         self.doc = doc
         self.imminent = _Linear(doc["imminent"]) if doc.get("imminent") else None
-        # The category model (optional in a model file: None before round forty-nine).
-        self.categories = _Categories(doc["categories"]) if doc.get("categories") else None
+        # The category model (optional in a model file: None before round forty-nine). Advisory: a malformed one is
+        # logged and left out, never a reason to stop screening.
+        self.categories = None
+        if doc.get("categories"):
+            try:
+                self.categories = _Categories(doc["categories"])
+            except ValueError:
+                logger.exception("the risk model's category model is malformed; possible risks name no category")
         # The imminence model's threshold for a message that names a near moment, within 0 and its own; None
         # (its own threshold) for a model file without one, or NaN.
         moment = doc["imminent"].get("moment_threshold") if doc.get("imminent") else None
@@ -252,11 +278,11 @@ class Model(_Linear):
         return self.imminent._verdict(features(text, lexicon) if found is None else found, text, threshold)
 
     def likely(self, text, lexicon, found=None) -> tuple[str, ...]:
-        """The category a possible risk most likely is, as a tuple of one name; () without a category model or
-        when it knows none of the message's features."""
+        """The category of the lexicon's that a possible risk most likely is, as a tuple of one name; () without a
+        category model or when it knows none of the message's features."""
         if self.categories is None:
             return ()
-        name = self.categories.likely(features(text, lexicon) if found is None else found)
+        name = self.categories.likely(features(text, lexicon) if found is None else found, lexicon.categories)
         return (name,) if name else ()
 
 
@@ -601,13 +627,18 @@ def main():
     doc = train(risk.load_training(), lexicon, risk.load_imminence_training(), risk.SECOND_STAGE_ONLY_SETS)
     MODEL_PATH.write_text(dump(doc), encoding="utf-8")
     imminent = doc["imminent"]
+    categories = doc["categories"]
     print(
         f"{MODEL_PATH.name}: trained on {doc['trained_on']['messages']} messages "
         f"({', '.join(p['name'] for p in doc['trained_on']['parts'])}; the second stage alone: "
         f"{', '.join(doc['trained_on']['second_stage_only']) or 'none'}); {len(doc['weights'])} weights, "
         f"threshold {doc['threshold']}; imminence model {len(imminent['weights'])} weights, threshold "
-        f"{imminent['threshold']}; category model {len(doc['categories']['counts'])} categories over "
-        f"{doc['categories']['vocabulary']} features"
+        f"{imminent['threshold']}; "
+        + (
+            f"category model {len(categories['counts'])} categories over {categories['vocabulary']} features"
+            if categories
+            else "no category model (no categories labelled)"
+        )
     )
 
 

@@ -29,7 +29,7 @@ from ekonseling.safety import actions as safety
 from ekonseling.safety.models import Alert
 from ekonseling.students.models import Student
 
-from . import alerts, attachments, letters, protocol, risk, services
+from . import alerts, attachments, letters, lexicons, protocol, risk, services
 from . import office_hours as hours
 from .forms import AlertDecisionForm, ChatStartForm, OfficeHoursFormSet, TransferForm
 from .models import Conversation, Message, OfficeHours
@@ -310,10 +310,14 @@ def _chat_context(request, conversation):
     if not is_student:
         # Counselors see which messages raised an alert (students never learn a message was screened).
         alerted = {alert.seq for alert in alerts.alerts_of(conversation)}
+        # What weighed most for the model: to whoever may handle the alerts (as their list, _controls_context),
+        # read with the school's lexicon, which raised them.
+        evidence = alerted and policy.can(user, "conversation.manage", conversation)
+        lexicon = lexicons.for_school(conversation.school_id) if evidence else None
         for message in history:
             message["alerted"] = message["seq"] in alerted
-            if message["alerted"]:
-                message["why"] = alerts.model_evidence(message["body"])
+            if evidence and message["alerted"]:
+                message["why"] = alerts.model_evidence(message["body"], lexicon)
     if is_student:
         # The crisis contacts stay visible while a risk alert is open, without saying why.
         context["crisis_contacts"] = safety.crisis_contacts(conversation.school) if conversation.urgent else []

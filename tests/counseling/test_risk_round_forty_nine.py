@@ -4,6 +4,7 @@ stage; the Malay of Kupang, Ambon and Papua is read by the lexicon (normalisatio
 Indonesian that the new words brought to light (a grandfather's funeral read as a parent leaving, a gallon too
 heavy to lift read as "gak kuat") are fixed."""
 
+import json
 import math
 import uuid
 
@@ -47,6 +48,16 @@ def test_a_tie_goes_to_the_first_category_by_name():
 @pytest.mark.parametrize(
     "doc",
     [
+        [],
+        {"messages": {"A": 1}, "counts": {"A": {"x": 1}}},
+        {"alpha": float("nan"), "messages": {"A": 1}, "counts": {"A": {"x": 1}}},
+        {"alpha": float("inf"), "messages": {"A": 1}, "counts": {"A": {"x": 1}}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": {"A": {"x": -1}}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": {"A": {"x": 1.5}}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": {"A": {"x": True}}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": {"A": {}}},
+        {"alpha": 1.0, "messages": {"A": 1}, "counts": ["A"]},
+        {"alpha": 1.0, "vocabulary": 0, "messages": {"A": 1}, "counts": {"A": {"x": 1}}},
         {"alpha": 1.0, "messages": {}, "counts": {}},
         {"alpha": 1.0, "messages": {"A": 1}, "counts": {"B": {"x": 1}}},
         {"alpha": 0.0, "messages": {"A": 1}, "counts": {"A": {"x": 1}}},
@@ -56,6 +67,24 @@ def test_a_tie_goes_to_the_first_category_by_name():
 def test_a_category_model_without_messages_counts_or_smoothing_is_refused(doc):
     with pytest.raises(ValueError, match="category model"):
         risk_model._Categories(doc)
+
+
+def test_a_malformed_category_model_is_left_out_and_screening_goes_on(tmp_path, caplog):
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    doc["categories"]["alpha"] = "much"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    model = risk_model.load_model(path)
+    screening = risk.load_lexicon(model=model).screen("rasanya aku udah gak sanggup lagi ngejalanin semuanya")
+
+    assert model.categories is None and "category model is malformed" in caplog.text
+    assert screening.possible and screening.likely == ()
+
+
+def test_the_guess_is_among_the_categories_asked_for():
+    assert risk_model._Categories(TOY).likely({"x"}, names=("B",)) == "B"
+    assert risk_model._Categories(TOY).likely({"x"}, names=("C",)) is None
 
 
 def test_the_category_counts_keep_features_of_at_least_min_df_messages_and_count_each_category_of_a_message():
@@ -124,7 +153,7 @@ def test_the_lexicon_page_shows_the_likely_category(client, world):
 
 
 # The six read sets no model is trained on: the category model's first guess against the labels of the risk
-# messages only the second stage flagged (327 of 365 when the round chose it; the floor leaves retraining room).
+# messages only the second stage flagged (328 of 365 when the round chose it; the floor leaves retraining room).
 UNTRAINED_READ = ("fresh49", "fresh54", "fresh55", "fresh56", "fresh57", "fresh61")
 
 
@@ -162,7 +191,6 @@ def test_category_recall_counts_a_likely_category_only_when_asked():
     ("word", "reading"),
     [
         ("sonde", "tidak"),
-        ("seng", "tidak"),
         ("idop", "hidup"),
         ("hidop", "hidup"),
         ("barenti", "henti"),
@@ -179,8 +207,8 @@ def test_eastern_malay_words_read_as_indonesian(word, reading):
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("beta pung tangan darah seng barenti, ale tolong beta", "self_harm"),
-        ("beta seng mau hidop lai, biar beta mati sa", "suicide"),
+        ("beta pung tangan darah sonde barenti, ale tolong beta", "self_harm"),
+        ("beta sonde mau hidop lai, biar beta mati sa", "suicide"),
         ("beta su sonde tahan lai idop bagini, lebe bae beta mati", "suicide"),
         ("beta rasa beta cuma bikin susah mama, lebe bae beta sonde ada", "suicide"),
         ("beta pung mama su tiga hari sonde pulang, beta deng ade sonde makan", "neglect"),
@@ -213,6 +241,23 @@ def test_ordinary_eastern_malay_raises_no_alert(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # East Javanese "seng" is "yang" (the review of round forty-nine): Ambon's "seng" (not) is left to the model
+        "kanggo wong seng pengen urip tenang, ojo kakean pikiran",
+        "aku seng ingin hidup bahagia, bukan kaya gini",
+        "seng boleh masuk rumah cuma keluarga aja",
+        "bapak seng kerjo nang Malaysia durung mulih",
+        "seng penting kita tetap hidup rukun",
+        "aku seng paling kuat ning kelas",
+    ],
+)
+def test_east_javanese_seng_is_no_negation(text):
+    assert risk.normalise("seng") == ["seng"]
+    assert not set(risk.screen(text).categories) - {risk_model.POSSIBLE}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "ibu, opa aku meninggal kemarin, aku izin tiga hari buat ikut pemakaman ya",
         "ibu, beta pung opa meninggal kamarin, beta izin tiga hari par ikut pemakaman ya",
         "Ibu, aku udah gak kuat angkat galon sendiri, tangan keseleo abis basket",
@@ -230,6 +275,7 @@ def test_a_funeral_and_a_heavy_gallon_raise_no_alert(text):
         ("mama ninggalin kami berhari-hari tanpa uang", "neglect"),
         ("aku udah gak kuat, pengen mati aja", "suicide"),
         ("aku sudah tidak kuat menjalani hidup", "suicide"),
+        ("aku udah gak kuat angkat beban hidup ini", "suicide"),  # a burden, not a gallon (the review)
     ],
 )
 def test_their_risky_neighbours_are_still_flagged(text, category):
@@ -263,6 +309,34 @@ def test_the_counselor_sees_what_weighed_most_for_the_model_and_the_likely_categ
     # the alert stores none of the student's words
     (alert,) = [a for a in Alert.objects.all() if risk_model.POSSIBLE in a.items]
     assert "dibanting" not in " ".join(alert.items)
+
+
+def test_a_counselor_who_may_view_but_not_manage_sees_no_model_evidence(client, world):
+    from ekonseling.core import policy
+
+    conversation = services.start_conversation(world.student)  # unclaimed: those who serve the student may view it
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), BULLIED)])
+    assert posted.alert is not None
+    assert policy.can(world.gurubk, "conversation.view", conversation)
+    assert not policy.can(world.gurubk, "conversation.manage", conversation)
+    client.force_login(world.gurubk)
+
+    page = client.get(reverse("counseling:conversation", kwargs={"pk": conversation.pk})).content.decode()
+
+    assert "alerted" in page and "data-model-evidence" not in page
+    services.claim(conversation, world.gurubk)
+    page = client.get(reverse("counseling:conversation", kwargs={"pk": conversation.pk})).content.decode()
+    assert "data-model-evidence" in page
+
+
+def test_the_evidence_is_read_with_the_schools_lexicon(world):
+    from ekonseling.counseling import alerts
+
+    school = risk.load_lexicon(
+        extra={"categories": {"bullying": {"phrases": [{"phrase": "minta uang tiap hari", "weight": 1.0}]}}}
+    )
+    assert alerts.model_evidence(BULLIED) is not None
+    assert alerts.model_evidence(BULLIED, school) is None  # the school's phrase flags it: no model evidence
 
 
 def test_the_student_sees_no_model_evidence(client, world):
