@@ -356,3 +356,42 @@ def test_model_evidence_is_none_for_a_verdict_of_the_phrases_and_for_an_ordinary
     assert alerts.model_evidence("") is None
     evidence = alerts.model_evidence(BULLIED)
     assert evidence["likely"] == ("bullying",) and evidence["features"]
+
+
+# --- who hits whom: family violence and peers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # "cerita" is how a student begins to tell, not a story (it was a negative of domestic violence)
+        ("Ibu, saya ingin bercerita bahwa ayah saya sering menampar ibu saya di depan kami.", "domestic_violence"),
+        ("kakek suka nendang nenek klo nasi telat mateng", "domestic_violence"),
+        ("abang gue mukulin istrinya di rumah kita", "domestic_violence"),
+        ("kakakku yg udh nikah dipukulin suaminya, skrg ngungsi di rumah kami", "domestic_violence"),
+        ("bu skrg di rumah lg ribut gede, ayah bawa pisau dapur ngejar ibu", "domestic_violence"),
+        ("bokap lagi nyabetin nyokap pake kabel skrg", "domestic_violence"),
+        ("Ustadz, di asrama saya sering dipukul kakak tingkat kalau tidak mau cuci baju mereka.", "bullying"),
+        ("mau istirahat aku dikunci di gudang alat sama 4 anak, sampe skrg masih di dalem", "bullying"),
+        ("aku dicekokin tramadol sama temen2 tongkrongan pas ultah, terus direkam pas aku teler", "bullying"),
+    ],
+)
+def test_who_is_hit_and_by_whom_names_the_category(text, category):
+    assert category in risk.screen(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aku lagi nonton film, adegan suami mukulin istrinya serem banget",
+        "ibu pakai pisau buat masak, aku bantuin",
+        "aku beliin pisau buat ibu di pasar",
+        "kakek ngejar nenek pake sapu, bercanda doang wkwk",
+        "papa maksa aku belajar renang terus divideoin buat kenangan",
+        "adek muntah di mobil, mama ngerekam buat ketawa2an",
+        "om mabuk di kondangan, sepupu ngerekam wkwk",
+        "mama maksa aku ikut lomba, terus direkam buat kenang2an",
+    ],
+)
+def test_their_ordinary_neighbours_raise_no_alert(text):
+    assert not risk.screen(text).flagged
