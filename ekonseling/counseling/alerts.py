@@ -57,10 +57,11 @@ def alerts_of(conversation: Conversation) -> list[Alert]:
 
 def model_evidence(text: str, lexicon=None) -> dict | None:
     """For a message the second-stage model raised (a possible risk) or made imminent: the words of the message
-    that weighed most for it and, for a possible risk, the category it most likely is; None for a verdict of the
-    phrases alone. Computed when a counselor opens the conversation (with `lexicon`, the school's), never stored:
-    the words are the student's (the alert keeps only the lexicon's words), and the issue asks that the model's
-    features be shown. Advisory: a failure shows nothing rather than an error page."""
+    that weighed most for it and, for a possible risk, the category it most likely is; for a lexicon verdict, the
+    category model's second opinion (round fifty). None for a verdict of the phrases alone. Computed when a
+    counselor opens the conversation (with `lexicon`, the school's), never stored: the words are the student's (the
+    alert keeps only the lexicon's words), and the issue asks that the model's features be shown. Advisory: a
+    failure shows nothing rather than an error page."""
     try:
         screening = risk.screen(text or "", lexicon)
     except Exception:  # noqa: BLE001 - the page a counselor handles an alert on must not fail for evidence
@@ -68,8 +69,9 @@ def model_evidence(text: str, lexicon=None) -> dict | None:
         return None
     if screening.possible:
         return {"features": screening.model_features, "likely": screening.likely}
-    if screening.imminent_features:
-        return {"features": screening.imminent_features, "likely": ()}
+    if screening.imminent_features or screening.likely:
+        # a lexicon verdict the imminence model made imminent, or one with the category model's second opinion
+        return {"features": screening.imminent_features, "likely": screening.likely}
     return None
 
 

@@ -590,7 +590,8 @@ class Screening:
     imminent_features: tuple[str, ...] = ()
     # The category model (risk_model.py, round forty-nine): for a possible risk, the category it most likely is
     # (one name), told to the counselor as "likely <category>"; `categories` stays ("possible_risk",), the severity
-    # low: no phrase named it.
+    # low: no phrase named it. For a lexicon verdict (round fifty), its second opinion: a category the phrases did
+    # not name that it reads far more strongly (risk_model.CATEGORY_MARGIN); the severity stays the phrases'.
     likely: tuple[str, ...] = ()
 
     @property
@@ -1408,11 +1409,17 @@ class Lexicon:
         )
         reason = self._imminence(categories, flagged, times, combined)
         severity = self.severity[categories[0]]
-        screening = Screening(True, categories, severity, matches, IMMINENT if reason else severity, reason)
+        found = risk_model.features(text, self) if self.model is not None else None
+        # the category model's second opinion (round fifty): a category the phrases did not name, read far more
+        # strongly than any they did
+        likely = self.model.likely(text, self, found, named=categories) if self.model is not None else ()
+        screening = Screening(
+            True, categories, severity, matches, IMMINENT if reason else severity, reason, likely=likely
+        )
         if reason or (habit and not times):
             # A habit ("tiap malam minggu"), and no moment named: the imminence model does not make it one.
             return screening
-        return self._imminent_by_model(text, screening, moment=moment)
+        return self._imminent_by_model(text, screening, found, moment=moment)
 
     def _excuse(self, tokens, start, end):
         """Whether tokens[start:end] are joke words someone is said to have given as an excuse, and the writer
@@ -1465,6 +1472,7 @@ class Lexicon:
                 f"{category}: {kinds}, with the second stage",
                 round(score.probability, 3),
                 score.features,
+                likely=self.model.likely(text, self, found, named=(category,)),
             )
         severity = risk_model.SEVERITY
         likely = self.model.likely(text, self, found)

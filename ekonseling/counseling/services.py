@@ -452,7 +452,8 @@ def alert_items(screening: risk.Screening) -> list[str]:
         # guess follows (round forty-nine): a lexicon word, never the student's.
         likely = [f"likely {name}" for name in screening.likely]
         return [*reason, *screening.categories, *likely, f"model score {screening.model_score:.2f}"]
-    return [*reason, *screening.categories]
+    # The category model's second opinion on the phrases' categories (round fifty), after them.
+    return [*reason, *screening.categories, *(f"likely {name}" for name in screening.likely)]
 
 
 def _raise_alert(conversation, message, screening):

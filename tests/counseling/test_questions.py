@@ -152,7 +152,7 @@ def test_a_risky_question_raises_the_alert_through_the_store(client, asker, monk
 
     class Flagged:
         flagged, categories, severity, triage, reason = True, ["self_harm"], "high", "high", ""
-        possible, model_score = False, None
+        possible, model_score, likely = False, None, ()
 
     monkeypatch.setattr(services.risk, "screen", lambda body, lexicon=None: Flagged())
     client.force_login(asker.siswa)

@@ -120,7 +120,7 @@ def test_a_possible_risk_names_the_category_it_most_likely_is(text, likely):
     assert screening.likely == (likely,) and screening.severity == risk_model.SEVERITY
 
 
-def test_a_message_the_phrases_flag_has_no_guess():
+def test_a_message_the_phrases_flag_has_no_guess_when_the_model_agrees():
     screening = risk.screen("aku pengen ngilang aja dari dunia ini")
     assert screening.categories == ("suicide",) and screening.likely == ()
 

@@ -1,0 +1,179 @@
+"""Round fifty of the risk screen (docs/risk-screening.md): the category model's second opinion on a lexicon verdict.
+When the phrases name one category and the category model reads another far more strongly (its log posterior beats
+every named one's by risk_model.CATEGORY_MARGIN nats), the verdict keeps the phrases' categories and severity and
+tells the counselor "likely <category>" beside them: the phrases name one category of a message with two, or a
+neighbouring one (a father with a machete in a fight with the mother read as violence, not domestic violence)."""
+
+import json
+import math
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from ekonseling.counseling import alerts, risk, risk_model, services
+from ekonseling.safety.models import Alert
+
+# The toy of round forty-nine, worked by hand: A has two messages (x, x, y), B one (y, z); alpha 1, vocabulary
+# {x, y, z}; P(f|A) = (n + 1) / 6, P(f|B) = (n + 1) / 5; priors 2/3 and 1/3. For {y, z}: A 2/3 * 2/6 * 1/6 = 1/27,
+# B 1/3 * 2/5 * 2/5 = 4/75; B beats A by log(4/75 * 27) = log(1.44) = 0.3646 nats.
+TOY = {
+    "alpha": 1.0,
+    "vocabulary": 3,
+    "messages": {"A": 2, "B": 1},
+    "counts": {"A": {"x": 2, "y": 1}, "B": {"y": 1, "z": 1}},
+}
+
+
+def _toy(margin):
+    return risk_model._Categories({**TOY, "margin": margin})
+
+
+def test_the_margin_worked_by_hand():
+    assert math.log(4 / 75 * 27) == pytest.approx(0.3646, abs=1e-4)
+    assert _toy(0.36).second_opinion({"y", "z"}, ("A",)) == "B"
+    assert _toy(0.37).second_opinion({"y", "z"}, ("A",)) is None
+
+
+@pytest.mark.parametrize(
+    ("found", "named", "expected"),
+    [
+        ({"y", "z"}, ("B",), None),  # the model's first guess is named already
+        ({"y", "z"}, ("A", "B"), None),
+        ({"y", "z"}, ("C",), None),  # no named category the model knows: nothing to beat
+        ({"unknown"}, ("A",), None),  # no feature the model knows
+        ({"z"}, ("A",), "B"),  # B 2/15 against A 1/9: log(1.2) = 0.18 nats
+    ],
+)
+def test_a_second_opinion_is_a_category_not_named_that_beats_every_named_one(found, named, expected):
+    assert _toy(0.1).second_opinion(found, named) == expected
+
+
+def test_a_model_file_without_a_margin_gives_no_second_opinion():
+    assert risk_model._Categories(TOY).margin is None
+    assert risk_model._Categories(TOY).second_opinion({"y", "z"}, ("A",)) is None
+
+
+@pytest.mark.parametrize("margin", [float("nan"), float("inf"), -1.0, "wide"])
+def test_a_margin_that_is_no_finite_number_of_nats_at_least_zero_is_refused(margin):
+    with pytest.raises(ValueError, match="category model"):
+        _toy(margin)
+
+
+def test_the_shipped_model_carries_the_margin():
+    doc = json.loads(risk_model.MODEL_PATH.read_text(encoding="utf-8"))
+    assert doc["categories"]["margin"] == risk_model.CATEGORY_MARGIN == 15.0
+    assert risk_model.shipped_model().categories.margin == 15.0
+
+
+# Written for the tests from the taxonomy (no set's message): the phrases name one category, the model another.
+@pytest.mark.parametrize(
+    ("text", "named", "likely"),
+    [
+        ("papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga", "violence", "domestic_violence"),
+        ("aku lagi pegang silet di kamar mandi sekolah, udah mulai bu", "suicide", "self_harm"),
+        ("gue lagi megang cutter, udah gak kuat nahan, dikit aja kok", "suicide", "self_harm"),
+    ],
+)
+def test_a_lexicon_verdict_carries_the_category_models_second_opinion(text, named, likely):
+    screening = risk.screen(text)
+    assert screening.flagged and not screening.possible
+    assert screening.categories == (named,) and screening.likely == (likely,)
+    assert screening.severity == risk.default_lexicon().severity[named]  # the phrases' severity, not the guess's
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayah pegang golok pas berantem sama ibu tadi, sekarang ibu ngumpet di kamar",
+        "aku pengen ngilang aja dari dunia ini",
+        "om aku nyuruh aku jualin barang di lampu merah sampai malam, kalau setoran kurang aku gak dikasih makan",
+    ],
+)
+def test_no_second_opinion_when_the_model_reads_what_the_phrases_named(text):
+    screening = risk.screen(text)
+    assert screening.flagged and not screening.possible and screening.likely == ()
+
+
+def test_without_a_category_model_a_lexicon_verdict_has_no_second_opinion():
+    model = risk_model.load_model()
+    model.categories = None
+    screening = risk.load_lexicon(model=model).screen(
+        "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga"
+    )
+    assert screening.categories == ("violence",) and screening.likely == ()
+
+
+def test_the_alert_names_the_second_opinion_after_the_phrases_categories(world):
+    conversation = services.start_conversation(world.student)
+    text = "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga"
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), text)])
+
+    alert = Alert.objects.get(pk=posted.alert.pk)
+    assert alert.items[-2:] == ["violence", "likely domestic_violence"]
+    assert not any(item.startswith("model score") for item in alert.items)
+    assert "parang" not in " ".join(alert.items)
+
+
+def test_the_counselor_sees_the_second_opinion_on_the_conversation_page(client, world):
+    conversation = services.start_conversation(world.student)
+    text = "aku lagi pegang silet di kamar mandi sekolah, udah mulai bu"
+    (posted,) = services.post_messages([services.Draft(conversation.pk, world.siswa, uuid.uuid4(), text)])
+    assert posted.alert is not None
+    services.claim(conversation, world.gurubk)
+    client.force_login(world.gurubk)
+
+    page = client.get(reverse("counseling:conversation", kwargs={"pk": conversation.pk})).content.decode()
+
+    evidence = page.split("data-model-evidence>", 1)[1].split("</span>", 1)[0]
+    assert alerts.model_evidence(text) == {"features": (), "likely": ("self_harm",)}
+    # the second opinion alone: no "what weighed most" line without the model's words
+    assert "self_harm" in evidence and "silet" not in evidence and ":" in evidence and evidence.count(":") == 1
+
+
+def test_model_evidence_of_a_lexicon_verdict_is_its_second_opinion():
+    evidence = alerts.model_evidence("papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga")
+    # made imminent by the imminence model: its words too
+    assert evidence["likely"] == ("domestic_violence",) and "parang" in evidence["features"]
+    assert alerts.model_evidence("aku pengen ngilang aja dari dunia ini") is None
+
+
+def test_the_lexicon_page_shows_the_second_opinion(client, world):
+    client.force_login(world.koordinator)
+    sample = "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga"
+
+    response = client.post(reverse("counseling:risk_lexicon"), {"extension": "", "sample": sample, "action": "check"})
+
+    page = response.content.decode()
+    assert "data-likely" in page and "domestic_violence" in page
+
+
+# The six read sets no model is trained on: of the lexicon verdicts on their risk messages with a second opinion,
+# 46 of 58 had it labelled when the round chose the margin (0.79; the floor leaves retraining room).
+UNTRAINED_READ = ("fresh49", "fresh54", "fresh55", "fresh56", "fresh57", "fresh61")
+
+
+def test_the_second_opinion_is_a_labelled_category_for_most_lexicon_verdicts_of_sets_never_trained_on():
+    given = right = 0
+    for name in UNTRAINED_READ:
+        assert name not in risk.TRAINING_SETS and name not in risk.IMMINENCE_SETS
+        for example in risk.load_fresh(name):
+            screening = risk.screen(example["text"])
+            if example["label"] == "risk" and screening.flagged and not screening.possible and screening.likely:
+                given += 1
+                right += bool(set(screening.likely) & set(example["categories"]))
+    assert given >= 50 and right / given >= 0.74, (right, given)
+
+
+def test_category_recall_counts_a_second_opinion_only_when_asked():
+    examples = [
+        {
+            "text": "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga",
+            "label": "risk",
+            "categories": ["domestic_violence"],
+            "triage": "imminent",
+        },
+    ]
+    evaluation = risk.evaluate(examples)
+    assert evaluation.category_recall("domestic_violence") == 0.0
+    assert evaluation.category_recall("domestic_violence", likely=True) == 1.0
