@@ -474,6 +474,10 @@ PAST_REACH = 3
 PAST_AFTER = 2
 # A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda".
 _DENIAL = frozenset({"bukan"})
+# The student (every first person is read as "aku") and the passive prefix: "aku dipukul" has the student beaten;
+# "mukulin ibu sama aku" too (a conjunction, then the student or the family: _explained).
+_SELF, _PASSIVE = "aku", "di"
+_WITH, _US = frozenset({"sama", "dan", "dengan", "and", "serta"}), frozenset({"aku", "kami", "kita"})
 # How many words before a joke word ("bercanda") one of hyperbole.excuse ("katanya") and after it one of
 # hyperbole.but ("tapi") make it someone's excuse the writer disputes.
 EXCUSE_REACH = 3
@@ -696,7 +700,7 @@ _PHRASE_KEYS = {
     "min_count",
 }
 _NEGATIVE_KEYS = {"phrase", "window", "gap"}
-_CATEGORY_KEYS = {"severity", "phrases", "negatives", "remove"}
+_CATEGORY_KEYS = {"severity", "phrases", "negatives", "remove", "explains"}
 
 
 def _fail(place, problem, source):
@@ -862,6 +866,12 @@ def validate(doc, source="", known_categories=()):
         _check_list(remove, f"{place}.remove", source)
         for i, text in enumerate(remove):
             _check_phrase_text(text, f"{place}.remove[{i}]", source)
+        explains = category.get("explains", [])
+        _check_list(explains, f"{place}.explains", source)
+        known = set(known_categories) | set(_visible(categories))
+        for i, other in enumerate(explains):
+            if not isinstance(other, str) or other not in known or other == name:
+                _fail(f"{place}.explains[{i}]", f"must name another category ({', '.join(sorted(known))})", source)
     crisis = doc.get("crisis", [])
     _check_list(crisis, "crisis", source)
     names = set(known_categories) | set(_visible(categories))
@@ -921,6 +931,8 @@ def _merge(base, extra):
             p for p in target.get("phrases", []) if (p if isinstance(p, str) else p["phrase"]) not in removed
         ] + list(category.get("phrases", []))
         target["negatives"] = list(target.get("negatives", [])) + list(category.get("negatives", []))
+        if category.get("explains"):
+            target["explains"] = list(dict.fromkeys([*target.get("explains", []), *category["explains"]]))
     merged["categories"] = categories
     merged["crisis"] = [*merged.get("crisis", []), *extra.get("crisis", [])]
     return merged
@@ -979,6 +991,9 @@ class Lexicon:
         self.categories = tuple(categories)
         self.severity = {name: c["severity"] for name, c in categories.items()}
         self._rank = {name: (SEVERITIES.index(self.severity[name]), i) for i, name in enumerate(self.categories)}
+        # category → the categories whose matches a match of it explains when they overlap (round fifty: "ayah mukulin
+        # ibu" is domestic violence; the physical-abuse phrase "ayah … mukul" inside it says no more)
+        self.explains = {name: tuple(c.get("explains", ())) for name, c in categories.items() if c.get("explains")}
         hyperbole = _visible(doc.get("hyperbole", {}))
         self.hyperbole_window = hyperbole.get("window", 8)
         self.hyperbole_factor = float(hyperbole.get("factor", 0.5))
@@ -1386,6 +1401,7 @@ class Lexicon:
             flagged[category] = _non_overlapping(found + flagged.get(category, []))
         combined = {} if contexts else self._combined(partial, negatives, flagged)
         flagged.update(combined)
+        self._explained(flagged, tokens)
         if not flagged:
             # A message with a hyperbole context word (homework, games, laughter, lyrics…: the words
             # the lexicon already reads as "not meant literally") needs one of the model's stricter thresholds
@@ -1420,6 +1436,29 @@ class Lexicon:
             # A habit ("tiap malam minggu"), and no moment named: the imminence model does not make it one.
             return screening
         return self._imminent_by_model(text, screening, found, moment=moment)
+
+    def _explained(self, flagged, tokens):
+        """Leave out a flagged category every match of which lies within a match of a flagged category that explains
+        it (`explains` in the lexicon): the same words read twice. A match of its own elsewhere keeps it ("ayah mukulin
+        ibu, aku juga ditampar" is domestic violence and physical abuse), and a match that has the student as one
+        beaten ("aku" before a passive verb: "mama marah aku ditendang"; "mukulin ibu sama aku") explains nothing."""
+        for name, others in self.explains.items():
+            if name not in flagged:
+                continue
+            spans = [
+                (start, end)
+                for _, _, start, end in flagged[name]
+                if not any(
+                    tokens[i][1] == _SELF and tokens[i + 1][0].startswith(_PASSIVE) for i in range(start, end - 1)
+                )
+                and not (end + 1 < len(tokens) and tokens[end][1] in _WITH and tokens[end + 1][1] in _US)
+            ]
+            for other in others:
+                if other in flagged and all(
+                    any(s_start <= start and end <= s_end for s_start, s_end in spans)
+                    for _, _, start, end in flagged[other]
+                ):
+                    del flagged[other]
 
     def _excuse(self, tokens, start, end):
         """Whether tokens[start:end] are joke words someone is said to have given as an excuse, and the writer

@@ -177,3 +177,104 @@ def test_category_recall_counts_a_second_opinion_only_when_asked():
     evaluation = risk.evaluate(examples)
     assert evaluation.category_recall("domestic_violence") == 0.0
     assert evaluation.category_recall("domestic_violence", likely=True) == 1.0
+
+
+# --- who is beaten: domestic violence explains the physical-abuse phrase inside it -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayah mukulin ibu tadi malam, aku cuma bisa nangis",
+        "bapak nyekik mama di dapur, aku lihat sendiri",
+        "mama dipukulin papa semalam",
+    ],
+)
+def test_a_father_beating_the_mother_is_domestic_violence_not_physical_abuse(text):
+    screening = risk.screen(text)
+    assert "domestic_violence" in screening.categories and "physical_abuse" not in screening.categories
+    assert all(match.category != "physical_abuse" for match in screening.matches)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayah mukulin ibu, aku juga ditampar ayah",  # a physical-abuse match of its own beyond the mother's beating
+        "ayah pukul ibu terus ayah pukul aku juga pakai sabuk",
+        "kalo mama marah aku ditendang-tendang",  # "aku" before a passive verb: the student is the one beaten
+        "ayah mukulin ibu ama gue",  # the mother and the student
+        "ayah nampar ibu dan kami",
+    ],
+)
+def test_the_student_beaten_too_keeps_physical_abuse(text):
+    assert {"domestic_violence", "physical_abuse"} <= set(risk.screen(text).categories)
+
+
+def test_without_explains_both_are_named_as_before():
+    lexicon = risk.load_lexicon()
+    lexicon.explains = {}
+    screening = lexicon.screen("ayah mukulin ibu tadi malam, aku cuma bisa nangis")
+    assert {"domestic_violence", "physical_abuse"} <= set(screening.categories)
+
+
+def test_explaining_changes_no_flag_and_no_triage_on_the_read_sets():
+    plain = risk.load_lexicon()
+    plain.explains = {}
+    shipped = risk.default_lexicon()
+    changed = 0
+    for name in UNTRAINED_READ:
+        for example in risk.load_fresh(name):
+            before, after = plain.screen(example["text"]), shipped.screen(example["text"])
+            assert (after.flagged, after.triage) == (before.flagged, before.triage), example["text"]
+            assert set(after.categories) <= set(before.categories)
+            changed += after.categories != before.categories
+    assert changed >= 10
+
+
+@pytest.mark.parametrize(
+    ("explains", "problem"),
+    [
+        ("physical_abuse", "must be a list"),
+        (["no_such_category"], "must name another category"),
+        (["domestic_violence"], "must name another category"),
+        ([3], "must name another category"),
+        ([{"a": 1}], "must name another category"),
+    ],
+)
+def test_explains_must_name_other_categories(explains, problem):
+    extra = {"categories": {"domestic_violence": {"explains": explains}}}
+    with pytest.raises(risk.LexiconError, match=problem):
+        risk.load_lexicon(extra=extra)
+
+
+def test_a_school_adds_what_a_category_explains():
+    text = "kakak kelas maksa aku minum ciu, terus dipukulin rame-rame"
+    assert {"coerced_substance", "bullying"} <= set(risk.screen(text).categories)
+    school = risk.load_lexicon(extra={"categories": {"coerced_substance": {"explains": ["bullying"]}}})
+    assert school.explains["coerced_substance"] == ("bullying",)
+    assert school.explains["domestic_violence"] == ("physical_abuse",)
+
+
+# --- a life that is a game already lost (hopelessness) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hidup aku udah kayak game yang kalah dari awal", "game over lah hidup gw, capek"],
+)
+def test_ones_own_life_a_game_already_lost_is_hopelessness(text):
+    screening = risk.screen(text)
+    assert screening.categories == ("hopelessness",) and screening.matches
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hidupnya tinggal satu terus kalah di game tadi wkwk",  # a game's lives, not one's life
+        "di game itu kalau hidup kamu habis ya game over",
+        "hidup aku kayak game, seru banget tiap hari",  # a game not lost
+        "kalah terus main game hari ini, hidup gue sial amat wkwk",
+    ],
+)
+def test_games_lost_and_lives_in_a_game_raise_no_alert(text):
+    assert not risk.screen(text).flagged
