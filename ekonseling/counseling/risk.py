@@ -474,9 +474,9 @@ PAST_REACH = 3
 PAST_AFTER = 2
 # A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda".
 _DENIAL = frozenset({"bukan"})
-# The student (every first person is read as "aku") and the passive prefix: "aku dipukul" has the student beaten;
-# "mukulin ibu sama aku" too (a conjunction, then the student or the family: _explained).
-_SELF, _PASSIVE = "aku", "di"
+# The student and the family (every first person singular is read as "aku"), and the conjunctions that join them to
+# another person beaten: a match of domestic violence with them in it, or next to it ("mukulin aku sama ibu",
+# "ibu sama aku", "aku dan mama dipukulin"), may have the student beaten too (_explained).
 _WITH, _US = frozenset({"sama", "dan", "dengan", "and", "serta"}), frozenset({"aku", "kami", "kita"})
 # How many words before a joke word ("bercanda") one of hyperbole.excuse ("katanya") and after it one of
 # hyperbole.but ("tapi") make it someone's excuse the writer disputes.
@@ -868,10 +868,10 @@ def validate(doc, source="", known_categories=()):
             _check_phrase_text(text, f"{place}.remove[{i}]", source)
         explains = category.get("explains", [])
         _check_list(explains, f"{place}.explains", source)
-        known = set(known_categories) | set(_visible(categories))
+        others = (set(known_categories) | set(_visible(categories))) - {name}
         for i, other in enumerate(explains):
-            if not isinstance(other, str) or other not in known or other == name:
-                _fail(f"{place}.explains[{i}]", f"must name another category ({', '.join(sorted(known))})", source)
+            if not isinstance(other, str) or other not in others:
+                _fail(f"{place}.explains[{i}]", f"must name another category ({', '.join(sorted(others))})", source)
     crisis = doc.get("crisis", [])
     _check_list(crisis, "crisis", source)
     names = set(known_categories) | set(_visible(categories))
@@ -888,6 +888,16 @@ def validate(doc, source="", known_categories=()):
             _fail(f"{place}.category", f"must name a category ({', '.join(sorted(names))})", source)
         if "gap" in item:
             _check_int(item["gap"], f"{place}.gap", 0, MAX_GAP, source)
+
+
+def _check_explains(doc, source):
+    """No two categories of a merged lexicon explain each other: which one were left out would depend on their
+    order."""
+    categories = _visible(doc.get("categories", {}))
+    for name, category in categories.items():
+        for other in category.get("explains", ()):
+            if name in categories.get(other, {}).get("explains", ()):
+                _fail(f"categories.{name}.explains", f"{other} explains {name} already", source)
 
 
 # How many of a merged lexicon's hyperbole contexts, the last ones, a school added (a note key: never validated,
@@ -991,8 +1001,8 @@ class Lexicon:
         self.categories = tuple(categories)
         self.severity = {name: c["severity"] for name, c in categories.items()}
         self._rank = {name: (SEVERITIES.index(self.severity[name]), i) for i, name in enumerate(self.categories)}
-        # category → the categories whose matches a match of it explains when they overlap (round fifty: "ayah mukulin
-        # ibu" is domestic violence; the physical-abuse phrase "ayah … mukul" inside it says no more)
+        # category → the categories whose matches a match of it explains when they lie within it (round fifty: "ayah
+        # mukulin ibu" is domestic violence; the physical-abuse phrase "ayah … mukul" inside it says no more)
         self.explains = {name: tuple(c.get("explains", ())) for name, c in categories.items() if c.get("explains")}
         hyperbole = _visible(doc.get("hyperbole", {}))
         self.hyperbole_window = hyperbole.get("window", 8)
@@ -1440,18 +1450,19 @@ class Lexicon:
     def _explained(self, flagged, tokens):
         """Leave out a flagged category every match of which lies within a match of a flagged category that explains
         it (`explains` in the lexicon): the same words read twice. A match of its own elsewhere keeps it ("ayah mukulin
-        ibu, aku juga ditampar" is domestic violence and physical abuse), and a match that has the student as one
-        beaten ("aku" before a passive verb: "mama marah aku ditendang"; "mukulin ibu sama aku") explains nothing."""
+        ibu, aku juga ditampar" is domestic violence and physical abuse). A match with the student or the family in it
+        or joined to it ("mama marah aku ditendang", "mukulin ibu sama aku", "aku sama ibu dipukulin") explains
+        nothing: the student may be one beaten, and "ibu aku dipukul" (my mother) cannot be told from it, so both stay
+        named. This holds for any category a school makes explain another."""
         for name, others in self.explains.items():
             if name not in flagged:
                 continue
             spans = [
                 (start, end)
                 for _, _, start, end in flagged[name]
-                if not any(
-                    tokens[i][1] == _SELF and tokens[i + 1][0].startswith(_PASSIVE) for i in range(start, end - 1)
-                )
+                if not any(stem in _US for _, stem in tokens[start:end])
                 and not (end + 1 < len(tokens) and tokens[end][1] in _WITH and tokens[end + 1][1] in _US)
+                and not (start >= 2 and tokens[start - 1][1] in _WITH and tokens[start - 2][1] in _US)
             ]
             for other in others:
                 if other in flagged and all(
@@ -1801,6 +1812,7 @@ def load_lexicon(path=None, extra=None, model=SHIPPED_MODEL) -> Lexicon:
             source = "school extension"
         validate(extra, source=source, known_categories=tuple(_visible(base.get("categories", {}))))
         base = _merge(base, extra)
+        _check_explains(base, source)
     if model is SHIPPED_MODEL:
         model = risk_model.shipped_model()
     return Lexicon(base, model)

@@ -183,11 +183,13 @@ class _Categories:
         try:
             alpha = float(doc["alpha"])
             margin = doc.get("margin")
+            if margin is not None and (type(margin) not in (int, float)):
+                raise ValueError(f"a margin is a number of nats, not {margin!r}")
             margin = None if margin is None else float(margin)
             counts = {str(name): {str(f): n for f, n in found.items()} for name, found in doc["counts"].items()}
             messages = {str(name): n for name, n in doc["messages"].items()}
             size = doc.get("vocabulary")
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError) as error:
             raise ValueError(f"a category model needs alpha, messages and counts: {error!r}") from None
         numbers = [n for found in counts.values() for n in found.values()] + list(messages.values())
         if (
@@ -249,7 +251,8 @@ class _Categories:
             return None
         best = max(posteriors, key=posteriors.__getitem__)
         rivals = [posteriors[name] for name in named if name in posteriors]
-        if best in named or not rivals or posteriors[best] - max(rivals) < self.margin:
+        lead = posteriors[best] - max(rivals) if rivals else 0.0
+        if best in named or not rivals or lead <= 0 or lead < self.margin:
             return None
         return best
 
