@@ -14,6 +14,8 @@ from django.urls import reverse
 from ekonseling.counseling import alerts, risk, risk_model, services
 from ekonseling.safety.models import Alert
 
+from .test_risk_round_forty_nine import UNTRAINED_READ, guesses_on_untrained_read_sets
+
 # The toy of round forty-nine, worked by hand: A has two messages (x, x, y), B one (y, z); alpha 1, vocabulary
 # {x, y, z}; P(f|A) = (n + 1) / 6, P(f|B) = (n + 1) / 5; priors 2/3 and 1/3. For {y, z}: A 2/3 * 2/6 * 1/6 = 1/27,
 # B 1/3 * 2/5 * 2/5 = 4/75; B beats A by log(4/75 * 27) = log(1.44) = 0.3646 nats.
@@ -138,45 +140,12 @@ def test_model_evidence_of_a_lexicon_verdict_is_its_second_opinion():
     assert alerts.model_evidence("aku pengen ngilang aja dari dunia ini") is None
 
 
-def test_the_lexicon_page_shows_the_second_opinion(client, world):
-    client.force_login(world.koordinator)
-    sample = "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga"
-
-    response = client.post(reverse("counseling:risk_lexicon"), {"extension": "", "sample": sample, "action": "check"})
-
-    page = response.content.decode()
-    assert "data-likely" in page and "domestic_violence" in page
-
-
 # The six read sets no model is trained on: of the lexicon verdicts on their risk messages with a second opinion,
-# 46 of 58 had it labelled when the round chose the margin (0.79; the floor leaves retraining room).
-UNTRAINED_READ = ("fresh49", "fresh54", "fresh55", "fresh56", "fresh57", "fresh61")
-
-
+# 46 of 58 had it labelled when the round chose the margin (0.79; the floor leaves retraining room). The lexicon
+# page shows a second opinion as it shows a possible risk's guess (test_risk_round_forty_nine).
 def test_the_second_opinion_is_a_labelled_category_for_most_lexicon_verdicts_of_sets_never_trained_on():
-    given = right = 0
-    for name in UNTRAINED_READ:
-        assert name not in risk.TRAINING_SETS and name not in risk.IMMINENCE_SETS
-        for example in risk.load_fresh(name):
-            screening = risk.screen(example["text"])
-            if example["label"] == "risk" and screening.flagged and not screening.possible and screening.likely:
-                given += 1
-                right += bool(set(screening.likely) & set(example["categories"]))
+    given, right = guesses_on_untrained_read_sets(lambda s: s.flagged and not s.possible and bool(s.likely))
     assert given >= 50 and right / given >= 0.74, (right, given)
-
-
-def test_category_recall_counts_a_second_opinion_only_when_asked():
-    examples = [
-        {
-            "text": "papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga",
-            "label": "risk",
-            "categories": ["domestic_violence"],
-            "triage": "imminent",
-        },
-    ]
-    evaluation = risk.evaluate(examples)
-    assert evaluation.category_recall("domestic_violence") == 0.0
-    assert evaluation.category_recall("domestic_violence", likely=True) == 1.0
 
 
 # --- who is beaten: domestic violence explains the physical-abuse phrase inside it -----------------------------

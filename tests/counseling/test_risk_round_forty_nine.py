@@ -142,14 +142,21 @@ def test_a_possible_risk_alert_says_its_likely_category_before_the_score(world):
     assert "dibanting" not in " ".join(alert.items)
 
 
-def test_the_lexicon_page_shows_the_likely_category(client, world):
+@pytest.mark.parametrize(
+    ("sample", "likely"),
+    [
+        ("bapak nyuruh aku berhenti sekolah buat jaga warung dari pagi sampe malem", "exploitation"),
+        # a lexicon verdict (violence) with the category model's second opinion (round fifty)
+        ("papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga", "domestic_violence"),
+    ],
+)
+def test_the_lexicon_page_shows_the_likely_category(client, world, sample, likely):
     client.force_login(world.koordinator)
-    sample = "bapak nyuruh aku berhenti sekolah buat jaga warung dari pagi sampe malem"
 
     response = client.post(reverse("counseling:risk_lexicon"), {"extension": "", "sample": sample, "action": "check"})
 
     page = response.content.decode()
-    assert "data-likely" in page and "exploitation" in page
+    assert "data-likely" in page and likely in page
 
 
 # The six read sets no model is trained on: the category model's first guess against the labels of the risk
@@ -157,31 +164,38 @@ def test_the_lexicon_page_shows_the_likely_category(client, world):
 UNTRAINED_READ = ("fresh49", "fresh54", "fresh55", "fresh56", "fresh57", "fresh61")
 
 
-def test_the_likely_category_is_a_labelled_one_for_most_possible_risks_of_sets_never_trained_on():
+def guesses_on_untrained_read_sets(counted):
+    """(guessed, right): the risk messages of the untrained read sets whose screening `counted` accepts, and how many
+    of them have the likely category labelled."""
     guessed = right = 0
     for name in UNTRAINED_READ:
         assert name not in risk.TRAINING_SETS and name not in risk.IMMINENCE_SETS
         for example in risk.load_fresh(name):
             screening = risk.screen(example["text"])
-            if example["label"] == "risk" and screening.possible:
+            if example["label"] == "risk" and counted(screening):
                 guessed += 1
                 right += bool(set(screening.likely) & set(example["categories"]))
+    return guessed, right
+
+
+def test_the_likely_category_is_a_labelled_one_for_most_possible_risks_of_sets_never_trained_on():
+    guessed, right = guesses_on_untrained_read_sets(lambda screening: screening.possible)
     assert guessed >= 300 and right / guessed >= 0.86, (right, guessed)
 
 
-def test_category_recall_counts_a_likely_category_only_when_asked():
-    examples = [
-        {
-            "text": "kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting",
-            "label": "risk",
-            "categories": ["bullying"],
-            "triage": "",
-        },
-    ]
-    evaluation = risk.evaluate(examples)
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("kakak kelas minta uang tiap hari, kalo gak ngasih hp aku dibanting", "bullying"),  # a possible risk's guess
+        # a lexicon verdict (violence) with the category model's second opinion (round fifty)
+        ("papa bawa parang pas ribut sama mama, mama lari ke rumah tetangga", "domestic_violence"),
+    ],
+)
+def test_category_recall_counts_a_likely_category_only_when_asked(text, category):
+    evaluation = risk.evaluate([{"text": text, "label": "risk", "categories": [category], "triage": ""}])
     assert evaluation.tp == 1
-    assert evaluation.category_recall("bullying") == 0.0
-    assert evaluation.category_recall("bullying", likely=True) == 1.0
+    assert evaluation.category_recall(category) == 0.0
+    assert evaluation.category_recall(category, likely=True) == 1.0
 
 
 # --- the Malay of Kupang, Ambon and Papua ----------------------------------------------------------------------
