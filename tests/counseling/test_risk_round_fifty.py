@@ -273,3 +273,23 @@ def test_a_tie_is_no_second_opinion_even_at_margin_zero():
         "margin": 0,
     }
     assert risk_model._Categories(even).second_opinion({"x"}, ("B",)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dia ngancem bakal nyebar foto aku kalo aku gak nurut sama dia",
+        "om di ig itu bilang mau nyebar fotoku ke ortu kalo aku gak nurut",
+    ],
+)
+def test_sextortion_is_grooming_not_bullying_too(text):
+    screening = risk.screen(text)
+    assert screening.categories == ("grooming",)
+    plain = risk.load_lexicon()
+    plain.explains = {}
+    assert set(plain.screen(text).categories) == {"grooming", "bullying"}  # the same words read twice before
+
+
+def test_classmates_spreading_a_photo_stay_bullying():
+    text = "anak-anak kelas nyebarin fotoku yang diedit ke grup angkatan, semua ngetawain aku"
+    assert "bullying" in risk.screen(text).categories
