@@ -211,14 +211,18 @@ class _Categories:
         # None (a model file before round fifty): no second opinion on a lexicon verdict
         self.margin = margin
         self.names = tuple(sorted(counts))
-        self._prior, self._unseen, self._gain = {}, {}, {}
-        for name in self.names:
+        self._prior, self._unseen = {}, {}
+        # by feature, what it adds over a feature never held, one gain per category in `names` order (0.0 where the
+        # category's messages never hold it): a message's posteriors are then column sums, in C (_posteriors)
+        rows = {}
+        for i, name in enumerate(self.names):
             denominator = sum(counts[name].values()) + alpha * size
             unseen = math.log(alpha / denominator)
             self._prior[name] = math.log(messages[name] / everyone)
             self._unseen[name] = unseen
-            # what a feature the category's messages hold adds over one they never hold
-            self._gain[name] = {f: math.log((n + alpha) / denominator) - unseen for f, n in counts[name].items()}
+            for f, n in counts[name].items():
+                rows.setdefault(f, [0.0] * len(self.names))[i] = math.log((n + alpha) / denominator) - unseen
+        self._rows = {f: tuple(row) for f, row in rows.items()}
 
     def _posteriors(self, found, names):
         """Each category's log posterior (among `names` when given) for a message with these features; {} when the
@@ -227,11 +231,10 @@ class _Categories:
         known = found & self._known
         if not known:
             return {}
+        sums = list(map(math.fsum, zip(*map(self._rows.__getitem__, known), strict=True)))
         return {
-            name: math.fsum(
-                (self._prior[name], len(known) * self._unseen[name], *(self._gain[name].get(f, 0.0) for f in known))
-            )
-            for name in self.names
+            name: math.fsum((self._prior[name], len(known) * self._unseen[name], sums[i]))
+            for i, name in enumerate(self.names)
             if names is None or name in names
         }
 

@@ -101,7 +101,8 @@ def test_the_log_posterior_is_naive_bayes_with_laplace_smoothing():
     model = risk_model._Categories(TOY)
     # log P(B) + log P(y|B) + log P(z|B), as the model sums it: prior, unseen times n, gains
     known = {"y", "z"}
-    posterior = model._prior["B"] + len(known) * model._unseen["B"] + sum(model._gain["B"].get(f, 0.0) for f in known)
+    b = model.names.index("B")
+    posterior = model._prior["B"] + len(known) * model._unseen["B"] + sum(model._rows[f][b] for f in known)
     assert posterior == pytest.approx(math.log(1 / 3) + 2 * math.log(2 / 5))
 
 
