@@ -472,12 +472,6 @@ HABIT_REACH = 2
 # many after it ("pas rumah kosong minggu lalu", "after school yesterday").
 PAST_REACH = 3
 PAST_AFTER = 2
-# A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda".
-_DENIAL = frozenset({"bukan"})
-# The student and the family (every first person singular is read as "aku"), and the conjunctions that join them to
-# another person beaten: a match of domestic violence with them in it, or next to it ("mukulin aku sama ibu",
-# "ibu sama aku", "aku dan mama dipukulin"), may have the student beaten too (_explained).
-_WITH, _US = frozenset({"sama", "dan", "dengan", "and", "serta"}), frozenset({"aku", "kami", "kita"})
 # How many words before a joke word ("bercanda") one of hyperbole.excuse ("katanya") and after it one of
 # hyperbole.but ("tapi") make it someone's excuse the writer disputes.
 EXCUSE_REACH = 3
@@ -686,7 +680,10 @@ _TOP_KEYS = {
     "imminent",
     "categories",
     "crisis",
+    "explaining",
 }
+# The words of the lexicon's "explaining" object (Lexicon._explained).
+_EXPLAINING_KEYS = ("student", "joined")
 _PHRASE_KEYS = {
     "phrase",
     "weight",
@@ -808,9 +805,9 @@ def validate(doc, source="", known_categories=()):
         if not isinstance(hyperbole, dict):
             _fail("hyperbole", "must be an object with window, factor and context", source)
         hyperbole = _visible(hyperbole)
-        unknown = sorted(set(hyperbole) - {"window", "factor", "context", "veto", "excuse", "joke", "but"})
+        unknown = sorted(set(hyperbole) - {"window", "factor", "context", "veto", "excuse", "joke", "but", "denial"})
         if unknown:
-            allowed = "but, context, excuse, factor, joke, veto, window"
+            allowed = "but, context, denial, excuse, factor, joke, veto, window"
             _fail(f"hyperbole.{unknown[0]}", f"unknown key (allowed: {allowed})", source)
         if "window" in hyperbole:
             _check_int(hyperbole["window"], "hyperbole.window", 0, MAX_WINDOW, source)
@@ -821,8 +818,18 @@ def validate(doc, source="", known_categories=()):
             _check_list(context, f"hyperbole.{key}", source)
             for i, word in enumerate(context):
                 _check_phrase_text(word, f"hyperbole.{key}[{i}]", source)
-        for key in ("excuse", "joke", "but"):
+        for key in ("excuse", "joke", "but", "denial"):
             _check_one_words(hyperbole.get(key, []), f"hyperbole.{key}", source)
+    if "explaining" in doc:
+        explaining = doc["explaining"]
+        if not isinstance(explaining, dict):
+            _fail("explaining", "must be an object with student and joined", source)
+        explaining = _visible(explaining)
+        unknown = sorted(set(explaining) - set(_EXPLAINING_KEYS))
+        if unknown:
+            _fail(f"explaining.{unknown[0]}", "unknown key (allowed: joined, student)", source)
+        for key in _EXPLAINING_KEYS:
+            _check_one_words(explaining.get(key, []), f"explaining.{key}", source)
     if "imminent" in doc:
         imminent = doc["imminent"]
         if not isinstance(imminent, dict):
@@ -919,10 +926,14 @@ def _merge(base, extra):
     for key in ("window", "factor"):
         if key in extra_hyperbole:
             hyperbole[key] = extra_hyperbole[key]
-    for key in ("context", "veto", "excuse", "joke", "but"):
+    for key in ("context", "veto", "excuse", "joke", "but", "denial"):
         hyperbole[key] = [*hyperbole.get(key, []), *extra_hyperbole.get(key, [])]
     hyperbole[_SCHOOL_CONTEXT] = len(extra_hyperbole.get("context", []))
     merged["hyperbole"] = hyperbole
+    explaining, extra_explaining = dict(merged.get("explaining", {})), _visible(extra.get("explaining", {}))
+    for key in _EXPLAINING_KEYS:
+        explaining[key] = [*explaining.get(key, []), *extra_explaining.get(key, [])]
+    merged["explaining"] = explaining
     imminent = dict(merged.get("imminent", {}))
     extra_imminent = _visible(extra.get("imminent", {}))
     if "window" in extra_imminent:
@@ -1070,6 +1081,14 @@ class Lexicon:
         self.excuse = frozenset(surface for word in hyperbole.get("excuse", []) for surface, _ in self.tokens(word))
         self.joke = frozenset(stem for word in hyperbole.get("joke", []) for _, stem in self.tokens(word))
         self.but = frozenset(surface for word in hyperbole.get("but", []) for surface, _ in self.tokens(word))
+        # A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda"
+        # (round forty-seven).
+        self.denial = frozenset(stem for word in hyperbole.get("denial", []) for _, stem in self.tokens(word))
+        # The student and the family (every first person singular is read as "aku"), and the words that join them to
+        # another person beaten: a match with them in it or joined to it explains nothing (_explained, round fifty).
+        explaining = _visible(doc.get("explaining", {}))
+        self.student = frozenset(stem for word in explaining.get("student", []) for _, stem in self.tokens(word))
+        self.joined = frozenset(stem for word in explaining.get("joined", []) for _, stem in self.tokens(word))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
         index = {}
@@ -1383,7 +1402,7 @@ class Lexicon:
                 candidates.setdefault(pattern.category, []).append((pattern, start, end))
             elif pattern.kind == "negative":
                 # "bukan gak sengaja", "bukan bercanda": a negative denied is no negative (round forty-seven)
-                if not self._excuse(tokens, start, end) and not (start and tokens[start - 1][1] in _DENIAL):
+                if not self._excuse(tokens, start, end) and not (start and tokens[start - 1][1] in self.denial):
                     negatives.setdefault(pattern.category, []).append((start, end, pattern.window))
             elif pattern.kind == "context":
                 contexts.append((start, end, pattern.near_only))
@@ -1460,9 +1479,9 @@ class Lexicon:
             spans = [
                 (start, end)
                 for _, _, start, end in flagged[name]
-                if not any(stem in _US for _, stem in tokens[start:end])
-                and not (end + 1 < len(tokens) and tokens[end][1] in _WITH and tokens[end + 1][1] in _US)
-                and not (start >= 2 and tokens[start - 1][1] in _WITH and tokens[start - 2][1] in _US)
+                if not any(stem in self.student for _, stem in tokens[start:end])
+                and not (end + 1 < len(tokens) and tokens[end][1] in self.joined and tokens[end + 1][1] in self.student)
+                and not (start >= 2 and tokens[start - 1][1] in self.joined and tokens[start - 2][1] in self.student)
             ]
             for other in others:
                 if other in flagged and all(

@@ -339,7 +339,7 @@ def test_weight_error_names_the_place(tmp_path):
         ({"hyperbole": {"veto": "nikah nanti"}}, r"hyperbole\.veto: must be a list"),
         (
             {"hyperbole": {"vetos": []}},
-            r"hyperbole\.vetos: unknown key \(allowed: but, context, excuse, factor, joke, veto, window\)",
+            r"hyperbole\.vetos: unknown key \(allowed: but, context, denial, excuse, factor, joke, veto, window\)",
         ),
     ],
 )
