@@ -445,15 +445,15 @@ def alert_items(screening: risk.Screening) -> list[str]:
     imminence model, never the student's words: the inbox shows this first item), then the categories
     most severe first."""
     reason = [f"{risk.IMMINENT}: {screening.reason}"[:120]] if screening.reason else []
+    # The category model's guess (a possible risk's, round forty-nine) or its second opinion on the phrases' categories
+    # (round fifty), after them: a lexicon word, never the student's.
+    items = [*reason, *screening.categories, *(f"likely {name}" for name in screening.likely)]
     if screening.possible:
         # The second-stage model raised it (the phrases let it pass): say so and how sure it is; the
         # features that fired are fragments of the student's words, so they are not stored. A possible
-        # risk the imminence model made imminent keeps its reason first, like any imminent alert. The category model's
-        # guess follows (round forty-nine): a lexicon word, never the student's.
-        likely = [f"likely {name}" for name in screening.likely]
-        return [*reason, *screening.categories, *likely, f"model score {screening.model_score:.2f}"]
-    # The category model's second opinion on the phrases' categories (round fifty), after them.
-    return [*reason, *screening.categories, *(f"likely {name}" for name in screening.likely)]
+        # risk the imminence model made imminent keeps its reason first, like any imminent alert.
+        items.append(f"model score {screening.model_score:.2f}")
+    return items
 
 
 def _raise_alert(conversation, message, screening):
