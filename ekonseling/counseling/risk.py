@@ -684,6 +684,13 @@ _TOP_KEYS = {
 }
 # The words of the lexicon's "explaining" object (Lexicon._explained).
 _EXPLAINING_KEYS = ("student", "joined")
+# The word lists of round fifty-one for a lexicon file that does not name them (a school's own, written before): the
+# words the code held until then, so that its verdicts do not change. A file that wants none gives [].
+_WORDS_BEFORE = {
+    "denial": ("bukan",),
+    "student": ("aku", "kami", "kita"),
+    "joined": ("sama", "dan", "dengan", "and", "serta"),
+}
 _PHRASE_KEYS = {
     "phrase",
     "weight",
@@ -823,7 +830,7 @@ def validate(doc, source="", known_categories=()):
     if "explaining" in doc:
         explaining = doc["explaining"]
         if not isinstance(explaining, dict):
-            _fail("explaining", "must be an object with student and joined", source)
+            _fail("explaining", "must be an object of word lists (joined, student)", source)
         explaining = _visible(explaining)
         unknown = sorted(set(explaining) - set(_EXPLAINING_KEYS))
         if unknown:
@@ -1083,12 +1090,12 @@ class Lexicon:
         self.but = frozenset(surface for word in hyperbole.get("but", []) for surface, _ in self.tokens(word))
         # A word that denies the negative right after it: "bukan gak sengaja" (not an accident), "bukan bercanda"
         # (round forty-seven).
-        self.denial = frozenset(stem for word in hyperbole.get("denial", []) for _, stem in self.tokens(word))
+        self.denial = self._stems(hyperbole.get("denial", _WORDS_BEFORE["denial"]))
         # The student and the family (every first person singular is read as "aku"), and the words that join them to
         # another person beaten: a match with them in it or joined to it explains nothing (_explained, round fifty).
         explaining = _visible(doc.get("explaining", {}))
-        self.student = frozenset(stem for word in explaining.get("student", []) for _, stem in self.tokens(word))
-        self.joined = frozenset(stem for word in explaining.get("joined", []) for _, stem in self.tokens(word))
+        self.student = self._stems(explaining.get("student", _WORDS_BEFORE["student"]))
+        self.joined = self._stems(explaining.get("joined", _WORDS_BEFORE["joined"]))
         # Each way of matching a phrase is filed under one word of it, the rarest: a message is only
         # searched for the phrases one of whose rare words it contains.
         index = {}
@@ -1283,6 +1290,10 @@ class Lexicon:
                 return ((f"{word}-{stem}", stem),)
             return ((raw if word == base else f"{word}-{word}", stem),)
         return tuple(pair for part in parts for pair in self._word(part))
+
+    def _stems(self, words):
+        """The stems of a lexicon's list of single words, read as a message's words are."""
+        return frozenset(stem for word in words for _, stem in self.tokens(word))
 
     def tokens(self, text):
         """(surface, stem) pairs of a text, in order."""

@@ -1,6 +1,6 @@
 """Round fifty-one of the risk screen (docs/risk-screening.md): hopelessness in the words the taxonomy gives it (hope
-lost or worn out, no way out seen, no use any more, a fate of failing, effort that changes nothing), and a child put to
-work as a servant. Texts written for the tests from the taxonomy, not any set's message."""
+lost, no way out seen, no use any more, a fate of failing, effort that changes nothing), and the word lists that were
+constants in the code, now lexicon data. Texts written for the tests from the taxonomy, not any set's message."""
 
 import json
 import re
@@ -16,11 +16,11 @@ from .test_risk_round_forty_nine import UNTRAINED_READ
     "text",
     [
         "aku udah putus harapan sama hidupku",
+        "aku udah pupus harapan bu",
         "rasanya aku udah kehilangan harapan bu",
-        "udah capek berharap bu, ga bakal berubah juga",
+        "aku mau cerita bu, aku udah putus harapan",
         "aku udah ga lihat jalan keluar dari semua ini",
         "rasanya udah gak ada gunanya lagi bu",
-        "udah gak ada gunanya lagi semuanya",
         "kayaknya aku emang ditakdirin gagal terus",
         "mau usaha gimana juga hasilnya sama aja",
     ],
@@ -30,39 +30,40 @@ def test_hopelessness_is_named_in_its_own_words(text):
     assert "hopelessness" in screening.categories, screening
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a thing of no use, not a life: the phrases do not name hopelessness (the second stage may still read it)
-        "hp ini udah gak ada gunanya lagi, rusak total",
-        "nyesel juga gak ada gunanya lagi, udah kejadian",
-        "charger ini udah ga ada gunanya lagi wkwk",
-        # a way out of a place
-        "macet parah di tol, ga ada jalan keluar",
-        "jalan keluar parkiran ditutup, ga lihat jalan keluar lain",
-        "timnas putus harapan lolos piala dunia",
-    ],
-)
-def test_no_use_of_a_thing_and_a_way_out_of_a_place_are_no_hopelessness(text):
+# Messages the phrases must not name hopelessness in (the second stage may still read some of them as a possible risk,
+# as it did before the round). The review's (a helper's) false alarms of the round's first draft among them: waiting
+# and wishing, a way out of a place, a thing of no use, maths, a story, the news, a place called Harapan.
+NOT_HOPELESSNESS = [
+    "hp ini udah gak ada gunanya lagi, rusak total",
+    "nyesel juga gak ada gunanya lagi, udah kejadian",
+    "charger ini udah ga ada gunanya lagi wkwk",
+    "nyesel gak ada gunanya lagi, semua udah terjadi",
+    "udah telat, gak ada gunanya lagi, apa kita pulang aja?",
+    "sms ga ada gunanya lagi, semua orang pake wa",
+    "capek ngarep doi bales chat, centang dua doang",
+    "cape ngarep gacha dapet karakter bintang 5, ampas semua",
+    "kesel ngarep ojol dateng, udah 30 menit nunggu",
+    "cape ngarep bus sekolah dateng, udah sejam nunggu di halte",
+    "macet parah di tol, ga ada jalan keluar",
+    "jalan keluar parkiran ditutup, ga lihat jalan keluar lain",
+    "kami nyasar di kebun binatang, ga nemu jalan keluar",
+    "pas kemah pramuka kami nyasar di hutan, ga lihat jalan keluar",
+    "di escape room tadi kami ga nemu jalan keluar",
+    "pemerintah tidak punya jalan keluar untuk masalah sampah di kota kita",
+    "dicoba pakai cara apa pun hasilnya sama, 42",
+    "printer dicoba gimana juga hasilnya sama",
+    "manusia tidak ditakdirkan gagal, kita harus terus berusaha",
+    "tokoh utama drakor itu ditakdirin menderita terus",
+    "indonesia kehilangan harapan medali emas di bulutangkis",
+    "berita hari ini: warga kehilangan harapan setelah banjir",
+    "motor om aku hilang di harapan indah semalam",
+    "timnas putus harapan lolos piala dunia",
+]
+
+
+@pytest.mark.parametrize("text", NOT_HOPELESSNESS)
+def test_waiting_a_way_out_of_a_place_a_thing_of_no_use_and_the_news_are_no_hopelessness(text):
     assert "hopelessness" not in risk.screen(text).categories
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "saya dipekerjakan oleh tetangga sebagai pembantu dan tidak boleh pulang",
-        "aku dipekerjain jadi pembantu sama om, ga dibolehin sekolah",
-    ],
-)
-def test_a_student_put_to_work_as_a_servant_is_exploitation(text):
-    assert "exploitation" in risk.screen(text).categories
-
-
-def test_an_adult_relative_employed_is_no_exploitation():
-    assert (
-        "exploitation"
-        not in risk.screen("kakak aku dipekerjakan sebagai pelayan di restoran, gajinya lumayan").categories
-    )
 
 
 def _named(name):
@@ -78,8 +79,8 @@ def _named(name):
 
 
 def test_the_phrases_name_hopelessness_more_often_on_the_untrained_read_sets():
-    # 20 of 67 before the round (0.30), 26 after; no flag was lost on any labelled set (docs/risk-screening.md)
-    assert _named("hopelessness") == (67, 26)
+    # 20 of 67 before the round (0.30), 25 after; no flag was lost on any labelled set (docs/risk-screening.md)
+    assert _named("hopelessness") == (67, 25)
 
 
 # The words that were constants in the code (round fifty-one): the denial before a negative, the student and the words
@@ -93,32 +94,48 @@ def test_the_shipped_lexicon_holds_the_denial_and_explaining_words():
     assert lexicon.joined == {"sama", "dan", "dengan", "and", "serta"}
 
 
-def test_a_school_adds_a_denial_word_of_its_language():
+def test_a_school_adds_a_denial_word_of_its_language_and_keeps_the_shipped_one():
     text = "dia ngancem mau nusuk aku besok, sanes becanda"  # Sundanese "sanes": not
     assert "violence" not in risk.screen(text).categories  # the joke word cancels the threat's phrase
     school = risk.load_lexicon(extra={"hyperbole": {"denial": ["sanes"]}})
     assert "violence" in school.screen(text).categories
+    assert school.denial == {"bukan", "sanes"}  # the list grows
+    assert "violence" in school.screen("dia ngancem mau nusuk aku besok, bukan becanda").categories
 
 
-def test_a_school_counts_a_sibling_beaten_with_the_mother_as_the_student_beaten():
+def test_a_school_counts_a_sibling_beaten_with_the_mother_as_the_student_beaten_and_keeps_the_shipped_words():
     text = "ayah mukulin ibu dan adik, adik sampai nangis"
     assert risk.screen(text).categories == ("domestic_violence",)
-    school = risk.load_lexicon(extra={"explaining": {"student": ["adik"]}})
+    school = risk.load_lexicon(extra={"explaining": {"student": ["adik"], "joined": ["bareng"]}})
     assert set(school.screen(text).categories) == {"domestic_violence", "physical_abuse"}
+    assert school.student == {"aku", "kami", "kita", "adik"}
+    assert school.joined == {"sama", "dan", "dengan", "and", "serta", "bareng"}
+    # the shipped words still keep the student beaten: "aku" and "sama" joined to the match
+    assert set(school.screen("ayah mukulin ibu sama aku").categories) == {"domestic_violence", "physical_abuse"}
 
 
-def test_a_lexicon_without_explaining_words_explains_every_match_within():
+def test_a_lexicon_file_without_the_word_lists_reads_as_before_them():
+    """A school's own lexicon file written before round fifty-one: the words the code held until then, so that no
+    verdict of it changes; a file that gives empty lists has none."""
     doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
-    del doc["explaining"]
-    lexicon = risk.Lexicon(doc)  # no model: the phrases' verdict alone
-    assert lexicon.student == lexicon.joined == frozenset()
-    assert lexicon.screen("ayah mukulin aku sama ibu").categories == ("domestic_violence",)
+    del doc["explaining"], doc["hyperbole"]["denial"]
+    before = risk.Lexicon(doc)  # no model: the phrases' verdict alone
+    assert (before.denial, before.student, before.joined) == (
+        {"bukan"},
+        {"aku", "kami", "kita"},
+        {"sama", "dan", "dengan", "and", "serta"},
+    )
+    assert set(before.screen("ayah mukulin aku sama ibu").categories) == {"domestic_violence", "physical_abuse"}
+    doc["explaining"] = {"student": [], "joined": []}
+    none = risk.Lexicon(doc)
+    assert none.student == none.joined == frozenset()
+    assert none.screen("ayah mukulin aku sama ibu").categories == ("domestic_violence",)
 
 
 @pytest.mark.parametrize(
     ("extra", "problem"),
     [
-        ({"explaining": ["aku"]}, "explaining: must be an object"),
+        ({"explaining": ["aku"]}, "explaining: must be an object of word lists (joined, student)"),
         ({"explaining": {"family": ["adik"]}}, "explaining.family: unknown key"),
         ({"explaining": {"student": ["adik|kakak"]}}, "explaining.student[0]: one word"),
         ({"explaining": {"joined": "sama"}}, "explaining.joined"),
