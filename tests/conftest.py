@@ -102,10 +102,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
     # What a page looks like and which words it uses do not depend on the database: the long walks over
     # every page (360 px + axe, the language scans) and the browser tests of pages whose server side is
-    # tested on both backends run once, in the SQLite half of `make test`. Pure-Python ones marked
-    # `once(half="postgres")` (retraining the risk model) run in the PostgreSQL half instead, when `make
-    # test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and the SQLite half
-    # was the longer by minutes. The risk screen's pure-Python tests run once too, in the SQLite half
+    # tested on both backends run once, in the SQLite half of `make test`. Those marked
+    # `once(half="postgres")` (retraining the risk model; since round fifty-one the demo school's language
+    # scan and the admin walk, about a minute) run in the PostgreSQL half
+    # instead, when `make test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and
+    # the SQLite half was the longer. The risk screen's pure-Python tests run once too, in the SQLite half
     # (_pure_risk_screen_test): since round forty the PostgreSQL half was the longer.
     postgres_half = os.environ.get("EKONSELING_POSTGRES_HALF") == "1"
     in_postgres = bool(os.environ.get("DATABASE_URL"))

@@ -14,7 +14,9 @@ from .conftest import MOBILE
 from .helpers import path_of, sign_in
 from .test_reach import check, pattern
 
-pytestmark = pytest.mark.once  # the walk runs in the SQLite half only (tests/conftest.py)
+# The walk runs once, in the PostgreSQL half of make test when there is one, so that the two halves end together
+# (tests/conftest.py).
+pytestmark = pytest.mark.once(half="postgres")
 
 ADMIN = "/admin/"
 PAGES = 40

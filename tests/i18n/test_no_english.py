@@ -127,7 +127,8 @@ def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
 DEMO_USERS = ["operator", "koordinator", "gurubk", "gurubk2", "walikelas", "kepsek", "siswa"]
 
 
-@pytest.mark.once
+# Half a minute: in the PostgreSQL half of make test, so that the two halves end together (tests/conftest.py).
+@pytest.mark.once(half="postgres")
 def test_the_demo_schools_pages_have_no_english_nor_the_wrong_voice(client, db):
     """The same scan on the demo school, whose data reaches the branches an empty school does not:
     every GET page without arguments, for every demo account allowed on it (and the audit log with a
