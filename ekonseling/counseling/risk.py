@@ -933,13 +933,15 @@ def _merge(base, extra):
     for key in ("window", "factor"):
         if key in extra_hyperbole:
             hyperbole[key] = extra_hyperbole[key]
-    for key in ("context", "veto", "excuse", "joke", "but", "denial"):
+    for key in ("context", "veto", "excuse", "joke", "but"):
         hyperbole[key] = [*hyperbole.get(key, []), *extra_hyperbole.get(key, [])]
+    # a base file that does not name a round-fifty-one list has the words of before (_WORDS_BEFORE), extended too
+    hyperbole["denial"] = [*hyperbole.get("denial", _WORDS_BEFORE["denial"]), *extra_hyperbole.get("denial", [])]
     hyperbole[_SCHOOL_CONTEXT] = len(extra_hyperbole.get("context", []))
     merged["hyperbole"] = hyperbole
     explaining, extra_explaining = dict(merged.get("explaining", {})), _visible(extra.get("explaining", {}))
     for key in _EXPLAINING_KEYS:
-        explaining[key] = [*explaining.get(key, []), *extra_explaining.get(key, [])]
+        explaining[key] = [*explaining.get(key, _WORDS_BEFORE[key]), *extra_explaining.get(key, [])]
     merged["explaining"] = explaining
     imminent = dict(merged.get("imminent", {}))
     extra_imminent = _visible(extra.get("imminent", {}))

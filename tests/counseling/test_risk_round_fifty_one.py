@@ -114,7 +114,7 @@ def test_a_school_counts_a_sibling_beaten_with_the_mother_as_the_student_beaten_
     assert set(school.screen("ayah mukulin ibu sama aku").categories) == {"domestic_violence", "physical_abuse"}
 
 
-def test_a_lexicon_file_without_the_word_lists_reads_as_before_them():
+def test_a_lexicon_file_without_the_word_lists_reads_as_before_them(tmp_path):
     """A school's own lexicon file written before round fifty-one: the words the code held until then, so that no
     verdict of it changes; a file that gives empty lists has none."""
     doc = json.loads(risk.LEXICON_PATH.read_text(encoding="utf-8"))
@@ -126,6 +126,12 @@ def test_a_lexicon_file_without_the_word_lists_reads_as_before_them():
         {"sama", "dan", "dengan", "and", "serta"},
     )
     assert set(before.screen("ayah mukulin aku sama ibu").categories) == {"domestic_violence", "physical_abuse"}
+    # a school's extension of such a file adds to the words of before
+    path = tmp_path / "lexicon.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    extended = risk.load_lexicon(path, extra={"explaining": {"student": ["adik"]}, "hyperbole": {"denial": ["sanes"]}})
+    assert (extended.denial, extended.student) == ({"bukan", "sanes"}, {"aku", "kami", "kita", "adik"})
+    assert extended.joined == {"sama", "dan", "dengan", "and", "serta"}
     doc["explaining"] = {"student": [], "joined": []}
     none = risk.Lexicon(doc)
     assert none.student == none.joined == frozenset()
