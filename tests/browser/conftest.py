@@ -70,6 +70,46 @@ def browser(playwright):
         browser.close()
 
 
+def wait_until_the_servers_are_quiet(timeout=10.0, quiet_checks=3, pause=0.05):
+    """Wait until no other session on the test database (Daphne's process, the live server's
+    threads) is running a query or holding a transaction open, on PostgreSQL. The flush after a
+    test truncates every table; a request still being served when the browser closed (a message
+    the batch writer was storing) held a lock on one table and wanted another that the flush had
+    taken: PostgreSQL ended the deadlock by failing the flush, and with it the test. Quiet a few
+    checks in a row, so that a request starting just after one check is seen by the next."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return True  # SQLite waits on a lock for its busy timeout; it never deadlocks a flush
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'"
+            )
+            busy = cursor.fetchone()[0]
+        quiet = 0 if busy else quiet + 1
+        if quiet >= quiet_checks:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(pause)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_before_the_flush(request):
+    """Torn down after the test's browser contexts closed and before the database is flushed (it
+    asks for the database first, so that the flush is torn down after it)."""
+    if not {"live_server", "transactional_db", "daphne_server", "restartable_daphne"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    wait_until_the_servers_are_quiet()
+
+
 @pytest.fixture
 def viewport():
     """The window size of `page`; a test module overrides this fixture for the phone-sized tests."""
