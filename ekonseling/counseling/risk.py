@@ -919,6 +919,12 @@ def _check_explains(doc, source):
 _SCHOOL_CONTEXT = "_school_contexts"
 
 
+def _grown(section, extra_section, key):
+    """A word list of the base file grown by the extension's; a base file that does not name a round-fifty-one list
+    (_WORDS_BEFORE) has the words of before, grown too."""
+    return [*section.get(key, _WORDS_BEFORE.get(key, ())), *extra_section.get(key, [])]
+
+
 def _merge(base, extra):
     """The shipped lexicon plus a school's extension: lists grow, maps and settings are overridden."""
     merged = copy.deepcopy(_visible(base))
@@ -933,15 +939,13 @@ def _merge(base, extra):
     for key in ("window", "factor"):
         if key in extra_hyperbole:
             hyperbole[key] = extra_hyperbole[key]
-    for key in ("context", "veto", "excuse", "joke", "but"):
-        hyperbole[key] = [*hyperbole.get(key, []), *extra_hyperbole.get(key, [])]
-    # a base file that does not name a round-fifty-one list has the words of before (_WORDS_BEFORE), extended too
-    hyperbole["denial"] = [*hyperbole.get("denial", _WORDS_BEFORE["denial"]), *extra_hyperbole.get("denial", [])]
+    for key in ("context", "veto", "excuse", "joke", "but", "denial"):
+        hyperbole[key] = _grown(hyperbole, extra_hyperbole, key)
     hyperbole[_SCHOOL_CONTEXT] = len(extra_hyperbole.get("context", []))
     merged["hyperbole"] = hyperbole
     explaining, extra_explaining = dict(merged.get("explaining", {})), _visible(extra.get("explaining", {}))
     for key in _EXPLAINING_KEYS:
-        explaining[key] = [*explaining.get(key, _WORDS_BEFORE[key]), *extra_explaining.get(key, [])]
+        explaining[key] = _grown(explaining, extra_explaining, key)
     merged["explaining"] = explaining
     imminent = dict(merged.get("imminent", {}))
     extra_imminent = _visible(extra.get("imminent", {}))

@@ -201,11 +201,12 @@ class _Categories:
             or any(type(n) is not int or n < 1 for n in numbers)
         ):
             raise ValueError("a category model needs, for each category, its messages and its feature counts")
-        counted = len(frozenset().union(*map(frozenset, counts.values())))
+        # every feature some category's messages hold: the rows below, one per feature
+        features = frozenset().union(*map(frozenset, counts.values()))
         # the vocabulary the counts were smoothed over: every feature of at least MIN_DF risk messages, some of them
         # maybe in no category's messages (a risk message labelled without one)
-        size = counted if size is None else size
-        if type(size) is not int or size < max(1, counted):
+        size = len(features) if size is None else size
+        if type(size) is not int or size < max(1, len(features)):
             raise ValueError("a category model's vocabulary holds at least every feature it counts")
         everyone = sum(messages.values())
         # None (a model file before round fifty): no second opinion on a lexicon verdict
@@ -223,7 +224,7 @@ class _Categories:
             for f, n in counts[name].items():
                 rows.setdefault(f, [0.0] * len(self.names))[i] = math.log((n + alpha) / denominator) - unseen
         self._rows = {f: tuple(row) for f, row in rows.items()}
-        self._known = frozenset(self._rows)  # every feature some category's messages hold
+        self._known = features
 
     def _posteriors(self, found, names):
         """Each category's log posterior (among `names` when given) for a message with these features; {} when the
