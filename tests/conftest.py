@@ -101,8 +101,9 @@ def pytest_collection_modifyitems(config, items):
     the rest of the session, and the asyncio tests (WebSocket consumers) need it free."""
     items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))
     # What a page looks like and which words it uses do not depend on the database: the long walks over
-    # every page (360 px + axe, the language scans) and the browser tests of pages whose server side is
-    # tested on both backends run once, in the SQLite half of `make test`. Those marked
+    # every page (360 px + axe, the language scans), the browser tests of pages whose server side is
+    # tested on both backends and the chat pages' runs that poll over HTTP (no socket, no channel layer) run
+    # once, in the SQLite half of `make test`. Those marked
     # `once(half="postgres")` (retraining the risk model; since round fifty-one the demo school's language
     # scan and the admin walk, about a minute) run in the PostgreSQL half
     # instead, when `make test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and

@@ -26,7 +26,9 @@ RISKY = "aku pengen bunuh diri aja"
 LIVE_MS = 15_000  # socket attempts (~3 s) + one fallback poll of the inbox (5 s) or the chat (3 s), with slack
 
 
-@pytest.fixture(params=["socket", "polling"])
+# The page polling over HTTP (pytest-django's live server, no channel layer) runs in the SQLite half only
+# (tests/conftest.py): what differs by backend is the socket and the Redis channel layer.
+@pytest.fixture(params=["socket", pytest.param("polling", marks=pytest.mark.once)])
 def transport(request):
     return request.param
 
@@ -164,7 +166,8 @@ def test_a_student_and_a_counselor_chat_live(new_page, demo_school, transport):
     assert re.fullmatch(r"\d+/4000.*", student.locator("[data-counter]").inner_text())
 
 
-@pytest.mark.parametrize("transport", ["polling"])  # it cuts the HTTP store off to make a message wait
+# It cuts the HTTP store off to make a message wait.
+@pytest.mark.parametrize("transport", [pytest.param("polling", marks=pytest.mark.once)])
 def test_an_unsent_message_survives_a_reload_and_is_stored_once(page, demo_school, transport):
     """The outbox: a message the server has not acknowledged stays in localStorage, comes back
     after a reload, and is sent (once) when the server can be reached again."""

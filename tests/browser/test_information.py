@@ -17,7 +17,9 @@ from .helpers import assert_fits, sign_in
 LIVE_MS = {"socket": 8_000, "polling": 20_000}  # a frame at once; or the 5 s interval, with slack
 
 
-@pytest.fixture(params=["socket", "polling"])
+# The page polling over HTTP (pytest-django's live server, no channel layer) runs in the SQLite half only
+# (tests/conftest.py): what differs by backend is the socket and the Redis channel layer.
+@pytest.fixture(params=["socket", pytest.param("polling", marks=pytest.mark.once)])
 def transport(request):
     return request.param
 
