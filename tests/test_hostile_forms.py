@@ -23,6 +23,7 @@ import importlib
 import inspect
 import io
 import logging
+import os
 import pkgutil
 import re
 import struct
@@ -483,6 +484,11 @@ def _hostile_uploads():
     ]
 
 
+# What a view refuses before any field reaches a query (a body its parsers refuse, a `?next=` value: the same
+# redirect check on every backend) does not depend on the database: the PostgreSQL run of `make test` leaves those
+# requests to the SQLite run. Values that reach a query or a row (NUL, 1e400, long text, ids) go to both.
+PARSER_ONLY_ELSEWHERE = bool(os.environ.get("DATABASE_URL"))
+
 FUZZ = settings(
     max_examples=5,
     deadline=None,
@@ -639,10 +645,11 @@ def _fixed_requests(target: Target, case: Case):
     yield {
         "body": b"--x\r\nContent-Disposition: form-data; name=\xff\r\n\r\n\xc3\x28",
         "content_type": "multipart/form-data; boundary=x",
+        "parser_only": True,
     }
-    yield {"body": b"--x\r\n" * 3, "content_type": "multipart/form-data; boundary="}
-    yield {"body": b"\xff\xfe\x00", "content_type": "application/json"}
-    yield {"body": DEEP.encode(), "content_type": "application/json"}
+    yield {"body": b"--x\r\n" * 3, "content_type": "multipart/form-data; boundary=", "parser_only": True}
+    yield {"body": b"\xff\xfe\x00", "content_type": "application/json", "parser_only": True}
+    yield {"body": DEEP.encode(), "content_type": "application/json", "parser_only": True}
     yield {
         "body": b'{"seq": 1e400, "after": Infinity, "id": ' + BIG_ID.encode() + b"}",
         "content_type": "application/json",
@@ -653,7 +660,11 @@ def _fixed_requests(target: Target, case: Case):
             yield {"data": {**others, name: SimpleUploadedFile(filename, content, content_type=content_type)}}
     for parameter in case.query:
         for value in HOSTILE_NEXT:
-            yield {"data": dict.fromkeys(names, "1"), "query": "?" + parameter + "=" + _quote(value)}
+            yield {
+                "data": dict.fromkeys(names, "1"),
+                "query": "?" + parameter + "=" + _quote(value),
+                "parser_only": True,
+            }
 
 
 def _quote(value: str) -> str:
@@ -664,6 +675,8 @@ def _quote(value: str) -> str:
 
 def run_case(target: Target, case: Case, caplog):
     for request in _fixed_requests(target, case):
+        if request.pop("parser_only", False) and PARSER_ONLY_ELSEWHERE:
+            continue
         target.send(**request)
     _no_errors_logged(caplog, target.url)
 
