@@ -60,13 +60,13 @@ def links_on(page):
     return out
 
 
-def test_signed_out_pages(page, demo_school):
+def test_signed_out_pages(page, transactional_db):
     problems = []
     for url in (LOGIN_URL, "/offline/"):
         response = page.goto(url)
         assert response.ok, url
         check(page, url, problems)
-    submit_login(page, "gurubk", "bukan-sandinya-2026")
+    submit_login(page, "gurubk", "bukan-sandinya-2026")  # no such account here: the same error as a wrong password
     assert page.locator("main [role=alert]").count() == 1
     check(page, f"{LOGIN_URL} with its error", problems)
     assert not problems, "\n".join(problems)
