@@ -104,8 +104,8 @@ def pytest_collection_modifyitems(config, items):
     # every page (360 px + axe, the language scans), the browser tests of pages whose server side is
     # tested on both backends and the chat pages' runs that poll over HTTP (no socket, no channel layer) run
     # once, in the SQLite half of `make test`. Those marked
-    # `once(half="postgres")` (retraining the risk model; since round fifty-one the demo school's language
-    # scan and the admin walk, about a minute) run in the PostgreSQL half
+    # `once(half="postgres")` (retraining the risk model, the language scans, the admin walk: about three
+    # minutes) run in the PostgreSQL half
     # instead, when `make test` runs one (EKONSELING_POSTGRES_HALF=1): the two halves share two cores, and
     # the SQLite half was the longer. The risk screen's pure-Python tests run once too, in the SQLite half
     # (_pure_risk_screen_test): since round forty the PostgreSQL half was the longer.

@@ -105,7 +105,8 @@ def _get_pages():
         yield pytest.param(name, kwargs, roles, id=name)
 
 
-@pytest.mark.once
+# About twenty seconds: in the PostgreSQL half of make test too (tests/conftest.py).
+@pytest.mark.once(half="postgres")
 @pytest.mark.parametrize(("name", "kwargs", "roles"), list(_get_pages()))
 def test_indonesian_pages_have_no_english(client, world, name, kwargs, roles):
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
