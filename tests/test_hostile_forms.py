@@ -663,7 +663,7 @@ def _fixed_requests(target: Target, case: Case):
             yield {
                 "data": dict.fromkeys(names, "1"),
                 "query": "?" + parameter + "=" + _quote(value),
-                "parser_only": True,
+                "parser_only": parameter == "next",  # a report's `semester` reaches a query
             }
 
 
