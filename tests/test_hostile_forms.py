@@ -142,9 +142,9 @@ CASES: dict[str, Case] = {
     "records:laiseg_request": Case(role=Role.GURU_BK),
     "records:laiseg_answer": Case(role=Role.SISWA),
     "records:laiseg_results": Case(),
-    "records:report": Case(query=("next", "month", "semester", "counselor", "period")),
-    "records:report_pdf": Case(query=("next", "month", "semester", "counselor", "period")),
-    "records:report_xlsx": Case(query=("next", "month", "semester", "counselor", "period")),
+    "records:report": Case(query=("next", "bulan", "semester", "konselor")),
+    "records:report_pdf": Case(query=("next", "bulan", "semester", "konselor")),
+    "records:report_xlsx": Case(query=("next", "bulan", "semester", "konselor")),
     "records:dashboard": Case(),
     "records:principal": Case(role=Role.KEPALA_SEKOLAH),
     # cases
