@@ -95,11 +95,13 @@ def test_the_shipped_lexicon_holds_the_denial_and_explaining_words():
 
 
 def test_a_school_adds_a_denial_word_of_its_language_and_keeps_the_shipped_one():
-    text = "dia ngancem mau nusuk aku besok, sanes becanda"  # Sundanese "sanes": not
+    # Madurese "banne": not (Sundanese and krama "sanes", the example until round fifty-two, is read as "bukan" now)
+    text = "dia ngancem mau nusuk aku besok, banne becanda"
     assert "violence" not in risk.screen(text).categories  # the joke word cancels the threat's phrase
-    school = risk.load_lexicon(extra={"hyperbole": {"denial": ["sanes"]}})
+    school = risk.load_lexicon(extra={"hyperbole": {"denial": ["banne"]}})
     assert "violence" in school.screen(text).categories
-    assert school.denial == {"bukan", "sanes"}  # the list grows
+    assert school.denial == {"bukan", "banne"}  # the list grows
+    assert "violence" in risk.screen("dia ngancem mau nusuk aku besok, sanes becanda").categories
     assert "violence" in school.screen("dia ngancem mau nusuk aku besok, bukan becanda").categories
 
 
@@ -129,8 +131,8 @@ def test_a_lexicon_file_without_the_word_lists_reads_as_before_them(tmp_path):
     # a school's extension of such a file adds to the words of before
     path = tmp_path / "lexicon.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    extended = risk.load_lexicon(path, extra={"explaining": {"student": ["adik"]}, "hyperbole": {"denial": ["sanes"]}})
-    assert (extended.denial, extended.student) == ({"bukan", "sanes"}, {"aku", "kami", "kita", "adik"})
+    extended = risk.load_lexicon(path, extra={"explaining": {"student": ["adik"]}, "hyperbole": {"denial": ["banne"]}})
+    assert (extended.denial, extended.student) == ({"bukan", "banne"}, {"aku", "kami", "kita", "adik"})
     assert extended.joined == {"sama", "dan", "dengan", "and", "serta"}
     doc["explaining"] = {"student": [], "joined": []}
     none = risk.Lexicon(doc)

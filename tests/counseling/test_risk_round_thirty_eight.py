@@ -18,7 +18,9 @@ DEADLINE_TONIGHT = (
 # Extortion with a beating, and no moment named: high, not imminent.
 NO_MOMENT = "kakak kelas malakin aku di pos ronda, kalau gak ngasih aku dipukul"
 # This morning, when the house was quiet: past ("tadi" three words before "rumah sepi").
-MOMENT_GONE = "tadi pagi pas rumah sepi pakde masuk kamar aku terus megang-megang dada aku"
+# A neighbour: an uncle until round fifty-two, which reads "pakde" as "paman" (an uncle in an empty house is a
+# lexicon phrase's moment).
+MOMENT_GONE = "tadi pagi pas rumah sepi tetangga masuk kamar aku terus megang-megang dada aku"
 # Every Saturday night: a habit.
 HABIT = "tiap malam minggu kakak kelas malakin aku di pos ronda"
 SENTENCES = [DEADLINE_TONIGHT, NO_MOMENT, MOMENT_GONE, HABIT]
