@@ -1672,7 +1672,8 @@ class Lexicon:
                     continue
                 for time, t_start, t_end in times:
                     if _near(start, end, t_start, t_end, self.imminent_window):
-                        return f"{category}: intent with a time ({time.text})"
+                        # the time phrase as the lexicon writes it, without its surface marks ("ini =malam")
+                        return f"{category}: intent with a time ({time.text.replace('=', '')})"
         return ""
 
     def _score(self, found, negatives, contexts):

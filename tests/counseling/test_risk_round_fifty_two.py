@@ -128,3 +128,29 @@ def test_the_round_s_words_are_no_indonesian_words_of_another_meaning():
     same_meaning |= {"mawon", "koe", "sampeyan", "nyong", "wegah", "emoh", "ajur", "gela", "embung", "entong"}
     same_meaning |= {"kuring", "baheula", "mamang", "akang", "teteh", "awewe", "lamun"}
     assert {key for key in _round_keys() if key in roots} <= same_meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("ini malam beta mau gantong diri", "ini malam"),  # the Malay of Kupang, Ambon and Manado: "tonight"
+        ("harini ulun handak mati haja", "harini"),  # Banjar and Malay: "today"
+        ("wayah ini ulun handak bunuh diri", "wayah ini"),  # Banjar: "now"
+        ("dina iki aku arep nglalu", "di iki"),  # Javanese: "today" ("dina" is read as Sundanese "di")
+        ("dinten niki kula badhe nglalu", "hari niki"),  # krama: "today"
+        ("engko bengi aku arep nglalu", "engko malam"),  # East Javanese: "tonight"
+    ],
+)
+def test_a_regional_near_moment_makes_an_intent_imminent(text, moment):
+    screening = risk.screen(text)
+    assert screening.triage == risk.IMMINENT, screening
+    assert screening.reason == f"suicide: intent with a time ({moment})"
+
+
+def test_last_night_after_today_is_no_moment_tonight():
+    """ "ini =malam" is "tonight" as typed: "hari ini. Semalam …" (today. Last night …) stems to "ini malam" too."""
+    lexicon = risk.default_lexicon()
+    text = "hari ini aku izin bu. semalam aku dipukul bapak"
+    found = lexicon._occurrences(lexicon.tokens(text))
+    times = [pattern.text for pattern, _, _ in found if pattern.kind == "time"]
+    assert "ini =malam" not in times
